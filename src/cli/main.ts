@@ -1,0 +1,75 @@
+/**
+ * heygem-gateway CLI: serve | simulate | doctor | generate | tasks | keys.
+ * One binary for the service and its operator tools.
+ */
+import { parseArgs } from 'node:util';
+import { ConfigError } from '../config/load.js';
+import { serve } from './serve.command.js';
+import { simulate } from './simulate.command.js';
+
+const USAGE = `Usage: heygem-gateway <command> [options]
+
+Commands:
+  serve     [--config file]        run the gateway (HTTP API + scheduler)
+  simulate  [--gpus 3] [--dir ./data/sim] [--video-port 8390] [--tts-port 18182] [--render-ms 3000] [--tts-ms 1000]
+                                   run fake HeyGem containers on loopback (demos, benchmarks)
+
+Environment: HEYGEM_GATEWAY_CONFIG, PORT, HOST, DATA_DIR, HEYGEM_GATEWAY_ENGINE, LOG_LEVEL
+`;
+
+type Handler = (args: string[]) => Promise<void>;
+
+const commands: Record<string, Handler> = {
+  serve: async (args) => {
+    const { values } = parseArgs({ args, options: { config: { type: 'string', short: 'c' }, 'grace-ms': { type: 'string' } } });
+    await serve({ config: values.config, graceMs: values['grace-ms'] ? Number(values['grace-ms']) : undefined });
+  },
+  simulate: async (args) => {
+    const { values } = parseArgs({
+      args,
+      options: {
+        gpus: { type: 'string', default: '3' },
+        dir: { type: 'string', default: './data/sim' },
+        'video-port': { type: 'string', default: '8390' },
+        'tts-port': { type: 'string', default: '18182' },
+        'render-ms': { type: 'string', default: '3000' },
+        'tts-ms': { type: 'string' },
+      },
+    });
+    await simulate({
+      gpus: Number(values.gpus),
+      dir: values.dir!,
+      videoBasePort: Number(values['video-port']),
+      ttsBasePort: Number(values['tts-port']),
+      renderMs: Number(values['render-ms']),
+      ttsMs: values['tts-ms'] ? Number(values['tts-ms']) : undefined,
+    });
+  },
+};
+
+export async function main(argv: string[]): Promise<void> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    process.stdout.write(USAGE);
+    return;
+  }
+  const cmd = commands[name];
+  if (!cmd) {
+    process.stderr.write(`Unknown command "${name}".\n\n${USAGE}`);
+    process.exitCode = 2;
+    return;
+  }
+  try {
+    await cmd(rest);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\n`);
+      process.exitCode = 2;
+      return;
+    }
+    process.stderr.write(`heygem-gateway ${name}: ${(err as Error).message}\n`);
+    process.exitCode = 1;
+  }
+}
+
+await main(process.argv.slice(2));

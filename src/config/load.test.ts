@@ -1,0 +1,71 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, heygemPreset, loadConfig } from './load.js';
+
+const noEnv = {} as NodeJS.ProcessEnv;
+
+describe('loadConfig', () => {
+  it('starts on embedded defaults with no file', () => {
+    const c = loadConfig({ env: noEnv, cwd: '/srv' });
+    expect(c.engine).toBe('preview');
+    expect(c.server).toMatchObject({ host: '127.0.0.1', port: 5003 });
+    expect(c.dataDir).toBe('/srv/data');
+    expect(c.preview.slots).toBe(2);
+    expect(c.heygem.pollIntervalMs).toBe(1000);
+    expect(c.heygem.fallbackToReferenceAudio).toBe(false);
+    expect(c.slots).toEqual([]);
+  });
+
+  it('applies PORT, HOST and DATA_DIR overrides', () => {
+    const c = loadConfig({ env: { PORT: '8080', HOST: '0.0.0.0', DATA_DIR: '/var/x' } as NodeJS.ProcessEnv });
+    expect(c.server.port).toBe(8080);
+    expect(c.server.host).toBe('0.0.0.0');
+    expect(c.dataDir).toBe('/var/x');
+  });
+
+  it('expands the heygem-3gpu preset to the replaced layout', () => {
+    const c = loadConfig({ env: noEnv, inline: { engine: 'heygem', slots: 'heygem-3gpu' } });
+    expect(c.slots.map((s) => [s.videoUrl, s.ttsUrl])).toEqual([
+      ['http://127.0.0.1:8390', 'http://127.0.0.1:18182'],
+      ['http://127.0.0.1:8391', 'http://127.0.0.1:18183'],
+      ['http://127.0.0.1:8392', 'http://127.0.0.1:18184'],
+    ]);
+    expect(c.slots[2].videoDataDir).toMatch(/heygem_data\/gpu2$/);
+    expect(c.slots[0].videoContainerDataDir).toBe('/code/data');
+    expect(heygemPreset(1, '/h')[0].tts.dataDir).toBe('/h/heygem_data/tts0');
+  });
+
+  it('reads YAML files named by HEYGEM_GATEWAY_CONFIG', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cfg-'));
+    const file = join(dir, 'gw.yaml');
+    writeFileSync(
+      file,
+      'engine: heygem\nslots:\n  - id: 0\n    video: { url: "http://127.0.0.1:8390", dataDir: ./gpu0 }\n    tts: { url: "http://127.0.0.1:18182", dataDir: ./tts0 }\n',
+    );
+    const c = loadConfig({ env: { HEYGEM_GATEWAY_CONFIG: file } as NodeJS.ProcessEnv, cwd: dir });
+    expect(c.slots[0].videoDataDir).toBe(join(dir, 'gpu0'));
+    expect(c.source).toBe(file);
+  });
+
+  it('lists every bad key in one error', () => {
+    try {
+      loadConfig({ env: { PORT: 'abc' } as NodeJS.ProcessEnv, inline: { engine: 'gpu', bogus: 1, heygem: { pollIntervalMs: -1 } } });
+      expect.unreachable();
+    } catch (err) {
+      expect(err).toBeInstanceOf(ConfigError);
+      const msg = (err as Error).message;
+      expect(msg).toContain('PORT');
+      expect(msg).toContain('engine');
+      expect(msg).toContain('bogus');
+      expect(msg).toContain('heygem.pollIntervalMs');
+    }
+  });
+
+  it('refuses heygem without slots and slots sharing a video data dir', () => {
+    expect(() => loadConfig({ env: noEnv, inline: { engine: 'heygem' } })).toThrow(/slots: required/);
+    const s = { video: { url: 'http://127.0.0.1:1', dataDir: '/d' }, tts: { url: 'http://127.0.0.1:2', dataDir: '/t' } };
+    expect(() => loadConfig({ env: noEnv, inline: { engine: 'heygem', slots: [{ id: 0, ...s }, { id: 1, ...s }] } })).toThrow(/shared with another slot/);
+  });
+});

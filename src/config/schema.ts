@@ -1,0 +1,124 @@
+/**
+ * The configuration schema (DESIGN.md §6). One file (YAML or JSON) plus environment overrides,
+ * validated once at start; every option has a documented default so an empty file (or none)
+ * starts the embedded defaults: SQLite + local files under ./data + the CPU preview engine.
+ */
+import { z } from 'zod';
+
+const port = z.number().int().min(0).max(65535);
+const url = z.string().url();
+
+export const slotSchema = z.object({
+  /** GPU index; also the key in /api/queue `gpus`. */
+  id: z.number().int().min(0),
+  video: z.object({ url, dataDir: z.string().min(1), containerDataDir: z.string().optional() }),
+  tts: z.object({ url, dataDir: z.string().min(1), containerDataDir: z.string().optional() }),
+  /** Face video used when a request has none (host path); default: the generated preview face. */
+  defaultFace: z.string().optional(),
+  /** Reference voice used when a request has no video (host path); default: generated voice. */
+  defaultVoice: z.string().optional(),
+});
+export type SlotConfig = z.infer<typeof slotSchema>;
+
+/** `heygem-3gpu` (the replaced system's layout) or `heygem-<n>gpu` for another count. */
+const slotPreset = z.string().regex(/^heygem-\d{1,2}gpu$/, 'expected a preset like "heygem-3gpu" or a list of slots');
+
+export const configSchema = z
+  .object({
+    server: z
+      .object({
+        /** @defaultValue 127.0.0.1 — loopback; listening wider turns auth on (see README). */
+        host: z.string().default('127.0.0.1'),
+        /** @defaultValue 5003, the replaced system's port */
+        port: port.default(5003),
+        /** Public base URL used in absolute links; relative links when unset. */
+        publicUrl: z.string().optional(),
+      })
+      .prefault({}),
+    /** uploads/, outputs/, work/, assets/ and gateway.db live here. @defaultValue ./data */
+    dataDir: z.string().default('./data'),
+    /** @defaultValue preview */
+    engine: z.enum(['preview', 'heygem']).default('preview'),
+    slots: z.union([z.array(slotSchema).min(1), slotPreset]).optional(),
+    /** Where both containers mount their host data dir. @defaultValue /code/data */
+    containerDataDir: z.string().default('/code/data'),
+    preview: z
+      .object({
+        /** Number of CPU preview slots. @defaultValue 2 */
+        slots: z.number().int().min(1).max(64).default(2),
+        /** espeak-ng voice. @defaultValue en */
+        voice: z.string().regex(/^[a-zA-Z0-9_+-]{1,40}$/).default('en'),
+      })
+      .prefault({}),
+    media: z
+      .object({
+        ffmpeg: z.string().default('ffmpeg'),
+        ffprobe: z.string().default('ffprobe'),
+        espeak: z.string().default('espeak-ng'),
+        /** Upper bound for one ffmpeg run. @defaultValue 300000 */
+        timeoutMs: z.number().int().positive().default(300_000),
+      })
+      .prefault({}),
+    limits: z
+      .object({
+        /** @defaultValue 5000 characters */
+        maxTextChars: z.number().int().positive().default(5000),
+        /** @defaultValue 200 MiB */
+        maxUploadBytes: z.number().int().positive().default(200 * 1024 * 1024),
+        /** Longest accepted face video. @defaultValue 600 s */
+        maxVideoSeconds: z.number().positive().default(600),
+        /** Reference voice cut from an upload. @defaultValue 20 s (longer clips gain little) */
+        maxReferenceSeconds: z.number().positive().default(20),
+      })
+      .prefault({}),
+    heygem: z
+      .object({
+        /** /easy/query interval; the replaced system's 5 s wasted seconds per task. @defaultValue 1000 */
+        pollIntervalMs: z.number().int().min(10).default(1000),
+        /** Fastest poll near the expected finish (adaptive polling). @defaultValue 200 */
+        minPollIntervalMs: z.number().int().min(5).default(200),
+        /** Per-HTTP-call timeout to a container. @defaultValue 10000 */
+        requestTimeoutMs: z.number().int().positive().default(10_000),
+        /** One TTS synthesis. @defaultValue 180000 */
+        ttsTimeoutMs: z.number().int().positive().default(180_000),
+        /** Whole render, submit → done (the server itself gives up after ~600 s). @defaultValue 900000 */
+        renderTimeoutMs: z.number().int().positive().default(900_000),
+        /** No progress change for this long → the container is hung. @defaultValue 660000 */
+        stallTimeoutMs: z.number().int().positive().default(660_000),
+        /** How long a finished result may keep growing before it verifies. @defaultValue 30000 */
+        verifyTimeoutMs: z.number().int().positive().default(30_000),
+        /** Opt-in: on TTS failure, render with the reference audio (says the WRONG words). @defaultValue false */
+        fallbackToReferenceAudio: z.boolean().default(false),
+        tts: z
+          .object({
+            top_p: z.number().default(0.7),
+            temperature: z.number().default(0.7),
+            repetition_penalty: z.number().default(1.2),
+            max_new_tokens: z.number().int().default(1024),
+            chunk_length: z.number().int().min(100).max(300).default(100),
+            seed: z.number().int().optional(),
+          })
+          .prefault({}),
+      })
+      .prefault({}),
+    scheduler: z
+      .object({
+        /** TTS of the next task while the current one renders. @defaultValue true */
+        pipelining: z.boolean().default(true),
+        /** Attempts for retryable faults before a task fails. @defaultValue 3 */
+        maxAttempts: z.number().int().min(1).default(3),
+        /** Consecutive engine faults before a slot is marked unhealthy. @defaultValue 3 */
+        unhealthyAfterFailures: z.number().int().min(1).default(3),
+        /** Health probe interval for slots (and unhealthy ones). @defaultValue 10000 */
+        healthProbeIntervalMs: z.number().int().min(10).default(10_000),
+        /** Base delay before a retryable task runs again (exponential, jittered). @defaultValue 1000 */
+        retryBaseDelayMs: z.number().int().min(0).default(1000),
+      })
+      .prefault({}),
+    /** trace | debug | info | warn | error | fatal | silent. @defaultValue info */
+    logLevel: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
+  })
+  .strict();
+
+export type GatewayConfigInput = z.input<typeof configSchema>;
+export type ParsedConfig = z.infer<typeof configSchema>;

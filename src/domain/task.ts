@@ -1,0 +1,160 @@
+/**
+ * The task model and its state machine (DESIGN.md §3). Pure: no I/O.
+ *
+ * queued → preparing → reserved → tts → rendering → collecting → completed
+ * and failed / canceled from any non-final state. `canTransition` is the one place that
+ * knows which moves are legal; the store refuses anything else.
+ */
+import type { ErrorCode } from './errors.js';
+
+export const TASK_STATES = [
+  'queued',
+  'preparing',
+  'reserved',
+  'tts',
+  'rendering',
+  'collecting',
+  'completed',
+  'failed',
+  'canceled',
+] as const;
+export type TaskState = (typeof TASK_STATES)[number];
+
+export const FINAL_STATES: ReadonlySet<TaskState> = new Set(['completed', 'failed', 'canceled']);
+/** States in which a task holds (part of) a slot. */
+export const ACTIVE_STATES: ReadonlySet<TaskState> = new Set(['preparing', 'reserved', 'tts', 'rendering', 'collecting']);
+
+const FORWARD: Record<TaskState, readonly TaskState[]> = {
+  queued: ['preparing'],
+  preparing: ['reserved', 'queued'],
+  reserved: ['tts', 'queued'],
+  tts: ['rendering', 'queued'],
+  rendering: ['collecting', 'queued'],
+  collecting: ['completed', 'queued'],
+  completed: [],
+  failed: [],
+  canceled: [],
+};
+
+export function isFinal(state: TaskState): boolean {
+  return FINAL_STATES.has(state);
+}
+
+/**
+ * Legal moves: one step forward, back to `queued` (a retryable fault or a restart hands the
+ * task back), or to failed/canceled from any non-final state. `retry` of a final failed or
+ * canceled task is the only way out of a final state.
+ */
+export function canTransition(from: TaskState, to: TaskState): boolean {
+  if (isFinal(from)) return to === 'queued' && from !== 'completed';
+  if (to === 'failed' || to === 'canceled') return true;
+  return FORWARD[from].includes(to);
+}
+
+export interface Task {
+  id: string;
+  /** Monotonic insertion order; the queue is ordered by it. */
+  seq: number;
+  state: TaskState;
+  slotId: number | null;
+  text: string;
+  normalizedText: string | null;
+  /** Uploaded face video (host path under dataDir/uploads), null → the slot's default face. */
+  videoPath: string | null;
+  videoName: string | null;
+  referenceAudio: string | null;
+  audioPath: string | null;
+  audioDurationSec: number | null;
+  outputPath: string | null;
+  /** Progress reported by the render engine (0..100). */
+  engineProgress: number;
+  /** True once the video container accepted the job (so a restart re-attaches by code). */
+  renderSubmitted: boolean;
+  engineData: Record<string, unknown> | null;
+  errorCode: ErrorCode | null;
+  errorMessage: string | null;
+  attempts: number;
+  /** A queued task is not claimed before this time (retry backoff). */
+  availableAt: number;
+  /** API key id that created the task (null when auth is off). */
+  owner: string | null;
+  createdAt: number;
+  updatedAt: number;
+  startedAt: number | null;
+  ttsStartedAt: number | null;
+  ttsEndedAt: number | null;
+  renderStartedAt: number | null;
+  renderEndedAt: number | null;
+  finishedAt: number | null;
+}
+
+/** Compatible status vocabulary (DESIGN.md §5) — the finer phase goes in `phase`. */
+export type PublicStatus = 'queued' | 'preprocessing' | 'reserved' | 'processing' | 'completed' | 'failed' | 'timeout' | 'canceled';
+
+export function publicStatus(task: Pick<Task, 'state' | 'errorCode'>): PublicStatus {
+  switch (task.state) {
+    case 'queued':
+      return 'queued';
+    case 'preparing':
+      return 'preprocessing';
+    case 'reserved':
+      return 'reserved';
+    case 'tts':
+    case 'rendering':
+    case 'collecting':
+      return 'processing';
+    case 'completed':
+      return 'completed';
+    case 'canceled':
+      return 'canceled';
+    case 'failed':
+      return task.errorCode === 'render_timeout' ? 'timeout' : 'failed';
+  }
+}
+
+/**
+ * Overall progress 0–100 across all phases. Rendering dominates wall time, so it gets the
+ * widest band; the container's own 0..100 is mapped into it.
+ */
+export function overallProgress(task: Pick<Task, 'state' | 'engineProgress'>): number {
+  switch (task.state) {
+    case 'queued':
+      return 0;
+    case 'preparing':
+      return 3;
+    case 'reserved':
+      return 8;
+    case 'tts':
+      return 12;
+    case 'rendering':
+      return 30 + Math.round((Math.min(100, Math.max(0, task.engineProgress)) * 60) / 100);
+    case 'collecting':
+      return 95;
+    case 'completed':
+      return 100;
+    case 'failed':
+    case 'canceled':
+      return 0;
+  }
+}
+
+export interface TaskTiming {
+  queue_time: number | null;
+  tts_time: number | null;
+  video_time: number | null;
+  total_time: number | null;
+}
+
+const secs = (a: number | null, b: number | null): number | null =>
+  a === null || b === null ? null : Math.round((b - a) / 10) / 100;
+
+/** Timings in seconds, as the replaced system reported them (plus queue_time). */
+export function taskTiming(task: Task, now: number): TaskTiming {
+  const end = task.finishedAt ?? (isFinal(task.state) ? task.updatedAt : now);
+  return {
+    queue_time: secs(task.createdAt, task.startedAt ?? (task.state === 'queued' ? now : null)),
+    tts_time: secs(task.ttsStartedAt, task.ttsEndedAt),
+    video_time: secs(task.renderStartedAt, task.renderEndedAt),
+    total_time: secs(task.createdAt, end),
+  };
+}

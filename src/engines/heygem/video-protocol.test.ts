@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import { nextPollDelay, readQuery, RenderPaceEstimator, resultHostPath, submitBody } from './video-protocol.js';
+
+describe('video protocol', () => {
+  it('builds the exact submit body', () => {
+    expect(JSON.stringify(submitBody('abc', 'abc.wav', 'abc.mp4'))).toBe(
+      '{"audio_url":"abc.wav","video_url":"abc.mp4","code":"abc","chaofen":0,"watermark_switch":0,"pn":1}',
+    );
+  });
+  it('decides on status only', () => {
+    expect(readQuery({ code: 10000, data: { status: 1, progress: 90, result: '/a-r.mp4' } })).toEqual({ kind: 'running', progress: 90, result: '/a-r.mp4' });
+    expect(readQuery({ code: 10000, data: { status: 2, progress: 100, result: '/a-r.mp4' } }).kind).toBe('done');
+    expect(readQuery({ code: 10000, data: { status: 3, msg: 'no face' } })).toMatchObject({ kind: 'failed', message: 'no face' });
+    expect(readQuery({ code: 10004, msg: 'x' })).toEqual({ kind: 'unknown' });
+    expect(readQuery({ code: 9999, msg: 'sys' })).toEqual({ kind: 'error', code: 9999, message: 'sys' });
+  });
+  it('resolves results relative to temp/ or inside the mount, nothing else', () => {
+    expect(resultHostPath('/t1-r.mp4', '/h/gpu0', '/code/data')).toBe('/h/gpu0/temp/t1-r.mp4');
+    expect(resultHostPath('/code/data/temp/t1-r.mp4', '/h/gpu0/', '/code/data')).toBe('/h/gpu0/temp/t1-r.mp4');
+    expect(resultHostPath('/../../etc/passwd', '/h/gpu0', '/code/data')).toBeNull();
+    expect(resultHostPath('/code/data/../x', '/h/gpu0', '/code/data')).toBeNull();
+  });
+  it('polls faster near the expected finish', () => {
+    const base = { pollMs: 1000, minPollMs: 200 };
+    expect(nextPollDelay({ ...base, elapsedMs: 0, expectedMs: null, progress: 20 })).toBe(1000);
+    expect(nextPollDelay({ ...base, elapsedMs: 0, expectedMs: 30000, progress: 20 })).toBe(1000);
+    expect(nextPollDelay({ ...base, elapsedMs: 29000, expectedMs: 30000, progress: 20 })).toBe(333);
+    expect(nextPollDelay({ ...base, elapsedMs: 40000, expectedMs: 30000, progress: 20 })).toBe(200);
+    expect(nextPollDelay({ ...base, elapsedMs: 1, expectedMs: null, progress: 90 })).toBe(200);
+  });
+  it('learns the render pace', () => {
+    const e = new RenderPaceEstimator(0.5);
+    expect(e.expectedMs(10)).toBeNull();
+    e.observe(20000, 10);
+    e.observe(40000, 10);
+    expect(e.expectedMs(10)).toBe(30000);
+  });
+});

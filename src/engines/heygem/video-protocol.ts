@@ -1,0 +1,80 @@
+/**
+ * Pure pieces of the HeyGem video-container protocol (DESIGN.md §4): codes, the submit body,
+ * reading a query answer, resolving a result path, and adaptive poll pacing.
+ */
+export const VIDEO_CODES = { OK: 10000, BUSY: 10001, BAD_PARAM: 10002, LOCK: 10003, NO_TASK: 10004, SYSTEM: 9999 } as const;
+
+export interface VideoReply {
+  code: number;
+  success?: boolean;
+  msg?: string;
+  data?: unknown;
+}
+
+export function isVideoReply(v: unknown): v is VideoReply {
+  return typeof v === 'object' && v !== null && typeof (v as { code?: unknown }).code === 'number';
+}
+
+export function submitBody(code: string, audioName: string, videoName: string): Record<string, unknown> {
+  return { audio_url: audioName, video_url: videoName, code, chaofen: 0, watermark_switch: 0, pn: 1 };
+}
+
+export type QueryOutcome =
+  | { kind: 'running'; progress: number; result: string | null }
+  | { kind: 'done'; progress: number; result: string | null; data: Record<string, unknown> }
+  | { kind: 'failed'; message: string; data: Record<string, unknown> }
+  | { kind: 'unknown' }
+  | { kind: 'error'; code: number; message: string };
+
+/** Decide on `status` only: `result` may be filled at progress 90 while status is still 1. */
+export function readQuery(reply: VideoReply): QueryOutcome {
+  if (reply.code === VIDEO_CODES.NO_TASK) return { kind: 'unknown' };
+  if (reply.code !== VIDEO_CODES.OK) return { kind: 'error', code: reply.code, message: reply.msg ?? '' };
+  const data = (reply.data ?? {}) as Record<string, unknown>;
+  const status = Number(data.status);
+  const progress = Number.isFinite(Number(data.progress)) ? Number(data.progress) : 0;
+  const result = typeof data.result === 'string' && data.result !== '' ? data.result : null;
+  if (status === 2) return { kind: 'done', progress, result, data };
+  if (status === 3) return { kind: 'failed', message: String(data.msg ?? reply.msg ?? 'render failed'), data };
+  return { kind: 'running', progress, result };
+}
+
+/**
+ * Map the container's `result` to a host path: `/<code>-r.mp4` is relative to the data dir's
+ * temp/ folder; an absolute `/code/data/...` path is inside the mount. Anything else (a path
+ * outside the mount, or `..`) is refused — we never read files the container cannot own.
+ */
+export function resultHostPath(result: string, hostDataDir: string, containerDataDir: string): string | null {
+  const mount = containerDataDir.replace(/\/+$/, '');
+  let rel: string;
+  if (result.startsWith(mount + '/')) rel = result.slice(mount.length + 1);
+  else rel = `temp/${result.replace(/^\/+/, '')}`;
+  if (rel.split('/').some((part) => part === '..' || part === '')) return null;
+  return `${hostDataDir.replace(/\/+$/, '')}/${rel}`;
+}
+
+/**
+ * Poll pacing: gentle (pollIntervalMs) while the finish is far, frequent (minPollMs) once the
+ * expected finish is near or the container already named its result (progress ≥ 90).
+ */
+export function nextPollDelay(opts: { elapsedMs: number; expectedMs: number | null; progress: number; pollMs: number; minPollMs: number }): number {
+  const { elapsedMs, expectedMs, progress, pollMs, minPollMs } = opts;
+  if (progress >= 90) return minPollMs;
+  if (expectedMs === null) return pollMs;
+  const remaining = expectedMs - elapsedMs;
+  return Math.max(minPollMs, Math.min(pollMs, Math.round(remaining / 3)));
+}
+
+/** Exponentially weighted estimate of render seconds per second of speech, per container. */
+export class RenderPaceEstimator {
+  private ratio: number | null = null;
+  constructor(private readonly alpha = 0.3) {}
+  observe(renderMs: number, audioSec: number): void {
+    if (audioSec <= 0 || renderMs <= 0) return;
+    const r = renderMs / audioSec;
+    this.ratio = this.ratio === null ? r : this.ratio + this.alpha * (r - this.ratio);
+  }
+  expectedMs(audioSec: number): number | null {
+    return this.ratio === null ? null : this.ratio * audioSec;
+  }
+}

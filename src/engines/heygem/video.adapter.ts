@@ -1,0 +1,203 @@
+/**
+ * VideoEngine for HeyGem's lip-sync container (DESIGN.md §4).
+ *
+ * submit: audio and face video are copied into `<videoDataDir>/temp/` under names derived from
+ * the task id (unique per task) and sent as bare file names, as HeyGem's own client does.
+ * follow: /easy/query with adaptive pacing; the first final answer is the only one the container
+ * ever gives, so the caller persists it at once (onCollecting / result). 10004 for a job we
+ * submitted means "look for <temp>/<code>-r.mp4", and only then "lost".
+ * collect: verify the MP4 (it may still be growing after status 2), copy it atomically to the
+ * output path, remove every per-task file from the container's dir.
+ */
+import { randomBytes } from 'node:crypto';
+import { copyFile, mkdir, rename, rm, stat } from 'node:fs/promises';
+import { extname, join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { abortKind } from '../../domain/abort.js';
+import { TaskError } from '../../domain/errors.js';
+import type { Media } from '../../media/media.js';
+import type { RenderRequest, RenderResult, VideoEngine } from '../ports.js';
+import { readJson, request, withTimeout } from './http-json.js';
+import { isVideoReply, nextPollDelay, readQuery, RenderPaceEstimator, resultHostPath, submitBody, VIDEO_CODES, type QueryOutcome, type VideoReply } from './video-protocol.js';
+
+export interface HeygemVideoOptions {
+  url: string;
+  hostDataDir: string;
+  containerDataDir: string;
+  media: Media;
+  pollIntervalMs: number;
+  minPollIntervalMs: number;
+  requestTimeoutMs: number;
+  renderTimeoutMs: number;
+  stallTimeoutMs: number;
+  verifyTimeoutMs: number;
+  healthTimeoutMs: number;
+}
+
+const VERIFY_STEP_MS = 50;
+
+export class HeygemVideoEngine implements VideoEngine {
+  readonly kind = 'heygem';
+  private readonly pace = new RenderPaceEstimator();
+  constructor(private readonly opts: HeygemVideoOptions) {}
+
+  private get tempDir(): string {
+    return join(this.opts.hostDataDir, 'temp');
+  }
+
+  private inputNames(code: string, videoPath: string): { audio: string; video: string } {
+    const ext = extname(videoPath).toLowerCase() || '.mp4';
+    return { audio: `${code}.wav`, video: `${code}${ext}` };
+  }
+
+  async render(req: RenderRequest): Promise<RenderResult> {
+    const names = this.inputNames(req.code, req.videoPath);
+    try {
+      let outcome: QueryOutcome | null = null;
+      if (req.resume) {
+        outcome = await this.query(req.code, req.signal);
+        if (outcome.kind === 'unknown') outcome = (await this.findResultFile(req.code)) ? { kind: 'done', progress: 100, result: `/${req.code}-r.mp4`, data: {} } : null;
+      }
+      if (!outcome) {
+        await this.submit(req, names);
+        outcome = { kind: 'running', progress: 0, result: null };
+      }
+      const final = outcome.kind === 'running' ? await this.followOrDrain(req) : outcome;
+      return await this.collect(req, final);
+    } finally {
+      await Promise.all(
+        [names.audio, names.video, `${req.code}-r.mp4`].map((n) => rm(join(this.tempDir, n), { force: true })),
+      );
+    }
+  }
+
+  private async submit(req: RenderRequest, names: { audio: string; video: string }): Promise<void> {
+    await mkdir(this.tempDir, { recursive: true });
+    await Promise.all([copyFile(req.audioPath, join(this.tempDir, names.audio)), copyFile(req.videoPath, join(this.tempDir, names.video))]);
+    const reply = await this.call('/easy/submit', { method: 'POST', body: JSON.stringify(submitBody(req.code, names.audio, names.video)) }, req.signal);
+    if (reply.code === VIDEO_CODES.OK) {
+      req.onSubmitted?.();
+      return;
+    }
+    if (reply.code === VIDEO_CODES.BUSY) throw new TaskError('engine_busy', 'Video container is busy with another job', { retryable: true });
+    // 10002 means our request was malformed: retrying the same request cannot help.
+    throw new TaskError('render_failed', `Video container refused the job (${reply.code}: ${reply.msg ?? ''})`, { retryable: reply.code !== VIDEO_CODES.BAD_PARAM });
+  }
+
+  /**
+   * The container has no cancel: a job it accepted keeps its GPU until it ends, and a submit
+   * meanwhile would be refused as busy. So a cancel after submission keeps the slot's video lane
+   * (this call does not return) until the container reports the job final, bounded by the
+   * render timeout, and only then reports the cancel.
+   */
+  private async followOrDrain(req: RenderRequest): Promise<QueryOutcome> {
+    try {
+      return await this.follow(req);
+    } catch (err) {
+      if (!(err instanceof TaskError && err.code === 'canceled') || abortKind(req.signal) !== 'cancel') throw err;
+      const deadline = Date.now() + this.opts.renderTimeoutMs;
+      const never = new AbortController().signal;
+      while (Date.now() < deadline) {
+        const o = await this.query(req.code, never).catch(() => ({ kind: 'unknown' }) as QueryOutcome);
+        if (o.kind !== 'running') break;
+        await sleep(this.opts.pollIntervalMs);
+      }
+      throw err;
+    }
+  }
+
+  /** Poll until a final answer. */
+  private async follow(req: RenderRequest): Promise<QueryOutcome> {
+    const started = Date.now();
+    const expectedMs = this.pace.expectedMs(req.audioDurationSec);
+    let lastProgress = -1;
+    let lastChange = started;
+    for (;;) {
+      const elapsed = Date.now() - started;
+      if (elapsed > this.opts.renderTimeoutMs) throw new TaskError('render_timeout', `Render did not finish within ${Math.round(this.opts.renderTimeoutMs / 1000)} s`, { retryable: true });
+      const o = await this.query(req.code, req.signal);
+      if (o.kind === 'done' || o.kind === 'failed') {
+        if (o.kind === 'done') this.pace.observe(Date.now() - started, req.audioDurationSec);
+        return o;
+      }
+      if (o.kind === 'unknown') {
+        // The job vanished without a final answer we saw: the container restarted or we lost it.
+        if (await this.findResultFile(req.code)) return { kind: 'done', progress: 100, result: `/${req.code}-r.mp4`, data: {} };
+        throw new TaskError('render_lost', 'Video container no longer knows this job (restarted?)', { retryable: true });
+      }
+      if (o.kind === 'error') throw new TaskError('render_failed', `Video container query error ${o.code}: ${o.message}`, { retryable: true });
+      if (o.progress !== lastProgress) {
+        lastProgress = o.progress;
+        lastChange = Date.now();
+        req.onProgress?.({ progress: o.progress });
+      } else if (Date.now() - lastChange > this.opts.stallTimeoutMs) {
+        throw new TaskError('render_timeout', `Video container made no progress for ${Math.round(this.opts.stallTimeoutMs / 1000)} s (hung?)`, { retryable: true });
+      }
+      const delay = nextPollDelay({ elapsedMs: Date.now() - started, expectedMs, progress: o.progress, pollMs: this.opts.pollIntervalMs, minPollMs: this.opts.minPollIntervalMs });
+      await sleep(delay, undefined, { signal: req.signal }).catch(() => {
+        throw new TaskError('canceled', 'Task was canceled');
+      });
+    }
+  }
+
+  private async collect(req: RenderRequest, final: QueryOutcome): Promise<RenderResult> {
+    if (final.kind === 'failed') throw new TaskError('render_failed', `Render failed: ${final.message}`);
+    if (final.kind !== 'done') throw new TaskError('render_failed', 'Render ended without a result');
+    req.onCollecting?.();
+    const source = final.result ? resultHostPath(final.result, this.opts.hostDataDir, this.opts.containerDataDir) : join(this.tempDir, `${req.code}-r.mp4`);
+    if (!source) throw new TaskError('result_invalid', `Container named an unusable result path: ${final.result}`);
+    const probe = await this.waitUntilValid(source, req);
+    const tmp = `${req.outPath}.tmp-${randomBytes(4).toString('hex')}`;
+    await copyFile(source, tmp);
+    await rename(tmp, req.outPath);
+    if (source !== join(this.tempDir, `${req.code}-r.mp4`)) await rm(source, { force: true });
+    return { outPath: req.outPath, durationSec: probe, engineData: final.data };
+  }
+
+  /** The file may still be written for a moment after status 2: wait for it to verify, bounded. */
+  private async waitUntilValid(path: string, req: RenderRequest): Promise<number> {
+    const deadline = Date.now() + this.opts.verifyTimeoutMs;
+    let reason = 'result file missing';
+    for (;;) {
+      const exists = await stat(path).then(() => true, () => false);
+      if (exists) {
+        const v = await this.opts.media.verifyMp4(path, { expectedDurationSec: req.audioDurationSec }, req.signal);
+        if (v.ok) return v.probe.durationSec;
+        reason = v.reason;
+      }
+      if (Date.now() > deadline) throw new TaskError('result_invalid', `Result did not verify within ${this.opts.verifyTimeoutMs} ms: ${reason}`, { retryable: true });
+      await sleep(VERIFY_STEP_MS, undefined, { signal: req.signal }).catch(() => {
+        throw new TaskError('canceled', 'Task was canceled');
+      });
+    }
+  }
+
+  private async findResultFile(code: string): Promise<boolean> {
+    return stat(join(this.tempDir, `${code}-r.mp4`)).then((s) => s.size > 0, () => false);
+  }
+
+  private async query(code: string, signal: AbortSignal): Promise<QueryOutcome> {
+    return readQuery(await this.call(`/easy/query?code=${encodeURIComponent(code)}`, { method: 'GET' }, signal));
+  }
+
+  private async call(path: string, init: RequestInit, signal: AbortSignal): Promise<VideoReply> {
+    const res = await request(
+      `${this.opts.url}${path}`,
+      { ...init, headers: init.body ? { 'content-type': 'application/json' } : undefined, signal: withTimeout(signal, this.opts.requestTimeoutMs) },
+      'Video container',
+    );
+    const body = await readJson(res);
+    if (!isVideoReply(body)) throw new TaskError('render_failed', `Video container answered HTTP ${res.status} without a protocol reply`, { retryable: true });
+    return body;
+  }
+
+  async health(signal: AbortSignal = new AbortController().signal): Promise<boolean> {
+    // /easy/query for a code that cannot exist: any protocol reply (10004) proves the server is up.
+    try {
+      const res = await fetch(`${this.opts.url}/easy/query?code=healthcheck`, { signal: withTimeout(signal, this.opts.healthTimeoutMs) });
+      return isVideoReply(await readJson(res));
+    } catch {
+      return false;
+    }
+  }
+}

@@ -1,0 +1,147 @@
+/**
+ * Composition root: config → adapters → store, lifecycle, slot runners, scheduler.
+ * The HTTP layer and the CLI both get a `Gateway`; tests build one with their own config.
+ */
+import { mkdir } from 'node:fs/promises';
+import type { GatewayConfig, ResolvedSlot } from './config/load.js';
+import { HeygemTtsEngine } from './engines/heygem/tts.adapter.js';
+import { portOf } from './engines/heygem/http-json.js';
+import { HeygemVideoEngine } from './engines/heygem/video.adapter.js';
+import type { SlotEngines } from './engines/ports.js';
+import { ensurePreviewAssets } from './engines/preview/assets.js';
+import { PreviewSpeechEngine, PreviewVideoEngine } from './engines/preview/preview.engines.js';
+import { createLogger, type Logger } from './logger.js';
+import { FfmpegMedia } from './media/ffmpeg.adapter.js';
+import type { Media } from './media/media.js';
+import { systemClock, type Clock } from './runner/clock.js';
+import { DataPaths } from './runner/data-paths.js';
+import { TaskLifecycle } from './runner/lifecycle.js';
+import { Scheduler } from './runner/scheduler.js';
+import { SlotRunner } from './runner/slot-runner.js';
+import { TaskPipeline, type SlotDefaults } from './runner/task-pipeline.js';
+import { SqliteTaskStore } from './store/sqlite.adapter.js';
+import type { TaskStore } from './store/task-store.js';
+import { NoGpuStats, type GpuStatsSource } from './telemetry/gpu-stats.js';
+import { normalizeForSpeech } from './text/index.js';
+
+export interface Gateway {
+  config: GatewayConfig;
+  store: TaskStore;
+  lifecycle: TaskLifecycle;
+  scheduler: Scheduler;
+  media: Media;
+  paths: DataPaths;
+  gpuStats: GpuStatsSource;
+  clock: Clock;
+  log: Logger;
+  startedAt: number;
+  normalize: (text: string) => string;
+  /** Stop taking work, finish or hand back in-flight tasks within graceMs, close the store. */
+  close(graceMs?: number): Promise<void>;
+}
+
+export interface GatewayOverrides {
+  log?: Logger;
+  clock?: Clock;
+  media?: Media;
+  store?: TaskStore;
+  gpuStats?: GpuStatsSource;
+  /** Replace the engines of every slot (tests). */
+  slotEngines?: SlotEngines[];
+}
+
+function heygemSlot(c: GatewayConfig, s: ResolvedSlot, media: Media): SlotEngines {
+  const h = c.heygem;
+  return {
+    id: s.id,
+    speech: new HeygemTtsEngine({
+      url: s.ttsUrl,
+      hostDataDir: s.ttsDataDir,
+      containerDataDir: s.ttsContainerDataDir,
+      timeoutMs: h.ttsTimeoutMs,
+      healthTimeoutMs: h.requestTimeoutMs,
+      params: h.tts,
+    }),
+    video: new HeygemVideoEngine({
+      url: s.videoUrl,
+      hostDataDir: s.videoDataDir,
+      containerDataDir: s.videoContainerDataDir,
+      media,
+      pollIntervalMs: h.pollIntervalMs,
+      minPollIntervalMs: h.minPollIntervalMs,
+      requestTimeoutMs: h.requestTimeoutMs,
+      renderTimeoutMs: h.renderTimeoutMs,
+      stallTimeoutMs: h.stallTimeoutMs,
+      verifyTimeoutMs: h.verifyTimeoutMs,
+      healthTimeoutMs: h.requestTimeoutMs,
+    }),
+    videoPort: portOf(s.videoUrl),
+    ttsPort: portOf(s.ttsUrl),
+    videoUrl: s.videoUrl,
+    ttsUrl: s.ttsUrl,
+  };
+}
+
+function previewSlots(c: GatewayConfig, media: Media): SlotEngines[] {
+  return Array.from({ length: c.preview.slots }, (_, id) => ({
+    id,
+    speech: new PreviewSpeechEngine({ media, espeakPath: c.media.espeak, voice: c.preview.voice }),
+    video: new PreviewVideoEngine({ media }),
+    videoPort: null,
+    ttsPort: null,
+    videoUrl: null,
+    ttsUrl: null,
+  }));
+}
+
+export async function createGateway(config: GatewayConfig, o: GatewayOverrides = {}): Promise<Gateway> {
+  const log = o.log ?? createLogger(config.logLevel);
+  const clock = o.clock ?? systemClock;
+  const paths = new DataPaths(config.dataDir);
+  await Promise.all([paths.uploads, paths.outputs, paths.work, paths.assets].map((d) => mkdir(d, { recursive: true })));
+  const media = o.media ?? new FfmpegMedia({ ffmpegPath: config.media.ffmpeg, ffprobePath: config.media.ffprobe, timeoutMs: config.media.timeoutMs });
+  const store = o.store ?? new SqliteTaskStore(paths.database);
+  const lifecycle = new TaskLifecycle(store, clock, config.scheduler);
+  const assets = await ensurePreviewAssets(config.dataDir, media, { espeakPath: config.media.espeak, voice: config.preview.voice });
+  const engines = o.slotEngines ?? (config.engine === 'heygem' ? config.slots.map((s) => heygemSlot(config, s, media)) : previewSlots(config, media));
+  const normalize = (text: string) => normalizeForSpeech(text).text;
+  const pipelineDeps = {
+    lifecycle,
+    media,
+    clock,
+    paths,
+    normalize,
+    maxReferenceSeconds: config.limits.maxReferenceSeconds,
+    fallbackToReferenceAudio: config.heygem.fallbackToReferenceAudio,
+  };
+  const runners = engines.map((e) => {
+    const slotCfg = config.slots.find((s) => s.id === e.id);
+    const defaults: SlotDefaults = { faceVideo: slotCfg?.defaultFace ?? assets.faceVideo, referenceVoice: slotCfg?.defaultVoice ?? assets.referenceVoice };
+    return new SlotRunner(e, new TaskPipeline(pipelineDeps, e, defaults), lifecycle, config.scheduler, log.child({ slot: e.id }));
+  });
+  const scheduler = new Scheduler(runners, store, lifecycle, clock, config.scheduler, log);
+  const gpuStats = o.gpuStats ?? new NoGpuStats(config.engine === 'preview' ? 'preview engine: no GPUs' : 'GPU telemetry not configured');
+  gpuStats.start();
+  await scheduler.start();
+  let closed = false;
+  return {
+    config,
+    store,
+    lifecycle,
+    scheduler,
+    media,
+    paths,
+    gpuStats,
+    clock,
+    log,
+    startedAt: clock.now(),
+    normalize,
+    async close(graceMs = 10_000) {
+      if (closed) return;
+      closed = true;
+      gpuStats.stop();
+      await scheduler.stop(graceMs);
+      await store.close();
+    },
+  };
+}

@@ -1,0 +1,68 @@
+/**
+ * The Fastify application: plugins, error shape, routes. `buildApp` does no listening, so tests
+ * use `app.inject()` without a socket and the CLI calls `listen`.
+ */
+import multipart from '@fastify/multipart';
+import fastifyStatic from '@fastify/static';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { Gateway } from '../gateway.js';
+import { installErrorHandler } from './errors.js';
+import { registerEventsRoute } from './routes/events.route.js';
+import { registerFileRoutes } from './routes/files.route.js';
+import { registerGenerateRoute } from './routes/generate.route.js';
+import { registerQueueRoute } from './routes/queue.route.js';
+import { registerStatusRoutes } from './routes/status.route.js';
+import { registerSystemRoutes } from './routes/system.route.js';
+import { registerUi } from './ui.js';
+
+export async function buildApp(gw: Gateway): Promise<FastifyInstance> {
+  // pino's own types and fastify's bundled logger types differ only nominally.
+  const app: FastifyInstance = Fastify({
+    loggerInstance: gw.log.child({ component: 'http' }) as unknown as FastifyBaseLogger,
+    disableRequestLogging: true,
+    bodyLimit: 1024 * 1024,
+    // Ids are ours (validated); never trust a client-sent request id.
+    genReqId: (() => {
+      let n = 0;
+      return () => `req-${(++n).toString(36)}`;
+    })(),
+  }) as unknown as FastifyInstance;
+  installErrorHandler(app);
+  // OpenAPI generated from the route schemas (one source of truth), served at /docs.
+  await app.register(swagger, {
+    openapi: {
+      info: { title: 'heygem-gateway', version: '0.1.0', description: 'Text (+ face video) → lip-synced talking-head MP4, on HeyGem GPU containers.' },
+      tags: [
+        { name: 'tasks', description: 'Create and follow tasks' },
+        { name: 'files', description: 'Finished videos and speech' },
+        { name: 'farm', description: 'GPU slots and the queue' },
+        { name: 'text', description: 'Speech normalization' },
+        { name: 'system', description: 'Service information' },
+      ],
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+  await app.register(multipart, {
+    limits: {
+      fileSize: gw.config.limits.maxUploadBytes,
+      files: 1,
+      fields: 8,
+      fieldSize: gw.config.limits.maxTextChars * 4 + 16, // UTF-8: up to 4 bytes a character
+      parts: 10,
+      headerPairs: 100,
+    },
+    throwFileSizeLimit: false, // we check `truncated` and answer 413 ourselves, after cleanup
+  });
+  // serve: false — only decorates reply.sendFile/download; file routes decide what is servable.
+  await app.register(fastifyStatic, { root: gw.paths.outputs, serve: false, acceptRanges: true, cacheControl: false });
+  registerGenerateRoute(app, gw);
+  registerStatusRoutes(app, gw);
+  registerQueueRoute(app, gw);
+  registerFileRoutes(app, gw);
+  registerSystemRoutes(app, gw);
+  registerEventsRoute(app, gw);
+  await registerUi(app);
+  return app;
+}

@@ -1,0 +1,51 @@
+/**
+ * API errors: a human `error` string (old clients print it) plus a stable machine `code`
+ * (DESIGN.md §5). One handler maps everything to that shape; unknown faults become a logged
+ * 500 with a request id — never a stack trace or an internal path.
+ */
+import type { FastifyError, FastifyInstance } from 'fastify';
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly extra: Record<string, unknown> = {},
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+export const errorBodySchema = {
+  type: 'object',
+  properties: { error: { type: 'string' }, code: { type: 'string' }, request_id: { type: 'string' } },
+  required: ['error', 'code'],
+  additionalProperties: true,
+} as const;
+
+export function installErrorHandler(app: FastifyInstance): void {
+  app.setErrorHandler((err: FastifyError | ApiError, req, reply) => {
+    if (err instanceof ApiError) {
+      void reply.code(err.status).headers(err.headers).send({ error: err.message, code: err.code, ...err.extra });
+      return;
+    }
+    const fe = err as FastifyError;
+    if (fe.validation) {
+      void reply.code(400).send({ error: `Invalid request: ${fe.message}`, code: 'input_invalid' });
+      return;
+    }
+    const status = fe.statusCode && fe.statusCode >= 400 && fe.statusCode < 500 ? fe.statusCode : 500;
+    if (status < 500) {
+      const code = status === 413 ? 'upload_too_large' : status === 415 ? 'unsupported_media_type' : status === 404 ? 'not_found' : 'bad_request';
+      void reply.code(status).send({ error: fe.message, code });
+      return;
+    }
+    req.log.error({ err }, 'unhandled error');
+    void reply.code(500).send({ error: 'Internal server error', code: 'internal', request_id: req.id });
+  });
+  app.setNotFoundHandler((req, reply) => {
+    void reply.code(404).send({ error: `No route for ${req.method} ${req.url.split('?')[0]}`, code: 'route_not_found' });
+  });
+}

@@ -1,0 +1,62 @@
+/**
+ * Task → JSON for the compatible status route (DESIGN.md §5). Pure: no I/O, so it is cheap on
+ * the hottest route and unit-testable.
+ */
+import { basename } from 'node:path';
+import { overallProgress, publicStatus, taskTiming, type Task } from '../domain/task.js';
+
+const iso = (t: number | null): string | null => (t === null ? null : new Date(t).toISOString());
+
+export function outputUrl(task: Task): string | null {
+  return task.state === 'completed' && task.outputPath ? `/outputs/${task.id}.mp4` : null;
+}
+
+export function presentStatus(task: Task, queuePosition: number | null, now: number): Record<string, unknown> {
+  const resultUrl = outputUrl(task);
+  const speechReady = task.audioPath !== null && task.ttsEndedAt !== null && basename(task.audioPath) === `${task.id}.wav`;
+  return {
+    task_id: task.id,
+    status: publicStatus(task),
+    phase: task.state,
+    progress: overallProgress(task),
+    gpu_id: task.slotId,
+    queue_position: queuePosition,
+    error: task.state === 'completed' ? null : task.errorMessage,
+    error_code: task.state === 'completed' ? null : task.errorCode,
+    input_text: task.text,
+    normalized_text: task.normalizedText,
+    video_name: task.videoName,
+    reference_audio: task.referenceAudio ? basename(task.referenceAudio) : null,
+    generated_audio_url: speechReady ? `/outputs/${task.id}.wav` : null,
+    attempts: task.attempts,
+    created_time: iso(task.createdAt),
+    start_time: iso(task.startedAt),
+    completed_time: iso(task.state === 'completed' ? task.finishedAt : null),
+    finished_time: iso(task.finishedAt),
+    timing: taskTiming(task, now),
+    result: resultUrl
+      ? { code: 10000, msg: 'success', data: { ...(task.engineData ?? {}), result_url: resultUrl } }
+      : null,
+    result_url: resultUrl,
+    download_url: resultUrl ? `/api/download/${task.id}` : null,
+  };
+}
+
+/** A compact row for lists (/api/tasks, SSE). */
+export function presentSummary(task: Task, queuePosition: number | null, now: number): Record<string, unknown> {
+  return {
+    task_id: task.id,
+    status: publicStatus(task),
+    phase: task.state,
+    progress: overallProgress(task),
+    gpu_id: task.slotId,
+    queue_position: queuePosition,
+    text: task.text.length > 120 ? `${task.text.slice(0, 120)}…` : task.text,
+    error: task.state === 'completed' ? null : task.errorMessage,
+    error_code: task.state === 'completed' ? null : task.errorCode,
+    created_time: iso(task.createdAt),
+    finished_time: iso(task.finishedAt),
+    timing: taskTiming(task, now),
+    result_url: outputUrl(task),
+  };
+}

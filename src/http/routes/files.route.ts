@@ -1,0 +1,39 @@
+/**
+ * Finished files: GET /api/download/:id (the MP4 as an attachment, byte ranges) and
+ * GET /outputs/:file (inline, for players). Names are matched against the task-id pattern,
+ * so no request can name a path outside outputs/.
+ */
+import type { FastifyInstance } from 'fastify';
+import { isTaskId } from '../../domain/ids.js';
+import type { Gateway } from '../../gateway.js';
+import { ApiError } from '../errors.js';
+import { loadTask } from './status.route.js';
+
+const OUTPUT_FILE = /^([0-9a-z]{26})\.(mp4|wav)$/;
+
+export function registerFileRoutes(app: FastifyInstance, gw: Gateway): void {
+  app.get<{ Params: { id: string } }>(
+    '/api/download/:id',
+    { schema: { tags: ['files'], summary: 'Download the finished MP4 (byte ranges supported)', params: { type: 'object', properties: { id: { type: 'string', maxLength: 200 } } } } },
+    async (req, reply) => {
+      const task = await loadTask(gw, req.params.id);
+      if (task.state !== 'completed' || !task.outputPath) {
+        throw new ApiError(409, 'task_not_finished', `Task is ${task.state}; the video is not ready`, { status: task.state });
+      }
+      return reply.download(`${task.id}.mp4`, `heygem-${task.id}.mp4`);
+    },
+  );
+
+  app.get<{ Params: { file: string } }>(
+    '/outputs/:file',
+    { schema: { tags: ['files'], summary: 'A finished video or speech file, inline (byte ranges supported)', params: { type: 'object', properties: { file: { type: 'string', maxLength: 200 } } } } },
+    async (req, reply) => {
+      const m = OUTPUT_FILE.exec(req.params.file);
+      if (!m || !isTaskId(m[1])) throw new ApiError(404, 'file_not_found', 'No such output file');
+      const task = await gw.store.get(m[1]);
+      const ready = task && (m[2] === 'mp4' ? task.state === 'completed' : task.ttsEndedAt !== null);
+      if (!ready) throw new ApiError(404, 'file_not_found', 'No such output file');
+      return reply.sendFile(req.params.file, gw.paths.outputs);
+    },
+  );
+}

@@ -1,0 +1,122 @@
+/**
+ * POST /api/generate — the compatible entry point (multipart: `text`, optional `video`).
+ * The upload streams to disk under a name derived from the new task id (bounded memory, no
+ * user-chosen paths), is checked by content with ffprobe, and only then is the task stored.
+ * Any rejection removes the partial upload: nothing is stored for bad input.
+ */
+import type { MultipartFile } from '@fastify/multipart';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { createWriteStream } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { extname } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { newTaskId } from '../../domain/ids.js';
+import type { Gateway } from '../../gateway.js';
+import { ApiError, errorBodySchema } from '../errors.js';
+
+export const VIDEO_EXTENSIONS = ['.mp4', '.avi', '.mov', '.mkv'];
+
+interface Intake {
+  text: string | null;
+  videoPath: string | null;
+  videoName: string | null;
+}
+
+async function saveVideo(gw: Gateway, id: string, part: MultipartFile, intake: Intake): Promise<void> {
+  if (intake.videoPath) {
+    part.file.resume();
+    throw new ApiError(400, 'too_many_files', 'Send at most one video');
+  }
+  const ext = extname(part.filename ?? '').toLowerCase();
+  if (!VIDEO_EXTENSIONS.includes(ext)) {
+    part.file.resume(); // drain so the connection can answer
+    throw new ApiError(400, 'video_format_invalid', 'Invalid video format', { allowed: VIDEO_EXTENSIONS.map((e) => e.slice(1)) });
+  }
+  const dest = gw.paths.upload(id, ext);
+  intake.videoPath = dest;
+  intake.videoName = (part.filename ?? '').replace(/[^\w.\- ]+/g, '_').slice(-120);
+  await pipeline(part.file, createWriteStream(dest));
+  if (part.file.truncated) {
+    const mib = Math.round(gw.config.limits.maxUploadBytes / 1024 / 1024);
+    throw new ApiError(413, 'upload_too_large', `Video is larger than the ${mib} MiB limit`);
+  }
+}
+
+async function readMultipart(gw: Gateway, req: FastifyRequest, id: string, intake: Intake): Promise<void> {
+  for await (const part of req.parts()) {
+    if (part.type === 'file') {
+      if (part.fieldname !== 'video') {
+        part.file.resume();
+        throw new ApiError(400, 'unexpected_file', `Unexpected file field "${part.fieldname.slice(0, 40)}" (only "video")`);
+      }
+      await saveVideo(gw, id, part, intake);
+    } else if (part.fieldname === 'text') {
+      if (part.valueTruncated) throw tooLong(gw);
+      intake.text = typeof part.value === 'string' ? part.value : String(part.value ?? '');
+    }
+  }
+}
+
+const tooLong = (gw: Gateway) => new ApiError(400, 'text_too_long', `Text is longer than ${gw.config.limits.maxTextChars} characters`);
+
+/** Content check: a real video stream, within the length limit, with a voice to clone. */
+async function checkVideo(gw: Gateway, path: string): Promise<void> {
+  const probe = await gw.media.probe(path).catch(() => null);
+  if (!probe || !probe.hasVideo) throw new ApiError(400, 'video_invalid', 'The uploaded file is not a readable video');
+  if (probe.durationSec > gw.config.limits.maxVideoSeconds) throw new ApiError(400, 'video_too_long', `Video is longer than ${gw.config.limits.maxVideoSeconds} s`);
+  if (!probe.hasAudio) throw new ApiError(400, 'video_no_audio', 'The video has no audio track to take the voice from');
+}
+
+export function registerGenerateRoute(app: FastifyInstance, gw: Gateway): void {
+  app.post(
+    '/api/generate',
+    {
+      schema: {
+        tags: ['tasks'],
+        summary: 'Create a talking-head video task',
+        description: 'multipart/form-data with `text` (required) and optional `video` (mp4|avi|mov|mkv), or JSON `{"text"}`.',
+        consumes: ['multipart/form-data', 'application/json'],
+        response: {
+          202: {
+            type: 'object',
+            properties: { success: { type: 'boolean' }, task_id: { type: 'string' }, message: { type: 'string' }, status_url: { type: 'string' }, queue_position: { type: ['integer', 'null'] } },
+          },
+          400: errorBodySchema,
+          413: errorBodySchema,
+        },
+      },
+    },
+    async (req, reply) => {
+      const id = newTaskId();
+      const intake: Intake = { text: null, videoPath: null, videoName: null };
+      try {
+        if (req.isMultipart()) await readMultipart(gw, req, id, intake);
+        else intake.text = typeof (req.body as { text?: unknown } | null)?.text === 'string' ? (req.body as { text: string }).text : null;
+        const text = intake.text?.trim() ?? '';
+        if (!text) throw new ApiError(400, 'text_missing', 'No text provided');
+        if (text.length > gw.config.limits.maxTextChars) throw tooLong(gw);
+        if (intake.videoPath) await checkVideo(gw, intake.videoPath);
+        const task = await gw.store.create({
+          id,
+          text,
+          normalizedText: gw.normalize(text),
+          videoPath: intake.videoPath,
+          videoName: intake.videoName,
+          createdAt: gw.clock.now(),
+        });
+        gw.lifecycle.accepted(task);
+        gw.scheduler.notify();
+        return reply.code(202).send({
+          success: true,
+          task_id: id,
+          message: 'Task queued',
+          status_url: `/api/status/${id}`,
+          queue_position: await gw.store.queuePosition(id),
+        });
+      } catch (err) {
+        if (intake.videoPath) await rm(intake.videoPath, { force: true });
+        throw err;
+      }
+    },
+  );
+}

@@ -1,0 +1,118 @@
+/**
+ * Task reads and actions: GET /api/status/:id (compatible), GET /api/tasks (history),
+ * POST /api/tasks/:id/cancel, POST /api/tasks/:id/retry.
+ */
+import type { FastifyInstance } from 'fastify';
+import { isTaskId } from '../../domain/ids.js';
+import { TASK_STATES, isFinal, type Task, type TaskState } from '../../domain/task.js';
+import type { Gateway } from '../../gateway.js';
+import { ApiError, errorBodySchema } from '../errors.js';
+import { presentStatus, presentSummary } from '../presenters.js';
+
+const idParams = { type: 'object', properties: { id: { type: 'string', maxLength: 200 } }, required: ['id'] } as const;
+
+/** Compatible "not found": the old server answered 200 {"status":"not_found"}; we answer 404. */
+function notFound(id: string): ApiError {
+  return new ApiError(404, 'task_not_found', `Task not found: ${id.slice(0, 64)}`, { status: 'not_found' });
+}
+
+export async function loadTask(gw: Gateway, id: string): Promise<Task> {
+  const task = isTaskId(id) ? await gw.store.get(id) : undefined;
+  if (!task) throw notFound(id);
+  return task;
+}
+
+const PUBLIC_TO_STATES: Record<string, TaskState[]> = {
+  queued: ['queued'],
+  preprocessing: ['preparing'],
+  reserved: ['reserved'],
+  processing: ['tts', 'rendering', 'collecting'],
+  completed: ['completed'],
+  failed: ['failed'],
+  timeout: ['failed'],
+  canceled: ['canceled'],
+  active: ['preparing', 'reserved', 'tts', 'rendering', 'collecting'],
+};
+
+export function parseStatusFilter(status: string | undefined): TaskState[] | undefined {
+  if (!status) return undefined;
+  const out = new Set<TaskState>();
+  for (const part of status.split(',')) {
+    const p = part.trim();
+    if ((TASK_STATES as readonly string[]).includes(p)) out.add(p as TaskState);
+    else if (PUBLIC_TO_STATES[p]) PUBLIC_TO_STATES[p].forEach((s) => out.add(s));
+    else throw new ApiError(400, 'input_invalid', `Unknown status filter: ${p.slice(0, 40)}`);
+  }
+  return [...out];
+}
+
+export function registerStatusRoutes(app: FastifyInstance, gw: Gateway): void {
+  app.get<{ Params: { id: string } }>(
+    '/api/status/:id',
+    { schema: { tags: ['tasks'], summary: 'Status of one task (compatible shape)', params: idParams, response: { 404: errorBodySchema } } },
+    async (req) => {
+      const task = await loadTask(gw, req.params.id);
+      return presentStatus(task, await gw.store.queuePosition(task.id), gw.clock.now());
+    },
+  );
+
+  app.get<{ Querystring: { status?: string; q?: string; from?: string; to?: string; limit?: number; offset?: number } }>(
+    '/api/tasks',
+    {
+      schema: {
+        tags: ['tasks'],
+        summary: 'Task history, newest first (paged, filter by status, time range, text)',
+        querystring: {
+          type: 'object',
+          properties: {
+            status: { type: 'string', maxLength: 200 },
+            q: { type: 'string', maxLength: 200 },
+            from: { type: 'string', format: 'date-time' },
+            to: { type: 'string', format: 'date-time' },
+            limit: { type: 'integer', minimum: 1, maximum: 500, default: 50 },
+            offset: { type: 'integer', minimum: 0, default: 0 },
+          },
+          additionalProperties: false,
+        },
+      },
+    },
+    async (req) => {
+      const { status, q, from, to, limit, offset } = req.query;
+      const { items, total } = await gw.store.list({
+        states: parseStatusFilter(status),
+        q: q || undefined,
+        from: from ? Date.parse(from) : undefined,
+        to: to ? Date.parse(to) : undefined,
+        limit,
+        offset,
+      });
+      const now = gw.clock.now();
+      const rows = await Promise.all(items.map(async (t) => presentSummary(t, t.state === 'queued' ? await gw.store.queuePosition(t.id) : null, now)));
+      return { tasks: rows, total, limit, offset };
+    },
+  );
+
+  app.post<{ Params: { id: string } }>(
+    '/api/tasks/:id/cancel',
+    { schema: { tags: ['tasks'], summary: 'Cancel a queued or running task', params: idParams } },
+    async (req) => {
+      const task = await loadTask(gw, req.params.id);
+      if (isFinal(task.state)) throw new ApiError(409, 'task_finished', `Task already ${task.state}`);
+      const canceled = await gw.scheduler.cancel(task.id);
+      if (!canceled) throw new ApiError(409, 'task_finished', 'Task finished before it could be canceled');
+      return { success: true, task_id: task.id, status: 'canceled' };
+    },
+  );
+
+  app.post<{ Params: { id: string } }>(
+    '/api/tasks/:id/retry',
+    { schema: { tags: ['tasks'], summary: 'Queue a failed or canceled task again', params: idParams } },
+    async (req, reply) => {
+      const task = await loadTask(gw, req.params.id);
+      if (task.state !== 'failed' && task.state !== 'canceled') throw new ApiError(409, 'task_not_retryable', `Only failed or canceled tasks can be retried (this one is ${task.state})`);
+      const next = await gw.scheduler.retry(task);
+      if (!next) throw new ApiError(409, 'task_not_retryable', 'Task changed state; try again');
+      return reply.code(202).send({ success: true, task_id: task.id, status: 'queued', status_url: `/api/status/${task.id}` });
+    },
+  );
+}

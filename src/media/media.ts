@@ -1,0 +1,41 @@
+/**
+ * The Media port: everything the gateway asks of ffmpeg/ffprobe. The real adapter
+ * (ffmpeg.adapter.ts) runs the system binaries with argument arrays; argument lists are
+ * built by pure functions (ffmpeg.args.ts) so they are unit-tested without spawning.
+ */
+export interface ProbeResult {
+  formatName: string;
+  durationSec: number;
+  hasVideo: boolean;
+  hasAudio: boolean;
+  videoCodec?: string;
+  audioCodec?: string;
+  width?: number;
+  height?: number;
+}
+
+export interface MediaVerifyOptions {
+  /** Expected duration (the speech); the result must be within `toleranceSec` of it. */
+  expectedDurationSec?: number;
+  toleranceSec?: number;
+}
+
+export type VerifyOutcome = { ok: true; probe: ProbeResult } | { ok: false; reason: string };
+
+export interface Media {
+  /** ffprobe a file. Rejects (TaskError input_invalid) when it is not a readable media file. */
+  probe(path: string, signal?: AbortSignal): Promise<ProbeResult>;
+  /** Extract a mono PCM16 WAV reference voice from an upload (video or audio), at most maxSeconds. */
+  extractAudio(input: string, outWav: string, opts?: { maxSeconds?: number; sampleRate?: number; signal?: AbortSignal }): Promise<void>;
+  /** Duration in seconds of any media file (WAV included). */
+  duration(path: string, signal?: AbortSignal): Promise<number>;
+  /**
+   * Loop/trim `video` to the audio's duration and use `audio` as its sound track:
+   * H.264 + AAC, yuv420p, +faststart. Written to a temp name and renamed (never half-written).
+   */
+  muxLoop(video: string, audio: string, out: string, opts: { durationSec: number; signal?: AbortSignal }): Promise<void>;
+  /** Complete MP4 with video + audio and (optionally) the expected duration? */
+  verifyMp4(path: string, opts?: MediaVerifyOptions, signal?: AbortSignal): Promise<VerifyOutcome>;
+  /** Generate the default face video (no binary media shipped in the repo). */
+  makeDefaultFace(out: string, opts?: { seconds?: number }): Promise<void>;
+}

@@ -1,0 +1,129 @@
+/**
+ * The steps of one task on one slot: prepare → TTS → (wait for the video lane) → render →
+ * collect. Steps only do work and report it through the lifecycle; what happens on failure
+ * is decided by SlotRunner + TaskLifecycle. A move that loses its compare-and-set (the task
+ * was canceled meanwhile) stops the pipeline.
+ */
+import { mkdir, rm } from 'node:fs/promises';
+import { TaskError } from '../domain/errors.js';
+import type { Task } from '../domain/task.js';
+import type { SlotEngines } from '../engines/ports.js';
+import type { Media } from '../media/media.js';
+import type { Clock } from './clock.js';
+import type { DataPaths } from './data-paths.js';
+import type { TaskLifecycle } from './lifecycle.js';
+import { join } from 'node:path';
+
+export interface SlotDefaults {
+  faceVideo: string;
+  referenceVoice: string;
+}
+
+export interface PipelineDeps {
+  lifecycle: TaskLifecycle;
+  media: Media;
+  clock: Clock;
+  paths: DataPaths;
+  normalize: (text: string) => string;
+  maxReferenceSeconds: number;
+  fallbackToReferenceAudio: boolean;
+}
+
+/** Thrown when the task left the state we expected (canceled meanwhile): stop quietly. */
+export class TaskGone extends Error {
+  constructor(readonly taskId: string) {
+    super(`task ${taskId} changed state underneath the runner`);
+  }
+}
+
+export class TaskPipeline {
+  constructor(
+    private readonly deps: PipelineDeps,
+    private readonly slot: SlotEngines,
+    private readonly defaults: SlotDefaults,
+  ) {}
+
+  private async move(task: Task, to: Task['state'], patch: Parameters<TaskLifecycle['move']>[2] = {}): Promise<Task> {
+    const next = await this.deps.lifecycle.move(task, to, patch);
+    if (!next) throw new TaskGone(task.id);
+    return next;
+  }
+
+  /** preparing → reserved: reference voice from the upload (or the default), normalized text. */
+  async prepare(task: Task, signal: AbortSignal): Promise<Task> {
+    const work = this.deps.paths.taskWork(task.id);
+    await mkdir(work, { recursive: true });
+    let referenceAudio = this.defaults.referenceVoice;
+    if (task.videoPath) {
+      const probe = await this.deps.media.probe(task.videoPath, signal);
+      if (probe.hasAudio) {
+        referenceAudio = join(work, 'reference.wav');
+        await this.deps.media.extractAudio(task.videoPath, referenceAudio, { maxSeconds: this.deps.maxReferenceSeconds, signal });
+      }
+    }
+    const normalizedText = task.normalizedText ?? this.deps.normalize(task.text);
+    if (!normalizedText.trim()) throw new TaskError('input_invalid', 'Text has nothing to speak after normalization');
+    return this.move(task, 'reserved', { referenceAudio, normalizedText });
+  }
+
+  /** reserved → tts → (tts done, still `tts`): the speech WAV for this task. */
+  async speak(task: Task, signal: AbortSignal): Promise<Task> {
+    task = await this.move(task, 'tts', { ttsStartedAt: this.deps.clock.now() });
+    await mkdir(this.deps.paths.outputs, { recursive: true });
+    const outPath = this.deps.paths.speech(task.id);
+    let audioPath: string;
+    let durationSec: number;
+    try {
+      ({ audioPath, durationSec } = await this.slot.speech.synthesize({
+        taskId: task.id,
+        text: task.normalizedText ?? task.text,
+        referenceAudio: task.referenceAudio ?? this.defaults.referenceVoice,
+        outPath,
+        signal,
+      }));
+    } catch (err) {
+      // Opt-in only: the video would then say the reference's words, not the requested text.
+      if (!this.deps.fallbackToReferenceAudio || signal.aborted || !task.referenceAudio) throw err;
+      audioPath = task.referenceAudio;
+      durationSec = await this.deps.media.duration(audioPath, signal);
+    }
+    const patch = { ttsEndedAt: this.deps.clock.now(), audioPath, audioDurationSec: durationSec };
+    await this.deps.lifecycle.progress(task, patch);
+    return { ...task, ...patch };
+  }
+
+  /** tts → rendering → collecting → completed (or resume a submitted render after a restart). */
+  async render(task: Task, signal: AbortSignal, resume = false): Promise<Task> {
+    if (!resume) task = await this.move(task, 'rendering', { renderStartedAt: this.deps.clock.now(), engineProgress: 0 });
+    const rendering = task;
+    let collecting: Promise<Task | undefined> | null = null;
+    const toCollecting = () => (collecting ??= this.deps.lifecycle.move(rendering, 'collecting', { engineProgress: 100 }));
+    await mkdir(this.deps.paths.outputs, { recursive: true });
+    const result = await this.slot.video.render({
+      code: task.id,
+      audioPath: task.audioPath!,
+      videoPath: task.videoPath ?? this.defaults.faceVideo,
+      audioDurationSec: task.audioDurationSec ?? 0,
+      outPath: this.deps.paths.output(task.id),
+      resume: resume || task.renderSubmitted,
+      signal,
+      onSubmitted: () => void this.deps.lifecycle.progress(rendering, { renderSubmitted: true }),
+      onProgress: (p) => void this.deps.lifecycle.progress(rendering, { engineProgress: p.progress }),
+      onCollecting: () => void toCollecting(),
+    });
+    const inCollecting = rendering.state === 'collecting' ? rendering : await toCollecting();
+    if (!inCollecting) throw new TaskGone(task.id);
+    const now = this.deps.clock.now();
+    const done = await this.move(inCollecting, 'completed', {
+      outputPath: result.outPath,
+      renderEndedAt: now,
+      finishedAt: now,
+      engineData: result.engineData ?? null,
+      errorCode: null,
+      errorMessage: null,
+    });
+    // The reference copy and scratch files are no longer needed; the speech lives in outputs/.
+    await rm(this.deps.paths.taskWork(task.id), { recursive: true, force: true }).catch(() => undefined);
+    return done;
+  }
+}
