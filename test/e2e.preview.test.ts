@@ -1,0 +1,79 @@
+/**
+ * End to end, as a user runs it: the CLI `serve` command as a child process on the embedded
+ * defaults (SQLite, ./data-like dir, preview engine), then generate → status → download →
+ * ffprobe, over real HTTP.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ffprobeJson } from './helpers/fixtures.js';
+import { submit, waitFinal, waitFor } from './helpers/gateway.js';
+
+let child: ChildProcess;
+let url = '';
+let dataDir = '';
+let output = '';
+
+beforeAll(async () => {
+  dataDir = mkdtempSync(join(tmpdir(), 'hg-e2e-'));
+  child = spawn(process.execPath, ['bin/heygem-gateway.js', 'serve'], {
+    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'warn', HEYGEM_GATEWAY_CONFIG: '' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
+  url = await waitFor(async () => /listening on (http:\/\/[\d.:]+)/.exec(output)?.[1], 30000, 50);
+}, 40000);
+
+afterAll(async () => {
+  if (child && child.exitCode === null) {
+    const exited = new Promise((res) => child.once('exit', res));
+    child.kill('SIGTERM');
+    await Promise.race([exited, new Promise((res) => setTimeout(res, 10000))]);
+  }
+});
+
+describe('npm start (preview engine) end to end', () => {
+  it('serves the page, the API docs and the info route', async () => {
+    expect((await fetch(`${url}/`)).status).toBe(200);
+    expect((await fetch(`${url}/docs/json`)).status).toBe(200);
+    const info = (await (await fetch(`${url}/api/info`)).json()) as Record<string, unknown>;
+    expect(info).toMatchObject({ engine: 'preview', slots: 2 });
+  });
+
+  it('turns text into a downloadable H.264 + AAC MP4 with faststart', async () => {
+    const r = await submit(url, 'Hello from the preview engine. Two plus two is 4.');
+    expect(r.status).toBe(202);
+    expect(r.body).toMatchObject({ success: true, status_url: `/api/status/${r.body.task_id}` });
+    const s = await waitFinal(url, String(r.body.task_id), 60000);
+    expect(s.status, JSON.stringify(s)).toBe('completed');
+    expect((s.timing as Record<string, number>).total_time).toBeGreaterThan(0);
+    const res = await fetch(`${url}/api/download/${r.body.task_id}`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('video/mp4');
+    const bytes = Buffer.from(await res.arrayBuffer());
+    const file = join(dataDir, 'downloaded.mp4');
+    writeFileSync(file, bytes);
+    const probe = await ffprobeJson(file);
+    const codecs = Object.fromEntries(probe.streams.map((x) => [x.codec_type, x.codec_name]));
+    expect(codecs).toEqual({ video: 'h264', audio: 'aac' });
+    expect(Number(probe.format.duration)).toBeGreaterThan(1);
+    // faststart: the moov atom comes before mdat
+    expect(bytes.indexOf('moov')).toBeLessThan(bytes.indexOf('mdat'));
+    // byte ranges for seeking
+    const part = await fetch(`${url}/api/download/${r.body.task_id}`, { headers: { range: 'bytes=0-99' } });
+    expect(part.status).toBe(206);
+    expect((await part.arrayBuffer()).byteLength).toBe(100);
+  });
+
+  it('answers bad input with clear JSON errors', async () => {
+    const res = await fetch(`${url}/api/generate`, { method: 'POST', body: new FormData() });
+    expect(res.status).toBe(400);
+    expect(await res.json()).toMatchObject({ error: 'No text provided', code: 'text_missing' });
+    const nf = await fetch(`${url}/api/status/doesnotexist`);
+    expect(nf.status).toBe(404);
+    expect(await nf.json()).toMatchObject({ status: 'not_found', code: 'task_not_found' });
+  });
+});

@@ -1,0 +1,89 @@
+/**
+ * Start a gateway in-process on loopback with its own temp data dir (every test isolated),
+ * with tiny intervals so fault tests run in seconds.
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import pino from 'pino';
+import { loadConfig } from '../../src/config/load.js';
+import { createGateway, type Gateway, type GatewayOverrides } from '../../src/gateway.js';
+import { buildApp } from '../../src/http/app.js';
+import type { FastifyInstance } from 'fastify';
+
+export interface TestGateway {
+  gw: Gateway;
+  app: FastifyInstance;
+  url: string;
+  dataDir: string;
+  close(graceMs?: number): Promise<void>;
+}
+
+export const FAST_HEYGEM = {
+  pollIntervalMs: 50,
+  minPollIntervalMs: 20,
+  requestTimeoutMs: 2000,
+  ttsTimeoutMs: 5000,
+  renderTimeoutMs: 20000,
+  stallTimeoutMs: 10000,
+  verifyTimeoutMs: 3000,
+};
+
+export async function startTestGateway(inline: Record<string, unknown> = {}, overrides: GatewayOverrides = {}, dataDir?: string): Promise<TestGateway> {
+  const dir = dataDir ?? mkdtempSync(join(tmpdir(), 'hg-gw-'));
+  const config = loadConfig({ env: {} as NodeJS.ProcessEnv, inline: { dataDir: dir, ...inline } });
+  const gw = await createGateway(config, { log: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }), ...overrides });
+  const app = await buildApp(gw);
+  const address = await app.listen({ host: '127.0.0.1', port: 0 });
+  return {
+    gw,
+    app,
+    url: address,
+    dataDir: dir,
+    async close(graceMs = 0) {
+      await app.close();
+      await gw.close(graceMs);
+    },
+  };
+}
+
+/** Poll `check` until it returns a value, bounded by `timeoutMs`. */
+export async function waitFor<T>(check: () => Promise<T | undefined | null | false>, timeoutMs = 20000, stepMs = 25): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const v = await check();
+      if (v) return v;
+    } catch (err) {
+      last = err;
+    }
+    await sleep(stepMs);
+  }
+  throw new Error(`waitFor: condition not met within ${timeoutMs} ms${last ? ` (last error: ${String(last)})` : ''}`);
+}
+
+export async function submit(url: string, text: string, video?: { path: string; name?: string }): Promise<{ status: number; body: Record<string, unknown> }> {
+  const form = new FormData();
+  form.set('text', text);
+  if (video) {
+    const { readFile } = await import('node:fs/promises');
+    form.set('video', new Blob([await readFile(video.path)], { type: 'video/mp4' }), video.name ?? 'face.mp4');
+  }
+  const res = await fetch(`${url}/api/generate`, { method: 'POST', body: form });
+  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+}
+
+export async function getStatus(url: string, id: string): Promise<Record<string, unknown>> {
+  return (await (await fetch(`${url}/api/status/${id}`)).json()) as Record<string, unknown>;
+}
+
+export const FINAL = new Set(['completed', 'failed', 'timeout', 'canceled']);
+
+export async function waitFinal(url: string, id: string, timeoutMs = 30000): Promise<Record<string, unknown>> {
+  return waitFor(async () => {
+    const s = await getStatus(url, id);
+    return FINAL.has(String(s.status)) ? s : undefined;
+  }, timeoutMs);
+}
