@@ -4,8 +4,6 @@
  */
 import { parseArgs } from 'node:util';
 import { ConfigError } from '../config/load.js';
-import { serve } from './serve.command.js';
-import { simulate } from './simulate.command.js';
 
 const USAGE = `Usage: heygem-gateway <command> [options]
 
@@ -22,6 +20,7 @@ type Handler = (args: string[]) => Promise<void>;
 const commands: Record<string, Handler> = {
   serve: async (args) => {
     const { values } = parseArgs({ args, options: { config: { type: 'string', short: 'c' }, 'grace-ms': { type: 'string' } } });
+    const { serve } = await import('./serve.command.js'); // commands load lazily: fast start, few deps
     await serve({ config: values.config, graceMs: values['grace-ms'] ? Number(values['grace-ms']) : undefined });
   },
   simulate: async (args) => {
@@ -36,6 +35,7 @@ const commands: Record<string, Handler> = {
         'tts-ms': { type: 'string' },
       },
     });
+    const { simulate } = await import('./simulate.command.js');
     await simulate({
       gpus: Number(values.gpus),
       dir: values.dir!,

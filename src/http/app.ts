@@ -6,7 +6,7 @@ import multipart from '@fastify/multipart';
 import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Gateway } from '../gateway.js';
 import { installErrorHandler } from './errors.js';
 import { registerEventsRoute } from './routes/events.route.js';
@@ -21,7 +21,8 @@ export async function buildApp(gw: Gateway): Promise<FastifyInstance> {
   // pino's own types and fastify's bundled logger types differ only nominally.
   const app: FastifyInstance = Fastify({
     loggerInstance: gw.log.child({ component: 'http' }) as unknown as FastifyBaseLogger,
-    disableRequestLogging: true,
+    // one line per request is noise at dashboard polling rates; errors are still logged
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 1024 * 1024,
     // Ids are ours (validated); never trust a client-sent request id.
     genReqId: (() => {

@@ -7,6 +7,8 @@ import { overallProgress, publicStatus, taskTiming, type Task } from '../domain/
 
 const iso = (t: number | null): string | null => (t === null ? null : new Date(t).toISOString());
 
+const finalError = (task: Task): boolean => task.state === 'failed' || task.state === 'canceled';
+
 export function outputUrl(task: Task): string | null {
   return task.state === 'completed' && task.outputPath ? `/outputs/${task.id}.mp4` : null;
 }
@@ -21,8 +23,10 @@ export function presentStatus(task: Task, queuePosition: number | null, now: num
     progress: overallProgress(task),
     gpu_id: task.slotId,
     queue_position: queuePosition,
-    error: task.state === 'completed' ? null : task.errorMessage,
-    error_code: task.state === 'completed' ? null : task.errorCode,
+    // `error` only on a final failure: old clients read a non-null error as "failed".
+    error: finalError(task) ? task.errorMessage : null,
+    error_code: finalError(task) ? task.errorCode : null,
+    last_error: !finalError(task) && task.errorCode ? { code: task.errorCode, message: task.errorMessage } : null,
     input_text: task.text,
     normalized_text: task.normalizedText,
     video_name: task.videoName,
@@ -52,8 +56,8 @@ export function presentSummary(task: Task, queuePosition: number | null, now: nu
     gpu_id: task.slotId,
     queue_position: queuePosition,
     text: task.text.length > 120 ? `${task.text.slice(0, 120)}…` : task.text,
-    error: task.state === 'completed' ? null : task.errorMessage,
-    error_code: task.state === 'completed' ? null : task.errorCode,
+    error: finalError(task) ? task.errorMessage : null,
+    error_code: finalError(task) ? task.errorCode : null,
     created_time: iso(task.createdAt),
     finished_time: iso(task.finishedAt),
     timing: taskTiming(task, now),

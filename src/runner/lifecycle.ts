@@ -5,7 +5,7 @@
  */
 import { EventEmitter } from 'node:events';
 import type { TaskError } from '../domain/errors.js';
-import type { Task, TaskState } from '../domain/task.js';
+import { canTransition, type Task, type TaskState } from '../domain/task.js';
 import type { TaskPatch, TaskStore } from '../store/task-store.js';
 import type { Clock } from './clock.js';
 
@@ -44,7 +44,9 @@ export class TaskLifecycle extends EventEmitter<{ change: [TaskChange] }> {
     this.emit('change', { task, from: null });
   }
 
+  /** undefined when the move is illegal from the task's state or lost its compare-and-set. */
   async move(task: Task, to: TaskState, patch: TaskPatch = {}, message?: string): Promise<Task | undefined> {
+    if (!canTransition(task.state, to)) return undefined;
     const next = await this.store.transition(task.id, task.state, to, patch, this.clock.now(), message);
     if (next) this.emit('change', { task: next, from: task.state });
     return next;

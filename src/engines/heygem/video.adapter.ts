@@ -65,9 +65,11 @@ export class HeygemVideoEngine implements VideoEngine {
       const final = outcome.kind === 'running' ? await this.followOrDrain(req) : outcome;
       return await this.collect(req, final);
     } finally {
-      await Promise.all(
-        [names.audio, names.video, `${req.code}-r.mp4`].map((n) => rm(join(this.tempDir, n), { force: true })),
-      );
+      // On shutdown the job lives on in the container and the next start re-attaches to it:
+      // its inputs and result must stay. Every other ending removes the per-task files.
+      if (abortKind(req.signal) !== 'shutdown') {
+        await Promise.all([names.audio, names.video, `${req.code}-r.mp4`].map((n) => rm(join(this.tempDir, n), { force: true })));
+      }
     }
   }
 

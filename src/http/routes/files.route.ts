@@ -20,7 +20,7 @@ export function registerFileRoutes(app: FastifyInstance, gw: Gateway): void {
       if (task.state !== 'completed' || !task.outputPath) {
         throw new ApiError(409, 'task_not_finished', `Task is ${task.state}; the video is not ready`, { status: task.state });
       }
-      return reply.download(`${task.id}.mp4`, `heygem-${task.id}.mp4`);
+      return reply.header('content-disposition', `attachment; filename="heygem-${task.id}.mp4"`).sendFile(`${task.id}.mp4`, gw.paths.outputs);
     },
   );
 

@@ -1,0 +1,85 @@
+/**
+ * Pure ffmpeg/ffprobe argument builders and ffprobe output parsing (STYLE.md §5): unit-tested
+ * without spawning anything.
+ */
+import type { ProbeResult } from './media.js';
+
+const QUIET = ['-hide_banner', '-nostdin', '-v', 'error', '-y'];
+
+export function probeArgs(path: string): string[] {
+  return ['-v', 'error', '-print_format', 'json', '-show_format', '-show_streams', path];
+}
+
+/** Mono PCM16 WAV, first `maxSeconds` of the input's first audio stream. */
+export function extractAudioArgs(input: string, out: string, o: { maxSeconds?: number; sampleRate?: number } = {}): string[] {
+  const args = [...QUIET, '-i', input, '-map', '0:a:0', '-vn', '-ac', '1', '-ar', String(o.sampleRate ?? 44100), '-c:a', 'pcm_s16le'];
+  if (o.maxSeconds) args.push('-t', o.maxSeconds.toFixed(3));
+  return [...args, '-f', 'wav', out];
+}
+
+/**
+ * Loop the face video to the speech and use the speech as sound. `-t <audio duration>`, not
+ * `-shortest` (which overshoots: 8.4 s of audio gave 9.08 s, DESIGN.md §8). Even dimensions
+ * for yuv420p; +faststart so players can start before the download ends.
+ */
+export function muxLoopArgs(video: string, audio: string, out: string, o: { durationSec: number }): string[] {
+  return [
+    ...QUIET,
+    '-stream_loop', '-1', '-i', video,
+    '-i', audio,
+    '-t', o.durationSec.toFixed(3),
+    '-map', '0:v:0', '-map', '1:a:0',
+    '-vf', 'scale=trunc(iw/2)*2:trunc(ih/2)*2',
+    '-c:v', 'libx264', '-preset', 'veryfast', '-pix_fmt', 'yuv420p',
+    '-c:a', 'aac', '-b:a', '128k', '-ar', '44100',
+    '-movflags', '+faststart',
+    '-f', 'mp4', out,
+  ];
+}
+
+/**
+ * The default face: a calm background with two eyes and a mouth that opens and closes, made
+ * from lavfi filters only (no fonts, no shipped media), plus a silent sound track.
+ */
+export function defaultFaceArgs(out: string, o: { seconds?: number } = {}): string[] {
+  const s = String(o.seconds ?? 4);
+  const face = [
+    'drawbox=x=200:y=90:w=240:h=300:color=0xf1c27d:t=fill',
+    'drawbox=x=255:y=180:w=36:h=22:color=0x2b2b2b:t=fill',
+    'drawbox=x=349:y=180:w=36:h=22:color=0x2b2b2b:t=fill',
+    "drawbox=x=280:y=300:w=80:h='8+12*abs(sin(t*6))':color=0x8b2f3c:t=fill",
+  ].join(',');
+  return [
+    ...QUIET,
+    '-f', 'lavfi', '-i', `color=c=0x3a506b:s=640x480:r=25:d=${s}`,
+    '-f', 'lavfi', '-i', `anullsrc=r=44100:cl=mono`,
+    '-t', s,
+    '-vf', face,
+    '-c:v', 'libx264', '-preset', 'veryfast', '-pix_fmt', 'yuv420p',
+    '-c:a', 'aac', '-b:a', '64k',
+    '-movflags', '+faststart', '-f', 'mp4', out,
+  ];
+}
+
+interface RawProbe {
+  format?: { format_name?: string; duration?: string };
+  streams?: Array<{ codec_type?: string; codec_name?: string; width?: number; height?: number; duration?: string }>;
+}
+
+export function parseProbeJson(json: string): ProbeResult {
+  const raw = JSON.parse(json) as RawProbe;
+  const streams = raw.streams ?? [];
+  const v = streams.find((s) => s.codec_type === 'video' && s.codec_name !== 'mjpeg' && s.codec_name !== 'png');
+  const a = streams.find((s) => s.codec_type === 'audio');
+  const duration = Number(raw.format?.duration ?? v?.duration ?? a?.duration ?? NaN);
+  return {
+    formatName: raw.format?.format_name ?? '',
+    durationSec: Number.isFinite(duration) ? duration : 0,
+    hasVideo: Boolean(v),
+    hasAudio: Boolean(a),
+    videoCodec: v?.codec_name,
+    audioCodec: a?.codec_name,
+    width: v?.width,
+    height: v?.height,
+  };
+}
