@@ -1,0 +1,84 @@
+/** The fake speaks the real protocol: checked byte-level against DESIGN.md §4. */
+import { mkdtempSync, statSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterEach, describe, expect, it } from 'vitest';
+import { faceVideoWithAudio } from '../../test/helpers/fixtures.js';
+import { checkMp4Structure } from '../media/mp4-boxes.js';
+import { toneWav } from './tts-container.fake.js';
+import { startFakeVideoContainer, type FakeVideoContainer } from './video-container.fake.js';
+
+let fake: FakeVideoContainer | null = null;
+afterEach(async () => {
+  await fake?.close();
+  fake = null;
+});
+
+async function setup(opts: Record<string, unknown> = {}) {
+  const dataDir = mkdtempSync(join(tmpdir(), 'fake-video-'));
+  fake = await startFakeVideoContainer({ dataDir, renderMs: 400, growMs: 200, ...opts });
+  const face = await faceVideoWithAudio(2);
+  const { copyFile } = await import('node:fs/promises');
+  await copyFile(face, join(dataDir, 'temp', 'c1.mp4'));
+  await writeFile(join(dataDir, 'temp', 'c1.wav'), toneWav(1));
+  return { dataDir, url: fake.url };
+}
+
+const post = (url: string, body: string) => fetch(`${url}/easy/submit`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+const query = async (url: string, code: string) => (await (await fetch(`${url}/easy/query?code=${code}`)).json()) as { code: number; data: Record<string, unknown> };
+const submitBody = JSON.stringify({ audio_url: 'c1.wav', video_url: 'c1.mp4', code: 'c1', chaofen: 0, watermark_switch: 0, pn: 1 });
+
+describe('fake video container', () => {
+  it('answers pretty-printed JSON as text/html and runs a job to a growing result', async () => {
+    const { dataDir, url } = await setup();
+    const res = await post(url, submitBody);
+    expect(res.headers.get('content-type')).toContain('text/html');
+    const text = await res.text();
+    expect(text).toContain('\n    "code": 10000');
+    expect((await query(url, 'c1')).data.status).toBe(1);
+    let final: Record<string, unknown> | null = null;
+    for (let i = 0; i < 100 && !final; i++) {
+      const q = await query(url, 'c1');
+      if (q.data.status !== 1) final = q.data;
+      else await sleep(20);
+    }
+    expect(final).toMatchObject({ status: 2, progress: 100, result: '/c1-r.mp4' });
+    const out = join(dataDir, 'temp', 'c1-r.mp4');
+    expect((await checkMp4Structure(out)).ok).toBe(false); // still growing right after status 2
+    expect((await query(url, 'c1')).code).toBe(10004); // the final answer was given once
+    await sleep(400);
+    expect((await checkMp4Structure(out)).ok).toBe(true);
+    expect(statSync(out).size).toBeGreaterThan(1000);
+  });
+
+  it('refuses a second job while busy (10001), missing params (10002), bad JSON (HTTP 500)', async () => {
+    const { url } = await setup();
+    await post(url, submitBody);
+    expect(await (await post(url, submitBody.replace('"c1"}', '"c2"}').replace('"code":"c1"', '"code":"c2"'))).json()).toMatchObject({ code: 10001, msg: '忙碌中' });
+    expect(await (await post(url, JSON.stringify({ video_url: 'x', code: 'y' }))).json()).toMatchObject({ code: 10002, msg: 'audio_url参数缺失' });
+    expect((await post(url, '{not json')).status).toBe(500);
+    expect(fake!.stats()).toMatchObject({ submits: 1, busyRefusals: 1 });
+  });
+
+  it('fails jobs whose inputs are host paths, and failRate=1 jobs, with status 3', async () => {
+    const { url } = await setup();
+    await post(url, JSON.stringify({ audio_url: '/home/me/a.wav', video_url: 'c1.mp4', code: 'h1' }));
+    await sleep(500);
+    expect((await query(url, 'h1')).data).toMatchObject({ status: 3 });
+    fake!.setOptions({ failRate: 1 });
+    await post(url, submitBody);
+    await sleep(500);
+    expect((await query(url, 'c1')).data.status).toBe(3);
+  });
+
+  it('names the result at progress 90 while still running, and forgets everything on restart', async () => {
+    const { url } = await setup({ renderMs: 600 });
+    await post(url, submitBody);
+    await sleep(560);
+    expect((await query(url, 'c1')).data).toMatchObject({ status: 1, progress: 90, result: '/c1-r.mp4' });
+    await fake!.restart();
+    expect((await query(url, 'c1')).code).toBe(10004);
+  });
+});
