@@ -1,0 +1,74 @@
+import { mkdirSync, mkdtempSync, readdirSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pino from 'pino';
+import { describe, expect, it } from 'vitest';
+import { newTaskId } from '../domain/ids.js';
+import type { Task } from '../domain/task.js';
+import { DiskSpaceGuard } from './disk-space.js';
+import { FileRetention } from './file-retention.js';
+
+const HOUR = 3_600_000;
+
+function touch(path: string, ageMs: number, dir = false): void {
+  if (dir) mkdirSync(path, { recursive: true });
+  else writeFileSync(path, 'x');
+  const t = (Date.now() - ageMs) / 1000;
+  utimesSync(path, t, t);
+}
+
+describe('FileRetention', () => {
+  it('removes old per-task files, keeps live tasks, young files and foreign names', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'hg-ret-'));
+    const d = { uploads: join(root, 'uploads'), work: join(root, 'work'), outputs: join(root, 'outputs'), videoTemp: [join(root, 'gpu0', 'temp')], ttsReference: [join(root, 'tts0', 'reference')] };
+    for (const x of [d.uploads, d.work, d.outputs, ...d.videoTemp, ...d.ttsReference]) mkdirSync(x, { recursive: true });
+    const dead = newTaskId(Date.now() - 10 * HOUR);
+    const live = newTaskId(Date.now() - 10 * HOUR);
+    const young = newTaskId();
+    touch(join(d.uploads, `${dead}.mp4`), 10 * HOUR);
+    touch(join(d.uploads, `${live}.mp4`), 10 * HOUR);
+    touch(join(d.uploads, `${young}.mp4`), 1000);
+    touch(join(d.work, dead), 10 * HOUR, true);
+    touch(join(d.work, live), 10 * HOUR, true);
+    touch(join(d.outputs, `${dead}.mp4`), 10 * HOUR);
+    touch(join(d.outputs, `${dead}.mp4.tmp-abcd1234`), 10 * HOUR);
+    touch(join(d.videoTemp[0], `${dead}.wav`), 10 * HOUR);
+    touch(join(d.videoTemp[0], `${dead}-r.mp4`), 10 * HOUR);
+    touch(join(d.videoTemp[0], `${live}-r.mp4`), 10 * HOUR);
+    touch(join(d.videoTemp[0], 'template_frames_cache.npy'), 10 * HOUR); // the container's own
+    touch(join(d.videoTemp[0], `${dead}x.mp4`), 10 * HOUR); // not ours: does not end the id
+    touch(join(d.ttsReference[0], `${dead}-0a1b2c3d.wav`), 10 * HOUR);
+    const store = { listInStates: async () => [{ id: live } as Task] };
+    const r = new FileRetention(store, d, { intervalMs: 0, uploadsMaxAgeMs: HOUR, workMaxAgeMs: HOUR, containerFilesMaxAgeMs: HOUR, outputsMaxAgeMs: 0 }, pino({ level: 'silent' }));
+    const removed = await r.runOnce();
+    expect(removed).toHaveLength(6);
+    expect(readdirSync(d.uploads).sort()).toEqual([`${live}.mp4`, `${young}.mp4`].sort());
+    expect(readdirSync(d.work)).toEqual([live]);
+    expect(readdirSync(d.outputs)).toEqual([`${dead}.mp4`]); // outputs kept (0 = forever), temp copy removed
+    expect(readdirSync(d.videoTemp[0]).sort()).toEqual([`${dead}x.mp4`, `${live}-r.mp4`, 'template_frames_cache.npy'].sort());
+    expect(readdirSync(d.ttsReference[0])).toEqual([]);
+  });
+});
+
+describe('DiskSpaceGuard', () => {
+  it('caches statfs and refuses below the threshold', async () => {
+    let calls = 0;
+    let bavail = 100;
+    const c = { t: 0, now: () => c.t };
+    const g = new DiskSpaceGuard('/x', 1000, c, 1500, async () => {
+      calls++;
+      return { bavail, bsize: 4096 };
+    });
+    expect((await g.check()).ok).toBe(true);
+    bavail = 0;
+    await Promise.all([g.check(), g.check()]);
+    expect(calls).toBe(1);
+    c.t = 2000;
+    expect(await g.check()).toMatchObject({ ok: false, freeBytes: 0 });
+    expect(calls).toBe(2);
+    const off = new DiskSpaceGuard('/x', 0, c, 1500, async () => {
+      throw new Error('not called');
+    });
+    expect((await off.check()).ok).toBe(true);
+  });
+});

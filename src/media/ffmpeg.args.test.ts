@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import { defaultFaceArgs, extractAudioArgs, muxLoopArgs, parseProbeJson, probeArgs } from './ffmpeg.args.js';
+
+describe('ffmpeg argument builders', () => {
+  it('loops the face to the speech with -t, never -shortest', () => {
+    const a = muxLoopArgs('/in/face.mp4', '/in/speech.wav', '/out/x.mp4', { durationSec: 8.4 });
+    expect(a.slice(a.indexOf('-stream_loop'), a.indexOf('-stream_loop') + 4)).toEqual(['-stream_loop', '-1', '-i', '/in/face.mp4']);
+    expect(a[a.indexOf('-t') + 1]).toBe('8.400');
+    expect(a).not.toContain('-shortest');
+    expect(a).toEqual(expect.arrayContaining(['-c:v', 'libx264', '-c:a', 'aac', '-movflags', '+faststart', '-pix_fmt', 'yuv420p']));
+    expect(a.at(-1)).toBe('/out/x.mp4');
+  });
+  it('extracts a bounded mono PCM16 reference voice', () => {
+    const a = extractAudioArgs('/u/v.mov', '/w/r.wav', { maxSeconds: 20 });
+    expect(a).toEqual(expect.arrayContaining(['-map', '0:a:0', '-ac', '1', '-c:a', 'pcm_s16le', '-t', '20.000']));
+  });
+  it('probes as JSON and builds the default face from lavfi only', () => {
+    expect(probeArgs('/x.mp4')).toEqual(['-v', 'error', '-print_format', 'json', '-show_format', '-show_streams', '/x.mp4']);
+    const f = defaultFaceArgs('/a/face.mp4', { seconds: 3 }).join(' ');
+    expect(f).toContain('lavfi');
+    expect(f).not.toContain('drawtext');
+  });
+  it('parses ffprobe output, ignoring cover-art "video" streams', () => {
+    const p = parseProbeJson(
+      JSON.stringify({
+        format: { format_name: 'mov,mp4,m4a,3gp,3g2,mj2', duration: '2.000000' },
+        streams: [
+          { codec_type: 'audio', codec_name: 'aac' },
+          { codec_type: 'video', codec_name: 'mjpeg' },
+        ],
+      }),
+    );
+    expect(p).toMatchObject({ hasVideo: false, hasAudio: true, durationSec: 2, audioCodec: 'aac' });
+  });
+});
