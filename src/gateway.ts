@@ -11,6 +11,7 @@ import type { SlotEngines } from './engines/ports.js';
 import { ensurePreviewAssets } from './engines/preview/assets.js';
 import { PreviewSpeechEngine, PreviewVideoEngine } from './engines/preview/preview.engines.js';
 import { createLogger, type Logger } from './logger.js';
+import { FileRetention } from './maintenance/file-retention.js';
 import { FfmpegMedia } from './media/ffmpeg.adapter.js';
 import type { Media } from './media/media.js';
 import { systemClock, type Clock } from './runner/clock.js';
@@ -19,6 +20,7 @@ import { TaskLifecycle } from './runner/lifecycle.js';
 import { Scheduler } from './runner/scheduler.js';
 import { SlotRunner } from './runner/slot-runner.js';
 import { TaskPipeline, type SlotDefaults } from './runner/task-pipeline.js';
+import { RedisTaskStore } from './store/redis.adapter.js';
 import { SqliteTaskStore } from './store/sqlite.adapter.js';
 import type { TaskStore } from './store/task-store.js';
 import { NoGpuStats, type GpuStatsSource } from './telemetry/gpu-stats.js';
@@ -38,6 +40,8 @@ export interface Gateway {
   normalize: (text: string) => string;
   /** Stop taking work, finish or hand back in-flight tasks within graceMs, close the store. */
   close(graceMs?: number): Promise<void>;
+  /** Scheduled removal of old per-task files (config fileRetention). */
+  fileRetention: FileRetention;
 }
 
 export interface GatewayOverrides {
@@ -100,7 +104,11 @@ export async function createGateway(config: GatewayConfig, o: GatewayOverrides =
   const paths = new DataPaths(config.dataDir);
   await Promise.all([paths.uploads, paths.outputs, paths.work, paths.assets].map((d) => mkdir(d, { recursive: true })));
   const media = o.media ?? new FfmpegMedia({ ffmpegPath: config.media.ffmpeg, ffprobePath: config.media.ffprobe, timeoutMs: config.media.timeoutMs });
-  const store = o.store ?? new SqliteTaskStore(paths.database);
+  const store =
+    o.store ??
+    (config.store.driver === 'redis'
+      ? new RedisTaskStore({ url: config.store.redisUrl, prefix: config.store.redisPrefix })
+      : new SqliteTaskStore(paths.database));
   const lifecycle = new TaskLifecycle(store, clock, config.scheduler);
   const assets = await ensurePreviewAssets(config.dataDir, media, { espeakPath: config.media.espeak, voice: config.preview.voice });
   const engines = o.slotEngines ?? (config.engine === 'heygem' ? config.slots.map((s) => heygemSlot(config, s, media)) : previewSlots(config, media));
@@ -122,7 +130,21 @@ export async function createGateway(config: GatewayConfig, o: GatewayOverrides =
   const scheduler = new Scheduler(runners, store, lifecycle, clock, config.scheduler, log);
   const gpuStats = o.gpuStats ?? new NoGpuStats(config.engine === 'preview' ? 'preview engine: no GPUs' : 'GPU telemetry not configured');
   gpuStats.start();
-  await scheduler.start();
+  if (config.scheduler.enabled) await scheduler.start();
+  const fileRetention = new FileRetention(
+    store,
+    {
+      uploads: paths.uploads,
+      work: paths.work,
+      outputs: paths.outputs,
+      videoTemp: config.slots.map((s) => `${s.videoDataDir}/temp`),
+      ttsReference: config.slots.map((s) => `${s.ttsDataDir}/reference`),
+    },
+    config.fileRetention,
+    log.child({ component: 'retention' }),
+    () => clock.now(),
+  );
+  fileRetention.start();
   let closed = false;
   return {
     config,
@@ -134,12 +156,14 @@ export async function createGateway(config: GatewayConfig, o: GatewayOverrides =
     gpuStats,
     clock,
     log,
+    fileRetention,
     startedAt: clock.now(),
     normalize,
     async close(graceMs = 10_000) {
       if (closed) return;
       closed = true;
       gpuStats.stop();
+      await fileRetention.stop();
       await scheduler.stop(graceMs);
       await store.close();
     },

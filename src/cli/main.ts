@@ -8,7 +8,10 @@ import { ConfigError } from '../config/load.js';
 const USAGE = `Usage: heygem-gateway <command> [options]
 
 Commands:
-  serve     [--config file]        run the gateway (HTTP API + scheduler)
+  serve     [--config file] [--grace-ms n]  run the gateway (HTTP API + scheduler)
+  keys      create --name x --scopes submit,read[,admin] | list | revoke <id>   [--config file]
+                                   manage API keys (tokens stored hashed in the database)
+  worker    [--config file] [--grace-ms n]  drive this host's slots from a shared Redis store (no HTTP)
   simulate  [--gpus 3] [--dir ./data/sim] [--video-port 8390] [--tts-port 18182] [--render-ms 3000] [--tts-ms 1000]
                                    run fake HeyGem containers on loopback (demos, benchmarks)
 
@@ -22,6 +25,15 @@ const commands: Record<string, Handler> = {
     const { values } = parseArgs({ args, options: { config: { type: 'string', short: 'c' }, 'grace-ms': { type: 'string' } } });
     const { serve } = await import('./serve.command.js'); // commands load lazily: fast start, few deps
     await serve({ config: values.config, graceMs: values['grace-ms'] ? Number(values['grace-ms']) : undefined });
+  },
+  keys: async (args) => {
+    const { keys } = await import('./keys.command.js');
+    await keys(args);
+  },
+  worker: async (args) => {
+    const { values } = parseArgs({ args, options: { config: { type: 'string', short: 'c' }, 'grace-ms': { type: 'string' } } });
+    const { worker } = await import('./worker.command.js');
+    await worker({ config: values.config, graceMs: values['grace-ms'] ? Number(values['grace-ms']) : undefined });
   },
   simulate: async (args) => {
     const { values } = parseArgs({

@@ -33,6 +33,10 @@ export const configSchema = z
         port: port.default(5003),
         /** Public base URL used in absolute links; relative links when unset. */
         publicUrl: z.string().optional(),
+        /** SIGTERM/SIGINT: how long in-flight tasks may finish before they are handed back. @defaultValue 10000 */
+        shutdownGraceMs: z.number().int().min(0).default(10_000),
+        /** Browser origins allowed to call the API cross-site (exact `scheme://host[:port]`; never `*`). @defaultValue [] */
+        corsOrigins: z.array(z.string().regex(/^https?:\/\/[^/*\s]+$/, 'expected an origin like https://app.example.com')).default([]),
       })
       .prefault({}),
     /** uploads/, outputs/, work/, assets/ and gateway.db live here. @defaultValue ./data */
@@ -69,6 +73,8 @@ export const configSchema = z
         maxVideoSeconds: z.number().positive().default(600),
         /** Reference voice cut from an upload. @defaultValue 20 s (longer clips gain little) */
         maxReferenceSeconds: z.number().positive().default(20),
+        /** Refuse new work (507) when the data dir has less free space than this. 0 disables. @defaultValue 1 GiB */
+        minFreeDiskBytes: z.number().int().min(0).default(1024 ** 3),
       })
       .prefault({}),
     heygem: z
@@ -103,6 +109,10 @@ export const configSchema = z
       .prefault({}),
     scheduler: z
       .object({
+        /** Drive this process's slots. false = API-only process (with a shared Redis store). @defaultValue true */
+        enabled: z.boolean().default(true),
+        /** With a shared store, how often to look for work queued by other processes. @defaultValue 500 */
+        sharedPollMs: z.number().int().min(10).default(500),
         /** TTS of the next task while the current one renders. @defaultValue true */
         pipelining: z.boolean().default(true),
         /** Attempts for retryable faults before a task fails. @defaultValue 3 */
@@ -113,6 +123,51 @@ export const configSchema = z
         healthProbeIntervalMs: z.number().int().min(10).default(10_000),
         /** Base delay before a retryable task runs again (exponential, jittered). @defaultValue 1000 */
         retryBaseDelayMs: z.number().int().min(0).default(1000),
+      })
+      .prefault({}),
+    auth: z
+      .object({
+        /** API keys required? `auto`: only when server.host is not loopback. @defaultValue auto */
+        enabled: z.union([z.literal('auto'), z.boolean()]).default('auto'),
+      })
+      .prefault({}),
+    /** Limits on creating work (POST /api/generate, retry). 0 disables a limit. */
+    rateLimit: z
+      .object({
+        /** Task submissions per minute per API key (burst = the full minute). @defaultValue 60 */
+        submitsPerMinutePerKey: z.number().int().min(0).default(60),
+        /** Task submissions per minute per client IP. @defaultValue 60 */
+        submitsPerMinutePerIp: z.number().int().min(0).default(60),
+        /** Queued + running tasks one API key may have at once. @defaultValue 50 */
+        maxActiveTasksPerKey: z.number().int().min(0).default(50),
+        /** Loopback clients (the local operator, the CLI) skip the per-IP limit. @defaultValue true */
+        exemptLoopback: z.boolean().default(true),
+      })
+      .prefault({}),
+    /** Scheduled removal of old per-task *files* (never those of a queued or running task). 0 disables an entry. */
+    fileRetention: z
+      .object({
+        /** How often the sweep runs. @defaultValue 3600000 (hourly) */
+        intervalMs: z.number().int().min(0).default(3_600_000),
+        /** Uploaded face videos. @defaultValue 7 days */
+        uploadsMaxAgeMs: z.number().int().min(0).default(7 * 86_400_000),
+        /** Scratch dirs under work/ and interrupted temp copies. @defaultValue 1 day */
+        workMaxAgeMs: z.number().int().min(0).default(86_400_000),
+        /** Per-task files left in the containers' host data dirs (temp/, reference/). @defaultValue 1 day */
+        containerFilesMaxAgeMs: z.number().int().min(0).default(86_400_000),
+        /** Finished videos and speech in outputs/. @defaultValue 0 (kept forever) */
+        outputsMaxAgeMs: z.number().int().min(0).default(0),
+      })
+      .prefault({}),
+    /** Where tasks and the queue live: embedded SQLite (one process) or Redis (several). */
+    store: z
+      .object({
+        /** @defaultValue sqlite */
+        driver: z.enum(['sqlite', 'redis']).default('sqlite'),
+        /** @defaultValue redis://127.0.0.1:6379 */
+        redisUrl: z.string().default('redis://127.0.0.1:6379'),
+        /** Key prefix: one deployment per prefix. @defaultValue heygem */
+        redisPrefix: z.string().regex(/^[\w.-]{1,64}$/).default('heygem'),
       })
       .prefault({}),
     /** trace | debug | info | warn | error | fatal | silent. @defaultValue info */

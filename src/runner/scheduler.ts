@@ -12,6 +12,8 @@ import type { SlotRunner } from './slot-runner.js';
 
 export interface SchedulerOptions {
   healthProbeIntervalMs: number;
+  /** With a store shared between processes, poll for work others queued. */
+  sharedPollMs?: number;
 }
 
 export class Scheduler {
@@ -20,6 +22,7 @@ export class Scheduler {
   private stopped = true;
   private retryTimer: NodeJS.Timeout | null = null;
   private probeTimer: NodeJS.Timeout | null = null;
+  private sharedTimer: NodeJS.Timeout | null = null;
 
   constructor(
     readonly runners: SlotRunner[],
@@ -38,6 +41,11 @@ export class Scheduler {
     await this.recover();
     this.probeTimer = setInterval(() => void this.probeAll(), this.opts.healthProbeIntervalMs);
     this.probeTimer.unref();
+    if ((this.store as { shared?: boolean }).shared) {
+      // Another process's submits don't call our notify(): look for work on an interval.
+      this.sharedTimer = setInterval(() => this.notify(), this.opts.sharedPollMs ?? 500);
+      this.sharedTimer.unref();
+    }
     this.notify();
   }
 
@@ -47,10 +55,17 @@ export class Scheduler {
    * mid-flight goes back to the queue in its original order.
    */
   private async recover(): Promise<void> {
-    const active = await this.store.listInStates([...ACTIVE_STATES]);
+    const mine = new Set(this.runners.map((r) => r.id));
+    // With a shared store other live processes own other slots (slot ids are unique across a
+    // deployment): recover only ours. Alone, whatever was in flight is ours to recover.
+    const shared = (this.store as { shared?: boolean }).shared === true;
+    const active = (await this.store.listInStates([...ACTIVE_STATES])).filter((t) => !shared || (t.slotId !== null && mine.has(t.slotId)));
     for (const task of active) {
       const runner = this.runners.find((r) => r.id === task.slotId);
-      if (runner && task.renderSubmitted && (task.state === 'rendering' || task.state === 'collecting') && task.audioPath) {
+      // `rendering` without the submitted flag too: the process may have died between the
+      // container accepting the job and the flag being written. Re-attaching queries by code
+      // first and submits only when the container has neither the job nor its result.
+      if (runner && (task.state === 'rendering' || task.state === 'collecting') && task.audioPath) {
         this.log.info({ taskId: task.id, slot: runner.id }, 're-attaching render after restart');
         runner.resume(task);
       } else {
@@ -132,6 +147,7 @@ export class Scheduler {
     this.stopped = true;
     if (this.retryTimer) clearTimeout(this.retryTimer);
     if (this.probeTimer) clearInterval(this.probeTimer);
+    if (this.sharedTimer) clearInterval(this.sharedTimer);
     await Promise.all(this.runners.map((r) => r.drain(graceMs)));
   }
 }
