@@ -2,17 +2,34 @@
  * `serve`: load config, build the gateway and the HTTP app, listen, and shut down gracefully on
  * SIGTERM/SIGINT (stop accepting, let in-flight work finish or hand it back, close the DB).
  */
+import { join, resolve } from 'node:path';
 import { loadConfig } from '../config/load.js';
 import { createGateway } from '../gateway.js';
 import { buildApp } from '../http/app.js';
+import { ApiKeyStore } from '../security/api-keys.js';
+import { authStartupProblem } from '../security/auth-mode.js';
 
 export interface ServeOptions {
   config?: string;
+  /** Overrides server.shutdownGraceMs. */
   graceMs?: number;
+}
+
+/** Checked before anything starts: an authenticated server without keys is refused. */
+function assertAuthReady(config: ReturnType<typeof loadConfig>): void {
+  const keys = new ApiKeyStore(join(resolve(config.dataDir), 'gateway.db'));
+  try {
+    const problem = authStartupProblem(config, keys.activeCount());
+    if (problem) throw new Error(problem);
+  } finally {
+    keys.close();
+  }
 }
 
 export async function serve(opts: ServeOptions): Promise<void> {
   const config = loadConfig({ path: opts.config });
+  const graceMs = opts.graceMs ?? config.server.shutdownGraceMs;
+  assertAuthReady(config);
   const gw = await createGateway(config);
   const app = await buildApp(gw);
   const address = await app.listen({ host: config.server.host, port: config.server.port });
@@ -22,12 +39,21 @@ export async function serve(opts: ServeOptions): Promise<void> {
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
-    gw.log.info({ signal }, 'shutting down');
-    const timer = setTimeout(() => process.exit(1), (opts.graceMs ?? 10_000) + 5_000).unref();
-    await app.close(); // stop accepting; open SSE streams end
-    await gw.close(opts.graceMs ?? 10_000);
-    clearTimeout(timer);
-    process.exit(0);
+    gw.log.info({ signal, graceMs }, 'shutting down');
+    // A hung close must not keep the process alive forever (the tasks stay durable anyway).
+    const timer = setTimeout(() => process.exit(1), graceMs + 5_000).unref();
+    try {
+      await app.close(); // stop accepting; open SSE streams end
+      await gw.close(graceMs); // finish in-flight work within the grace, hand back the rest, close the DB
+      gw.log.info('shutdown complete');
+      process.exitCode = 0;
+    } catch (err) {
+      gw.log.error({ err }, 'shutdown failed');
+      process.exitCode = 1;
+    } finally {
+      clearTimeout(timer);
+      process.exit();
+    }
   };
   process.on('SIGTERM', () => void stop('SIGTERM'));
   process.on('SIGINT', () => void stop('SIGINT'));

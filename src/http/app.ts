@@ -9,6 +9,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Gateway } from '../gateway.js';
 import { installErrorHandler } from './errors.js';
+import { installSecurity } from './security.js';
 import { registerEventsRoute } from './routes/events.route.js';
 import { registerFileRoutes } from './routes/files.route.js';
 import { registerGenerateRoute } from './routes/generate.route.js';
@@ -31,6 +32,7 @@ export async function buildApp(gw: Gateway): Promise<FastifyInstance> {
     })(),
   }) as unknown as FastifyInstance;
   installErrorHandler(app);
+  installSecurity(app, gw); // auth, CORS, security headers, work guards: before every route
   // OpenAPI generated from the route schemas (one source of truth), served at /docs.
   await app.register(swagger, {
     openapi: {

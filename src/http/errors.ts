@@ -45,7 +45,33 @@ export function installErrorHandler(app: FastifyInstance): void {
     req.log.error({ err }, 'unhandled error');
     void reply.code(500).send({ error: 'Internal server error', code: 'internal', request_id: req.id });
   });
+  const routes = collectRoutes(app);
   app.setNotFoundHandler((req, reply) => {
-    void reply.code(404).send({ error: `No route for ${req.method} ${req.url.split('?')[0]}`, code: 'route_not_found' });
+    const path = req.url.split('?')[0];
+    const allowed = routes.allowed(path);
+    if (allowed.length && !allowed.includes(req.method)) {
+      void reply.code(405).header('allow', allowed.join(', ')).send({ error: `Method ${req.method} not allowed here`, code: 'method_not_allowed' });
+      return;
+    }
+    void reply.code(404).send({ error: `No route for ${req.method} ${path.slice(0, 200)}`, code: 'route_not_found' });
   });
+}
+
+/**
+ * Every registered route's path pattern, so an unknown *method* on a known path answers 405 with
+ * an Allow header instead of a 404 (installed before the routes, so onRoute sees all of them).
+ */
+function collectRoutes(app: FastifyInstance): { allowed(path: string): string[] } {
+  const table: Array<{ re: RegExp; methods: string[] }> = [];
+  app.addHook('onRoute', (r) => {
+    const pattern = r.url.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/:[^/]+/g, '[^/]+').replace(/\*/g, '.*');
+    table.push({ re: new RegExp(`^${pattern}$`), methods: ([] as string[]).concat(r.method) });
+  });
+  return {
+    allowed(path) {
+      const out = new Set<string>();
+      for (const t of table) if (t.re.test(path)) t.methods.forEach((m) => out.add(m));
+      return [...out].sort();
+    },
+  };
 }

@@ -4,9 +4,11 @@
  */
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance } from 'fastify';
+import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { CONTENT_SECURITY_POLICY } from './security.js';
 
 export const UI_DIST = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'web', 'dist');
 
@@ -33,5 +35,8 @@ export async function registerUi(app: FastifyInstance, dist = UI_DIST): Promise<
     await app.register(fastifyStatic, { root: dist, prefix: '/', decorateReply: false, index: ['index.html'], wildcard: false });
     return;
   }
-  app.get('/', { schema: { hide: true } }, async (_req, reply) => reply.type('text/html; charset=utf-8').send(FALLBACK_PAGE));
+  // The fallback page's one inline script is allowed by its hash, not by 'unsafe-inline'.
+  const script = /<script>([\s\S]*?)<\/script>/.exec(FALLBACK_PAGE)?.[1] ?? '';
+  const csp = CONTENT_SECURITY_POLICY.replace("script-src 'self'", `script-src 'self' 'sha256-${createHash('sha256').update(script).digest('base64')}'`);
+  app.get('/', { schema: { hide: true } }, async (_req, reply) => reply.type('text/html; charset=utf-8').header('content-security-policy', csp).send(FALLBACK_PAGE));
 }

@@ -28,6 +28,13 @@ describe('FfmpegMedia', () => {
     await expect(media.probe(junk)).rejects.toMatchObject({ code: 'input_invalid' });
   });
 
+  it('refuses a playlist disguised as .mp4 (it could read other local files)', async () => {
+    const evil = join(dir, 'evil.mp4');
+    writeFileSync(evil, `#EXTM3U\n#EXT-X-TARGETDURATION:2\n#EXTINF:2,\n${face}\n#EXT-X-ENDLIST\n`);
+    await expect(media.probe(evil)).rejects.toMatchObject({ code: 'input_invalid' });
+    await expect(media.extractAudio(evil, join(dir, 'evil.wav'))).rejects.toBeTruthy();
+  });
+
   it('extracts the reference voice as mono 44.1 kHz WAV', async () => {
     const out = join(dir, 'ref.wav');
     await media.extractAudio(face, out, { maxSeconds: 1 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { defaultFaceArgs, extractAudioArgs, muxLoopArgs, parseProbeJson, probeArgs } from './ffmpeg.args.js';
+import { SAFE_INPUT, defaultFaceArgs, extractAudioArgs, muxLoopArgs, parseProbeJson, probeArgs } from './ffmpeg.args.js';
 
 describe('ffmpeg argument builders', () => {
   it('loops the face to the speech with -t, never -shortest', () => {
@@ -10,12 +10,18 @@ describe('ffmpeg argument builders', () => {
     expect(a).toEqual(expect.arrayContaining(['-c:v', 'libx264', '-c:a', 'aac', '-movflags', '+faststart', '-pix_fmt', 'yuv420p']));
     expect(a.at(-1)).toBe('/out/x.mp4');
   });
+  it('hardens every user input: no playlists, local files only', () => {
+    for (const a of [muxLoopArgs('/v', '/a', '/o', { durationSec: 1 }), extractAudioArgs('/v', '/o'), probeArgs('/v')]) {
+      expect(a.join(' ')).toContain('-format_whitelist mov,mp4');
+      expect(a.join(' ')).toContain('-protocol_whitelist file,pipe');
+    }
+  });
   it('extracts a bounded mono PCM16 reference voice', () => {
     const a = extractAudioArgs('/u/v.mov', '/w/r.wav', { maxSeconds: 20 });
     expect(a).toEqual(expect.arrayContaining(['-map', '0:a:0', '-ac', '1', '-c:a', 'pcm_s16le', '-t', '20.000']));
   });
   it('probes as JSON and builds the default face from lavfi only', () => {
-    expect(probeArgs('/x.mp4')).toEqual(['-v', 'error', '-print_format', 'json', '-show_format', '-show_streams', '/x.mp4']);
+    expect(probeArgs('/x.mp4')).toEqual(['-v', 'error', ...SAFE_INPUT, '-print_format', 'json', '-show_format', '-show_streams', '/x.mp4']);
     const f = defaultFaceArgs('/a/face.mp4', { seconds: 3 }).join(' ');
     expect(f).toContain('lavfi');
     expect(f).not.toContain('drawtext');

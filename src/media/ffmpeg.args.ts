@@ -6,13 +6,20 @@ import type { ProbeResult } from './media.js';
 
 const QUIET = ['-hide_banner', '-nostdin', '-v', 'error', '-y'];
 
+/**
+ * Input hardening for files users uploaded: only self-contained containers and local files. A
+ * playlist (HLS, concat) disguised as .mp4 could otherwise make ffmpeg read other files on this
+ * host, e.g. another user's upload. Applied before every `-i` and to ffprobe.
+ */
+export const SAFE_INPUT = ['-format_whitelist', 'mov,mp4,m4a,3gp,3g2,mj2,matroska,webm,avi,wav', '-protocol_whitelist', 'file,pipe'];
+
 export function probeArgs(path: string): string[] {
-  return ['-v', 'error', '-print_format', 'json', '-show_format', '-show_streams', path];
+  return ['-v', 'error', ...SAFE_INPUT, '-print_format', 'json', '-show_format', '-show_streams', path];
 }
 
 /** Mono PCM16 WAV, first `maxSeconds` of the input's first audio stream. */
 export function extractAudioArgs(input: string, out: string, o: { maxSeconds?: number; sampleRate?: number } = {}): string[] {
-  const args = [...QUIET, '-i', input, '-map', '0:a:0', '-vn', '-ac', '1', '-ar', String(o.sampleRate ?? 44100), '-c:a', 'pcm_s16le'];
+  const args = [...QUIET, ...SAFE_INPUT, '-i', input, '-map', '0:a:0', '-vn', '-ac', '1', '-ar', String(o.sampleRate ?? 44100), '-c:a', 'pcm_s16le'];
   if (o.maxSeconds) args.push('-t', o.maxSeconds.toFixed(3));
   return [...args, '-f', 'wav', out];
 }
@@ -25,8 +32,8 @@ export function extractAudioArgs(input: string, out: string, o: { maxSeconds?: n
 export function muxLoopArgs(video: string, audio: string, out: string, o: { durationSec: number }): string[] {
   return [
     ...QUIET,
-    '-stream_loop', '-1', '-i', video,
-    '-i', audio,
+    ...SAFE_INPUT, '-stream_loop', '-1', '-i', video,
+    ...SAFE_INPUT, '-i', audio,
     '-t', o.durationSec.toFixed(3),
     '-map', '0:v:0', '-map', '1:a:0',
     '-vf', 'scale=trunc(iw/2)*2:trunc(ih/2)*2',

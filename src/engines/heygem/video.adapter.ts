@@ -39,6 +39,12 @@ const VERIFY_STEP_MS = 50;
 export class HeygemVideoEngine implements VideoEngine {
   readonly kind = 'heygem';
   private readonly pace = new RenderPaceEstimator();
+  /**
+   * A job we gave up on (no progress, or over time) that the container may still be running:
+   * it cannot be stopped, so until it ends the container refuses work. While it still runs,
+   * renders fail fast as busy and the health probe reports the slot down (circuit breaker).
+   */
+  private stuckCode: string | null = null;
   constructor(private readonly opts: HeygemVideoOptions) {}
 
   private get tempDir(): string {
@@ -52,11 +58,20 @@ export class HeygemVideoEngine implements VideoEngine {
 
   async render(req: RenderRequest): Promise<RenderResult> {
     const names = this.inputNames(req.code, req.videoPath);
+    if (await this.stillStuck(req.signal)) {
+      throw new TaskError('engine_busy', `Video container is still stuck on job ${this.stuckCode} (made no progress); restart it`, { retryable: true });
+    }
     try {
       let outcome: QueryOutcome | null = null;
       if (req.resume) {
         outcome = await this.query(req.code, req.signal);
         if (outcome.kind === 'unknown') outcome = (await this.findResultFile(req.code)) ? { kind: 'done', progress: 100, result: `/${req.code}-r.mp4`, data: {} } : null;
+        // Crashed after the result was copied out and the container's files removed, but before
+        // the task was marked completed: the output is already here — don't render it again.
+        if (!outcome) {
+          const kept = await this.verifiedOutput(req);
+          if (kept) return kept;
+        }
       }
       if (!outcome) {
         await this.submit(req, names);
@@ -116,7 +131,10 @@ export class HeygemVideoEngine implements VideoEngine {
     let lastChange = started;
     for (;;) {
       const elapsed = Date.now() - started;
-      if (elapsed > this.opts.renderTimeoutMs) throw new TaskError('render_timeout', `Render did not finish within ${Math.round(this.opts.renderTimeoutMs / 1000)} s`, { retryable: true });
+      if (elapsed > this.opts.renderTimeoutMs) {
+        this.stuckCode = req.code;
+        throw new TaskError('render_timeout', `Render did not finish within ${Math.round(this.opts.renderTimeoutMs / 1000)} s`, { retryable: true });
+      }
       const o = await this.query(req.code, req.signal);
       if (o.kind === 'done' || o.kind === 'failed') {
         if (o.kind === 'done') this.pace.observe(Date.now() - started, req.audioDurationSec);
@@ -133,6 +151,7 @@ export class HeygemVideoEngine implements VideoEngine {
         lastChange = Date.now();
         req.onProgress?.({ progress: o.progress });
       } else if (Date.now() - lastChange > this.opts.stallTimeoutMs) {
+        this.stuckCode = req.code;
         throw new TaskError('render_timeout', `Video container made no progress for ${Math.round(this.opts.stallTimeoutMs / 1000)} s (hung?)`, { retryable: true });
       }
       const delay = nextPollDelay({ elapsedMs: Date.now() - started, expectedMs, progress: o.progress, pollMs: this.opts.pollIntervalMs, minPollMs: this.opts.minPollIntervalMs });
@@ -174,6 +193,21 @@ export class HeygemVideoEngine implements VideoEngine {
     }
   }
 
+  private async verifiedOutput(req: RenderRequest): Promise<RenderResult | null> {
+    if (!(await stat(req.outPath).then((st) => st.size > 0, () => false))) return null;
+    const v = await this.opts.media.verifyMp4(req.outPath, { expectedDurationSec: req.audioDurationSec }, req.signal);
+    return v.ok ? { outPath: req.outPath, durationSec: v.probe.durationSec, engineData: { status: 2, progress: 100, recovered: true } } : null;
+  }
+
+  /** true while the abandoned job is still running in the container; clears it once it ended. */
+  private async stillStuck(signal: AbortSignal): Promise<boolean> {
+    if (!this.stuckCode) return false;
+    const o = await this.query(this.stuckCode, signal);
+    if (o.kind === 'running') return true;
+    this.stuckCode = null;
+    return false;
+  }
+
   private async findResultFile(code: string): Promise<boolean> {
     return stat(join(this.tempDir, `${code}-r.mp4`)).then((s) => s.size > 0, () => false);
   }
@@ -196,6 +230,7 @@ export class HeygemVideoEngine implements VideoEngine {
   async health(signal: AbortSignal = new AbortController().signal): Promise<boolean> {
     // /easy/query for a code that cannot exist: any protocol reply (10004) proves the server is up.
     try {
+      if (await this.stillStuck(signal)) return false;
       const res = await fetch(`${this.opts.url}/easy/query?code=healthcheck`, { signal: withTimeout(signal, this.opts.healthTimeoutMs) });
       return isVideoReply(await readJson(res));
     } catch {

@@ -6,11 +6,18 @@
 import type { FastifyInstance } from 'fastify';
 import type { Gateway } from '../../gateway.js';
 import type { TaskChange } from '../../runner/lifecycle.js';
+import { canSee } from '../access.js';
 import { presentSummary } from '../presenters.js';
 
 const HEARTBEAT_MS = 15_000;
 
 export function registerEventsRoute(app: FastifyInstance, gw: Gateway): void {
+  // Hijacked streams are not closed by app.close(): end them ourselves so shutdown never waits
+  // on a browser tab.
+  const open = new Set<() => void>();
+  app.addHook('preClose', async () => {
+    for (const end of [...open]) end();
+  });
   app.get('/api/events', { schema: { tags: ['tasks'], summary: 'Live task changes (text/event-stream)' } }, (req, reply) => {
     reply.hijack();
     const res = reply.raw;
@@ -22,13 +29,22 @@ export function registerEventsRoute(app: FastifyInstance, gw: Gateway): void {
     });
     const send = (event: string, data: unknown) => res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
     send('hello', { at: new Date(gw.clock.now()).toISOString() });
-    const onChange = ({ task }: TaskChange) => send('task', presentSummary(task, null, gw.clock.now()));
+    // A key sees only its own tasks (or all, with admin / auth off).
+    const onChange = ({ task }: TaskChange) => {
+      if (canSee(req, task)) send('task', presentSummary(task, null, gw.clock.now()));
+    };
     gw.lifecycle.on('change', onChange);
     const beat = setInterval(() => res.write(': ping\n\n'), HEARTBEAT_MS);
     const close = () => {
       clearInterval(beat);
       gw.lifecycle.off('change', onChange);
+      open.delete(end);
     };
+    const end = () => {
+      close();
+      res.end();
+    };
+    open.add(end);
     req.raw.on('close', close);
     res.on('error', close);
   });

@@ -6,6 +6,7 @@
 import type { FastifyInstance } from 'fastify';
 import { isTaskId } from '../../domain/ids.js';
 import type { Gateway } from '../../gateway.js';
+import { canSee } from '../access.js';
 import { ApiError } from '../errors.js';
 import { loadTask } from './status.route.js';
 
@@ -16,7 +17,7 @@ export function registerFileRoutes(app: FastifyInstance, gw: Gateway): void {
     '/api/download/:id',
     { schema: { tags: ['files'], summary: 'Download the finished MP4 (byte ranges supported)', params: { type: 'object', properties: { id: { type: 'string', maxLength: 200 } } } } },
     async (req, reply) => {
-      const task = await loadTask(gw, req.params.id);
+      const task = await loadTask(gw, req.params.id, req);
       if (task.state !== 'completed' || !task.outputPath) {
         throw new ApiError(409, 'task_not_finished', `Task is ${task.state}; the video is not ready`, { status: task.state });
       }
@@ -31,7 +32,7 @@ export function registerFileRoutes(app: FastifyInstance, gw: Gateway): void {
       const m = OUTPUT_FILE.exec(req.params.file);
       if (!m || !isTaskId(m[1])) throw new ApiError(404, 'file_not_found', 'No such output file');
       const task = await gw.store.get(m[1]);
-      const ready = task && (m[2] === 'mp4' ? task.state === 'completed' : task.ttsEndedAt !== null);
+      const ready = task && canSee(req, task) && (m[2] === 'mp4' ? task.state === 'completed' : task.ttsEndedAt !== null);
       if (!ready) throw new ApiError(404, 'file_not_found', 'No such output file');
       return reply.sendFile(req.params.file, gw.paths.outputs);
     },

@@ -12,6 +12,8 @@ import { extname } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { newTaskId } from '../../domain/ids.js';
 import type { Gateway } from '../../gateway.js';
+import { formatBytes } from '../../maintenance/disk-space.js';
+import { ownerOf } from '../access.js';
 import { ApiError, errorBodySchema } from '../errors.js';
 
 export const VIDEO_EXTENSIONS = ['.mp4', '.avi', '.mov', '.mkv'];
@@ -37,8 +39,7 @@ async function saveVideo(gw: Gateway, id: string, part: MultipartFile, intake: I
   intake.videoName = (part.filename ?? '').replace(/[^\w.\- ]+/g, '_').slice(-120);
   await pipeline(part.file, createWriteStream(dest));
   if (part.file.truncated) {
-    const mib = Math.round(gw.config.limits.maxUploadBytes / 1024 / 1024);
-    throw new ApiError(413, 'upload_too_large', `Video is larger than the ${mib} MiB limit`);
+    throw new ApiError(413, 'upload_too_large', `Video is larger than the ${formatBytes(gw.config.limits.maxUploadBytes)} limit`);
   }
 }
 
@@ -57,12 +58,31 @@ async function readMultipart(gw: Gateway, req: FastifyRequest, id: string, intak
   }
 }
 
+/**
+ * A body the multipart parser cannot read (no boundary, cut off, bad part headers) is the
+ * client's fault: 400, not a 500. A full disk while streaming the upload is 507.
+ */
+function multipartFault(err: unknown): never {
+  if (err instanceof ApiError) throw err;
+  const e = err as { code?: string; statusCode?: number; syscall?: string };
+  if (e.code === 'ENOSPC') throw new ApiError(507, 'insufficient_storage', 'Not enough free disk space to store the upload');
+  if (typeof e.statusCode === 'number' && e.statusCode < 500) throw err;
+  if (e.syscall) throw err; // other I/O faults are ours: a logged 500
+  throw new ApiError(400, 'multipart_invalid', 'Malformed or incomplete multipart body');
+}
+
 const tooLong = (gw: Gateway) => new ApiError(400, 'text_too_long', `Text is longer than ${gw.config.limits.maxTextChars} characters`);
+
+/** ffprobe format names of the accepted containers (mp4/mov, mkv/webm, avi). */
+const CONTAINER_FORMATS = new Set(['mov', 'mp4', 'matroska', 'webm', 'avi']);
 
 /** Content check: a real video stream, within the length limit, with a voice to clone. */
 async function checkVideo(gw: Gateway, path: string): Promise<void> {
   const probe = await gw.media.probe(path).catch(() => null);
   if (!probe || !probe.hasVideo) throw new ApiError(400, 'video_invalid', 'The uploaded file is not a readable video');
+  // Only self-contained containers: a playlist (HLS/m3u8, also auto-detected by content) would
+  // make ffmpeg read other files on this host — e.g. another user's upload or output.
+  if (!probe.formatName.split(',').some((f) => CONTAINER_FORMATS.has(f))) throw new ApiError(400, 'video_invalid', `Unsupported video container (${probe.formatName.slice(0, 40)})`);
   if (probe.durationSec > gw.config.limits.maxVideoSeconds) throw new ApiError(400, 'video_too_long', `Video is longer than ${gw.config.limits.maxVideoSeconds} s`);
   if (!probe.hasAudio) throw new ApiError(400, 'video_no_audio', 'The video has no audio track to take the voice from');
 }
@@ -90,7 +110,7 @@ export function registerGenerateRoute(app: FastifyInstance, gw: Gateway): void {
       const id = newTaskId();
       const intake: Intake = { text: null, videoPath: null, videoName: null };
       try {
-        if (req.isMultipart()) await readMultipart(gw, req, id, intake);
+        if (req.isMultipart()) await readMultipart(gw, req, id, intake).catch(multipartFault);
         else intake.text = typeof (req.body as { text?: unknown } | null)?.text === 'string' ? (req.body as { text: string }).text : null;
         const text = intake.text?.trim() ?? '';
         if (!text) throw new ApiError(400, 'text_missing', 'No text provided');
@@ -102,6 +122,7 @@ export function registerGenerateRoute(app: FastifyInstance, gw: Gateway): void {
           normalizedText: gw.normalize(text),
           videoPath: intake.videoPath,
           videoName: intake.videoName,
+          owner: ownerOf(req),
           createdAt: gw.clock.now(),
         });
         gw.lifecycle.accepted(task);

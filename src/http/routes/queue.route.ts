@@ -6,6 +6,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Gateway } from '../../gateway.js';
 import type { SlotRunner } from '../../runner/slot-runner.js';
+import { ownerFilter } from '../access.js';
 
 const QUEUE_LIST_LIMIT = 100;
 
@@ -32,7 +33,9 @@ export function presentSlot(gw: Gateway, r: SlotRunner): Record<string, unknown>
 }
 
 export function registerQueueRoute(app: FastifyInstance, gw: Gateway): void {
-  app.get('/api/queue', { schema: { tags: ['farm'], summary: 'GPU slots and the queue (compatible shape)' } }, async () => {
+  app.get('/api/queue', { schema: { tags: ['farm'], summary: 'GPU slots and the queue (compatible shape)' } }, async (req) => {
+    // Positions are shared knowledge; other keys' texts are not.
+    const owner = ownerFilter(req);
     const gpus: Record<string, unknown> = {};
     for (const r of gw.scheduler.runners) gpus[String(r.id)] = presentSlot(gw, r);
     const queued = await gw.store.listQueued(QUEUE_LIST_LIMIT);
@@ -44,7 +47,7 @@ export function registerQueueRoute(app: FastifyInstance, gw: Gateway): void {
         position: i + 1,
         queued_time: new Date(t.createdAt).toISOString(),
         wait_seconds: Math.round((now - t.createdAt) / 100) / 10,
-        text: t.text.slice(0, 50),
+        text: owner === undefined || t.owner === owner ? t.text.slice(0, 50) : null,
         attempts: t.attempts,
       })),
       queue_size: await gw.store.queueSize(),

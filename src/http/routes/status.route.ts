@@ -2,10 +2,11 @@
  * Task reads and actions: GET /api/status/:id (compatible), GET /api/tasks (history),
  * POST /api/tasks/:id/cancel, POST /api/tasks/:id/retry.
  */
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { isTaskId } from '../../domain/ids.js';
 import { TASK_STATES, isFinal, type Task, type TaskState } from '../../domain/task.js';
 import type { Gateway } from '../../gateway.js';
+import { canSee, ownerFilter } from '../access.js';
 import { ApiError, errorBodySchema } from '../errors.js';
 import { presentStatus, presentSummary } from '../presenters.js';
 
@@ -16,9 +17,10 @@ function notFound(id: string): ApiError {
   return new ApiError(404, 'task_not_found', `Task not found: ${id.slice(0, 64)}`, { status: 'not_found' });
 }
 
-export async function loadTask(gw: Gateway, id: string): Promise<Task> {
+/** A task the requester may see; someone else's task answers exactly like an unknown one. */
+export async function loadTask(gw: Gateway, id: string, viewer?: FastifyRequest): Promise<Task> {
   const task = isTaskId(id) ? await gw.store.get(id) : undefined;
-  if (!task) throw notFound(id);
+  if (!task || (viewer && !canSee(viewer, task))) throw notFound(id);
   return task;
 }
 
@@ -51,7 +53,7 @@ export function registerStatusRoutes(app: FastifyInstance, gw: Gateway): void {
     '/api/status/:id',
     { schema: { tags: ['tasks'], summary: 'Status of one task (compatible shape)', params: idParams, response: { 404: errorBodySchema } } },
     async (req) => {
-      const task = await loadTask(gw, req.params.id);
+      const task = await loadTask(gw, req.params.id, req);
       return presentStatus(task, await gw.store.queuePosition(task.id), gw.clock.now());
     },
   );
@@ -81,6 +83,7 @@ export function registerStatusRoutes(app: FastifyInstance, gw: Gateway): void {
       const { items, total } = await gw.store.list({
         states: parseStatusFilter(status),
         q: q || undefined,
+        owner: ownerFilter(req),
         from: from ? Date.parse(from) : undefined,
         to: to ? Date.parse(to) : undefined,
         limit,
@@ -96,7 +99,7 @@ export function registerStatusRoutes(app: FastifyInstance, gw: Gateway): void {
     '/api/tasks/:id/cancel',
     { schema: { tags: ['tasks'], summary: 'Cancel a queued or running task', params: idParams } },
     async (req) => {
-      const task = await loadTask(gw, req.params.id);
+      const task = await loadTask(gw, req.params.id, req);
       if (isFinal(task.state)) throw new ApiError(409, 'task_finished', `Task already ${task.state}`);
       const canceled = await gw.scheduler.cancel(task.id);
       if (!canceled) throw new ApiError(409, 'task_finished', 'Task finished before it could be canceled');
@@ -108,7 +111,7 @@ export function registerStatusRoutes(app: FastifyInstance, gw: Gateway): void {
     '/api/tasks/:id/retry',
     { schema: { tags: ['tasks'], summary: 'Queue a failed or canceled task again', params: idParams } },
     async (req, reply) => {
-      const task = await loadTask(gw, req.params.id);
+      const task = await loadTask(gw, req.params.id, req);
       if (task.state !== 'failed' && task.state !== 'canceled') throw new ApiError(409, 'task_not_retryable', `Only failed or canceled tasks can be retried (this one is ${task.state})`);
       const next = await gw.scheduler.retry(task);
       if (!next) throw new ApiError(409, 'task_not_retryable', 'Task changed state; try again');

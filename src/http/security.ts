@@ -1,0 +1,148 @@
+/**
+ * The HTTP security layer, installed on the root instance before any route:
+ * - security headers on every response (also the hijacked SSE stream: set on the raw response);
+ * - CORS for an explicit allowlist of origins (never `*`), preflight answered here;
+ * - bearer-token auth with scopes (api keys in SQLite, security/api-keys.ts), plus
+ *   `?access_token=` on the GET routes a browser loads without headers (EventSource, <video src>);
+ * - guards on routes that create work: free disk space (507), active-task quota and
+ *   per-key / per-IP rate limits (429 + Retry-After).
+ * Threat model and settings: docs/security.md.
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { ACTIVE_STATES } from '../domain/task.js';
+import type { Gateway } from '../gateway.js';
+import { DiskSpaceGuard, formatBytes } from '../maintenance/disk-space.js';
+import { ApiKeyStore, hasScope, type Scope } from '../security/api-keys.js';
+import { authEnabled, authStartupProblem, isLoopbackHost } from '../security/auth-mode.js';
+import { TokenBuckets } from '../security/token-bucket.js';
+import { ApiError } from './errors.js';
+import './access.js';
+
+/** Allows the bundled UI (Vite build: external scripts, inline styles, blob/data media). */
+export const CONTENT_SECURITY_POLICY = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data: blob:",
+  "media-src 'self' data: blob:",
+  "connect-src 'self'",
+  "font-src 'self' data:",
+  "object-src 'none'",
+  "base-uri 'self'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+const SECURITY_HEADERS: Record<string, string> = {
+  'x-content-type-options': 'nosniff',
+  'x-frame-options': 'DENY',
+  'referrer-policy': 'no-referrer',
+  'cross-origin-opener-policy': 'same-origin',
+  'content-security-policy': CONTENT_SECURITY_POLICY,
+};
+
+/** GET routes a browser fetches without custom headers: they accept `?access_token=`. */
+const TOKEN_IN_QUERY = /^\/(api\/events|api\/download\/[^/]+|outputs\/[^/]+)$/;
+/** Routes that create work: disk, quota and rate guards apply. */
+const CREATES_WORK = new Set(['POST /api/generate', 'POST /api/tasks/:id/retry']);
+const PUBLIC = new Set(['GET /api/health', 'HEAD /api/health', 'GET /api/info', 'HEAD /api/info']);
+
+/** The scope a request needs; null = public (UI assets, docs, health, info). */
+export function requiredScope(method: string, path: string): Scope | null {
+  const protectedPath = path.startsWith('/api/') || path === '/api' || path.startsWith('/outputs/') || path === '/metrics';
+  if (!protectedPath || PUBLIC.has(`${method} ${path}`)) return null;
+  if (path === '/metrics' || path.startsWith('/api/admin/')) return 'admin';
+  if (method === 'GET' || method === 'HEAD' || path === '/api/normalize') return 'read';
+  return 'submit';
+}
+
+function bearer(req: FastifyRequest, path: string): string | null {
+  const h = req.headers.authorization;
+  if (typeof h === 'string') {
+    const m = /^Bearer\s+(\S+)\s*$/i.exec(h);
+    return m ? m[1] : '';
+  }
+  if ((req.method === 'GET' || req.method === 'HEAD') && TOKEN_IN_QUERY.test(path)) {
+    const t = (req.query as Record<string, unknown> | undefined)?.access_token;
+    if (typeof t === 'string') return t;
+  }
+  return null;
+}
+
+function setCors(req: FastifyRequest, reply: FastifyReply, origins: ReadonlySet<string>): boolean {
+  const origin = req.headers.origin;
+  if (typeof origin !== 'string' || !origins.has(origin)) return false;
+  reply.raw.setHeader('access-control-allow-origin', origin);
+  reply.raw.setHeader('vary', 'Origin');
+  reply.raw.setHeader('access-control-expose-headers', 'Retry-After, Content-Disposition, Content-Range');
+  return true;
+}
+
+export function installSecurity(app: FastifyInstance, gw: Gateway): void {
+  const cfg = gw.config;
+  const enabled = authEnabled(cfg);
+  const keys = new ApiKeyStore(gw.paths.database);
+  app.addHook('onClose', async () => keys.close());
+  const problem = authStartupProblem(cfg, keys.activeCount());
+  if (problem) {
+    keys.close();
+    throw new Error(problem);
+  }
+  if (!enabled && !isLoopbackHost(cfg.server.host)) gw.log.warn({ host: cfg.server.host }, 'auth is DISABLED on a non-loopback address: anyone who can reach it can use it');
+  const origins = new Set(cfg.server.corsOrigins);
+  const disk = new DiskSpaceGuard(gw.paths.root, cfg.limits.minFreeDiskBytes, gw.clock);
+  const rl = cfg.rateLimit;
+  const perKey = rl.submitsPerMinutePerKey > 0 ? TokenBuckets.perMinute(rl.submitsPerMinutePerKey, gw.clock) : null;
+  const perIp = rl.submitsPerMinutePerIp > 0 ? TokenBuckets.perMinute(rl.submitsPerMinutePerIp, gw.clock) : null;
+
+  app.decorateRequest('apiKey', null);
+  app.addHook('onRequest', async (req, reply) => {
+    for (const [k, v] of Object.entries(SECURITY_HEADERS)) reply.raw.setHeader(k, v);
+    const path = req.url.split('?')[0];
+    const corsOk = setCors(req, reply, origins);
+    if (req.method === 'OPTIONS' && req.headers['access-control-request-method']) {
+      if (!corsOk) throw new ApiError(403, 'cors_forbidden', 'Origin not allowed');
+      reply.raw.setHeader('access-control-allow-methods', 'GET, HEAD, POST');
+      reply.raw.setHeader('access-control-allow-headers', 'Authorization, Content-Type');
+      reply.raw.setHeader('access-control-max-age', '600');
+      return reply.code(204).send();
+    }
+    if (!enabled) return;
+    const scope = requiredScope(req.method, path);
+    if (!scope) return;
+    const token = bearer(req, path);
+    if (token === null) throw new ApiError(401, 'auth_required', 'An API key is required (Authorization: Bearer <key>)', {}, { 'www-authenticate': 'Bearer' });
+    const key = token ? keys.verify(token, gw.clock.now()) : null;
+    if (!key) throw new ApiError(401, 'auth_invalid', 'The API key is invalid or revoked', {}, { 'www-authenticate': 'Bearer error="invalid_token"' });
+    if (!hasScope(key, scope)) throw new ApiError(403, 'forbidden', `This API key lacks the "${scope}" scope`);
+    req.apiKey = key;
+  });
+
+  app.addHook('preHandler', async (req) => {
+    if (!CREATES_WORK.has(`${req.method} ${req.routeOptions.url}`)) return;
+    const d = await disk.check();
+    if (!d.ok) {
+      throw new ApiError(507, 'insufficient_storage', `Not enough free disk space for new tasks (${formatBytes(d.freeBytes)} free, at least ${formatBytes(d.minFreeBytes)} required); try again when space has been freed`);
+    }
+    const key = req.apiKey;
+    if (key && rl.maxActiveTasksPerKey > 0) {
+      const { total } = await gw.store.list({ owner: key.id, states: ['queued', ...ACTIVE_STATES], limit: 1 });
+      if (total >= rl.maxActiveTasksPerKey) {
+        throw new ApiError(429, 'quota_exceeded', `This API key already has ${total} unfinished tasks (limit ${rl.maxActiveTasksPerKey})`, { limit: rl.maxActiveTasksPerKey }, { 'retry-after': '10' });
+      }
+    }
+    const checks: Array<[TokenBuckets, string]> = [];
+    if (key && perKey) checks.push([perKey, `key:${key.id}`]);
+    if (perIp && !(rl.exemptLoopback && isLoopbackHost(req.ip))) checks.push([perIp, `ip:${req.ip}`]);
+    const taken: Array<[TokenBuckets, string]> = [];
+    for (const [bucket, id] of checks) {
+      const r = bucket.take(id);
+      if (!r.ok) {
+        for (const [b, i] of taken) b.refund(i); // a refused request costs nothing elsewhere
+        const secs = Number.isFinite(r.retryAfterMs) ? Math.max(1, Math.ceil(r.retryAfterMs / 1000)) : 60;
+        throw new ApiError(429, 'rate_limited', `Too many new tasks; retry in ${secs} s`, { retry_after_seconds: secs }, { 'retry-after': String(secs) });
+      }
+      taken.push([bucket, id]);
+    }
+  });
+}

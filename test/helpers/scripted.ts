@@ -1,0 +1,30 @@
+/** A gateway on loopback with in-process scripted engines (no containers): fast HTTP-level tests. */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { InertMedia, scriptedSlots, type Script } from '../../src/runner/test-doubles.js';
+import type { GatewayOverrides } from '../../src/gateway.js';
+import { ApiKeyStore, type Scope } from '../../src/security/api-keys.js';
+import { startTestGateway, type TestGateway } from './gateway.js';
+
+export async function scriptedGateway(
+  inline: Record<string, unknown> = {},
+  opts: { slots?: number; script?: Partial<Script>; realMedia?: boolean; keys?: Record<string, Scope[]>; overrides?: GatewayOverrides } = {},
+): Promise<{ t: TestGateway; tokens: Record<string, string> }> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'hg-sec-'));
+  const tokens: Record<string, string> = {};
+  if (opts.keys) {
+    const ks = new ApiKeyStore(join(dataDir, 'gateway.db'));
+    for (const [name, scopes] of Object.entries(opts.keys)) tokens[name] = ks.create(name, scopes).token;
+    ks.close();
+  }
+  const engines = scriptedSlots(opts.slots ?? 1, { ttsMs: 5, renderMs: 5, ...opts.script }, { events: [] });
+  const t = await startTestGateway(
+    { scheduler: { retryBaseDelayMs: 5 }, ...inline },
+    { slotEngines: engines, ...(opts.realMedia ? {} : { media: new InertMedia() }), ...opts.overrides },
+    dataDir,
+  );
+  return { t, tokens };
+}
+
+export const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
