@@ -1,0 +1,58 @@
+/**
+ * Text normalization throughput (sentences/s on the mixed corpus) and the worst case on
+ * adversarial 100 KB inputs. Run alone: npx tsx bench/text.bench.ts [--quick]
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { CORPUS } from '../src/text/corpus.js';
+import { normalizeForSpeech } from '../src/text/index.js';
+
+const ADVERSARIAL: Record<string, string> = {
+  braces: '{'.repeat(100_000),
+  dollars: '$'.repeat(100_000),
+  frac_nest: '\\frac{'.repeat(16_600),
+  carets: 'x^'.repeat(50_000),
+  number_commas: '1,'.repeat(50_000),
+  dollar_letters: '$a'.repeat(50_000),
+  prose: 'The quick brown fox jumps over the lazy dog. '.repeat(2_250),
+  mixed: 'Pay $5 for $x^2$ on 2024-03-15 at 3:45 pm, 60 km/h, 15%. '.repeat(1_700),
+};
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+export async function runTextBench(opts: { quick?: boolean } = {}): Promise<Record<string, number | string>> {
+  const inputs = CORPUS.map((c) => c.input);
+  const rounds = opts.quick ? 3 : 9;
+  const passes = opts.quick ? 20 : 200;
+  for (let i = 0; i < 5; i++) for (const s of inputs) normalizeForSpeech(s); // warm up the JIT
+  const rates: number[] = [];
+  for (let r = 0; r < rounds; r++) {
+    const t = performance.now();
+    for (let p = 0; p < passes; p++) for (const s of inputs) normalizeForSpeech(s);
+    rates.push((passes * inputs.length) / ((performance.now() - t) / 1000));
+  }
+  const result: Record<string, number | string> = { corpus_sentences: inputs.length, sentences_per_second_median: Math.round(median(rates)) };
+  let worst = 0;
+  let worstName = '';
+  for (const [name, s] of Object.entries(ADVERSARIAL)) {
+    const times: number[] = [];
+    for (let r = 0; r < (opts.quick ? 1 : 3); r++) {
+      const t = performance.now();
+      normalizeForSpeech(s);
+      times.push(performance.now() - t);
+    }
+    const ms = +median(times).toFixed(1);
+    result[`ms_100kb_${name}`] = ms;
+    if (ms > worst) [worst, worstName] = [ms, name];
+  }
+  result.worst_100kb_ms = worst;
+  result.worst_100kb_input = worstName;
+  return result;
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const r = await runTextBench({ quick: process.argv.includes('--quick') });
+  console.table(Object.entries(r).map(([metric, value]) => ({ metric, value })));
+  mkdirSync('bench/results', { recursive: true });
+  writeFileSync('bench/results/text.json', JSON.stringify(r, null, 2));
+}
