@@ -1,0 +1,60 @@
+/**
+ * The one API client of the UI: every request goes through here, so the API key (kept in the
+ * browser once entered) is added in one place. Errors come back as ApiFailure with the
+ * gateway's stable `code`.
+ */
+export interface ApiErrorBody {
+  error: string;
+  code: string;
+}
+
+export class ApiFailure extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const KEY = 'heygem.apiKey';
+
+export function getApiKey(): string {
+  try {
+    return localStorage.getItem(KEY) ?? '';
+  } catch {
+    return '';
+  }
+}
+
+export function setApiKey(key: string): void {
+  if (key) localStorage.setItem(KEY, key);
+  else localStorage.removeItem(KEY);
+}
+
+/** For URLs the browser loads itself (<video src>, EventSource): the key rides in the query. */
+export function withToken(url: string): string {
+  const key = getApiKey();
+  return key ? `${url}${url.includes('?') ? '&' : '?'}access_token=${encodeURIComponent(key)}` : url;
+}
+
+export async function api<T>(path: string, init: RequestInit = {}): Promise<T> {
+  const headers = new Headers(init.headers);
+  const key = getApiKey();
+  if (key) headers.set('authorization', `Bearer ${key}`);
+  if (init.body && typeof init.body === 'string') headers.set('content-type', 'application/json');
+  const res = await fetch(path, { ...init, headers });
+  const text = await res.text();
+  let body: unknown = null;
+  try {
+    body = text ? JSON.parse(text) : null;
+  } catch {
+    body = null;
+  }
+  if (!res.ok) {
+    const e = (body ?? {}) as Partial<ApiErrorBody>;
+    throw new ApiFailure(res.status, e.code ?? `http_${res.status}`, e.error ?? `Request failed (${res.status})`);
+  }
+  return body as T;
+}

@@ -1,0 +1,44 @@
+/** Pure formatting helpers. */
+export const FINAL_STATUSES = new Set(['completed', 'failed', 'timeout', 'canceled']);
+
+export function isFinal(status: string): boolean {
+  return FINAL_STATUSES.has(status);
+}
+
+export function formatSeconds(s: number | null | undefined): string {
+  if (s === null || s === undefined || !Number.isFinite(s)) return '—';
+  if (s < 1) return `${Math.round(s * 1000)} ms`;
+  if (s < 60) return `${s.toFixed(1)} s`;
+  const m = Math.floor(s / 60);
+  return `${m} min ${Math.round(s % 60)} s`;
+}
+
+export function formatAge(iso: string, now: number): string {
+  const s = Math.max(0, (now - Date.parse(iso)) / 1000);
+  if (s < 60) return `${Math.floor(s)} s ago`;
+  if (s < 3600) return `${Math.floor(s / 60)} min ago`;
+  if (s < 86400) return `${Math.floor(s / 3600)} h ago`;
+  return `${Math.floor(s / 86400)} d ago`;
+}
+
+export function formatBytes(n: number): string {
+  if (n < 1024) return `${n} B`;
+  if (n < 1024 ** 2) return `${(n / 1024).toFixed(0)} KiB`;
+  if (n < 1024 ** 3) return `${(n / 1024 ** 2).toFixed(0)} MiB`;
+  return `${(n / 1024 ** 3).toFixed(1)} GiB`;
+}
+
+/** Which form field an API error code concerns (errors are shown next to it). */
+export function fieldForError(code: string): 'text' | 'video' | 'form' {
+  if (code.startsWith('text_')) return 'text';
+  if (code.startsWith('video_') || code.startsWith('upload_') || code === 'too_many_files' || code === 'unexpected_file') return 'video';
+  return 'form';
+}
+
+/** Client-side check of a chosen face video before upload (the server checks content again). */
+export function checkVideoFile(file: { name: string; size: number }, formats: string[], maxBytes: number): string | null {
+  const ext = file.name.split('.').pop()?.toLowerCase() ?? '';
+  if (!formats.includes(ext)) return `Unsupported format .${ext}; use ${formats.join(', ')}`;
+  if (file.size > maxBytes) return `File is ${formatBytes(file.size)}; the limit is ${formatBytes(maxBytes)}`;
+  return null;
+}

@@ -1,0 +1,64 @@
+/** Shapes of the gateway's JSON (see src/http/presenters.ts on the server). */
+export interface TaskSummary {
+  task_id: string;
+  status: string;
+  phase: string;
+  progress: number;
+  gpu_id: number | null;
+  queue_position: number | null;
+  text: string;
+  error: string | null;
+  error_code: string | null;
+  created_time: string;
+  finished_time: string | null;
+  timing: Timing;
+  result_url: string | null;
+}
+
+export interface Timing {
+  queue_time: number | null;
+  tts_time: number | null;
+  video_time: number | null;
+  total_time: number | null;
+}
+
+export interface TaskStatus extends Omit<TaskSummary, 'text'> {
+  input_text: string;
+  normalized_text: string | null;
+  video_name: string | null;
+  generated_audio_url: string | null;
+  download_url: string | null;
+  attempts: number;
+  start_time: string | null;
+  last_error: { code: string; message: string } | null;
+}
+
+export interface SlotView {
+  busy: boolean;
+  current_task: string | null;
+  tasks: string[];
+  healthy: boolean;
+  last_health_check: { at: string; ok: boolean; tts: boolean; video: boolean } | null;
+  memory_used: string | null;
+  memory_total: string | null;
+  gpu_utilization: number | null;
+  telemetry_unavailable: string | null;
+  video_port: number | null;
+  tts_port: number | null;
+  video_url: string | null;
+  tts_url: string | null;
+  engine: string;
+}
+
+export interface QueueView {
+  gpus: Record<string, SlotView>;
+  queue: Array<{ task_id: string; position: number; queued_time: string; wait_seconds: number; text: string }>;
+  queue_size: number;
+}
+
+export interface InfoView {
+  engine: string;
+  slots: number;
+  limits: { max_text_chars: number; max_upload_bytes: number; max_video_seconds: number; video_formats: string[] };
+  preview_notice: string | null;
+}

@@ -1,0 +1,29 @@
+/** API key entry: kept in this browser (localStorage), sent as a bearer token. */
+import { useState } from 'react';
+import { getApiKey, setApiKey } from '../lib/api';
+
+export function ApiKeyBox() {
+  const [open, setOpen] = useState(false);
+  const [value, setValue] = useState(getApiKey());
+  return (
+    <div className="keybox">
+      <button type="button" className="ghost" aria-expanded={open} onClick={() => setOpen(!open)}>
+        {getApiKey() ? 'API key ✓' : 'API key'}
+      </button>
+      {open && (
+        <form
+          onSubmit={(e) => {
+            e.preventDefault();
+            setApiKey(value.trim());
+            setOpen(false);
+            window.location.reload();
+          }}
+        >
+          <label htmlFor="apikey">API key (only needed when the gateway requires one)</label>
+          <input id="apikey" type="password" autoComplete="off" value={value} onChange={(e) => setValue(e.target.value)} />
+          <button type="submit">Save</button>
+        </form>
+      )}
+    </div>
+  );
+}
