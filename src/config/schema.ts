@@ -81,8 +81,8 @@ export const configSchema = z
       .object({
         /** /easy/query interval; the replaced system's 5 s wasted seconds per task. @defaultValue 1000 */
         pollIntervalMs: z.number().int().min(10).default(1000),
-        /** Fastest poll near the expected finish (adaptive polling). @defaultValue 200 */
-        minPollIntervalMs: z.number().int().min(5).default(200),
+        /** Fastest poll near the expected finish (adaptive polling); a query is a dict lookup in the container. @defaultValue 100 */
+        minPollIntervalMs: z.number().int().min(5).default(100),
         /** Per-HTTP-call timeout to a container. @defaultValue 10000 */
         requestTimeoutMs: z.number().int().positive().default(10_000),
         /** One TTS synthesis. @defaultValue 180000 */

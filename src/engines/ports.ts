@@ -54,7 +54,11 @@ export interface RenderRequest {
   onProgress?: (p: RenderProgress) => void;
   /** Called once the container accepted the job (so the task can record it was submitted). */
   onSubmitted?: () => void;
-  /** Called when the engine reports done and the result is being verified and copied. */
+  /**
+   * Called when the engine reports done and the result is being verified and copied. From
+   * here on the engine (the GPU) is free: the runner hands it to the next task while this one
+   * is collected, so verification and copying never idle the GPU.
+   */
   onCollecting?: () => void;
   signal: AbortSignal;
 }

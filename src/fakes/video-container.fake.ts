@@ -73,10 +73,13 @@ export async function startFakeVideoContainer(opts: FakeVideoOptions & { port?: 
   const produce = async (code: string, video: string, audio: string, out: string): Promise<void> => {
     if (o.produceResult === 'copy') return void (await copyFile(video, out));
     const { stdout } = await run('ffprobe', ['-v', 'error', '-show_entries', 'format=duration', '-of', 'csv=p=0', audio]);
-    await run('ffmpeg', [
+    const args = (videoCodec: string[]) => [
       '-v', 'error', '-y', '-stream_loop', '-1', '-i', video, '-i', audio, '-t', String(Number(stdout.trim())),
-      '-map', '0:v:0', '-map', '1:a:0', '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-movflags', '+faststart', '-f', 'mp4', out,
-    ]);
+      '-map', '0:v:0', '-map', '1:a:0', ...videoCodec, '-c:a', 'aac', '-movflags', '+faststart', '-f', 'mp4', out,
+    ];
+    // Stream-copy the face (cheap: the fake must not eat the CPU the gateway is measured on);
+    // re-encode only when the input codec cannot go into MP4 as is.
+    await run('ffmpeg', args(['-c:v', 'copy'])).catch(() => run('ffmpeg', args(['-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p'])));
   };
 
   const startJob = (code: string, videoPath: string | null, audioPath: string | null): void => {

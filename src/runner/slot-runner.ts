@@ -87,15 +87,29 @@ export class SlotRunner {
   /** Re-attach to a render submitted before a restart (state rendering/collecting). */
   resume(task: Task): void {
     this.launch(task, async (t, signal) => {
-      const release = await this.videoLane.acquire(signal);
+      const free = this.once(await this.videoLane.acquire(signal), t.id);
       try {
         this.renderingId = t.id;
-        await this.pipeline.render(t, signal, true);
+        await this.pipeline.render(t, signal, true, free);
       } finally {
-        this.renderingId = null;
-        release();
+        free();
       }
     });
+  }
+
+  /**
+   * Release the video lane once: early, when the engine reports done (collecting needs no GPU),
+   * or at the latest when the task ends.
+   */
+  private once(release: () => void, taskId: string): () => void {
+    let done = false;
+    return () => {
+      if (done) return;
+      done = true;
+      if (this.renderingId === taskId) this.renderingId = null;
+      release();
+      this.onIdle();
+    };
   }
 
   private launch(task: Task, body: (t: Task, signal: AbortSignal) => Promise<void>): void {
@@ -120,14 +134,13 @@ export class SlotRunner {
     } finally {
       this.frontBusy = false;
     }
-    const release = await this.videoLane.acquire(signal);
+    const free = this.once(await this.videoLane.acquire(signal), t.id);
     this.onIdle(); // the front is free: with pipelining, the next task's TTS can start now
     try {
       this.renderingId = t.id;
-      await this.pipeline.render(t, signal);
+      await this.pipeline.render(t, signal, false, free);
     } finally {
-      this.renderingId = null;
-      release();
+      free();
     }
   }
 

@@ -93,7 +93,7 @@ export class TaskPipeline {
   }
 
   /** tts → rendering → collecting → completed (or resume a submitted render after a restart). */
-  async render(task: Task, signal: AbortSignal, resume = false): Promise<Task> {
+  async render(task: Task, signal: AbortSignal, resume = false, onEngineFree: () => void = () => undefined): Promise<Task> {
     if (!resume) task = await this.move(task, 'rendering', { renderStartedAt: this.deps.clock.now(), engineProgress: 0 });
     const rendering = task;
     let collecting: Promise<Task | undefined> | null = null;
@@ -109,7 +109,10 @@ export class TaskPipeline {
       signal,
       onSubmitted: () => void this.deps.lifecycle.progress(rendering, { renderSubmitted: true }),
       onProgress: (p) => void this.deps.lifecycle.progress(rendering, { engineProgress: p.progress }),
-      onCollecting: () => void toCollecting(),
+      onCollecting: () => {
+        onEngineFree();
+        void toCollecting();
+      },
     });
     const inCollecting = rendering.state === 'collecting' ? rendering : await toCollecting();
     if (!inCollecting) throw new TaskGone(task.id);

@@ -49,8 +49,14 @@ export class ScriptedVideo implements VideoEngine {
   maxActive = 0;
   constructor(private readonly slot: number, private readonly script: Script, private readonly tl: Timeline) {}
   async render(req: RenderRequest): Promise<RenderResult> {
+    // `active` counts renders holding the engine: from start until the engine reports done.
     this.active += 1;
     this.maxActive = Math.max(this.maxActive, this.active);
+    let holding = true;
+    const letGo = () => {
+      if (holding) this.active -= 1;
+      holding = false;
+    };
     try {
       this.tl.events.push({ slot: this.slot, taskId: req.code, what: 'render-start', at: Date.now() });
       req.onSubmitted?.();
@@ -58,12 +64,13 @@ export class ScriptedVideo implements VideoEngine {
       await abortable(this.script.renderMs, req.signal);
       const fault = this.script.renderFault?.(req.code);
       if (fault) throw fault;
+      letGo();
       req.onCollecting?.();
       await writeFile(req.outPath, 'mp4');
       this.tl.events.push({ slot: this.slot, taskId: req.code, what: 'render-end', at: Date.now() });
       return { outPath: req.outPath, durationSec: 1, engineData: { status: 2 } };
     } finally {
-      this.active -= 1;
+      letGo();
     }
   }
   async health(): Promise<boolean> {

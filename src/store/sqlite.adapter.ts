@@ -75,6 +75,7 @@ export class SqliteTaskStore implements TaskStore {
       event: this.db.prepare('INSERT INTO task_events (task_id, at, state, slot_id, error_code, message) VALUES (?, ?, ?, ?, ?, ?)'),
       nextQueued: this.db.prepare(`SELECT id FROM tasks WHERE state = 'queued' AND available_at <= ? ORDER BY seq LIMIT 1`),
       nextAvailable: this.db.prepare(`SELECT MIN(available_at) AS t FROM tasks WHERE state = 'queued'`),
+      queuedHead: this.db.prepare(`SELECT * FROM tasks WHERE state = 'queued' ORDER BY seq LIMIT ?`),
       queuedIds: this.db.prepare(`SELECT id, seq FROM tasks WHERE state = 'queued' ORDER BY seq`),
       events: this.db.prepare('SELECT * FROM task_events WHERE task_id = ? ORDER BY id'),
     };
@@ -158,12 +159,8 @@ export class SqliteTaskStore implements TaskStore {
   }
 
   async listQueued(limit: number): Promise<Task[]> {
-    const out: Task[] = [];
-    for (const id of this.queue.firstIds(limit)) {
-      const r = this.stmts.get.get(id) as Row | undefined;
-      if (r) out.push(rowToTask(r));
-    }
-    return out;
+    // one statement over the partial index of queued rows, not one lookup per task
+    return (this.stmts.queuedHead.all(limit) as Row[]).map(rowToTask);
   }
 
   async listInStates(states: readonly TaskState[]): Promise<Task[]> {

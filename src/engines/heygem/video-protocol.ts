@@ -55,12 +55,14 @@ export function resultHostPath(result: string, hostDataDir: string, containerDat
 
 /**
  * Poll pacing: gentle (pollIntervalMs) while the finish is far, frequent (minPollMs) once the
- * expected finish is near or the container already named its result (progress ≥ 90).
+ * expected finish is near or the container already named its result (progress ≥ 90). Without
+ * an estimate yet, start fast and back off exponentially.
  */
-export function nextPollDelay(opts: { elapsedMs: number; expectedMs: number | null; progress: number; pollMs: number; minPollMs: number }): number {
+export function nextPollDelay(opts: { elapsedMs: number; expectedMs: number | null; progress: number; pollMs: number; minPollMs: number; polls?: number }): number {
   const { elapsedMs, expectedMs, progress, pollMs, minPollMs } = opts;
   if (progress >= 90) return minPollMs;
-  if (expectedMs === null) return pollMs;
+  // No history yet: back off from fast to gentle, so short renders are not caught a second late.
+  if (expectedMs === null) return Math.min(pollMs, minPollMs * 2 ** (opts.polls ?? 0));
   const remaining = expectedMs - elapsedMs;
   return Math.max(minPollMs, Math.min(pollMs, Math.round(remaining / 3)));
 }

@@ -34,7 +34,8 @@ export interface HeygemVideoOptions {
   healthTimeoutMs: number;
 }
 
-const VERIFY_STEP_MS = 50;
+/** Re-check a result that is still being written this often (the structure check is cheap). */
+const VERIFY_STEP_MS = 25;
 
 export class HeygemVideoEngine implements VideoEngine {
   readonly kind = 'heygem';
@@ -129,6 +130,7 @@ export class HeygemVideoEngine implements VideoEngine {
     const expectedMs = this.pace.expectedMs(req.audioDurationSec);
     let lastProgress = -1;
     let lastChange = started;
+    let polls = 0;
     for (;;) {
       const elapsed = Date.now() - started;
       if (elapsed > this.opts.renderTimeoutMs) {
@@ -154,7 +156,7 @@ export class HeygemVideoEngine implements VideoEngine {
         this.stuckCode = req.code;
         throw new TaskError('render_timeout', `Video container made no progress for ${Math.round(this.opts.stallTimeoutMs / 1000)} s (hung?)`, { retryable: true });
       }
-      const delay = nextPollDelay({ elapsedMs: Date.now() - started, expectedMs, progress: o.progress, pollMs: this.opts.pollIntervalMs, minPollMs: this.opts.minPollIntervalMs });
+      const delay = nextPollDelay({ elapsedMs: Date.now() - started, expectedMs, progress: o.progress, pollMs: this.opts.pollIntervalMs, minPollMs: this.opts.minPollIntervalMs, polls: polls++ });
       await sleep(delay, undefined, { signal: req.signal }).catch(() => {
         throw new TaskError('canceled', 'Task was canceled');
       });

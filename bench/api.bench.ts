@@ -1,0 +1,76 @@
+/**
+ * API capacity: autocannon against the gateway CLI in a child process, on a database of
+ * `history` tasks (some queued; the scheduler is off so nothing competes for the CPU). Also
+ * the RSS a 50 MB streamed upload adds to the server.
+ */
+import autocannon from 'autocannon';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { seedDatabase } from './lib/seed.js';
+import { startServer } from './lib/server.js';
+import { round } from './lib/stats.js';
+
+interface Load {
+  rps: number;
+  p50_ms: number;
+  p99_ms: number;
+  errors: number;
+  non2xx: number;
+}
+
+async function load(o: autocannon.Options): Promise<Load> {
+  const r = await autocannon({ connections: 32, pipelining: 1, ...o });
+  return { rps: Math.round(r.requests.average), p50_ms: r.latency.p50, p99_ms: r.latency.p99, errors: r.errors, non2xx: r.non2xx };
+}
+
+export async function runApi(opts: { quick?: boolean; port?: number }): Promise<Record<string, number | string>> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'hg-bench-api-'));
+  const history = opts.quick ? 500 : 10_000;
+  const { queuedIds } = seedDatabase(join(dataDir, 'gateway.db'), { completed: history - Math.floor(history / 10), queued: Math.floor(history / 10) });
+  const server = await startServer(dataDir, { scheduler: { enabled: false }, rateLimit: { exemptLoopback: true } }, opts.port ?? 5390);
+  const duration = opts.quick ? 1 : 8;
+  try {
+    const mid = queuedIds[Math.floor(queuedIds.length / 2)];
+    const status = await load({ url: `${server.url}/api/status/${mid}`, duration });
+    const queue = await load({ url: `${server.url}/api/queue`, duration });
+    const generate = await load({
+      url: `${server.url}/api/generate`,
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ text: 'Benchmark text, please speak me.' }),
+      duration,
+      connections: 16,
+    });
+    // a 50 MB upload streamed to disk: the peak RSS it adds (it is then refused as not a video)
+    server.resetPeak();
+    const before = server.peakRssMb();
+    const size = opts.quick ? 5 * 1024 * 1024 : 50 * 1024 * 1024;
+    const form = new FormData();
+    form.set('text', 'upload memory test');
+    form.set('video', new Blob([randomBytes(size)], { type: 'video/mp4' }), 'big.mp4');
+    const up = await fetch(`${server.url}/api/generate`, { method: 'POST', body: form });
+    await up.arrayBuffer();
+    const after = server.peakRssMb();
+    return {
+      history_tasks: history,
+      queued_tasks: queuedIds.length,
+      startup_ms: Math.round(server.startupMs),
+      status_rps: status.rps,
+      status_p99_ms: status.p99_ms,
+      queue_rps: queue.rps,
+      queue_p99_ms: queue.p99_ms,
+      generate_rps: generate.rps,
+      generate_p99_ms: generate.p99_ms,
+      errors: status.errors + queue.errors + generate.errors,
+      non2xx: status.non2xx + queue.non2xx + generate.non2xx,
+      upload_mb: size / 1024 / 1024,
+      upload_status: up.status,
+      upload_peak_rss_added_mb: round(after - before, 1),
+      server_rss_mb: round(server.rssMb(), 1),
+    };
+  } finally {
+    await server.stop();
+  }
+}

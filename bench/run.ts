@@ -1,0 +1,51 @@
+/**
+ * `npm run bench` — every benchmark, a table per section, JSON under bench/results/.
+ * `--quick`: a short smoke run (tiny sizes, seconds; CI runs it, with no timing assertions).
+ * `--only scheduling,api,scale,text` picks sections. `--repeat N` repeats scheduling runs and
+ * reports medians (the machine is shared and noisy).
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { runApi } from './api.bench.js';
+import { median, round } from './lib/stats.js';
+import { runScale } from './scale.bench.js';
+import { runScheduling } from './scheduling.bench.js';
+import { runTextBench } from './text.bench.js';
+
+const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, only: { type: 'string' }, repeat: { type: 'string' } } });
+const quick = values.quick!;
+const only = new Set((values.only ?? 'scheduling,api,scale,text').split(','));
+const repeat = Number(values.repeat ?? (quick ? 1 : 3));
+mkdirSync('bench/results', { recursive: true });
+const summary: Record<string, unknown> = { quick, at: new Date().toISOString(), node: process.version };
+
+function show(name: string, rows: Record<string, unknown> | Array<Record<string, unknown>>): void {
+  console.log(`\n## ${name}`);
+  console.table(Array.isArray(rows) ? rows : Object.entries(rows).map(([metric, value]) => ({ metric, value })));
+  writeFileSync(`bench/results/${name}.json`, JSON.stringify(rows, null, 2));
+  summary[name] = rows;
+}
+
+/** Median of each numeric field over repeated runs. */
+function medianOf(runs: Array<Record<string, number | string | boolean>>): Record<string, number | string | boolean> {
+  const out: Record<string, number | string | boolean> = { runs: runs.length };
+  for (const k of Object.keys(runs[0])) out[k] = typeof runs[0][k] === 'number' ? round(median(runs.map((r) => r[k] as number))) : runs[0][k];
+  return out;
+}
+
+if (only.has('scheduling')) {
+  const base = quick ? { gpus: 2, tasks: 6, ttsMs: 100, renderMs: 400, growMs: 50 } : { gpus: 3, tasks: 30, ttsMs: 1000, renderMs: 3000, growMs: 100 };
+  const rows = [];
+  for (const pipelining of [true, false]) {
+    const runs = [];
+    for (let i = 0; i < repeat; i++) runs.push(await runScheduling({ ...base, pipelining }));
+    rows.push(medianOf(runs));
+  }
+  show('scheduling', rows);
+}
+if (only.has('api')) show('api', await runApi({ quick }));
+if (only.has('scale')) show('scale', await runScale({ quick }));
+if (only.has('text')) show('text', await runTextBench({ quick }));
+writeFileSync('bench/results/summary.json', JSON.stringify(summary, null, 2));
+console.log('\nwrote bench/results/*.json');
+process.exit(0);
