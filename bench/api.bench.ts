@@ -29,7 +29,7 @@ export async function runApi(opts: { quick?: boolean; port?: number }): Promise<
   const dataDir = mkdtempSync(join(tmpdir(), 'hg-bench-api-'));
   const history = opts.quick ? 500 : 10_000;
   const { queuedIds } = seedDatabase(join(dataDir, 'gateway.db'), { completed: history - Math.floor(history / 10), queued: Math.floor(history / 10) });
-  const server = await startServer(dataDir, { scheduler: { enabled: false }, rateLimit: { exemptLoopback: true } }, opts.port ?? 5390);
+  const server = await startServer(dataDir, { scheduler: { enabled: false }, rateLimit: { exemptLoopback: true } }, opts.port);
   const duration = opts.quick ? 1 : 8;
   try {
     const mid = queuedIds[Math.floor(queuedIds.length / 2)];

@@ -37,7 +37,7 @@ export async function runScale(opts: { quick?: boolean; port?: number }): Promis
   const frontUs = await pos(queuedIds[0]);
   const backUs = await pos(queuedIds[queuedIds.length - 1]);
   await store.close();
-  const server = await startServer(dataDir, { scheduler: { enabled: false } }, opts.port ?? 5391);
+  const server = await startServer(dataDir, { scheduler: { enabled: false } }, opts.port);
   try {
     const n = opts.quick ? 50 : 500;
     return {

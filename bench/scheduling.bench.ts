@@ -59,11 +59,16 @@ export async function runScheduling(p: SchedulingParams): Promise<Record<string,
     const ideal = p.pipelining ? p.ttsMs + rounds * p.renderMs : rounds * (p.ttsMs + p.renderMs);
     const renderOverhead = done.map((t) => t.renderEndedAt! - t.renderStartedAt! - p.renderMs);
     const ttsOverhead = done.map((t) => t.ttsEndedAt! - t.ttsStartedAt! - p.ttsMs);
-    // per slot: time its video container sat idle between its first and last render
+    // From the containers' own records: GPU idle between a job ending and the next submit
+    // (orchestration overhead per task while work was queued), and how late "done" was seen.
     const idle: number[] = [];
-    for (let g = 0; g < p.gpus; g++) {
-      const rs = done.filter((t) => t.slotId === g).sort((a, b) => a.renderStartedAt! - b.renderStartedAt!);
-      for (let i = 1; i < rs.length; i++) idle.push(Math.max(0, rs[i].renderStartedAt! - rs[i - 1].renderEndedAt!));
+    const detect: number[] = [];
+    for (const s of farm.slots) {
+      const h = s.video.stats().history.filter((j) => j.doneAt !== null).sort((a, b) => a.submittedAt - b.submittedAt);
+      for (let i = 0; i < h.length; i++) {
+        detect.push(h[i].reportedAt! - h[i].doneAt!);
+        if (i > 0) idle.push(Math.max(0, h[i].submittedAt - h[i - 1].doneAt!));
+      }
     }
     return {
       pipelining: p.pipelining,
@@ -75,11 +80,12 @@ export async function runScheduling(p: SchedulingParams): Promise<Record<string,
       ideal_makespan_s: round(ideal / 1000),
       makespan_s: round(makespan / 1000),
       efficiency: round(ideal / makespan),
-      render_overhead_p50_ms: Math.round(median(renderOverhead)),
-      render_overhead_p95_ms: Math.round(quantile(renderOverhead, 0.95)),
+      gpu_idle_between_jobs_p50_ms: Math.round(median(idle)),
+      gpu_idle_between_jobs_p95_ms: Math.round(quantile(idle, 0.95)),
+      done_detection_p50_ms: Math.round(median(detect)),
+      done_detection_p95_ms: Math.round(quantile(detect, 0.95)),
+      task_render_phase_overhead_p50_ms: Math.round(median(renderOverhead)),
       tts_overhead_p50_ms: Math.round(median(ttsOverhead)),
-      video_idle_between_renders_p50_ms: Math.round(median(idle)),
-      video_idle_between_renders_p95_ms: Math.round(quantile(idle, 0.95)),
       fake_result_grow_ms: p.growMs,
     };
   } finally {

@@ -24,6 +24,9 @@ import { RedisTaskStore } from './store/redis.adapter.js';
 import { SqliteTaskStore } from './store/sqlite.adapter.js';
 import type { TaskStore } from './store/task-store.js';
 import { NoGpuStats, type GpuStatsSource } from './telemetry/gpu-stats.js';
+import { GatewayMetrics } from './telemetry/metrics.js';
+import { NvidiaSmiSampler } from './telemetry/nvidia-smi.js';
+import { RecordRetention } from './runner/record-retention.js';
 import { normalizeForSpeech } from './text/index.js';
 
 export interface Gateway {
@@ -42,6 +45,9 @@ export interface Gateway {
   close(graceMs?: number): Promise<void>;
   /** Scheduled removal of old per-task files (config fileRetention). */
   fileRetention: FileRetention;
+  /** Scheduled removal of old finished task records (config retention). */
+  recordRetention: RecordRetention;
+  metrics: GatewayMetrics;
 }
 
 export interface GatewayOverrides {
@@ -128,7 +134,12 @@ export async function createGateway(config: GatewayConfig, o: GatewayOverrides =
     return new SlotRunner(e, new TaskPipeline(pipelineDeps, e, defaults), lifecycle, config.scheduler, log.child({ slot: e.id }));
   });
   const scheduler = new Scheduler(runners, store, lifecycle, clock, config.scheduler, log);
-  const gpuStats = o.gpuStats ?? new NoGpuStats(config.engine === 'preview' ? 'preview engine: no GPUs' : 'GPU telemetry not configured');
+  const sampleGpus = config.telemetry.gpu === 'on' || (config.telemetry.gpu === 'auto' && config.engine === 'heygem');
+  const gpuStats =
+    o.gpuStats ??
+    (sampleGpus
+      ? new NvidiaSmiSampler({ binary: config.telemetry.nvidiaSmi, intervalMs: config.telemetry.intervalMs })
+      : new NoGpuStats(config.engine === 'preview' ? 'preview engine: no GPUs' : 'GPU telemetry off (telemetry.gpu)'));
   gpuStats.start();
   if (config.scheduler.enabled) await scheduler.start();
   const fileRetention = new FileRetention(
@@ -145,6 +156,9 @@ export async function createGateway(config: GatewayConfig, o: GatewayOverrides =
     () => clock.now(),
   );
   fileRetention.start();
+  const recordRetention = new RecordRetention(store, clock, config.retention, log);
+  recordRetention.start();
+  const metrics = new GatewayMetrics({ lifecycle, scheduler, store, gpuStats });
   let closed = false;
   return {
     config,
@@ -157,12 +171,15 @@ export async function createGateway(config: GatewayConfig, o: GatewayOverrides =
     clock,
     log,
     fileRetention,
+    recordRetention,
+    metrics,
     startedAt: clock.now(),
     normalize,
     async close(graceMs = 10_000) {
       if (closed) return;
       closed = true;
       gpuStats.stop();
+      recordRetention.stop();
       await fileRetention.stop();
       await scheduler.stop(graceMs);
       await store.close();

@@ -23,7 +23,21 @@ const proc = (pid: number, key: string) => {
   }
 };
 
-export async function startServer(dataDir: string, config: Record<string, unknown>, port: number): Promise<ServerHandle> {
+/** A free loopback port (the kernel picks it; released just before the server binds it). */
+export async function freePort(): Promise<number> {
+  const { createServer } = await import('node:net');
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+export async function startServer(dataDir: string, config: Record<string, unknown>, port?: number): Promise<ServerHandle> {
+  port ??= await freePort();
   const file = join(dataDir, 'bench-config.yaml');
   writeFileSync(file, stringify({ dataDir, logLevel: 'warn', server: { host: '127.0.0.1', port }, ...config }));
   const t0 = performance.now();

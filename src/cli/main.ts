@@ -11,14 +11,23 @@ Commands:
   serve     [--config file] [--grace-ms n]  run the gateway (HTTP API + scheduler)
   keys      create --name x --scopes submit,read[,admin] | list | revoke <id>   [--config file]
                                    manage API keys (tokens stored hashed in the database)
+  doctor    [--config file]        check ffmpeg, espeak-ng, data dirs, disk, database, every container, nvidia-smi
+  generate  "text" [--video f.mp4] [-o out.mp4] [--url http://127.0.0.1:5003] [--key token]
+                                   submit to a running gateway, follow it live, download the MP4
+  tasks     [--status s] [--limit n] [--url …] [--key token]   list recent tasks
   worker    [--config file] [--grace-ms n]  drive this host's slots from a shared Redis store (no HTTP)
   simulate  [--gpus 3] [--dir ./data/sim] [--video-port 8390] [--tts-port 18182] [--render-ms 3000] [--tts-ms 1000]
                                    run fake HeyGem containers on loopback (demos, benchmarks)
 
-Environment: HEYGEM_GATEWAY_CONFIG, PORT, HOST, DATA_DIR, HEYGEM_GATEWAY_ENGINE, LOG_LEVEL
+Environment: HEYGEM_GATEWAY_URL and HEYGEM_GATEWAY_KEY (generate, tasks), HEYGEM_GATEWAY_CONFIG, PORT, HOST, DATA_DIR, HEYGEM_GATEWAY_ENGINE, LOG_LEVEL
 `;
 
 type Handler = (args: string[]) => Promise<void>;
+
+/** Where the client commands find the gateway: --url/--key, else the environment, else localhost. */
+function client(v: { url?: string; key?: string }): { url: string; apiKey?: string } {
+  return { url: v.url ?? process.env.HEYGEM_GATEWAY_URL ?? 'http://127.0.0.1:5003', apiKey: v.key ?? process.env.HEYGEM_GATEWAY_KEY };
+}
 
 const commands: Record<string, Handler> = {
   serve: async (args) => {
@@ -29,6 +38,26 @@ const commands: Record<string, Handler> = {
   keys: async (args) => {
     const { keys } = await import('./keys.command.js');
     await keys(args);
+  },
+  doctor: async (args) => {
+    const { values } = parseArgs({ args, options: { config: { type: 'string', short: 'c' } } });
+    const { doctor } = await import('./doctor.command.js');
+    await doctor({ config: values.config });
+  },
+  generate: async (args) => {
+    const { values, positionals } = parseArgs({
+      args,
+      allowPositionals: true,
+      options: { video: { type: 'string' }, output: { type: 'string', short: 'o' }, url: { type: 'string' }, key: { type: 'string' }, 'poll-ms': { type: 'string' } },
+    });
+    if (!positionals.length) throw new Error('generate needs the text to speak: generate "Hello world"');
+    const { generate } = await import('./generate.command.js');
+    await generate({ ...client(values), text: positionals.join(' '), video: values.video, out: values.output, pollMs: values['poll-ms'] ? Number(values['poll-ms']) : undefined });
+  },
+  tasks: async (args) => {
+    const { values } = parseArgs({ args, options: { status: { type: 'string' }, limit: { type: 'string' }, url: { type: 'string' }, key: { type: 'string' } } });
+    const { tasks } = await import('./tasks.command.js');
+    await tasks({ ...client(values), status: values.status, limit: values.limit ? Number(values.limit) : undefined });
   },
   worker: async (args) => {
     const { values } = parseArgs({ args, options: { config: { type: 'string', short: 'c' }, 'grace-ms': { type: 'string' } } });

@@ -81,8 +81,8 @@ export const configSchema = z
       .object({
         /** /easy/query interval; the replaced system's 5 s wasted seconds per task. @defaultValue 1000 */
         pollIntervalMs: z.number().int().min(10).default(1000),
-        /** Fastest poll near the expected finish (adaptive polling); a query is a dict lookup in the container. @defaultValue 100 */
-        minPollIntervalMs: z.number().int().min(5).default(100),
+        /** Fastest poll near the expected finish (adaptive polling); a query is a dict lookup in the container. @defaultValue 50 */
+        minPollIntervalMs: z.number().int().min(5).default(50),
         /** Per-HTTP-call timeout to a container. @defaultValue 10000 */
         requestTimeoutMs: z.number().int().positive().default(10_000),
         /** One TTS synthesis. @defaultValue 180000 */
@@ -157,6 +157,26 @@ export const configSchema = z
         containerFilesMaxAgeMs: z.number().int().min(0).default(86_400_000),
         /** Finished videos and speech in outputs/. @defaultValue 0 (kept forever) */
         outputsMaxAgeMs: z.number().int().min(0).default(0),
+      })
+      .prefault({}),
+    /** GPU telemetry sampled in the background (never inside a request). */
+    telemetry: z
+      .object({
+        /** auto = sample with nvidia-smi when engine is heygem. @defaultValue auto */
+        gpu: z.enum(['auto', 'on', 'off']).default('auto'),
+        /** @defaultValue nvidia-smi (found on PATH) */
+        nvidiaSmi: z.string().default('nvidia-smi'),
+        /** @defaultValue 5000 */
+        intervalMs: z.number().int().min(100).default(5000),
+      })
+      .prefault({}),
+    /** Task *records* (history); per-task files are under fileRetention. */
+    retention: z
+      .object({
+        /** Delete finished task records older than this many days; 0 keeps them forever. @defaultValue 90 */
+        taskRecordDays: z.number().min(0).default(90),
+        /** @defaultValue 3600000 (hourly) */
+        intervalMs: z.number().int().min(1000).default(3_600_000),
       })
       .prefault({}),
     /** Where tasks and the queue live: embedded SQLite (one process) or Redis (several). */

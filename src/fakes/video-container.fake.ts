@@ -31,6 +31,8 @@ export interface FakeVideoOptions {
 
 interface Job {
   code: string;
+  submittedAt: number;
+  doneAt: number | null;
   status: 1 | 2 | 3;
   progress: number;
   msg: string;
@@ -38,12 +40,21 @@ interface Job {
   timers: NodeJS.Timeout[];
 }
 
+/** When each job ran: lets benchmarks measure how long the GPU sat idle between jobs. */
+export interface JobRecord {
+  code: string;
+  submittedAt: number;
+  doneAt: number | null;
+  reportedAt: number | null;
+  status: number;
+}
+
 export interface FakeVideoContainer {
   url: string;
   port: number;
   close(): Promise<void>;
   restart(): Promise<void>;
-  stats(): { submits: number; busyRefusals: number; queries: number; jobs: Array<{ code: string; status: number }> };
+  stats(): { submits: number; busyRefusals: number; queries: number; jobs: Array<{ code: string; status: number }>; history: JobRecord[] };
   setOptions(p: Partial<FakeVideoOptions>): void;
 }
 
@@ -60,6 +71,7 @@ export async function startFakeVideoContainer(opts: FakeVideoOptions & { port?: 
   await mkdir(temp, { recursive: true });
   const jobs = new Map<string, Job>();
   const counters = { submits: 0, busyRefusals: 0, queries: 0 };
+  const history: JobRecord[] = [];
   let random = seededRandom(o.seed ?? 1);
   let generation = 0; // bumped by restart(): work of a forgotten job must not land
 
@@ -83,7 +95,7 @@ export async function startFakeVideoContainer(opts: FakeVideoOptions & { port?: 
   };
 
   const startJob = (code: string, videoPath: string | null, audioPath: string | null): void => {
-    const job: Job = { code, status: 1, progress: 0, msg: '', result: '', timers: [] };
+    const job: Job = { code, submittedAt: Date.now(), doneAt: null, status: 1, progress: 0, msg: '', result: '', timers: [] };
     jobs.set(code, job);
     const gen = generation;
     const alive = () => gen === generation && jobs.get(code) === job;
@@ -91,6 +103,7 @@ export async function startFakeVideoContainer(opts: FakeVideoOptions & { port?: 
       if (!alive() || job.status !== 1) return;
       job.status = 3;
       job.msg = msg;
+      job.doneAt = Date.now();
     };
     const renderMs = o.renderMs!;
     const work = join(o.dataDir, '.fake-work');
@@ -122,6 +135,7 @@ export async function startFakeVideoContainer(opts: FakeVideoOptions & { port?: 
           const half = Math.floor(bytes.length / 2);
           await writeFile(out, bytes.subarray(0, half));
           job.status = 2;
+          job.doneAt = Date.now();
           job.progress = 100;
           job.msg = '成功';
           job.result = `/${code}-r.mp4`;
@@ -155,7 +169,10 @@ export async function startFakeVideoContainer(opts: FakeVideoOptions & { port?: 
       const job = jobs.get(code);
       if (!job) return reply(res, 10004, '任务不存在');
       const data = { code: job.code, status: job.status, progress: job.progress, msg: job.msg, result: job.result };
-      if (job.status !== 1) jobs.delete(code); // the final answer is given once
+      if (job.status !== 1) {
+        jobs.delete(code); // the final answer is given once
+        history.push({ code, submittedAt: job.submittedAt, doneAt: job.doneAt, reportedAt: Date.now(), status: job.status });
+      }
       return reply(res, 10000, '成功', data);
     }
     res.writeHead(404, { 'content-type': 'text/html' });
@@ -176,7 +193,7 @@ export async function startFakeVideoContainer(opts: FakeVideoOptions & { port?: 
       await server.close();
     },
     restart: async () => forget(),
-    stats: () => ({ ...counters, jobs: [...jobs.values()].map((j) => ({ code: j.code, status: j.status })) }),
+    stats: () => ({ ...counters, jobs: [...jobs.values()].map((j) => ({ code: j.code, status: j.status })), history: [...history] }),
     setOptions: (p) => {
       Object.assign(o, p);
       if (p.seed !== undefined) random = seededRandom(p.seed);

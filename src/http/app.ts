@@ -11,6 +11,8 @@ import type { Gateway } from '../gateway.js';
 import { installErrorHandler } from './errors.js';
 import { installSecurity } from './security.js';
 import { registerEventsRoute } from './routes/events.route.js';
+import { registerMetrics } from './routes/metrics.route.js';
+import { registerStatsRoute } from './routes/stats.route.js';
 import { registerFileRoutes } from './routes/files.route.js';
 import { registerGenerateRoute } from './routes/generate.route.js';
 import { registerQueueRoute } from './routes/queue.route.js';
@@ -66,6 +68,8 @@ export async function buildApp(gw: Gateway): Promise<FastifyInstance> {
   registerFileRoutes(app, gw);
   registerSystemRoutes(app, gw);
   registerEventsRoute(app, gw);
+  registerStatsRoute(app, gw);
+  registerMetrics(app, gw.metrics);
   await registerUi(app);
   return app;
 }

@@ -149,6 +149,26 @@ export class RedisTaskStore implements TaskStore {
     });
   }
 
+  async countByState(): Promise<Partial<Record<TaskState, number>>> {
+    const states = ['queued', 'preparing', 'reserved', 'tts', 'rendering', 'collecting', 'completed', 'failed', 'canceled'] as const;
+    const counts = await Promise.all(states.map((st) => this.redis.scard(this.k('s', st))));
+    return Object.fromEntries(states.map((st, i) => [st, counts[i]]).filter(([, n]) => (n as number) > 0));
+  }
+
+  async purgeFinished(before: number, limit = 10_000): Promise<number> {
+    const ids = await this.redis.sunion(this.k('s', 'completed'), this.k('s', 'failed'), this.k('s', 'canceled'));
+    const old = (await this.many(ids)).filter((t) => (t.finishedAt ?? t.updatedAt) < before).slice(0, limit);
+    if (!old.length) return 0;
+    const m = this.redis.multi();
+    for (const t of old) {
+      m.del(this.k('t', t.id), this.k('e', t.id));
+      m.zrem(this.k('all'), t.id);
+      m.srem(this.k('s', t.state), t.id);
+    }
+    await m.exec();
+    return old.length;
+  }
+
   async nextAvailableAt(): Promise<number | null> {
     const head = await this.listQueued(CLAIM_SCAN);
     return head.length ? Math.min(...head.map((t) => t.availableAt)) : null;

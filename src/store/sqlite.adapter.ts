@@ -211,6 +211,24 @@ export class SqliteTaskStore implements TaskStore {
     }));
   }
 
+  async countByState(): Promise<Partial<Record<TaskState, number>>> {
+    const rows = this.db.prepare('SELECT state, COUNT(*) AS n FROM tasks GROUP BY state').all() as Array<{ state: TaskState; n: number }>;
+    return Object.fromEntries(rows.map((r) => [r.state, r.n]));
+  }
+
+  async purgeFinished(before: number, limit = 10_000): Promise<number> {
+    return this.db.transaction(() => {
+      const ids = (this.db.prepare(`SELECT id FROM tasks WHERE state IN ('completed', 'failed', 'canceled') AND COALESCE(finished_at, updated_at) < ? LIMIT ?`).all(before, limit) as Array<{ id: string }>).map((r) => r.id);
+      const delTask = this.db.prepare('DELETE FROM tasks WHERE id = ?');
+      const delEvents = this.db.prepare('DELETE FROM task_events WHERE task_id = ?');
+      for (const id of ids) {
+        delEvents.run(id);
+        delTask.run(id);
+      }
+      return ids.length;
+    })();
+  }
+
   async nextAvailableAt(): Promise<number | null> {
     return (this.stmts.nextAvailable.get() as { t: number | null }).t;
   }

@@ -77,6 +77,24 @@ export function describeTaskStoreConformance(name: string, makeStore: () => Prom
       await s.close();
     });
 
+    it('counts by state and purges only old final tasks', async () => {
+      const s = await makeStore();
+      const a = await add(s, 'a', 1000);
+      const b = await add(s, 'b', 1000);
+      await add(s, 'c', 1000);
+      await s.claimNext(0, 1000);
+      await s.transition(a.id, 'preparing', 'failed', { finishedAt: 2000, errorCode: 'tts_failed' }, 2000);
+      await s.claimNext(0, 1000);
+      await s.transition(b.id, 'preparing', 'canceled', { finishedAt: 9000 }, 9000);
+      expect(await s.countByState()).toEqual({ failed: 1, canceled: 1, queued: 1 });
+      expect(await s.purgeFinished(5000)).toBe(1);
+      expect(await s.get(a.id)).toBeUndefined();
+      expect(await s.events(a.id)).toEqual([]);
+      expect((await s.get(b.id))?.state).toBe('canceled');
+      expect(await s.queueSize()).toBe(1);
+      await s.close();
+    });
+
     it('lists with filters, newest first', async () => {
       const s = await makeStore();
       await add(s, 'Hello world', 1000);

@@ -82,6 +82,10 @@ export interface TaskStore {
   listInStates(states: readonly TaskState[]): Promise<Task[]>;
   list(filter: TaskListFilter): Promise<{ items: Task[]; total: number }>;
   events(id: string): Promise<TaskEvent[]>;
+  /** Number of tasks in each state (metrics). */
+  countByState(): Promise<Partial<Record<TaskState, number>>>;
+  /** Delete final tasks (and their events) that finished before `before`; returns how many. */
+  purgeFinished(before: number, limit?: number): Promise<number>;
   /** Earliest availableAt among queued tasks (for the scheduler's wake-up), null if none waits. */
   nextAvailableAt(): Promise<number | null>;
   close(): Promise<void>;

@@ -23,8 +23,8 @@ describe('video protocol', () => {
   it('polls faster near the expected finish', () => {
     const base = { pollMs: 1000, minPollMs: 200 };
     expect(nextPollDelay({ ...base, elapsedMs: 0, expectedMs: null, progress: 20 })).toBe(200);
-    expect(nextPollDelay({ ...base, elapsedMs: 0, expectedMs: null, progress: 20, polls: 2 })).toBe(800);
-    expect(nextPollDelay({ ...base, elapsedMs: 0, expectedMs: null, progress: 20, polls: 5 })).toBe(1000);
+    expect(nextPollDelay({ ...base, elapsedMs: 4000, expectedMs: null, progress: 20 })).toBe(400);
+    expect(nextPollDelay({ ...base, elapsedMs: 60000, expectedMs: null, progress: 20 })).toBe(1000);
     expect(nextPollDelay({ ...base, elapsedMs: 0, expectedMs: 30000, progress: 20 })).toBe(1000);
     expect(nextPollDelay({ ...base, elapsedMs: 29000, expectedMs: 30000, progress: 20 })).toBe(333);
     expect(nextPollDelay({ ...base, elapsedMs: 40000, expectedMs: 30000, progress: 20 })).toBe(200);

@@ -56,13 +56,14 @@ export function resultHostPath(result: string, hostDataDir: string, containerDat
 /**
  * Poll pacing: gentle (pollIntervalMs) while the finish is far, frequent (minPollMs) once the
  * expected finish is near or the container already named its result (progress ≥ 90). Without
- * an estimate yet, start fast and back off exponentially.
+ * an estimate yet, the interval grows with the time elapsed.
  */
-export function nextPollDelay(opts: { elapsedMs: number; expectedMs: number | null; progress: number; pollMs: number; minPollMs: number; polls?: number }): number {
+export function nextPollDelay(opts: { elapsedMs: number; expectedMs: number | null; progress: number; pollMs: number; minPollMs: number}): number {
   const { elapsedMs, expectedMs, progress, pollMs, minPollMs } = opts;
   if (progress >= 90) return minPollMs;
-  // No history yet: back off from fast to gentle, so short renders are not caught a second late.
-  if (expectedMs === null) return Math.min(pollMs, minPollMs * 2 ** (opts.polls ?? 0));
+  // No history yet: poll at a tenth of the time elapsed so far (fast for short renders, gentle
+  // for long ones): a render is seen done at most ~10 % late instead of a whole interval late.
+  if (expectedMs === null) return Math.round(Math.min(pollMs, Math.max(minPollMs, elapsedMs * 0.1)));
   const remaining = expectedMs - elapsedMs;
   return Math.max(minPollMs, Math.min(pollMs, Math.round(remaining / 3)));
 }

@@ -130,7 +130,6 @@ export class HeygemVideoEngine implements VideoEngine {
     const expectedMs = this.pace.expectedMs(req.audioDurationSec);
     let lastProgress = -1;
     let lastChange = started;
-    let polls = 0;
     for (;;) {
       const elapsed = Date.now() - started;
       if (elapsed > this.opts.renderTimeoutMs) {
@@ -156,7 +155,7 @@ export class HeygemVideoEngine implements VideoEngine {
         this.stuckCode = req.code;
         throw new TaskError('render_timeout', `Video container made no progress for ${Math.round(this.opts.stallTimeoutMs / 1000)} s (hung?)`, { retryable: true });
       }
-      const delay = nextPollDelay({ elapsedMs: Date.now() - started, expectedMs, progress: o.progress, pollMs: this.opts.pollIntervalMs, minPollMs: this.opts.minPollIntervalMs, polls: polls++ });
+      const delay = nextPollDelay({ elapsedMs: Date.now() - started, expectedMs, progress: o.progress, pollMs: this.opts.pollIntervalMs, minPollMs: this.opts.minPollIntervalMs });
       await sleep(delay, undefined, { signal: req.signal }).catch(() => {
         throw new TaskError('canceled', 'Task was canceled');
       });

@@ -1,0 +1,55 @@
+/**
+ * `generate "text" [--video f.mp4] [-o out.mp4] [--url …]`: submit to a running gateway, show
+ * a live progress bar with phase names (one line per phase change when stdout is not a TTY),
+ * download the result.
+ */
+import { createWriteStream } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { basename } from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { call, type ClientOptions } from './client.js';
+
+const FINAL = new Set(['completed', 'failed', 'timeout', 'canceled']);
+
+export function progressLine(s: { status: string; phase: string; progress: number; queue_position?: number | null }): string {
+  const width = 30;
+  const filled = Math.round((Math.max(0, Math.min(100, s.progress)) / 100) * width);
+  const where = s.status === 'queued' && s.queue_position ? `queued #${s.queue_position}` : s.phase;
+  return `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${String(s.progress).padStart(3)}%  ${where}`;
+}
+
+export async function generate(o: ClientOptions & { text: string; video?: string; out?: string; pollMs?: number; timeoutMs?: number }): Promise<void> {
+  const form = new FormData();
+  form.set('text', o.text);
+  if (o.video) form.set('video', new Blob([await readFile(o.video)]), basename(o.video));
+  const sub = await call<{ task_id: string }>(o, '/api/generate', { method: 'POST', body: form });
+  process.stdout.write(`task ${sub.task_id}\n`);
+  const tty = process.stdout.isTTY;
+  let last = '';
+  const deadline = Date.now() + (o.timeoutMs ?? 3_600_000);
+  let s: { status: string; phase: string; progress: number; queue_position: number | null; error: string | null; error_code: string | null };
+  for (;;) {
+    s = await call(o, `/api/status/${sub.task_id}`);
+    const line = progressLine(s);
+    if (tty) process.stdout.write(`\r${line}`);
+    else if (s.phase !== last) process.stdout.write(`${line}\n`);
+    last = s.phase;
+    if (FINAL.has(s.status)) break;
+    if (Date.now() > deadline) throw new Error('gave up waiting (--timeout)');
+    await sleep(o.pollMs ?? 500);
+  }
+  if (tty) process.stdout.write('\n');
+  if (s.status !== 'completed') {
+    process.stderr.write(`task ${s.status}: ${s.error_code ?? ''} ${s.error ?? ''}\n`);
+    process.exitCode = 1;
+    return;
+  }
+  const out = o.out ?? `${sub.task_id}.mp4`;
+  const headers: Record<string, string> = o.apiKey ? { authorization: `Bearer ${o.apiKey}` } : {};
+  const res = await fetch(`${o.url.replace(/\/+$/, '')}/api/download/${sub.task_id}`, { headers });
+  if (!res.ok || !res.body) throw new Error(`download failed: HTTP ${res.status}`);
+  await pipeline(Readable.fromWeb(res.body as import('node:stream/web').ReadableStream), createWriteStream(out));
+  process.stdout.write(`saved ${out}\n`);
+}

@@ -1,0 +1,21 @@
+/**
+ * Benchmarks are not tests: this only runs the quick mode once (tiny sizes) and checks that
+ * every section wrote its results. No timing is asserted.
+ */
+import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+
+describe('npm run bench -- --quick', () => {
+  it('runs every section and writes JSON results', async () => {
+    await promisify(execFile)(process.execPath, ['--import', 'tsx', 'bench/run.ts', '--quick'], { timeout: 170_000, maxBuffer: 16 * 1024 * 1024 });
+    const summary = JSON.parse(readFileSync('bench/results/summary.json', 'utf8'));
+    expect(summary.quick).toBe(true);
+    expect(summary.scheduling).toHaveLength(2);
+    expect(summary.scheduling[0]).toHaveProperty('efficiency');
+    expect(summary.api).toHaveProperty('status_rps');
+    expect(summary.scale).toHaveProperty('startup_ms');
+    expect(summary.text).toHaveProperty('sentences_per_second_median');
+  }, 180_000);
+});
