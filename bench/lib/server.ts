@@ -3,6 +3,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
+import { freePort } from '../../test/helpers/process.js';
 
 export interface ServerHandle {
   url: string;
@@ -22,19 +23,6 @@ const proc = (pid: number, key: string) => {
     return NaN;
   }
 };
-
-/** A free loopback port (the kernel picks it; released just before the server binds it). */
-export async function freePort(): Promise<number> {
-  const { createServer } = await import('node:net');
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 export async function startServer(dataDir: string, config: Record<string, unknown>, port?: number): Promise<ServerHandle> {
   port ??= await freePort();

@@ -12,9 +12,10 @@ import { QueueIndex } from './queue-index.js';
 import { PATCH_COLUMNS, SCHEMA_SQL, SCHEMA_VERSION } from './sqlite.schema.js';
 import type { NewTask, TaskEvent, TaskListFilter, TaskPatch, TaskStore } from './task-store.js';
 
-type Row = Record<string, unknown>;
+export type Row = Record<string, unknown>;
 
-function rowToTask(r: Row): Task {
+/** A tasks row → Task (shared with analytics queries over the same table). */
+export function rowToTask(r: Row): Task {
   return {
     id: r.id as string,
     seq: r.seq as number,

@@ -88,5 +88,13 @@ describe.skipIf(!have)('web UI in chromium', () => {
     expect(await page.textContent('[data-testid="slot-card"]')).toContain('GPU 0');
     await page.setViewportSize({ width: 390, height: 844 }); // phone-sized
     await page.screenshot({ path: `${ARTIFACTS}/farm-phone.png`, fullPage: true });
+    await page.setViewportSize({ width: 1280, height: 900 });
+  });
+
+  it('shows stats of the finished tasks', async () => {
+    await page.goto(gw.url + '/#/stats');
+    await page.waitForSelector('[data-testid="stats-totals"]');
+    expect(await page.textContent('[data-testid="stats-totals"]')).toMatch(/Completed\d+/);
+    await page.screenshot({ path: `${ARTIFACTS}/stats.png`, fullPage: true });
   });
 });

@@ -6,6 +6,7 @@ import { useEffect, useState } from 'react';
 import { ApiKeyBox } from './pages/ApiKeyBox';
 import { CreatePage } from './pages/CreatePage';
 import { FarmPage } from './pages/FarmPage';
+import { StatsPage } from './pages/StatsPage';
 import { TaskPage } from './pages/TaskPage';
 import { TasksPage } from './pages/TasksPage';
 
@@ -24,6 +25,7 @@ const NAV = [
   { href: '#/', label: 'Create' },
   { href: '#/tasks', label: 'Tasks' },
   { href: '#/farm', label: 'GPUs & queue' },
+  { href: '#/stats', label: 'Stats' },
 ];
 
 export function App() {
@@ -33,6 +35,7 @@ export function App() {
   if (taskMatch) page = <TaskPage id={taskMatch[1]} />;
   else if (hash.startsWith('#/tasks')) page = <TasksPage />;
   else if (hash.startsWith('#/farm')) page = <FarmPage />;
+  else if (hash.startsWith('#/stats')) page = <StatsPage />;
   else page = <CreatePage />;
   const active = (href: string) => (href === '#/' ? hash === '#/' || hash === '' : hash.startsWith(href));
   return (
