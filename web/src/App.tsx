@@ -1,14 +1,12 @@
-/**
- * Shell: navigation and hash routing (#/, #/tasks, #/tasks/<id>, #/farm). Hash routes need no
- * server support, so the gateway serves one index.html.
- */
-import { useEffect, useState } from 'react';
+/** Shell: skip link, navigation from the routes table, the current page. */
+import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { ApiKeyBox } from './pages/ApiKeyBox';
 import { CreatePage } from './pages/CreatePage';
 import { FarmPage } from './pages/FarmPage';
 import { StatsPage } from './pages/StatsPage';
 import { TaskPage } from './pages/TaskPage';
 import { TasksPage } from './pages/TasksPage';
+import { matchRoute, navKeyOf, ROUTES, type PageKey } from './routes';
 
 function useHash(): string {
   const [hash, setHash] = useState(window.location.hash || '#/');
@@ -20,38 +18,42 @@ function useHash(): string {
   return hash;
 }
 
-/** The routes table: one place to add a page (e.g. Stats). */
-const NAV = [
-  { href: '#/', label: 'Create' },
-  { href: '#/tasks', label: 'Tasks' },
-  { href: '#/farm', label: 'GPUs & queue' },
-  { href: '#/stats', label: 'Stats' },
-];
+/** One component per route key (see routes.ts). `key` on TaskPage resets its state per task. */
+const PAGES: Record<PageKey, (param: string | null) => ReactNode> = {
+  create: () => <CreatePage />,
+  tasks: () => <TasksPage />,
+  task: (id) => <TaskPage key={id} id={id!} />,
+  farm: () => <FarmPage />,
+  stats: () => <StatsPage />,
+};
 
 export function App() {
   const hash = useHash();
-  const taskMatch = /^#\/tasks\/([0-9a-z]{26})$/.exec(hash);
-  let page;
-  if (taskMatch) page = <TaskPage id={taskMatch[1]} />;
-  else if (hash.startsWith('#/tasks')) page = <TasksPage />;
-  else if (hash.startsWith('#/farm')) page = <FarmPage />;
-  else if (hash.startsWith('#/stats')) page = <StatsPage />;
-  else page = <CreatePage />;
-  const active = (href: string) => (href === '#/' ? hash === '#/' || hash === '' : hash.startsWith(href));
+  const { route, param } = matchRoute(hash);
+  const current = navKeyOf(route.key);
+  const first = useRef(true);
+  useEffect(() => {
+    document.title = `${route.title} · heygem-gateway`;
+    // After in-app navigation, move focus to the new page for keyboard and screen-reader users
+    // (hash navigation leaves it on the clicked link); not on first load.
+    if (!first.current) document.getElementById('main')?.focus({ preventScroll: true });
+    first.current = false;
+  }, [route.key, param, route.title]);
   return (
     <>
+      <a className="skip" href="#main" onClick={(e) => { e.preventDefault(); document.getElementById('main')?.focus(); }}>Skip to content</a>
       <header className="top">
         <a className="brand" href="#/">heygem-gateway</a>
         <nav aria-label="Main">
-          {NAV.map((n) => (
-            <a key={n.href} href={n.href} aria-current={active(n.href) ? 'page' : undefined}>
-              {n.label}
+          {ROUTES.filter((r) => r.nav).map((r) => (
+            <a key={r.key} href={r.nav!.href} aria-current={r.key === current ? 'page' : undefined}>
+              {r.nav!.label}
             </a>
           ))}
         </nav>
         <ApiKeyBox />
       </header>
-      <main>{page}</main>
+      <main id="main" tabIndex={-1}>{PAGES[route.key](param)}</main>
     </>
   );
 }

@@ -8,6 +8,8 @@ export interface ApiErrorBody {
   code: string;
 }
 
+import { errorText } from './format';
+
 export class ApiFailure extends Error {
   constructor(
     readonly status: number,
@@ -44,7 +46,13 @@ export async function api<T>(path: string, init: RequestInit = {}): Promise<T> {
   const key = getApiKey();
   if (key) headers.set('authorization', `Bearer ${key}`);
   if (init.body && typeof init.body === 'string') headers.set('content-type', 'application/json');
-  const res = await fetch(path, { ...init, headers });
+  let res: Response;
+  try {
+    res = await fetch(path, { ...init, headers });
+  } catch (err) {
+    if (init.signal?.aborted) throw err; // the caller gave up: not a failure to show
+    throw new ApiFailure(0, 'network', 'The gateway could not be reached');
+  }
   const text = await res.text();
   let body: unknown = null;
   try {
@@ -57,4 +65,10 @@ export async function api<T>(path: string, init: RequestInit = {}): Promise<T> {
     throw new ApiFailure(res.status, e.code ?? `http_${res.status}`, e.error ?? `Request failed (${res.status})`);
   }
   return body as T;
+}
+
+/** Any error from `api` as one line for the page (message, code, what to do). */
+export function describeError(err: unknown): string {
+  if (err instanceof ApiFailure) return errorText(err.code, err.message);
+  return err instanceof Error ? err.message : String(err);
 }

@@ -42,3 +42,24 @@ export function checkVideoFile(file: { name: string; size: number }, formats: st
   if (file.size > maxBytes) return `File is ${formatBytes(file.size)}; the limit is ${formatBytes(maxBytes)}`;
   return null;
 }
+
+/** What the user can do about an API error, where the code says it (shown after the message). */
+const HINTS: Record<string, string> = {
+  auth_required: 'This gateway needs an API key: set one with the “API key” button at the top.',
+  auth_invalid: 'The saved API key was not accepted: check it with the “API key” button at the top.',
+  forbidden: 'The API key lacks the permission for this.',
+  rate_limited: 'Too many requests: wait a moment and try again.',
+  quota_exceeded: 'The API key has used its quota.',
+  network: 'Check that the gateway is running and reachable.',
+};
+
+/** An API error as one line for the page: message, stable code, and a hint when there is one. */
+export function errorText(code: string, message: string): string {
+  const hint = HINTS[code];
+  return `${message} (${code})${hint ? ` — ${hint}` : ''}`;
+}
+
+/** How long a queued task has waited; sub-second waits read as "< 1 s", not "0 ms". */
+export function formatWait(s: number): string {
+  return s < 1 ? '< 1 s' : formatSeconds(s);
+}

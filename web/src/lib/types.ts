@@ -42,6 +42,7 @@ export interface SlotView {
   memory_used: string | null;
   memory_total: string | null;
   gpu_utilization: number | null;
+  temperature?: number | null;
   telemetry_unavailable: string | null;
   video_port: number | null;
   tts_port: number | null;
@@ -52,7 +53,8 @@ export interface SlotView {
 
 export interface QueueView {
   gpus: Record<string, SlotView>;
-  queue: Array<{ task_id: string; position: number; queued_time: string; wait_seconds: number; text: string }>;
+  /** `text` is null for other API keys' tasks (positions are shared, texts are not). */
+  queue: Array<{ task_id: string; position: number; queued_time: string; wait_seconds: number; text: string | null }>;
   queue_size: number;
 }
 

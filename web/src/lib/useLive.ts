@@ -20,12 +20,22 @@ export function useLiveTasks(onTask: (t: TaskSummary) => void, poll: () => void,
     if (typeof EventSource === 'undefined') startPolling();
     else {
       es = new EventSource(withToken('/api/events'));
-      es.addEventListener('task', (e) => cb.current(JSON.parse((e as MessageEvent).data) as TaskSummary));
-      es.onerror = () => startPolling(); // EventSource retries by itself; poll meanwhile
+      es.addEventListener('task', (e) => {
+        let row: TaskSummary;
+        try {
+          row = JSON.parse((e as MessageEvent).data) as TaskSummary;
+        } catch {
+          return; // a malformed event is skipped; the next poll or event repairs the view
+        }
+        cb.current(row);
+      });
+      // EventSource reconnects by itself (unless the server refused it): poll meanwhile.
+      es.onerror = () => startPolling();
       es.addEventListener('hello', () => {
         if (timer) clearInterval(timer);
         timer = null;
-        pollRef.current(); // catch up on what happened while disconnected
+        // Catch up on changes made before the stream was (re)subscribed: those sent no event.
+        pollRef.current();
       });
     }
     return () => {

@@ -12,6 +12,7 @@ export function ApiKeyBox() {
       </button>
       {open && (
         <form
+          onKeyDown={(e) => e.key === 'Escape' && setOpen(false)}
           onSubmit={(e) => {
             e.preventDefault();
             setApiKey(value.trim());
@@ -20,7 +21,7 @@ export function ApiKeyBox() {
           }}
         >
           <label htmlFor="apikey">API key (only needed when the gateway requires one)</label>
-          <input id="apikey" type="password" autoComplete="off" value={value} onChange={(e) => setValue(e.target.value)} />
+          <input id="apikey" type="password" autoComplete="off" autoFocus value={value} onChange={(e) => setValue(e.target.value)} />
           <button type="submit">Save</button>
         </form>
       )}

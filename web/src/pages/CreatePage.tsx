@@ -1,46 +1,41 @@
 /** Create: text with a live "what the voice will say" preview, optional face video, submit. */
-import { useEffect, useRef, useState } from 'react';
-import { api, ApiFailure } from '../lib/api';
-import { checkVideoFile, fieldForError, formatBytes } from '../lib/format';
+import { useEffect, useState } from 'react';
+import { api, ApiFailure, describeError } from '../lib/api';
+import { fieldForError } from '../lib/format';
+import { distinctChanges, rawPreview, type NormalizeView } from '../lib/spoken';
 import type { InfoView } from '../lib/types';
+import { VideoPicker } from './VideoPicker';
+
+type Errors = { text?: string; video?: string; form?: string };
+const PREVIEW_DEBOUNCE_MS = 250;
 
 export function CreatePage() {
   const [info, setInfo] = useState<InfoView | null>(null);
   const [text, setText] = useState('');
-  const [spoken, setSpoken] = useState('');
+  const [preview, setPreview] = useState<NormalizeView & { fallback?: boolean }>(rawPreview(''));
   const [file, setFile] = useState<File | null>(null);
-  const [thumb, setThumb] = useState<string | null>(null);
-  const [errors, setErrors] = useState<{ text?: string; video?: string; form?: string }>({});
+  const [errors, setErrors] = useState<Errors>({});
   const [busy, setBusy] = useState(false);
-  const [drag, setDrag] = useState(false);
-  const fileInput = useRef<HTMLInputElement>(null);
 
   useEffect(() => {
-    api<InfoView>('/api/info').then(setInfo, () => undefined);
+    api<InfoView>('/api/info').then(setInfo, () => undefined); // limits unknown: the server still checks
   }, []);
 
-  // Debounced preview of the normalized text; the raw text if the preview fails.
+  // Debounced; a newer keystroke aborts the older request so answers can't arrive out of order.
   useEffect(() => {
-    if (!text.trim()) return setSpoken('');
+    if (!text.trim()) return setPreview(rawPreview(''));
+    const ctl = new AbortController();
     const t = setTimeout(() => {
-      api<{ normalized: string }>('/api/normalize', { method: 'POST', body: JSON.stringify({ text }) }).then(
-        (r) => setSpoken(r.normalized),
-        () => setSpoken(text),
+      api<NormalizeView>('/api/normalize', { method: 'POST', body: JSON.stringify({ text }), signal: ctl.signal }).then(
+        (r) => setPreview({ normalized: r.normalized, changes: r.changes ?? [] }),
+        () => !ctl.signal.aborted && setPreview({ ...rawPreview(text), fallback: true }),
       );
-    }, 250);
-    return () => clearTimeout(t);
+    }, PREVIEW_DEBOUNCE_MS);
+    return () => {
+      clearTimeout(t);
+      ctl.abort();
+    };
   }, [text]);
-
-  useEffect(() => () => void (thumb && URL.revokeObjectURL(thumb)), [thumb]);
-
-  const choose = (f: File | undefined) => {
-    if (!f) return;
-    const problem = info ? checkVideoFile(f, info.limits.video_formats, info.limits.max_upload_bytes) : null;
-    setErrors((e) => ({ ...e, video: problem ?? undefined }));
-    if (problem) return;
-    setFile(f);
-    setThumb(URL.createObjectURL(f));
-  };
 
   const submit = async (e: React.FormEvent) => {
     e.preventDefault();
@@ -54,55 +49,40 @@ export function CreatePage() {
       const r = await api<{ task_id: string }>('/api/generate', { method: 'POST', body: form });
       window.location.hash = `#/tasks/${r.task_id}`;
     } catch (err) {
-      const f = err instanceof ApiFailure ? err : new ApiFailure(0, 'network', 'The gateway could not be reached.');
-      setErrors({ [fieldForError(f.code)]: `${f.message} (${f.code})` });
+      const code = err instanceof ApiFailure ? err.code : 'network';
+      setErrors({ [fieldForError(code)]: describeError(err) });
     } finally {
       setBusy(false);
     }
   };
 
   const max = info?.limits.max_text_chars ?? 5000;
+  const { shown, more } = distinctChanges(preview.changes);
   return (
     <form className="card create" onSubmit={submit} noValidate>
       <h1>Create a video</h1>
       {info?.preview_notice && <p className="notice">{info.preview_notice}</p>}
       <label htmlFor="text">Text</label>
-      <textarea id="text" value={text} maxLength={max} rows={6} onChange={(e) => setText(e.target.value)} aria-describedby="count text-error" aria-invalid={!!errors.text} />
-      <div className="row between">
-        <span id="count" className={text.length > max * 0.9 ? 'warn' : 'muted'}>
-          {text.length} / {max} characters
-        </span>
-      </div>
+      <textarea id="text" value={text} maxLength={max} rows={6} onChange={(e) => setText(e.target.value)} aria-describedby={`count${errors.text ? ' text-error' : ''}`} aria-invalid={!!errors.text} />
+      <span id="count" className={`small ${text.length > max * 0.9 ? 'warn' : 'muted'}`}>
+        {text.length.toLocaleString()} / {max.toLocaleString()} characters
+      </span>
       {errors.text && <p id="text-error" className="error" role="alert">{errors.text}</p>}
-      <h2 className="small">What the voice will say</h2>
-      <p className="spoken" data-testid="spoken" aria-live="polite">{spoken || <span className="muted">Type some text above.</span>}</p>
 
-      <label htmlFor="video">Face video (optional{info ? `: ${info.limits.video_formats.join(', ')}, up to ${formatBytes(info.limits.max_upload_bytes)}` : ''})</label>
-      <div
-        className={`drop${drag ? ' over' : ''}`}
-        onDragOver={(e) => {
-          e.preventDefault();
-          setDrag(true);
-        }}
-        onDragLeave={() => setDrag(false)}
-        onDrop={(e) => {
-          e.preventDefault();
-          setDrag(false);
-          choose(e.dataTransfer.files[0]);
-        }}
-      >
-        <input id="video" ref={fileInput} type="file" accept="video/mp4,video/quicktime,video/x-matroska,video/x-msvideo,.mp4,.mov,.mkv,.avi" onChange={(e) => choose(e.target.files?.[0])} aria-describedby="video-error" />
-        <span className="muted">or drop a file here</span>
-        {file && (
-          <div className="thumb">
-            {thumb && <video src={thumb} muted preload="metadata" aria-label="Selected video preview" />}
-            <span>{file.name} · {formatBytes(file.size)}</span>
-            <button type="button" className="ghost" onClick={() => { setFile(null); setThumb(null); if (fileInput.current) fileInput.current.value = ''; }}>Remove</button>
-          </div>
-        )}
-      </div>
-      {errors.video && <p id="video-error" className="error" role="alert">{errors.video}</p>}
-      {errors.form && <p className="error" role="alert">{errors.form}</p>}
+      <h2 className="small">What the voice will say</h2>
+      <p className="spoken" data-testid="spoken" aria-live="polite">{preview.normalized || <span className="muted">Type some text above.</span>}</p>
+      {preview.fallback && <p className="muted small">Preview unavailable: showing the text as typed.</p>}
+      {shown.length > 0 && (
+        <ul className="changes" aria-label="Rewritten for speech">
+          {shown.map((c) => (
+            <li key={`${c.start}-${c.original}`}><code>{c.original}</code> <span aria-hidden="true">→</span><span className="sr-only">is read as</span> {c.spoken}</li>
+          ))}
+          {more > 0 && <li className="muted">and {more} more</li>}
+        </ul>
+      )}
+
+      <VideoPicker info={info} file={file} error={errors.video} onChange={(f, problem) => { setFile(f); setErrors((e) => ({ ...e, video: problem ?? undefined })); }} />
+      {errors.form && <p id="form-error" className="error" role="alert">{errors.form}</p>}
       <button type="submit" disabled={busy}>{busy ? 'Submitting…' : 'Generate video'}</button>
     </form>
   );

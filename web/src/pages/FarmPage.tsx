@@ -1,52 +1,106 @@
-/** GPUs & queue: one card per slot, the queue in order with wait times. Polled every 2 s. */
-import { useEffect, useState } from 'react';
-import { api } from '../lib/api';
-import { formatSeconds } from '../lib/format';
-import type { QueueView } from '../lib/types';
+/**
+ * GPUs & queue: one card per slot with its task's live progress, the queue in order with wait
+ * times. /api/queue is polled (slot health and telemetry have no events); task progress also
+ * arrives by SSE between polls.
+ */
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { api, describeError } from '../lib/api';
+import { slotTaskIds } from '../lib/farm';
+import { formatWait } from '../lib/format';
+import { throttle } from '../lib/live';
+import type { QueueView, SlotView, TaskSummary } from '../lib/types';
+import { useLiveTasks } from '../lib/useLive';
+import { Progress, StatusBadge } from './widgets';
+
+const POLL_MS = 2000;
 
 export function FarmPage() {
   const [q, setQ] = useState<QueueView | null>(null);
+  const [running, setRunning] = useState<Record<string, TaskSummary>>({});
   const [error, setError] = useState<string | null>(null);
-  useEffect(() => {
-    const load = () => api<QueueView>('/api/queue').then((r) => { setQ(r); setError(null); }, (e: Error) => setError(e.message));
-    load();
-    const t = setInterval(load, 2000);
-    return () => clearInterval(t);
+  const load = useCallback(() => {
+    api<QueueView>('/api/queue').then((r) => { setQ(r); setError(null); }, (e) => setError(describeError(e)));
+    api<{ tasks: TaskSummary[] }>('/api/tasks?status=active&limit=100').then(
+      (r) => setRunning(Object.fromEntries(r.tasks.map((t) => [t.task_id, t]))),
+      () => undefined, // the cards still show without progress
+    );
   }, []);
-  if (!q) return <section className="card">{error ? <p className="error">{error}</p> : <p className="muted">Loading…</p>}</section>;
+  useEffect(() => {
+    load();
+    const t = setInterval(load, POLL_MS);
+    return () => clearInterval(t);
+  }, [load]);
+  // A task changing status (started, finished, queued) changes the slots and the queue: re-read
+  // them soon, at most once a second, instead of waiting for the next poll.
+  const resync = useRef(throttle(load, 1000));
+  useEffect(() => () => resync.current.cancel(), []);
+  const runningRef = useRef(running);
+  runningRef.current = running;
+  useLiveTasks((ev) => {
+    if (runningRef.current[ev.task_id]?.status !== ev.status) resync.current.call();
+    setRunning((m) => ({ ...m, [ev.task_id]: ev }));
+  }, () => undefined);
+
+  if (!q) return <section className="card">{error ? <p className="error" role="alert">{error}</p> : <p className="muted">Loading…</p>}</section>;
+  const slots = Object.entries(q.gpus);
   return (
     <>
-      <section className="card">
-        <h1>GPUs</h1>
+      <section className="card" aria-labelledby="gpus-h">
+        <h1 id="gpus-h">GPUs <span className="muted">({slots.filter(([, g]) => g.busy).length} of {slots.length} busy)</span></h1>
+        {error && <p className="error" role="alert">{error} — showing the last known state.</p>}
         <div className="slots">
-          {Object.entries(q.gpus).map(([id, g]) => (
-            <article key={id} className={`slot ${!g.healthy ? 'unhealthy' : g.busy ? 'busy' : 'idle'}`} data-testid="slot-card">
-              <h2>GPU {id} <span className="badge">{!g.healthy ? 'unhealthy' : g.busy ? 'busy' : 'idle'}</span></h2>
-              <p>{g.current_task ? <a href={`#/tasks/${g.current_task}`}>Task {g.current_task.slice(-8)}</a> : <span className="muted">No task</span>}</p>
-              <dl className="facts">
-                <dt>Utilization</dt><dd>{g.gpu_utilization !== null ? `${g.gpu_utilization}%` : '—'}</dd>
-                <dt>Memory</dt><dd>{g.memory_used ? `${g.memory_used}${g.memory_total ? ` / ${g.memory_total}` : ''}` : '—'}</dd>
-                <dt>Engine</dt><dd>{g.engine}</dd>
-                {g.video_url && <><dt>Video</dt><dd><code>{g.video_url}</code></dd></>}
-                {g.tts_url && <><dt>TTS</dt><dd><code>{g.tts_url}</code></dd></>}
-                <dt>Health check</dt><dd>{g.last_health_check ? `${g.last_health_check.ok ? 'ok' : 'failed'} at ${new Date(g.last_health_check.at).toLocaleTimeString()}` : '—'}</dd>
-              </dl>
-              {g.telemetry_unavailable && <p className="muted small">{g.telemetry_unavailable}</p>}
-            </article>
-          ))}
+          {slots.map(([id, g]) => <SlotCard key={id} id={id} g={g} ids={slotTaskIds(id, g, running)} running={running} />)}
         </div>
       </section>
-      <section className="card">
-        <h1>Queue <span className="muted">({q.queue_size})</span></h1>
-        <ol className="queue">
+      <section className="card" aria-labelledby="queue-h">
+        <h1 id="queue-h">Queue <span className="muted">({q.queue_size})</span></h1>
+        <ol className="queue" data-testid="queue">
           {q.queue.map((t) => (
             <li key={t.task_id}>
-              <a href={`#/tasks/${t.task_id}`}>{t.text || t.task_id}</a> <span className="muted">waiting {formatSeconds(t.wait_seconds)}</span>
+              <a href={`#/tasks/${t.task_id}`}>{t.text ? `${t.text}${t.text.length >= 50 ? '…' : ''}` : `Task ${t.task_id.slice(-8)}`}</a>
+              <span className="muted"> · waiting {formatWait(t.wait_seconds)}</span>
             </li>
           ))}
-          {!q.queue.length && <li className="muted">The queue is empty.</li>}
+          {!q.queue.length && <li className="muted empty">The queue is empty.</li>}
         </ol>
+        {q.queue_size > q.queue.length && <p className="muted small">and {q.queue_size - q.queue.length} more</p>}
       </section>
     </>
+  );
+}
+
+/** With pipelining a slot can hold two tasks (one in TTS, one rendering): each is shown. */
+function SlotCard({ id, g, ids, running }: { id: string; g: SlotView; ids: string[]; running: Record<string, TaskSummary> }) {
+  const state = !g.healthy ? 'unhealthy' : g.busy || ids.length ? 'busy' : 'idle';
+  const hc = g.last_health_check;
+  return (
+    <article className={`slot ${state}`} data-testid="slot-card" aria-label={`GPU ${id}, ${state}`}>
+      <h2>GPU {id} <span className={`badge h-${state}`}>{state}</span></h2>
+      {ids.length ? (
+        ids.map((tid) => {
+          const t = running[tid];
+          return (
+            <div key={tid} className="slot-task">
+              <span className="row"><a href={`#/tasks/${tid}`}>Task {tid.slice(-8)}</a>{t && <StatusBadge status={t.phase} />}</span>
+              {t && <p className="muted small clip">{t.text}</p>}
+              <Progress value={t?.progress ?? 0} label={`GPU ${id} task progress ${t?.progress ?? 0}%`} />
+            </div>
+          );
+        })
+      ) : (
+        <p className="muted">No task</p>
+      )}
+      <dl className="facts">
+        <dt>Utilization</dt><dd>{g.gpu_utilization !== null ? `${g.gpu_utilization}%` : '—'}</dd>
+        <dt>Memory</dt><dd>{g.memory_used ? `${g.memory_used}${g.memory_total ? ` / ${g.memory_total}` : ''}` : '—'}</dd>
+        {g.temperature != null && <><dt>Temperature</dt><dd>{g.temperature} °C</dd></>}
+        <dt>Engine</dt><dd>{g.engine}</dd>
+        {(g.video_url || g.video_port !== null) && <><dt>Video</dt><dd><code>{g.video_url ?? `port ${g.video_port}`}</code></dd></>}
+        {(g.tts_url || g.tts_port !== null) && <><dt>TTS</dt><dd><code>{g.tts_url ?? `port ${g.tts_port}`}</code></dd></>}
+        <dt>Health check</dt>
+        <dd>{hc ? `${hc.ok ? 'ok' : `failed (TTS ${hc.tts ? 'ok' : 'down'}, video ${hc.video ? 'ok' : 'down'})`} at ${new Date(hc.at).toLocaleTimeString()}` : '—'}</dd>
+      </dl>
+      {g.telemetry_unavailable && <p className="muted small">Telemetry: {g.telemetry_unavailable}</p>}
+    </article>
   );
 }

@@ -1,11 +1,15 @@
 /** One task: timeline, texts, speech, video, download, error, cancel/retry. Live via SSE + polling. */
-import { useCallback, useEffect, useState } from 'react';
-import { api, withToken } from '../lib/api';
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { api, ApiFailure, describeError, withToken } from '../lib/api';
 import { formatSeconds, isFinal } from '../lib/format';
-import { phaseTimeline } from '../lib/timeline';
+import { applyToStatus } from '../lib/live';
+import { overheadSeconds, phaseTimeline } from '../lib/timeline';
 import type { TaskStatus } from '../lib/types';
 import { useLiveTasks } from '../lib/useLive';
 import { Progress, StatusBadge } from './widgets';
+
+const STATE_TEXT = { done: 'done', active: 'in progress', pending: 'not started', failed: 'ended' } as const;
+const when = (iso: string | null) => (iso ? new Date(iso).toLocaleString() : '—');
 
 export function TaskPage({ id }: { id: string }) {
   const [s, setS] = useState<TaskStatus | null>(null);
@@ -18,46 +22,64 @@ export function TaskPage({ id }: { id: string }) {
         setS(r);
         setError(null);
       },
-      (e: Error) => setError(e.message),
+      (e) => setError(e instanceof ApiFailure && e.status === 404 ? 'No such task (or it has been removed).' : describeError(e)),
     );
   }, [id]);
   useEffect(() => load(), [load]);
-  useLiveTasks((ev) => ev.task_id === id && load(), () => s && !isFinal(s.status) && load(), 1500);
+
+  const sRef = useRef(s);
+  sRef.current = s;
+  useLiveTasks(
+    (ev) => {
+      if (ev.task_id !== id || !sRef.current) return;
+      const { next, refetch } = applyToStatus(sRef.current, ev);
+      setS(next);
+      if (refetch) load();
+    },
+    () => sRef.current && !isFinal(sRef.current.status) && load(),
+    1500,
+  );
 
   const act = async (what: 'cancel' | 'retry') => {
     setActing(true);
+    setError(null);
     try {
       await api(`/api/tasks/${id}/${what}`, { method: 'POST' });
       load();
     } catch (e) {
-      setError((e as Error).message);
+      setError(describeError(e));
     } finally {
       setActing(false);
     }
   };
 
-  if (error && !s) return <section className="card"><h1>Task</h1><p className="error" role="alert">{error}</p></section>;
+  if (error && !s) return <section className="card"><h1>Task</h1><p className="error" role="alert">{error}</p><a href="#/tasks">All tasks</a></section>;
   if (!s) return <section className="card"><p className="muted">Loading…</p></section>;
   const steps = phaseTimeline(s);
+  const overhead = s.status === 'completed' ? overheadSeconds(s.timing) : null;
   return (
     <section className="card task">
-      <div className="row between">
+      <div className="row between wrap">
         <h1>Task <code>{s.task_id}</code></h1>
-        <StatusBadge status={s.status} />
+        <span role="status"><StatusBadge status={s.status} /></span>
       </div>
       <Progress value={s.progress} label={`${s.phase} ${s.progress}%`} />
       <ol className="timeline" aria-label="Phases">
         {steps.map((p) => (
-          <li key={p.key} className={`step ${p.state}`}>
+          <li key={p.key} className={`step ${p.state}`} data-state={p.state}>
             <span className="dot" aria-hidden="true" />
-            <span>{p.label}</span>
-            <span className="muted">{p.seconds !== null ? formatSeconds(p.seconds) : ''}</span>
+            <span>{p.label}<span className="sr-only"> ({STATE_TEXT[p.state]})</span></span>
+            {p.seconds !== null && <span className="muted">{formatSeconds(p.seconds)}</span>}
           </li>
         ))}
       </ol>
+      {overhead !== null && <p className="muted small">Preparing and collecting together: {formatSeconds(overhead)}</p>}
       <dl className="facts">
         <dt>GPU</dt><dd>{s.gpu_id ?? '—'}</dd>
-        <dt>Queue position</dt><dd>{s.queue_position ?? '—'}</dd>
+        {s.status === 'queued' && <><dt>Queue position</dt><dd>{s.queue_position ?? '—'}</dd></>}
+        <dt>Created</dt><dd>{when(s.created_time)}</dd>
+        <dt>Started</dt><dd>{when(s.start_time)}</dd>
+        <dt>Finished</dt><dd>{when(s.finished_time)}</dd>
         <dt>Attempts</dt><dd>{s.attempts}</dd>
         <dt>Face video</dt><dd>{s.video_name ?? 'default'}</dd>
       </dl>
@@ -69,20 +91,21 @@ export function TaskPage({ id }: { id: string }) {
       <p className="quote">{s.normalized_text ?? '—'}</p>
       {s.generated_audio_url && (
         <>
-          <h2 className="small">Speech</h2>
-          <audio controls preload="none" src={withToken(s.generated_audio_url)} />
+          <h2 className="small" id="speech-h">Speech</h2>
+          <audio controls preload="none" src={withToken(s.generated_audio_url)} aria-labelledby="speech-h" data-testid="speech-audio" />
         </>
       )}
       {s.result_url && (
         <>
-          <h2 className="small">Video</h2>
-          <video className="result" controls preload="metadata" src={withToken(s.result_url)} data-testid="result-video" />
+          <h2 className="small" id="video-h">Video</h2>
+          <video className="result" controls preload="metadata" src={withToken(s.result_url)} aria-labelledby="video-h" data-testid="result-video" />
         </>
       )}
       <div className="row actions">
         {s.download_url && <a className="button" href={withToken(s.download_url)} download data-testid="download">Download MP4</a>}
         {!isFinal(s.status) && <button type="button" disabled={acting} onClick={() => act('cancel')}>Cancel</button>}
         {(s.status === 'failed' || s.status === 'timeout' || s.status === 'canceled') && <button type="button" disabled={acting} onClick={() => act('retry')}>Retry</button>}
+        <a href="#/tasks" className="back">All tasks</a>
       </div>
       {error && <p className="error" role="alert">{error}</p>}
     </section>

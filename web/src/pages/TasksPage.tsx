@@ -1,8 +1,8 @@
 /** Tasks: recent and running tasks, paged, filter by status, search by text, live updates. */
-import { useCallback, useEffect, useState } from 'react';
-import { api } from '../lib/api';
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { api, describeError } from '../lib/api';
 import { formatAge, formatSeconds } from '../lib/format';
-import { mergeTask } from '../lib/live';
+import { matchesFilter, mergeTask, needsResync, throttle } from '../lib/live';
 import type { TaskSummary } from '../lib/types';
 import { useLiveTasks } from '../lib/useLive';
 import { Progress, StatusBadge } from './widgets';
@@ -14,10 +14,12 @@ export function TasksPage() {
   const [rows, setRows] = useState<TaskSummary[]>([]);
   const [total, setTotal] = useState(0);
   const [status, setStatus] = useState('');
-  const [q, setQ] = useState('');
+  const [search, setSearch] = useState('');
+  const [q, setQ] = useState(''); // `search`, debounced: one request per pause in typing
   const [offset, setOffset] = useState(0);
   const [now, setNow] = useState(Date.now());
   const [error, setError] = useState<string | null>(null);
+  const [loaded, setLoaded] = useState(false);
 
   const load = useCallback(() => {
     const p = new URLSearchParams({ limit: String(PAGE), offset: String(offset) });
@@ -28,60 +30,79 @@ export function TasksPage() {
         setRows(r.tasks);
         setTotal(r.total);
         setError(null);
+        setLoaded(true);
       },
-      (e: Error) => setError(e.message),
+      (e) => setError(describeError(e)),
     );
   }, [status, q, offset]);
-
   useEffect(() => load(), [load]);
+
+  useEffect(() => {
+    const t = setTimeout(() => {
+      setQ(search);
+      setOffset(0);
+    }, 250);
+    return () => clearTimeout(t);
+  }, [search]);
   useEffect(() => {
     const t = setInterval(() => setNow(Date.now()), 1000);
     return () => clearInterval(t);
   }, []);
 
-  const matches = (t: TaskSummary) =>
-    (!status || (status === 'active' ? !['queued', 'completed', 'failed', 'timeout', 'canceled'].includes(t.status) : t.status === status || (status === 'failed' && t.status === 'timeout'))) &&
-    (!q.trim() || t.text.toLowerCase().includes(q.trim().toLowerCase()));
-  useLiveTasks((ev) => setRows((r) => mergeTask(r, ev, { firstPage: offset === 0, matches, limit: PAGE })), load);
+  // Live: apply each event at once, and re-read the page (at most once a second) when tasks
+  // appear or change status, for totals and the queue positions events don't carry.
+  const rowsRef = useRef(rows);
+  rowsRef.current = rows;
+  const loadRef = useRef(load);
+  loadRef.current = load;
+  const resync = useRef(throttle(() => loadRef.current(), 1000));
+  useEffect(() => () => resync.current.cancel(), []);
+  useLiveTasks((ev) => {
+    if (needsResync(rowsRef.current, ev)) resync.current.call();
+    setRows((r) => mergeTask(r, ev, { firstPage: offset === 0, matches: (t) => matchesFilter(t, status, q), limit: PAGE }));
+  }, load);
 
   return (
     <section className="card">
       <h1>Tasks</h1>
       <div className="row filters">
         <label>
-          Status{' '}
+          Status
           <select value={status} onChange={(e) => { setStatus(e.target.value); setOffset(0); }}>
             {FILTERS.map((f) => <option key={f} value={f}>{f || 'all'}</option>)}
           </select>
         </label>
         <label>
-          Search <input type="search" value={q} onChange={(e) => { setQ(e.target.value); setOffset(0); }} placeholder="text contains…" />
+          Search
+          <input type="search" value={search} onChange={(e) => setSearch(e.target.value)} placeholder="text contains…" />
         </label>
       </div>
       {error && <p className="error" role="alert">{error}</p>}
-      <ul className="tasks">
+      <ul className="tasks" aria-busy={!loaded}>
         {rows.map((t) => (
-          <li key={t.task_id} data-testid="task-row" data-status={t.status}>
+          <li key={t.task_id} data-testid="task-row" data-id={t.task_id} data-status={t.status}>
             <a href={`#/tasks/${t.task_id}`} className="task-link">
               <span className="text">{t.text}</span>
               <span className="meta">
                 <StatusBadge status={t.status} />
+                {t.status !== 'queued' && t.status !== t.phase && <span>{t.phase}</span>}
                 {t.gpu_id !== null && <span>GPU {t.gpu_id}</span>}
-                {t.queue_position && <span>#{t.queue_position} in queue</span>}
-                <span>{formatAge(t.created_time, now)}</span>
-                {t.timing.total_time !== null && t.finished_time && <span>{formatSeconds(t.timing.total_time)}</span>}
+                {t.queue_position !== null && <span>#{t.queue_position} in queue</span>}
+                <span title={new Date(t.created_time).toLocaleString()}>{formatAge(t.created_time, now)}</span>
+                {t.timing.total_time !== null && t.finished_time && <span>took {formatSeconds(t.timing.total_time)}</span>}
+                {t.error_code && t.status !== 'canceled' && <span className="bad-text">{t.error_code}</span>}
               </span>
               <Progress value={t.progress} label={`${t.phase} ${t.progress}%`} />
             </a>
           </li>
         ))}
-        {!rows.length && <li className="muted">No tasks yet.</li>}
+        {loaded && !rows.length && <li className="muted">{status || q ? 'No tasks match.' : 'No tasks yet.'}</li>}
       </ul>
-      <div className="row between">
+      <nav className="row between pager" aria-label="Pages">
         <button type="button" disabled={offset === 0} onClick={() => setOffset(Math.max(0, offset - PAGE))}>Newer</button>
-        <span className="muted">{total ? `${offset + 1}–${Math.min(total, offset + PAGE)} of ${total}` : ''}</span>
+        <span className="muted" aria-live="polite">{total ? `${offset + 1}–${Math.min(total, offset + rows.length)} of ${total}` : ''}</span>
         <button type="button" disabled={offset + PAGE >= total} onClick={() => setOffset(offset + PAGE)}>Older</button>
-      </div>
+      </nav>
     </section>
   );
 }

@@ -1,0 +1,42 @@
+/**
+ * Shared set-up of the browser tests: Debian chromium driven by playwright-core with a fresh
+ * profile, and the UI built once if web/dist is missing.
+ */
+import { execFile } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { chromium, type BrowserContext } from 'playwright-core';
+
+export const CHROMIUM = '/usr/bin/chromium';
+export const ARTIFACTS = 'test-artifacts';
+export const WIDE = { width: 1280, height: 900 };
+export const PHONE = { width: 390, height: 844 };
+const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+/** Whether the browser tests can run; says why once when they can't. */
+export function haveChromium(): boolean {
+  const have = existsSync(CHROMIUM);
+  if (!have) console.warn(`[ui e2e] skipped: ${CHROMIUM} not found (apt-get install -y chromium)`);
+  return have;
+}
+
+export async function ensureUiBuilt(): Promise<void> {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  if (existsSync('web/dist/index.html')) return;
+  await promisify(execFile)(process.execPath, ['node_modules/vite/bin/vite.js', 'build', '--config', 'web/vite.config.ts'], { timeout: 120_000 });
+}
+
+/** A persistent context on a throw-away profile (playwright-core needs launchPersistentContext for that). */
+export async function launchBrowser(): Promise<{ ctx: BrowserContext; close: () => Promise<void> }> {
+  const profile = mkdtempSync(join(tmpdir(), 'hg-chrome-'));
+  const ctx = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: ARGS, viewport: WIDE, timeout: 60_000 });
+  return {
+    ctx,
+    async close() {
+      await ctx.close();
+      rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,35 @@
+/** The Create page's "what the voice will say" preview (pure parts). */
+
+/** One rewrite reported by POST /api/normalize; offsets are into the original text. */
+export interface SpokenChange {
+  start: number;
+  end: number;
+  original: string;
+  spoken: string;
+}
+
+export interface NormalizeView {
+  normalized: string;
+  changes: SpokenChange[];
+}
+
+/**
+ * The rewrites worth listing under the preview: each distinct original once, in text order,
+ * at most `max` (a long formula-heavy text would otherwise bury the preview).
+ */
+export function distinctChanges(changes: SpokenChange[], max = 12): { shown: SpokenChange[]; more: number } {
+  const seen = new Set<string>();
+  const out: SpokenChange[] = [];
+  for (const c of [...changes].sort((a, b) => a.start - b.start)) {
+    const key = `${c.original}\u0000${c.spoken}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push(c);
+  }
+  return { shown: out.slice(0, max), more: Math.max(0, out.length - max) };
+}
+
+/** The preview to show when the gateway cannot be asked: the text as typed, nothing rewritten. */
+export function rawPreview(text: string): NormalizeView {
+  return { normalized: text, changes: [] };
+}

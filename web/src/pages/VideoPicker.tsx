@@ -1,0 +1,70 @@
+/**
+ * Optional face video: file picker (keyboard) or drag-and-drop onto the zone, checked here by
+ * type and size against /api/info's limits (the server checks the content again), with a
+ * preview frame of the chosen file.
+ */
+import { useEffect, useRef, useState } from 'react';
+import { checkVideoFile, formatBytes } from '../lib/format';
+import type { InfoView } from '../lib/types';
+
+const ACCEPT = 'video/mp4,video/quicktime,video/x-matroska,video/x-msvideo,.mp4,.mov,.mkv,.avi';
+const FALLBACK_FORMATS = ['mp4', 'avi', 'mov', 'mkv'];
+
+export function VideoPicker(props: { info: InfoView | null; file: File | null; error?: string; onChange: (f: File | null, problem: string | null) => void }) {
+  const { info, file, error, onChange } = props;
+  const [drag, setDrag] = useState(false);
+  const [thumb, setThumb] = useState<string | null>(null);
+  const input = useRef<HTMLInputElement>(null);
+
+  useEffect(() => {
+    if (!file) return setThumb(null);
+    const url = URL.createObjectURL(file);
+    setThumb(url);
+    return () => URL.revokeObjectURL(url);
+  }, [file]);
+
+  const choose = (f: File | undefined) => {
+    if (!f) return;
+    const formats = info?.limits.video_formats ?? FALLBACK_FORMATS;
+    const problem = checkVideoFile(f, formats, info?.limits.max_upload_bytes ?? Infinity);
+    if (problem && input.current) input.current.value = '';
+    onChange(problem ? null : f, problem);
+  };
+  const clear = () => {
+    if (input.current) input.current.value = '';
+    onChange(null, null);
+  };
+
+  const limits = info ? `${info.limits.video_formats.join(', ')}, up to ${formatBytes(info.limits.max_upload_bytes)}${info.limits.max_video_seconds ? ` and ${info.limits.max_video_seconds} s` : ''}` : '';
+  return (
+    <>
+      <label htmlFor="video">Face video (optional{limits ? `: ${limits}` : ''})</label>
+      <div
+        className={`drop${drag ? ' over' : ''}${error ? ' invalid' : ''}`}
+        data-testid="drop"
+        onDragOver={(e) => {
+          e.preventDefault();
+          setDrag(true);
+        }}
+        onDragLeave={() => setDrag(false)}
+        onDrop={(e) => {
+          e.preventDefault();
+          setDrag(false);
+          choose(e.dataTransfer.files[0]);
+        }}
+      >
+        <input id="video" ref={input} type="file" accept={ACCEPT} onChange={(e) => choose(e.target.files?.[0])} aria-describedby={error ? 'video-error' : undefined} aria-invalid={!!error} />
+        <span className="muted small">or drop a file here. Without one, the default face and voice are used.</span>
+        {file && (
+          <div className="thumb">
+            {/* #t=0.1 makes the browser decode and show a frame instead of a black box */}
+            {thumb && <video src={`${thumb}#t=0.1`} muted preload="metadata" playsInline aria-label="Preview of the chosen video" data-testid="thumb" />}
+            <span>{file.name} · {formatBytes(file.size)}</span>
+            <button type="button" className="ghost" onClick={clear}>Remove</button>
+          </div>
+        )}
+      </div>
+      {error && <p id="video-error" className="error" role="alert">{error}</p>}
+    </>
+  );
+}

@@ -1,0 +1,21 @@
+import { describe, expect, it } from 'vitest';
+import { matchRoute, navKeyOf, ROUTES } from './routes';
+
+describe('routes table', () => {
+  it('matches each page by its hash', () => {
+    expect(matchRoute('').route.key).toBe('create');
+    expect(matchRoute('#/').route.key).toBe('create');
+    expect(matchRoute('#/tasks').route.key).toBe('tasks');
+    expect(matchRoute('#/farm').route.key).toBe('farm');
+    expect(matchRoute('#/stats').route.key).toBe('stats');
+    expect(matchRoute('#/tasks/01m86xa6d7zag18qm7fswres0k')).toMatchObject({ route: { key: 'task' }, param: '01m86xa6d7zag18qm7fswres0k' });
+  });
+  it('shows the Create page for unknown hashes, and a task under Tasks', () => {
+    expect(matchRoute('#/nope')).toMatchObject({ route: { key: 'create' }, fallback: true });
+    expect(matchRoute('#/tasks/not-an-id').fallback).toBe(true);
+    expect(navKeyOf('task')).toBe('tasks');
+  });
+  it('has one nav entry per top-level page', () => {
+    expect(ROUTES.filter((r) => r.nav).map((r) => r.nav!.label)).toEqual(['Create', 'Tasks', 'GPUs & queue', 'Stats']);
+  });
+});

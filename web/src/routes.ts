@@ -1,0 +1,45 @@
+/**
+ * The routes table (hash routing: #/, #/tasks, #/tasks/<id>, #/farm, #/stats). Hash routes need
+ * no server support, so the gateway serves one index.html. Adding a page = one row here plus
+ * its component in App's PAGES map; rows with a `nav` label appear in the top navigation.
+ * Pure, so matching is unit-tested without a browser.
+ */
+export type PageKey = 'create' | 'tasks' | 'task' | 'farm' | 'stats';
+
+export interface RouteDef {
+  key: PageKey;
+  /** Matched against the hash without its leading '#'; capture group 1 is the page's param. */
+  pattern: RegExp;
+  /** Link target and label for the top navigation (omit for detail pages). */
+  nav?: { href: string; label: string };
+  title: string;
+}
+
+export const ROUTES: RouteDef[] = [
+  { key: 'task', pattern: /^\/tasks\/([0-9a-z]{26})$/, title: 'Task' },
+  { key: 'create', pattern: /^\/?$/, nav: { href: '#/', label: 'Create' }, title: 'Create' },
+  { key: 'tasks', pattern: /^\/tasks\/?$/, nav: { href: '#/tasks', label: 'Tasks' }, title: 'Tasks' },
+  { key: 'farm', pattern: /^\/farm\/?$/, nav: { href: '#/farm', label: 'GPUs & queue' }, title: 'GPUs & queue' },
+  { key: 'stats', pattern: /^\/stats\/?$/, nav: { href: '#/stats', label: 'Stats' }, title: 'Stats' },
+];
+
+export interface Match {
+  route: RouteDef;
+  param: string | null;
+  /** True when nothing matched and the Create page is shown instead. */
+  fallback: boolean;
+}
+
+export function matchRoute(hash: string): Match {
+  const path = hash.replace(/^#/, '');
+  for (const route of ROUTES) {
+    const m = route.pattern.exec(path);
+    if (m) return { route, param: m[1] ?? null, fallback: false };
+  }
+  return { route: ROUTES.find((r) => r.key === 'create')!, param: null, fallback: true };
+}
+
+/** Which nav entry is current: a task page belongs under Tasks. */
+export function navKeyOf(key: PageKey): PageKey {
+  return key === 'task' ? 'tasks' : key;
+}
