@@ -12,6 +12,7 @@ export const ERROR_CODES = [
   'result_invalid',
   'engine_unreachable',
   'engine_busy',
+  'lease_expired',
   'canceled',
   'internal',
 ] as const;

@@ -51,6 +51,16 @@ export function canTransition(from: TaskState, to: TaskState): boolean {
   return FORWARD[from].includes(to);
 }
 
+/** Proof that a caller acts for the current attempt: the attempt number and its secret token. */
+export interface Fence {
+  attempt: number;
+  token: string;
+}
+
+export function fenceOf(task: Pick<Task, 'attempt' | 'leaseToken'>): Fence | null {
+  return task.leaseToken ? { attempt: task.attempt, token: task.leaseToken } : null;
+}
+
 export interface Task {
   id: string;
   /** Monotonic insertion order; the queue is ordered by it. */
@@ -73,7 +83,18 @@ export interface Task {
   engineData: Record<string, unknown> | null;
   errorCode: ErrorCode | null;
   errorMessage: string | null;
+  /** Failed attempts counted against maxAttempts since the task was (re)submitted. */
   attempts: number;
+  /**
+   * Number of the current (or last) attempt: 0 before the first claim, +1 at every claim.
+   * Never goes down, so it fences a late answer of an older attempt (docs/lifecycle.md).
+   */
+  attempt: number;
+  /** The current attempt's lease; all null while the task holds no slot. */
+  leaseToken: string | null;
+  /** Who holds the lease: `<node id>` of the gateway process (or runner) working on it. */
+  leaseHolder: string | null;
+  leaseExpiresAt: number | null;
   /** A queued task is not claimed before this time (retry backoff). */
   availableAt: number;
   /** API key id that created the task (null when auth is off). */

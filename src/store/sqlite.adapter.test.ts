@@ -14,7 +14,7 @@ describe('SqliteTaskStore durability', () => {
     const s1 = new SqliteTaskStore(path);
     const ids = [];
     for (let i = 0; i < 5; i++) ids.push((await s1.create({ id: newTaskId(), text: `t${i}`, createdAt: i })).id);
-    await s1.claimNext(0, 10);
+    await s1.claimNext({ slotId: 0, holder: 'n', now: 10, leaseMs: 1000 });
     await s1.close();
     const s2 = new SqliteTaskStore(path);
     expect(await s2.queueSize()).toBe(4);
@@ -22,5 +22,24 @@ describe('SqliteTaskStore durability', () => {
     expect((await s2.get(ids[0]))?.state).toBe('preparing');
     expect(s2.database.pragma('journal_mode', { simple: true })).toBe('wal');
     await s2.close();
+  });
+
+  it('migrates a version-1 database and refuses one from a newer gateway', async () => {
+    const Database = (await import('better-sqlite3')).default;
+    const { MIGRATIONS } = await import('./sqlite.schema.js');
+    const path = join(mkdtempSync(join(tmpdir(), 'hg-store-')), 'db.sqlite');
+    const old = new Database(path);
+    old.exec(MIGRATIONS[0]);
+    old.pragma('user_version = 1');
+    old.prepare(`INSERT INTO tasks (id, state, text, created_at, updated_at) VALUES ('t1', 'queued', 'x', 1, 1)`).run();
+    old.close();
+    const s = new SqliteTaskStore(path);
+    expect(await s.get('t1')).toMatchObject({ state: 'queued', attempt: 0, leaseToken: null });
+    expect(await s.queuePosition('t1')).toBe(1);
+    await s.close();
+    const newer = new Database(path);
+    newer.pragma('user_version = 99');
+    newer.close();
+    expect(() => new SqliteTaskStore(path)).toThrow(/newer than this gateway understands/);
   });
 });

@@ -4,13 +4,18 @@
  * which makes compare-and-set transitions trivially atomic inside this process.
  */
 import Database from 'better-sqlite3';
+import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { ErrorCode } from '../domain/errors.js';
-import type { Task, TaskState } from '../domain/task.js';
+import { FINAL_STATES, type Fence, type Task, type TaskState } from '../domain/task.js';
 import { QueueIndex } from './queue-index.js';
-import { PATCH_COLUMNS, SCHEMA_SQL, SCHEMA_VERSION } from './sqlite.schema.js';
-import type { NewTask, TaskEvent, TaskListFilter, TaskPatch, TaskStore } from './task-store.js';
+import { MIGRATIONS, PATCH_COLUMNS, SCHEMA_VERSION } from './sqlite.schema.js';
+import type { ClaimRequest, HeartbeatResult, NewTask, SlotRecord, TaskEvent, TaskListFilter, TaskPatch, TaskStore, TransitionGuard } from './task-store.js';
+
+/** 128 random bits: unguessable, so only the holder of an attempt can act for it. */
+export const newLeaseToken = (): string => randomBytes(16).toString('hex');
+const FINAL_LIST = [...FINAL_STATES];
 
 export type Row = Record<string, unknown>;
 
@@ -35,6 +40,10 @@ export function rowToTask(r: Row): Task {
     errorCode: r.error_code as ErrorCode | null,
     errorMessage: r.error_message as string | null,
     attempts: r.attempts as number,
+    attempt: (r.attempt as number | undefined) ?? 0,
+    leaseToken: (r.lease_token as string | null | undefined) ?? null,
+    leaseHolder: (r.lease_holder as string | null | undefined) ?? null,
+    leaseExpiresAt: (r.lease_expires_at as number | null | undefined) ?? null,
     availableAt: r.available_at as number,
     owner: r.owner as string | null,
     createdAt: r.created_at as number,
@@ -54,7 +63,20 @@ function toColumnValue(key: string, value: unknown): unknown {
   return value ?? null;
 }
 
+/** Bring a database to SCHEMA_VERSION; refuse one written by a newer gateway. */
+export function migrateSqlite(db: Database.Database): void {
+  const version = db.pragma('user_version', { simple: true }) as number;
+  if (version > SCHEMA_VERSION) {
+    throw new Error(`database schema version ${version} is newer than this gateway understands (${SCHEMA_VERSION}): upgrade the gateway, or restore a backup made before the newer one ran`);
+  }
+  db.transaction(() => {
+    for (let v = version; v < SCHEMA_VERSION; v++) db.exec(MIGRATIONS[v]);
+    db.pragma(`user_version = ${SCHEMA_VERSION}`);
+  })();
+}
+
 export class SqliteTaskStore implements TaskStore {
+  readonly shared = false;
   private readonly db: Database.Database;
   private readonly queue = new QueueIndex();
   private readonly stmts;
@@ -65,15 +87,14 @@ export class SqliteTaskStore implements TaskStore {
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL'); // WAL + NORMAL: durable across process crashes
     this.db.pragma('busy_timeout = 5000');
-    this.db.exec(SCHEMA_SQL);
-    this.db.pragma(`user_version = ${SCHEMA_VERSION}`);
+    migrateSqlite(this.db);
     this.stmts = {
       insert: this.db.prepare(
         `INSERT INTO tasks (id, state, text, normalized_text, video_path, video_name, owner, created_at, updated_at, available_at)
          VALUES (@id, 'queued', @text, @normalizedText, @videoPath, @videoName, @owner, @createdAt, @createdAt, 0) RETURNING *`,
       ),
       get: this.db.prepare('SELECT * FROM tasks WHERE id = ?'),
-      event: this.db.prepare('INSERT INTO task_events (task_id, at, state, slot_id, error_code, message) VALUES (?, ?, ?, ?, ?, ?)'),
+      event: this.db.prepare('INSERT INTO task_events (task_id, attempt, at, state, slot_id, error_code, message) VALUES (?, ?, ?, ?, ?, ?, ?)'),
       nextQueued: this.db.prepare(`SELECT id FROM tasks WHERE state = 'queued' AND available_at <= ? ORDER BY seq LIMIT 1`),
       nextAvailable: this.db.prepare(`SELECT MIN(available_at) AS t FROM tasks WHERE state = 'queued'`),
       queuedHead: this.db.prepare(`SELECT * FROM tasks WHERE state = 'queued' ORDER BY seq LIMIT ?`),
@@ -95,7 +116,7 @@ export class SqliteTaskStore implements TaskStore {
         owner: t.owner ?? null,
         createdAt: t.createdAt,
       }) as Row;
-      this.stmts.event.run(t.id, t.createdAt, 'queued', null, null, 'accepted');
+      this.stmts.event.run(t.id, 0, t.createdAt, 'queued', null, null, 'accepted');
       return r;
     })();
     const task = rowToTask(row);
@@ -108,23 +129,58 @@ export class SqliteTaskStore implements TaskStore {
     return r ? rowToTask(r) : undefined;
   }
 
-  async claimNext(slotId: number, now: number): Promise<Task | undefined> {
+  async claimNext(req: ClaimRequest): Promise<Task | undefined> {
+    const { slotId, holder, now, leaseMs } = req;
     const next = this.stmts.nextQueued.get(now) as { id: string } | undefined;
     if (!next) return undefined;
-    return this.transitionSync(next.id, ['queued'], 'preparing', { slotId, startedAt: now }, now, undefined);
+    return this.transitionSync(next.id, { from: ['queued'] }, 'preparing', { slotId, startedAt: now }, now, undefined, {
+      holder,
+      token: newLeaseToken(),
+      expiresAt: now + leaseMs,
+    });
   }
 
-  async transition(id: string, from: TaskState | readonly TaskState[], to: TaskState, patch: TaskPatch, now: number, message?: string): Promise<Task | undefined> {
-    return this.transitionSync(id, typeof from === 'string' ? [from] : from, to, patch, now, message);
+  async transition(id: string, guard: TransitionGuard, to: TaskState, patch: TaskPatch, now: number, message?: string): Promise<Task | undefined> {
+    return this.transitionSync(id, guard, to, patch, now, message);
   }
 
-  private transitionSync(id: string, from: readonly TaskState[], to: TaskState, patch: TaskPatch, now: number, message: string | undefined): Task | undefined {
+  /**
+   * The one UPDATE every move goes through. A claim (`lease` given) opens attempt + 1; a move
+   * to queued or a final state closes the lease; other moves keep it.
+   */
+  private transitionSync(
+    id: string,
+    guard: TransitionGuard,
+    to: TaskState,
+    patch: TaskPatch,
+    now: number,
+    message: string | undefined,
+    lease?: { holder: string; token: string; expiresAt: number },
+  ): Task | undefined {
+    const from = typeof guard.from === 'string' ? [guard.from] : guard.from;
     const { sets, values } = this.patchSql(patch);
-    const placeholders = from.map(() => '?').join(', ');
-    const sql = `UPDATE tasks SET state = ?, updated_at = ?${sets} WHERE id = ? AND state IN (${placeholders}) RETURNING *`;
+    let leaseSql = '';
+    const leaseValues: unknown[] = [];
+    if (lease) {
+      leaseSql = ', attempt = attempt + 1, lease_token = ?, lease_holder = ?, lease_expires_at = ?';
+      leaseValues.push(lease.token, lease.holder, lease.expiresAt);
+    } else if (to === 'queued' || FINAL_STATES.has(to)) {
+      leaseSql = ', lease_token = NULL, lease_holder = NULL, lease_expires_at = NULL';
+    }
+    let where = `id = ? AND state IN (${from.map(() => '?').join(', ')})`;
+    const whereValues: unknown[] = [id, ...from];
+    if (guard.fence) {
+      where += ' AND attempt = ? AND lease_token = ?';
+      whereValues.push(guard.fence.attempt, guard.fence.token);
+    }
+    if (guard.leaseExpiredBy !== undefined) {
+      where += ' AND lease_expires_at <= ?';
+      whereValues.push(guard.leaseExpiredBy);
+    }
+    const sql = `UPDATE tasks SET state = ?, updated_at = ?${sets}${leaseSql} WHERE ${where} RETURNING *`;
     const row = this.db.transaction(() => {
-      const r = this.db.prepare(sql).get(to, now, ...values, id, ...from) as Row | undefined;
-      if (r) this.stmts.event.run(id, now, to, r.slot_id ?? null, patch.errorCode ?? null, message ?? patch.errorMessage ?? null);
+      const r = this.db.prepare(sql).get(to, now, ...values, ...leaseValues, ...whereValues) as Row | undefined;
+      if (r) this.stmts.event.run(id, r.attempt, now, to, r.slot_id ?? null, patch.errorCode ?? null, message ?? patch.errorMessage ?? null);
       return r;
     })();
     if (!row) return undefined;
@@ -133,10 +189,39 @@ export class SqliteTaskStore implements TaskStore {
     return rowToTask(row);
   }
 
-  async patch(id: string, state: TaskState, patch: TaskPatch, now: number): Promise<boolean> {
+  async patch(id: string, fence: Fence, patch: TaskPatch, now: number): Promise<boolean> {
     const { sets, values } = this.patchSql(patch);
-    const res = this.db.prepare(`UPDATE tasks SET updated_at = ?${sets} WHERE id = ? AND state = ?`).run(now, ...values, id, state);
+    const res = this.db
+      .prepare(`UPDATE tasks SET updated_at = ?${sets} WHERE id = ? AND attempt = ? AND lease_token = ? AND state NOT IN (${FINAL_LIST.map(() => '?').join(', ')})`)
+      .run(now, ...values, id, fence.attempt, fence.token, ...FINAL_LIST);
     return res.changes === 1;
+  }
+
+  async heartbeat(id: string, fence: Fence, now: number, leaseMs: number): Promise<HeartbeatResult> {
+    const res = this.db
+      .prepare('UPDATE tasks SET lease_expires_at = ? WHERE id = ? AND attempt = ? AND lease_token = ?')
+      .run(now + leaseMs, id, fence.attempt, fence.token);
+    return res.changes === 1 ? 'ok' : 'lost';
+  }
+
+  async reclaim(id: string, fence: Fence, holder: string, now: number, leaseMs: number): Promise<Task | undefined> {
+    const r = this.db
+      .prepare('UPDATE tasks SET lease_token = ?, lease_holder = ?, lease_expires_at = ?, updated_at = ? WHERE id = ? AND attempt = ? AND lease_token = ? AND lease_expires_at > ? RETURNING *')
+      .get(newLeaseToken(), holder, now + leaseMs, now, id, fence.attempt, fence.token, now) as Row | undefined;
+    return r ? rowToTask(r) : undefined;
+  }
+
+  async listExpired(now: number, limit: number): Promise<Task[]> {
+    const rows = this.db.prepare('SELECT * FROM tasks WHERE lease_token IS NOT NULL AND lease_expires_at <= ? ORDER BY lease_expires_at LIMIT ?').all(now, limit) as Row[];
+    return rows.map(rowToTask);
+  }
+
+  async listHeldBy(holder: string): Promise<Task[]> {
+    return (this.db.prepare('SELECT * FROM tasks WHERE lease_token IS NOT NULL AND lease_holder = ? ORDER BY seq').all(holder) as Row[]).map(rowToTask);
+  }
+
+  async listForStats(from: number, to: number): Promise<Task[]> {
+    return (this.db.prepare('SELECT * FROM tasks WHERE created_at < ? AND (finished_at IS NULL OR finished_at >= ?)').all(to, from) as Row[]).map(rowToTask);
   }
 
   private patchSql(patch: TaskPatch): { sets: string; values: unknown[] } {
@@ -204,6 +289,7 @@ export class SqliteTaskStore implements TaskStore {
   async events(id: string): Promise<TaskEvent[]> {
     return (this.stmts.events.all(id) as Row[]).map((r) => ({
       taskId: r.task_id as string,
+      attempt: r.attempt as number,
       at: r.at as number,
       state: r.state as TaskState,
       slotId: r.slot_id as number | null,
@@ -234,7 +320,45 @@ export class SqliteTaskStore implements TaskStore {
     return (this.stmts.nextAvailable.get() as { t: number | null }).t;
   }
 
-  /** Raw handle for analytics queries (read-only use). */
+  async registerSlots(nodeId: string, slotIds: readonly number[], now: number, staleMs: number): Promise<SlotRecord[]> {
+    return this.db.transaction(() => {
+      const conflicts: SlotRecord[] = [];
+      const get = this.db.prepare('SELECT * FROM slots WHERE slot_id = ?');
+      for (const id of slotIds) {
+        const r = get.get(id) as Row | undefined;
+        if (r && r.node_id !== nodeId && (r.heartbeat_at as number) > now - staleMs) conflicts.push(rowToSlot(r));
+      }
+      if (conflicts.length) return conflicts;
+      const upsert = this.db.prepare(
+        `INSERT INTO slots (slot_id, node_id, heartbeat_at, info) VALUES (?, ?, ?, '{}')
+         ON CONFLICT (slot_id) DO UPDATE SET node_id = excluded.node_id, heartbeat_at = excluded.heartbeat_at, info = excluded.info`,
+      );
+      for (const id of slotIds) upsert.run(id, nodeId, now);
+      return [];
+    })();
+  }
+
+  async reportSlots(nodeId: string, slots: ReadonlyArray<{ slotId: number; info: Record<string, unknown> }>, now: number): Promise<void> {
+    const upd = this.db.prepare('UPDATE slots SET heartbeat_at = ?, info = ? WHERE slot_id = ? AND node_id = ?');
+    this.db.transaction(() => {
+      for (const s of slots) upd.run(now, JSON.stringify(s.info), s.slotId, nodeId);
+    })();
+  }
+
+  async listSlots(): Promise<SlotRecord[]> {
+    return (this.db.prepare('SELECT * FROM slots ORDER BY slot_id').all() as Row[]).map(rowToSlot);
+  }
+
+  async unregisterSlots(nodeId: string): Promise<void> {
+    this.db.prepare('DELETE FROM slots WHERE node_id = ?').run(nodeId);
+  }
+
+  /** Only this process writes an embedded database: there are never remote changes. */
+  onRemoteChange(): () => void {
+    return () => undefined;
+  }
+
+  /** Raw handle for read-only use by tools in this process (e.g. the API key table). */
   get database(): Database.Database {
     return this.db;
   }
@@ -242,4 +366,8 @@ export class SqliteTaskStore implements TaskStore {
   async close(): Promise<void> {
     if (this.db.open) this.db.close();
   }
+}
+
+function rowToSlot(r: Row): SlotRecord {
+  return { slotId: r.slot_id as number, nodeId: r.node_id as string, heartbeatAt: r.heartbeat_at as number, info: JSON.parse(r.info as string) as Record<string, unknown> };
 }

@@ -1,7 +1,9 @@
-/** SQLite schema for the embedded store. Versioned with PRAGMA user_version. */
-export const SCHEMA_VERSION = 1;
-
-export const SCHEMA_SQL = `
+/**
+ * SQLite schema for the embedded store, versioned with PRAGMA user_version. MIGRATIONS[i]
+ * takes a database from version i to i + 1; they run in one transaction at start, and a
+ * database written by a newer gateway (user_version above the last migration) is refused.
+ */
+const V1 = `
 CREATE TABLE IF NOT EXISTS tasks (
   seq               INTEGER PRIMARY KEY AUTOINCREMENT,
   id                TEXT NOT NULL UNIQUE,
@@ -48,6 +50,26 @@ CREATE TABLE IF NOT EXISTS task_events (
 CREATE INDEX IF NOT EXISTS task_events_task ON task_events (task_id, id);
 CREATE INDEX IF NOT EXISTS task_events_at ON task_events (at);
 `;
+
+/** v2: attempts with leases (docs/lifecycle.md) and the registry of slots across nodes. */
+const V2 = `
+ALTER TABLE tasks ADD COLUMN attempt INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE tasks ADD COLUMN lease_token TEXT;
+ALTER TABLE tasks ADD COLUMN lease_holder TEXT;
+ALTER TABLE tasks ADD COLUMN lease_expires_at INTEGER;
+CREATE INDEX IF NOT EXISTS tasks_lease ON tasks (lease_expires_at) WHERE lease_token IS NOT NULL;
+CREATE INDEX IF NOT EXISTS tasks_finished ON tasks (finished_at);
+ALTER TABLE task_events ADD COLUMN attempt INTEGER NOT NULL DEFAULT 0;
+CREATE TABLE IF NOT EXISTS slots (
+  slot_id      INTEGER PRIMARY KEY,
+  node_id      TEXT NOT NULL,
+  heartbeat_at INTEGER NOT NULL,
+  info         TEXT NOT NULL DEFAULT '{}'
+);
+`;
+
+export const MIGRATIONS: readonly string[] = [V1, V2];
+export const SCHEMA_VERSION = MIGRATIONS.length;
 
 /** Task field → column, for patches. */
 export const PATCH_COLUMNS: Record<string, string> = {

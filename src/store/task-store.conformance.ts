@@ -1,79 +1,154 @@
 /**
- * One conformance suite every TaskStore adapter must pass (STYLE.md §1, like BullMQ's
- * adapter-conformance tests). Call it from each adapter's test file with a factory that
- * returns a fresh, empty store.
+ * One conformance suite every TaskStore adapter must pass (like BullMQ's adapter-conformance
+ * tests). Call it from each adapter's test file with a factory that returns a fresh, empty
+ * store. It covers the queue, compare-and-set transitions, attempts with fenced leases, the
+ * reaper's guard, and the slot registry. Semantics: docs/lifecycle.md.
  */
 import { describe, expect, it } from 'vitest';
 import { newTaskId } from '../domain/ids.js';
+import { fenceOf, type Fence, type Task } from '../domain/task.js';
 import type { TaskStore } from './task-store.js';
 
 export function describeTaskStoreConformance(name: string, makeStore: () => Promise<TaskStore>): void {
   describe(`TaskStore conformance: ${name}`, () => {
     const add = (s: TaskStore, text: string, at = 1000) => s.create({ id: newTaskId(at), text, createdAt: at });
+    const claim = (s: TaskStore, slotId: number, now: number, holder = 'node-a', leaseMs = 30_000) => s.claimNext({ slotId, holder, now, leaseMs });
+    const fence = (t: Task | undefined): Fence => {
+      const f = t && fenceOf(t);
+      if (!f) throw new Error('task holds no lease');
+      return f;
+    };
 
     it('creates, reads and orders the queue', async () => {
       const s = await makeStore();
       const a = await add(s, 'a');
       const b = await add(s, 'b');
       const c = await add(s, 'c');
-      expect((await s.get(a.id))?.state).toBe('queued');
+      expect(await s.get(a.id)).toMatchObject({ state: 'queued', attempt: 0, leaseToken: null, leaseHolder: null, leaseExpiresAt: null });
       expect(await s.queueSize()).toBe(3);
       expect(await s.queuePosition(c.id)).toBe(3);
+      expect(await s.queuePosition(a.id)).toBe(1);
       expect((await s.listQueued(2)).map((t) => t.id)).toEqual([a.id, b.id]);
       expect(await s.get('nope')).toBeUndefined();
       await s.close();
     });
 
-    it('claims the oldest queued task exactly once', async () => {
+    it('claims the oldest queued task exactly once, as a new attempt with a lease', async () => {
       const s = await makeStore();
       const a = await add(s, 'a');
       const b = await add(s, 'b');
-      const [x, y, z] = await Promise.all([s.claimNext(0, 2000), s.claimNext(1, 2000), s.claimNext(2, 2000)]);
-      expect(x?.id).toBe(a.id);
-      expect(x?.state).toBe('preparing');
-      expect(x?.slotId).toBe(0);
-      expect(y?.id).toBe(b.id);
+      const [x, y, z] = await Promise.all([claim(s, 0, 2000), claim(s, 1, 2000, 'node-b'), claim(s, 2, 2000)]);
+      expect(x).toMatchObject({ id: a.id, state: 'preparing', slotId: 0, attempt: 1, leaseHolder: 'node-a', leaseExpiresAt: 32_000 });
+      expect(x?.leaseToken).toMatch(/^[0-9a-f]{32}$/);
+      expect(y).toMatchObject({ id: b.id, attempt: 1, leaseHolder: 'node-b' });
+      expect(y?.leaseToken).not.toBe(x?.leaseToken);
       expect(z).toBeUndefined();
       expect(await s.queuePosition(a.id)).toBeNull();
       expect(await s.queueSize()).toBe(0);
       await s.close();
     });
 
-    it('transitions are compare-and-set and leave an event trail', async () => {
+    it('transitions are compare-and-set on state and fence, and leave an event trail', async () => {
       const s = await makeStore();
       const a = await add(s, 'a');
-      await s.claimNext(0, 2000);
-      expect(await s.transition(a.id, 'queued', 'reserved', {}, 2100)).toBeUndefined();
-      const r = await s.transition(a.id, 'preparing', 'reserved', { referenceAudio: '/x.wav' }, 2100);
-      expect(r?.referenceAudio).toBe('/x.wav');
-      await s.transition(a.id, ['reserved'], 'failed', { errorCode: 'tts_failed', errorMessage: 'boom', finishedAt: 2200 }, 2200);
-      const t = await s.get(a.id);
-      expect(t).toMatchObject({ state: 'failed', errorCode: 'tts_failed', errorMessage: 'boom', finishedAt: 2200 });
-      expect((await s.events(a.id)).map((e) => e.state)).toEqual(['queued', 'preparing', 'reserved', 'failed']);
+      const t = await claim(s, 0, 2000);
+      const f = fence(t);
+      expect(await s.transition(a.id, { from: 'queued' }, 'reserved', {}, 2100)).toBeUndefined();
+      expect(await s.transition(a.id, { from: 'preparing', fence: { ...f, token: 'f'.repeat(32) } }, 'reserved', {}, 2100)).toBeUndefined();
+      expect(await s.transition(a.id, { from: 'preparing', fence: { ...f, attempt: 2 } }, 'reserved', {}, 2100)).toBeUndefined();
+      const r = await s.transition(a.id, { from: 'preparing', fence: f }, 'reserved', { referenceAudio: '/x.wav' }, 2100);
+      expect(r).toMatchObject({ referenceAudio: '/x.wav', leaseToken: f.token, attempt: 1 });
+      const done = await s.transition(a.id, { from: ['reserved'], fence: f }, 'failed', { errorCode: 'tts_failed', errorMessage: 'boom', finishedAt: 2200 }, 2200);
+      expect(done).toMatchObject({ state: 'failed', leaseToken: null, leaseHolder: null, leaseExpiresAt: null, attempt: 1 });
+      expect(await s.get(a.id)).toMatchObject({ state: 'failed', errorCode: 'tts_failed', errorMessage: 'boom', finishedAt: 2200 });
+      const ev = await s.events(a.id);
+      expect(ev.map((e) => e.state)).toEqual(['queued', 'preparing', 'reserved', 'failed']);
+      expect(ev.map((e) => e.attempt)).toEqual([0, 1, 1, 1]);
       await s.close();
     });
 
-    it('re-queues with a delay and keeps the original order', async () => {
+    it('re-queues with a delay, keeps the original order, and the next claim is attempt n+1', async () => {
       const s = await makeStore();
       const a = await add(s, 'a');
       const b = await add(s, 'b');
-      await s.claimNext(0, 2000);
-      await s.transition(a.id, 'preparing', 'queued', { availableAt: 5000, attempts: 1 }, 2100);
+      const t = await claim(s, 0, 2000);
+      const back = await s.transition(a.id, { from: 'preparing', fence: fence(t) }, 'queued', { availableAt: 5000, attempts: 1 }, 2100);
+      expect(back).toMatchObject({ leaseToken: null, attempt: 1 });
       expect(await s.queuePosition(a.id)).toBe(1);
       expect(await s.queuePosition(b.id)).toBe(2);
-      expect((await s.claimNext(0, 3000))?.id).toBe(b.id);
-      expect(await s.claimNext(0, 3000)).toBeUndefined();
+      expect((await claim(s, 0, 3000))?.id).toBe(b.id);
+      expect(await claim(s, 0, 3000)).toBeUndefined();
       expect(await s.nextAvailableAt()).toBe(5000);
-      expect((await s.claimNext(0, 5000))?.id).toBe(a.id);
+      const again = await claim(s, 1, 5000, 'node-b');
+      expect(again).toMatchObject({ id: a.id, attempt: 2, attempts: 1, leaseHolder: 'node-b' });
+      // the first attempt's fence no longer moves or patches the task
+      expect(await s.transition(a.id, { from: 'preparing', fence: fence(t) }, 'reserved', {}, 5100)).toBeUndefined();
+      expect(await s.patch(a.id, fence(t), { engineProgress: 50 }, 5100)).toBe(false);
+      expect(await s.heartbeat(a.id, fence(t), 5100, 1000)).toBe('lost');
       await s.close();
     });
 
-    it('patches only a task still in the given state', async () => {
+    it('patches only the current, unfinished attempt', async () => {
       const s = await makeStore();
       const a = await add(s, 'a');
-      expect(await s.patch(a.id, 'rendering', { engineProgress: 20 }, 1)).toBe(false);
-      expect(await s.patch(a.id, 'queued', { engineProgress: 20, engineData: { k: 1 }, renderSubmitted: true }, 1)).toBe(true);
-      expect(await s.get(a.id)).toMatchObject({ engineProgress: 20, engineData: { k: 1 }, renderSubmitted: true });
+      const t = await claim(s, 0, 1);
+      const f = fence(t);
+      expect(await s.patch(a.id, { ...f, token: '0'.repeat(32) }, { engineProgress: 20 }, 1)).toBe(false);
+      expect(await s.patch(a.id, f, { engineProgress: 20, engineData: { k: 1 }, renderSubmitted: true }, 2)).toBe(true);
+      expect(await s.get(a.id)).toMatchObject({ engineProgress: 20, engineData: { k: 1 }, renderSubmitted: true, state: 'preparing' });
+      await s.transition(a.id, { from: 'preparing' }, 'canceled', { finishedAt: 3 }, 3);
+      expect(await s.patch(a.id, f, { engineProgress: 90 }, 4)).toBe(false);
+      expect((await s.get(a.id))?.engineProgress).toBe(20);
+      await s.close();
+    });
+
+    it('heartbeats extend the lease; a cancel ends it, so the holder learns it lost', async () => {
+      const s = await makeStore();
+      const a = await add(s, 'a');
+      const f = fence(await claim(s, 0, 1000, 'node-a', 5000));
+      expect(await s.heartbeat(a.id, f, 4000, 5000)).toBe('ok');
+      expect((await s.get(a.id))?.leaseExpiresAt).toBe(9000);
+      expect(await s.listExpired(8999, 10)).toEqual([]);
+      expect((await s.listExpired(9000, 10)).map((t) => t.id)).toEqual([a.id]);
+      const canceled = await s.transition(a.id, { from: ['preparing', 'reserved'] }, 'canceled', { finishedAt: 5000 }, 5000);
+      expect(canceled).toMatchObject({ state: 'canceled', leaseToken: null });
+      expect(await s.heartbeat(a.id, f, 5100, 5000)).toBe('lost');
+      expect(await s.listExpired(99_999, 10)).toEqual([]);
+      await s.close();
+    });
+
+    it('the reaper only wins over an expired lease; a heartbeat in between wins instead', async () => {
+      const s = await makeStore();
+      const a = await add(s, 'a');
+      const f = fence(await claim(s, 0, 1000, 'node-a', 1000));
+      const [expired] = await s.listExpired(2500, 10);
+      expect(expired.id).toBe(a.id);
+      // the holder heartbeats after the reaper listed it but before it acted
+      expect(await s.heartbeat(a.id, f, 2600, 1000)).toBe('ok');
+      const reap = (now: number) => s.transition(a.id, { from: ['preparing'], fence: fence(expired), leaseExpiredBy: now }, 'queued', { attempts: 1 }, now, 'lease expired');
+      expect(await reap(2700)).toBeUndefined();
+      // it stops heartbeating: now the reaper wins, once
+      const [r1, r2] = await Promise.all([reap(4000), reap(4000)]);
+      expect([r1, r2].filter(Boolean)).toHaveLength(1);
+      expect(await s.get(a.id)).toMatchObject({ state: 'queued', attempts: 1, attempt: 1, leaseToken: null });
+      expect(await s.heartbeat(a.id, f, 4100, 1000)).toBe('lost');
+      await s.close();
+    });
+
+    it('a restarted holder reclaims its live attempt with a fresh token, not an expired one', async () => {
+      const s = await makeStore();
+      const a = await add(s, 'a');
+      const b = await add(s, 'b');
+      const fa = fence(await claim(s, 0, 1000, 'node-a', 5000));
+      const fb = fence(await claim(s, 1, 1000, 'node-a', 1000));
+      expect((await s.listHeldBy('node-a')).map((t) => t.id)).toEqual([a.id, b.id]);
+      expect(await s.listHeldBy('node-b')).toEqual([]);
+      const back = await s.reclaim(a.id, fa, 'node-a', 3000, 5000);
+      expect(back).toMatchObject({ attempt: 1, leaseHolder: 'node-a', leaseExpiresAt: 8000 });
+      expect(back?.leaseToken).not.toBe(fa.token);
+      expect(await s.patch(a.id, fa, { engineProgress: 1 }, 3001)).toBe(false);
+      expect(await s.patch(a.id, fence(back), { engineProgress: 1 }, 3001)).toBe(true);
+      expect(await s.reclaim(b.id, fb, 'node-a', 3000, 5000)).toBeUndefined();
       await s.close();
     });
 
@@ -82,10 +157,10 @@ export function describeTaskStoreConformance(name: string, makeStore: () => Prom
       const a = await add(s, 'a', 1000);
       const b = await add(s, 'b', 1000);
       await add(s, 'c', 1000);
-      await s.claimNext(0, 1000);
-      await s.transition(a.id, 'preparing', 'failed', { finishedAt: 2000, errorCode: 'tts_failed' }, 2000);
-      await s.claimNext(0, 1000);
-      await s.transition(b.id, 'preparing', 'canceled', { finishedAt: 9000 }, 9000);
+      await claim(s, 0, 1000);
+      await s.transition(a.id, { from: 'preparing' }, 'failed', { finishedAt: 2000, errorCode: 'tts_failed' }, 2000);
+      await claim(s, 0, 1000);
+      await s.transition(b.id, { from: 'preparing' }, 'canceled', { finishedAt: 9000 }, 9000);
       expect(await s.countByState()).toEqual({ failed: 1, canceled: 1, queued: 1 });
       expect(await s.purgeFinished(5000)).toBe(1);
       expect(await s.get(a.id)).toBeUndefined();
@@ -95,12 +170,12 @@ export function describeTaskStoreConformance(name: string, makeStore: () => Prom
       await s.close();
     });
 
-    it('lists with filters, newest first', async () => {
+    it('lists with filters, newest first, and the rows analytics need', async () => {
       const s = await makeStore();
       await add(s, 'Hello world', 1000);
       const b = await add(s, 'other', 2000);
-      await add(s, 'hello again', 3000);
-      await s.claimNext(0, 4000);
+      const c = await add(s, 'hello again', 3000);
+      await claim(s, 0, 4000);
       const all = await s.list({});
       expect(all.total).toBe(3);
       expect(all.items[0].text).toBe('hello again');
@@ -109,6 +184,30 @@ export function describeTaskStoreConformance(name: string, makeStore: () => Prom
       expect((await s.list({ from: 2000, to: 3000 })).items.map((t) => t.id)).toEqual([b.id]);
       expect((await s.list({ limit: 1, offset: 1 })).items[0].id).toBe(b.id);
       expect((await s.listInStates(['preparing'])).length).toBe(1);
+      const fc = fence(await claim(s, 1, 5000));
+      await s.transition(b.id, { from: 'preparing', fence: fc }, 'failed', { finishedAt: 6000 }, 6000);
+      expect((await s.listForStats(6500, 9000)).map((t) => t.id).sort()).toEqual([c.id, (await s.list({ q: 'world' })).items[0].id].sort());
+      expect((await s.listForStats(5000, 9000)).length).toBe(3);
+      expect((await s.listForStats(0, 2000)).length).toBe(1);
+      await s.close();
+    });
+
+    it('registers each slot to one live node; a stale registration can be taken over', async () => {
+      const s = await makeStore();
+      expect(await s.registerSlots('node-a', [0, 1], 1000, 10_000)).toEqual([]);
+      const conflicts = await s.registerSlots('node-b', [1, 2], 2000, 10_000);
+      expect(conflicts.map((c) => [c.slotId, c.nodeId])).toEqual([[1, 'node-a']]);
+      expect((await s.listSlots()).map((r) => r.slotId)).toEqual([0, 1]);
+      await s.reportSlots('node-a', [{ slotId: 0, info: { healthy: true, busy: false } }], 3000);
+      await s.reportSlots('node-b', [{ slotId: 1, info: { hijack: true } }], 3000);
+      const rows = await s.listSlots();
+      expect(rows[0]).toEqual({ slotId: 0, nodeId: 'node-a', heartbeatAt: 3000, info: { healthy: true, busy: false } });
+      expect(rows[1]).toMatchObject({ slotId: 1, nodeId: 'node-a', heartbeatAt: 1000, info: {} });
+      // node-a stopped refreshing slot 1 long ago: node-b may take it over
+      expect(await s.registerSlots('node-b', [1, 2], 20_000, 10_000)).toEqual([]);
+      expect((await s.listSlots()).map((r) => [r.slotId, r.nodeId])).toEqual([[0, 'node-a'], [1, 'node-b'], [2, 'node-b']]);
+      await s.unregisterSlots('node-b');
+      expect((await s.listSlots()).map((r) => r.slotId)).toEqual([0]);
       await s.close();
     });
   });
