@@ -3,6 +3,7 @@
  * The HTTP layer and the CLI both get a `Gateway`; tests build one with their own config.
  */
 import { mkdir } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import type { GatewayConfig, ResolvedSlot } from './config/load.js';
 import { HeygemTtsEngine } from './engines/heygem/tts.adapter.js';
 import { portOf } from './engines/heygem/http-json.js';
@@ -17,11 +18,11 @@ import type { Media } from './media/media.js';
 import { systemClock, type Clock } from './runner/clock.js';
 import { DataPaths } from './runner/data-paths.js';
 import { TaskLifecycle } from './runner/lifecycle.js';
+import { ClusterView, describeSlot } from './runner/cluster.js';
 import { Scheduler } from './runner/scheduler.js';
 import { SlotRunner } from './runner/slot-runner.js';
 import { TaskPipeline, type SlotDefaults } from './runner/task-pipeline.js';
-import { RedisTaskStore } from './store/redis.adapter.js';
-import { SqliteTaskStore } from './store/sqlite.adapter.js';
+import { openTaskStore } from './store/open-store.js';
 import type { TaskStore } from './store/task-store.js';
 import { NoGpuStats, type GpuStatsSource } from './telemetry/gpu-stats.js';
 import { GatewayMetrics } from './telemetry/metrics.js';
@@ -48,6 +49,10 @@ export interface Gateway {
   /** Scheduled removal of old finished task records (config retention). */
   recordRetention: RecordRetention;
   metrics: GatewayMetrics;
+  /** This process's name in the deployment (leases and slots are held in it). */
+  nodeId: string;
+  /** Every GPU slot of the deployment (local and other nodes'). */
+  cluster: ClusterView;
 }
 
 export interface GatewayOverrides {
@@ -110,12 +115,9 @@ export async function createGateway(config: GatewayConfig, o: GatewayOverrides =
   const paths = new DataPaths(config.dataDir);
   await Promise.all([paths.uploads, paths.outputs, paths.work, paths.assets].map((d) => mkdir(d, { recursive: true })));
   const media = o.media ?? new FfmpegMedia({ ffmpegPath: config.media.ffmpeg, ffprobePath: config.media.ffprobe, timeoutMs: config.media.timeoutMs });
-  const store =
-    o.store ??
-    (config.store.driver === 'redis'
-      ? new RedisTaskStore({ url: config.store.redisUrl, prefix: config.store.redisPrefix })
-      : new SqliteTaskStore(paths.database));
-  const lifecycle = new TaskLifecycle(store, clock, config.scheduler);
+  const nodeId = config.node.id ?? hostname();
+  const store = o.store ?? (await openTaskStore(config, paths, nodeId));
+  const lifecycle = new TaskLifecycle(store, clock, config.scheduler, log);
   const assets = await ensurePreviewAssets(config.dataDir, media, { espeakPath: config.media.espeak, voice: config.preview.voice });
   const engines = o.slotEngines ?? (config.engine === 'heygem' ? config.slots.map((s) => heygemSlot(config, s, media)) : previewSlots(config, media));
   const normalize = (text: string) => normalizeForSpeech(text).text;
@@ -131,9 +133,9 @@ export async function createGateway(config: GatewayConfig, o: GatewayOverrides =
   const runners = engines.map((e) => {
     const slotCfg = config.slots.find((s) => s.id === e.id);
     const defaults: SlotDefaults = { faceVideo: slotCfg?.defaultFace ?? assets.faceVideo, referenceVoice: slotCfg?.defaultVoice ?? assets.referenceVoice };
-    return new SlotRunner(e, new TaskPipeline(pipelineDeps, e, defaults), lifecycle, config.scheduler, log.child({ slot: e.id }));
+    const deps = { pipeline: new TaskPipeline(pipelineDeps, e, defaults), lifecycle, store, clock, log: log.child({ slot: e.id }) };
+    return new SlotRunner(e, deps, config.scheduler);
   });
-  const scheduler = new Scheduler(runners, store, lifecycle, clock, config.scheduler, log);
   const sampleGpus = config.telemetry.gpu === 'on' || (config.telemetry.gpu === 'auto' && config.engine === 'heygem');
   const gpuStats =
     o.gpuStats ??
@@ -141,7 +143,18 @@ export async function createGateway(config: GatewayConfig, o: GatewayOverrides =
       ? new NvidiaSmiSampler({ binary: config.telemetry.nvidiaSmi, intervalMs: config.telemetry.intervalMs })
       : new NoGpuStats(config.engine === 'preview' ? 'preview engine: no GPUs' : 'GPU telemetry off (telemetry.gpu)'));
   gpuStats.start();
-  if (config.scheduler.enabled) await scheduler.start();
+  const scheduler = new Scheduler(runners, store, lifecycle, clock, config.scheduler, log, nodeId, (r) => describeSlot(r, gpuStats));
+  const cluster = new ClusterView(store, config.scheduler.enabled ? runners : [], gpuStats, clock, nodeId, config.scheduler.leaseMs);
+  if (config.scheduler.enabled) {
+    try {
+      await scheduler.start();
+    } catch (err) {
+      gpuStats.stop();
+      await scheduler.stop(0);
+      await store.close();
+      throw err;
+    }
+  }
   const fileRetention = new FileRetention(
     store,
     {
@@ -175,6 +188,8 @@ export async function createGateway(config: GatewayConfig, o: GatewayOverrides =
     metrics,
     startedAt: clock.now(),
     normalize,
+    nodeId,
+    cluster,
     async close(graceMs = 10_000) {
       if (closed) return;
       closed = true;
@@ -182,6 +197,10 @@ export async function createGateway(config: GatewayConfig, o: GatewayOverrides =
       recordRetention.stop();
       await fileRetention.stop();
       await scheduler.stop(graceMs);
+      // Leaving cleanly: other nodes stop listing our GPUs. Attempts handed back on shutdown
+      // keep their leases, so a restart within the lease re-attaches their renders.
+      if (config.scheduler.enabled) await store.unregisterSlots(nodeId).catch((err: unknown) => log.warn({ err }, 'could not unregister slots'));
+      lifecycle.close();
       await store.close();
     },
   };

@@ -1,5 +1,5 @@
 /**
- * `worker`: drive this host's slots from a shared (Redis) store without serving HTTP. Run one
+ * `worker`: drive this host's slots from a shared (PostgreSQL) store without serving HTTP. Run one
  * per GPU host; run `serve` (optionally with `scheduler.enabled: false`) where clients connect.
  * Uploads and outputs must live on storage every process sees (e.g. an NFS dataDir).
  */
@@ -8,9 +8,9 @@ import { createGateway } from '../gateway.js';
 
 export async function worker(opts: { config?: string; graceMs?: number }): Promise<void> {
   const config = loadConfig({ path: opts.config });
-  if (config.store.driver !== 'redis') throw new Error('worker needs a shared store: set store.driver: redis (with SQLite, `serve` already runs the slots)');
+  if (config.store.driver !== 'postgres') throw new Error('worker needs a shared store: set store.driver: postgres and store.url (with SQLite, `serve` already runs the slots)');
   const gw = await createGateway(config);
-  process.stdout.write(`heygem-gateway worker: ${gw.scheduler.runners.length} slots on ${config.store.redisUrl} (prefix ${config.store.redisPrefix})\n`);
+  process.stdout.write(`heygem-gateway worker: node ${gw.nodeId}, ${gw.scheduler.runners.length} slots on PostgreSQL\n`);
   let stopping = false;
   const stop = async () => {
     if (stopping) return;

@@ -109,10 +109,16 @@ export const configSchema = z
       .prefault({}),
     scheduler: z
       .object({
-        /** Drive this process's slots. false = API-only process (with a shared Redis store). @defaultValue true */
+        /** Drive this process's slots. false = API-only process (with a shared PostgreSQL store). @defaultValue true */
         enabled: z.boolean().default(true),
-        /** With a shared store, how often to look for work queued by other processes. @defaultValue 500 */
-        sharedPollMs: z.number().int().min(10).default(500),
+        /** With a shared store: a safety-net look for work queued by other nodes (notifications are the fast path). @defaultValue 2000 */
+        sharedPollMs: z.number().int().min(10).default(2000),
+        /** An attempt's lease: a node silent this long loses its tasks to the reaper. @defaultValue 30000 */
+        leaseMs: z.number().int().min(100).default(30_000),
+        /** How often a working node renews its leases and reports its slots. @defaultValue 5000 */
+        heartbeatMs: z.number().int().min(10).default(5000),
+        /** How often any node looks for expired leases. @defaultValue 5000 */
+        reapIntervalMs: z.number().int().min(10).default(5000),
         /** TTS of the next task while the current one renders. @defaultValue true */
         pipelining: z.boolean().default(true),
         /** Attempts for retryable faults before a task fails. @defaultValue 3 */
@@ -179,15 +185,24 @@ export const configSchema = z
         intervalMs: z.number().int().min(1000).default(3_600_000),
       })
       .prefault({}),
-    /** Where tasks and the queue live: embedded SQLite (one process) or Redis (several). */
+    /** Where tasks, the queue, keys and history live: embedded SQLite (one process) or PostgreSQL (several nodes). */
     store: z
       .object({
-        /** @defaultValue sqlite */
-        driver: z.enum(['sqlite', 'redis']).default('sqlite'),
-        /** @defaultValue redis://127.0.0.1:6379 */
-        redisUrl: z.string().default('redis://127.0.0.1:6379'),
-        /** Key prefix: one deployment per prefix. @defaultValue heygem */
-        redisPrefix: z.string().regex(/^[\w.-]{1,64}$/).default('heygem'),
+        /** sqlite: embedded, one process per data dir; postgres: several gateway nodes. @defaultValue sqlite */
+        driver: z.enum(['sqlite', 'postgres']).default('sqlite'),
+        /** PostgreSQL connection URL (driver postgres), e.g. postgres://gw@db:5432/heygem. */
+        url: z.string().regex(/^postgres(ql)?:\/\//, 'expected a postgres:// URL').optional(),
+        /** Connections in this node's pool. @defaultValue 10 */
+        poolSize: z.number().int().min(1).max(200).default(10),
+      })
+      .prefault({}),
+    node: z
+      .object({
+        /**
+         * This gateway process's name in a deployment: leases and slots are held in its name,
+         * and a restart under the same id re-attaches its own live renders. @defaultValue the host name
+         */
+        id: z.string().regex(/^[\w.:@-]{1,100}$/).optional(),
       })
       .prefault({}),
     /** trace | debug | info | warn | error | fatal | silent. @defaultValue info */

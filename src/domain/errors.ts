@@ -13,6 +13,7 @@ export const ERROR_CODES = [
   'engine_unreachable',
   'engine_busy',
   'lease_expired',
+  'node_restarted',
   'canceled',
   'internal',
 ] as const;

@@ -61,6 +61,16 @@ export function fenceOf(task: Pick<Task, 'attempt' | 'leaseToken'>): Fence | nul
   return task.leaseToken ? { attempt: task.attempt, token: task.leaseToken } : null;
 }
 
+/**
+ * The job code sent to the video container for the task's current attempt. The first
+ * attempt uses the task id (as HeyGem's own client does); later attempts add `-a<n>`, so a
+ * container still holding an older attempt's job or result file can never be mistaken for
+ * this one.
+ */
+export function renderCode(task: Pick<Task, 'id' | 'attempt'>): string {
+  return task.attempt <= 1 ? task.id : `${task.id}-a${task.attempt}`;
+}
+
 export interface Task {
   id: string;
   /** Monotonic insertion order; the queue is ordered by it. */

@@ -1,16 +1,20 @@
 /**
- * The one place that moves tasks between states (STYLE.md §2): every phase of the pipeline,
- * the cancel and retry requests and crash recovery go through here, so events for live
- * updates are emitted once and failure handling (retry with backoff, or fail) is decided once.
+ * The one place that moves tasks between states: every phase of the pipeline, cancel and
+ * retry requests, the lease reaper and crash recovery go through here, so events for live
+ * updates are emitted once and failure handling (retry with backoff, or fail) is decided
+ * once. Moves made for an attempt carry its fence (attempt number + lease token), so a late
+ * answer of an older attempt changes nothing (docs/lifecycle.md).
  */
 import { EventEmitter } from 'node:events';
-import type { TaskError } from '../domain/errors.js';
-import { canTransition, type Task, type TaskState } from '../domain/task.js';
+import { TaskError } from '../domain/errors.js';
+import { ACTIVE_STATES, canTransition, fenceOf, isFinal, type Task, type TaskState } from '../domain/task.js';
+import type { Logger } from '../logger.js';
 import type { TaskPatch, TaskStore } from '../store/task-store.js';
 import type { Clock } from './clock.js';
 
 export interface TaskChange {
   task: Task;
+  /** The state before the change; null when unknown (new task, or a change made by another node). */
   from: TaskState | null;
 }
 
@@ -25,14 +29,28 @@ export function retryDelayMs(attempt: number, baseMs: number, random: () => numb
   return Math.round(cap / 2 + random() * (cap / 2));
 }
 
+const ACTIVE = [...ACTIVE_STATES];
+/** A fresh attempt starts from a clean slate of per-attempt fields. */
+const ATTEMPT_RESET: TaskPatch = { slotId: null, engineProgress: 0, renderSubmitted: false };
+
 export class TaskLifecycle extends EventEmitter<{ change: [TaskChange] }> {
+  private readonly unsubscribe: () => void;
+
   constructor(
     private readonly store: TaskStore,
     private readonly clock: Clock,
     private readonly policy: RetryPolicy,
+    private readonly log?: Logger,
   ) {
     super();
     this.setMaxListeners(0);
+    // Another node moved a task: announce it here too (SSE, queue caches, local aborts).
+    this.unsubscribe = store.onRemoteChange((id) => {
+      void store
+        .get(id)
+        .then((task) => task && this.emit('change', { task, from: null }))
+        .catch((err: unknown) => this.log?.warn({ err, taskId: id }, 'could not read a task changed by another node'));
+    });
   }
 
   async current(id: string): Promise<Task | undefined> {
@@ -44,66 +62,145 @@ export class TaskLifecycle extends EventEmitter<{ change: [TaskChange] }> {
     this.emit('change', { task, from: null });
   }
 
-  /** undefined when the move is illegal from the task's state or lost its compare-and-set. */
-  async move(task: Task, to: TaskState, patch: TaskPatch = {}, message?: string): Promise<Task | undefined> {
-    if (!canTransition(task.state, to)) return undefined;
-    const next = await this.store.transition(task.id, task.state, to, patch, this.clock.now(), message);
-    if (next) this.emit('change', { task: next, from: task.state });
-    return next;
-  }
-
-  /** Progress inside a phase: persisted, and announced only when it changed. */
-  async progress(task: Task, patch: TaskPatch): Promise<void> {
-    if (await this.store.patch(task.id, task.state, patch, this.clock.now())) {
-      Object.assign(task, patch);
-      this.emit('change', { task: { ...task }, from: task.state });
-    }
+  /** A claim made by the scheduler (the store opened the attempt). */
+  claimed(task: Task): void {
+    this.emit('change', { task, from: 'queued' });
   }
 
   /**
-   * A failed attempt: retryable faults go back to the queue (same order, later availability)
-   * until attempts run out; everything else ends the task with its code.
+   * A move made for the task's current attempt (fenced by the task's own lease, when it has
+   * one). undefined when the move is illegal, lost its compare-and-set, or the attempt is over.
    */
-  async failed(task: Task, err: TaskError): Promise<Task | undefined> {
+  async move(task: Task, to: TaskState, patch: TaskPatch = {}, message?: string): Promise<Task | undefined> {
+    if (!canTransition(task.state, to)) return undefined;
+    const fence = fenceOf(task) ?? undefined;
+    const next = await this.store.transition(task.id, { from: task.state, fence }, to, patch, this.clock.now(), message);
+    return this.announce(next, task.state);
+  }
+
+  private announce(next: Task | undefined, from: TaskState | null): Task | undefined {
+    if (next) this.emit('change', { task: next, from });
+    return next;
+  }
+
+  /**
+   * Progress inside a phase for the current attempt: persisted, and announced when it
+   * changed. Never throws: a lost lease or a storage fault only skips the update (the
+   * heartbeat notices a lost lease; the next transition reports a storage fault).
+   */
+  async progress(task: Task, patch: TaskPatch): Promise<boolean> {
+    const fence = fenceOf(task);
+    if (!fence) return false;
+    try {
+      if (!(await this.store.patch(task.id, fence, patch, this.clock.now()))) return false;
+    } catch (err) {
+      this.log?.warn({ err, taskId: task.id, attempt: task.attempt }, 'progress update not stored');
+      return false;
+    }
+    Object.assign(task, patch);
+    this.emit('change', { task: { ...task }, from: task.state });
+    return true;
+  }
+
+  /**
+   * The current attempt failed: retryable faults go back to the queue (same order, later
+   * availability) until attempts run out; everything else ends the task with its code.
+   * Fenced: a failure reported by an attempt that is no longer current changes nothing.
+   */
+  async failed(task: Task, err: TaskError, guard: { leaseExpiredBy?: number } = {}): Promise<Task | undefined> {
     const attempts = task.attempts + 1;
     const now = this.clock.now();
-    if (err.retryable && attempts < this.policy.maxAttempts) {
-      return this.move(
-        task,
-        'queued',
-        {
-          attempts,
-          availableAt: now + retryDelayMs(attempts, this.policy.retryBaseDelayMs),
-          slotId: null,
-          engineProgress: 0,
-          renderSubmitted: false,
-          errorCode: err.code,
-          errorMessage: err.message,
-        },
-        `retry ${attempts}/${this.policy.maxAttempts - 1} after ${err.code}`,
-      );
+    const fence = fenceOf(task) ?? undefined;
+    const retry = err.retryable && attempts < this.policy.maxAttempts;
+    const next = retry
+      ? await this.store.transition(
+          task.id,
+          { from: ACTIVE, fence, ...guard },
+          'queued',
+          {
+            ...ATTEMPT_RESET,
+            attempts,
+            availableAt: err.code === 'lease_expired' || err.code === 'node_restarted' ? now : now + retryDelayMs(attempts, this.policy.retryBaseDelayMs),
+            errorCode: err.code,
+            errorMessage: err.message,
+          },
+          now,
+          `attempt ${task.attempt} ended (${err.code}); retry ${attempts}/${this.policy.maxAttempts - 1}`,
+        )
+      : await this.store.transition(task.id, { from: ACTIVE, fence, ...guard }, 'failed', { attempts, errorCode: err.code, errorMessage: err.message, finishedAt: now }, now, `attempt ${task.attempt} ended (${err.code})`);
+    return this.announce(next, task.state);
+  }
+
+  /** The reaper: an attempt whose lease expired ends; the task is queued again (or fails). */
+  async expire(task: Task): Promise<Task | undefined> {
+    const holder = task.leaseHolder ?? 'unknown';
+    return this.failed(task, new TaskError('lease_expired', `The worker (${holder}) stopped renewing its lease during ${task.state}`, { retryable: true }), {
+      leaseExpiredBy: this.clock.now(),
+    });
+  }
+
+  /** A restarted node hands back an attempt it cannot continue (not re-attachable). */
+  async interrupted(task: Task): Promise<Task | undefined> {
+    return this.failed(task, new TaskError('node_restarted', `Interrupted by a restart of ${task.leaseHolder ?? 'its node'} during ${task.state}`, { retryable: true }));
+  }
+
+  /**
+   * A restarted node takes its own live attempt back (fresh token, same attempt). It counts
+   * against maxAttempts, so a task that keeps crashing its node ends failed instead of looping.
+   */
+  async reclaim(task: Task, holder: string, leaseMs: number): Promise<Task | undefined> {
+    const fence = fenceOf(task);
+    if (!fence) return undefined;
+    const now = this.clock.now();
+    const back = await this.store.reclaim(task.id, fence, holder, now, leaseMs);
+    if (!back) return undefined;
+    const attempts = back.attempts + 1;
+    if (attempts >= this.policy.maxAttempts) {
+      await this.failed(back, new TaskError('node_restarted', `Its node restarted ${attempts} times while working on it`));
+      return undefined;
     }
-    return this.move(task, 'failed', { attempts, errorCode: err.code, errorMessage: err.message, finishedAt: now });
+    const f = fenceOf(back)!;
+    await this.store.patch(back.id, f, { attempts }, now);
+    return { ...back, attempts };
   }
 
-  async requeue(task: Task, message: string): Promise<Task | undefined> {
-    return this.move(task, 'queued', { slotId: null, engineProgress: 0, renderSubmitted: false }, message);
-  }
-
-  /** Cancel from any non-final state; undefined when the task already ended. */
+  /**
+   * Cancel from any non-final state (ends the lease, so its holder stops); undefined when
+   * already final. A cancel that loses a race with a worker's move tries again on the new state.
+   */
   async cancel(id: string): Promise<Task | undefined> {
-    const task = await this.store.get(id);
-    if (!task) return undefined;
-    return this.move(task, 'canceled', { errorCode: 'canceled', errorMessage: 'Canceled by request', finishedAt: this.clock.now() });
+    for (let tries = 0; tries < 5; tries++) {
+      const task = await this.store.get(id);
+      if (!task || isFinal(task.state)) return undefined;
+      const now = this.clock.now();
+      const next = await this.store.transition(id, { from: task.state }, 'canceled', { errorCode: 'canceled', errorMessage: 'Canceled by request', finishedAt: now }, now);
+      if (next) return this.announce(next, task.state);
+    }
+    return undefined;
   }
 
-  /** Put a failed or canceled task back in the queue as a fresh attempt. */
+  /** Put a failed or canceled task back in the queue; its next claim is a new attempt. */
   async retry(task: Task): Promise<Task | undefined> {
-    return this.move(
-      task,
+    if (task.state !== 'failed' && task.state !== 'canceled') return undefined;
+    const next = await this.store.transition(
+      task.id,
+      { from: task.state },
       'queued',
-      { attempts: 0, availableAt: 0, slotId: null, engineProgress: 0, renderSubmitted: false, errorCode: null, errorMessage: null, finishedAt: null, outputPath: null },
+      { ...ATTEMPT_RESET, attempts: 0, availableAt: 0, errorCode: null, errorMessage: null, finishedAt: null, outputPath: null },
+      this.clock.now(),
       'retry requested',
     );
+    return this.announce(next, task.state);
+  }
+
+  /** A task from before leases existed (no token) that was in flight: queue it again. */
+  async requeueUnleased(task: Task, message: string): Promise<Task | undefined> {
+    if (task.leaseToken) return undefined;
+    const next = await this.store.transition(task.id, { from: task.state }, 'queued', ATTEMPT_RESET, this.clock.now(), message);
+    return this.announce(next, task.state);
+  }
+
+  close(): void {
+    this.unsubscribe();
   }
 }

@@ -1,28 +1,49 @@
 /**
  * The scheduler: keeps every healthy slot busy while work is queued. It pumps the queue into
  * slots (idle slots first, then pipelined ones), wakes up for delayed retries, probes slot
- * health in the background, recovers after a crash, and handles cancel / retry / shutdown.
+ * health in the background, and handles cancel / retry / shutdown. With leases it also
+ *  - registers this node's slots in the store (refusing a slot id another live node drives),
+ *  - reports them every heartbeat, so every node can show every GPU of the deployment,
+ *  - reaps expired leases of any node (the task is queued again as a new attempt),
+ *  - on start, reclaims its own live renders (re-attached by code) and hands back the rest.
+ * See docs/lifecycle.md.
  */
-import { ACTIVE_STATES, type Task } from '../domain/task.js';
+import { ACTIVE_STATES, isFinal, type Task } from '../domain/task.js';
 import type { Logger } from '../logger.js';
-import type { TaskStore } from '../store/task-store.js';
+import type { SlotRecord, TaskStore } from '../store/task-store.js';
 import type { Clock } from './clock.js';
-import type { TaskLifecycle } from './lifecycle.js';
+import type { TaskChange, TaskLifecycle } from './lifecycle.js';
 import type { SlotRunner } from './slot-runner.js';
 
 export interface SchedulerOptions {
   healthProbeIntervalMs: number;
-  /** With a store shared between processes, poll for work others queued. */
-  sharedPollMs?: number;
+  /** With a store shared between processes: safety-net poll for work others queued. */
+  sharedPollMs: number;
+  leaseMs: number;
+  heartbeatMs: number;
+  reapIntervalMs: number;
 }
+
+/** Thrown at start when another live node already drives one of this node's slot ids. */
+export class SlotConflictError extends Error {
+  constructor(readonly conflicts: SlotRecord[], now: number) {
+    super(
+      `slot id${conflicts.length > 1 ? 's' : ''} ${conflicts.map((c) => `${c.slotId} (driven by node "${c.nodeId}", last seen ${Math.round((now - c.heartbeatAt) / 1000)} s ago)`).join(', ')} already in use: slot ids must be unique across the deployment — give this node other ids, or stop the other node`,
+    );
+    this.name = 'SlotConflictError';
+  }
+}
+
+/** Facts about a slot this node reports to the store for the whole deployment to see. */
+export type SlotInfo = (runner: SlotRunner) => Record<string, unknown>;
 
 export class Scheduler {
   private pumping = false;
   private pumpAgain = false;
   private stopped = true;
+  private readonly timers: NodeJS.Timeout[] = [];
   private retryTimer: NodeJS.Timeout | null = null;
-  private probeTimer: NodeJS.Timeout | null = null;
-  private sharedTimer: NodeJS.Timeout | null = null;
+  private readonly onChange = (c: TaskChange) => this.abortStale(c.task);
 
   constructor(
     readonly runners: SlotRunner[],
@@ -31,48 +52,107 @@ export class Scheduler {
     private readonly clock: Clock,
     private readonly opts: SchedulerOptions,
     private readonly log: Logger,
+    readonly nodeId: string,
+    private readonly slotInfo: SlotInfo = () => ({}),
   ) {
     for (const r of runners) r.onIdle = () => this.notify();
   }
 
-  /** Recover what a crash or stop left behind, then start taking work. */
+  /** Register this node's slots, recover what a crash or stop left, then start taking work. */
   async start(): Promise<void> {
-    this.stopped = false;
-    await this.recover();
-    this.probeTimer = setInterval(() => void this.probeAll(), this.opts.healthProbeIntervalMs);
-    this.probeTimer.unref();
-    if ((this.store as { shared?: boolean }).shared) {
-      // Another process's submits don't call our notify(): look for work on an interval.
-      this.sharedTimer = setInterval(() => this.notify(), this.opts.sharedPollMs ?? 500);
-      this.sharedTimer.unref();
+    const now = this.clock.now();
+    if (this.runners.length) {
+      const conflicts = await this.store.registerSlots(this.nodeId, this.runners.map((r) => r.id), now, this.opts.leaseMs);
+      if (conflicts.length) throw new SlotConflictError(conflicts, now);
     }
+    this.stopped = false;
+    this.lifecycle.on('change', this.onChange);
+    await this.recover();
+    await this.reap();
+    this.every(this.opts.healthProbeIntervalMs, () => this.probeAll());
+    this.every(this.opts.heartbeatMs, () => this.reportSlots());
+    this.every(this.opts.reapIntervalMs, () => this.reap());
+    // Another node's submits arrive as notifications (lifecycle 'change'); this poll is only
+    // the safety net for a missed one.
+    if (this.store.shared) this.every(this.opts.sharedPollMs, async () => this.notify());
+    await this.reportSlots();
     this.notify();
   }
 
+  private every(ms: number, fn: () => Promise<unknown>): void {
+    const t = setInterval(() => {
+      if (!this.stopped) fn().catch((err: unknown) => this.log.warn({ err }, 'scheduler background step failed'));
+    }, ms);
+    t.unref();
+    this.timers.push(t);
+  }
+
   /**
-   * A task that was rendering with its job accepted by the container is re-attached on the
-   * same slot by `code` (the container's job table is per container). Everything else that was
-   * mid-flight goes back to the queue in its original order.
+   * After a restart: attempts this node held whose lease is still valid are taken back —
+   * renders already submitted are re-attached by code on the same slot (no second render);
+   * attempts before the render are handed back to the queue. Expired ones are the reaper's.
+   * With the embedded store this process is the only node, so every attempt in flight is ours
+   * (the host name may have changed, e.g. a recreated container).
    */
   private async recover(): Promise<void> {
-    const mine = new Set(this.runners.map((r) => r.id));
-    // With a shared store other live processes own other slots (slot ids are unique across a
-    // deployment): recover only ours. Alone, whatever was in flight is ours to recover.
-    const shared = (this.store as { shared?: boolean }).shared === true;
-    const active = (await this.store.listInStates([...ACTIVE_STATES])).filter((t) => !shared || (t.slotId !== null && mine.has(t.slotId)));
-    for (const task of active) {
+    const now = this.clock.now();
+    const inFlight = this.store.shared
+      ? await this.store.listHeldBy(this.nodeId)
+      : await this.store.listInStates([...ACTIVE_STATES]);
+    for (const task of inFlight) {
+      if (!task.leaseToken) {
+        await this.lifecycle.requeueUnleased(task, `re-queued after restart (was ${task.state})`);
+        continue;
+      }
+      if (task.leaseExpiresAt !== null && task.leaseExpiresAt <= now) continue; // the reaper's
       const runner = this.runners.find((r) => r.id === task.slotId);
       // `rendering` without the submitted flag too: the process may have died between the
       // container accepting the job and the flag being written. Re-attaching queries by code
       // first and submits only when the container has neither the job nor its result.
       if (runner && (task.state === 'rendering' || task.state === 'collecting') && task.audioPath) {
-        this.log.info({ taskId: task.id, slot: runner.id }, 're-attaching render after restart');
-        runner.resume(task);
+        const back = await this.lifecycle.reclaim(task, this.nodeId, this.opts.leaseMs);
+        if (!back) continue;
+        this.log.info({ taskId: task.id, attempt: task.attempt, slot: runner.id }, 're-attaching render after restart');
+        runner.resume(back);
       } else {
-        this.log.info({ taskId: task.id, state: task.state }, 're-queued after restart');
-        await this.lifecycle.requeue(task, `re-queued after restart (was ${task.state})`);
+        this.log.info({ taskId: task.id, attempt: task.attempt, state: task.state }, 'handing back an attempt interrupted by a restart');
+        await this.lifecycle.interrupted(task);
       }
     }
+  }
+
+  /** Any node ends expired attempts of any node; the task is queued again as a new attempt. */
+  async reap(): Promise<number> {
+    let n = 0;
+    for (const task of await this.store.listExpired(this.clock.now(), 100)) {
+      // Our own attempt still running here: it has been renewing; nothing to reap yet.
+      if (this.runners.some((r) => r.attempts.some((a) => a.id === task.id && a.attempt === task.attempt))) continue;
+      const next = await this.lifecycle.expire(task);
+      if (next) {
+        n++;
+        this.log.warn({ taskId: task.id, attempt: task.attempt, holder: task.leaseHolder, state: next.state }, 'lease expired: attempt ended by the reaper');
+      }
+    }
+    if (n) this.notify();
+    return n;
+  }
+
+  private async reportSlots(): Promise<void> {
+    if (!this.runners.length) return;
+    await this.store.reportSlots(this.nodeId, this.runners.map((r) => ({ slotId: r.id, info: this.slotInfo(r) })), this.clock.now());
+  }
+
+  /**
+   * A task changed (here or on another node). Stop local attempts it made stale: the task
+   * ended, or a newer attempt exists — their lease is gone, so nothing they do would count.
+   * New queued work elsewhere is a reason to pump.
+   */
+  private abortStale(task: Task): void {
+    if (task.state === 'queued') this.notify();
+    const runner = this.runnerOf(task.id);
+    if (!runner) return;
+    if (isFinal(task.state)) runner.abort(task.id, task.state === 'canceled' ? 'cancel' : 'lost', task.state === 'completed' ? task.attempt : undefined);
+    else runner.abort(task.id, 'lost', task.attempt);
   }
 
   /** Something changed (new task, slot freed, slot healthy again): fill free slots. */
@@ -100,12 +180,12 @@ export class Scheduler {
       // Least-loaded first: an idle GPU beats pipelining onto a busy one.
       const runner = this.runners.filter((r) => r.canAccept()).sort((a, b) => a.load - b.load)[0];
       if (!runner) return;
-      const task = await this.store.claimNext(runner.id, this.clock.now());
+      const task = await this.store.claimNext({ slotId: runner.id, holder: this.nodeId, now: this.clock.now(), leaseMs: this.opts.leaseMs });
       if (!task) {
         await this.armRetryTimer();
         return;
       }
-      this.lifecycle.emit('change', { task, from: 'queued' });
+      this.lifecycle.claimed(task);
       runner.start(task);
     }
   }
@@ -129,7 +209,7 @@ export class Scheduler {
     return this.runners.find((r) => r.taskIds.includes(taskId));
   }
 
-  /** Cancel: record it first (the task ends now), then abort the work that may be running. */
+  /** Cancel: record it first (the task ends now), then abort the work that may be running here. */
   async cancel(id: string): Promise<Task | undefined> {
     const task = await this.lifecycle.cancel(id);
     if (task) this.runnerOf(id)?.abort(id, 'cancel');
@@ -145,9 +225,9 @@ export class Scheduler {
   /** Stop taking work; let in-flight tasks finish within `graceMs`, then hand them back. */
   async stop(graceMs: number): Promise<void> {
     this.stopped = true;
+    this.lifecycle.off('change', this.onChange);
     if (this.retryTimer) clearTimeout(this.retryTimer);
-    if (this.probeTimer) clearInterval(this.probeTimer);
-    if (this.sharedTimer) clearInterval(this.sharedTimer);
+    for (const t of this.timers) clearInterval(t);
     await Promise.all(this.runners.map((r) => r.drain(graceMs)));
   }
 }

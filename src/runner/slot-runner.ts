@@ -2,16 +2,24 @@
  * One runner per GPU slot. It has two lanes: the *front* (prepare + TTS, on the slot's TTS
  * container) and the *video* lane (render on the slot's video container). With pipelining the
  * next task's TTS runs while the current task renders, so the video container never waits for
- * speech. Whatever way a task ends, its lanes are released in `finally` — the slot can't leak.
+ * speech. Whatever way an attempt ends, its lanes are released in `finally` — the slot can't
+ * leak.
+ *
+ * Work is keyed by *attempt* (task id + attempt number), never by task id alone: a canceled
+ * attempt still draining its container and a newer attempt of the same task are two entries.
+ * While an attempt runs, its lease is renewed every heartbeat; when the store says the lease
+ * is lost (canceled elsewhere, reaped, superseded) the attempt is aborted and records nothing.
  *
  * Health: consecutive engine faults mark the slot unhealthy (it takes no work) until a probe
  * of both containers passes; logs only health *changes*.
  */
-import { abortKind, AbortReason } from '../domain/abort.js';
+import { abortKind, AbortReason, type AbortKind } from '../domain/abort.js';
 import { toTaskError, type TaskError } from '../domain/errors.js';
-import type { Task } from '../domain/task.js';
+import { fenceOf, type Task } from '../domain/task.js';
 import type { SlotEngines } from '../engines/ports.js';
 import type { Logger } from '../logger.js';
+import type { TaskStore } from '../store/task-store.js';
+import type { Clock } from './clock.js';
 import { Lane } from './lane.js';
 import type { TaskLifecycle } from './lifecycle.js';
 import { TaskGone, type TaskPipeline } from './task-pipeline.js';
@@ -19,11 +27,26 @@ import { TaskGone, type TaskPipeline } from './task-pipeline.js';
 export interface SlotRunnerOptions {
   pipelining: boolean;
   unhealthyAfterFailures: number;
+  /** Lease length; renewed every heartbeatMs while an attempt runs. */
+  leaseMs: number;
+  heartbeatMs: number;
+}
+
+/** What a runner needs besides its engines: the lifecycle, the store (heartbeats) and time. */
+export interface SlotRunnerDeps {
+  pipeline: TaskPipeline;
+  lifecycle: TaskLifecycle;
+  store: TaskStore;
+  clock: Clock;
+  log: Logger;
 }
 
 interface Running {
   task: Task;
   controller: AbortController;
+  /** The attempt's work is over (its end is being recorded): heartbeats stop mattering. */
+  ended: boolean;
+  heartbeat?: NodeJS.Timeout;
   done: Promise<void>;
 }
 
@@ -32,6 +55,8 @@ function isEngineFault(err: TaskError): boolean {
   return err.code !== 'input_invalid' && err.code !== 'canceled';
 }
 
+export const attemptKey = (t: Pick<Task, 'id' | 'attempt'>): string => `${t.id}#${t.attempt}`;
+
 export class SlotRunner {
   healthy = true;
   consecutiveFailures = 0;
@@ -39,16 +64,14 @@ export class SlotRunner {
   private frontBusy = false;
   private readonly videoLane = new Lane();
   private readonly running = new Map<string, Running>();
-  private renderingId: string | null = null;
+  private renderingKey: string | null = null;
   /** Called whenever this slot may take more work (the scheduler pumps the queue). */
   onIdle: () => void = () => undefined;
 
   constructor(
     readonly engines: SlotEngines,
-    private readonly pipeline: TaskPipeline,
-    private readonly lifecycle: TaskLifecycle,
+    private readonly deps: SlotRunnerDeps,
     private readonly opts: SlotRunnerOptions,
-    private readonly log: Logger,
   ) {}
 
   get id(): number {
@@ -65,11 +88,17 @@ export class SlotRunner {
 
   /** The task the GPU is working for: the one rendering, else the one in TTS. */
   get currentTaskId(): string | null {
-    return this.renderingId ?? [...this.running.keys()][0] ?? null;
+    const key = this.renderingKey ?? [...this.running.keys()][0];
+    return key ? (this.running.get(key)?.task.id ?? null) : null;
   }
 
   get taskIds(): string[] {
-    return [...this.running.keys()];
+    return [...this.running.values()].map((r) => r.task.id);
+  }
+
+  /** The attempts this slot is working on (task id → attempt number). */
+  get attempts(): Array<{ id: string; attempt: number }> {
+    return [...this.running.values()].map((r) => ({ id: r.task.id, attempt: r.task.attempt }));
   }
 
   canAccept(): boolean {
@@ -79,7 +108,7 @@ export class SlotRunner {
     return this.opts.pipelining ? this.running.size < 2 : this.running.size === 0;
   }
 
-  /** Run a freshly claimed task (state `preparing`). */
+  /** Run a freshly claimed attempt (state `preparing`). */
   start(task: Task): void {
     this.launch(task, (t, signal) => this.runFromStart(t, signal));
   }
@@ -87,10 +116,11 @@ export class SlotRunner {
   /** Re-attach to a render submitted before a restart (state rendering/collecting). */
   resume(task: Task): void {
     this.launch(task, async (t, signal) => {
-      const free = this.once(await this.videoLane.acquire(signal), t.id);
+      const key = attemptKey(t);
+      const free = this.once(await this.videoLane.acquire(signal), key);
       try {
-        this.renderingId = t.id;
-        await this.pipeline.render(t, signal, true, free);
+        this.renderingKey = key;
+        await this.deps.pipeline.render(t, signal, true, free);
       } finally {
         free();
       }
@@ -99,46 +129,76 @@ export class SlotRunner {
 
   /**
    * Release the video lane once: early, when the engine reports done (collecting needs no GPU),
-   * or at the latest when the task ends.
+   * or at the latest when the attempt ends.
    */
-  private once(release: () => void, taskId: string): () => void {
+  private once(release: () => void, key: string): () => void {
     let done = false;
     return () => {
       if (done) return;
       done = true;
-      if (this.renderingId === taskId) this.renderingId = null;
+      if (this.renderingKey === key) this.renderingKey = null;
       release();
       this.onIdle();
     };
   }
 
   private launch(task: Task, body: (t: Task, signal: AbortSignal) => Promise<void>): void {
+    const key = attemptKey(task);
     const controller = new AbortController();
-    const entry: Running = { task, controller, done: Promise.resolve() };
-    this.running.set(task.id, entry);
+    const entry: Running = { task, controller, ended: false, done: Promise.resolve() };
+    entry.heartbeat = this.startHeartbeat(entry);
+    this.running.set(key, entry);
     entry.done = body(task, controller.signal)
+      .finally(() => (entry.ended = true))
       .then(() => this.succeeded())
-      .catch((err: unknown) => this.handleFailure(task.id, err, controller.signal))
+      .catch((err: unknown) => this.handleFailure(task, err, controller.signal))
+      .catch((err: unknown) => this.deps.log.error({ err, taskId: task.id, attempt: task.attempt, slot: this.id }, 'could not record the end of an attempt; its lease will expire and the reaper retries it'))
       .finally(() => {
-        this.running.delete(task.id);
+        clearInterval(entry.heartbeat);
+        this.running.delete(key);
         this.onIdle();
       });
+  }
+
+  /**
+   * Renew the attempt's lease while it works — also while it only waits on a container. A
+   * lost lease aborts the attempt; a storage fault is logged and tried again next beat (the
+   * lease runs several beats, so one failed write does not lose it).
+   */
+  private startHeartbeat(entry: Running): NodeJS.Timeout {
+    const { task, controller } = entry;
+    const fence = fenceOf(task);
+    const timer = setInterval(() => {
+      if (!fence || controller.signal.aborted || entry.ended) return;
+      this.deps.store
+        .heartbeat(task.id, fence, this.deps.clock.now(), this.opts.leaseMs)
+        .then((r) => {
+          if (r === 'lost' && !controller.signal.aborted && !entry.ended) {
+            this.deps.log.warn({ taskId: task.id, attempt: task.attempt, slot: this.id }, 'attempt lost its lease; stopping it');
+            controller.abort(new AbortReason('lost'));
+          }
+        })
+        .catch((err: unknown) => this.deps.log.warn({ err, taskId: task.id, slot: this.id }, 'lease heartbeat failed'));
+    }, this.opts.heartbeatMs);
+    timer.unref();
+    return timer;
   }
 
   private async runFromStart(task: Task, signal: AbortSignal): Promise<void> {
     let t: Task;
     this.frontBusy = true;
     try {
-      t = await this.pipeline.prepare(task, signal);
-      t = await this.pipeline.speak(t, signal);
+      t = await this.deps.pipeline.prepare(task, signal);
+      t = await this.deps.pipeline.speak(t, signal);
     } finally {
       this.frontBusy = false;
     }
-    const free = this.once(await this.videoLane.acquire(signal), t.id);
+    const key = attemptKey(t);
+    const free = this.once(await this.videoLane.acquire(signal), key);
     this.onIdle(); // the front is free: with pipelining, the next task's TTS can start now
     try {
-      this.renderingId = t.id;
-      await this.pipeline.render(t, signal, false, free);
+      this.renderingKey = key;
+      await this.deps.pipeline.render(t, signal, false, free);
     } finally {
       free();
     }
@@ -148,27 +208,27 @@ export class SlotRunner {
     this.consecutiveFailures = 0;
   }
 
-  private async handleFailure(taskId: string, raw: unknown, signal: AbortSignal): Promise<void> {
-    if (raw instanceof TaskGone) return; // canceled meanwhile: the cancel already recorded it
+  /**
+   * The attempt ended with an error. Everything is recorded against *this* attempt (fenced),
+   * so an old attempt finishing late can never touch a newer one.
+   */
+  private async handleFailure(task: Task, raw: unknown, signal: AbortSignal): Promise<void> {
+    if (raw instanceof TaskGone) return; // canceled or superseded meanwhile: already recorded
     const kind = abortKind(signal);
-    if (kind === 'shutdown') return; // stays durable; the next start resumes or re-queues it
-    const task = await this.lifecycle.current(taskId);
-    if (!task || task.state === 'canceled' || task.state === 'completed' || task.state === 'failed') return;
+    // shutdown: stays durable, the next start re-attaches or re-queues it; cancel: the cancel
+    // already ended the task; lost: someone else owns the task now.
+    if (kind) return;
     const err = toTaskError(raw);
-    if (kind === 'cancel') {
-      await this.lifecycle.cancel(taskId);
-      return;
-    }
-    this.log.warn({ taskId, slot: this.id, code: err.code, err: err.message }, 'task attempt failed');
+    this.deps.log.warn({ taskId: task.id, attempt: task.attempt, slot: this.id, code: err.code, err: err.message }, 'task attempt failed');
     if (isEngineFault(err)) this.recordFault();
-    await this.lifecycle.failed(task, err);
+    await this.deps.lifecycle.failed(task, err);
   }
 
   private recordFault(): void {
     this.consecutiveFailures += 1;
     if (this.healthy && this.consecutiveFailures >= this.opts.unhealthyAfterFailures) {
       this.healthy = false;
-      this.log.error({ slot: this.id, failures: this.consecutiveFailures }, 'slot marked unhealthy');
+      this.deps.log.error({ slot: this.id, failures: this.consecutiveFailures }, 'slot marked unhealthy');
     }
   }
 
@@ -181,18 +241,24 @@ export class SlotRunner {
     if (ok !== this.healthy) {
       this.healthy = ok;
       if (ok) this.consecutiveFailures = 0;
-      this.log[ok ? 'info' : 'error']({ slot: this.id, tts, video }, ok ? 'slot healthy again' : 'slot unhealthy (probe failed)');
+      this.deps.log[ok ? 'info' : 'error']({ slot: this.id, tts, video }, ok ? 'slot healthy again' : 'slot unhealthy (probe failed)');
       if (ok) this.onIdle();
     }
     return ok;
   }
 
-  /** Abort one task (cancel): frees the front lane at once; the video lane drains (see adapter). */
-  abort(taskId: string, kind: 'cancel' | 'shutdown'): boolean {
-    const r = this.running.get(taskId);
-    if (!r) return false;
-    r.controller.abort(new AbortReason(kind));
-    return true;
+  /**
+   * Abort this slot's attempts of a task, except `keepAttempt` (the current one, when it is
+   * still ours): frees the front lane at once; the video lane drains (see the video adapter).
+   */
+  abort(taskId: string, kind: AbortKind, keepAttempt?: number): boolean {
+    let any = false;
+    for (const r of this.running.values()) {
+      if (r.task.id !== taskId || r.task.attempt === keepAttempt || r.controller.signal.aborted) continue;
+      r.controller.abort(new AbortReason(kind));
+      any = true;
+    }
+    return any;
   }
 
   /** Wait for in-flight work up to `graceMs`, then abort the rest as a shutdown. */
@@ -200,7 +266,7 @@ export class SlotRunner {
     const all = () => Promise.all([...this.running.values()].map((r) => r.done));
     const timer = new Promise<'timeout'>((res) => setTimeout(res, graceMs, 'timeout').unref());
     if ((await Promise.race([all().then(() => 'done' as const), timer])) === 'timeout') {
-      for (const id of this.running.keys()) this.abort(id, 'shutdown');
+      for (const r of this.running.values()) r.controller.abort(new AbortReason('shutdown'));
       await all();
     }
   }

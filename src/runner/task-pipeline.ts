@@ -6,7 +6,7 @@
  */
 import { mkdir, rm } from 'node:fs/promises';
 import { TaskError } from '../domain/errors.js';
-import type { Task } from '../domain/task.js';
+import { renderCode, type Task } from '../domain/task.js';
 import type { SlotEngines } from '../engines/ports.js';
 import type { Media } from '../media/media.js';
 import type { Clock } from './clock.js';
@@ -100,13 +100,14 @@ export class TaskPipeline {
     const toCollecting = () => (collecting ??= this.deps.lifecycle.move(rendering, 'collecting', { engineProgress: 100 }));
     await mkdir(this.deps.paths.outputs, { recursive: true });
     const result = await this.slot.video.render({
-      code: task.id,
+      code: renderCode(task),
       audioPath: task.audioPath!,
       videoPath: task.videoPath ?? this.defaults.faceVideo,
       audioDurationSec: task.audioDurationSec ?? 0,
       outPath: this.deps.paths.output(task.id),
       resume: resume || task.renderSubmitted,
       signal,
+      // progress() never throws: a lost lease or a storage fault only skips the update
       onSubmitted: () => void this.deps.lifecycle.progress(rendering, { renderSubmitted: true }),
       onProgress: (p) => void this.deps.lifecycle.progress(rendering, { engineProgress: p.progress }),
       onCollecting: () => {
