@@ -338,7 +338,14 @@ export class PostgresTaskStore implements TaskStore {
   }
 
   async nextAvailableAt(): Promise<number | null> {
-    return ((await this.one(`SELECT MIN(available_at) AS t FROM tasks WHERE state = 'queued'`, []))!.t as number | null) ?? null;
+    // 0 when a fresh task (available_at = 0) waits — found at the head of the queue index —
+    // else the earliest backoff, from the partial index of delayed retries.
+    const r = await this.one(
+      `SELECT CASE WHEN EXISTS (SELECT 1 FROM tasks WHERE state = 'queued' AND available_at <= 0) THEN 0
+              ELSE (SELECT MIN(available_at) FROM tasks WHERE state = 'queued' AND available_at > 0) END AS t`,
+      [],
+    );
+    return (r!.t as number | null) ?? null;
   }
 
   /**

@@ -50,11 +50,19 @@ CREATE TABLE tasks (
 -- The queue: only queued rows, in order. Claims walk it with SKIP LOCKED; a queue position is
 -- a count over it (an index-only scan: the partial index holds nothing but queued seqs).
 CREATE INDEX tasks_queued ON tasks (seq) WHERE state = 'queued';
-CREATE INDEX tasks_queued_available ON tasks (available_at) WHERE state = 'queued';
+-- Retries waiting out a backoff (available_at > 0), for the scheduler's next wake-up. Partial
+-- on purpose: a claim's "available_at <= now" cannot use it, so the planner never trades the
+-- queue order for an available_at scan plus a sort of the whole queue (it did, with stale
+-- statistics, on an index over every queued row's available_at).
+CREATE INDEX tasks_delayed ON tasks (available_at) WHERE state = 'queued' AND available_at > 0;
 CREATE INDEX tasks_state ON tasks (state);
 CREATE INDEX tasks_created ON tasks (created_at);
 CREATE INDEX tasks_finished ON tasks (finished_at);
 CREATE INDEX tasks_owner ON tasks (owner, state) WHERE owner IS NOT NULL;
+-- Every transition and progress patch is an UPDATE, so the table churns: vacuum and analyze it
+-- sooner than the defaults (20% / 10% of the rows), which keeps the queue index free of dead
+-- entries and the planner's picture of the queue current (docs/postgres.md, "Sizing").
+ALTER TABLE tasks SET (autovacuum_vacuum_scale_factor = 0.05, autovacuum_analyze_scale_factor = 0.02);
 -- Leases: the reaper looks for expired ones, a restarted node for its own.
 CREATE INDEX tasks_lease ON tasks (lease_expires_at) WHERE lease_token IS NOT NULL;
 CREATE INDEX tasks_holder ON tasks (lease_holder) WHERE lease_token IS NOT NULL;
