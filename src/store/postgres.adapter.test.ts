@@ -85,10 +85,13 @@ describe('PostgresTaskStore across nodes', () => {
     const a = await open(url, { nodeId: 'kill-a' });
     const b = await open(url, { nodeId: 'kill-b' });
     const heard: string[] = [];
+    let resyncs = 0;
     a.onRemoteChange((id) => heard.push(id));
+    a.onResync(() => resyncs++);
     const killed = await db.query<{ ok: boolean }>(`SELECT pg_terminate_backend(pid) AS ok FROM pg_stat_activity WHERE application_name = 'heygem-listen:kill-a'`);
     expect(killed).toEqual([{ ok: true }]);
     await waitFor(async () => a.listenerReconnects >= 1 && a.listening);
+    expect(resyncs).toBe(1);
     // keep writing until one arrives: a notification sent while it was down is lost by design
     await waitFor(async () => {
       const t = await b.create({ id: newTaskId(), text: 'after kill', createdAt: 1 });

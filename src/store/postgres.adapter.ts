@@ -62,6 +62,7 @@ class Params {
 export class PostgresTaskStore implements TaskStore {
   readonly shared = true;
   private readonly listeners = new Set<(taskId: string) => void>();
+  private readonly resyncListeners = new Set<() => void>();
   private listener: PgListener | undefined;
   private closed = false;
 
@@ -87,6 +88,7 @@ export class PostgresTaskStore implements TaskStore {
           applicationName: `heygem-listen:${nodeId}`.slice(0, 63),
           log: o.log,
           onNotify: (payload) => store.onNotify(payload),
+          onReconnect: () => store.resyncListeners.forEach((l) => l()),
         });
         await store.listener.start();
       }
@@ -123,6 +125,16 @@ export class PostgresTaskStore implements TaskStore {
   onRemoteChange(listener: (taskId: string) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
+  }
+
+  /**
+   * Called after the LISTEN connection came back: other nodes' changes made while it was down
+   * were not notified, so a view kept up to date by onRemoteChange should re-read (e.g. the
+   * SSE stream sends a full refresh). Not part of the TaskStore port (yet).
+   */
+  onResync(listener: () => void): () => void {
+    this.resyncListeners.add(listener);
+    return () => this.resyncListeners.delete(listener);
   }
 
   private async one(sql: string, values: unknown[]): Promise<Row | undefined> {
@@ -406,6 +418,7 @@ export class PostgresTaskStore implements TaskStore {
     if (this.closed) return;
     this.closed = true;
     this.listeners.clear();
+    this.resyncListeners.clear();
     await this.listener?.stop();
     await this.pool.end();
   }
