@@ -44,7 +44,8 @@ export async function runPostgres(opts: { quick?: boolean }): Promise<Record<str
     }
     const depth = (await nodes[1].queuePosition(last)) ?? 0;
 
-    // Claims: top the queue up to claimTasks, then 4 nodes × 3 loops claim everything. Twice:
+    // Claims: top the queue up to claimTasks, then 4 nodes × 3 loops claim everything (a node's
+    // own claims queue behind each other, so 4 claim at once, one per node). Twice:
     // "cold" on a table the planner has no statistics for yet (as right after the first start),
     // then after ANALYZE, as autovacuum keeps it on a running deployment (docs/postgres.md).
     const seen = new Set<string>();
@@ -97,7 +98,7 @@ export async function runPostgres(opts: { quick?: boolean }): Promise<Record<str
       queue_depth: depth,
       queue_position_p50_ms: round(quantile(posMs, 0.5)),
       claim_nodes: nodes.length,
-      claim_loops: nodes.length * loopsPerNode,
+      claim_loops_per_node: loopsPerNode,
       claimed_per_round: warm.claimed,
       claim_duplicates: duplicates,
       claims_per_sec_cold: round(cold.perSec, 1),

@@ -65,6 +65,7 @@ export class PostgresTaskStore implements TaskStore {
   private readonly resyncListeners = new Set<() => void>();
   private listener: PgListener | undefined;
   private closed = false;
+  private claims: Promise<unknown> = Promise.resolve();
 
   private constructor(
     /** The pool, for other repositories in the same database (API keys). */
@@ -173,7 +174,20 @@ export class PostgresTaskStore implements TaskStore {
     return r ? pgRowToTask(r) : undefined;
   }
 
-  async claimNext(req: ClaimRequest): Promise<Task | undefined> {
+  /**
+   * Claims issued by this process run one at a time, in call order: concurrent claims of one
+   * node would only race for the same head-of-queue rows, and with SKIP LOCKED the first caller
+   * could lose the oldest task to a later one and come back empty-handed while a task was
+   * still free. Serialized, the first caller gets the oldest task (as with SQLite); claims
+   * from different nodes still run in parallel, kept apart by SKIP LOCKED.
+   */
+  claimNext(req: ClaimRequest): Promise<Task | undefined> {
+    const run = this.claims.then(() => this.claimOnce(req));
+    this.claims = run.catch(() => undefined);
+    return run;
+  }
+
+  private async claimOnce(req: ClaimRequest): Promise<Task | undefined> {
     const { slotId, holder, now, leaseMs } = req;
     const p = new Params();
     const sql = `
