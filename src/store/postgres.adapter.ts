@@ -18,8 +18,10 @@ import type { ErrorCode } from '../domain/errors.js';
 import type { Logger } from '../logger.js';
 import { PgListener } from './postgres.listener.js';
 import { createPgPool } from './postgres.pool.js';
-import { migratePostgres, PATCH_COLUMNS } from './postgres.schema.js';
+import { migratePostgres } from './postgres.schema.js';
 import { newLeaseToken, rowToTask, type Row } from './sqlite.adapter.js';
+// Same column names in both schemas, so one patch map serves both adapters.
+import { PATCH_COLUMNS } from './sqlite.schema.js';
 import type { ClaimRequest, HeartbeatResult, NewTask, SlotRecord, TaskEvent, TaskListFilter, TaskPatch, TaskStore, TransitionGuard } from './task-store.js';
 
 export const NOTIFY_CHANNEL = 'heygem_tasks';

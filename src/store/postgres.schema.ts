@@ -101,29 +101,6 @@ CREATE TABLE api_keys (
 export const MIGRATIONS: readonly string[] = [V1];
 export const SCHEMA_VERSION = MIGRATIONS.length;
 
-/** Task field → column, for patches (same columns as SQLite). */
-export const PATCH_COLUMNS: Record<string, string> = {
-  slotId: 'slot_id',
-  normalizedText: 'normalized_text',
-  referenceAudio: 'reference_audio',
-  audioPath: 'audio_path',
-  audioDurationSec: 'audio_duration',
-  outputPath: 'output_path',
-  engineProgress: 'engine_progress',
-  renderSubmitted: 'render_submitted',
-  engineData: 'engine_data',
-  errorCode: 'error_code',
-  errorMessage: 'error_message',
-  attempts: 'attempts',
-  startedAt: 'started_at',
-  ttsStartedAt: 'tts_started_at',
-  ttsEndedAt: 'tts_ended_at',
-  renderStartedAt: 'render_started_at',
-  renderEndedAt: 'render_ended_at',
-  finishedAt: 'finished_at',
-  availableAt: 'available_at',
-};
-
 export class SchemaTooNewError extends Error {
   constructor(
     readonly found: number,
