@@ -18,6 +18,7 @@ import type { ErrorCode } from '../domain/errors.js';
 import type { Logger } from '../logger.js';
 import { PgListener } from './postgres.listener.js';
 import { createPgPool } from './postgres.pool.js';
+import { PostgresSlotRegistry } from './postgres.slots.js';
 import { migratePostgres } from './postgres.schema.js';
 import { newLeaseToken, rowToTask, type Row } from './sqlite.adapter.js';
 // Same column names in both schemas, so one patch map serves both adapters.
@@ -48,10 +49,6 @@ function pgRowToTask(r: Row): Task {
   return task;
 }
 
-function rowToSlot(r: Row): SlotRecord {
-  return { slotId: r.slot_id as number, nodeId: r.node_id as string, heartbeatAt: r.heartbeat_at as number, info: (r.info as Record<string, unknown>) ?? {} };
-}
-
 /** Positional parameters ($1, $2, …) built up alongside the SQL text. */
 class Params {
   readonly values: unknown[] = [];
@@ -68,13 +65,16 @@ export class PostgresTaskStore implements TaskStore {
   private listener: PgListener | undefined;
   private closed = false;
   private claims: Promise<unknown> = Promise.resolve();
+  private readonly slots: PostgresSlotRegistry;
 
   private constructor(
     /** The pool, for other repositories in the same database (API keys). */
     readonly pool: pg.Pool,
     readonly nodeId: string,
     private readonly log: Logger | undefined,
-  ) {}
+  ) {
+    this.slots = new PostgresSlotRegistry(pool);
+  }
 
   /** Connect, migrate (refusing a newer schema) and start listening for other nodes' changes. */
   static async connect(o: PostgresStoreOptions): Promise<PostgresTaskStore> {
@@ -376,58 +376,20 @@ export class PostgresTaskStore implements TaskStore {
     return (r!.t as number | null) ?? null;
   }
 
-  /**
-   * One transaction: upsert every slot unless another node refreshed it within staleMs (the
-   * ON CONFLICT … WHERE leaves such rows alone, but locks them); if any was left alone, roll
-   * back and report those rows, so a registration is all or nothing. Two nodes racing for a
-   * new slot id serialize on the unique index: the second sees the first's committed row.
-   */
-  async registerSlots(nodeId: string, slotIds: readonly number[], now: number, staleMs: number): Promise<SlotRecord[]> {
-    if (!slotIds.length) return [];
-    const ids = [...new Set(slotIds)];
-    const c = await this.pool.connect();
-    try {
-      await c.query('BEGIN');
-      const { rows } = await c.query(
-        `INSERT INTO slots (slot_id, node_id, heartbeat_at, info)
-         SELECT s, $2, $3, '{}'::jsonb FROM unnest($1::int[]) AS s
-         ON CONFLICT (slot_id) DO UPDATE SET node_id = excluded.node_id, heartbeat_at = excluded.heartbeat_at, info = excluded.info
-           WHERE slots.node_id = excluded.node_id OR slots.heartbeat_at <= $3 - $4::bigint
-         RETURNING slot_id`,
-        [ids, nodeId, now, staleMs],
-      );
-      if (rows.length === ids.length) {
-        await c.query('COMMIT');
-        return [];
-      }
-      const taken = rows.map((r) => r.slot_id as number);
-      const conflicts = await c.query('SELECT * FROM slots WHERE slot_id = ANY($1::int[]) AND NOT (slot_id = ANY($2::int[])) ORDER BY slot_id', [ids, taken]);
-      await c.query('ROLLBACK');
-      return conflicts.rows.map(rowToSlot);
-    } catch (err) {
-      await c.query('ROLLBACK').catch(() => undefined);
-      throw err;
-    } finally {
-      c.release();
-    }
+  registerSlots(nodeId: string, slotIds: readonly number[], now: number, staleMs: number): Promise<SlotRecord[]> {
+    return this.slots.register(nodeId, slotIds, now, staleMs);
   }
 
-  async reportSlots(nodeId: string, slots: ReadonlyArray<{ slotId: number; info: Record<string, unknown> }>, now: number): Promise<void> {
-    if (!slots.length) return;
-    await this.pool.query(
-      `UPDATE slots s SET heartbeat_at = $1, info = v.info
-       FROM jsonb_to_recordset($2::jsonb) AS v(slot_id int, info jsonb)
-       WHERE s.slot_id = v.slot_id AND s.node_id = $3`,
-      [now, JSON.stringify(slots.map((s) => ({ slot_id: s.slotId, info: s.info }))), nodeId],
-    );
+  reportSlots(nodeId: string, slots: ReadonlyArray<{ slotId: number; info: Record<string, unknown> }>, now: number): Promise<void> {
+    return this.slots.report(nodeId, slots, now);
   }
 
-  async listSlots(): Promise<SlotRecord[]> {
-    return (await this.all('SELECT * FROM slots ORDER BY slot_id')).map(rowToSlot);
+  listSlots(): Promise<SlotRecord[]> {
+    return this.slots.list();
   }
 
-  async unregisterSlots(nodeId: string): Promise<void> {
-    await this.pool.query('DELETE FROM slots WHERE node_id = $1', [nodeId]);
+  unregisterSlots(nodeId: string): Promise<void> {
+    return this.slots.unregister(nodeId);
   }
 
   async close(): Promise<void> {
