@@ -91,7 +91,7 @@ export class PostgresTaskStore implements TaskStore {
           applicationName: `heygem-listen:${nodeId}`.slice(0, 63),
           log: o.log,
           onNotify: (payload) => store.onNotify(payload),
-          onReconnect: () => store.resyncListeners.forEach((l) => l()),
+          onReconnect: () => store.emit(store.resyncListeners, undefined),
         });
         await store.listener.start();
       }
@@ -115,12 +115,16 @@ export class PostgresTaskStore implements TaskStore {
     const bar = payload.indexOf('|');
     if (bar < 0) return;
     if (payload.slice(0, bar) === this.nodeId) return; // our own change: already handled locally
-    const taskId = payload.slice(bar + 1);
-    for (const l of this.listeners) {
+    this.emit(this.listeners, payload.slice(bar + 1));
+  }
+
+  /** One failing listener must not starve the others (nor reach the pg connection's events). */
+  private emit<T>(listeners: Set<(arg: T) => void>, arg: T): void {
+    for (const l of listeners) {
       try {
-        l(taskId);
+        l(arg);
       } catch (err) {
-        this.log?.error({ err: (err as Error).message, taskId }, 'postgres: remote change listener failed');
+        this.log?.error({ err: (err as Error).message, arg }, 'postgres: change listener failed');
       }
     }
   }
