@@ -116,7 +116,7 @@ export async function createGateway(config: GatewayConfig, o: GatewayOverrides =
   await Promise.all([paths.uploads, paths.outputs, paths.work, paths.assets].map((d) => mkdir(d, { recursive: true })));
   const media = o.media ?? new FfmpegMedia({ ffmpegPath: config.media.ffmpeg, ffprobePath: config.media.ffprobe, timeoutMs: config.media.timeoutMs });
   const nodeId = config.node.id ?? hostname();
-  const store = o.store ?? (await openTaskStore(config, paths, nodeId));
+  const store = o.store ?? (await openTaskStore(config.store, { sqlitePath: paths.database, nodeId, log: log.child({ component: 'store' }) }));
   const lifecycle = new TaskLifecycle(store, clock, config.scheduler, log);
   const assets = await ensurePreviewAssets(config.dataDir, media, { espeakPath: config.media.espeak, voice: config.preview.voice });
   const engines = o.slotEngines ?? (config.engine === 'heygem' ? config.slots.map((s) => heygemSlot(config, s, media)) : previewSlots(config, media));

@@ -1,12 +1,12 @@
 /**
  * `keys create --name x --scopes submit,read` | `keys list` | `keys revoke <id>`: API keys in
- * the gateway's database (dataDir from the same config as `serve`). Works while the server runs:
+ * the gateway's database (gateway.db in dataDir, or the shared PostgreSQL database with
+ * `store.driver: postgres` — the same config as `serve`). Works while the server runs:
  * the server reads keys from the database on every request, so a revoke takes effect at once.
  */
-import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../config/load.js';
-import { ApiKeyStore, parseScopes } from '../security/api-keys.js';
+import { openApiKeys, parseScopes } from '../security/api-keys.js';
 
 const USAGE = `Usage:
   heygem-gateway keys create --name <name> --scopes submit,read[,admin] [--config file] [--json]
@@ -25,15 +25,15 @@ export async function keys(args: string[], out: NodeJS.WritableStream = process.
   const [action, id] = positionals;
   if (!action || !['create', 'list', 'revoke'].includes(action)) throw new Error(`unknown keys action "${action ?? ''}"\n${USAGE}`);
   const config = loadConfig({ path: values.config });
-  const store = new ApiKeyStore(join(resolve(config.dataDir), 'gateway.db'));
+  const store = await openApiKeys(config);
   try {
     if (action === 'create') {
       if (!values.name) throw new Error(`--name is required\n${USAGE}`);
-      const { key, token } = store.create(values.name, parseScopes(values.scopes ?? 'submit,read'));
+      const { key, token } = await store.create(values.name, parseScopes(values.scopes ?? 'submit,read'));
       if (values.json) out.write(`${JSON.stringify({ id: key.id, name: key.name, scopes: key.scopes, token })}\n`);
       else out.write(`Created key ${key.id} "${key.name}" (scopes: ${key.scopes.join(',')}).\nToken (shown once, store it now):\n${token}\n`);
     } else if (action === 'list') {
-      const all = store.list();
+      const all = await store.list();
       if (values.json) out.write(`${JSON.stringify(all)}\n`);
       else {
         out.write('id            name                 scopes              created                   last used                 revoked\n');
@@ -41,10 +41,10 @@ export async function keys(args: string[], out: NodeJS.WritableStream = process.
       }
     } else {
       if (!id) throw new Error(`keys revoke needs a key id\n${USAGE}`);
-      if (!store.revoke(id)) throw new Error(`no active key with id "${id}"`);
+      if (!(await store.revoke(id))) throw new Error(`no active key with id "${id}"`);
       out.write(`Revoked key ${id}.\n`);
     }
   } finally {
-    store.close();
+    await store.close();
   }
 }

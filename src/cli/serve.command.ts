@@ -2,11 +2,10 @@
  * `serve`: load config, build the gateway and the HTTP app, listen, and shut down gracefully on
  * SIGTERM/SIGINT (stop accepting, let in-flight work finish or hand it back, close the DB).
  */
-import { join, resolve } from 'node:path';
 import { loadConfig } from '../config/load.js';
 import { createGateway } from '../gateway.js';
 import { buildApp } from '../http/app.js';
-import { ApiKeyStore } from '../security/api-keys.js';
+import { openApiKeys } from '../security/api-keys.js';
 import { authStartupProblem } from '../security/auth-mode.js';
 
 export interface ServeOptions {
@@ -16,20 +15,20 @@ export interface ServeOptions {
 }
 
 /** Checked before anything starts: an authenticated server without keys is refused. */
-function assertAuthReady(config: ReturnType<typeof loadConfig>): void {
-  const keys = new ApiKeyStore(join(resolve(config.dataDir), 'gateway.db'));
+async function assertAuthReady(config: ReturnType<typeof loadConfig>): Promise<void> {
+  const keys = await openApiKeys(config);
   try {
-    const problem = authStartupProblem(config, keys.activeCount());
+    const problem = authStartupProblem(config, await keys.activeCount());
     if (problem) throw new Error(problem);
   } finally {
-    keys.close();
+    await keys.close();
   }
 }
 
 export async function serve(opts: ServeOptions): Promise<void> {
   const config = loadConfig({ path: opts.config });
   const graceMs = opts.graceMs ?? config.server.shutdownGraceMs;
-  assertAuthReady(config);
+  await assertAuthReady(config);
   const gw = await createGateway(config);
   const app = await buildApp(gw);
   const address = await app.listen({ host: config.server.host, port: config.server.port });

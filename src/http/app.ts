@@ -34,7 +34,7 @@ export async function buildApp(gw: Gateway): Promise<FastifyInstance> {
     })(),
   }) as unknown as FastifyInstance;
   installErrorHandler(app);
-  installSecurity(app, gw); // auth, CORS, security headers, work guards: before every route
+  await installSecurity(app, gw); // auth, CORS, security headers, work guards: before every route
   // OpenAPI generated from the route schemas (one source of truth), served at /docs.
   await app.register(swagger, {
     openapi: {

@@ -2,7 +2,7 @@
  * The HTTP security layer, installed on the root instance before any route:
  * - security headers on every response (also the hijacked SSE stream: set on the raw response);
  * - CORS for an explicit allowlist of origins (never `*`), preflight answered here;
- * - bearer-token auth with scopes (api keys in SQLite, security/api-keys.ts), plus
+ * - bearer-token auth with scopes (api keys in SQLite or PostgreSQL, security/api-keys.ts), plus
  *   `?access_token=` on the GET routes a browser loads without headers (EventSource, <video src>);
  * - guards on routes that create work: free disk space (507), active-task quota and
  *   per-key / per-IP rate limits (429 + Retry-After).
@@ -12,7 +12,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ACTIVE_STATES } from '../domain/task.js';
 import type { Gateway } from '../gateway.js';
 import { DiskSpaceGuard, formatBytes } from '../maintenance/disk-space.js';
-import { ApiKeyStore, hasScope, type Scope } from '../security/api-keys.js';
+import { hasScope, openApiKeys, type Scope } from '../security/api-keys.js';
 import { authEnabled, authStartupProblem, isLoopbackHost } from '../security/auth-mode.js';
 import { TokenBuckets } from '../security/token-bucket.js';
 import { ApiError } from './errors.js';
@@ -78,14 +78,14 @@ function setCors(req: FastifyRequest, reply: FastifyReply, origins: ReadonlySet<
   return true;
 }
 
-export function installSecurity(app: FastifyInstance, gw: Gateway): void {
+export async function installSecurity(app: FastifyInstance, gw: Gateway): Promise<void> {
   const cfg = gw.config;
   const enabled = authEnabled(cfg);
-  const keys = new ApiKeyStore(gw.paths.database);
+  const keys = await openApiKeys({ dataDir: gw.paths.root, store: cfg.store });
   app.addHook('onClose', async () => keys.close());
-  const problem = authStartupProblem(cfg, keys.activeCount());
+  const problem = authStartupProblem(cfg, await keys.activeCount());
   if (problem) {
-    keys.close();
+    await keys.close();
     throw new Error(problem);
   }
   if (!enabled && !isLoopbackHost(cfg.server.host)) gw.log.warn({ host: cfg.server.host }, 'auth is DISABLED on a non-loopback address: anyone who can reach it can use it');
@@ -112,7 +112,7 @@ export function installSecurity(app: FastifyInstance, gw: Gateway): void {
     if (!scope) return;
     const token = bearer(req, path);
     if (token === null) throw new ApiError(401, 'auth_required', 'An API key is required (Authorization: Bearer <key>)', {}, { 'www-authenticate': 'Bearer' });
-    const key = token ? keys.verify(token, gw.clock.now()) : null;
+    const key = token ? await keys.verify(token, gw.clock.now()) : null;
     if (!key) throw new ApiError(401, 'auth_invalid', 'The API key is invalid or revoked', {}, { 'www-authenticate': 'Bearer error="invalid_token"' });
     if (!hasScope(key, scope)) throw new ApiError(403, 'forbidden', `This API key lacks the "${scope}" scope`);
     req.apiKey = key;

@@ -1,14 +1,16 @@
 /**
- * API keys: bearer tokens with scopes, stored hashed in the gateway's SQLite database (own
- * table, own connection — src/store is untouched). A token is `hgw_<id>_<secret>`: the id
- * finds the row, the sha256 of the whole token is compared in constant time. The secret has
- * 256 random bits, so a plain (unsalted) sha256 is enough — nothing to brute-force — and the
- * database never holds a usable token. The token is shown once, at creation.
+ * API keys: bearer tokens with scopes, stored hashed next to the tasks — in the gateway's
+ * SQLite file (own table, own connection) or, with `store.driver: postgres`, in the shared
+ * PostgreSQL database (api-keys.postgres.ts), so every node accepts the same keys and a revoke
+ * on one node holds on all of them at once. A token is `hgw_<id>_<secret>`: the id finds the
+ * row, the sha256 of the whole token is compared in constant time. The secret has 256 random
+ * bits, so a plain (unsalted) sha256 is enough — nothing to brute-force — and the database
+ * never holds a usable token. The token is shown once, at creation.
  */
 import Database from 'better-sqlite3';
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 
 export const SCOPES = ['submit', 'read', 'admin'] as const;
 export type Scope = (typeof SCOPES)[number];
@@ -56,9 +58,9 @@ export function hasScope(key: Pick<ApiKey, 'scopes'>, scope: Scope): boolean {
   return key.scopes.includes('admin') || key.scopes.includes(scope);
 }
 
-type Row = { id: string; name: string; scopes: string; token_hash: string; created_at: number; last_used_at: number | null; revoked_at: number | null };
+export type ApiKeyRow = { id: string; name: string; scopes: string; token_hash: string; created_at: number; last_used_at: number | null; revoked_at: number | null };
 
-const toKey = (r: Row): ApiKey => ({
+export const toKey = (r: ApiKeyRow): ApiKey => ({
   id: r.id,
   name: r.name,
   scopes: r.scopes.split(',').filter(Boolean) as Scope[],
@@ -67,9 +69,61 @@ const toKey = (r: Row): ApiKey => ({
   revokedAt: r.revoked_at,
 });
 
-export class ApiKeyStore {
-  private readonly db: Database.Database;
+/** The port: where keys live. Every method may do I/O (a network database), hence async. */
+export interface ApiKeyRepository {
+  create(name: string, scopes: Scope[], now?: number): Promise<{ key: ApiKey; token: string }>;
+  list(): Promise<ApiKey[]>;
+  activeCount(): Promise<number>;
+  /** true when the key existed and was active. */
+  revoke(id: string, now?: number): Promise<boolean>;
+  /** The active key a token belongs to, or null. Constant-time on the hash comparison. */
+  verify(token: string, now?: number): Promise<ApiKey | null>;
+  close(): Promise<void>;
+}
+
+/** A new key's id, token and stored hash (the same for every backend). */
+export function mintKey(name: string): { id: string; name: string; token: string; tokenHash: string } {
+  const clean = name.trim();
+  if (!/^[\w .@-]{1,64}$/.test(clean)) throw new Error('key name: 1–64 letters, digits, spaces, . _ @ -');
+  const id = randomBytes(6).toString('hex');
+  const token = `hgw_${id}_${randomBytes(32).toString('base64url')}`;
+  return { id, name: clean, token, tokenHash: sha256(token).toString('hex') };
+}
+
+/** The key id a well-formed token names, or null (then there is nothing to look up). */
+export function tokenKeyId(token: string): string | null {
+  return TOKEN.exec(token)?.[1] ?? null;
+}
+
+/**
+ * Whether `token` matches the stored row and the row is active. Compares even when the row is
+ * missing, so timing does not reveal which ids exist.
+ */
+export function tokenMatches(token: string, row: Pick<ApiKeyRow, 'token_hash' | 'revoked_at'> | undefined): boolean {
+  const presented = sha256(token);
+  const stored = row ? Buffer.from(row.token_hash, 'hex') : Buffer.alloc(32);
+  const match = stored.length === 32 && timingSafeEqual(presented, stored);
+  return Boolean(row) && match && row!.revoked_at === null;
+}
+
+/**
+ * last_used_at is a hint for operators, not an audit log: write it at most once a minute per
+ * key and process (so verifying a busy key does not turn every request into a write).
+ */
+export class LastUsedThrottle {
   private readonly lastWritten = new Map<string, number>();
+  due(id: string, now: number): boolean {
+    const last = this.lastWritten.get(id);
+    if (last !== undefined && now - last <= LAST_USED_RESOLUTION_MS) return false;
+    this.lastWritten.set(id, now);
+    return true;
+  }
+}
+
+/** Keys in the gateway's SQLite file (one process per data dir, like the SQLite task store). */
+export class SqliteApiKeys implements ApiKeyRepository {
+  private readonly db: Database.Database;
+  private readonly throttle = new LastUsedThrottle();
 
   constructor(path: string) {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
@@ -79,50 +133,56 @@ export class ApiKeyStore {
     this.db.exec(SCHEMA);
   }
 
-  create(name: string, scopes: Scope[], now = Date.now()): { key: ApiKey; token: string } {
-    const clean = name.trim();
-    if (!/^[\w .@-]{1,64}$/.test(clean)) throw new Error('key name: 1–64 letters, digits, spaces, . _ @ -');
-    const id = randomBytes(6).toString('hex');
-    const token = `hgw_${id}_${randomBytes(32).toString('base64url')}`;
-    this.db
-      .prepare('INSERT INTO api_keys (id, name, scopes, token_hash, created_at) VALUES (?, ?, ?, ?, ?)')
-      .run(id, clean, scopes.join(','), sha256(token).toString('hex'), now);
-    return { key: { id, name: clean, scopes, createdAt: now, lastUsedAt: null, revokedAt: null }, token };
+  async create(name: string, scopes: Scope[], now = Date.now()): Promise<{ key: ApiKey; token: string }> {
+    const k = mintKey(name);
+    this.db.prepare('INSERT INTO api_keys (id, name, scopes, token_hash, created_at) VALUES (?, ?, ?, ?, ?)').run(k.id, k.name, scopes.join(','), k.tokenHash, now);
+    return { key: { id: k.id, name: k.name, scopes, createdAt: now, lastUsedAt: null, revokedAt: null }, token: k.token };
   }
 
-  list(): ApiKey[] {
-    return (this.db.prepare('SELECT * FROM api_keys ORDER BY created_at, id').all() as Row[]).map(toKey);
+  async list(): Promise<ApiKey[]> {
+    return (this.db.prepare('SELECT * FROM api_keys ORDER BY created_at, id').all() as ApiKeyRow[]).map(toKey);
   }
 
-  activeCount(): number {
+  async activeCount(): Promise<number> {
     return (this.db.prepare('SELECT COUNT(*) AS n FROM api_keys WHERE revoked_at IS NULL').get() as { n: number }).n;
   }
 
-  /** true when the key existed and was active. */
-  revoke(id: string, now = Date.now()): boolean {
+  async revoke(id: string, now = Date.now()): Promise<boolean> {
     return this.db.prepare('UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL').run(now, id).changes === 1;
   }
 
-  /** The active key a token belongs to, or null. Constant-time on the hash comparison. */
-  verify(token: string, now = Date.now()): ApiKey | null {
-    const m = TOKEN.exec(token);
-    if (!m) return null;
-    const row = this.db.prepare('SELECT * FROM api_keys WHERE id = ?').get(m[1]) as Row | undefined;
-    const presented = sha256(token);
-    // Compare even when the row is missing, so timing does not reveal which ids exist.
-    const stored = row ? Buffer.from(row.token_hash, 'hex') : Buffer.alloc(32);
-    const match = stored.length === 32 && timingSafeEqual(presented, stored);
-    if (!row || !match || row.revoked_at !== null) return null;
-    const last = this.lastWritten.get(row.id);
-    if (last === undefined || now - last > LAST_USED_RESOLUTION_MS) {
-      this.lastWritten.set(row.id, now);
-      this.db.prepare('UPDATE api_keys SET last_used_at = ? WHERE id = ?').run(now, row.id);
-      row.last_used_at = now;
+  async verify(token: string, now = Date.now()): Promise<ApiKey | null> {
+    const id = tokenKeyId(token);
+    if (!id) return null;
+    const row = this.db.prepare('SELECT * FROM api_keys WHERE id = ?').get(id) as ApiKeyRow | undefined;
+    if (!tokenMatches(token, row)) return null;
+    if (this.throttle.due(row!.id, now)) {
+      this.db.prepare('UPDATE api_keys SET last_used_at = ? WHERE id = ?').run(now, row!.id);
+      row!.last_used_at = now;
     }
-    return toKey(row);
+    return toKey(row!);
   }
 
-  close(): void {
+  async close(): Promise<void> {
     if (this.db.open) this.db.close();
   }
+}
+
+/** What openApiKeys needs of the gateway config (GatewayConfig fits). */
+export interface ApiKeysConfig {
+  dataDir: string;
+  store: { driver: string; url?: string };
+}
+
+/**
+ * The key repository for this deployment: the shared PostgreSQL database when the task store
+ * is there (every node must see the same keys), else gateway.db in the data dir.
+ */
+export async function openApiKeys(config: ApiKeysConfig): Promise<ApiKeyRepository> {
+  if (config.store.driver === 'postgres') {
+    if (!config.store.url) throw new Error('store.url is required with store.driver: postgres');
+    const { PostgresApiKeys } = await import('./api-keys.postgres.js');
+    return PostgresApiKeys.open(config.store.url);
+  }
+  return new SqliteApiKeys(join(resolve(config.dataDir), 'gateway.db'));
 }

@@ -1,15 +1,26 @@
 /**
- * Opens the configured TaskStore: the embedded SQLite file in the data dir, or a PostgreSQL
- * database shared by several gateway nodes (docs/postgres.md).
+ * The TaskStore for a deployment, by `store.driver`: the embedded SQLite file in the data dir
+ * (one process), or the shared PostgreSQL database (several nodes; docs/postgres.md). The
+ * PostgreSQL adapter is loaded only when used.
  */
-import type { GatewayConfig } from '../config/load.js';
-import type { DataPaths } from '../runner/data-paths.js';
+import type { Logger } from '../logger.js';
 import { SqliteTaskStore } from './sqlite.adapter.js';
 import type { TaskStore } from './task-store.js';
 
-export async function openTaskStore(config: GatewayConfig, paths: DataPaths, nodeId: string): Promise<TaskStore> {
-  if (config.store.driver === 'sqlite') return new SqliteTaskStore(paths.database);
-  if (!config.store.url) throw new Error('store.url: required when store.driver is "postgres" (e.g. postgres://gateway@127.0.0.1:5432/heygem)');
-  const { PostgresTaskStore } = await import('./postgres.adapter.js');
-  return PostgresTaskStore.connect({ url: config.store.url, nodeId, poolSize: config.store.poolSize });
+export interface StoreConfig {
+  driver: string;
+  /** postgres://… (driver postgres). */
+  url?: string;
+  /** Connections in this node's pool (driver postgres). @defaultValue 10 */
+  poolSize?: number;
+}
+
+export async function openTaskStore(store: StoreConfig, o: { sqlitePath: string; nodeId?: string; log?: Logger }): Promise<TaskStore> {
+  if (store.driver === 'postgres') {
+    if (!store.url) throw new Error('store.url is required with store.driver: postgres');
+    const { PostgresTaskStore } = await import('./postgres.adapter.js');
+    return PostgresTaskStore.connect({ url: store.url, nodeId: o.nodeId, poolSize: store.poolSize, log: o.log });
+  }
+  if (store.driver !== 'sqlite') throw new Error(`unknown store.driver "${store.driver}" (expected sqlite or postgres)`);
+  return new SqliteTaskStore(o.sqlitePath);
 }

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { InertMedia, scriptedSlots, type Script } from '../../src/runner/test-doubles.js';
 import type { GatewayOverrides } from '../../src/gateway.js';
-import { ApiKeyStore, type Scope } from '../../src/security/api-keys.js';
+import { SqliteApiKeys, type Scope } from '../../src/security/api-keys.js';
 import { startTestGateway, type TestGateway } from './gateway.js';
 
 export async function scriptedGateway(
@@ -14,9 +14,9 @@ export async function scriptedGateway(
   const dataDir = mkdtempSync(join(tmpdir(), 'hg-sec-'));
   const tokens: Record<string, string> = {};
   if (opts.keys) {
-    const ks = new ApiKeyStore(join(dataDir, 'gateway.db'));
-    for (const [name, scopes] of Object.entries(opts.keys)) tokens[name] = ks.create(name, scopes).token;
-    ks.close();
+    const ks = new SqliteApiKeys(join(dataDir, 'gateway.db'));
+    for (const [name, scopes] of Object.entries(opts.keys)) tokens[name] = (await ks.create(name, scopes)).token;
+    await ks.close();
   }
   const engines = scriptedSlots(opts.slots ?? 1, { ttsMs: 5, renderMs: 5, ...opts.script }, { events: [] });
   const t = await startTestGateway(
