@@ -73,18 +73,24 @@ class QueueHeadCache {
 class SlotOwners {
   private readonly owners = new Map<string, string | null>();
   constructor(private readonly gw: Gateway) {}
+  /** Owner of each id (ids no longer in the store are left out). */
   async load(ids: string[]): Promise<Map<string, string | null>> {
     const live = new Set(ids);
     for (const id of this.owners.keys()) if (!live.has(id)) this.owners.delete(id);
+    const out = new Map<string, string | null>();
     await Promise.all(
-      ids
-        .filter((id) => !this.owners.has(id))
-        .map(async (id) => {
+      ids.map(async (id) => {
+        let owner = this.owners.get(id);
+        if (owner === undefined) {
           const t = await this.gw.store.get(id);
-          if (t) this.owners.set(id, t.owner);
-        }),
+          if (!t) return;
+          owner = t.owner;
+          this.owners.set(id, owner);
+        }
+        out.set(id, owner);
+      }),
     );
-    return this.owners;
+    return out;
   }
 }
 
