@@ -12,7 +12,7 @@ import type { TestGateway } from './helpers/gateway.js';
 import { waitFor } from './helpers/gateway.js';
 import { bearer, scriptedGateway } from './helpers/scripted.js';
 
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Json = Record<string, any>;
 const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
 
 let t: TestGateway;

@@ -16,6 +16,10 @@ const bool = (description?: string): Json => ({ type: 'boolean', ...(description
 /** `{type: [t, 'null']}`: @fastify/swagger turns it into OpenAPI 3.0 `nullable: true`. */
 const nullable = (s: Json): Json => ({ ...s, type: [s.type as string, 'null'] });
 
+/**
+ * An open object. Every listed key is `required` by default: the serializer then fails loudly
+ * (a 500) instead of silently dropping a key a client relies on.
+ */
 function object(description: string, properties: Record<string, Json>, required: string[] = Object.keys(properties)): Json {
   return { type: 'object', description, properties, required, additionalProperties: true };
 }
@@ -173,7 +177,7 @@ export const healthSchema = object('Health (the replaced system\u2019s keys plus
   slots: { type: 'array', items: object('Slot health', { id: int(), healthy: bool(), busy: bool() }) },
   healthy_slots: int(),
   queue_size: int(),
-});
+}, ['status', 'service', 'timestamp']); // only the old keys are promised: others may evolve
 
 export const normalizeSchema = object('The spoken form of a text', {
   normalized: str(),
