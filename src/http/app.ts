@@ -2,6 +2,7 @@
  * The Fastify application: plugins, error shape, routes. `buildApp` does no listening, so tests
  * use `app.inject()` without a socket and the CLI calls `listen`.
  */
+import formbody from '@fastify/formbody';
 import multipart from '@fastify/multipart';
 import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
@@ -9,12 +10,13 @@ import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Gateway } from '../gateway.js';
 import { installErrorHandler } from './errors.js';
+import { swaggerOptions } from './openapi.js';
 import { installSecurity } from './security.js';
 import { registerEventsRoute } from './routes/events.route.js';
 import { registerMetrics } from './routes/metrics.route.js';
 import { registerStatsRoute } from './routes/stats.route.js';
 import { registerFileRoutes } from './routes/files.route.js';
-import { registerGenerateRoute } from './routes/generate.route.js';
+import { registerGenerateRoute, textBodyLimit } from './routes/generate.route.js';
 import { registerQueueRoute } from './routes/queue.route.js';
 import { registerStatusRoutes } from './routes/status.route.js';
 import { registerSystemRoutes } from './routes/system.route.js';
@@ -35,19 +37,9 @@ export async function buildApp(gw: Gateway): Promise<FastifyInstance> {
   }) as unknown as FastifyInstance;
   installErrorHandler(app);
   await installSecurity(app, gw); // auth, CORS, security headers, work guards: before every route
-  // OpenAPI generated from the route schemas (one source of truth), served at /docs.
-  await app.register(swagger, {
-    openapi: {
-      info: { title: 'heygem-gateway', version: '0.1.0', description: 'Text (+ face video) → lip-synced talking-head MP4, on HeyGem GPU containers.' },
-      tags: [
-        { name: 'tasks', description: 'Create and follow tasks' },
-        { name: 'files', description: 'Finished videos and speech' },
-        { name: 'farm', description: 'GPU slots and the queue' },
-        { name: 'text', description: 'Speech normalization' },
-        { name: 'system', description: 'Service information' },
-      ],
-    },
-  });
+  // OpenAPI generated from the route schemas (one source of truth), served at /docs;
+  // openapi.ts adds security, non-JSON answers and upload bodies for the docs only.
+  await app.register(swagger, swaggerOptions());
   await app.register(swaggerUi, { routePrefix: '/docs' });
   await app.register(multipart, {
     limits: {
@@ -60,6 +52,9 @@ export async function buildApp(gw: Gateway): Promise<FastifyInstance> {
     },
     throwFileSizeLimit: false, // we check `truncated` and answer 413 ourselves, after cleanup
   });
+  // The replaced app read `request.form`, so text-only clients (Python `requests` with
+  // `data=`) send urlencoded bodies; /api/generate validates them like multipart.
+  await app.register(formbody, { bodyLimit: textBodyLimit(gw.config.limits.maxTextChars) });
   // serve: false — only decorates reply.sendFile/download; file routes decide what is servable.
   await app.register(fastifyStatic, { root: gw.paths.outputs, serve: false, acceptRanges: true, cacheControl: false });
   registerGenerateRoute(app, gw);

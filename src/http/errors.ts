@@ -1,6 +1,6 @@
 /**
  * API errors: a human `error` string (old clients print it) plus a stable machine `code`
- * (DESIGN.md §5). One handler maps everything to that shape; unknown faults become a logged
+ * (docs/compatibility.md). One handler maps everything to that shape; unknown faults become a logged
  * 500 with a request id — never a stack trace or an internal path.
  */
 import type { FastifyError, FastifyInstance } from 'fastify';
@@ -38,7 +38,9 @@ export function installErrorHandler(app: FastifyInstance): void {
     }
     const status = fe.statusCode && fe.statusCode >= 400 && fe.statusCode < 500 ? fe.statusCode : 500;
     if (status < 500) {
-      const code = status === 413 ? 'upload_too_large' : status === 415 ? 'unsupported_media_type' : status === 404 ? 'not_found' : 'bad_request';
+      // a urlencoded or JSON body over the limit is not an upload: say which limit was hit
+      const code =
+        fe.code === 'FST_ERR_CTP_BODY_TOO_LARGE' ? 'body_too_large' : status === 413 ? 'upload_too_large' : status === 415 ? 'unsupported_media_type' : status === 404 ? 'not_found' : 'bad_request';
       void reply.code(status).send({ error: fe.message, code });
       return;
     }

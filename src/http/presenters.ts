@@ -1,9 +1,11 @@
 /**
- * Task → JSON for the compatible status route (DESIGN.md §5). Pure: no I/O, so it is cheap on
- * the hottest route and unit-testable.
+ * Task → JSON for the compatible status route (every old key with its old type, see
+ * docs/compatibility.md; the schema is in schemas.ts). Pure: no I/O, so it is cheap on the
+ * hottest route and unit-testable.
  */
 import { basename } from 'node:path';
 import { overallProgress, publicStatus, taskTiming, type Task } from '../domain/task.js';
+import { charCount, firstChars } from './chars.js';
 
 const iso = (t: number | null): string | null => (t === null ? null : new Date(t).toISOString());
 
@@ -43,6 +45,11 @@ export function presentStatus(task: Task, queuePosition: number | null, now: num
       : null,
     result_url: resultUrl,
     download_url: resultUrl ? `/api/download/${task.id}` : null,
+    // The replaced app's Vimeo fields, always present with their old types; the publishing
+    // module overwrites them once a video is published.
+    vimeo_uploaded: false,
+    vimeo_url: null,
+    vimeo_upload_time: null,
   };
 }
 
@@ -55,7 +62,7 @@ export function presentSummary(task: Task, queuePosition: number | null, now: nu
     progress: overallProgress(task),
     gpu_id: task.slotId,
     queue_position: queuePosition,
-    text: task.text.length > 120 ? `${task.text.slice(0, 120)}…` : task.text,
+    text: task.text.length > 120 && charCount(task.text) > 120 ? `${firstChars(task.text, 120)}…` : task.text,
     error: finalError(task) ? task.errorMessage : null,
     error_code: finalError(task) ? task.errorCode : null,
     created_time: iso(task.createdAt),

@@ -42,7 +42,7 @@ const SECURITY_HEADERS: Record<string, string> = {
 };
 
 /** GET routes a browser fetches without custom headers: they accept `?access_token=`. */
-const TOKEN_IN_QUERY = /^\/(api\/events|api\/download\/[^/]+|outputs\/[^/]+)$/;
+export const TOKEN_IN_QUERY = /^\/(api\/events|api\/download\/[^/]+|outputs\/[^/]+)$/;
 /** Routes that create work: disk, quota and rate guards apply. */
 const CREATES_WORK = new Set(['POST /api/generate', 'POST /api/tasks/:id/retry']);
 const PUBLIC = new Set(['GET /api/health', 'HEAD /api/health', 'GET /api/info', 'HEAD /api/info']);

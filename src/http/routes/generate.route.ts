@@ -1,5 +1,7 @@
 /**
- * POST /api/generate — the compatible entry point (multipart: `text`, optional `video`).
+ * POST /api/generate — the compatible entry point: multipart (`text`, optional `video`),
+ * `application/x-www-form-urlencoded` (what the replaced app's scripts send with Python
+ * `requests.post(url, data={"text": ...})`) or JSON `{"text"}` — one validation for all three.
  * The upload streams to disk under a name derived from the new task id (bounded memory, no
  * user-chosen paths), is checked by content with ffprobe, and only then is the task stored.
  * Any rejection removes the partial upload: nothing is stored for bad input.
@@ -14,7 +16,9 @@ import { newTaskId } from '../../domain/ids.js';
 import type { Gateway } from '../../gateway.js';
 import { formatBytes } from '../../maintenance/disk-space.js';
 import { ownerOf } from '../access.js';
+import { charCount } from '../chars.js';
 import { ApiError, errorBodySchema } from '../errors.js';
+import { generateAcceptedSchema, generateRequestBody } from '../schemas.js';
 
 export const VIDEO_EXTENSIONS = ['.mp4', '.avi', '.mov', '.mkv'];
 
@@ -27,7 +31,7 @@ interface Intake {
 async function saveVideo(gw: Gateway, id: string, part: MultipartFile, intake: Intake): Promise<void> {
   if (intake.videoPath) {
     part.file.resume();
-    throw new ApiError(400, 'too_many_files', 'Send at most one video');
+    throw videoMultiple();
   }
   const ext = extname(part.filename ?? '').toLowerCase();
   if (!VIDEO_EXTENSIONS.includes(ext)) {
@@ -66,10 +70,15 @@ function multipartFault(err: unknown): never {
   if (err instanceof ApiError) throw err;
   const e = err as { code?: string; statusCode?: number; syscall?: string };
   if (e.code === 'ENOSPC') throw new ApiError(507, 'insufficient_storage', 'Not enough free disk space to store the upload');
+  // busboy's count limits are malformed requests, not large ones: 400, not 413
+  if (e.code === 'FST_FILES_LIMIT') throw videoMultiple();
+  if (e.code === 'FST_FIELDS_LIMIT' || e.code === 'FST_PARTS_LIMIT') throw new ApiError(400, 'too_many_fields', 'Too many form fields (send `text` and at most one `video`)');
   if (typeof e.statusCode === 'number' && e.statusCode < 500) throw err;
   if (e.syscall) throw err; // other I/O faults are ours: a logged 500
   throw new ApiError(400, 'multipart_invalid', 'Malformed or incomplete multipart body');
 }
+
+const videoMultiple = () => new ApiError(400, 'video_multiple', 'Send at most one video');
 
 const tooLong = (gw: Gateway) => new ApiError(400, 'text_too_long', `Text is longer than ${gw.config.limits.maxTextChars} characters`);
 
@@ -87,22 +96,40 @@ async function checkVideo(gw: Gateway, path: string): Promise<void> {
   if (!probe.hasAudio) throw new ApiError(400, 'video_no_audio', 'The video has no audio track to take the voice from');
 }
 
+/**
+ * Body limit for the text-only encodings: 12 bytes a character covers the worst case of both
+ * (a 4-byte UTF-8 character percent-encoded, or a surrogate pair as two JSON `\u` escapes).
+ * Multipart is bounded by its own per-part limits (see app.ts).
+ */
+export const textBodyLimit = (maxTextChars: number): number => Math.max(1024 * 1024, maxTextChars * 12 + 4096);
+
+/** `text` of a urlencoded or JSON body; anything but one string (a number, a repeated key) is "no text". */
+function textOf(body: unknown): string | null {
+  const text = body && typeof body === 'object' ? (body as { text?: unknown }).text : undefined;
+  return typeof text === 'string' ? text : null;
+}
+
 export function registerGenerateRoute(app: FastifyInstance, gw: Gateway): void {
   app.post(
     '/api/generate',
     {
+      bodyLimit: textBodyLimit(gw.config.limits.maxTextChars),
       schema: {
         tags: ['tasks'],
         summary: 'Create a talking-head video task',
-        description: 'multipart/form-data with `text` (required) and optional `video` (mp4|avi|mov|mkv), or JSON `{"text"}`.',
-        consumes: ['multipart/form-data', 'application/json'],
+        description:
+          'multipart/form-data with `text` (required) and optional `video` (mp4|avi|mov|mkv), application/x-www-form-urlencoded `text=...` ' +
+          '(what Python `requests.post(url, data={"text": ...})` sends), or JSON `{"text": "..."}`. Text length is counted in characters (code points).',
+        // Documentation only (app.ts puts it into the OpenAPI): the handler reads the body
+        // itself so that all encodings share one validation and its error codes.
+        docsBody: generateRequestBody,
         response: {
-          202: {
-            type: 'object',
-            properties: { success: { type: 'boolean' }, task_id: { type: 'string' }, message: { type: 'string' }, status_url: { type: 'string' }, queue_position: { type: ['integer', 'null'] } },
-          },
-          400: errorBodySchema,
-          413: errorBodySchema,
+          202: generateAcceptedSchema,
+          400: { ...errorBodySchema, description: 'No text, text too long, bad or unreadable video, two videos, malformed body' },
+          413: { ...errorBodySchema, description: 'Video or body over the size limit' },
+          415: { ...errorBodySchema, description: 'Not multipart, urlencoded or JSON' },
+          429: { ...errorBodySchema, description: 'Rate limit or active-task quota reached (Retry-After)' },
+          507: { ...errorBodySchema, description: 'Not enough free disk space for new work' },
         },
       },
     },
@@ -111,10 +138,10 @@ export function registerGenerateRoute(app: FastifyInstance, gw: Gateway): void {
       const intake: Intake = { text: null, videoPath: null, videoName: null };
       try {
         if (req.isMultipart()) await readMultipart(gw, req, id, intake).catch(multipartFault);
-        else intake.text = typeof (req.body as { text?: unknown } | null)?.text === 'string' ? (req.body as { text: string }).text : null;
+        else intake.text = textOf(req.body);
         const text = intake.text?.trim() ?? '';
         if (!text) throw new ApiError(400, 'text_missing', 'No text provided');
-        if (text.length > gw.config.limits.maxTextChars) throw tooLong(gw);
+        if (charCount(text) > gw.config.limits.maxTextChars) throw tooLong(gw);
         if (intake.videoPath) await checkVideo(gw, intake.videoPath);
         const task = await gw.store.create({
           id,

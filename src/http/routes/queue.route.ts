@@ -1,28 +1,43 @@
 /**
  * GET /api/queue — the compatible farm view: per-GPU busy/current task/telemetry/ports, the
  * queue in order. Reads only in-memory state and the last GPU sample: no process is spawned
- * inside the request (the replaced system ran nvidia-smi here).
+ * inside the request (the replaced system ran nvidia-smi here). Old keys keep their old types
+ * (`memory_used` "1234 MiB" or "N/A", `gpu_utilization` a number, 0 when unknown); the typed,
+ * nullable values sit beside them (docs/compatibility.md).
  */
 import type { FastifyInstance } from 'fastify';
 import type { Task } from '../../domain/task.js';
 import type { Gateway } from '../../gateway.js';
 import type { SlotRunner } from '../../runner/slot-runner.js';
 import { ownerFilter } from '../access.js';
+import { firstChars } from '../chars.js';
+import { queueSchema } from '../schemas.js';
 
 const QUEUE_LIST_LIMIT = 100;
+/** What the replaced app showed for an unknown telemetry value (nvidia-smi missing). */
+const NOT_AVAILABLE = 'N/A';
 
-export function presentSlot(gw: Gateway, r: SlotRunner): Record<string, unknown> {
+/** The replaced app's queue preview: `text[:50] + "..."`, "..." appended even to short texts. */
+export const queuePreview = (text: string): string => `${firstChars(text, 50)}...`;
+
+/** `visible(id)`: may the caller see this task id (own task, admin, or auth off)? */
+export function presentSlot(gw: Gateway, r: SlotRunner, visible: (taskId: string) => boolean = () => true): Record<string, unknown> {
   const sample = gw.gpuStats.latest(r.id);
+  const mib = (v: number | null | undefined): string => (v != null ? `${v} MiB` : NOT_AVAILABLE);
+  const current = r.currentTaskId;
   return {
     busy: r.busy,
-    current_task: r.currentTaskId,
-    tasks: r.taskIds,
+    current_task: current !== null && visible(current) ? current : null,
+    tasks: r.taskIds.filter(visible),
     healthy: r.healthy,
     consecutive_failures: r.consecutiveFailures,
     last_health_check: r.lastHealth ? { ...r.lastHealth, at: new Date(r.lastHealth.at).toISOString() } : null,
-    memory_used: sample?.memoryUsedMiB != null ? `${sample.memoryUsedMiB} MiB` : null,
-    memory_total: sample?.memoryTotalMiB != null ? `${sample.memoryTotalMiB} MiB` : null,
-    gpu_utilization: sample?.utilizationPct ?? null,
+    memory_used: mib(sample?.memoryUsedMiB),
+    memory_total: mib(sample?.memoryTotalMiB),
+    gpu_utilization: sample?.utilizationPct ?? 0,
+    memory_used_mb: sample?.memoryUsedMiB ?? null,
+    memory_total_mb: sample?.memoryTotalMiB ?? null,
+    gpu_utilization_pct: sample?.utilizationPct ?? null,
     temperature: sample?.temperatureC ?? null,
     telemetry_unavailable: sample ? null : gw.gpuStats.unavailableReason(),
     video_port: r.engines.videoPort,
@@ -51,26 +66,67 @@ class QueueHeadCache {
   }
 }
 
+/**
+ * Owners of the tasks on the slots, for scoping: an owner never changes, so a small cache
+ * keeps a dashboard's polls free of database reads (entries go when the task leaves the slots).
+ */
+class SlotOwners {
+  private readonly owners = new Map<string, string | null>();
+  constructor(private readonly gw: Gateway) {}
+  /** Owner of each id (ids no longer in the store are left out). */
+  async load(ids: string[]): Promise<Map<string, string | null>> {
+    const live = new Set(ids);
+    for (const id of this.owners.keys()) if (!live.has(id)) this.owners.delete(id);
+    const out = new Map<string, string | null>();
+    await Promise.all(
+      ids.map(async (id) => {
+        let owner = this.owners.get(id);
+        if (owner === undefined) {
+          const t = await this.gw.store.get(id);
+          if (!t) return;
+          owner = t.owner;
+          this.owners.set(id, owner);
+        }
+        out.set(id, owner);
+      }),
+    );
+    return out;
+  }
+}
+
 export function registerQueueRoute(app: FastifyInstance, gw: Gateway): void {
   const cache = new QueueHeadCache(gw);
-  app.get('/api/queue', { schema: { tags: ['farm'], summary: 'GPU slots and the queue (compatible shape)' } }, async (req) => {
-    // Positions are shared knowledge; other keys' texts are not.
-    const owner = ownerFilter(req);
-    const gpus: Record<string, unknown> = {};
-    for (const r of gw.scheduler.runners) gpus[String(r.id)] = presentSlot(gw, r);
-    const now = gw.clock.now();
-    const head = await cache.get(now);
-    return {
-      gpus,
-      queue: head.tasks.map((t, i) => ({
-        task_id: t.id,
-        position: i + 1,
-        queued_time: new Date(t.createdAt).toISOString(),
-        wait_seconds: Math.round((now - t.createdAt) / 100) / 10,
-        text: owner === undefined || t.owner === owner ? t.text.slice(0, 50) : null,
-        attempts: t.attempts,
-      })),
-      queue_size: head.size,
-    };
-  });
+  const slotOwners = new SlotOwners(gw);
+  app.get(
+    '/api/queue',
+    { schema: { tags: ['farm'], summary: 'GPU slots and the queue (compatible shape)', response: { 200: queueSchema } } },
+    async (req) => {
+      // Positions and counts are shared knowledge; other keys' task ids and texts are not
+      // (admin keys, and everyone when auth is off, see all).
+      const owner = ownerFilter(req);
+      const runners = gw.scheduler.runners;
+      const owners = owner === undefined ? null : await slotOwners.load(runners.flatMap((r) => r.taskIds));
+      const visible = (id: string): boolean => owners === null || owners.get(id) === owner;
+      const gpus: Record<string, unknown> = {};
+      for (const r of runners) gpus[String(r.id)] = presentSlot(gw, r, visible);
+      const now = gw.clock.now();
+      const head = await cache.get(now);
+      return {
+        gpus,
+        queue: head.tasks.map((t, i) => {
+          const mine = owner === undefined || t.owner === owner;
+          return {
+            task_id: mine ? t.id : null,
+            position: i + 1,
+            queued_time: new Date(t.createdAt).toISOString(),
+            wait_seconds: Math.round((now - t.createdAt) / 100) / 10,
+            text: mine ? queuePreview(t.text) : null,
+            mine,
+            attempts: t.attempts,
+          };
+        }),
+        queue_size: head.size,
+      };
+    },
+  );
 }

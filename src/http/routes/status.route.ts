@@ -9,8 +9,12 @@ import type { Gateway } from '../../gateway.js';
 import { canSee, ownerFilter } from '../access.js';
 import { ApiError, errorBodySchema } from '../errors.js';
 import { presentStatus, presentSummary } from '../presenters.js';
+import { taskActionSchema, taskListSchema, taskStatusSchema } from '../schemas.js';
 
 const idParams = { type: 'object', properties: { id: { type: 'string', maxLength: 200 } }, required: ['id'] } as const;
+
+const notFoundSchema = { ...errorBodySchema, description: 'Unknown task, or another API key\u2019s: `{"status": "not_found", "error", "code"}`' };
+const errorDoc = (description: string) => ({ ...errorBodySchema, description });
 
 /** Compatible "not found": the old server answered 200 {"status":"not_found"}; we answer 404. */
 function notFound(id: string): ApiError {
@@ -51,7 +55,7 @@ export function parseStatusFilter(status: string | undefined): TaskState[] | und
 export function registerStatusRoutes(app: FastifyInstance, gw: Gateway): void {
   app.get<{ Params: { id: string } }>(
     '/api/status/:id',
-    { schema: { tags: ['tasks'], summary: 'Status of one task (compatible shape)', params: idParams, response: { 404: errorBodySchema } } },
+    { schema: { tags: ['tasks'], summary: 'Status of one task (compatible shape)', params: idParams, response: { 200: taskStatusSchema, 404: notFoundSchema } } },
     async (req) => {
       const task = await loadTask(gw, req.params.id, req);
       return presentStatus(task, await gw.store.queuePosition(task.id), gw.clock.now());
@@ -76,6 +80,7 @@ export function registerStatusRoutes(app: FastifyInstance, gw: Gateway): void {
           },
           additionalProperties: false,
         },
+        response: { 200: taskListSchema },
       },
     },
     async (req) => {
@@ -97,7 +102,14 @@ export function registerStatusRoutes(app: FastifyInstance, gw: Gateway): void {
 
   app.post<{ Params: { id: string } }>(
     '/api/tasks/:id/cancel',
-    { schema: { tags: ['tasks'], summary: 'Cancel a queued or running task', params: idParams } },
+    {
+      schema: {
+        tags: ['tasks'],
+        summary: 'Cancel a queued or running task',
+        params: idParams,
+        response: { 200: taskActionSchema('Canceled', false), 404: notFoundSchema, 409: errorDoc('The task already finished') },
+      },
+    },
     async (req) => {
       const task = await loadTask(gw, req.params.id, req);
       if (isFinal(task.state)) throw new ApiError(409, 'task_finished', `Task already ${task.state}`);
@@ -109,7 +121,20 @@ export function registerStatusRoutes(app: FastifyInstance, gw: Gateway): void {
 
   app.post<{ Params: { id: string } }>(
     '/api/tasks/:id/retry',
-    { schema: { tags: ['tasks'], summary: 'Queue a failed or canceled task again', params: idParams } },
+    {
+      schema: {
+        tags: ['tasks'],
+        summary: 'Queue a failed or canceled task again',
+        params: idParams,
+        response: {
+          202: taskActionSchema('Queued again', true),
+          404: notFoundSchema,
+          409: errorDoc('Only failed or canceled tasks can be retried'),
+          429: errorDoc('Rate limit or quota reached (Retry-After)'),
+          507: errorDoc('Not enough free disk space for new work'),
+        },
+      },
+    },
     async (req, reply) => {
       const task = await loadTask(gw, req.params.id, req);
       if (task.state !== 'failed' && task.state !== 'canceled') throw new ApiError(409, 'task_not_retryable', `Only failed or canceled tasks can be retried (this one is ${task.state})`);

@@ -4,15 +4,45 @@
 import type { FastifyInstance } from 'fastify';
 import type { Gateway } from '../../gateway.js';
 import { normalizeForSpeech } from '../../text/index.js';
+import { charCount } from '../chars.js';
 import { ApiError } from '../errors.js';
+import { API_VERSION } from '../openapi.js';
+import { healthSchema, infoSchema, normalizeSchema } from '../schemas.js';
 import { VIDEO_EXTENSIONS } from './generate.route.js';
 
-const VERSION = '0.1.0';
+const VERSION = API_VERSION;
+const SERVICE = 'heygem-gateway';
+
+/** The replaced app's `endpoints` list in /api/info: the main routes, "METHOD /path". */
+const ENDPOINTS = [
+  'POST /api/generate',
+  'GET /api/status/<task_id>',
+  'GET /api/queue',
+  'GET /api/download/<task_id>',
+  'GET /outputs/<filename>',
+  'GET /api/info',
+  'GET /api/health',
+  'GET /api/tasks',
+  'GET /api/events',
+  'GET /docs',
+];
+
+const HEALTH_RESPONSES = { 200: healthSchema, 503: { ...healthSchema, description: 'No slot is healthy' } };
+
+/** The port clients reach: the bound one (port 0 in tests), else the configured one. */
+function listenPort(app: FastifyInstance, configured: number): number {
+  const a = app.server.address();
+  return a && typeof a === 'object' ? a.port : configured;
+}
 
 export function registerSystemRoutes(app: FastifyInstance, gw: Gateway): void {
-  app.get('/api/info', { schema: { tags: ['system'], summary: 'Service facts and limits' } }, async () => ({
-    name: 'heygem-gateway',
+  app.get('/api/info', { schema: { tags: ['system'], summary: 'Service facts and limits', response: { 200: infoSchema } } }, async () => ({
+    service: SERVICE,
+    name: SERVICE,
     version: VERSION,
+    port: listenPort(app, gw.config.server.port),
+    gpus: Object.fromEntries(gw.scheduler.runners.map((r) => [String(r.id), { video_port: r.engines.videoPort, tts_port: r.engines.ttsPort }])),
+    endpoints: ENDPOINTS,
     engine: gw.config.engine,
     slots: gw.scheduler.runners.length,
     pipelining: gw.config.scheduler.pipelining,
@@ -28,12 +58,13 @@ export function registerSystemRoutes(app: FastifyInstance, gw: Gateway): void {
     uptime_seconds: Math.round((gw.clock.now() - gw.startedAt) / 1000),
   }));
 
-  app.get('/api/health', { schema: { tags: ['system'], summary: 'Liveness and slot health' } }, async (_req, reply) => {
+  app.get('/api/health', { schema: { tags: ['system'], summary: 'Liveness and slot health', response: HEALTH_RESPONSES } }, async (_req, reply) => {
     const slots = gw.scheduler.runners.map((r) => ({ id: r.id, healthy: r.healthy, busy: r.busy }));
     const healthy = slots.filter((s) => s.healthy).length;
     const status = healthy === slots.length ? 'healthy' : healthy > 0 ? 'degraded' : 'unhealthy';
     return reply.code(healthy > 0 ? 200 : 503).send({
       status,
+      service: SERVICE,
       slots,
       healthy_slots: healthy,
       queue_size: await gw.store.queueSize(),
@@ -48,10 +79,11 @@ export function registerSystemRoutes(app: FastifyInstance, gw: Gateway): void {
         tags: ['text'],
         summary: 'Preview what the voice will say',
         body: { type: 'object', properties: { text: { type: 'string' } }, required: ['text'], additionalProperties: false },
+        response: { 200: normalizeSchema },
       },
     },
     async (req) => {
-      if (req.body.text.length > gw.config.limits.maxTextChars) throw new ApiError(400, 'text_too_long', `Text is longer than ${gw.config.limits.maxTextChars} characters`);
+      if (charCount(req.body.text) > gw.config.limits.maxTextChars) throw new ApiError(400, 'text_too_long', `Text is longer than ${gw.config.limits.maxTextChars} characters`);
       const r = normalizeForSpeech(req.body.text);
       return { normalized: r.text, changes: r.changes };
     },

@@ -39,9 +39,14 @@ export interface SlotView {
   tasks: string[];
   healthy: boolean;
   last_health_check: { at: string; ok: boolean; tts: boolean; video: boolean } | null;
-  memory_used: string | null;
-  memory_total: string | null;
-  gpu_utilization: number | null;
+  /** Old types kept for the replaced app's clients ("1234 MiB" / "N/A", 0 when unknown). */
+  memory_used: string;
+  memory_total: string;
+  gpu_utilization: number;
+  /** Typed values, null when unknown. */
+  memory_used_mb: number | null;
+  memory_total_mb: number | null;
+  gpu_utilization_pct: number | null;
   temperature?: number | null;
   telemetry_unavailable: string | null;
   video_port: number | null;
@@ -53,8 +58,8 @@ export interface SlotView {
 
 export interface QueueView {
   gpus: Record<string, SlotView>;
-  /** `text` is null for other API keys' tasks (positions are shared, texts are not). */
-  queue: Array<{ task_id: string; position: number; queued_time: string; wait_seconds: number; text: string | null }>;
+  /** `task_id` and `text` are null for other API keys' tasks (positions are shared, ids and texts are not). */
+  queue: Array<{ task_id: string | null; position: number; queued_time: string; wait_seconds: number; text: string | null; mine: boolean }>;
   queue_size: number;
 }
 

@@ -56,8 +56,9 @@ export function FarmPage() {
         <h1 id="queue-h">Queue <span className="muted">({q.queue_size})</span></h1>
         <ol className="queue" data-testid="queue">
           {q.queue.map((t) => (
-            <li key={t.task_id}>
-              <a href={`#/tasks/${t.task_id}`}>{t.text ? `${t.text}${t.text.length >= 50 ? '…' : ''}` : `Task ${t.task_id.slice(-8)}`}</a>
+            <li key={t.position}>
+              {/* another API key's task: its position shows, its id and text do not */}
+              {t.task_id ? <a href={`#/tasks/${t.task_id}`}>{t.text ?? `Task ${t.task_id.slice(-8)}`}</a> : <span className="muted">Another user’s task</span>}
               <span className="muted"> · waiting {formatWait(t.wait_seconds)}</span>
             </li>
           ))}
@@ -91,8 +92,8 @@ function SlotCard({ id, g, ids, running }: { id: string; g: SlotView; ids: strin
         <p className="muted">No task</p>
       )}
       <dl className="facts">
-        <dt>Utilization</dt><dd>{g.gpu_utilization !== null ? `${g.gpu_utilization}%` : '—'}</dd>
-        <dt>Memory</dt><dd>{g.memory_used ? `${g.memory_used}${g.memory_total ? ` / ${g.memory_total}` : ''}` : '—'}</dd>
+        <dt>Utilization</dt><dd>{g.gpu_utilization_pct !== null ? `${g.gpu_utilization_pct}%` : '—'}</dd>
+        <dt>Memory</dt><dd>{g.memory_used_mb !== null ? `${g.memory_used_mb} MiB${g.memory_total_mb !== null ? ` / ${g.memory_total_mb} MiB` : ''}` : '—'}</dd>
         {g.temperature != null && <><dt>Temperature</dt><dd>{g.temperature} °C</dd></>}
         <dt>Engine</dt><dd>{g.engine}</dd>
         {(g.video_url || g.video_port !== null) && <><dt>Video</dt><dd><code>{g.video_url ?? `port ${g.video_port}`}</code></dd></>}

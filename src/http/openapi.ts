@@ -1,0 +1,136 @@
+/**
+ * The OpenAPI document (served at /docs) is generated from the route schemas — one source of
+ * truth. This module adds what a route schema cannot say by itself, for documentation only
+ * (it never changes validation or serialization):
+ * - the security of each route, from the same `requiredScope` the auth hook enforces
+ *   (bearer key; `?access_token=` on the routes that accept it), and their 401/403 answers;
+ * - request bodies a handler reads itself (`schema.docsBody`, e.g. multipart uploads);
+ * - the answers of routes that stream or send non-JSON (files, SSE, metrics);
+ * - a description on every response, and the generic 400/500 answers.
+ * docs/api.md explains the conventions.
+ */
+import type { FastifyDynamicSwaggerOptions } from '@fastify/swagger';
+import type { FastifySchema } from 'fastify';
+import { errorBodySchema } from './errors.js';
+import { TOKEN_IN_QUERY, requiredScope } from './security.js';
+
+type Json = Record<string, unknown>;
+
+export const API_VERSION = '0.1.0';
+
+const binary = (types: string[], description: string): Json => ({
+  description,
+  content: Object.fromEntries(types.map((t) => [t, { schema: { type: 'string', format: 'binary' } }])),
+});
+const openObject = (description: string): Json => ({ type: 'object', description, additionalProperties: true });
+const error = (description: string): Json => ({ ...errorBodySchema, description });
+
+/**
+ * Answers of routes whose handlers send files, streams or text (their schemas cannot declare
+ * them without changing how they are sent), keyed by "METHOD /pattern".
+ */
+const EXTRA_RESPONSES: Record<string, Record<string, Json>> = {
+  'GET /api/download/:id': {
+    200: binary(['video/mp4'], 'The finished MP4 as an attachment'),
+    206: binary(['video/mp4'], 'A byte range of it (Range request)'),
+    404: error('Unknown task (or another key\u2019s)'),
+    409: error('The task has not completed'),
+    416: error('Range not satisfiable'),
+  },
+  'GET /outputs/:file': {
+    200: binary(['video/mp4', 'audio/wav'], 'A finished video (<id>.mp4) or its speech (<id>.wav), inline'),
+    206: binary(['video/mp4', 'audio/wav'], 'A byte range of it (Range request)'),
+    404: error('No such file, or not ready'),
+    416: error('Range not satisfiable'),
+  },
+  'GET /api/events': {
+    200: { description: 'Server-sent events: one `task` event per task change', content: { 'text/event-stream': { schema: { type: 'string' } } } },
+  },
+  'GET /metrics': {
+    200: { description: 'Prometheus text exposition', content: { 'text/plain': { schema: { type: 'string' } } } },
+  },
+  'GET /api/stats': {
+    200: openObject('Throughput, outcomes, phase-time percentiles and slot utilization per bucket'),
+  },
+  'GET /api/health/live': {
+    200: openObject('The process is up'),
+  },
+  'GET /api/health/ready': {
+    200: openObject('Ready: store reachable, disk OK, at least one slot healthy'),
+    503: openObject('Not ready, with the reasons'),
+  },
+};
+
+const DEFAULT_DESCRIPTIONS: Record<string, string> = {
+  200: 'OK',
+  201: 'Created',
+  202: 'Accepted',
+  204: 'No content',
+  400: 'Invalid request',
+  401: 'No or invalid API key',
+  403: 'The key lacks the scope this route needs',
+  404: 'Not found',
+  409: 'Conflict with the task\u2019s state',
+  413: 'Too large',
+  429: 'Rate limit or quota reached',
+  500: 'Internal error (logged with the request id)',
+  503: 'Unavailable',
+  507: 'Not enough free disk space',
+};
+
+const methodOf = (m: string | string[]): string => (Array.isArray(m) ? m[0] : m);
+
+/** The documented form of one route; pure, so tests can call it directly. */
+export function documentRoute(schema: FastifySchema | undefined, url: string, method: string): FastifySchema {
+  const s: Json = { ...(schema ?? {}) };
+  if (s.hide) return s as FastifySchema;
+  if (s.docsBody) s.body = s.docsBody;
+  delete s.docsBody;
+  const responses: Record<string, Json> = { ...EXTRA_RESPONSES[`${method} ${url}`] };
+  for (const [code, r] of Object.entries((s.response ?? {}) as Record<string, Json>)) responses[code] = r;
+  if ((s.params || s.querystring || s.body) && !responses[400]) responses[400] = error(DEFAULT_DESCRIPTIONS[400]);
+  const scope = requiredScope(method, url);
+  if (scope) {
+    // Swagger UI sends `Authorization: Bearer …`; routes a browser loads without headers also
+    // take the key as `?access_token=` (two alternatives: either one is enough).
+    s.security = TOKEN_IN_QUERY.test(url) ? [{ bearerAuth: [] }, { accessToken: [] }] : [{ bearerAuth: [] }];
+    s.description = `${s.description ? `${String(s.description)}\n\n` : ''}Needs an API key with the \`${scope}\` scope when auth is on.`;
+    responses[401] ??= error(DEFAULT_DESCRIPTIONS[401]);
+    responses[403] ??= error(DEFAULT_DESCRIPTIONS[403]);
+  } else {
+    s.security = [];
+  }
+  responses[500] ??= error(DEFAULT_DESCRIPTIONS[500]);
+  for (const [code, r] of Object.entries(responses)) {
+    if (!r.description) responses[code] = { ...r, description: DEFAULT_DESCRIPTIONS[code] ?? `HTTP ${code}` };
+  }
+  s.response = responses;
+  return s as FastifySchema;
+}
+
+export function swaggerOptions(): FastifyDynamicSwaggerOptions {
+  return {
+    openapi: {
+      info: {
+        title: 'heygem-gateway',
+        version: API_VERSION,
+        description:
+          'Text (+ face video) → lip-synced talking-head MP4, on HeyGem GPU containers. Compatible with the replaced Flask app\u2019s clients (see docs/compatibility.md).',
+      },
+      tags: [
+        { name: 'tasks', description: 'Create and follow tasks' },
+        { name: 'files', description: 'Finished videos and speech' },
+        { name: 'farm', description: 'GPU slots and the queue' },
+        { name: 'text', description: 'Speech normalization' },
+        { name: 'system', description: 'Service information' },
+      ],
+      components: {
+        securitySchemes: {
+          bearerAuth: { type: 'http', scheme: 'bearer', description: 'An API key (`heygem-gateway keys create`), sent as `Authorization: Bearer <key>`. Ignored when auth is off.' },
+          accessToken: { type: 'apiKey', in: 'query', name: 'access_token', description: 'The same key as a query parameter, on the routes a browser loads without headers (events, downloads, outputs).' },
+        },
+      },
+    },
+    transform: ({ schema, url, route }) => ({ schema: documentRoute(schema, url, methodOf(route.method)), url }),
+  };
+}

@@ -1,0 +1,208 @@
+/**
+ * Response schemas of the compatible routes. They do two jobs: they document the API (the
+ * OpenAPI at /docs is generated from them) and Fastify serializes with them. The serializer
+ * drops keys a schema does not declare and coerces values to the declared type, so every key
+ * is declared with its exact type (nullable where it can be null) and objects stay open
+ * (`additionalProperties: true`) for keys other modules add. Field meanings and the old types
+ * they keep: docs/compatibility.md.
+ */
+
+type Json = Record<string, unknown>;
+
+const str = (description?: string): Json => ({ type: 'string', ...(description ? { description } : {}) });
+const num = (description?: string): Json => ({ type: 'number', ...(description ? { description } : {}) });
+const int = (description?: string): Json => ({ type: 'integer', ...(description ? { description } : {}) });
+const bool = (description?: string): Json => ({ type: 'boolean', ...(description ? { description } : {}) });
+/** `{type: [t, 'null']}`: @fastify/swagger turns it into OpenAPI 3.0 `nullable: true`. */
+const nullable = (s: Json): Json => ({ ...s, type: [s.type as string, 'null'] });
+
+/**
+ * An open object. Every listed key is `required` by default: the serializer then fails loudly
+ * (a 500) instead of silently dropping a key a client relies on.
+ */
+function object(description: string, properties: Record<string, Json>, required: string[] = Object.keys(properties)): Json {
+  return { type: 'object', description, properties, required, additionalProperties: true };
+}
+
+export const timingSchema = object(
+  'Durations in seconds, null until known',
+  {
+    queue_time: nullable(num('Seconds from submit to the start of work')),
+    tts_time: nullable(num('Seconds of speech synthesis')),
+    video_time: nullable(num('Seconds of rendering in the video container')),
+    total_time: nullable(num('Seconds from submit to the end (so far, while running)')),
+  },
+);
+
+const STATUS_WORDS = ['queued', 'preprocessing', 'reserved', 'processing', 'completed', 'failed', 'timeout', 'canceled'];
+
+export const generateAcceptedSchema = object('Task accepted and queued', {
+  success: bool('Always true on 202'),
+  task_id: str('Id to poll with /api/status/{id}'),
+  message: str(),
+  status_url: str('Relative URL of the task status'),
+  queue_position: nullable(int('1-based position in the queue (null once claimed)')),
+});
+
+export const taskStatusSchema = object('The status of one task (the replaced system\u2019s shape, plus new keys)', {
+  task_id: str(),
+  status: { type: 'string', enum: STATUS_WORDS, description: 'Old vocabulary clients poll for; the finer phase is in `phase`' },
+  phase: str('queued, preparing, reserved, tts, rendering, collecting, completed, failed or canceled'),
+  progress: num('0..100 over all phases'),
+  gpu_id: nullable(int('GPU slot id once reserved')),
+  queue_position: nullable(int('1-based position while queued')),
+  error: nullable(str('Human message, only on a final failure')),
+  error_code: nullable(str('Stable machine code, only on a final failure')),
+  last_error: nullable(object('A retryable fault being retried (the task is not failed)', { code: str(), message: str() })),
+  input_text: str('The submitted text'),
+  normalized_text: nullable(str('What the voice says')),
+  video_name: nullable(str('Sanitized name of the uploaded face video')),
+  reference_audio: nullable(str('File name of the reference voice')),
+  generated_audio_url: nullable(str('URL of the synthesized speech WAV once ready')),
+  attempts: int('Claims so far'),
+  created_time: str('ISO 8601'),
+  start_time: nullable(str('ISO 8601, when work started')),
+  completed_time: nullable(str('ISO 8601, only when completed')),
+  finished_time: nullable(str('ISO 8601, when the task ended in any final state')),
+  timing: timingSchema,
+  result: nullable(
+    object('The container\u2019s answer, as the replaced system passed it on', {
+      code: int('10000 = success'),
+      msg: str(),
+      data: object('The video container\u2019s query data plus `result_url`', { result_url: str('/outputs/<id>.mp4') }),
+    }),
+  ),
+  result_url: nullable(str('/outputs/<id>.mp4 once completed')),
+  download_url: nullable(str('/api/download/<id> once completed')),
+  vimeo_uploaded: bool('True once the video was published to Vimeo (false when not configured)'),
+  vimeo_url: nullable(str('Vimeo link once published')),
+  vimeo_upload_time: nullable(str('ISO 8601, when it was published')),
+});
+
+export const taskSummarySchema = object('A task in a list', {
+  task_id: str(),
+  status: { type: 'string', enum: STATUS_WORDS },
+  phase: str(),
+  progress: num(),
+  gpu_id: nullable(int()),
+  queue_position: nullable(int()),
+  text: str('The text, cut to 120 characters'),
+  error: nullable(str()),
+  error_code: nullable(str()),
+  created_time: str(),
+  finished_time: nullable(str()),
+  timing: timingSchema,
+  result_url: nullable(str()),
+});
+
+export const taskListSchema = object('A page of tasks, newest first', {
+  tasks: { type: 'array', items: taskSummarySchema },
+  total: int('Tasks matching the filter'),
+  limit: int(),
+  offset: int(),
+});
+
+export const taskActionSchema = (description: string, withUrl: boolean): Json =>
+  object(description, { success: bool(), task_id: str(), status: str(), ...(withUrl ? { status_url: str() } : {}) });
+
+export const slotSchema = object('One GPU slot', {
+  busy: bool(),
+  current_task: nullable(str('Task the GPU works for (null when idle, or another key\u2019s task)')),
+  tasks: { type: 'array', items: str(), description: 'Tasks holding the slot (only your own when scoped)' },
+  healthy: bool(),
+  consecutive_failures: int(),
+  last_health_check: nullable({ type: 'object', additionalProperties: true, description: 'Last probe of the containers' }),
+  memory_used: str('Old type: "1234 MiB", or "N/A" when unknown'),
+  memory_total: str('"24576 MiB", or "N/A" when unknown'),
+  gpu_utilization: num('Old type: percent, 0 when unknown'),
+  memory_used_mb: nullable(num('MiB used, null when unknown')),
+  memory_total_mb: nullable(num('MiB total, null when unknown')),
+  gpu_utilization_pct: nullable(num('Percent, null when unknown')),
+  temperature: nullable(num('°C')),
+  telemetry_unavailable: nullable(str('Why there is no GPU sample')),
+  video_port: nullable(int('Host port of the video container (null for the preview engine)')),
+  tts_port: nullable(int('Host port of the TTS container (null for the preview engine)')),
+  video_url: nullable(str()),
+  tts_url: nullable(str()),
+  engine: str('heygem or preview'),
+});
+
+export const queueSchema = object('GPU slots and the queue (the replaced system\u2019s shape, plus new keys)', {
+  gpus: { type: 'object', description: 'Slot id → slot', additionalProperties: slotSchema },
+  queue: {
+    type: 'array',
+    description: 'Waiting tasks in order (at most 100)',
+    items: object('A waiting task', {
+      task_id: nullable(str('Null for another API key\u2019s task')),
+      position: int('1-based'),
+      queued_time: str('ISO 8601'),
+      wait_seconds: num(),
+      text: nullable(str('First 50 characters + "..." (null for another key\u2019s task)')),
+      mine: bool('Submitted with the calling key (always true when auth is off)'),
+      attempts: int(),
+    }),
+  },
+  queue_size: int('All waiting tasks (every key)'),
+});
+
+export const infoSchema = object('Service facts and limits', {
+  service: str('Service name'),
+  name: str('Same as service'),
+  version: str(),
+  port: int('Port the API listens on'),
+  gpus: {
+    type: 'object',
+    description: 'Slot id → container ports',
+    additionalProperties: object('Ports of one slot', { video_port: nullable(int()), tts_port: nullable(int()) }),
+  },
+  endpoints: { type: 'array', items: str(), description: '"METHOD /path" of the main routes' },
+  engine: str(),
+  slots: int(),
+  pipelining: bool(),
+  limits: object('Input limits', {
+    max_text_chars: int('Characters (code points)'),
+    max_upload_bytes: int(),
+    max_video_seconds: num(),
+    video_formats: { type: 'array', items: str() },
+  }),
+  preview_notice: nullable(str()),
+  started_at: str(),
+  uptime_seconds: num(),
+});
+
+export const healthSchema = object('Health (the replaced system\u2019s keys plus slot health)', {
+  status: { type: 'string', enum: ['healthy', 'degraded', 'unhealthy'] },
+  service: str(),
+  timestamp: str('ISO 8601'),
+  slots: { type: 'array', items: object('Slot health', { id: int(), healthy: bool(), busy: bool() }) },
+  healthy_slots: int(),
+  queue_size: int(),
+}, ['status', 'service', 'timestamp']); // only the old keys are promised: others may evolve
+
+export const normalizeSchema = object('The spoken form of a text', {
+  normalized: str(),
+  changes: { type: 'array', items: { type: 'object', additionalProperties: true } },
+});
+
+/** Request bodies of POST /api/generate, for the docs only: the route reads the body itself. */
+export const generateRequestBody: Json = {
+  description: 'The text to speak and an optional face video. All three encodings are validated the same way.',
+  content: {
+    'multipart/form-data': {
+      schema: {
+        type: 'object',
+        properties: {
+          text: { type: 'string', description: 'Text to speak (required; limit in /api/info `limits.max_text_chars`)' },
+          video: { type: 'string', format: 'binary', description: 'Face video: mp4, avi, mov or mkv (optional; the voice is cloned from its sound)' },
+        },
+        required: ['text'],
+      },
+    },
+    'application/x-www-form-urlencoded': {
+      schema: { type: 'object', properties: { text: { type: 'string' } }, required: ['text'] },
+    },
+    'application/json': {
+      schema: { type: 'object', properties: { text: { type: 'string' } }, required: ['text'] },
+    },
+  },
+};
