@@ -3,6 +3,7 @@
  * The HTTP layer and the CLI both get a `Gateway`; tests build one with their own config.
  */
 import { mkdir } from 'node:fs/promises';
+import { assertContainerDirs } from './config/container-dirs.js';
 import type { GatewayConfig, ResolvedSlot } from './config/load.js';
 import { HeygemTtsEngine } from './engines/heygem/tts.adapter.js';
 import { portOf } from './engines/heygem/http-json.js';
@@ -11,7 +12,9 @@ import type { SlotEngines } from './engines/ports.js';
 import { ensurePreviewAssets } from './engines/preview/assets.js';
 import { PreviewSpeechEngine, PreviewVideoEngine } from './engines/preview/preview.engines.js';
 import { createLogger, type Logger } from './logger.js';
+import { DiskSpaceGuard } from './maintenance/disk-space.js';
 import { FileRetention } from './maintenance/file-retention.js';
+import { HealthMonitor } from './maintenance/health.js';
 import { FfmpegMedia } from './media/ffmpeg.adapter.js';
 import type { Media } from './media/media.js';
 import { systemClock, type Clock } from './runner/clock.js';
@@ -20,6 +23,7 @@ import { TaskLifecycle } from './runner/lifecycle.js';
 import { Scheduler } from './runner/scheduler.js';
 import { SlotRunner } from './runner/slot-runner.js';
 import { TaskPipeline, type SlotDefaults } from './runner/task-pipeline.js';
+import { acquireDataDirLock } from './store/data-dir-lock.js';
 import { RedisTaskStore } from './store/redis.adapter.js';
 import { SqliteTaskStore } from './store/sqlite.adapter.js';
 import type { TaskStore } from './store/task-store.js';
@@ -48,6 +52,8 @@ export interface Gateway {
   /** Scheduled removal of old finished task records (config retention). */
   recordRetention: RecordRetention;
   metrics: GatewayMetrics;
+  /** Live/ready/summary health and the free-space guard (docs/operations.md). */
+  health: HealthMonitor;
 }
 
 export interface GatewayOverrides {
@@ -108,8 +114,12 @@ export async function createGateway(config: GatewayConfig, o: GatewayOverrides =
   const log = o.log ?? createLogger(config.logLevel);
   const clock = o.clock ?? systemClock;
   const paths = new DataPaths(config.dataDir);
+  // Container dirs are never created here: a typo would be a dir no container mounts.
+  if (config.engine === 'heygem' && !o.slotEngines) assertContainerDirs(config.slots);
   await Promise.all([paths.uploads, paths.outputs, paths.work, paths.assets].map((d) => mkdir(d, { recursive: true })));
   const media = o.media ?? new FfmpegMedia({ ffmpegPath: config.media.ffmpeg, ffprobePath: config.media.ffprobe, timeoutMs: config.media.timeoutMs });
+  // One process per data dir with the embedded store (src/store/data-dir-lock.ts).
+  const lock = !o.store && config.store.driver === 'sqlite' ? acquireDataDirLock(config.dataDir) : null;
   const store =
     o.store ??
     (config.store.driver === 'redis'
@@ -142,6 +152,8 @@ export async function createGateway(config: GatewayConfig, o: GatewayOverrides =
       : new NoGpuStats(config.engine === 'preview' ? 'preview engine: no GPUs' : 'GPU telemetry off (telemetry.gpu)'));
   gpuStats.start();
   if (config.scheduler.enabled) await scheduler.start();
+  const health = new HealthMonitor({ store, slots: () => scheduler.runners, disk: new DiskSpaceGuard(config.dataDir, config.limits.minFreeDiskBytes), probeAll: () => scheduler.probeAll() });
+  void health.startProbe(); // /api/health says `starting` until this settles
   const fileRetention = new FileRetention(
     store,
     {
@@ -173,6 +185,7 @@ export async function createGateway(config: GatewayConfig, o: GatewayOverrides =
     fileRetention,
     recordRetention,
     metrics,
+    health,
     startedAt: clock.now(),
     normalize,
     async close(graceMs = 10_000) {
@@ -183,6 +196,7 @@ export async function createGateway(config: GatewayConfig, o: GatewayOverrides =
       await fileRetention.stop();
       await scheduler.stop(graceMs);
       await store.close();
+      lock?.release();
     },
   };
 }

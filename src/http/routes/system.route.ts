@@ -1,11 +1,12 @@
 /**
- * Service-level routes: GET /api/info, GET /api/health, POST /api/normalize.
+ * Service-level routes: GET /api/info, GET /api/health (+ /live, /ready), POST /api/normalize.
  */
 import type { FastifyInstance } from 'fastify';
 import type { Gateway } from '../../gateway.js';
 import { normalizeForSpeech } from '../../text/index.js';
 import { ApiError } from '../errors.js';
 import { VIDEO_EXTENSIONS } from './generate.route.js';
+import { registerHealthRoutes } from './health.route.js';
 
 const VERSION = '0.1.0';
 
@@ -28,18 +29,7 @@ export function registerSystemRoutes(app: FastifyInstance, gw: Gateway): void {
     uptime_seconds: Math.round((gw.clock.now() - gw.startedAt) / 1000),
   }));
 
-  app.get('/api/health', { schema: { tags: ['system'], summary: 'Liveness and slot health' } }, async (_req, reply) => {
-    const slots = gw.scheduler.runners.map((r) => ({ id: r.id, healthy: r.healthy, busy: r.busy }));
-    const healthy = slots.filter((s) => s.healthy).length;
-    const status = healthy === slots.length ? 'healthy' : healthy > 0 ? 'degraded' : 'unhealthy';
-    return reply.code(healthy > 0 ? 200 : 503).send({
-      status,
-      slots,
-      healthy_slots: healthy,
-      queue_size: await gw.store.queueSize(),
-      timestamp: new Date(gw.clock.now()).toISOString(),
-    });
-  });
+  registerHealthRoutes(app, gw);
 
   app.post<{ Body: { text: string } }>(
     '/api/normalize',
