@@ -176,7 +176,7 @@ describe('GET /api/stats scoping', () => {
     const { t, tokens } = await gateway({ auth: { enabled: true }, rateLimit: { submitsPerMinutePerKey: 0 } }, { keys: { alice: ['submit', 'read'], bob: ['submit', 'read'], root: ['admin'] } });
     const inject = t.app.inject.bind(t.app);
     const post = (token: string) => inject({ method: 'POST', url: '/api/generate', headers: { 'content-type': 'application/json', ...bearer(token) }, payload: JSON.stringify({ text: 'hi' }) });
-    const ids = [];
+    const ids: string[] = [];
     for (const who of ['alice', 'alice', 'bob']) ids.push((await post(tokens[who])).json().task_id as string);
     await waitFor(async () => (await Promise.all(ids.map((id) => t.gw.store.get(id)))).every((x) => x?.state === 'completed'));
     const stats = async (who: string) => (await inject({ url: '/api/stats', headers: bearer(tokens[who]) })).json() as { scope: string; totals: { completed: number } };
