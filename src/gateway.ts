@@ -17,6 +17,7 @@ import { FileRetention } from './maintenance/file-retention.js';
 import { HealthMonitor } from './maintenance/health.js';
 import { FfmpegMedia } from './media/ffmpeg.adapter.js';
 import type { Media } from './media/media.js';
+import { setDefaultNiceness } from './media/process.js';
 import { systemClock, type Clock } from './runner/clock.js';
 import { DataPaths } from './runner/data-paths.js';
 import { TaskLifecycle } from './runner/lifecycle.js';
@@ -117,6 +118,7 @@ export async function createGateway(config: GatewayConfig, o: GatewayOverrides =
   // Container dirs are never created here: a typo would be a dir no container mounts.
   if (config.engine === 'heygem' && !o.slotEngines) assertContainerDirs(config.slots);
   await Promise.all([paths.uploads, paths.outputs, paths.work, paths.assets].map((d) => mkdir(d, { recursive: true })));
+  setDefaultNiceness(config.media.niceness); // ffmpeg/espeak children yield the CPU to the API
   const media = o.media ?? new FfmpegMedia({ ffmpegPath: config.media.ffmpeg, ffprobePath: config.media.ffprobe, timeoutMs: config.media.timeoutMs });
   // One process per data dir with the embedded store (src/store/data-dir-lock.ts).
   const lock = !o.store && config.store.driver === 'sqlite' ? acquireDataDirLock(config.dataDir) : null;

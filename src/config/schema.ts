@@ -99,6 +99,8 @@ export const configSchema = z
         espeak: z.string().default('espeak-ng'),
         /** Upper bound for one ffmpeg run. @defaultValue 300000 */
         timeoutMs: z.number().int().positive().default(300_000),
+        /** CPU niceness of ffmpeg/ffprobe/espeak-ng children (0 = same as the gateway), so the API stays responsive. @defaultValue 10 */
+        niceness: z.number().int().min(0).max(19).default(10),
       })
       .prefault({}),
     limits: z

@@ -1,6 +1,6 @@
 import { getPriority } from 'node:os';
 import { describe, expect, it } from 'vitest';
-import { niceCommand, runProcess } from './process.js';
+import { DEFAULT_NICENESS, niceCommand, runProcess, setDefaultNiceness } from './process.js';
 
 describe('runProcess priority', () => {
   const base = getPriority();
@@ -11,6 +11,15 @@ describe('runProcess priority', () => {
     expect(Number(stdout.trim())).toBe(Math.min(19, base + 10));
     const same = await runProcess('nice', [], { niceness: 0 });
     expect(Number(same.stdout.trim())).toBe(base);
+  });
+
+  it('takes the process-wide default from config (media.niceness)', async () => {
+    try {
+      setDefaultNiceness(3);
+      expect(Number((await runProcess('nice', [])).stdout.trim())).toBe(Math.min(19, base + 3));
+    } finally {
+      setDefaultNiceness(DEFAULT_NICENESS);
+    }
   });
 
   it('builds an argument array (never a shell string), and falls back when nice is missing', () => {

@@ -18,11 +18,18 @@ export interface RunOptions {
   /** Keep at most this many bytes of stdout (stderr keeps its tail). @defaultValue 16 MiB */
   maxOutputBytes?: number;
   input?: string | Buffer;
-  /** Niceness of the child (0 = same priority as the gateway). @defaultValue 10 */
+  /** Niceness of the child (0 = same priority as the gateway). @defaultValue media.niceness (10) */
   niceness?: number;
 }
 
 export const DEFAULT_NICENESS = 10;
+
+let defaultNiceness = DEFAULT_NICENESS;
+
+/** Process-wide default for children that do not say (config media.niceness, set at start). */
+export function setDefaultNiceness(n: number): void {
+  defaultNiceness = Math.max(0, Math.min(19, Math.round(n)));
+}
 
 let nicePath: string | null | undefined;
 
@@ -72,7 +79,7 @@ export function runProcess(cmd: string, args: readonly string[], opts: RunOption
   const max = opts.maxOutputBytes ?? 16 * 1024 * 1024;
   return new Promise((resolve, reject) => {
     if (opts.signal?.aborted) return reject(new ProcessError(`${cmd} aborted`, null, '', 'aborted'));
-    const niceness = Math.max(0, Math.min(19, opts.niceness ?? DEFAULT_NICENESS));
+    const niceness = Math.max(0, Math.min(19, opts.niceness ?? defaultNiceness));
     const how = niceCommand(cmd, args, niceness);
     const child = spawn(how.file, how.args, { stdio: [opts.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
     if (niceness > 0 && !how.viaNice && child.pid !== undefined) {
