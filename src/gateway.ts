@@ -4,6 +4,7 @@
  */
 import { mkdir } from 'node:fs/promises';
 import { hostname } from 'node:os';
+import { assertContainerDirs } from './config/container-dirs.js';
 import type { GatewayConfig, ResolvedSlot } from './config/load.js';
 import { HeygemTtsEngine } from './engines/heygem/tts.adapter.js';
 import { portOf } from './engines/heygem/http-json.js';
@@ -12,9 +13,12 @@ import type { SlotEngines } from './engines/ports.js';
 import { ensurePreviewAssets } from './engines/preview/assets.js';
 import { PreviewSpeechEngine, PreviewVideoEngine } from './engines/preview/preview.engines.js';
 import { createLogger, type Logger } from './logger.js';
+import { DiskSpaceGuard } from './maintenance/disk-space.js';
 import { FileRetention } from './maintenance/file-retention.js';
+import { HealthMonitor } from './maintenance/health.js';
 import { FfmpegMedia } from './media/ffmpeg.adapter.js';
 import type { Media } from './media/media.js';
+import { setDefaultNiceness } from './media/process.js';
 import { systemClock, type Clock } from './runner/clock.js';
 import { DataPaths } from './runner/data-paths.js';
 import { TaskLifecycle } from './runner/lifecycle.js';
@@ -23,6 +27,7 @@ import { Scheduler } from './runner/scheduler.js';
 import { SlotRunner } from './runner/slot-runner.js';
 import { TaskPipeline, type SlotDefaults } from './runner/task-pipeline.js';
 import { openTaskStore } from './store/open-store.js';
+import { acquireDataDirLock } from './store/data-dir-lock.js';
 import type { TaskStore } from './store/task-store.js';
 import { NoGpuStats, type GpuStatsSource } from './telemetry/gpu-stats.js';
 import { GatewayMetrics } from './telemetry/metrics.js';
@@ -53,6 +58,8 @@ export interface Gateway {
   nodeId: string;
   /** Every GPU slot of the deployment (local and other nodes'). */
   cluster: ClusterView;
+  /** Live/ready/summary health and the free-space guard (docs/operations.md). */
+  health: HealthMonitor;
 }
 
 export interface GatewayOverrides {
@@ -113,10 +120,21 @@ export async function createGateway(config: GatewayConfig, o: GatewayOverrides =
   const log = o.log ?? createLogger(config.logLevel);
   const clock = o.clock ?? systemClock;
   const paths = new DataPaths(config.dataDir);
+  // Container dirs are never created here: a typo would be a dir no container mounts.
+  if (config.engine === 'heygem' && !o.slotEngines) assertContainerDirs(config.slots);
   await Promise.all([paths.uploads, paths.outputs, paths.work, paths.assets].map((d) => mkdir(d, { recursive: true })));
+  setDefaultNiceness(config.media.niceness); // ffmpeg/espeak children yield the CPU to the API
   const media = o.media ?? new FfmpegMedia({ ffmpegPath: config.media.ffmpeg, ffprobePath: config.media.ffprobe, timeoutMs: config.media.timeoutMs });
   const nodeId = config.node.id ?? hostname();
-  const store = o.store ?? (await openTaskStore(config.store, { sqlitePath: paths.database, nodeId, log: log.child({ component: 'store' }) }));
+  // One process per data dir with the embedded store (src/store/data-dir-lock.ts).
+  const lock = !o.store && config.store.driver === 'sqlite' ? acquireDataDirLock(config.dataDir) : null;
+  let store: TaskStore;
+  try {
+    store = o.store ?? (await openTaskStore(config.store, { sqlitePath: paths.database, nodeId, log: log.child({ component: 'store' }) }));
+  } catch (err) {
+    lock?.release();
+    throw err;
+  }
   const lifecycle = new TaskLifecycle(store, clock, config.scheduler, log);
   const assets = await ensurePreviewAssets(config.dataDir, media, { espeakPath: config.media.espeak, voice: config.preview.voice });
   const engines = o.slotEngines ?? (config.engine === 'heygem' ? config.slots.map((s) => heygemSlot(config, s, media)) : previewSlots(config, media));
@@ -151,10 +169,14 @@ export async function createGateway(config: GatewayConfig, o: GatewayOverrides =
     } catch (err) {
       gpuStats.stop();
       await scheduler.stop(0);
+      lifecycle.close();
       await store.close();
+      lock?.release();
       throw err;
     }
   }
+  const health = new HealthMonitor({ store, slots: () => scheduler.runners, disk: new DiskSpaceGuard(config.dataDir, config.limits.minFreeDiskBytes), probeAll: () => scheduler.probeAll() });
+  void health.startProbe(); // /api/health says `starting` until this settles
   const fileRetention = new FileRetention(
     store,
     {
@@ -186,6 +208,7 @@ export async function createGateway(config: GatewayConfig, o: GatewayOverrides =
     fileRetention,
     recordRetention,
     metrics,
+    health,
     startedAt: clock.now(),
     normalize,
     nodeId,
@@ -202,6 +225,7 @@ export async function createGateway(config: GatewayConfig, o: GatewayOverrides =
       if (config.scheduler.enabled) await store.unregisterSlots(nodeId).catch((err: unknown) => log.warn({ err }, 'could not unregister slots'));
       lifecycle.close();
       await store.close();
+      lock?.release();
     },
   };
 }

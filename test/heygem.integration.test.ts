@@ -37,7 +37,9 @@ async function farmAndGateway(gpus: number, farmOpts: Record<string, unknown> = 
   return { farm, t };
 }
 
-describe('gateway × fake HeyGem farm', () => {
+// Real ffmpeg and HTTP per task: every wait inside is a bounded condition; this outer bound
+// only has to hold on a loaded 2-core machine.
+describe('gateway × fake HeyGem farm', { timeout: 120_000 }, () => {
   it('runs many tasks on 3 slots: none lost, none run twice, every slot released, files cleaned', async () => {
     const { farm, t } = await farmAndGateway(3);
     const ids: string[] = [];
@@ -46,7 +48,7 @@ describe('gateway × fake HeyGem farm', () => {
       expect(r.status).toBe(202);
       ids.push(String(r.body.task_id));
     }
-    const finals = await Promise.all(ids.map((id) => waitFinal(t.url, id, 60000)));
+    const finals = await Promise.all(ids.map((id) => waitFinal(t.url, id, 150_000)));
     for (const s of finals) {
       expect(s.status, JSON.stringify(s)).toBe('completed');
       expect(s.progress).toBe(100);
@@ -58,7 +60,7 @@ describe('gateway × fake HeyGem farm', () => {
     const submits = farm.slots.map((s) => s.video.stats().submits);
     expect(submits.reduce((a, b) => a + b, 0)).toBe(9);
     expect(submits.every((n) => n > 0)).toBe(true);
-    for (const r of t.gw.scheduler.runners) expect(r.busy).toBe(false);
+    await waitFor(async () => t.gw.scheduler.runners.every((r) => !r.busy)); // released just after the final state
     // Per-task files are gone from the container dirs.
     for (const s of farm.slots) {
       expect(readdirSync(join(s.videoDataDir, 'temp')).filter((f) => !f.startsWith('.'))).toEqual([]);
@@ -74,7 +76,7 @@ describe('gateway × fake HeyGem farm', () => {
     expect(res.headers.get('content-disposition')).toContain(`heygem-${ids[0]}.mp4`);
     const probe = await ffprobeJson(join(t.dataDir, 'outputs', `${ids[0]}.mp4`));
     expect(probe.streams.map((x) => x.codec_type).sort()).toEqual(['audio', 'video']);
-  });
+  }, 180_000); // nine real ffmpeg renders: minutes on a loaded 2-core machine
 
   it('fails a task whose render fails (status 3) and frees the slot', async () => {
     const { farm, t } = await farmAndGateway(1, { failRate: 1 });
@@ -83,7 +85,7 @@ describe('gateway × fake HeyGem farm', () => {
     expect(s.status).toBe('failed');
     expect(s.error_code).toBe('render_failed');
     expect(String(s.error)).toMatch(/Render failed/);
-    expect(t.gw.scheduler.runners[0].busy).toBe(false);
+    await waitFor(async () => !t.gw.scheduler.runners[0].busy);
     expect(farm.slots[0].video.stats().submits).toBe(1);
   });
 
@@ -117,9 +119,12 @@ describe('gateway × fake HeyGem farm', () => {
 
   it('re-renders a task whose container forgot it (restarted) and never double-books the slot', async () => {
     const { farm, t } = await farmAndGateway(1, { renderMs: 800 });
+    // The first job hangs until the restart: it cannot finish first on a slow machine.
+    farm.slots[0].video.setOptions({ hang: true });
     const r = await submit(t.url, 'The container restarts under me.');
     const id = String(r.body.task_id);
     await waitFor(async () => (await t.gw.store.get(id))?.renderSubmitted);
+    farm.slots[0].video.setOptions({ hang: false });
     await farm.slots[0].video.restart();
     const s = await waitFinal(t.url, id);
     expect(s.status).toBe('completed');
@@ -129,7 +134,9 @@ describe('gateway × fake HeyGem farm', () => {
   });
 
   it('cancels a queued task and a running one; the slot is freed', async () => {
-    const { t } = await farmAndGateway(1, { renderMs: 600 });
+    const { farm, t } = await farmAndGateway(1, { renderMs: 600 });
+    // a's job hangs until the container restarts: the cancel cannot arrive after it finished.
+    farm.slots[0].video.setOptions({ hang: true });
     const a = String((await submit(t.url, 'first')).body.task_id);
     const b = String((await submit(t.url, 'second')).body.task_id);
     const c = String((await submit(t.url, 'third')).body.task_id);
@@ -138,6 +145,9 @@ describe('gateway × fake HeyGem farm', () => {
     await waitFor(async () => (await t.gw.store.get(a))?.state === 'rendering');
     expect((await fetch(`${t.url}/api/tasks/${a}/cancel`, { method: 'POST' })).status).toBe(200);
     expect((await waitFinal(t.url, a)).status).toBe('canceled');
+    // The container has no cancel: the slot waits for a's job to end. The operator restarts it.
+    farm.slots[0].video.setOptions({ hang: false });
+    await farm.slots[0].video.restart();
     expect((await waitFinal(t.url, b)).status).toBe('completed');
     expect((await fetch(`${t.url}/api/tasks/${a}/cancel`, { method: 'POST' })).status).toBe(409);
     await waitFor(async () => !t.gw.scheduler.runners[0].busy);

@@ -50,13 +50,22 @@ describe('scheduler', () => {
     expect(tasks.every((t) => t.state === 'completed')).toBe(true);
     expect(engines.every((e) => e.video.maxActive === 1)).toBe(true);
     expect(new Set(tasks.map((t) => t.slotId)).size).toBe(3);
-    expect(gw.scheduler.runners.every((r) => !r.busy)).toBe(true);
+    // The final state is recorded just before the runner lets go of the task: wait for that.
+    await waitFor(async () => gw.scheduler.runners.every((r) => !r.busy));
     expect(await gw.store.queueSize()).toBe(0);
   });
 
   it('pipelines: the next task speaks while the current one renders', async () => {
-    const { tl, add, allFinal } = await gateway(1, { ttsMs: 30, renderMs: 80 });
-    const ids = await add(3);
+    // The first render ends only once the second task's TTS has started, or after a bound: a
+    // scheduler that does not pipeline then fails the ordering below instead of racing timers.
+    let ids: string[] = [];
+    const ttsStarted = (id: string) => tl.events.some((e) => e.taskId === id && e.what === 'tts-start');
+    const renderGate = async (id: string) => {
+      if (id !== ids[0]) return;
+      await waitFor(async () => ttsStarted(ids[1]), 5000, 5).catch(() => undefined);
+    };
+    const { tl, add, allFinal } = await gateway(1, { ttsMs: 30, renderMs: 10, renderGate });
+    ids = await add(3);
     await allFinal(ids);
     const at = (id: string, what: string) => tl.events.find((e) => e.taskId === id && e.what === what)!.at;
     // task 2's TTS starts before task 1's render ends
@@ -92,23 +101,24 @@ describe('scheduler', () => {
     expect(byId.get(bad)!.attempts).toBe(1);
     expect(byId.get(transient)!.state).toBe('completed');
     expect(byId.get(transient)!.attempts).toBe(1);
-    expect(gw.scheduler.runners[0].busy).toBe(false);
+    await waitFor(async () => !gw.scheduler.runners[0].busy);
     const events = (await gw.store.events(transient)).map((e) => e.state);
     expect(events).toContain('queued');
     expect(events.at(-1)).toBe('completed');
   });
 
   it('cancel during TTS ends the task and frees the slot for the next one', async () => {
-    const { gw, add, allFinal } = await gateway(1, { ttsMs: 2000, renderMs: 10 }, { pipelining: false });
+    // TTS that only ends when aborted: the cancel can never arrive "too late" on a slow machine.
+    const { gw, add, allFinal } = await gateway(1, { ttsMs: 600_000, renderMs: 10 }, { pipelining: false });
     const [a, b] = await add(2);
     await waitFor(async () => (await gw.store.get(a))?.state === 'tts');
     await gw.scheduler.cancel(a);
-    await waitFor(async () => (await gw.store.get(b))?.state === 'tts', 2000);
+    await waitFor(async () => (await gw.store.get(b))?.state === 'tts');
     await gw.scheduler.cancel(b);
     const [ta, tb] = await allFinal([a, b]);
     expect(ta.state).toBe('canceled');
     expect(tb.state).toBe('canceled');
-    await waitFor(async () => !gw.scheduler.runners[0].busy, 2000);
+    await waitFor(async () => !gw.scheduler.runners[0].busy);
   });
 
   it('marks a slot unhealthy after repeated engine faults and lets the other slot finish the work', async () => {

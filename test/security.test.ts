@@ -186,7 +186,7 @@ describe('security settings', () => {
     expect(c.limits.minFreeDiskBytes).toBe(1024 ** 3);
     expect(c.fileRetention.outputsMaxAgeMs).toBe(0);
     expect(() => loadConfig({ env: {} as NodeJS.ProcessEnv, inline: { server: { corsOrigins: ['*'] } } })).toThrow(ConfigError);
-    expect(() => loadConfig({ env: {} as NodeJS.ProcessEnv, inline: { server: { corsOrigins: ['*'] } } })).toThrow(/server\.corsOrigins\.0/);
+    expect(() => loadConfig({ env: {} as NodeJS.ProcessEnv, inline: { server: { corsOrigins: ['*'] } } })).toThrow(/server\.corsOrigins\[0\]/);
     expect(() => loadConfig({ env: {} as NodeJS.ProcessEnv, inline: { auth: { enabled: 'yes' } } })).toThrow(/auth\.enabled/);
   });
 });

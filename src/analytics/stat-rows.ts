@@ -5,6 +5,8 @@
 import type { TaskStore } from '../store/task-store.js';
 import type { StatRow } from './stats.js';
 
-export async function loadStatRows(store: TaskStore, from: number, to: number): Promise<StatRow[]> {
-  return store.listForStats(from, to);
+/** `owner`: only that API key's tasks (a non-admin caller); undefined = every task. */
+export async function loadStatRows(store: TaskStore, from: number, to: number, owner?: string): Promise<StatRow[]> {
+  const rows = await store.listForStats(from, to);
+  return owner === undefined ? rows : rows.filter((t) => t.owner === owner);
 }

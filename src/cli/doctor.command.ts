@@ -4,6 +4,7 @@
  */
 import { constants } from 'node:fs';
 import { access, mkdir, statfs } from 'node:fs/promises';
+import { createDirFix, dirProblem } from '../config/container-dirs.js';
 import { loadConfig, type GatewayConfig } from '../config/load.js';
 import { HeygemTtsEngine } from '../engines/heygem/tts.adapter.js';
 import { readJson } from '../engines/heygem/http-json.js';
@@ -36,6 +37,21 @@ async function writable(name: string, dir: string): Promise<Check> {
     return { name, status: 'pass', detail: dir };
   } catch (err) {
     return { name, status: 'fail', detail: `${dir}: ${(err as Error).message}`, fix: `create it and give the gateway's user write access: mkdir -p ${dir}` };
+  }
+}
+
+/**
+ * A container's host data dir must already exist (never created here: a mistyped path would
+ * pass and the container would never see the files — config/container-dirs.ts).
+ */
+async function containerDir(name: string, dir: string): Promise<Check> {
+  const problem = dirProblem(dir);
+  if (problem) return { name, status: 'fail', detail: problem.detail, fix: problem.fix };
+  try {
+    await access(dir, constants.W_OK);
+    return { name, status: 'pass', detail: dir };
+  } catch (err) {
+    return { name, status: 'fail', detail: `${dir}: ${(err as Error).message}`, fix: createDirFix(dir).replace(/^create it owned/, 'make it owned') };
   }
 }
 
@@ -81,8 +97,8 @@ export async function runChecks(c: GatewayConfig): Promise<Check[]> {
         `start the video container for GPU ${s.id}; its port opens ~15 s after start`,
       ),
     );
-    checks.push(await writable(`GPU ${s.id} video data dir`, s.videoDataDir));
-    checks.push(await writable(`GPU ${s.id} TTS data dir`, s.ttsDataDir));
+    checks.push(await containerDir(`GPU ${s.id} video data dir`, s.videoDataDir));
+    checks.push(await containerDir(`GPU ${s.id} TTS data dir`, s.ttsDataDir));
   }
   if (c.engine === 'heygem' || c.telemetry.gpu === 'on') {
     const smi = new NvidiaSmiSampler({ binary: c.telemetry.nvidiaSmi, intervalMs: 60_000 });

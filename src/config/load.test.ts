@@ -66,6 +66,62 @@ describe('loadConfig', () => {
   it('refuses heygem without slots and slots sharing a video data dir', () => {
     expect(() => loadConfig({ env: noEnv, inline: { engine: 'heygem' } })).toThrow(/slots: required/);
     const s = { video: { url: 'http://127.0.0.1:1', dataDir: '/d' }, tts: { url: 'http://127.0.0.1:2', dataDir: '/t' } };
-    expect(() => loadConfig({ env: noEnv, inline: { engine: 'heygem', slots: [{ id: 0, ...s }, { id: 1, ...s }] } })).toThrow(/shared with another slot/);
+    expect(() => loadConfig({ env: noEnv, inline: { engine: 'heygem', slots: [{ id: 0, ...s }, { id: 1, ...s }] } })).toThrow(/slots\[1\]\.video\.dataDir: shared with another slot/);
+  });
+
+  it('names every bad slot field by its path, all at once', () => {
+    const slots = [
+      { id: 0, video: { url: '127.0.0.1:8390', dataDir: '/g0' }, tts: { url: 'http://127.0.0.1:18182', dataDir: '/t0' } },
+      { id: 1, video: { url: 'http://127.0.0.1:8391', dataDir: '/g1' }, tts: { url: 'http://127.0.0.1:18183' } },
+      { id: 0, video: { url: 'http://127.0.0.1:8392', dataDir: '/g2' }, tts: { url: 'http://127.0.0.1:18184', dataDir: '/t2' } },
+    ];
+    let problems: string[] = [];
+    try {
+      loadConfig({ env: noEnv, inline: { engine: 'heygem', slots } });
+    } catch (err) {
+      problems = (err as ConfigError).problems;
+    }
+    expect(problems).toContain('slots[0].video.url: expected http(s) URL, e.g. http://127.0.0.1:8390');
+    expect(problems).toContain('slots[1].tts.dataDir: required');
+    expect(problems).toContain('slots[2].id: duplicate id 0 (also slots[0])');
+    expect(problems.join('\n')).not.toMatch(/Invalid input/);
+  });
+
+  it('refuses unknown keys at every depth, with a suggestion for a typo', () => {
+    let problems: string[] = [];
+    try {
+      loadConfig({
+        env: noEnv,
+        inline: {
+          scheduler: { maxAttemps: 5 },
+          server: { trustproxy: true },
+          limits: { somethingElse: 1 },
+          engine: 'heygem',
+          slots: [{ id: 0, video: { url: 'http://127.0.0.1:1', dataDir: '/g', colour: 1 }, tts: { url: 'http://127.0.0.1:2', dataDir: '/t' } }],
+          heygem: { tts: { topP: 0.5 } },
+        },
+      });
+    } catch (err) {
+      problems = (err as ConfigError).problems;
+    }
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        'scheduler.maxAttemps: unknown key, did you mean maxAttempts?',
+        'server.trustproxy: unknown key, did you mean trustProxy?',
+        'limits.somethingElse: unknown key',
+        'slots[0].video.colour: unknown key',
+        'heygem.tts.topP: unknown key, did you mean top_p?',
+      ]),
+    );
+    expect(problems).toHaveLength(5);
+  });
+
+  it('reads server timeouts and trustProxy in every form', () => {
+    const c = loadConfig({ env: noEnv, inline: { server: { trustProxy: ['127.0.0.1', '10.0.0.0/8', 'loopback'], requestTimeoutMs: 5000, headersTimeoutMs: 1000 } } });
+    expect(c.server).toMatchObject({ trustProxy: ['127.0.0.1', '10.0.0.0/8', 'loopback'], requestTimeoutMs: 5000, headersTimeoutMs: 1000, keepAliveTimeoutMs: 72_000 });
+    expect(loadConfig({ env: noEnv }).server.trustProxy).toBe(false);
+    expect(loadConfig({ env: noEnv, inline: { server: { trustProxy: 1 } } }).server.trustProxy).toBe(1);
+    expect(() => loadConfig({ env: noEnv, inline: { server: { trustProxy: ['10.0.0.0/33'] } } })).toThrow(/server\.trustProxy\[0\]: expected an IP address/);
+    expect(() => loadConfig({ env: noEnv, inline: { server: { requestTimeoutMs: 1000, headersTimeoutMs: 2000 } } })).toThrow(/server\.headersTimeoutMs: headersTimeoutMs must not exceed requestTimeoutMs/);
   });
 });

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { z } from 'zod';
+import { formatIssues, formatPath, unknownKeys } from './issues.js';
 import { configSchema, type ParsedConfig, type SlotConfig } from './schema.js';
 
 export interface ResolvedSlot {
@@ -74,25 +74,30 @@ function applyEnv(raw: Record<string, unknown>, env: NodeJS.ProcessEnv, problems
   if (env.LOG_LEVEL) raw.logLevel = env.LOG_LEVEL;
 }
 
-function formatIssue(issue: z.core.$ZodIssue): string {
-  const key = issue.path.length ? issue.path.join('.') : '(root)';
-  if (issue.code === 'unrecognized_keys') return `${key === '(root)' ? '' : key + '.'}${issue.keys.join(', ')}: unknown key`;
-  return `${key}: ${issue.message}`;
+/** Checked on the raw input so they are reported together with every other problem. */
+function duplicateSlotIds(raw: Record<string, unknown>): string[] {
+  if (!Array.isArray(raw.slots)) return [];
+  const seen = new Map<unknown, number>();
+  const out: string[] = [];
+  raw.slots.forEach((s: unknown, i) => {
+    const id = (s as { id?: unknown } | null)?.id;
+    if (typeof id !== 'number') return;
+    if (seen.has(id)) out.push(`${formatPath(['slots', i, 'id'])}: duplicate id ${id} (also slots[${seen.get(id)}])`);
+    else seen.set(id, i);
+  });
+  return out;
 }
 
 function resolveSlots(parsed: ParsedConfig, baseDir: string): ResolvedSlot[] {
   if (parsed.engine !== 'heygem') return [];
   const slots = typeof parsed.slots === 'string' ? heygemPreset(Number(parsed.slots.match(/\d+/)![0])) : parsed.slots;
   if (!slots) throw new ConfigError(['slots: required when engine is "heygem" (a list, or a preset like "heygem-3gpu")']);
-  const ids = new Set<number>();
   const dirs = new Set<string>();
   const problems: string[] = [];
   const out = slots.map((s, i) => {
-    if (ids.has(s.id)) problems.push(`slots.${i}.id: duplicate slot id ${s.id}`);
-    ids.add(s.id);
     const videoDataDir = resolve(baseDir, s.video.dataDir);
     // Two video containers sharing a data dir overwrite each other's cached frames (DESIGN §4).
-    if (dirs.has(videoDataDir)) problems.push(`slots.${i}.video.dataDir: shared with another slot (${videoDataDir})`);
+    if (dirs.has(videoDataDir)) problems.push(`${formatPath(['slots', i, 'video', 'dataDir'])}: shared with another slot (${videoDataDir})`);
     dirs.add(videoDataDir);
     return {
       id: s.id,
@@ -128,7 +133,8 @@ export function loadConfig(opts: LoadOptions = {}): GatewayConfig {
   const problems: string[] = [];
   applyEnv(raw, env, problems);
   const result = configSchema.safeParse(raw);
-  if (!result.success) problems.push(...result.error.issues.map(formatIssue));
+  if (!result.success) problems.push(...formatIssues(result.error.issues));
+  problems.push(...unknownKeys(configSchema, raw), ...duplicateSlotIds(raw));
   if (problems.length || !result.success) throw new ConfigError(problems);
   const parsed = result.data;
   const dataDir = isAbsolute(parsed.dataDir) ? parsed.dataDir : resolve(cwd, parsed.dataDir);

@@ -3,10 +3,32 @@
  * validated once at start; every option has a documented default so an empty file (or none)
  * starts the embedded defaults: SQLite + local files under ./data + the CPU preview engine.
  */
+import { isIP } from 'node:net';
 import { z } from 'zod';
 
+function isIpOrCidr(v: string): boolean {
+  const [ip, bits, extra] = v.split('/');
+  const family = isIP(ip);
+  if (!family || extra !== undefined) return false;
+  return bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128));
+}
+
 const port = z.number().int().min(0).max(65535);
-const url = z.string().url();
+/** Container URLs: a bare `127.0.0.1:8390` would parse as a URL with scheme "127.0.0.1:". */
+const url = z
+  .string()
+  .refine((v) => /^https?:\/\/[^\s/?#]+/i.test(v) && URL.canParse(v), 'expected http(s) URL, e.g. http://127.0.0.1:8390');
+
+/**
+ * Reverse proxies whose X-Forwarded-* headers are believed: `true` (any), a hop count, or
+ * addresses/CIDRs (and proxy-addr's names loopback, linklocal, uniquelocal). See docs/operations.md.
+ */
+const proxyAddress = z
+  .string()
+  .refine((v) => ['loopback', 'linklocal', 'uniquelocal'].includes(v) || isIpOrCidr(v), 'expected an IP address, a CIDR like 10.0.0.0/8, or loopback/linklocal/uniquelocal');
+const trustProxy = z.union([z.boolean(), z.number().int().min(1).max(16), z.array(proxyAddress).min(1), proxyAddress], {
+  error: 'expected false, true, a hop count, or a list of proxy addresses/CIDRs',
+});
 
 export const slotSchema = z.object({
   /** GPU index; also the key in /api/queue `gpus`. */
@@ -37,13 +59,29 @@ export const configSchema = z
         shutdownGraceMs: z.number().int().min(0).default(10_000),
         /** Browser origins allowed to call the API cross-site (exact `scheme://host[:port]`; never `*`). @defaultValue [] */
         corsOrigins: z.array(z.string().regex(/^https?:\/\/[^/*\s]+$/, 'expected an origin like https://app.example.com')).default([]),
+        /** Trust X-Forwarded-For/-Proto/-Host from these proxies (false | true | hop count | addresses/CIDRs). @defaultValue false */
+        trustProxy: trustProxy.default(false),
+        /** Whole request (headers + body) must arrive within this; slow uploads are cut (408). @defaultValue 600000 */
+        requestTimeoutMs: z.number().int().min(0).default(600_000),
+        /** Request headers must arrive within this (slowloris). @defaultValue 30000 */
+        headersTimeoutMs: z.number().int().min(0).default(30_000),
+        /** An idle socket (nothing sent or received) is closed after this; SSE sends a heartbeat every 15 s. @defaultValue 60000 */
+        connectionTimeoutMs: z.number().int().min(0).default(60_000),
+        /** Idle keep-alive connection between requests. @defaultValue 72000 */
+        keepAliveTimeoutMs: z.number().int().min(1).default(72_000),
+        /** How often Node checks the header and request timeouts (they fire up to this late). @defaultValue 5000 */
+        timeoutCheckIntervalMs: z.number().int().min(10).default(5_000),
       })
-      .prefault({}),
+      .prefault({})
+      .refine((s) => s.requestTimeoutMs === 0 || s.headersTimeoutMs === 0 || s.headersTimeoutMs <= s.requestTimeoutMs, {
+        message: 'headersTimeoutMs must not exceed requestTimeoutMs',
+        path: ['headersTimeoutMs'],
+      }),
     /** uploads/, outputs/, work/, assets/ and gateway.db live here. @defaultValue ./data */
     dataDir: z.string().default('./data'),
     /** @defaultValue preview */
     engine: z.enum(['preview', 'heygem']).default('preview'),
-    slots: z.union([z.array(slotSchema).min(1), slotPreset]).optional(),
+    slots: z.union([z.array(slotSchema).min(1), slotPreset], { error: 'expected a list of slots or a preset like "heygem-3gpu"' }).optional(),
     /** Where both containers mount their host data dir. @defaultValue /code/data */
     containerDataDir: z.string().default('/code/data'),
     preview: z
@@ -61,6 +99,8 @@ export const configSchema = z
         espeak: z.string().default('espeak-ng'),
         /** Upper bound for one ffmpeg run. @defaultValue 300000 */
         timeoutMs: z.number().int().positive().default(300_000),
+        /** CPU niceness of ffmpeg/ffprobe/espeak-ng children (0 = same as the gateway), so the API stays responsive. @defaultValue 10 */
+        niceness: z.number().int().min(0).max(19).default(10),
       })
       .prefault({}),
     limits: z

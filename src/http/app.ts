@@ -22,9 +22,30 @@ import { registerStatusRoutes } from './routes/status.route.js';
 import { registerSystemRoutes } from './routes/system.route.js';
 import { registerUi } from './ui.js';
 
+/**
+ * server.trustProxy → Fastify's option. A hop count becomes "trust the nearest n hops" (the
+ * Express meaning); this Fastify version would otherwise read a number as "trust nothing".
+ */
+export function trustProxyOption(v: boolean | number | string | string[]): boolean | string | string[] | ((addr: string, hop: number) => boolean) {
+  return typeof v === 'number' ? (_addr, hop) => hop < v : v;
+}
+
 export async function buildApp(gw: Gateway): Promise<FastifyInstance> {
+  const srv = gw.config.server;
   // pino's own types and fastify's bundled logger types differ only nominally.
   const app: FastifyInstance = Fastify({
+    // Behind a reverse proxy: req.ip is the real client for rate limits and auth (docs/operations.md).
+    trustProxy: trustProxyOption(srv.trustProxy),
+    // Slow or never-finished requests must not hold sockets forever (slowloris, stalled uploads).
+    requestTimeout: srv.requestTimeoutMs,
+    connectionTimeout: srv.connectionTimeoutMs,
+    keepAliveTimeout: srv.keepAliveTimeoutMs,
+    http: {
+      headersTimeout: srv.headersTimeoutMs,
+      requestTimeout: srv.requestTimeoutMs,
+      // Node enforces the two timeouts above only on this tick.
+      connectionsCheckingInterval: srv.timeoutCheckIntervalMs,
+    },
     loggerInstance: gw.log.child({ component: 'http' }) as unknown as FastifyBaseLogger,
     // one line per request is noise at dashboard polling rates; errors are still logged
     logController: new LogController({ disableRequestLogging: true }),

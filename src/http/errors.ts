@@ -4,6 +4,7 @@
  * 500 with a request id — never a stack trace or an internal path.
  */
 import type { FastifyError, FastifyInstance } from 'fastify';
+import { isDiskFullError } from '../maintenance/disk-space.js';
 
 export class ApiError extends Error {
   constructor(
@@ -34,6 +35,12 @@ export function installErrorHandler(app: FastifyInstance): void {
     const fe = err as FastifyError;
     if (fe.validation) {
       void reply.code(400).send({ error: `Invalid request: ${fe.message}`, code: 'input_invalid' });
+      return;
+    }
+    if (isDiskFullError(err)) {
+      // A full disk ends this request, never the process (docs/operations.md, "Disk").
+      req.log.error({ err }, 'write failed: disk full');
+      void reply.code(507).send({ error: 'The server ran out of disk space while saving; try again when space has been freed', code: 'insufficient_storage', request_id: req.id });
       return;
     }
     const status = fe.statusCode && fe.statusCode >= 400 && fe.statusCode < 500 ? fe.statusCode : 500;

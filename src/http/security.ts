@@ -6,14 +6,18 @@
  *   `?access_token=` on the GET routes a browser loads without headers (EventSource, <video src>);
  * - guards on routes that create work: free disk space (507), active-task quota and
  *   per-key / per-IP rate limits (429 + Retry-After).
+ * Behind a reverse proxy (server.trustProxy), `req.ip` is the real client, and with auth `auto`
+ * a request that came through a proxy needs a key even when the server listens on loopback
+ * (security/proxy-auth.ts).
  * Threat model and settings: docs/security.md.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ACTIVE_STATES } from '../domain/task.js';
 import type { Gateway } from '../gateway.js';
-import { DiskSpaceGuard, formatBytes } from '../maintenance/disk-space.js';
+import { formatBytes } from '../maintenance/disk-space.js';
 import { hasScope, openApiKeys, type Scope } from '../security/api-keys.js';
 import { authEnabled, authStartupProblem, isLoopbackHost } from '../security/auth-mode.js';
+import { authRequiredFor } from '../security/proxy-auth.js';
 import { TokenBuckets } from '../security/token-bucket.js';
 import { ApiError } from './errors.js';
 import './access.js';
@@ -45,7 +49,9 @@ const SECURITY_HEADERS: Record<string, string> = {
 export const TOKEN_IN_QUERY = /^\/(api\/events|api\/download\/[^/]+|outputs\/[^/]+)$/;
 /** Routes that create work: disk, quota and rate guards apply. */
 const CREATES_WORK = new Set(['POST /api/generate', 'POST /api/tasks/:id/retry']);
-const PUBLIC = new Set(['GET /api/health', 'HEAD /api/health', 'GET /api/info', 'HEAD /api/info']);
+const PUBLIC = new Set(
+  ['/api/health', '/api/health/live', '/api/health/ready', '/api/info'].flatMap((p) => [`GET ${p}`, `HEAD ${p}`]),
+);
 
 /** The scope a request needs; null = public (UI assets, docs, health, info). */
 export function requiredScope(method: string, path: string): Scope | null {
@@ -88,9 +94,12 @@ export async function installSecurity(app: FastifyInstance, gw: Gateway): Promis
     await keys.close();
     throw new Error(problem);
   }
+  if (cfg.auth.enabled === 'auto' && !enabled && cfg.server.trustProxy !== false && (await keys.activeCount()) === 0) {
+    gw.log.warn('server.trustProxy is set but no API key exists: requests through the proxy will be refused (401) until one is created (heygem-gateway keys create --name admin --scopes admin)');
+  }
   if (!enabled && !isLoopbackHost(cfg.server.host)) gw.log.warn({ host: cfg.server.host }, 'auth is DISABLED on a non-loopback address: anyone who can reach it can use it');
   const origins = new Set(cfg.server.corsOrigins);
-  const disk = new DiskSpaceGuard(gw.paths.root, cfg.limits.minFreeDiskBytes, gw.clock);
+  const disk = gw.health.disk;
   const rl = cfg.rateLimit;
   const perKey = rl.submitsPerMinutePerKey > 0 ? TokenBuckets.perMinute(rl.submitsPerMinutePerKey, gw.clock) : null;
   const perIp = rl.submitsPerMinutePerIp > 0 ? TokenBuckets.perMinute(rl.submitsPerMinutePerIp, gw.clock) : null;
@@ -107,20 +116,27 @@ export async function installSecurity(app: FastifyInstance, gw: Gateway): Promis
       reply.raw.setHeader('access-control-max-age', '600');
       return reply.code(204).send();
     }
-    if (!enabled) return;
     const scope = requiredScope(req.method, path);
     if (!scope) return;
+    const proxied = !enabled && authRequiredFor(cfg.auth.enabled, req.ip, req.headers);
+    if (!enabled && !proxied) return;
     const token = bearer(req, path);
-    if (token === null) throw new ApiError(401, 'auth_required', 'An API key is required (Authorization: Bearer <key>)', {}, { 'www-authenticate': 'Bearer' });
+    if (token === null) {
+      const why = proxied ? ' — requests through a reverse proxy need one, see docs/operations.md' : '';
+      throw new ApiError(401, 'auth_required', `An API key is required (Authorization: Bearer <key>)${why}`, {}, { 'www-authenticate': 'Bearer' });
+    }
     const key = token ? await keys.verify(token, gw.clock.now()) : null;
     if (!key) throw new ApiError(401, 'auth_invalid', 'The API key is invalid or revoked', {}, { 'www-authenticate': 'Bearer error="invalid_token"' });
     if (!hasScope(key, scope)) throw new ApiError(403, 'forbidden', `This API key lacks the "${scope}" scope`);
     req.apiKey = key;
   });
 
-  app.addHook('preHandler', async (req) => {
+  app.addHook('preHandler', async (req, reply) => {
     if (!CREATES_WORK.has(`${req.method} ${req.routeOptions.url}`)) return;
-    const d = await disk.check();
+    // The declared upload size counts against the free space until the request ends, so a
+    // burst of uploads cannot all pass on one reading (maintenance/disk-space.ts).
+    const declared = Number(req.headers['content-length']) || 0;
+    const d = await disk.check(declared);
     if (!d.ok) {
       throw new ApiError(507, 'insufficient_storage', `Not enough free disk space for new tasks (${formatBytes(d.freeBytes)} free, at least ${formatBytes(d.minFreeBytes)} required); try again when space has been freed`);
     }
@@ -144,5 +160,7 @@ export async function installSecurity(app: FastifyInstance, gw: Gateway): Promis
       }
       taken.push([bucket, id]);
     }
+    const release = disk.reserve(declared);
+    reply.raw.once('close', release);
   });
 }

@@ -5,7 +5,6 @@ import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import { newTaskId } from '../domain/ids.js';
 import type { Task } from '../domain/task.js';
-import { DiskSpaceGuard } from './disk-space.js';
 import { FileRetention } from './file-retention.js';
 
 const HOUR = 3_600_000;
@@ -47,28 +46,5 @@ describe('FileRetention', () => {
     expect(readdirSync(d.outputs)).toEqual([`${dead}.mp4`]); // outputs kept (0 = forever), temp copy removed
     expect(readdirSync(d.videoTemp[0]).sort()).toEqual([`${dead}x.mp4`, `${live}-r.mp4`, 'template_frames_cache.npy'].sort());
     expect(readdirSync(d.ttsReference[0])).toEqual([]);
-  });
-});
-
-describe('DiskSpaceGuard', () => {
-  it('caches statfs and refuses below the threshold', async () => {
-    let calls = 0;
-    let bavail = 100;
-    const c = { t: 0, now: () => c.t };
-    const g = new DiskSpaceGuard('/x', 1000, c, 1500, async () => {
-      calls++;
-      return { bavail, bsize: 4096 };
-    });
-    expect((await g.check()).ok).toBe(true);
-    bavail = 0;
-    await Promise.all([g.check(), g.check()]);
-    expect(calls).toBe(1);
-    c.t = 2000;
-    expect(await g.check()).toMatchObject({ ok: false, freeBytes: 0 });
-    expect(calls).toBe(2);
-    const off = new DiskSpaceGuard('/x', 0, c, 1500, async () => {
-      throw new Error('not called');
-    });
-    expect((await off.check()).ok).toBe(true);
   });
 });

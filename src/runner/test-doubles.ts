@@ -15,6 +15,8 @@ export interface Script {
   /** Return a TaskError to throw for this task id (or undefined to succeed). */
   ttsFault?: (taskId: string) => TaskError | undefined;
   renderFault?: (taskId: string) => TaskError | undefined;
+  /** The render also waits for this (a condition, not a longer sleep: tests on a busy machine). */
+  renderGate?: (taskId: string) => Promise<void>;
 }
 
 export interface Timeline {
@@ -62,6 +64,7 @@ export class ScriptedVideo implements VideoEngine {
       req.onSubmitted?.();
       req.onProgress?.({ progress: 20 });
       await abortable(this.script.renderMs, req.signal);
+      if (this.script.renderGate) await this.script.renderGate(req.code);
       const fault = this.script.renderFault?.(req.code);
       if (fault) throw fault;
       letGo();

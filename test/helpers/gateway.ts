@@ -32,7 +32,9 @@ export const FAST_HEYGEM = {
 
 export async function startTestGateway(inline: Record<string, unknown> = {}, overrides: GatewayOverrides = {}, dataDir?: string): Promise<TestGateway> {
   const dir = dataDir ?? mkdtempSync(join(tmpdir(), 'hg-gw-'));
-  const config = loadConfig({ env: {} as NodeJS.ProcessEnv, inline: { dataDir: dir, ...inline } });
+  // Children at the runner's own priority: here the CPU competitors are other tests, not an API
+  // to keep responsive, and a niced ffprobe on a loaded machine only slows the suite down.
+  const config = loadConfig({ env: {} as NodeJS.ProcessEnv, inline: { dataDir: dir, media: { niceness: 0 }, ...inline } });
   const gw = await createGateway(config, { log: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }), ...overrides });
   const app = await buildApp(gw);
   const address = await app.listen({ host: '127.0.0.1', port: 0 });
@@ -49,7 +51,7 @@ export async function startTestGateway(inline: Record<string, unknown> = {}, ove
 }
 
 /** Poll `check` until it returns a value, bounded by `timeoutMs`. */
-export async function waitFor<T>(check: () => Promise<T | undefined | null | false>, timeoutMs = 20000, stepMs = 25): Promise<T> {
+export async function waitFor<T>(check: () => Promise<T | undefined | null | false>, timeoutMs = 60_000, stepMs = 25): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   while (Date.now() < deadline) {
@@ -81,7 +83,7 @@ export async function getStatus(url: string, id: string): Promise<Record<string,
 
 export const FINAL = new Set(['completed', 'failed', 'timeout', 'canceled']);
 
-export async function waitFinal(url: string, id: string, timeoutMs = 30000): Promise<Record<string, unknown>> {
+export async function waitFinal(url: string, id: string, timeoutMs = 90_000): Promise<Record<string, unknown>> {
   return waitFor(async () => {
     const s = await getStatus(url, id);
     return FINAL.has(String(s.status)) ? s : undefined;

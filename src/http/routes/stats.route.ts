@@ -1,8 +1,13 @@
-/** GET /api/stats?from&to&bucket — analytics from the persisted history. */
+/**
+ * GET /api/stats?from&to&bucket — analytics from the persisted history. Scoped like task
+ * lists (http/access.ts): a non-admin key sees the stats of its own tasks only; an admin key,
+ * or any caller with auth off, sees all.
+ */
 import type { FastifyInstance } from 'fastify';
 import { loadStatRows } from '../../analytics/stat-rows.js';
 import { computeStats, parseBucket } from '../../analytics/stats.js';
 import type { Gateway } from '../../gateway.js';
+import { ownerFilter } from '../access.js';
 import { ApiError } from '../errors.js';
 
 const MAX_BUCKETS = 2000;
@@ -28,8 +33,9 @@ export function registerStatsRoute(app: FastifyInstance, gw: Gateway): void {
       const bucketMs = parseBucket(req.query.bucket);
       if (!(to > from)) throw new ApiError(400, 'input_invalid', '`from` must be before `to`');
       if (!bucketMs || (to - from) / bucketMs > MAX_BUCKETS) throw new ApiError(400, 'input_invalid', `Choose a bucket that gives at most ${MAX_BUCKETS} buckets`);
-      const rows = await loadStatRows(gw.store, from, to);
-      return computeStats(rows, { from, to, bucketMs, now, slots: gw.scheduler.runners.map((r) => r.id) });
+      const owner = ownerFilter(req);
+      const rows = await loadStatRows(gw.store, from, to, owner);
+      return { scope: owner === undefined ? 'all' : 'own', ...computeStats(rows, { from, to, bucketMs, now, slots: gw.scheduler.runners.map((r) => r.id) }) };
     },
   );
 }

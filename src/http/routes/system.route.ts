@@ -1,5 +1,5 @@
 /**
- * Service-level routes: GET /api/info, GET /api/health, POST /api/normalize.
+ * Service-level routes: GET /api/info, GET /api/health (+ /live, /ready), POST /api/normalize.
  */
 import type { FastifyInstance } from 'fastify';
 import type { Gateway } from '../../gateway.js';
@@ -9,6 +9,7 @@ import { ApiError } from '../errors.js';
 import { API_VERSION } from '../openapi.js';
 import { healthSchema, infoSchema, normalizeSchema } from '../schemas.js';
 import { VIDEO_EXTENSIONS } from './generate.route.js';
+import { registerHealthRoutes } from './health.route.js';
 
 const VERSION = API_VERSION;
 const SERVICE = 'heygem-gateway';
@@ -58,19 +59,7 @@ export function registerSystemRoutes(app: FastifyInstance, gw: Gateway): void {
     uptime_seconds: Math.round((gw.clock.now() - gw.startedAt) / 1000),
   }));
 
-  app.get('/api/health', { schema: { tags: ['system'], summary: 'Liveness and slot health', response: HEALTH_RESPONSES } }, async (_req, reply) => {
-    const slots = gw.scheduler.runners.map((r) => ({ id: r.id, healthy: r.healthy, busy: r.busy }));
-    const healthy = slots.filter((s) => s.healthy).length;
-    const status = healthy === slots.length ? 'healthy' : healthy > 0 ? 'degraded' : 'unhealthy';
-    return reply.code(healthy > 0 ? 200 : 503).send({
-      status,
-      service: SERVICE,
-      slots,
-      healthy_slots: healthy,
-      queue_size: await gw.store.queueSize(),
-      timestamp: new Date(gw.clock.now()).toISOString(),
-    });
-  });
+  registerHealthRoutes(app, gw);
 
   app.post<{ Body: { text: string } }>(
     '/api/normalize',
