@@ -125,6 +125,10 @@ export const slotSchema = object('One GPU slot', {
   video_url: nullable(str()),
   tts_url: nullable(str()),
   engine: str('heygem or preview'),
+  node: str('Gateway node that drives this slot (node.id)'),
+  local: bool('Driven by the node that answered'),
+  last_heartbeat: str('Last report of its node (ISO time)'),
+  stale: bool('Its node has not reported within the lease: down or cut off'),
 });
 
 export const queueSchema = object('GPU slots and the queue (the replaced system\u2019s shape, plus new keys)', {
@@ -149,6 +153,7 @@ export const infoSchema = object('Service facts and limits', {
   service: str('Service name'),
   name: str('Same as service'),
   version: str(),
+  node: str('This gateway node (node.id)'),
   port: int('Port the API listens on'),
   gpus: {
     type: 'object',
@@ -170,14 +175,32 @@ export const infoSchema = object('Service facts and limits', {
   uptime_seconds: num(),
 });
 
-export const healthSchema = object('Health (the replaced system\u2019s keys plus slot health)', {
-  status: { type: 'string', enum: ['healthy', 'degraded', 'unhealthy'] },
+export const healthSchema = object('Health (the replaced system\u2019s keys plus slot, store and disk health)', {
+  status: { type: 'string', enum: ['starting', 'healthy', 'degraded', 'unhealthy'], description: '`starting` until the first probe of every slot finished' },
   service: str(),
   timestamp: str('ISO 8601'),
-  slots: { type: 'array', items: object('Slot health', { id: int(), healthy: bool(), busy: bool() }) },
+  ready: bool('Same verdict as /api/health/ready'),
+  reasons: { type: 'array', items: str(), description: 'Why not healthy or not ready' },
+  slots: { type: 'array', items: object('Health of a slot of this node', { id: int(), healthy: bool(), state: str('unknown, healthy or unhealthy'), busy: bool() }) },
   healthy_slots: int(),
-  queue_size: int(),
+  deployment: {
+    type: 'array',
+    description: 'Every slot of the deployment with the node that drives it',
+    items: object('A slot of the deployment', { id: int(), node: str(), healthy: bool(), busy: bool(), last_heartbeat: str(), stale: bool() }),
+  },
+  queue_size: nullable(int()),
+  store: object('Store reachability', { ok: bool(), error: str() }, ['ok']),
+  disk: object('Free space in the data dir', { ok: bool(), free_bytes: nullable(num()), min_free_bytes: num() }),
 }, ['status', 'service', 'timestamp']); // only the old keys are promised: others may evolve
+
+export const liveSchema = object('Liveness: the process answers', { status: { type: 'string', enum: ['live'] }, service: str(), uptime_seconds: num(), timestamp: str() });
+
+export const readySchema = object('Readiness: store, disk and at least one healthy slot', {
+  status: { type: 'string', enum: ['ready', 'not_ready'] },
+  service: str(),
+  reasons: { type: 'array', items: str() },
+  timestamp: str(),
+});
 
 export const normalizeSchema = object('The spoken form of a text', {
   normalized: str(),

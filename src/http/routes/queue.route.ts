@@ -8,7 +8,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Task } from '../../domain/task.js';
 import type { Gateway } from '../../gateway.js';
-import type { SlotRunner } from '../../runner/slot-runner.js';
+import type { ClusterSlot } from '../../runner/cluster.js';
 import { ownerFilter } from '../access.js';
 import { firstChars } from '../chars.js';
 import { queueSchema } from '../schemas.js';
@@ -20,18 +20,23 @@ const NOT_AVAILABLE = 'N/A';
 /** The replaced app's queue preview: `text[:50] + "..."`, "..." appended even to short texts. */
 export const queuePreview = (text: string): string => `${firstChars(text, 50)}...`;
 
-/** `visible(id)`: may the caller see this task id (own task, admin, or auth off)? */
-export function presentSlot(gw: Gateway, r: SlotRunner, visible: (taskId: string) => boolean = () => true): Record<string, unknown> {
-  const sample = gw.gpuStats.latest(r.id);
+/**
+ * One slot of the deployment (this node's or another's, docs/lifecycle.md). `visible(id)`: may
+ * the caller see this task id (own task, admin, or auth off)?
+ */
+export function presentSlot(gw: Gateway, slot: ClusterSlot, visible: (taskId: string) => boolean = () => true): Record<string, unknown> {
+  const sample = slot.gpu;
   const mib = (v: number | null | undefined): string => (v != null ? `${v} MiB` : NOT_AVAILABLE);
-  const current = r.currentTaskId;
+  const current = slot.currentTask;
+  const lastHealth = slot.lastHealth;
   return {
-    busy: r.busy,
+    busy: slot.busy,
     current_task: current !== null && visible(current) ? current : null,
-    tasks: r.taskIds.filter(visible),
-    healthy: r.healthy,
-    consecutive_failures: r.consecutiveFailures,
-    last_health_check: r.lastHealth ? { ...r.lastHealth, at: new Date(r.lastHealth.at).toISOString() } : null,
+    tasks: slot.tasks.filter(visible),
+    // A slot whose node stopped reporting is not healthy, whatever it last said.
+    healthy: slot.healthy && !slot.stale,
+    consecutive_failures: slot.consecutiveFailures,
+    last_health_check: lastHealth ? { ...lastHealth, at: new Date(lastHealth.at).toISOString() } : null,
     memory_used: mib(sample?.memoryUsedMiB),
     memory_total: mib(sample?.memoryTotalMiB),
     gpu_utilization: sample?.utilizationPct ?? 0,
@@ -39,12 +44,16 @@ export function presentSlot(gw: Gateway, r: SlotRunner, visible: (taskId: string
     memory_total_mb: sample?.memoryTotalMiB ?? null,
     gpu_utilization_pct: sample?.utilizationPct ?? null,
     temperature: sample?.temperatureC ?? null,
-    telemetry_unavailable: sample ? null : gw.gpuStats.unavailableReason(),
-    video_port: r.engines.videoPort,
-    tts_port: r.engines.ttsPort,
-    video_url: r.engines.videoUrl,
-    tts_url: r.engines.ttsUrl,
-    engine: r.engines.video.kind,
+    telemetry_unavailable: sample ? null : slot.local ? gw.gpuStats.unavailableReason() : 'no sample reported by its node',
+    video_port: slot.videoPort,
+    tts_port: slot.ttsPort,
+    video_url: slot.videoUrl,
+    tts_url: slot.ttsUrl,
+    engine: slot.engine,
+    node: slot.nodeId,
+    local: slot.local,
+    last_heartbeat: new Date(slot.heartbeatAt).toISOString(),
+    stale: slot.stale,
   };
 }
 
@@ -104,11 +113,11 @@ export function registerQueueRoute(app: FastifyInstance, gw: Gateway): void {
       // Positions and counts are shared knowledge; other keys' task ids and texts are not
       // (admin keys, and everyone when auth is off, see all).
       const owner = ownerFilter(req);
-      const runners = gw.scheduler.runners;
-      const owners = owner === undefined ? null : await slotOwners.load(runners.flatMap((r) => r.taskIds));
+      const slots = await gw.cluster.slots();
+      const owners = owner === undefined ? null : await slotOwners.load(slots.flatMap((s) => s.tasks));
       const visible = (id: string): boolean => owners === null || owners.get(id) === owner;
       const gpus: Record<string, unknown> = {};
-      for (const r of runners) gpus[String(r.id)] = presentSlot(gw, r, visible);
+      for (const s of slots) gpus[String(s.slotId)] = presentSlot(gw, s, visible);
       const now = gw.clock.now();
       const head = await cache.get(now);
       return {

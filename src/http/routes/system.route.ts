@@ -38,11 +38,13 @@ function listenPort(app: FastifyInstance, configured: number): number {
 
 export function registerSystemRoutes(app: FastifyInstance, gw: Gateway): void {
   app.get('/api/info', { schema: { tags: ['system'], summary: 'Service facts and limits', response: { 200: infoSchema } } }, async () => ({
+    node: gw.nodeId,
     service: SERVICE,
     name: SERVICE,
     version: VERSION,
     port: listenPort(app, gw.config.server.port),
-    gpus: Object.fromEntries(gw.scheduler.runners.map((r) => [String(r.id), { video_port: r.engines.videoPort, tts_port: r.engines.ttsPort }])),
+    // Every GPU of the deployment (with PostgreSQL, other nodes' too).
+    gpus: Object.fromEntries((await gw.cluster.slots()).map((s) => [String(s.slotId), { video_port: s.videoPort, tts_port: s.ttsPort }])),
     endpoints: ENDPOINTS,
     engine: gw.config.engine,
     slots: gw.scheduler.runners.length,
