@@ -28,6 +28,8 @@ import { GatewayMetrics } from './telemetry/metrics.js';
 import { NvidiaSmiSampler } from './telemetry/nvidia-smi.js';
 import { RecordRetention } from './runner/record-retention.js';
 import { normalizeForSpeech } from './text/index.js';
+import { createPublisher } from './publish/create-publisher.js';
+import type { Publisher } from './publish/publisher.service.js';
 
 export interface Gateway {
   config: GatewayConfig;
@@ -48,6 +50,8 @@ export interface Gateway {
   /** Scheduled removal of old finished task records (config retention). */
   recordRetention: RecordRetention;
   metrics: GatewayMetrics;
+  /** Uploads finished videos to the configured targets (docs/publishing.md). */
+  publisher: Publisher;
 }
 
 export interface GatewayOverrides {
@@ -58,6 +62,8 @@ export interface GatewayOverrides {
   gpuStats?: GpuStatsSource;
   /** Replace the engines of every slot (tests). */
   slotEngines?: SlotEngines[];
+  /** Where publish credentials are read from (tests); default process.env. */
+  publishEnv?: NodeJS.ProcessEnv;
 }
 
 function heygemSlot(c: GatewayConfig, s: ResolvedSlot, media: Media): SlotEngines {
@@ -116,6 +122,9 @@ export async function createGateway(config: GatewayConfig, o: GatewayOverrides =
       ? new RedisTaskStore({ url: config.store.redisUrl, prefix: config.store.redisPrefix })
       : new SqliteTaskStore(paths.database));
   const lifecycle = new TaskLifecycle(store, clock, config.scheduler);
+  const publisher = createPublisher(config, { tasks: store, clock, log, env: o.publishEnv ?? process.env, databasePath: paths.database });
+  lifecycle.on('change', publisher.onTaskChange);
+  await publisher.start();
   const assets = await ensurePreviewAssets(config.dataDir, media, { espeakPath: config.media.espeak, voice: config.preview.voice });
   const engines = o.slotEngines ?? (config.engine === 'heygem' ? config.slots.map((s) => heygemSlot(config, s, media)) : previewSlots(config, media));
   const normalize = (text: string) => normalizeForSpeech(text).text;
@@ -158,7 +167,7 @@ export async function createGateway(config: GatewayConfig, o: GatewayOverrides =
   fileRetention.start();
   const recordRetention = new RecordRetention(store, clock, config.retention, log);
   recordRetention.start();
-  const metrics = new GatewayMetrics({ lifecycle, scheduler, store, gpuStats });
+  const metrics = new GatewayMetrics({ lifecycle, scheduler, store, gpuStats, publisher });
   let closed = false;
   return {
     config,
@@ -173,6 +182,7 @@ export async function createGateway(config: GatewayConfig, o: GatewayOverrides =
     fileRetention,
     recordRetention,
     metrics,
+    publisher,
     startedAt: clock.now(),
     normalize,
     async close(graceMs = 10_000) {
@@ -182,6 +192,7 @@ export async function createGateway(config: GatewayConfig, o: GatewayOverrides =
       recordRetention.stop();
       await fileRetention.stop();
       await scheduler.stop(graceMs);
+      await publisher.close();
       await store.close();
     },
   };

@@ -15,6 +15,7 @@ import type { Gateway } from '../../gateway.js';
 import { formatBytes } from '../../maintenance/disk-space.js';
 import { ownerOf } from '../access.js';
 import { ApiError, errorBodySchema } from '../errors.js';
+import { publishTargetsOf } from '../../publish/request-field.js';
 
 export const VIDEO_EXTENSIONS = ['.mp4', '.avi', '.mov', '.mkv'];
 
@@ -22,6 +23,7 @@ interface Intake {
   text: string | null;
   videoPath: string | null;
   videoName: string | null;
+  publish?: unknown;
 }
 
 async function saveVideo(gw: Gateway, id: string, part: MultipartFile, intake: Intake): Promise<void> {
@@ -54,7 +56,7 @@ async function readMultipart(gw: Gateway, req: FastifyRequest, id: string, intak
     } else if (part.fieldname === 'text') {
       if (part.valueTruncated) throw tooLong(gw);
       intake.text = typeof part.value === 'string' ? part.value : String(part.value ?? '');
-    }
+    } else if (part.fieldname === 'publish') intake.publish = part.value;
   }
 }
 
@@ -112,10 +114,13 @@ export function registerGenerateRoute(app: FastifyInstance, gw: Gateway): void {
       try {
         if (req.isMultipart()) await readMultipart(gw, req, id, intake).catch(multipartFault);
         else intake.text = typeof (req.body as { text?: unknown } | null)?.text === 'string' ? (req.body as { text: string }).text : null;
+        if (!req.isMultipart()) intake.publish = (req.body as { publish?: unknown } | null)?.publish;
         const text = intake.text?.trim() ?? '';
         if (!text) throw new ApiError(400, 'text_missing', 'No text provided');
         if (text.length > gw.config.limits.maxTextChars) throw tooLong(gw);
+        const publishTo = publishTargetsOf(gw.publisher, intake.publish);
         if (intake.videoPath) await checkVideo(gw, intake.videoPath);
+        await gw.publisher.requested(id, publishTo);
         const task = await gw.store.create({
           id,
           text,
