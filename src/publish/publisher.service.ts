@@ -170,30 +170,35 @@ export class Publisher extends EventEmitter<{ outcome: [PublishOutcome] }> {
       const abort = new AbortController();
       const k = key(taskId, target);
       const done = this.attempt(taskId, target, abort.signal)
-        .catch((err) => this.d.log.error({ taskId, target, err: this.scrub(err) }, 'publish: bookkeeping failed'))
-        .finally(() => {
+        .catch((err) => {
+          this.d.log.error({ taskId, target, err: this.scrub(err) }, 'publish: bookkeeping failed');
+          return null;
+        })
+        .then((retryAt) => {
           this.running.delete(k);
+          if (retryAt !== null) this.schedule(taskId, target, retryAt);
           this.pump();
         });
       this.running.set(k, { abort, done });
     }
   }
 
-  private async attempt(taskId: string, targetId: string, signal: AbortSignal): Promise<void> {
+  /** One upload attempt; resolves to the time of the next attempt, or null when there is none. */
+  private async attempt(taskId: string, targetId: string, signal: AbortSignal): Promise<number | null> {
     const { store, clock, log, policy } = this.d;
     const pub = (await store.list(taskId)).find((p) => p.target === targetId);
-    if (!pub || (pub.state !== 'pending' && pub.state !== 'uploading')) return;
+    if (!pub || (pub.state !== 'pending' && pub.state !== 'uploading')) return null;
     const target = this.targets.get(targetId);
     const attempts = pub.attempts + 1;
     /** A failed attempt: back to pending with a backoff, or failed for good. */
-    const end = async (started: number, error: string, retryable: boolean) => {
+    const end = async (started: number, error: string, retryable: boolean): Promise<number | null> => {
       const now = clock.now();
       const again = retryable && attempts < policy.maxAttempts;
       const nextAttemptAt = again ? now + backoffDelayMs(attempts, policy.retryBaseDelayMs, policy.retryMaxDelayMs, this.d.random) : 0;
       await store.update(taskId, targetId, { state: again ? 'pending' : 'failed', error, nextAttemptAt }, now);
       this.emitOutcome(pub, again ? 'retry' : 'failed', started, attempts);
       log.warn({ taskId, target: targetId, attempts, error, retryInMs: again ? nextAttemptAt - now : null }, again ? 'publish: attempt failed, will retry' : 'publish: gave up');
-      if (again) this.schedule(taskId, targetId, nextAttemptAt);
+      return again ? nextAttemptAt : null;
     };
     const started = clock.now();
     await store.update(taskId, targetId, { state: 'uploading', attempts }, started);
@@ -217,14 +222,15 @@ export class Publisher extends EventEmitter<{ outcome: [PublishOutcome] }> {
       await store.update(taskId, targetId, { state: 'done', url: result.url, remoteId: result.remoteId, error: null, resume: null, doneAt: now }, now);
       this.emitOutcome(pub, 'done', started, attempts);
       log.info({ taskId, target: targetId, attempts, remoteId: result.remoteId }, 'publish: uploaded');
+      return null;
     } catch (err) {
       if (signal.aborted) {
         // Our own shutdown cut the attempt: it does not count, and the next start resumes it.
         await store.update(taskId, targetId, { state: 'pending', attempts: pub.attempts }, clock.now());
-        return;
+        return null;
       }
       const retryable = err instanceof PublishError ? err.retryable : (err as NodeJS.ErrnoException).code !== 'ENOENT';
-      await end(started, this.scrub(err).slice(0, 500), retryable);
+      return end(started, this.scrub(err).slice(0, 500), retryable);
     }
   }
 
