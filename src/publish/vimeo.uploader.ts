@@ -48,7 +48,8 @@ function offsetOf(a: HttpAnswer): number | null {
 function describe(a: HttpAnswer): string {
   try {
     const j = JSON.parse(a.body.toString('utf8')) as { error?: string; developer_message?: string };
-    if (j.error || j.developer_message) return `${j.error ?? ''}${j.developer_message ? ` (${j.developer_message})` : ''}`.slice(0, 300);
+    const dev = j.developer_message && j.developer_message !== j.error ? ` (${j.developer_message})` : '';
+    if (j.error || j.developer_message) return `${j.error ?? ''}${dev}`.slice(0, 300);
   } catch {
     /* not JSON */
   }
