@@ -122,7 +122,7 @@ export async function createGateway(config: GatewayConfig, o: GatewayOverrides =
       ? new RedisTaskStore({ url: config.store.redisUrl, prefix: config.store.redisPrefix })
       : new SqliteTaskStore(paths.database));
   const lifecycle = new TaskLifecycle(store, clock, config.scheduler);
-  const publisher = createPublisher(config, { tasks: store, clock, log, env: o.publishEnv ?? process.env, databasePath: paths.database });
+  const publisher = await createPublisher(config, { tasks: store, clock, log, env: o.publishEnv ?? process.env, databasePath: paths.database });
   lifecycle.on('change', publisher.onTaskChange);
   await publisher.start();
   const assets = await ensurePreviewAssets(config.dataDir, media, { espeakPath: config.media.espeak, voice: config.preview.voice });

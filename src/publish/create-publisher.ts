@@ -12,7 +12,6 @@ import type { PublicationStore } from './publication-store.js';
 import { SqlitePublicationStore } from './publication-store.sqlite.js';
 import { Publisher, type PublisherTarget } from './publisher.service.js';
 import { REDACT_PATHS } from './redact.js';
-import { S3Uploader } from './s3.uploader.js';
 import { VimeoUploader } from './vimeo.uploader.js';
 
 export interface PublisherFactoryDeps {
@@ -27,9 +26,11 @@ export interface PublisherFactoryDeps {
   random?: () => number;
 }
 
-export function createPublisher(config: GatewayConfig, d: PublisherFactoryDeps): Publisher {
+export async function createPublisher(config: GatewayConfig, d: PublisherFactoryDeps): Promise<Publisher> {
   const p = config.publish;
   const creds = loadCredentials(p.targets, d.env, p.credentialsFile);
+  // The AWS SDK takes ~0.4 s to load: only when an S3 target is on.
+  const { S3Uploader } = p.targets.some((t) => t.enabled && t.type === 's3') ? await import('./s3.uploader.js') : { S3Uploader: null };
   const targets: PublisherTarget[] = p.targets.map((t) => {
     const base = { id: t.id, name: t.name ?? t.id, type: t.type, enabled: t.enabled, default: t.default };
     const c = creds.get(t.id);
@@ -45,7 +46,7 @@ export function createPublisher(config: GatewayConfig, d: PublisherFactoryDeps):
     }
     return {
       ...base,
-      uploader: new S3Uploader(
+      uploader: new S3Uploader!(
         {
           bucket: t.bucket,
           prefix: t.prefix,
