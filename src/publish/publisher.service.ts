@@ -111,10 +111,6 @@ export class Publisher extends EventEmitter<{ outcome: [PublishOutcome] }> {
     return presentPublications(await this.d.store.list(taskId));
   }
 
-  async list(taskId: string): Promise<Publication[]> {
-    return this.d.store.list(taskId);
-  }
-
   /** Stop: no new uploads; running ones are aborted and left to resume on the next start. */
   async close(): Promise<void> {
     this.closed = true;
