@@ -87,8 +87,12 @@ export class Publisher extends EventEmitter<{ outcome: [PublishOutcome] }> {
 
   /** Listen to task changes: a completed task gets published. */
   onTaskChange = ({ task, from }: TaskChange): void => {
-    if (task.state !== 'completed' || from === 'completed' || this.closed) return;
-    this.plan(task).catch((err) => this.d.log.error({ taskId: task.id, err: this.scrub(err) }, 'publish: planning failed'));
+    if (task.state !== 'completed' || from === 'completed' || this.closed || this.enabledTargets.length === 0) return;
+    // After the current turn: the runner that completed the task releases its slot first.
+    setImmediate(() => {
+      if (this.closed) return;
+      this.plan(task).catch((err) => this.d.log.error({ taskId: task.id, err: this.scrub(err) }, 'publish: planning failed'));
+    });
   };
 
   /** Resume after a restart: interrupted and pending uploads, and completed tasks never planned. */
