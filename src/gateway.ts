@@ -34,6 +34,8 @@ import { GatewayMetrics } from './telemetry/metrics.js';
 import { NvidiaSmiSampler } from './telemetry/nvidia-smi.js';
 import { RecordRetention } from './runner/record-retention.js';
 import { normalizeForSpeech } from './text/index.js';
+import { createPublisher } from './publish/create-publisher.js';
+import type { Publisher } from './publish/publisher.service.js';
 
 export interface Gateway {
   config: GatewayConfig;
@@ -60,6 +62,8 @@ export interface Gateway {
   cluster: ClusterView;
   /** Live/ready/summary health and the free-space guard (docs/operations.md). */
   health: HealthMonitor;
+  /** Uploads finished videos to the configured targets (docs/publishing.md). */
+  publisher: Publisher;
 }
 
 export interface GatewayOverrides {
@@ -70,6 +74,8 @@ export interface GatewayOverrides {
   gpuStats?: GpuStatsSource;
   /** Replace the engines of every slot (tests). */
   slotEngines?: SlotEngines[];
+  /** Where publish credentials are read from (tests); default process.env. */
+  publishEnv?: NodeJS.ProcessEnv;
 }
 
 function heygemSlot(c: GatewayConfig, s: ResolvedSlot, media: Media): SlotEngines {
@@ -136,6 +142,9 @@ export async function createGateway(config: GatewayConfig, o: GatewayOverrides =
     throw err;
   }
   const lifecycle = new TaskLifecycle(store, clock, config.scheduler, log);
+  const publisher = await createPublisher(config, { tasks: store, clock, log, env: o.publishEnv ?? process.env, databasePath: paths.database });
+  lifecycle.on('change', publisher.onTaskChange);
+  await publisher.start();
   const assets = await ensurePreviewAssets(config.dataDir, media, { espeakPath: config.media.espeak, voice: config.preview.voice });
   const engines = o.slotEngines ?? (config.engine === 'heygem' ? config.slots.map((s) => heygemSlot(config, s, media)) : previewSlots(config, media));
   const normalize = (text: string) => normalizeForSpeech(text).text;
@@ -193,7 +202,7 @@ export async function createGateway(config: GatewayConfig, o: GatewayOverrides =
   fileRetention.start();
   const recordRetention = new RecordRetention(store, clock, config.retention, log);
   recordRetention.start();
-  const metrics = new GatewayMetrics({ lifecycle, scheduler, store, gpuStats });
+  const metrics = new GatewayMetrics({ lifecycle, scheduler, store, gpuStats, publisher });
   let closed = false;
   return {
     config,
@@ -209,6 +218,7 @@ export async function createGateway(config: GatewayConfig, o: GatewayOverrides =
     recordRetention,
     metrics,
     health,
+    publisher,
     startedAt: clock.now(),
     normalize,
     nodeId,
@@ -224,6 +234,7 @@ export async function createGateway(config: GatewayConfig, o: GatewayOverrides =
       // keep their leases, so a restart within the lease re-attaches their renders.
       if (config.scheduler.enabled) await store.unregisterSlots(nodeId).catch((err: unknown) => log.warn({ err }, 'could not unregister slots'));
       lifecycle.close();
+      await publisher.close();
       await store.close();
       lock?.release();
     },

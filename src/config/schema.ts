@@ -42,6 +42,86 @@ export const slotSchema = z.object({
 });
 export type SlotConfig = z.infer<typeof slotSchema>;
 
+/** A target id: also the `publish` request field value and part of its credential variable names. */
+const targetId = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,31}$/, 'expected lowercase letters, digits, "-" or "_" (at most 32)');
+const targetCommon = {
+  id: targetId,
+  /** Shown in the UI; defaults to the id. */
+  name: z.string().max(80).optional(),
+  /** @defaultValue true */
+  enabled: z.boolean().default(true),
+  /** Publish when the request does not name targets. @defaultValue true */
+  default: z.boolean().default(true),
+};
+const vimeoTarget = z
+  .object({
+    ...targetCommon,
+    type: z.literal('vimeo'),
+    /** @defaultValue https://api.vimeo.com (tests point it at a local fake) */
+    apiUrl: url.default('https://api.vimeo.com'),
+    /** Title template: {task_id}, {date}, {text} (first 50 characters). @defaultValue "HeyGem {task_id}" */
+    nameTemplate: z.string().min(1).max(200).default('HeyGem {task_id}'),
+    /** @defaultValue "Generated {date}: {text}" */
+    descriptionTemplate: z.string().max(2000).default('Generated {date}: {text}'),
+    /** Vimeo privacy.view. @defaultValue nobody (only the account owner) */
+    privacy: z.enum(['anybody', 'nobody', 'unlisted', 'disable', 'contacts', 'users', 'password']).default('nobody'),
+    /** Bytes per tus PATCH (read from disk as a stream, never held whole). @defaultValue 64 MiB */
+    chunkBytes: z.number().int().min(1024).default(64 * 1024 * 1024),
+  })
+  .strict();
+const s3Target = z
+  .object({
+    ...targetCommon,
+    type: z.literal('s3'),
+    bucket: z.string().min(3).max(63),
+    /** Prepended to every key, e.g. "videos/". @defaultValue "" */
+    prefix: z.string().max(200).default(''),
+    /** Object key after the prefix: {task_id}, {date}. @defaultValue "{task_id}.mp4" */
+    keyTemplate: z.string().min(1).max(200).default('{task_id}.mp4'),
+    /** @defaultValue us-east-1 (R2: "auto") */
+    region: z.string().min(1).default('us-east-1'),
+    /** MinIO / R2 / other S3-compatible endpoint; unset = AWS. */
+    endpoint: url.optional(),
+    /** Path-style URLs (MinIO). @defaultValue false */
+    forcePathStyle: z.boolean().default(false),
+    /** Public link = this + "/" + key (a CDN or public bucket). */
+    publicBaseUrl: url.optional(),
+    /** Without publicBaseUrl: a presigned GET link valid this many seconds (max 7 days); 0 = no link. @defaultValue 0 */
+    presignExpiresSec: z.number().int().min(0).max(604_800).default(0),
+    /** Multipart part size (memory per upload ≈ 2 parts). @defaultValue 8 MiB */
+    partSizeBytes: z.number().int().min(5 * 1024 * 1024).default(8 * 1024 * 1024),
+  })
+  .strict();
+export const publishTargetSchema = z.discriminatedUnion('type', [vimeoTarget, s3Target]);
+export type PublishTargetConfig = z.infer<typeof publishTargetSchema>;
+
+const publishSchema = z
+  .object({
+    /** @defaultValue [] (publishing off) */
+    targets: z.array(publishTargetSchema).default([]),
+    /** Upload attempts per target before it is marked failed. @defaultValue 5 */
+    maxAttempts: z.number().int().min(1).max(100).default(5),
+    /** First retry delay; doubles per attempt, with jitter. @defaultValue 5000 */
+    retryBaseDelayMs: z.number().int().min(0).default(5000),
+    /** @defaultValue 600000 (10 min) */
+    retryMaxDelayMs: z.number().int().min(0).default(600_000),
+    /** Uploads running at once (all targets). @defaultValue 2 */
+    concurrency: z.number().int().min(1).max(32).default(2),
+    /** Per HTTP request to a target. @defaultValue 120000 */
+    requestTimeoutMs: z.number().int().positive().default(120_000),
+    /** JSON file with credentials, outside the repository (docs/publishing.md); env HEYGEM_PUBLISH_CREDENTIALS_FILE also works. */
+    credentialsFile: z.string().optional(),
+  })
+  .strict()
+  .superRefine((p, ctx) => {
+    const seen = new Set<string>();
+    p.targets.forEach((t, i) => {
+      if (seen.has(t.id)) ctx.addIssue({ code: 'custom', path: ['targets', i, 'id'], message: `duplicate target id "${t.id}"` });
+      seen.add(t.id);
+    });
+  })
+  .prefault({});
+
 /** `heygem-3gpu` (the replaced system's layout) or `heygem-<n>gpu` for another count. */
 const slotPreset = z.string().regex(/^heygem-\d{1,2}gpu$/, 'expected a preset like "heygem-3gpu" or a list of slots');
 
@@ -245,6 +325,8 @@ export const configSchema = z
         id: z.string().regex(/^[\w.:@-]{1,100}$/).optional(),
       })
       .prefault({}),
+    /** Publishing finished videos to Vimeo / S3-compatible storage (docs/publishing.md). Credentials never go here. */
+    publish: publishSchema,
     /** trace | debug | info | warn | error | fatal | silent. @defaultValue info */
     logLevel: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
   })

@@ -10,6 +10,7 @@ import type { TaskChange, TaskLifecycle } from '../runner/lifecycle.js';
 import type { Scheduler } from '../runner/scheduler.js';
 import type { TaskStore } from '../store/task-store.js';
 import type { GpuStatsSource } from './gpu-stats.js';
+import type { Publisher } from '../publish/publisher.service.js';
 
 const P = 'heygem_gateway_';
 /** Seconds: from sub-second TTS to ten-minute renders. */
@@ -20,6 +21,7 @@ export interface MetricsDeps {
   scheduler: Scheduler;
   store: TaskStore;
   gpuStats: GpuStatsSource;
+  publisher?: Publisher;
 }
 
 export class GatewayMetrics {
@@ -108,6 +110,15 @@ export class GatewayMetrics {
       const m = d.gpuStats.latest(id)?.memoryTotalMiB;
       return m == null ? null : m * 1024 * 1024;
     });
+    if (d.publisher) {
+      const publishTotal = new Counter({ name: `${P}publish_total`, help: 'Publish attempts by target and outcome (done, retry, failed)', labelNames: ['target', 'outcome'], registers: [r] });
+      const publishTime = new Histogram({ name: `${P}publish_duration_seconds`, help: 'Length of one publish attempt, by target and outcome', labelNames: ['target', 'outcome'], buckets: DURATION_BUCKETS, registers: [r] });
+      for (const t of d.publisher.enabledTargets) for (const outcome of ['done', 'retry', 'failed']) publishTotal.inc({ target: t.id, outcome }, 0);
+      d.publisher.on('outcome', (o) => {
+        publishTotal.inc({ target: o.target, outcome: o.outcome });
+        publishTime.observe({ target: o.target, outcome: o.outcome }, o.seconds);
+      });
+    }
     this.httpRequests = new Counter({ name: `${P}http_requests_total`, help: 'HTTP requests by method, route pattern and status', labelNames: ['method', 'route', 'status'], registers: [r] });
     this.httpDuration = new Histogram({ name: `${P}http_request_duration_seconds`, help: 'HTTP request duration by route pattern', labelNames: ['method', 'route'], buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 5, 30], registers: [r] });
   }

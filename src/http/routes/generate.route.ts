@@ -19,6 +19,7 @@ import { ownerOf } from '../access.js';
 import { charCount } from '../chars.js';
 import { ApiError, errorBodySchema } from '../errors.js';
 import { generateAcceptedSchema, generateRequestBody } from '../schemas.js';
+import { publishTargetsOf } from '../../publish/request-field.js';
 
 export const VIDEO_EXTENSIONS = ['.mp4', '.avi', '.mov', '.mkv'];
 
@@ -26,6 +27,7 @@ interface Intake {
   text: string | null;
   videoPath: string | null;
   videoName: string | null;
+  publish?: unknown;
 }
 
 async function saveVideo(gw: Gateway, id: string, part: MultipartFile, intake: Intake): Promise<void> {
@@ -58,7 +60,7 @@ async function readMultipart(gw: Gateway, req: FastifyRequest, id: string, intak
     } else if (part.fieldname === 'text') {
       if (part.valueTruncated) throw tooLong(gw);
       intake.text = typeof part.value === 'string' ? part.value : String(part.value ?? '');
-    }
+    } else if (part.fieldname === 'publish') intake.publish = part.value;
   }
 }
 
@@ -142,7 +144,10 @@ export function registerGenerateRoute(app: FastifyInstance, gw: Gateway): void {
         const text = intake.text?.trim() ?? '';
         if (!text) throw new ApiError(400, 'text_missing', 'No text provided');
         if (charCount(text) > gw.config.limits.maxTextChars) throw tooLong(gw);
+        if (!req.isMultipart()) intake.publish = (req.body as { publish?: unknown } | null)?.publish;
+        const publishTo = publishTargetsOf(gw.publisher, intake.publish);
         if (intake.videoPath) await checkVideo(gw, intake.videoPath);
+        await gw.publisher.requested(id, publishTo);
         const task = await gw.store.create({
           id,
           text,

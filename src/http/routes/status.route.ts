@@ -58,7 +58,7 @@ export function registerStatusRoutes(app: FastifyInstance, gw: Gateway): void {
     { schema: { tags: ['tasks'], summary: 'Status of one task (compatible shape)', params: idParams, response: { 200: taskStatusSchema, 404: notFoundSchema } } },
     async (req) => {
       const task = await loadTask(gw, req.params.id, req);
-      return presentStatus(task, await gw.store.queuePosition(task.id), gw.clock.now());
+      return { ...presentStatus(task, await gw.store.queuePosition(task.id), gw.clock.now()), ...(await gw.publisher.publicationStatusFields(task.id)) };
     },
   );
 

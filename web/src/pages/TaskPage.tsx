@@ -7,6 +7,7 @@ import { overheadSeconds, phaseTimeline } from '../lib/timeline';
 import type { TaskStatus } from '../lib/types';
 import { useLiveTasks } from '../lib/useLive';
 import { Progress, StatusBadge } from './widgets';
+import { Publications, publishing, type WithPublications } from './Publications';
 
 const STATE_TEXT = { done: 'done', active: 'in progress', pending: 'not started', failed: 'ended' } as const;
 const when = (iso: string | null) => (iso ? new Date(iso).toLocaleString() : '—');
@@ -36,7 +37,7 @@ export function TaskPage({ id }: { id: string }) {
       setS(next);
       if (refetch) load();
     },
-    () => sRef.current && !isFinal(sRef.current.status) && load(),
+    () => sRef.current && (!isFinal(sRef.current.status) || publishing(sRef.current as WithPublications)) && load(),
     1500,
   );
 
@@ -101,6 +102,7 @@ export function TaskPage({ id }: { id: string }) {
           <video className="result" controls preload="metadata" src={withToken(s.result_url)} aria-labelledby="video-h" data-testid="result-video" />
         </>
       )}
+      <Publications items={(s as WithPublications).publications} />
       <div className="row actions">
         {s.download_url && <a className="button" href={withToken(s.download_url)} download data-testid="download">Download MP4</a>}
         {!isFinal(s.status) && <button type="button" disabled={acting} onClick={() => act('cancel')}>Cancel</button>}
