@@ -85,8 +85,10 @@ export function unknownKeys(schema: z.ZodType, value: unknown, path: PropertyKey
   if (d.type === 'array' && d.element && Array.isArray(value)) return value.flatMap((v, i) => unknownKeys(d.element!, v, [...path, i]));
   if (d.type === 'union' && d.options) {
     const kind = Array.isArray(value) ? 'array' : isPlainObject(value) ? 'object' : null;
-    const branch = kind && d.options.find((o) => defOf(unwrap(o)).type === kind);
-    return branch ? unknownKeys(branch, value, path) : [];
+    // Of the branches of the value's kind (several for a tagged union such as publish
+    // targets), report against the one it fits best.
+    const reports = d.options.filter((o) => kind && defOf(unwrap(o)).type === kind).map((o) => unknownKeys(o, value, path));
+    return reports.sort((a, b) => a.length - b.length)[0] ?? [];
   }
   return [];
 }

@@ -27,14 +27,14 @@ describe('publish config', () => {
     }
     expect(err).toBeInstanceOf(ConfigError);
     const text = err!.problems.join('\n');
-    expect(text).toContain('publish.targets.0.accessToken: unknown key');
-    expect(text).toContain('publish.targets.1.id');
-    expect(text).toContain('publish.targets.1.bucket');
-    expect(text).toContain('publish.targets.2.privacy');
+    expect(text).toContain('publish.targets[0].accessToken: unknown key');
+    expect(text).toContain('publish.targets[1].id');
+    expect(text).toContain('publish.targets[1].bucket');
+    expect(text).toContain('publish.targets[2].privacy');
     expect(text).not.toContain('oops');
   });
 
   it('refuses two targets with one id (their credentials and request values would collide)', () => {
-    expect(() => load({ targets: [{ id: 'a', type: 'vimeo' }, { id: 'a', type: 's3', bucket: 'b1x' }] })).toThrow('publish.targets.1.id: duplicate target id "a"');
+    expect(() => load({ targets: [{ id: 'a', type: 'vimeo' }, { id: 'a', type: 's3', bucket: 'b1x' }] })).toThrow('publish.targets[1].id: duplicate target id "a"');
   });
 });
