@@ -54,6 +54,11 @@ export interface SlotView {
   video_url: string | null;
   tts_url: string | null;
   engine: string;
+  /** The gateway node that drives the slot, when it last reported, and whether it went silent. */
+  node?: string;
+  local?: boolean;
+  last_heartbeat?: string;
+  stale?: boolean;
 }
 
 export interface QueueView {

@@ -72,7 +72,7 @@ export function FarmPage() {
 
 /** With pipelining a slot can hold two tasks (one in TTS, one rendering): each is shown. */
 function SlotCard({ id, g, ids, running }: { id: string; g: SlotView; ids: string[]; running: Record<string, TaskSummary> }) {
-  const state = !g.healthy ? 'unhealthy' : g.busy || ids.length ? 'busy' : 'idle';
+  const state = g.stale ? 'offline' : !g.healthy ? 'unhealthy' : g.busy || ids.length ? 'busy' : 'idle';
   const hc = g.last_health_check;
   return (
     <article className={`slot ${state}`} data-testid="slot-card" aria-label={`GPU ${id}, ${state}`}>
@@ -95,6 +95,7 @@ function SlotCard({ id, g, ids, running }: { id: string; g: SlotView; ids: strin
         <dt>Utilization</dt><dd>{g.gpu_utilization_pct !== null ? `${g.gpu_utilization_pct}%` : '—'}</dd>
         <dt>Memory</dt><dd>{g.memory_used_mb !== null ? `${g.memory_used_mb} MiB${g.memory_total_mb !== null ? ` / ${g.memory_total_mb} MiB` : ''}` : '—'}</dd>
         {g.temperature != null && <><dt>Temperature</dt><dd>{g.temperature} °C</dd></>}
+        {g.node && <><dt>Node</dt><dd>{g.node}{g.local ? ' (this one)' : ''}{g.stale && g.last_heartbeat ? ` — silent since ${new Date(g.last_heartbeat).toLocaleTimeString()}` : ''}</dd></>}
         <dt>Engine</dt><dd>{g.engine}</dd>
         {(g.video_url || g.video_port !== null) && <><dt>Video</dt><dd><code>{g.video_url ?? `port ${g.video_port}`}</code></dd></>}
         {(g.tts_url || g.tts_port !== null) && <><dt>TTS</dt><dd><code>{g.tts_url ?? `port ${g.tts_port}`}</code></dd></>}
