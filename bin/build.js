@@ -62,7 +62,7 @@ function newestMtime(path) {
   }
   if (!st.isDirectory()) return st.mtimeMs;
   let newest = st.mtimeMs; // a deleted file shows only as a newer directory
-  for (const entry of readdirSync(path)) newest = Math.max(newest, newestMtime(join(path, entry)));
+  for (const entry of readdirSync(path)) if (!/\.test\.tsx?$/.test(entry)) newest = Math.max(newest, newestMtime(join(path, entry))); // tests are not built
   return newest;
 }
 

@@ -19,6 +19,7 @@ import { DataPaths } from './runner/data-paths.js';
 import { TaskLifecycle } from './runner/lifecycle.js';
 import { Scheduler } from './runner/scheduler.js';
 import { SlotRunner } from './runner/slot-runner.js';
+import { attachTaskLog } from './runner/task-log.js';
 import { TaskPipeline, type SlotDefaults } from './runner/task-pipeline.js';
 import { RedisTaskStore } from './store/redis.adapter.js';
 import { SqliteTaskStore } from './store/sqlite.adapter.js';
@@ -116,6 +117,7 @@ export async function createGateway(config: GatewayConfig, o: GatewayOverrides =
       ? new RedisTaskStore({ url: config.store.redisUrl, prefix: config.store.redisPrefix })
       : new SqliteTaskStore(paths.database));
   const lifecycle = new TaskLifecycle(store, clock, config.scheduler);
+  attachTaskLog(lifecycle, log); // one info line per task transition
   const assets = await ensurePreviewAssets(config.dataDir, media, { espeakPath: config.media.espeak, voice: config.preview.voice });
   const engines = o.slotEngines ?? (config.engine === 'heygem' ? config.slots.map((s) => heygemSlot(config, s, media)) : previewSlots(config, media));
   const normalize = (text: string) => normalizeForSpeech(text).text;
