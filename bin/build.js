@@ -5,7 +5,7 @@
  *   node bin/build.js             build both (what `npm run build` runs)
  *   node bin/build.js server|web  build one
  *   node bin/build.js --if-stale  build only what is missing or older than its sources (`prepare`,
- *                                 so `npm ci` leaves a ready build behind)
+ *                                 so `npm ci` leaves a ready build behind; no sources: nothing to do)
  *
  * `ensureBuilt` is what bin/heygem-gateway.js calls before loading dist/: a fresh clone installed
  * with `--ignore-scripts`, or a `git pull` without a reinstall, still starts on current code, and an
@@ -13,7 +13,7 @@
  * compiled. The tools run as `node <their entry file>` with argument arrays: no shell, no npx.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -67,15 +67,15 @@ function newestMtime(path) {
 }
 
 /**
- * 'missing' (no build), 'stale' (a source is newer than the build), 'fresh', or 'shipped' (a build
- * without its sources, as in the Docker image: nothing to compare, nothing to rebuild).
+ * 'missing' (no build), 'stale' (a source is newer than the build), 'fresh', 'shipped' (a build
+ * without its sources, as in the Docker image: nothing to compare, nothing to rebuild) or
+ * 'no-sources' (neither: e.g. the Docker build's dependency step, before the sources are copied).
  */
 export function buildState(part) {
   const p = PARTS[part];
   const stamp = join(ROOT, p.out, STAMP);
-  const hasSources = existsSync(join(ROOT, p.sources[0]));
-  if (!existsSync(stamp)) return hasSources ? 'missing' : existsSync(join(ROOT, p.out)) ? 'shipped' : 'missing';
-  if (!hasSources) return 'shipped';
+  if (!existsSync(join(ROOT, p.sources[0]))) return existsSync(join(ROOT, p.out)) ? 'shipped' : 'no-sources';
+  if (!existsSync(stamp)) return 'missing';
   const built = statSync(stamp).mtimeMs;
   return p.sources.some((s) => newestMtime(join(ROOT, s)) > built) ? 'stale' : 'fresh';
 }
@@ -93,6 +93,16 @@ export function build(part) {
 }
 
 const needsBuild = (part) => ['missing', 'stale'].includes(buildState(part));
+
+/** Can this process write the build? (Not under systemd's ProtectSystem=strict, for one.) */
+function writable(part) {
+  try {
+    accessSync(join(ROOT, existsSync(join(ROOT, PARTS[part].out)) ? PARTS[part].out : '.'), constants.W_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 /**
  * One builder at a time: several processes started together on a stale tree (a test suite, a
@@ -126,15 +136,23 @@ function withBuildLock(fn) {
   }
 }
 
-/** Build whatever is missing or stale (the UI only when `ui`); a shipped build is used as it is. */
+/**
+ * Build whatever is missing or stale (the UI only when `ui`). A stale build that cannot be rebuilt
+ * here (no build tools, or a read-only install) runs as it is, with a warning: better the previous
+ * version than no service.
+ */
 export function ensureBuilt({ ui }) {
   const parts = ui ? ['server', 'web'] : ['server'];
-  if (!parts.some(needsBuild)) return;
+  if (buildState('server') === 'no-sources') throw new Error('no build in dist/ and no src/ to build it from');
+  const todo = parts.filter((part) => {
+    const state = buildState(part);
+    if (state !== 'stale' || (PARTS[part].tool()[0] && writable(part))) return state === 'missing' || state === 'stale';
+    process.stderr.write(`heygem-gateway: warning: ${PARTS[part].out}/ is older than its sources and cannot be rebuilt here; running it as it is (run \`npm run build\`)\n`);
+    return false;
+  });
+  if (!todo.length) return;
   withBuildLock(() => {
-    for (const part of parts) {
-      const state = buildState(part); // again: another process may have built it meanwhile
-      if (state === 'missing' || (state === 'stale' && PARTS[part].tool()[0])) build(part); // stale without tools: run what is there
-    }
+    for (const part of todo) if (needsBuild(part)) build(part); // again: another process may have built it meanwhile
   });
 }
 
