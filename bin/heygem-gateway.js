@@ -1,6 +1,13 @@
 #!/usr/bin/env node
-// Runs the TypeScript CLI through tsx's loader, so no build step stands between a clone and a run.
-import { register } from 'tsx/esm/api';
+// The CLI on the compiled build: plain `node`, one process, so signals (SIGTERM from systemd,
+// Docker or `npm start`) reach the server itself. Builds first only when dist/ is missing or
+// older than src/ (see bin/build.js); `serve` also needs the web UI.
+import { ensureBuilt } from './build.js';
 
-register();
-await import('../src/cli/main.ts');
+try {
+  ensureBuilt({ ui: process.argv[2] === 'serve' });
+} catch (err) {
+  process.stderr.write(`heygem-gateway: ${err.message}\n`);
+  process.exit(1);
+}
+await import('../dist/cli/main.js');

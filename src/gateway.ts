@@ -25,6 +25,7 @@ import { TaskLifecycle } from './runner/lifecycle.js';
 import { ClusterView, describeSlot } from './runner/cluster.js';
 import { Scheduler } from './runner/scheduler.js';
 import { SlotRunner } from './runner/slot-runner.js';
+import { attachTaskLog } from './runner/task-log.js';
 import { TaskPipeline, type SlotDefaults } from './runner/task-pipeline.js';
 import { openTaskStore } from './store/open-store.js';
 import { acquireDataDirLock } from './store/data-dir-lock.js';
@@ -145,6 +146,7 @@ export async function createGateway(config: GatewayConfig, o: GatewayOverrides =
   const publisher = await createPublisher(config, { tasks: store, clock, log, env: o.publishEnv ?? process.env, databasePath: paths.database });
   lifecycle.on('change', publisher.onTaskChange);
   await publisher.start();
+  attachTaskLog(lifecycle, log); // one info line per task transition
   const assets = await ensurePreviewAssets(config.dataDir, media, { espeakPath: config.media.espeak, voice: config.preview.voice });
   const engines = o.slotEngines ?? (config.engine === 'heygem' ? config.slots.map((s) => heygemSlot(config, s, media)) : previewSlots(config, media));
   const normalize = (text: string) => normalizeForSpeech(text).text;

@@ -9,7 +9,7 @@ import { basename } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { call, type ClientOptions } from './client.js';
+import { call, httpErrorMessage, request, type ClientOptions } from './client.js';
 
 const FINAL = new Set(['completed', 'failed', 'timeout', 'canceled']);
 
@@ -23,7 +23,12 @@ export function progressLine(s: { status: string; phase: string; progress: numbe
 export async function generate(o: ClientOptions & { text: string; video?: string; out?: string; pollMs?: number; timeoutMs?: number }): Promise<void> {
   const form = new FormData();
   form.set('text', o.text);
-  if (o.video) form.set('video', new Blob([await readFile(o.video)]), basename(o.video));
+  if (o.video) {
+    const bytes = await readFile(o.video).catch((err: NodeJS.ErrnoException) => {
+      throw new Error(`cannot read --video ${o.video}: ${err.code === 'ENOENT' ? 'no such file' : err.message}`);
+    });
+    form.set('video', new Blob([bytes]), basename(o.video));
+  }
   const sub = await call<{ task_id: string }>(o, '/api/generate', { method: 'POST', body: form });
   process.stdout.write(`task ${sub.task_id}\n`);
   const tty = process.stdout.isTTY;
@@ -37,7 +42,7 @@ export async function generate(o: ClientOptions & { text: string; video?: string
     else if (s.phase !== last) process.stdout.write(`${line}\n`);
     last = s.phase;
     if (FINAL.has(s.status)) break;
-    if (Date.now() > deadline) throw new Error('gave up waiting (--timeout)');
+    if (Date.now() > deadline) throw new Error(`gave up waiting after ${Math.round((o.timeoutMs ?? 3_600_000) / 1000)} s; the task goes on: heygem-gateway tasks --url ${o.url}`);
     await sleep(o.pollMs ?? 500);
   }
   if (tty) process.stdout.write('\n');
@@ -47,9 +52,8 @@ export async function generate(o: ClientOptions & { text: string; video?: string
     return;
   }
   const out = o.out ?? `${sub.task_id}.mp4`;
-  const headers: Record<string, string> = o.apiKey ? { authorization: `Bearer ${o.apiKey}` } : {};
-  const res = await fetch(`${o.url.replace(/\/+$/, '')}/api/download/${sub.task_id}`, { headers });
-  if (!res.ok || !res.body) throw new Error(`download failed: HTTP ${res.status}`);
+  const res = await request(o, `/api/download/${sub.task_id}`);
+  if (!res.ok || !res.body) throw new Error(httpErrorMessage(`${o.url}/api/download/${sub.task_id}`, res.status, (await res.json().catch(() => ({}))) as { error?: string; code?: string }));
   await pipeline(Readable.fromWeb(res.body as import('node:stream/web').ReadableStream), createWriteStream(out));
   process.stdout.write(`saved ${out}\n`);
 }
