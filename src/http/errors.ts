@@ -1,6 +1,6 @@
 /**
  * API errors: a human `error` string (old clients print it) plus a stable machine `code`
- * (DESIGN.md §5). One handler maps everything to that shape; unknown faults become a logged
+ * (kept for old clients). One handler maps everything to that shape; unknown faults become a logged
  * 500 with a request id — never a stack trace or an internal path.
  */
 import type { FastifyError, FastifyInstance } from 'fastify';

@@ -1,5 +1,5 @@
 /**
- * Task → JSON for the compatible status route (DESIGN.md §5). Pure: no I/O, so it is cheap on
+ * Task → JSON for the compatible status route (docs/lifecycle.md). Pure: no I/O, so it is cheap on
  * the hottest route and unit-testable.
  */
 import { basename } from 'node:path';

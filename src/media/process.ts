@@ -1,6 +1,6 @@
 /**
  * Run an external program with an argument array (never a shell string), bounded in time and
- * output, killable through an AbortSignal (cancel reaches every ffmpeg child, STYLE.md §4).
+ * output, killable through an AbortSignal (cancel reaches every ffmpeg child: docs/lifecycle.md).
  */
 import { spawn } from 'node:child_process';
 

@@ -1,5 +1,5 @@
 /**
- * The one place that moves tasks between states (STYLE.md §2): every phase of the pipeline,
+ * The one place that moves tasks between states (docs/lifecycle.md): every phase of the pipeline,
  * the cancel and retry requests and crash recovery go through here, so events for live
  * updates are emitted once and failure handling (retry with backoff, or fail) is decided once.
  */

@@ -1,5 +1,5 @@
 /**
- * One conformance suite every TaskStore adapter must pass (STYLE.md §1, like BullMQ's
+ * One conformance suite every TaskStore adapter must pass (like BullMQ's
  * adapter-conformance tests). Call it from each adapter's test file with a factory that
  * returns a fresh, empty store.
  */
