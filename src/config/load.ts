@@ -1,7 +1,7 @@
 /**
  * Loading the configuration: file (YAML/JSON) → environment overrides → schema → resolved
  * object with absolute paths and concrete slots. Fails fast with ONE error that lists every
- * bad key (STYLE.md §7).
+ * bad key.
  */
 import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';

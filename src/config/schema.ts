@@ -1,5 +1,5 @@
 /**
- * The configuration schema (DESIGN.md §6). One file (YAML or JSON) plus environment overrides,
+ * The configuration schema (docs/deployment.md). One file (YAML or JSON) plus environment overrides,
  * validated once at start; every option has a documented default so an empty file (or none)
  * starts the embedded defaults: SQLite + local files under ./data + the CPU preview engine.
  */

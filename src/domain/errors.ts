@@ -1,7 +1,7 @@
 /**
  * Typed task errors. Every failure a task can end in carries a stable machine `code`
  * (clients branch on it) and a human `message`. Whether a fault is worth retrying is part
- * of the type, never decided by matching strings (STYLE.md §3).
+ * of the type, never decided by matching strings (docs/lifecycle.md, "Failures and retries").
  */
 export const ERROR_CODES = [
   'input_invalid',

@@ -1,5 +1,5 @@
 /**
- * The task model and its state machine (DESIGN.md §3). Pure: no I/O.
+ * The task model and its state machine (docs/lifecycle.md). Pure: no I/O.
  *
  * queued → preparing → reserved → tts → rendering → collecting → completed
  * and failed / canceled from any non-final state. `canTransition` is the one place that
@@ -119,7 +119,7 @@ export interface Task {
   finishedAt: number | null;
 }
 
-/** Compatible status vocabulary (DESIGN.md §5) — the finer phase goes in `phase`. */
+/** Compatible status vocabulary (docs/lifecycle.md, "Public status") — the finer phase goes in `phase`. */
 export type PublicStatus = 'queued' | 'preprocessing' | 'reserved' | 'processing' | 'completed' | 'failed' | 'timeout' | 'canceled';
 
 export function publicStatus(task: Pick<Task, 'state' | 'errorCode'>): PublicStatus {

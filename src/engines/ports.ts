@@ -1,8 +1,8 @@
 /**
  * Engine ports: what a slot runner needs from a speech engine and a video engine.
- * Adapters: `heygem` (real GPU containers, DESIGN.md §4) and `preview` (CPU: espeak-ng + ffmpeg).
+ * Adapters: `heygem` (real GPU containers, docs/protocol.md) and `preview` (CPU: espeak-ng + ffmpeg).
  * All paths here are *host* paths; adapters translate them for their containers.
- * Every call takes an AbortSignal so cancel frees the slot at once (STYLE.md §4).
+ * Every call takes an AbortSignal so cancel frees the slot at once (docs/lifecycle.md).
  * Failures are thrown as TaskError (src/domain/errors.ts) with a stable code.
  */
 export interface SpeechRequest {

@@ -1,5 +1,5 @@
 /**
- * A protocol-exact fake of HeyGem's fish-speech TTS container (DESIGN.md §4): POST /v1/invoke
+ * A protocol-exact fake of HeyGem's fish-speech TTS container (docs/protocol.md): POST /v1/invoke
  * → raw WAV bytes (PCM16, 44.1 kHz, mono) or a JSON error {statusCode, message, error};
  * POST /v1/health (blocks while synthesizing: one request at a time); POST
  * /v1/preprocess_and_tran (normalizes a reference voice, deletes the uploaded original).

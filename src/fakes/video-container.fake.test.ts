@@ -1,4 +1,4 @@
-/** The fake speaks the real protocol: checked byte-level against DESIGN.md §4. */
+/** The fake speaks the real protocol: checked byte-level against docs/protocol.md. */
 import { mkdtempSync, statSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';

@@ -1,5 +1,5 @@
 /**
- * A protocol-exact fake of HeyGem's lip-sync video container (DESIGN.md §4): pretty-printed JSON
+ * A protocol-exact fake of HeyGem's lip-sync video container (docs/protocol.md): pretty-printed JSON
  * sent as text/html, codes 10000/10001/10002/10004/9999, one job at a time (a submit while busy
  * is refused and dropped), status 1/2/3 with progress jumps 0/10/20/90/100, `result` filled at
  * 90 while still running, the final answer returned once and then forgotten, a result file that

@@ -1,5 +1,5 @@
 /**
- * Pure ffmpeg/ffprobe argument builders and ffprobe output parsing (STYLE.md §5): unit-tested
+ * Pure ffmpeg/ffprobe argument builders and ffprobe output parsing: unit-tested
  * without spawning anything.
  */
 import type { ProbeResult } from './media.js';
@@ -26,7 +26,7 @@ export function extractAudioArgs(input: string, out: string, o: { maxSeconds?: n
 
 /**
  * Loop the face video to the speech and use the speech as sound. `-t <audio duration>`, not
- * `-shortest` (which overshoots: 8.4 s of audio gave 9.08 s, DESIGN.md §8). Even dimensions
+ * `-shortest` (which overshoots: 8.4 s of audio gave 9.08 s with Debian's ffmpeg 5.1). Even dimensions
  * for yuv420p; +faststart so players can start before the download ends.
  */
 export function muxLoopArgs(video: string, audio: string, out: string, o: { durationSec: number }): string[] {

@@ -1,6 +1,6 @@
 /**
  * Run an external program with an argument array (never a shell string), bounded in time and
- * output, killable through an AbortSignal (cancel reaches every ffmpeg child, STYLE.md §4).
+ * output, killable through an AbortSignal (cancel reaches every ffmpeg child: docs/lifecycle.md).
  *
  * Children run at a lower CPU priority (nice 10 by default): ffmpeg and espeak-ng are batch
  * work, and on a small machine a preview render at normal priority pushes the API's p99 into

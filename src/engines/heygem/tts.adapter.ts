@@ -1,5 +1,5 @@
 /**
- * SpeechEngine for HeyGem's fish-speech TTS container (DESIGN.md §4).
+ * SpeechEngine for HeyGem's fish-speech TTS container (protocol: docs/protocol.md).
  * The container only reads files under its own data dir, so the reference voice is copied to
  * `<ttsDataDir>/reference/<task>-<random>.wav` (unique per request — the replaced system's
  * per-second names collided) and passed as `/code/data/reference/...`. The copy is removed after.
@@ -28,7 +28,7 @@ export interface HeygemTtsOptions {
   };
 }
 
-/** The exact /v1/invoke body (DESIGN.md §4): is_norm 1 because we normalize ourselves. */
+/** The exact /v1/invoke body (docs/protocol.md): is_norm 1 because we normalize ourselves. */
 export function invokeBody(text: string, referencePath: string, referenceText: string, p: HeygemTtsOptions['params']): Record<string, unknown> {
   const body: Record<string, unknown> = {
     text,

@@ -1,5 +1,5 @@
 /**
- * Pure pieces of the HeyGem video-container protocol (DESIGN.md §4): codes, the submit body,
+ * Pure pieces of the HeyGem video-container protocol (docs/protocol.md): codes, the submit body,
  * reading a query answer, resolving a result path, and adaptive poll pacing.
  */
 export const VIDEO_CODES = { OK: 10000, BUSY: 10001, BAD_PARAM: 10002, LOCK: 10003, NO_TASK: 10004, SYSTEM: 9999 } as const;

@@ -1,5 +1,5 @@
 /**
- * VideoEngine for HeyGem's lip-sync container (DESIGN.md §4).
+ * VideoEngine for HeyGem's lip-sync container (protocol: docs/protocol.md).
  *
  * submit: audio and face video are copied into `<videoDataDir>/temp/` under names derived from
  * the task id (unique per task) and sent as bare file names, as HeyGem's own client does.
