@@ -54,6 +54,7 @@ export async function startServer(dataDir: string, config: Record<string, unknow
     },
     stop: () =>
       new Promise<void>((resolve) => {
+        if (child.exitCode !== null || child.signalCode !== null) return resolve(); // already gone
         child.once('exit', () => resolve());
         child.kill('SIGTERM');
         setTimeout(() => child.kill('SIGKILL'), 5000).unref();
