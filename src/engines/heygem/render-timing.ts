@@ -28,9 +28,7 @@ export function nextPollDelay(i: PollPaceInput): number {
   const { elapsedMs, expectedMs, pollMs, minPollMs } = i;
   const fast = Math.min(minPollMs, pollMs);
   if (i.finishing || i.progress >= 90) return fast;
-  // No history: a tenth of the time elapsed so far, so the first renders are not seen late
-  // either; capped by the fixed interval.
-  if (expectedMs === null) return Math.round(Math.min(pollMs, Math.max(fast, elapsedMs * 0.1)));
+  if (expectedMs === null) return pollMs;
   const remaining = expectedMs - elapsedMs;
   return Math.round(Math.max(fast, Math.min(pollMs, remaining / 3)));
 }
