@@ -20,6 +20,7 @@ import { TaskError } from '../../domain/errors.js';
 import type { Media } from '../../media/media.js';
 import type { RenderRequest, RenderResult, VideoEngine } from '../ports.js';
 import { readJson, request, withTimeout } from './http-json.js';
+import { Handover } from './handover.js';
 import { containerFinishedAt, judgeRender, nextPollDelay, RenderPaceEstimator, type HangLimits } from './render-timing.js';
 import { ResultFileSignal } from './result-file-signal.js';
 import { isVideoReply, readQuery, resultHostPath, submitBody, VIDEO_CODES, type QueryOutcome, type VideoReply } from './video-protocol.js';
@@ -49,10 +50,16 @@ export interface HeygemVideoOptions {
 
 /** Re-check a result that is still being written this often (the structure check is cheap). */
 const VERIFY_STEP_MS = 25;
+/**
+ * Longest a finished result waits for the container's next submit before it is verified
+ * (handover.ts): long enough for a hand-over on a loaded host, short next to any render.
+ */
+const HANDOVER_MAX_MS = 100;
 
 export class HeygemVideoEngine implements VideoEngine {
   readonly kind = 'heygem';
   private readonly pace = new RenderPaceEstimator();
+  private readonly handover = new Handover();
   /**
    * A job we gave up on (far over its expected time) that the container may still be running:
    * it cannot be stopped, so until it ends the container refuses work. While it still runs,
@@ -109,7 +116,7 @@ export class HeygemVideoEngine implements VideoEngine {
   private async submit(req: RenderRequest, names: { audio: string; video: string }): Promise<void> {
     await mkdir(this.tempDir, { recursive: true });
     await Promise.all([copyFile(req.audioPath, join(this.tempDir, names.audio)), copyFile(req.videoPath, join(this.tempDir, names.video))]);
-    const reply = await this.call('/easy/submit', { method: 'POST', body: JSON.stringify(submitBody(req.code, names.audio, names.video)) }, req.signal);
+    const reply = await this.call('/easy/submit', { method: 'POST', body: JSON.stringify(submitBody(req.code, names.audio, names.video)) }, req.signal).finally(() => this.handover.submitted());
     if (reply.code === VIDEO_CODES.OK) {
       req.onSubmitted?.();
       return;
@@ -207,6 +214,7 @@ export class HeygemVideoEngine implements VideoEngine {
     if (final.kind === 'failed') throw new TaskError('render_failed', `Render failed: ${final.message}`);
     if (final.kind !== 'done') throw new TaskError('render_failed', 'Render ended without a result');
     req.onCollecting?.();
+    await this.handover.wait(HANDOVER_MAX_MS, req.signal);
     const source = final.result ? resultHostPath(final.result, this.opts.hostDataDir, this.opts.containerDataDir) : join(this.tempDir, `${req.code}-r.mp4`);
     if (!source) throw new TaskError('result_invalid', `Container named an unusable result path: ${final.result}`);
     const probe = await this.waitUntilValid(source, req);
