@@ -92,7 +92,8 @@ export async function runScheduling(o: SchedulingParams): Promise<Record<string,
     const done = tasks.filter((t) => t.state === 'completed');
     const makespan = Math.max(...tasks.map((t) => t.finishedAt ?? Date.now())) - start;
     const stats = await farm.videoStats();
-    const occ = gpuOccupancy(stats.map((s) => s.history));
+    const speechReadyAt = new Map(tasks.filter((t) => t.ttsEndedAt !== null).map((t) => [t.id, t.ttsEndedAt!] as const));
+    const occ = gpuOccupancy(stats.map((s) => s.history), speechReadyAt);
     const queries = stats.reduce((n, s) => n + s.queries, 0);
     const ideal = Math.max(...occ.busyMsPerGpu.map((busy, g) => busy + (o.pipelining ? 1 : occ.jobsPerGpu[g]) * o.ttsMs));
     const ttsOverhead = done.map((t) => t.ttsEndedAt! - t.ttsStartedAt! - o.ttsMs);
@@ -117,6 +118,9 @@ export async function runScheduling(o: SchedulingParams): Promise<Record<string,
       done_detection_p95_ms: p(occ.detectDelays, 0.95),
       submit_after_detect_p50_ms: p(occ.submitAfterDetect, 0.5),
       submit_after_detect_p95_ms: p(occ.submitAfterDetect, 0.95),
+      handover_p50_ms: p(occ.submitAfterReady, 0.5),
+      handover_p95_ms: p(occ.submitAfterReady, 0.95),
+      speech_late_handovers: occ.speechLate,
       queries_per_render: round(queries / Math.max(1, occ.renderMs.length), 1),
       tts_overhead_p50_ms: Math.round(median(ttsOverhead)),
       fake_result_grow_ms: o.growMs,
