@@ -1,8 +1,8 @@
 /**
  * `npm run bench` — every benchmark, a table per section, JSON under bench/results/.
  * `--quick`: a short smoke run (tiny sizes, seconds; CI runs it, with no timing assertions).
- * `--only scheduling,api,scale,text,publish` picks sections. `--repeat N` repeats scheduling runs and
- * reports medians (the machine is shared and noisy).
+ * `--only scheduling,variance,api,scale,text,publish` picks sections. `--repeat N` repeats
+ * scheduling and variance runs and reports medians (the machine is shared and noisy).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -10,12 +10,12 @@ import { runApi } from './api.bench.js';
 import { runPublishBench } from './publish.bench.js';
 import { median, round } from './lib/stats.js';
 import { runScale } from './scale.bench.js';
-import { runScheduling } from './scheduling.bench.js';
+import { runScheduling, type SchedulingParams } from './scheduling.bench.js';
 import { runTextBench } from './text.bench.js';
 
 const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, only: { type: 'string' }, repeat: { type: 'string' } } });
 const quick = values.quick!;
-const only = new Set((values.only ?? 'scheduling,api,scale,text,publish').split(','));
+const only = new Set((values.only ?? 'scheduling,variance,api,scale,text,publish').split(','));
 const repeat = Number(values.repeat ?? (quick ? 1 : 3));
 mkdirSync('bench/results', { recursive: true });
 const summary: Record<string, unknown> = { quick, at: new Date().toISOString(), node: process.version };
@@ -43,6 +43,33 @@ if (only.has('scheduling')) {
     rows.push(medianOf(runs));
   }
   show('scheduling', rows);
+}
+/**
+ * Render times that are not proportional to speech, and progress that does not move (what real
+ * containers do), each measured from the containers' own records.
+ */
+if (only.has('variance')) {
+  const base = quick ? { gpus: 2, tasks: 6, ttsMs: 100, renderMs: 400, growMs: 50 } : { gpus: 3, tasks: 30, ttsMs: 1000, renderMs: 3000, growMs: 100 };
+  const models: Array<Pick<SchedulingParams, 'renderTime' | 'label'>> = [
+    // ~4.3 s of speech on average × 700 ms/s ≈ the 3 s mean of the other models.
+    { label: 'proportional', renderTime: { kind: 'proportional', msPerSpeechSec: quick ? 95 : 700 } },
+    { label: 'uniform ±50 %', renderTime: { kind: 'uniform', spread: 0.5 } },
+    { label: 'long-tailed', renderTime: { kind: 'lognormal', sigma: 0.6 } },
+  ];
+  const cases: SchedulingParams[] = [];
+  for (const m of quick ? models.slice(1, 2) : models) {
+    for (const progress of quick ? (['flat'] as const) : (['moving', 'flat'] as const)) cases.push({ ...base, ...m, progress, pipelining: true, variedText: true });
+  }
+  // The same hardest case with polling alone (no result-file wake-up): what a data dir the
+  // gateway cannot watch would give.
+  if (!quick) cases.push({ ...base, label: 'uniform ±50 %, no file watch', renderTime: { kind: 'uniform', spread: 0.5 }, progress: 'flat', pipelining: true, variedText: true, heygem: { watchResultFile: false } });
+  const rows = [];
+  for (const c of cases) {
+    const runs = [];
+    for (let i = 0; i < repeat; i++) runs.push(await runScheduling({ ...c, seed: i + 1 }));
+    rows.push(medianOf(runs));
+  }
+  show('variance', rows);
 }
 if (only.has('api')) show('api', await runApi({ quick }));
 if (only.has('scale')) show('scale', await runScale({ quick }));

@@ -1,52 +1,88 @@
 /**
- * Scheduling efficiency against protocol-exact fakes with fixed engine times: M text-only tasks
- * on G slots, with and without pipelining. ideal = TTS + ⌈M/G⌉ × render (pipelined) or
- * ⌈M/G⌉ × (TTS + render); efficiency = ideal / measured makespan. The gateway runs with its
- * default polling (1 s far from the expected finish, 200 ms near it).
+ * Scheduling efficiency against protocol-exact fakes: M text-only tasks on G slots, the gateway
+ * on its default settings (unless `heygem` overrides are given).
+ *
+ * ideal = the makespan with no gap at all between jobs, for the render times each GPU actually
+ * ran (the fake's time may exceed the drawn one when muxing its MP4 is slow): max over GPUs of
+ * TTS + Σ render (pipelined) or Σ (TTS + render); efficiency = ideal / measured makespan.
+ * GPU busy share, idle gaps and detection delays come from the containers' own job records.
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
 import { loadConfig } from '../src/config/load.js';
+import { newTaskId } from '../src/domain/ids.js';
 import type { Task } from '../src/domain/task.js';
-import { startSimulatedFarm } from '../src/fakes/simulate.js';
+import { describeRenderTimeModel, type RenderTimeModel } from '../src/fakes/render-time.js';
+import { seededRandom } from '../src/fakes/serial-server.js';
+import type { FakeProgressMode } from '../src/fakes/video-container.fake.js';
 import { createGateway } from '../src/gateway.js';
-import { median, quantile, round } from './lib/stats.js';
+import { startFarmProcess } from './lib/farm-process.js';
+import { gpuOccupancy, p } from './lib/gpu-records.js';
+import { median, round } from './lib/stats.js';
 
 export interface SchedulingParams {
   gpus: number;
   tasks: number;
   ttsMs: number;
+  /** Mean render time. */
   renderMs: number;
   pipelining: boolean;
   /** How long the fake's result keeps growing after "done" (real containers: "a moment"). */
   growMs: number;
+  /** Render-time distribution; default fixed at renderMs. */
+  renderTime?: RenderTimeModel;
+  progress?: FakeProgressMode;
+  /** Texts of varied length (speech 1–7 s), so proportional render times differ. */
+  variedText?: boolean;
+  /** Gateway `heygem.*` overrides (e.g. watchResultFile: false). */
+  heygem?: Record<string, unknown>;
+  /** Seeds the render times and texts; each run of a repeat gets its own. */
+  seed?: number;
+  label?: string;
 }
 
-export async function runScheduling(p: SchedulingParams): Promise<Record<string, number | string | boolean>> {
+const WORDS = 'the quick brown fox jumps over a lazy dog while seven tired bakers sing about rain'.split(' ');
+
+function taskText(i: number, varied: boolean, random: () => number): string {
+  if (!varied) return `Benchmark task ${i}.`;
+  const n = 2 + Math.floor(random() * 18); // ~20–120 characters → ~1–7 s of speech
+  return `Task ${i}: ${Array.from({ length: n }, (_, k) => WORDS[(i + k * 7) % WORDS.length]).join(' ')}.`;
+}
+
+export async function runScheduling(o: SchedulingParams): Promise<Record<string, number | string | boolean>> {
   const base = mkdtempSync(join(tmpdir(), 'hg-bench-sched-'));
-  const farm = await startSimulatedFarm({ gpus: p.gpus, baseDir: join(base, 'farm'), host: '127.0.0.1', renderMs: p.renderMs, ttsMs: p.ttsMs, video: { growMs: p.growMs } });
+  const seed = o.seed ?? 1;
+  // The containers run in their own process, as real ones do. Seeds: different but
+  // reproducible draws per GPU and per run.
+  const farm = await startFarmProcess(
+    { gpus: o.gpus, baseDir: join(base, 'farm'), host: '127.0.0.1', renderMs: o.renderMs, ttsMs: o.ttsMs, video: { growMs: o.growMs, renderTime: o.renderTime, progress: o.progress } },
+    Array.from({ length: o.gpus }, (_, i) => seed * 101 + i),
+  );
   const config = loadConfig({
     env: {} as NodeJS.ProcessEnv,
     inline: {
       dataDir: join(base, 'data'),
       engine: 'heygem',
-      slots: farm.slots.map((s) => ({ id: s.id, video: { url: s.video.url, dataDir: s.videoDataDir }, tts: { url: s.tts.url, dataDir: s.ttsDataDir } })),
-      scheduler: { pipelining: p.pipelining },
+      slots: farm.slots.map((s) => ({ id: s.id, video: { url: s.videoUrl, dataDir: s.videoDataDir }, tts: { url: s.ttsUrl, dataDir: s.ttsDataDir } })),
+      scheduler: { pipelining: o.pipelining },
+      ...(o.heygem ? { heygem: o.heygem } : {}),
     },
   });
   const gw = await createGateway(config, { log: pino({ level: 'silent' }) });
   try {
+    const random = seededRandom(seed);
     const start = Date.now();
     const ids: string[] = [];
-    for (let i = 0; i < p.tasks; i++) {
-      const t = await gw.store.create({ id: (await import('../src/domain/ids.js')).newTaskId(), text: `Benchmark task ${i}.`, normalizedText: `Benchmark task ${i}.`, createdAt: Date.now() });
+    for (let i = 0; i < o.tasks; i++) {
+      const text = taskText(i, o.variedText ?? false, random);
+      const t = await gw.store.create({ id: newTaskId(), text, normalizedText: text, createdAt: Date.now() });
       gw.lifecycle.accepted(t);
       ids.push(t.id);
     }
     gw.scheduler.notify();
-    const deadline = start + 20 * (p.ttsMs + p.renderMs) * Math.ceil(p.tasks / p.gpus) + 60_000;
+    const deadline = start + 20 * (o.ttsMs + o.renderMs) * Math.ceil(o.tasks / o.gpus) + 60_000;
     let tasks: Task[] = [];
     while (Date.now() < deadline) {
       tasks = (await Promise.all(ids.map((id) => gw.store.get(id)))) as Task[];
@@ -55,38 +91,39 @@ export async function runScheduling(p: SchedulingParams): Promise<Record<string,
     }
     const done = tasks.filter((t) => t.state === 'completed');
     const makespan = Math.max(...tasks.map((t) => t.finishedAt ?? Date.now())) - start;
-    const rounds = Math.ceil(p.tasks / p.gpus);
-    const ideal = p.pipelining ? p.ttsMs + rounds * p.renderMs : rounds * (p.ttsMs + p.renderMs);
-    const renderOverhead = done.map((t) => t.renderEndedAt! - t.renderStartedAt! - p.renderMs);
-    const ttsOverhead = done.map((t) => t.ttsEndedAt! - t.ttsStartedAt! - p.ttsMs);
-    // From the containers' own records: GPU idle between a job ending and the next submit
-    // (orchestration overhead per task while work was queued), and how late "done" was seen.
-    const idle: number[] = [];
-    const detect: number[] = [];
-    for (const s of farm.slots) {
-      const h = s.video.stats().history.filter((j) => j.doneAt !== null).sort((a, b) => a.submittedAt - b.submittedAt);
-      for (let i = 0; i < h.length; i++) {
-        detect.push(h[i].reportedAt! - h[i].doneAt!);
-        if (i > 0) idle.push(Math.max(0, h[i].submittedAt - h[i - 1].doneAt!));
-      }
-    }
+    const stats = await farm.videoStats();
+    const speechReadyAt = new Map(tasks.filter((t) => t.ttsEndedAt !== null).map((t) => [t.id, t.ttsEndedAt!] as const));
+    const occ = gpuOccupancy(stats.map((s) => s.history), speechReadyAt);
+    const queries = stats.reduce((n, s) => n + s.queries, 0);
+    const ideal = Math.max(...occ.busyMsPerGpu.map((busy, g) => busy + (o.pipelining ? 1 : occ.jobsPerGpu[g]) * o.ttsMs));
+    const ttsOverhead = done.map((t) => t.ttsEndedAt! - t.ttsStartedAt! - o.ttsMs);
     return {
-      pipelining: p.pipelining,
-      gpus: p.gpus,
-      tasks: p.tasks,
+      case: o.label ?? (o.pipelining ? 'pipelining on' : 'pipelining off'),
+      render: describeRenderTimeModel(o.renderTime ?? { kind: 'fixed' }),
+      progress: o.progress ?? 'stages',
+      pipelining: o.pipelining,
+      gpus: o.gpus,
+      tasks: o.tasks,
       completed: done.length,
-      tts_ms: p.ttsMs,
-      render_ms: p.renderMs,
+      tts_ms: o.ttsMs,
+      render_ms_mean: Math.round(occ.renderMs.reduce((a, b) => a + b, 0) / Math.max(1, occ.renderMs.length)),
+      render_ms_p95: p(occ.renderMs, 0.95),
       ideal_makespan_s: round(ideal / 1000),
       makespan_s: round(makespan / 1000),
       efficiency: round(ideal / makespan),
-      gpu_idle_between_jobs_p50_ms: Math.round(median(idle)),
-      gpu_idle_between_jobs_p95_ms: Math.round(quantile(idle, 0.95)),
-      done_detection_p50_ms: Math.round(median(detect)),
-      done_detection_p95_ms: Math.round(quantile(detect, 0.95)),
-      task_render_phase_overhead_p50_ms: Math.round(median(renderOverhead)),
+      gpu_busy_share: round(occ.busyShare),
+      gpu_idle_between_jobs_p50_ms: p(occ.idleGaps, 0.5),
+      gpu_idle_between_jobs_p95_ms: p(occ.idleGaps, 0.95),
+      done_detection_p50_ms: p(occ.detectDelays, 0.5),
+      done_detection_p95_ms: p(occ.detectDelays, 0.95),
+      submit_after_detect_p50_ms: p(occ.submitAfterDetect, 0.5),
+      submit_after_detect_p95_ms: p(occ.submitAfterDetect, 0.95),
+      handover_p50_ms: p(occ.submitAfterReady, 0.5),
+      handover_p95_ms: p(occ.submitAfterReady, 0.95),
+      speech_late_handovers: occ.speechLate,
+      queries_per_render: round(queries / Math.max(1, occ.renderMs.length), 1),
       tts_overhead_p50_ms: Math.round(median(ttsOverhead)),
-      fake_result_grow_ms: p.growMs,
+      fake_result_grow_ms: o.growMs,
     };
   } finally {
     await gw.close(0);

@@ -13,7 +13,7 @@ describe('loadConfig', () => {
     expect(c.server).toMatchObject({ host: '127.0.0.1', port: 5003 });
     expect(c.dataDir).toBe('/srv/data');
     expect(c.preview.slots).toBe(2);
-    expect(c.heygem.pollIntervalMs).toBe(1000);
+    expect(c.heygem.pollIntervalMs).toBe(100);
     expect(c.heygem.fallbackToReferenceAudio).toBe(false);
     expect(c.slots).toEqual([]);
   });

@@ -199,18 +199,36 @@ export const configSchema = z
       .prefault({}),
     heygem: z
       .object({
-        /** /easy/query interval; the replaced system's 5 s wasted seconds per task. @defaultValue 1000 */
-        pollIntervalMs: z.number().int().min(10).default(1000),
-        /** Fastest poll near the expected finish (adaptive polling); a query is a dict lookup in the container. @defaultValue 50 */
-        minPollIntervalMs: z.number().int().min(5).default(50),
+        /**
+         * Longest gap between two /easy/query calls for a running job (a query is a dict lookup in
+         * the container; the replaced system's 5 s wasted seconds per task). The learned render
+         * time may only make polling faster than this, never slower. @defaultValue 100
+         */
+        pollIntervalMs: z.number().int().min(10).default(100),
+        /** Poll gap once the finish is near (expected, result named, or result file seen). @defaultValue 25 */
+        minPollIntervalMs: z.number().int().min(5).default(25),
+        /** Wake the poll loop the moment `<videoDataDir>/temp/<code>-r.mp4` appears (fs.watch, stat fallback). @defaultValue true */
+        watchResultFile: z.boolean().default(true),
         /** Per-HTTP-call timeout to a container. @defaultValue 10000 */
         requestTimeoutMs: z.number().int().positive().default(10_000),
         /** One TTS synthesis. @defaultValue 180000 */
         ttsTimeoutMs: z.number().int().positive().default(180_000),
-        /** Whole render, submit → done (the server itself gives up after ~600 s). @defaultValue 900000 */
+        /** Absolute cap on one render, submit → done (the server itself gives up after ~600 s). @defaultValue 900000 */
         renderTimeoutMs: z.number().int().positive().default(900_000),
-        /** No progress change for this long → the container is hung. @defaultValue 660000 */
-        stallTimeoutMs: z.number().int().positive().default(660_000),
+        /**
+         * A render the container still answers for is declared hung only after this many times the
+         * render time expected for its speech length (learned per container). @defaultValue 4
+         */
+        hangFactor: z.number().min(1).default(4),
+        /** Never declare a render hung before this long (warm-up, very short speech). @defaultValue 120000 */
+        hangMinMs: z.number().int().positive().default(120_000),
+        /** Expected render seconds per second of speech until a container has history. @defaultValue 3 */
+        defaultRenderSecPerSpeechSec: z.number().positive().default(3),
+        /**
+         * Deprecated and ignored: hangs are no longer judged by progress (real containers sit at
+         * one progress value for most of a render). Accepted so older config files still load.
+         */
+        stallTimeoutMs: z.number().int().positive().optional(),
         /** How long a finished result may keep growing before it verifies. @defaultValue 30000 */
         verifyTimeoutMs: z.number().int().positive().default(30_000),
         /** Opt-in: on TTS failure, render with the reference audio (says the WRONG words). @defaultValue false */

@@ -1,4 +1,4 @@
-/** The fake speaks the real protocol: checked byte-level against docs/protocol.md. */
+/** The fake speaks the real protocol (docs/protocol.md), checked byte-level. */
 import { mkdtempSync, statSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -80,5 +80,54 @@ describe('fake video container', () => {
     expect((await query(url, 'c1')).data).toMatchObject({ status: 1, progress: 90, result: '/c1-r.mp4' });
     await fake!.restart();
     expect((await query(url, 'c1')).code).toBe(10004);
+  });
+
+  it('flat progress: sits at 20 with no result named until status 2; render times follow the model', async () => {
+    const { url } = await setup({ renderMs: 300, progress: 'flat', renderTime: { kind: 'uniform', spread: 0.5 }, seed: 5 });
+    await post(url, submitBody);
+    const seen = new Set<string>();
+    let final: Record<string, unknown> | null = null;
+    for (let i = 0; i < 400 && !final; i++) {
+      const q = await query(url, 'c1');
+      if (q.data.status === 1) seen.add(`${q.data.progress}|${q.data.result}`);
+      else final = q.data;
+      if (!final) await sleep(5);
+    }
+    expect(final).toMatchObject({ status: 2, progress: 100, result: '/c1-r.mp4' });
+    expect([...seen].every((k) => ['0|', '10|', '20|'].includes(k))).toBe(true);
+    expect(seen.has('20|')).toBe(true);
+    const [rec] = fake!.stats().history;
+    expect(rec.renderMs).toBeGreaterThanOrEqual(150);
+    expect(rec.renderMs).toBeLessThanOrEqual(450);
+    expect(rec.renderMs).not.toBe(300);
+    expect(rec.doneAt! - rec.submittedAt).toBeGreaterThanOrEqual(rec.renderMs);
+  });
+
+  it('proportional render time follows the submitted speech length', async () => {
+    const { url } = await setup({ renderTime: { kind: 'proportional', msPerSpeechSec: 200 } });
+    await post(url, submitBody);
+    let final = false;
+    for (let i = 0; i < 400 && !final; i++) {
+      final = (await query(url, 'c1')).data.status !== 1;
+      if (!final) await sleep(10);
+    }
+    expect(fake!.stats().history[0].renderMs).toBe(200); // c1.wav is 1 s of speech
+  });
+
+  it('fails a job with no result after its own time limit (status 3), and a frozen server stops answering', async () => {
+    const { url } = await setup({ renderMs: 60_000, serverTimeoutMs: 150 });
+    await post(url, submitBody);
+    let q = await query(url, 'c1');
+    for (let i = 0; i < 200 && q.data.status === 1; i++) {
+      await sleep(10);
+      q = await query(url, 'c1');
+    }
+    expect(q.data).toMatchObject({ status: 3 });
+    fake!.setOptions({ frozen: true });
+    const ac = new AbortController();
+    const pending = fetch(`${url}/easy/query?code=c1`, { signal: ac.signal }).then(() => 'answered', () => 'no answer');
+    const raced = await Promise.race([pending, sleep(300).then(() => 'still waiting')]);
+    ac.abort();
+    expect(raced).toBe('still waiting');
   });
 });

@@ -1,28 +1,50 @@
 /**
- * A protocol-exact fake of HeyGem's lip-sync video container (docs/protocol.md): pretty-printed JSON
- * sent as text/html, codes 10000/10001/10002/10004/9999, one job at a time (a submit while busy
- * is refused and dropped), status 1/2/3 with progress jumps 0/10/20/90/100, `result` filled at
- * 90 while still running, the final answer returned once and then forgotten, a result file that
- * keeps growing for a moment after status 2, an in-memory job table that `restart()` wipes.
- * The result is a real MP4 (ffmpeg muxes the submitted face video and audio).
+ * A protocol-exact fake of HeyGem's lip-sync video container (docs/protocol.md):
+ * pretty-printed JSON sent as text/html, codes 10000/10001/10002/10004/9999, one HTTP request
+ * at a time, one job at a time (a submit while busy is refused and dropped), status 1/2/3 with
+ * progress jumps 0/10/20/90/100, `result` filled at 90 while still running, the final answer
+ * returned once and then forgotten, a result file that keeps growing for a moment after status
+ * 2, its own failure of a job with no result after `serverTimeoutMs` (~600 s), an in-memory job
+ * table that `restart()` wipes.
+ *
+ * Real behaviour the gateway must cope with, on demand: render times drawn from a distribution
+ * that is not proportional to speech (`renderTime`, seeded), progress that sits at 20 for the
+ * whole render (`progress: 'flat'`), a hung job (`hang`), a server that stops answering
+ * (`frozen`). The result is a real MP4 (ffmpeg muxes the submitted face video and audio).
  */
 import { execFile } from 'node:child_process';
 import { appendFile, copyFile, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import type { ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { parseWavHeader } from '../media/wav.js';
+import { sampleRenderMs, type RenderTimeModel } from './render-time.js';
 import { seededRandom, startSerialServer, type SerialServer } from './serial-server.js';
 
 const run = promisify(execFile);
 
+/**
+ * How progress moves while status is 1. `stages` (default): 0 → 10 → 20, sits at 20, 90 with
+ * `result` named at 90 % of the render, 100 at done — what real containers report. `flat`: sits
+ * at 20 until done, no hint at all. `moving`: 20 → 80 in steps through the render, then 90.
+ */
+export type FakeProgressMode = 'stages' | 'flat' | 'moving';
+
 export interface FakeVideoOptions {
   dataDir: string;
   containerDataDir?: string;
+  /** Mean render time (the `fixed` model's only value). */
   renderMs?: number;
+  /** Distribution of render times; default fixed at `renderMs`. */
+  renderTime?: RenderTimeModel;
+  progress?: FakeProgressMode;
   failRate?: number;
   seed?: number;
   growMs?: number;
+  /** Jobs stay "running" at progress 20 forever (the container needs a restart). */
   hang?: boolean;
+  /** The server stops answering: every request from now on gets no reply (until close). */
+  frozen?: boolean;
   startupDelayMs?: number;
   serverTimeoutMs?: number;
   latencyMs?: number;
@@ -31,6 +53,7 @@ export interface FakeVideoOptions {
 
 interface Job {
   code: string;
+  renderMs: number;
   submittedAt: number;
   doneAt: number | null;
   status: 1 | 2 | 3;
@@ -43,6 +66,8 @@ interface Job {
 /** When each job ran: lets benchmarks measure how long the GPU sat idle between jobs. */
 export interface JobRecord {
   code: string;
+  /** Render time drawn for this job (the job may end later if producing its file takes longer). */
+  renderMs: number;
   submittedAt: number;
   doneAt: number | null;
   reportedAt: number | null;
@@ -94,8 +119,15 @@ export async function startFakeVideoContainer(opts: FakeVideoOptions & { port?: 
     await run('ffmpeg', args(['-c:v', 'copy'])).catch(() => run('ffmpeg', args(['-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p'])));
   };
 
+  /** Speech seconds of a submitted WAV (only the proportional model needs it). */
+  const speechSeconds = async (audioPath: string | null): Promise<number> => {
+    if (!audioPath) return 0;
+    const info = parseWavHeader(await readFile(audioPath).catch(() => Buffer.alloc(0)));
+    return info?.durationSec ?? 0;
+  };
+
   const startJob = (code: string, videoPath: string | null, audioPath: string | null): void => {
-    const job: Job = { code, submittedAt: Date.now(), doneAt: null, status: 1, progress: 0, msg: '', result: '', timers: [] };
+    const job: Job = { code, renderMs: 0, submittedAt: Date.now(), doneAt: null, status: 1, progress: 0, msg: '', result: '', timers: [] };
     jobs.set(code, job);
     const gen = generation;
     const alive = () => gen === generation && jobs.get(code) === job;
@@ -105,7 +137,6 @@ export async function startFakeVideoContainer(opts: FakeVideoOptions & { port?: 
       job.msg = msg;
       job.doneAt = Date.now();
     };
-    const renderMs = o.renderMs!;
     const work = join(o.dataDir, '.fake-work');
     const staged = join(work, `${code}.mp4`);
     const ready = (async () => {
@@ -115,38 +146,52 @@ export async function startFakeVideoContainer(opts: FakeVideoOptions & { port?: 
       await produce(code, videoPath, audioPath, staged);
     })();
     ready.catch(() => undefined);
-    const at = (ms: number, fn: () => void) => job.timers.push(setTimeout(() => alive() && fn(), ms));
-    at(Math.min(50, renderMs * 0.05), () => (job.progress = 10));
-    at(renderMs * 0.1, () => (job.progress = 20));
-    if (o.hang) return;
-    at(renderMs * 0.9, () => {
-      job.progress = 90;
-      job.result = `/${code}-r.mp4`; // named before the job is done: decide on status only
-    });
-    at(o.serverTimeoutMs!, () => fail('任务超时 (no result)'));
-    at(renderMs, () => {
-      if (o.failRate && random() < o.failRate) return fail('视频合成失败 (render failed)');
-      ready.then(
-        async () => {
-          if (!alive()) return;
-          const bytes = await readFile(staged);
-          const out = join(temp, `${code}-r.mp4`);
-          // Half the file now, the rest a moment later: "done" before the file is complete.
-          const half = Math.floor(bytes.length / 2);
-          await writeFile(out, bytes.subarray(0, half));
-          job.status = 2;
-          job.doneAt = Date.now();
-          job.progress = 100;
-          job.msg = '成功';
-          job.result = `/${code}-r.mp4`;
-          job.timers.push(setTimeout(() => void appendFile(out, bytes.subarray(half)).then(() => rm(staged, { force: true })), o.growMs));
-        },
-        (err: Error) => fail(`文件不存在 (${err.message})`),
-      );
-    });
+    // Times are relative to the submit, even when scheduling waited for the speech length.
+    const at = (ms: number, fn: () => void) => job.timers.push(setTimeout(() => alive() && fn(), Math.max(0, job.submittedAt + ms - Date.now())));
+    const schedule = (renderMs: number) => {
+      job.renderMs = renderMs;
+      const mode = o.progress ?? 'stages';
+      at(Math.min(50, renderMs * 0.05), () => (job.progress = 10));
+      at(renderMs * 0.1, () => (job.progress = 20));
+      if (o.hang) return; // wedged: not even the server's own time limit fires
+      at(o.serverTimeoutMs!, () => fail('任务超时 (no result)'));
+      if (mode === 'moving') for (let p = 30; p <= 80; p += 10) at((renderMs * (p - 10)) / 80, () => (job.progress = p));
+      if (mode !== 'flat') {
+        at(renderMs * 0.9, () => {
+          job.progress = 90;
+          job.result = `/${code}-r.mp4`; // named before the job is done: decide on status only
+        });
+      }
+      at(renderMs, () => {
+        if (o.failRate && random() < o.failRate) return fail('视频合成失败 (render failed)');
+        ready.then(
+          async () => {
+            if (!alive()) return;
+            const bytes = await readFile(staged);
+            const out = join(temp, `${code}-r.mp4`);
+            // Half the file now, the rest a moment later: "done" before the file is complete.
+            const half = Math.floor(bytes.length / 2);
+            await writeFile(out, bytes.subarray(0, half));
+            if (!alive()) return;
+            job.status = 2;
+            job.doneAt = Date.now();
+            job.progress = 100;
+            job.msg = '成功';
+            job.result = `/${code}-r.mp4`;
+            job.timers.push(setTimeout(() => void appendFile(out, bytes.subarray(half)).then(() => rm(staged, { force: true })), o.growMs));
+          },
+          (err: Error) => fail(`文件不存在 (${err.message})`),
+        );
+      });
+    };
+    const model = o.renderTime ?? { kind: 'fixed' };
+    const draw = (speechSec: number) => sampleRenderMs(model, o.renderMs!, speechSec, random, o.serverTimeoutMs! * 2);
+    if (model.kind === 'proportional') void speechSeconds(audioPath).then((sec) => alive() && schedule(draw(sec)));
+    else schedule(draw(0));
   };
 
   const handle = async (req: import('node:http').IncomingMessage, body: Buffer, res: ServerResponse): Promise<void> => {
+    if (o.frozen) return new Promise<void>(() => undefined); // a wedged server: no reply, ever
     if (o.latencyMs) await new Promise((r) => setTimeout(r, o.latencyMs));
     const url = new URL(req.url ?? '/', 'http://fake');
     if (req.method === 'POST' && url.pathname === '/easy/submit') {
@@ -171,7 +216,7 @@ export async function startFakeVideoContainer(opts: FakeVideoOptions & { port?: 
       const data = { code: job.code, status: job.status, progress: job.progress, msg: job.msg, result: job.result };
       if (job.status !== 1) {
         jobs.delete(code); // the final answer is given once
-        history.push({ code, submittedAt: job.submittedAt, doneAt: job.doneAt, reportedAt: Date.now(), status: job.status });
+        history.push({ code, renderMs: job.renderMs, submittedAt: job.submittedAt, doneAt: job.doneAt, reportedAt: Date.now(), status: job.status });
       }
       return reply(res, 10000, '成功', data);
     }

@@ -64,6 +64,8 @@ export class SlotRunner {
   private frontBusy = false;
   private readonly videoLane = new Lane();
   private readonly running = new Map<string, Running>();
+  /** Attempts whose render is done (video lane released) that are only verifying/copying. */
+  private readonly collecting = new Set<string>();
   private renderingKey: string | null = null;
   /** Called whenever this slot may take more work (the scheduler pumps the queue). */
   onIdle: () => void = () => undefined;
@@ -104,8 +106,10 @@ export class SlotRunner {
   canAccept(): boolean {
     if (!this.healthy || this.frontBusy) return false;
     // Pipelined: one task rendering plus one in prepare/TTS (the front is free, so the one
-    // running task is past TTS). Otherwise one task at a time.
-    return this.opts.pipelining ? this.running.size < 2 : this.running.size === 0;
+    // running task is past TTS). Otherwise one task at a time. A task only collecting its
+    // result needs neither lane, so the next task's speech can start meanwhile.
+    const active = this.running.size - this.collecting.size;
+    return this.opts.pipelining ? active < 2 : active === 0;
   }
 
   /** Run a freshly claimed attempt (state `preparing`). */
@@ -136,6 +140,7 @@ export class SlotRunner {
     return () => {
       if (done) return;
       done = true;
+      if (this.running.has(key)) this.collecting.add(key);
       if (this.renderingKey === key) this.renderingKey = null;
       release();
       this.onIdle();
@@ -156,6 +161,7 @@ export class SlotRunner {
       .finally(() => {
         clearInterval(entry.heartbeat);
         this.running.delete(key);
+        this.collecting.delete(key);
         this.onIdle();
       });
   }

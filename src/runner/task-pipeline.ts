@@ -98,7 +98,9 @@ export class TaskPipeline {
     const rendering = task;
     let collecting: Promise<Task | undefined> | null = null;
     const toCollecting = () => (collecting ??= this.deps.lifecycle.move(rendering, 'collecting', { engineProgress: 100 }));
-    await mkdir(this.deps.paths.outputs, { recursive: true });
+    // speak() made outputs/ already; a fresh start only needs it when resuming (this runs while
+    // the GPU waits for its next job, so no needless file-system round trip here).
+    if (resume) await mkdir(this.deps.paths.outputs, { recursive: true });
     const result = await this.slot.video.render({
       code: renderCode(task),
       audioPath: task.audioPath!,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { nextPollDelay, readQuery, RenderPaceEstimator, resultHostPath, submitBody } from './video-protocol.js';
+import { readQuery, resultHostPath, submitBody } from './video-protocol.js';
 
 describe('video protocol', () => {
   it('builds the exact submit body', () => {
@@ -19,22 +19,5 @@ describe('video protocol', () => {
     expect(resultHostPath('/code/data/temp/t1-r.mp4', '/h/gpu0/', '/code/data')).toBe('/h/gpu0/temp/t1-r.mp4');
     expect(resultHostPath('/../../etc/passwd', '/h/gpu0', '/code/data')).toBeNull();
     expect(resultHostPath('/code/data/../x', '/h/gpu0', '/code/data')).toBeNull();
-  });
-  it('polls faster near the expected finish', () => {
-    const base = { pollMs: 1000, minPollMs: 200 };
-    expect(nextPollDelay({ ...base, elapsedMs: 0, expectedMs: null, progress: 20 })).toBe(200);
-    expect(nextPollDelay({ ...base, elapsedMs: 4000, expectedMs: null, progress: 20 })).toBe(400);
-    expect(nextPollDelay({ ...base, elapsedMs: 60000, expectedMs: null, progress: 20 })).toBe(1000);
-    expect(nextPollDelay({ ...base, elapsedMs: 0, expectedMs: 30000, progress: 20 })).toBe(1000);
-    expect(nextPollDelay({ ...base, elapsedMs: 29000, expectedMs: 30000, progress: 20 })).toBe(333);
-    expect(nextPollDelay({ ...base, elapsedMs: 40000, expectedMs: 30000, progress: 20 })).toBe(200);
-    expect(nextPollDelay({ ...base, elapsedMs: 1, expectedMs: null, progress: 90 })).toBe(200);
-  });
-  it('learns the render pace', () => {
-    const e = new RenderPaceEstimator(0.5);
-    expect(e.expectedMs(10)).toBeNull();
-    e.observe(20000, 10);
-    e.observe(40000, 10);
-    expect(e.expectedMs(10)).toBe(30000);
   });
 });

@@ -1,6 +1,6 @@
 /**
  * Pure pieces of the HeyGem video-container protocol (docs/protocol.md): codes, the submit body,
- * reading a query answer, resolving a result path, and adaptive poll pacing.
+ * reading a query answer and resolving a result path. Timing decisions live in render-timing.ts.
  */
 export const VIDEO_CODES = { OK: 10000, BUSY: 10001, BAD_PARAM: 10002, LOCK: 10003, NO_TASK: 10004, SYSTEM: 9999 } as const;
 
@@ -51,33 +51,4 @@ export function resultHostPath(result: string, hostDataDir: string, containerDat
   else rel = `temp/${result.replace(/^\/+/, '')}`;
   if (rel.split('/').some((part) => part === '..' || part === '')) return null;
   return `${hostDataDir.replace(/\/+$/, '')}/${rel}`;
-}
-
-/**
- * Poll pacing: gentle (pollIntervalMs) while the finish is far, frequent (minPollMs) once the
- * expected finish is near or the container already named its result (progress ≥ 90). Without
- * an estimate yet, the interval grows with the time elapsed.
- */
-export function nextPollDelay(opts: { elapsedMs: number; expectedMs: number | null; progress: number; pollMs: number; minPollMs: number}): number {
-  const { elapsedMs, expectedMs, progress, pollMs, minPollMs } = opts;
-  if (progress >= 90) return minPollMs;
-  // No history yet: poll at a tenth of the time elapsed so far (fast for short renders, gentle
-  // for long ones): a render is seen done at most ~10 % late instead of a whole interval late.
-  if (expectedMs === null) return Math.round(Math.min(pollMs, Math.max(minPollMs, elapsedMs * 0.1)));
-  const remaining = expectedMs - elapsedMs;
-  return Math.max(minPollMs, Math.min(pollMs, Math.round(remaining / 3)));
-}
-
-/** Exponentially weighted estimate of render seconds per second of speech, per container. */
-export class RenderPaceEstimator {
-  private ratio: number | null = null;
-  constructor(private readonly alpha = 0.3) {}
-  observe(renderMs: number, audioSec: number): void {
-    if (audioSec <= 0 || renderMs <= 0) return;
-    const r = renderMs / audioSec;
-    this.ratio = this.ratio === null ? r : this.ratio + this.alpha * (r - this.ratio);
-  }
-  expectedMs(audioSec: number): number | null {
-    return this.ratio === null ? null : this.ratio * audioSec;
-  }
 }

@@ -3,13 +3,16 @@
  *
  * submit: audio and face video are copied into `<videoDataDir>/temp/` under names derived from
  * the task id (unique per task) and sent as bare file names, as HeyGem's own client does.
- * follow: /easy/query with adaptive pacing; the first final answer is the only one the container
- * ever gives, so the caller persists it at once (onCollecting / result). 10004 for a job we
+ * follow: /easy/query every `pollIntervalMs` at most (faster near the expected finish), woken at
+ * once when the result file appears; the first final answer is the only one the container ever
+ * gives, so the caller persists it at once (onCollecting / result). Hangs are judged by liveness
+ * against the expected render time, not by progress (docs/performance.md). 10004 for a job we
  * submitted means "look for <temp>/<code>-r.mp4", and only then "lost".
  * collect: verify the MP4 (it may still be growing after status 2), copy it atomically to the
  * output path, remove every per-task file from the container's dir.
  */
 import { randomBytes } from 'node:crypto';
+import { existsSync, linkSync, mkdirSync, rmSync } from 'node:fs';
 import { copyFile, mkdir, rename, rm, stat } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -18,30 +21,72 @@ import { TaskError } from '../../domain/errors.js';
 import type { Media } from '../../media/media.js';
 import type { RenderRequest, RenderResult, VideoEngine } from '../ports.js';
 import { readJson, request, withTimeout } from './http-json.js';
-import { isVideoReply, nextPollDelay, readQuery, RenderPaceEstimator, resultHostPath, submitBody, VIDEO_CODES, type QueryOutcome, type VideoReply } from './video-protocol.js';
+import { Handover } from './handover.js';
+import { containerFinishedAt, judgeRender, nextPollDelay, RenderPaceEstimator, type HangLimits } from './render-timing.js';
+import { ResultFileSignal } from './result-file-signal.js';
+import { isVideoReply, readQuery, resultHostPath, submitBody, VIDEO_CODES, type QueryOutcome, type VideoReply } from './video-protocol.js';
 
 export interface HeygemVideoOptions {
   url: string;
   hostDataDir: string;
   containerDataDir: string;
   media: Media;
+  /** Longest gap between two queries of a running job. */
   pollIntervalMs: number;
+  /** Gap once the finish is near (expected, result named, or result file seen). */
   minPollIntervalMs: number;
   requestTimeoutMs: number;
+  /** Absolute cap on one render. */
   renderTimeoutMs: number;
-  stallTimeoutMs: number;
+  /** A render is hung after hangFactor × its expected time (at least hangMinMs). */
+  hangFactor: number;
+  hangMinMs: number;
+  /** Expected render seconds per speech second before this container has history. */
+  defaultRenderSecPerSpeechSec: number;
+  /** Wake the poll loop when `<temp>/<code>-r.mp4` appears (fs.watch, stat fallback). */
+  watchResultFile: boolean;
   verifyTimeoutMs: number;
   healthTimeoutMs: number;
 }
 
 /** Re-check a result that is still being written this often (the structure check is cheap). */
 const VERIFY_STEP_MS = 25;
+/**
+ * Longest a finished result waits for the container's next submit before it is verified
+ * (handover.ts): long enough for a hand-over on a loaded host, short next to any render.
+ */
+const HANDOVER_MAX_MS = 100;
+
+/**
+ * Put an input into the container's temp/ under its per-task name. A hard link costs one
+ * system call whatever the file size and keeps the hand-over to the next job short (the GPU is
+ * idle meanwhile); the container only reads it, and removing the link leaves the original. When
+ * the data dirs are on different file systems (or links are refused), copy instead.
+ */
+async function stageInput(from: string, dir: string, name: string): Promise<void> {
+  const to = join(dir, name);
+  try {
+    linkSync(from, to);
+    return;
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') rmSync(to, { force: true });
+    else if (code === 'ENOENT' && existsSync(from)) mkdirSync(dir, { recursive: true });
+  }
+  try {
+    linkSync(from, to);
+  } catch {
+    await mkdir(dir, { recursive: true });
+    await copyFile(from, to);
+  }
+}
 
 export class HeygemVideoEngine implements VideoEngine {
   readonly kind = 'heygem';
   private readonly pace = new RenderPaceEstimator();
+  private readonly handover = new Handover();
   /**
-   * A job we gave up on (no progress, or over time) that the container may still be running:
+   * A job we gave up on (far over its expected time) that the container may still be running:
    * it cannot be stopped, so until it ends the container refuses work. While it still runs,
    * renders fail fast as busy and the health probe reports the slot down (circuit breaker).
    */
@@ -60,7 +105,7 @@ export class HeygemVideoEngine implements VideoEngine {
   async render(req: RenderRequest): Promise<RenderResult> {
     const names = this.inputNames(req.code, req.videoPath);
     if (await this.stillStuck(req.signal)) {
-      throw new TaskError('engine_busy', `Video container is still stuck on job ${this.stuckCode} (made no progress); restart it`, { retryable: true });
+      throw new TaskError('engine_busy', `Video container is still stuck on job ${this.stuckCode} (far over its expected time); restart it`, { retryable: true });
     }
     try {
       let outcome: QueryOutcome | null = null;
@@ -74,11 +119,15 @@ export class HeygemVideoEngine implements VideoEngine {
           if (kept) return kept;
         }
       }
+      // Render time counts from the accepted submit; a resumed job's start is unknown, so it is
+      // followed from now and not learned from.
+      let submittedAt: number | null = null;
       if (!outcome) {
         await this.submit(req, names);
+        submittedAt = Date.now();
         outcome = { kind: 'running', progress: 0, result: null };
       }
-      const final = outcome.kind === 'running' ? await this.followOrDrain(req) : outcome;
+      const final = outcome.kind === 'running' ? await this.followOrDrain(req, submittedAt) : outcome;
       return await this.collect(req, final);
     } finally {
       // On shutdown the job lives on in the container and the next start re-attaches to it:
@@ -90,9 +139,8 @@ export class HeygemVideoEngine implements VideoEngine {
   }
 
   private async submit(req: RenderRequest, names: { audio: string; video: string }): Promise<void> {
-    await mkdir(this.tempDir, { recursive: true });
-    await Promise.all([copyFile(req.audioPath, join(this.tempDir, names.audio)), copyFile(req.videoPath, join(this.tempDir, names.video))]);
-    const reply = await this.call('/easy/submit', { method: 'POST', body: JSON.stringify(submitBody(req.code, names.audio, names.video)) }, req.signal);
+    await Promise.all([stageInput(req.audioPath, this.tempDir, names.audio), stageInput(req.videoPath, this.tempDir, names.video)]);
+    const reply = await this.call('/easy/submit', { method: 'POST', body: JSON.stringify(submitBody(req.code, names.audio, names.video)) }, req.signal).finally(() => this.handover.submitted());
     if (reply.code === VIDEO_CODES.OK) {
       req.onSubmitted?.();
       return;
@@ -104,15 +152,17 @@ export class HeygemVideoEngine implements VideoEngine {
 
   /**
    * The container has no cancel: a job it accepted keeps its GPU until it ends, and a submit
-   * meanwhile would be refused as busy. So a cancel after submission keeps the slot's video lane
-   * (this call does not return) until the container reports the job final, bounded by the
-   * render timeout, and only then reports the cancel.
+   * meanwhile would be refused as busy. So a cancel after submission — or an attempt that lost
+   * its lease (canceled on another node, or reaped) — keeps the slot's video lane (this call
+   * does not return) until the container reports the job final, bounded by the render timeout,
+   * and only then reports the end. A shutdown leaves the job to be re-attached instead.
    */
-  private async followOrDrain(req: RenderRequest): Promise<QueryOutcome> {
+  private async followOrDrain(req: RenderRequest, submittedAt: number | null): Promise<QueryOutcome> {
     try {
-      return await this.follow(req);
+      return await this.follow(req, submittedAt);
     } catch (err) {
-      if (!(err instanceof TaskError && err.code === 'canceled') || abortKind(req.signal) !== 'cancel') throw err;
+      const kind = abortKind(req.signal);
+      if (!(err instanceof TaskError && err.code === 'canceled') || (kind !== 'cancel' && kind !== 'lost')) throw err;
       const deadline = Date.now() + this.opts.renderTimeoutMs;
       const never = new AbortController().signal;
       while (Date.now() < deadline) {
@@ -124,41 +174,65 @@ export class HeygemVideoEngine implements VideoEngine {
     }
   }
 
-  /** Poll until a final answer. */
-  private async follow(req: RenderRequest): Promise<QueryOutcome> {
-    const started = Date.now();
-    const expectedMs = this.pace.expectedMs(req.audioDurationSec);
+  private get hangLimits(): HangLimits {
+    const o = this.opts;
+    return { hangFactor: o.hangFactor, hangMinMs: o.hangMinMs, defaultSecPerSpeechSec: o.defaultRenderSecPerSpeechSec, renderTimeoutMs: o.renderTimeoutMs };
+  }
+
+  /**
+   * Poll until a final answer. A job the container answers for and still knows is alive, however
+   * long its progress stays flat; it is declared hung only far beyond its expected time.
+   */
+  private async follow(req: RenderRequest, submittedAt: number | null): Promise<QueryOutcome> {
+    const started = submittedAt ?? Date.now();
+    const audioSec = req.audioDurationSec;
+    const resultName = `${req.code}-r.mp4`;
+    const file = await ResultFileSignal.open(this.tempDir, resultName, { enabled: this.opts.watchResultFile, fallbackMs: this.opts.minPollIntervalMs });
     let lastProgress = -1;
-    let lastChange = started;
-    for (;;) {
-      const elapsed = Date.now() - started;
-      if (elapsed > this.opts.renderTimeoutMs) {
-        this.stuckCode = req.code;
-        throw new TaskError('render_timeout', `Render did not finish within ${Math.round(this.opts.renderTimeoutMs / 1000)} s`, { retryable: true });
+    let lastRunningAt = started;
+    try {
+      for (;;) {
+        const verdict = judgeRender(Date.now() - started, this.hangLimits, audioSec, this.pace.upperMs(audioSec));
+        if (verdict.kind !== 'ok') {
+          this.stuckCode = req.code;
+          const limit = `${Math.round(verdict.limitMs / 1000)} s`;
+          throw new TaskError(
+            'render_timeout',
+            verdict.kind === 'timeout' ? `Render did not finish within ${limit}` : `Video container still busy after ${limit}, far over the time expected for ${audioSec.toFixed(1)} s of speech (hung?)`,
+            { retryable: true },
+          );
+        }
+        const askedAt = Date.now();
+        const o = await this.query(req.code, req.signal);
+        if (o.kind === 'done' || o.kind === 'failed') {
+          if (o.kind === 'done' && submittedAt !== null) this.pace.observe(containerFinishedAt(lastRunningAt, askedAt) - started, audioSec);
+          return o;
+        }
+        if (o.kind === 'unknown') {
+          // The job vanished without a final answer we saw: the container restarted or we lost it.
+          if (await this.findResultFile(req.code)) return { kind: 'done', progress: 100, result: `/${resultName}`, data: {} };
+          throw new TaskError('render_lost', 'Video container no longer knows this job (restarted?)', { retryable: true });
+        }
+        if (o.kind === 'error') throw new TaskError('render_failed', `Video container query error ${o.code}: ${o.message}`, { retryable: true });
+        lastRunningAt = Date.now();
+        if (o.progress !== lastProgress) {
+          lastProgress = o.progress;
+          req.onProgress?.({ progress: o.progress });
+        }
+        const delay = nextPollDelay({
+          elapsedMs: Date.now() - started,
+          expectedMs: this.pace.expectedMs(audioSec),
+          progress: o.progress,
+          finishing: file.seen || o.result !== null,
+          pollMs: this.opts.pollIntervalMs,
+          minPollMs: this.opts.minPollIntervalMs,
+        });
+        await file.wait(delay, req.signal).catch(() => {
+          throw new TaskError('canceled', 'Task was canceled');
+        });
       }
-      const o = await this.query(req.code, req.signal);
-      if (o.kind === 'done' || o.kind === 'failed') {
-        if (o.kind === 'done') this.pace.observe(Date.now() - started, req.audioDurationSec);
-        return o;
-      }
-      if (o.kind === 'unknown') {
-        // The job vanished without a final answer we saw: the container restarted or we lost it.
-        if (await this.findResultFile(req.code)) return { kind: 'done', progress: 100, result: `/${req.code}-r.mp4`, data: {} };
-        throw new TaskError('render_lost', 'Video container no longer knows this job (restarted?)', { retryable: true });
-      }
-      if (o.kind === 'error') throw new TaskError('render_failed', `Video container query error ${o.code}: ${o.message}`, { retryable: true });
-      if (o.progress !== lastProgress) {
-        lastProgress = o.progress;
-        lastChange = Date.now();
-        req.onProgress?.({ progress: o.progress });
-      } else if (Date.now() - lastChange > this.opts.stallTimeoutMs) {
-        this.stuckCode = req.code;
-        throw new TaskError('render_timeout', `Video container made no progress for ${Math.round(this.opts.stallTimeoutMs / 1000)} s (hung?)`, { retryable: true });
-      }
-      const delay = nextPollDelay({ elapsedMs: Date.now() - started, expectedMs, progress: o.progress, pollMs: this.opts.pollIntervalMs, minPollMs: this.opts.minPollIntervalMs });
-      await sleep(delay, undefined, { signal: req.signal }).catch(() => {
-        throw new TaskError('canceled', 'Task was canceled');
-      });
+    } finally {
+      file.close();
     }
   }
 
@@ -166,6 +240,7 @@ export class HeygemVideoEngine implements VideoEngine {
     if (final.kind === 'failed') throw new TaskError('render_failed', `Render failed: ${final.message}`);
     if (final.kind !== 'done') throw new TaskError('render_failed', 'Render ended without a result');
     req.onCollecting?.();
+    await this.handover.wait(HANDOVER_MAX_MS, req.signal);
     const source = final.result ? resultHostPath(final.result, this.opts.hostDataDir, this.opts.containerDataDir) : join(this.tempDir, `${req.code}-r.mp4`);
     if (!source) throw new TaskError('result_invalid', `Container named an unusable result path: ${final.result}`);
     const probe = await this.waitUntilValid(source, req);
