@@ -1,13 +1,21 @@
 /**
- * Speech normalization: the text a TTS engine should read. `normalizeForSpeech` scans the input
- * once; at each position the first matching rule (rules.ts) speaks its span, everything else is
- * copied. The result keeps the changed spans (offsets into the original) for the UI preview.
+ * Speech normalization: the text a TTS engine should read (docs/text-normalization.md).
+ * Classify → resolve → verbalize: recognizers (recognizers.ts) propose candidate spans with a
+ * class and a score in context; the resolver (resolve.ts) keeps the best non-overlapping set;
+ * one verbalizer per class (verbalize.ts) speaks each kept span; everything else is copied.
+ * The result keeps the changed spans (offsets into the original, and their class) for the UI.
  *
- * Properties: pure, deterministic, total (never throws), linear time (bounded patterns, one
- * pass, bounded recursion for nested markup), no backslash or `$` left behind from maths.
- * CJK and other scripts pass through untouched.
+ * Properties: pure, deterministic, total (never throws), linear time (bounded patterns, each
+ * tried once per position where a token can start, bounded recursion for nested markup), no
+ * backslash or `$` left behind. CJK and other scripts pass through untouched.
  */
-import { RULES } from './rules.js';
+import { wordAfter, wordsBefore } from './cues.js';
+import { RECOGNIZERS } from './recognizers.js';
+import { resolve } from './resolve.js';
+import type { Candidate, Context, SpanClass } from './spans.js';
+import { VERBALIZERS } from './verbalize.js';
+
+export type { SpanClass } from './spans.js';
 
 export interface NormalizeChange {
   /** Offsets into the original input. */
@@ -15,6 +23,8 @@ export interface NormalizeChange {
   end: number;
   original: string;
   spoken: string;
+  /** What the span was read as: year, code, url, money, … */
+  class: SpanClass;
 }
 export interface NormalizeResult {
   text: string;
@@ -27,62 +37,78 @@ export interface NormalizeOptions {
 }
 
 const MAX_NESTING = 3;
-/** A run that no rule can start: letters of a word (apostrophes, hyphens inside), CJK, spaces. */
+/** A run of letters (apostrophes, hyphens inside) or spaces: recognizers are tried only at its start. */
 const PLAIN_RUN = /[\p{L}\p{M}'’]+(?:-[\p{L}\p{M}'’]+)*|[ \t]+/uy;
-/** Names like R2-D2, MP3, COVID-19 stay as written: digits inside a word are not arithmetic. */
-const ALNUM_WORD = /[A-Za-z]+\d+[A-Za-z\d]*(?:-[A-Za-z\d]+)*|[A-Za-z]+(?:-\d+)+(?![\d.])/y;
+const WORD_CHAR = /[\p{L}\p{N}_]/u;
+/** Characters at which no recognizer can start: skipped without trying any. */
+const INERT = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}\s"'“”‘’,;!?]/u;
 
-function isWordStart(text: string, i: number): boolean {
-  if (i === 0) return true;
-  return !/[\p{L}\p{N}_]/u.test(text[i - 1]);
+function context(text: string, start: number, end: number): Context {
+  return { text, start, end, before: wordsBefore(text, start), after: wordAfter(text, end), next: text.slice(end, end + 3) };
+}
+
+/** Classify: every recognizer at every position where a token may start. */
+function classify(text: string): (Candidate[] | undefined)[] {
+  const byStart: (Candidate[] | undefined)[] = new Array(text.length + 1);
+  let i = 0;
+  while (i < text.length) {
+    const ch = text[i];
+    if (INERT.test(ch) && ch !== "'") {
+      i += 1;
+      continue;
+    }
+    const wordStart = i === 0 || !WORD_CHAR.test(text[i - 1]);
+    for (const rec of RECOGNIZERS) {
+      if (rec.wordStart && !wordStart) continue;
+      rec.re.lastIndex = i;
+      const m = rec.re.exec(text);
+      if (!m || m[0].length === 0) continue;
+      const end = i + m[0].length;
+      let ctx: Context | null = null;
+      const score = typeof rec.score === 'number' ? rec.score : rec.score(m, (ctx = context(text, i, end)));
+      if (!(score > 0)) continue;
+      let fields;
+      try {
+        fields = rec.fields(m);
+      } catch {
+        continue; // a recognizer that cannot parse this match proposes nothing
+      }
+      (byStart[i] ??= []).push({ start: i, end, cls: rec.cls, score, fields });
+      void ctx;
+    }
+    PLAIN_RUN.lastIndex = i;
+    const run = PLAIN_RUN.exec(text);
+    i += run && run[0].length > 0 ? run[0].length : 1;
+  }
+  return byStart;
 }
 
 function scan(text: string, depth: number, changes: NormalizeChange[] | null, offset: number): string {
+  const recurse = (s: string) => (depth >= MAX_NESTING ? s.replace(/[\\$]/g, ' ') : scan(s, depth + 1, null, 0));
+  const kept = resolve(text.length, classify(text));
   const out: string[] = [];
-  const recurse = (s: string) => (depth >= MAX_NESTING ? s : scan(s, depth + 1, null, 0));
   let i = 0;
-  while (i < text.length) {
-    const wordStart = isWordStart(text, i);
-    let matched = false;
-    if (wordStart) {
-      ALNUM_WORD.lastIndex = i;
-      const w = ALNUM_WORD.exec(text);
-      if (w && !/^(?:[a-z]\d|\d)/.test(w[0])) {
-        out.push(w[0]);
-        i += w[0].length;
-        continue;
-      }
-    }
-    for (const rule of RULES) {
-      if (rule.wordStart && !wordStart) continue;
-      rule.re.lastIndex = i;
-      const m = rule.re.exec(text);
-      if (!m || m[0].length === 0) continue;
-      let spoken: string;
-      try {
-        spoken = rule.speak(m, recurse);
-      } catch {
-        continue; // a rule that cannot speak this match gives way to the next one
-      }
-      out.push(spoken === '' ? '' : ` ${spoken} `);
-      if (changes && spoken.trim() !== m[0].trim()) changes.push({ start: offset + i, end: offset + i + m[0].length, original: m[0], spoken: spoken.trim() });
-      i += m[0].length;
-      matched = true;
-      break;
-    }
-    if (matched) continue;
-    PLAIN_RUN.lastIndex = i;
-    const run = PLAIN_RUN.exec(text);
-    if (run && run[0].length > 0) {
-      out.push(run[0]);
-      i += run[0].length;
-    } else {
-      // a lone character no rule wants: keep it, except TeX leftovers that must never be read
+  const copy = (to: number) => {
+    for (; i < to; i++) {
+      // a lone character no span covers: kept, except TeX leftovers that must never be read
       const c = text[i];
       out.push(c === '\\' || c === '$' || c === '{' || c === '}' || c === '^' || c === '_' ? ' ' : c);
-      i += 1;
     }
+  };
+  for (const c of kept) {
+    copy(c.start);
+    const original = text.slice(c.start, c.end);
+    let spoken: string;
+    try {
+      spoken = VERBALIZERS[c.cls](c.fields, context(text, c.start, c.end), recurse).replace(/[\\$]/g, ' ');
+    } catch {
+      spoken = original.replace(/[\\${}^_]/g, ' '); // defence in depth: a verbalizer that fails reads the text as written
+    }
+    out.push(spoken === '' ? ' ' : ` ${spoken} `);
+    if (changes && spoken.trim() !== original.trim()) changes.push({ start: offset + c.start, end: offset + c.end, original, spoken: spoken.trim(), class: c.cls });
+    i = c.end;
   }
+  copy(text.length);
   return out.join('');
 }
 
@@ -94,6 +120,7 @@ function tidy(s: string): string {
     .replace(/ ([,.;:!?])/g, '$1')
     .replace(/([,;:])(?=[^\s\d])/g, '$1 ')
     .replace(/,\s*,/g, ',')
+    .replace(/\.\.(?!\.)/g, '.')
     .trim();
 }
 
@@ -103,7 +130,7 @@ export function normalizeForSpeech(input: string, options: NormalizeOptions = {}
     const changes: NormalizeChange[] = [];
     return { text: tidy(scan(text, 0, changes, 0)), changes };
   } catch {
-    // Defence in depth: total even if a rule misbehaves. Strip what must never be spoken.
+    // Defence in depth: total even if a recognizer misbehaves. Strip what must never be spoken.
     const s = String(input ?? '').replace(/[\\${}^_]/g, ' ');
     return { text: tidy(s), changes: [] };
   }

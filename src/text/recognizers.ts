@@ -1,0 +1,167 @@
+/**
+ * Classify: every recognizer proposes a span with a class, a score and parsed fields. Nothing
+ * here decides between them (resolve.ts does), so the order of this list does not matter.
+ * Every pattern is bounded (no nested unbounded quantifiers), so trying them all stays linear.
+ */
+import { AFTER_YEAR_OK, DIGIT_CUES, hasCue, NAME_CUES, QUANTITY_CUES, YEAR_CUES } from './cues.js';
+import type { Context, Fields, Recognizer, SpanClass } from './spans.js';
+import { CURRENCY_CODE_WORDS, CURRENCY_CODES, UNIT_PATTERN } from './units.js';
+import { monthIndex } from './verbalize.js';
+import { FILE_EXTENSIONS, TLDS } from './web.js';
+
+const NUM = String.raw`\d{1,3}(?:,\d{3})+|\d+`;
+const MONTH = String.raw`January|February|March|April|May|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec`;
+const VULGAR = '½⅓⅔¼¾⅕⅖⅗⅘⅙⅚⅛⅜⅝⅞';
+/** A quantity before a unit: 1,200 / 3.5 / 1 1/2 / 3/4 / 1½ / ½. */
+const QTY = String.raw`(?:\d+[ -])?\d{1,4}\/\d{1,4}|(?:\d+ ?)?[${VULGAR}]|-?(?:${NUM})(?:\.\d+)?|\.\d+`;
+
+const ABBREVIATIONS: Record<string, string> = {
+  Dr: 'Doctor', Mr: 'Mister', Mrs: 'Missus', Ms: 'Miz', Prof: 'Professor', Jr: 'Junior', Sr: 'Senior', Fig: 'Figure', fig: 'figure', Figs: 'Figures', figs: 'figures',
+  vs: 'versus', etc: 'et cetera', approx: 'approximately', Dept: 'Department', dept: 'department', Inc: 'Incorporated', Ltd: 'Limited', Co: 'Company', Corp: 'Corporation',
+  Ave: 'Avenue', Blvd: 'Boulevard', Rd: 'Road', Ln: 'Lane', Hwy: 'Highway', Expy: 'Expressway', Pkwy: 'Parkway', Ct: 'Court', Sq: 'Square', Apt: 'Apartment', Ste: 'Suite',
+  Eq: 'Equation', eq: 'equation', Eqs: 'Equations', Vol: 'Volume', vol: 'volume', Ch: 'Chapter', ch: 'chapter', Sec: 'Section', sec: 'section', Secs: 'Sections', Ref: 'Reference', ref: 'reference', Refs: 'References',
+  Tab: 'Table', Thm: 'Theorem', Def: 'Definition', Prop: 'Proposition', Lem: 'Lemma', Cor: 'Corollary', Ex: 'Example', Ed: 'Edition', ed: 'edition', eds: 'editors', Eds: 'Editors', Rev: 'Reverend',
+  Mt: 'Mount', Ft: 'Fort', Gen: 'General', Gov: 'Governor', Sen: 'Senator', Rep: 'Representative', Capt: 'Captain', Lt: 'Lieutenant', Col: 'Colonel', Sgt: 'Sergeant', Hon: 'Honorable', Pres: 'President',
+  Jan: 'January', Feb: 'February', Mar: 'March', Apr: 'April', Jun: 'June', Jul: 'July', Aug: 'August', Sep: 'September', Sept: 'September', Oct: 'October', Nov: 'November', Dec: 'December',
+  Mon: 'Monday', Tue: 'Tuesday', Tues: 'Tuesday', Wed: 'Wednesday', Thu: 'Thursday', Thurs: 'Thursday', Fri: 'Friday', Sat: 'Saturday', Sun: 'Sunday',
+  cf: 'compare', ca: 'circa', al: 'al', ibid: 'ibid', viz: 'namely', est: 'established', min: 'minutes', max: 'maximum', no: 'number', No: 'Number', Nos: 'Numbers', nos: 'numbers',
+  p: 'page', pp: 'pages', para: 'paragraph', paras: 'paragraphs', Para: 'Paragraph', Art: 'Article', art: 'article', Fwd: 'Forward', dept_: '', tel: 'telephone', Tel: 'Telephone', ext: 'extension', Ext: 'Extension',
+};
+/** Needs a number after it to be an abbreviation at all ("no." alone is the word "no"). */
+const BEFORE_NUMBER = new Set(['no', 'No', 'Nos', 'nos', 'p', 'pp', 'para', 'paras', 'Para', 'Art', 'art', 'vol', 'Vol', 'ch', 'Ch', 'sec', 'Sec', 'Secs', 'ref', 'Ref', 'Refs', 'Tab', 'Ex', 'ed', 'Ed', 'tel', 'Tel', 'ext', 'Ext', 'Eq', 'eq', 'Eqs', 'Fig', 'fig', 'Figs', 'figs', 'min', 'max']);
+const LATIN: Record<string, string> = { 'e.g.': 'for example', 'i.e.': 'that is', 'a.k.a.': 'also known as', 'et al.': 'et al', 'n.b.': 'note', 'N.B.': 'note', 'p.s.': 'P S', 'P.S.': 'P S', 'a.m.': 'a m', 'p.m.': 'p m', 'vs.': 'versus', 'viz.': 'namely', 'cf.': 'compare', 'c.': 'circa', 'approx.': 'approximately' };
+const US_STATES: Record<string, string> = {
+  AL: 'Alabama', AK: 'Alaska', AZ: 'Arizona', AR: 'Arkansas', CA: 'California', CO: 'Colorado', CT: 'Connecticut', DE: 'Delaware', FL: 'Florida', GA: 'Georgia', HI: 'Hawaii', ID: 'Idaho', IL: 'Illinois',
+  IN: 'Indiana', IA: 'Iowa', KS: 'Kansas', KY: 'Kentucky', LA: 'Louisiana', ME: 'Maine', MD: 'Maryland', MA: 'Massachusetts', MI: 'Michigan', MN: 'Minnesota', MS: 'Mississippi', MO: 'Missouri',
+  MT: 'Montana', NE: 'Nebraska', NV: 'Nevada', NH: 'New Hampshire', NJ: 'New Jersey', NM: 'New Mexico', NY: 'New York', NC: 'North Carolina', ND: 'North Dakota', OH: 'Ohio', OK: 'Oklahoma',
+  OR: 'Oregon', PA: 'Pennsylvania', RI: 'Rhode Island', SC: 'South Carolina', SD: 'South Dakota', TN: 'Tennessee', TX: 'Texas', UT: 'Utah', VT: 'Vermont', VA: 'Virginia', WA: 'Washington',
+  WV: 'West Virginia', WI: 'Wisconsin', WY: 'Wyoming', DC: 'D C',
+};
+
+const words = (c: Context) => c.before;
+/** A maths operand right before an operator: a digit, a closing bracket or a one-letter variable. */
+const MATH_OPERAND_BEFORE = /(?:(?:^|[^\p{L}])[\p{L}]|[\d)²³])\s?$/u;
+const tld = TLDS.join('|');
+const ext = FILE_EXTENSIONS.join('|');
+/** Nouns after "13B", "10K": the letter is a scale (billion, thousand), not a unit. */
+const COUNTED = new Set(['model', 'models', 'parameter', 'parameters', 'params', 'token', 'tokens', 'users', 'views', 'downloads', 'subscribers', 'followers', 'people', 'visits', 'streams', 'rows', 'records', 'requests', 'run', 'race', 'steps', 'words', 'lines', 'stars', 'likes', 'members', 'customers', 'employees', 'images', 'samples', 'examples', 'llm']);
+
+function yearScore(y: string, ctx: Context): number {
+  const n = Number(y);
+  if (n < 1000 || n > 2099) return 0;
+  if (hasCue(ctx, DIGIT_CUES) || hasCue(ctx, NAME_CUES, 1)) return 0;
+  if (YEAR_CUES.has(words(ctx)[0] ?? '')) return 0.9;
+  if (words(ctx)[0] === 'the' && n >= 1800) return 0.8;
+  if (/^[ \t]{0,2}(?:[–—-][ \t]{0,2}\d{2,4}\b|(?:AD|BC|BCE|CE|A\.D\.|B\.C\.)\b)/.test(ctx.next + ctx.text.slice(ctx.end + 3, ctx.end + 8))) return 0.9;
+  if (QUANTITY_CUES.has(words(ctx)[0] ?? '')) return 0.3;
+  // "1500 people": a lower-case word after it that could not follow a year makes it a count
+  if (/^[ \t]{1,2}[a-z]/.test(ctx.next) && !AFTER_YEAR_OK.has(ctx.after)) return 0.3;
+  return n >= 1100 ? 0.62 : 0.3;
+}
+
+function r(name: string, cls: SpanClass, re: RegExp, score: Recognizer['score'], fields: (m: RegExpExecArray) => Fields, wordStart = true): Recognizer {
+  return { name, cls, re, score, fields, wordStart };
+}
+
+export const RECOGNIZERS: Recognizer[] = [
+  // --- markup: stripped, not read out
+  r('html-tag', 'markup', /<\/?[A-Za-z][A-Za-z0-9-]{0,20}(?:\s[^<>]{0,300})?\/?>/y, 1, () => ({ kind: 'drop' }), false),
+  r('html-entity', 'markup', /&(amp|lt|gt|quot|nbsp|#39|apos);/y, 1, (m) => ({ kind: 'entity', word: ({ amp: 'and', lt: 'less than', gt: 'greater than', quot: '"', nbsp: ' ', '#39': "'", apos: "'" } as Record<string, string>)[m[1]] }), false),
+  r('md-image', 'markup', /!\[([^\]\n]{0,300})\]\([^()\s]{1,500}\)/y, 1, (m) => ({ kind: 'inner', text: m[1] }), false),
+  r('md-link', 'markup', /\[([^\]\n]{1,300})\]\([^()\s]{1,500}\)/y, 1, (m) => ({ kind: 'inner', text: m[1] }), false),
+  r('md-code', 'markup', /`([^`\n]{1,300})`/y, 1, (m) => ({ kind: 'inner', text: m[1] }), false),
+  r('md-heading', 'markup', /(?<=^|\n)[ \t]{0,3}(?:#{1,6}|>|[-*+]|\d{1,2}\.)[ \t]+/y, 1, () => ({ kind: 'drop' }), false),
+  r('md-emphasis', 'markup', /\*\*|__|~~/y, 1, () => ({ kind: 'drop' }), false),
+  r('md-em', 'markup', /(?<![\w*])\*(?=\S)([^*\n]{1,300}?)(?<=\S)\*(?![\w*])/y, 1, (m) => ({ kind: 'inner', text: m[1] }), false),
+  // --- TeX: whole formulas first; a formula outweighs anything inside it
+  r('tex-display', 'math', /\$\$([^$]{1,5000}?)\$\$/y, 1, (m) => ({ kind: 'tex', tex: m[1] }), false),
+  r('tex-bracket', 'math', /\\\[([\s\S]{1,5000}?)\\\]/y, 1, (m) => ({ kind: 'tex', tex: m[1] }), false),
+  r('tex-paren', 'math', /\\\(([\s\S]{1,2000}?)\\\)/y, 1, (m) => ({ kind: 'tex', tex: m[1] }), false),
+  // $…$ is maths when it holds TeX-ish content; "$5 and $6" stays money.
+  r('tex-inline', 'math', /\$(?!\s)(?=[^$\n]{0,300}[\\^_{}=a-zA-Z])(?!\d+(?:[.,]\d+)?\s?[KMBkmb]?\b[^$\n]{0,300}\$\d)([^$\n]{1,300}?)(?<!\s)\$(?!\d)/y, 1, (m) => ({ kind: 'tex', tex: m[1] }), false),
+  r('tex-env', 'math', /\\begin\{([a-zA-Z*]{1,20})\}([\s\S]{0,3000}?)\\end\{\1\}/y, 1, (m) => ({ kind: 'tex', tex: m[0] }), false),
+  r('tex-command', 'math', /\\([a-zA-Z]{1,30})(?:\[[^\]\n]{0,50}\])?(?:\{[^{}\n]{0,200}\}){0,3}/y, 0.95, (m) => ({ kind: 'tex', tex: m[0] }), false),
+  // --- the web
+  r('url', 'url', /(?:https?:\/\/|www\.)[^\s<>"')\]]{1,500}?(?=[.,;:!?]?(?:\s|$|[<>"')\]]))/iy, 0.95, (m) => ({ url: m[0] })),
+  r('domain', 'url', new RegExp(String.raw`(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.){1,6}(?:${tld})(?::\d{1,5})?(?:\/[^\s<>"')\]]{0,300}?)?(?=[.,;:!?]?(?:\s|$|[<>"')\]]))`, 'iy'), 0.85, (m) => ({ url: m[0] })),
+  r('host-port', 'url', /(?:localhost|\d{1,3}(?:\.\d{1,3}){3}):\d{1,5}(?:\/[^\s<>"')\]]{0,300}?)?(?=[.,;:!?]?(?:\s|$))/y, 0.95, (m) => ({ url: m[0] })),
+  r('email', 'email', /[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){0,8}\.[A-Za-z]{2,24}\b/y, 0.95, (m) => ({ addr: m[0] })),
+  r('file', 'file', new RegExp(String.raw`([A-Za-z0-9_][A-Za-z0-9_.-]{0,100}?)\.(${ext})(?![\p{L}\p{N}_])`, 'iuy'), (m) => (/^\d+$/.test(m[1]) ? 0 : 0.9), (m) => ({ name: m[1], ext: m[2] })),
+  r('ip', 'digits', /\d{1,3}(?:\.\d{1,3}){3}(?![\d.]\d)/y, 0.9, (m) => ({ kind: 'ip', d: m[0] })),
+  // --- dates and times
+  r('iso-date', 'date', /(\d{4})-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])(?![\d:])/y, 0.95, (m) => ({ y: m[1], mo: m[2], d: m[3], style: 'mdy' })),
+  r('month-date', 'date', new RegExp(String.raw`(${MONTH})\.? (\d{1,2})(?:st|nd|rd|th)?\b(?:,? (\d{4})\b)?`, 'iy'), 0.95, (m) => ({ mo: String(monthIndex(m[1]) + 1), d: m[2], y: m[3], style: 'mdy' })),
+  r('day-month', 'date', new RegExp(String.raw`(\d{1,2})(?:st|nd|rd|th)? (?:of )?(${MONTH})\b\.?(?:,? (\d{4})\b)?`, 'iy'), 0.95, (m) => ({ mo: String(monthIndex(m[2]) + 1), d: m[1], y: m[3], style: 'dmy' })),
+  r('month-year', 'date', new RegExp(String.raw`(${MONTH})\.?,? (\d{4})\b`, 'iy'), 0.95, (m) => ({ mo: String(monthIndex(m[1]) + 1), y: m[2] })),
+  r('slash-date', 'date', /(0?[1-9]|1[0-2])([/.-])(0?[1-9]|[12]\d|3[01])\2(\d{4})\b/y, 0.95, (m) => ({ mo: m[1], d: m[3], y: m[4], style: 'mdy' })),
+  r('time-ampm', 'time', /(1[0-2]|0?[1-9])(?:[:.]([0-5]\d))?(?::([0-5]\d))?\s?([ap]\.?m\b\.?)(?:\s?([ECMP][SD]T|GMT|UTC|[ecmp]\.?[sd]\.?t\b\.?))?/iy, 0.95, (m) => ({ h: m[1], mi: m[2], s: m[3], ap: m[4], zone: m[5], stopDot: m[4].endsWith('.') || m[5]?.endsWith('.') ? '1' : undefined })),
+  r('time', 'time', /([01]?\d|2[0-3]):([0-5]\d)(?::([0-5]\d))?(?!:?\d)(?:\s?(GMT|UTC|[ECMP][SD]T|gmt|utc|[ecmp]st)\b)?/y, 0.9, (m) => ({ h: m[1], mi: m[2], s: m[3], zone: m[4] })),
+  // --- digit strings that are names: phone numbers, codes, PINs
+  r('phone', 'phone', /(?:\+\d{1,3}[ .-]?)?(?:\(\d{3}\)[ -]?|\d{3}[ .-])\d{3}[ .-]\d{4}(?:[ -]\d{1,4})?\b/y, 0.95, (m) => ({ raw: m[0] })),
+  r('phone-1800', 'phone', /1[ -](?:800|888|877|866)[ -][A-Z0-9]{1,4}(?:-[A-Z0-9]{1,5}){1,3}\b/y, 0.95, (m) => ({ raw: m[0] })),
+  r('ssn', 'phone', /\d{3}-\d{2}-\d{4}\b/y, 0.9, (m) => ({ raw: m[0] })),
+  r('cue-digits', 'digits', /\d{3,12}(?![\d.,]\d)/y, (_m, c) => (hasCue(c, DIGIT_CUES, 3) ? 1 : 0), (m) => ({ kind: 'digits', d: m[0] })),
+  r('zip', 'digits', /\d{5}(?:-\d{4})?(?![\d.,]\d)/y, (_m, c) => (/^[A-Z]{2}$/.test(c.text.slice(Math.max(0, c.start - 3), c.start - 1)) ? 1 : 0), (m) => ({ kind: 'digits', d: m[0] })),
+  r('leading-zero', 'digits', /0\d{2,}(?![\d.,]\d)/y, 0.9, (m) => ({ kind: 'digits', d: m[0] })),
+  r('cue-name-number', 'code', /\d{1,4}(?![\d.,]\d)/y, (_m, c) => (hasCue(c, NAME_CUES, 1) ? 1 : 0), (m) => ({ num: m[0] })),
+  r('code', 'code', /([A-Z]{1,3})-?(\d{1,5})([A-Z]{0,2})(?![\p{L}\d])/uy, (m, c) => (hasCue(c, NAME_CUES, 1) ? 1 : m[1].length <= 2 && m[2].length >= 2 ? 0.82 : 0.7), (m) => ({ pre: m[1], num: m[2], post: m[3] })),
+  r('code-401k', 'code', /(\d{3})\(([a-z])\)/y, 0.95, (m) => ({ num: m[1], post: m[2] })),
+  r('serial', 'code', /([a-z]{1,2})(\d{1,3})(?![\p{L}\d])/uy, (_m, c) => (hasCue(c, NAME_CUES, 1) ? 1 : 0), (m) => ({ pre: m[1], num: m[2] })),
+  r('word', 'word', /[A-Za-z]+\d+[A-Za-z\d]*(?:-[A-Za-z\d]+)*|[A-Za-z]+(?:-\d+)+(?![\d.])/y, (m) => (/^(?:[a-z]\d|\d)/.test(m[0]) ? 0 : 0.8), (m) => ({ text: m[0] })),
+  // --- money, percentages, measures
+  r('currency', 'money', new RegExp(String.raw`(US\$|[$€£¥₹₩₽₺₦₱])\s?(${NUM})(\.\d{1,2}|\.\d+(?=\s?(?:[kKmMbBtT]|bn|mn|tn|thousand|million|billion|trillion)\b))?(?:\s?(thousand|million|billion|trillion|bn|mn|tn|[kKmMbBtT](?![a-zA-Z])))?(?:\s?\/\s?([A-Za-z]{1,12}))?`, 'y'), 0.95, (m) => ({ cur: m[1], int: m[2], frac: m[3], scale: m[4], per: m[5] }), false),
+  r('currency-cents', 'money', /(US\$|[$€£])(\.\d{2})\b/y, 0.95, (m) => ({ cur: m[1], int: '0', frac: m[2] }), false),
+  r('currency-code', 'money', new RegExp(String.raw`(USD|EUR|GBP|JPY|INR|KRW|RUB|CAD|AUD|CHF|CNY)\s?(${NUM})(\.\d{1,2})?(?:\s?(thousand|million|billion|trillion|bn|[kKmMbB](?![a-zA-Z])))?\b`, 'y'), 0.95, (m) => ({ cur: CURRENCY_CODES[m[1]], code: CURRENCY_CODE_WORDS[m[1]] ? m[1] : undefined, int: m[2], frac: m[3], scale: m[4] })),
+  r('amount-code', 'money', new RegExp(String.raw`(${NUM})(\.\d{1,2})?\s?(thousand|million|billion|bn|[kKmMbB](?![a-zA-Z]))?\s(USD|EUR|GBP|JPY|INR|CAD|AUD|CHF)\b`, 'y'), 0.95, (m) => ({ cur: CURRENCY_CODES[m[4]], code: CURRENCY_CODE_WORDS[m[4]] ? m[4] : undefined, int: m[1], frac: m[2], scale: m[3] })),
+  r('percent', 'percent', /([-−+]?\d+(?:[.,]\d+)?)\s?%/y, 0.95, (m) => ({ n: m[1].replace(',', '.').replace('+', '') })),
+  r('temperature', 'measure', /([-−]?\d+(?:\.\d+)?)\s?[°º]\s?([CFK])\b/y, 0.95, (m) => ({ kind: 'temp', value: m[1], unit: m[2] })),
+  r('degrees', 'measure', /(\d+(?:\.\d+)?)\s?[°º]/y, 0.9, (m) => ({ kind: 'deg', value: m[1] })),
+  r('unit', 'measure', new RegExp(String.raw`(${QTY})\s?(${UNIT_PATTERN})(?:\s?\/\s?(${UNIT_PATTERN}|[a-z]{2,12}))?(?![\p{L}\d])`, 'uy'), (m, c) => (/^[a-z]$/.test(m[2]) && /^[ \t]/.test(c.text.slice(c.start + m[1].length)) && /^[a-z]/.test(c.after) ? 0.3 : 0.9), (m) => ({ value: m[1], unit: m[2], per: m[3] })),
+  r('per-unit', 'measure', new RegExp(String.raw`(${QTY})\s?\/\s?(${UNIT_PATTERN})(?![\p{L}\d])`, 'uy'), 0.9, (m) => ({ value: m[1], unit: '', per: m[2] })),
+  r('dimension', 'dimension', new RegExp(String.raw`(\d+(?:\.\d+)?)\s?[x×]\s?(\d+(?:\.\d+)?)(?:\s?[x×]\s?(\d+(?:\.\d+)?))?\s?(${UNIT_PATTERN})?(?![\p{L}\d])`, 'uy'), (m) => (/\d[x×]\d/.test(m[0]) || m[3] || m[4] ? 0.92 : 0), (m) => ({ a: m[1], b: m[2], c: m[3], unit: m[4] })),
+  r('scale-suffix', 'cardinal', /(\d+(?:\.\d+)?)\s?(K|M|B|T|bn|mn|k)(?![\p{L}\d])/uy, (m, c) => (!/\s/.test(m[0]) && COUNTED.has(c.after) ? 0.97 : 0.85), (m) => ({ n: m[1], scale: m[2] })),
+  // --- numbers in their many shapes
+  r('ordinal', 'ordinal', /(\d+)(?:st|nd|rd|th)\b/y, 0.95, (m) => ({ n: m[1] })),
+  r('decade', 'decade', /'?((?:1[0-9]|20)?\d0)\s?['’]?s\b/y, (m) => (/\s/.test(m[0]) && m[1].length < 4 ? 0 : 0.95), (m) => ({ d: m[1] })),
+  r('version', 'version', /([vV]|version )?(\d+\.\d+(?:\.\d+){1,4})(?![\d])/y, (m) => (m[1] || m[2].split('.').length >= 3 ? 0.95 : 0), (m) => ({ prefix: m[1], v: m[2] })),
+  r('fraction', 'fraction', /(?:(\d{1,4}) )?(\d{1,6})\/(\d{1,6})(?![\d/])/y, (m) => (m[3] === '0' ? 0 : 0.85), (m) => ({ whole: m[1], n: m[2], d: m[3] })),
+  r('vulgar', 'fraction', new RegExp(String.raw`(?:(\d{1,4}) ?)?([${VULGAR}])`, 'y'), 0.9, (m) => ({ whole: m[1], n: ({ '½': '1', '⅓': '1', '⅔': '2', '¼': '1', '¾': '3', '⅕': '1', '⅖': '2', '⅗': '3', '⅘': '4', '⅙': '1', '⅚': '5', '⅛': '1', '⅜': '3', '⅝': '5', '⅞': '7' } as Record<string, string>)[m[2]], d: ({ '½': '2', '⅓': '3', '⅔': '3', '¼': '4', '¾': '4', '⅕': '5', '⅖': '5', '⅗': '5', '⅘': '5', '⅙': '6', '⅚': '6', '⅛': '8', '⅜': '8', '⅝': '8', '⅞': '8' } as Record<string, string>)[m[2]] }), false),
+  r('range', 'range', /(\d+(?:\.\d+)?)\s?[–—]\s?(\d+(?:\.\d+)?)|(\d+(?:\.\d+)?)-(\d+(?:\.\d+)?)(?![\d-])/y, (m) => ((m[3] ?? '').length === 3 && (m[4] ?? '').length === 4 ? 0 : 0.85), (m) => ({ a: m[1] ?? m[3], b: m[2] ?? m[4], year: /^\d{4}$/.test(m[1] ?? m[3] ?? '') ? '1' : undefined })),
+  r('year', 'year', /(\d{4})(?:\s?(AD|BC|BCE|CE|A\.D\.|B\.C\.(?:E\.)?)(?![\p{L}]))?(?![\d.,]\d|\d)/uy, (m, c) => (m[2] ? 0.95 : yearScore(m[1], c)), (m) => ({ y: m[1], era: m[2] })),
+  r('number', 'cardinal', /(-|−)?(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?(?![\d-])|(-|−)?(\.\d+)/y, (m, c) => (m[1] && MATH_OPERAND_BEFORE.test(c.text.slice(Math.max(0, c.start - 3), c.start)) ? 0 : 0.6), (m) => ({ n: `${m[1] || m[4] ? '-' : ''}${m[2] ?? ''}${m[3] ?? m[5] ?? ''}` })),
+  r('number-plain', 'cardinal', /(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?/y, 0.55, (m) => ({ n: m[1] + (m[2] ?? '') }), false),
+  // --- maths in plain text
+  r('scientific', 'math', /(\d+(?:\.\d+)?)[eE]([-+]?\d{1,3})\b/y, 0.95, (m) => ({ kind: 'sci', mant: m[1], exp: m[2] })),
+  r('power', 'math', /(\d+(?:\.\d+)?|\b[a-zA-Z])\^\{?(-?\d{1,4}|[a-zA-Z])\}?/y, 0.95, (m) => ({ kind: 'power', base: m[1], exp: m[2] }), false),
+  r('sqrt', 'math', /sqrt\(([^()\n]{1,100})\)/y, 0.95, (m) => ({ kind: 'sqrt', arg: m[1] })),
+  r('root-sign', 'math', /√\(?(\d+(?:\.\d+)?|[a-zA-Z])\)?/y, 0.95, (m) => ({ kind: 'root', arg: m[1] }), false),
+  r('function-call', 'math', /([fghFGH])\(([a-z0-9])\)/y, 0.9, (m) => ({ kind: 'call', f: m[1], x: m[2] })),
+  r('coefficient', 'math', /(\d+)([a-z])(?![\p{L}\d])/uy, (m, c) => (m[2] === 's' || m[2] === 'x' || m[2] === 'k' || m[2] === 'm' ? (/[=+]/.test(c.text.slice(Math.max(0, c.start - 4), c.end + 4)) ? 0.9 : 0) : 0.9), (m) => ({ kind: 'coef', n: m[1], v: m[2] })),
+  r('factorial', 'math', /(\d{1,3}|[a-z])!(?=\s?[=+*×-]|\s?$)/y, 0.9, (m) => ({ kind: 'factorial', n: m[1] })),
+  r('congruence', 'math', /([\w ^+-]{1,20}?)\s?≡\s?([\w ^+-]{1,20}?)\s?\(mod\s?(\w{1,10})\)/uy, 0.95, (m) => ({ kind: 'mod', a: m[1], b: m[2], n: m[3] })),
+  r('equals', 'math', /(?<=[\p{L}\d)²³°] ?)=(?= ?[-\p{L}\d(√])/uy, 0.9, () => ({ c: '=' }), false),
+  r('plus', 'math', /(?<=[\p{L}\d)²³] ?)\+(?= ?[\p{L}\d(√])/uy, 0.9, () => ({ c: '+' }), false),
+  r('minus', 'math', /(?<=(?:^|[^\p{L}])(?:\d+|[a-z]|\d+[a-z]|[)²³]) ?)-(?= ?(?:\d|[a-z](?![\p{L}])|\())/uy, (_m, c) => (/\d-\d/.test(c.text.slice(c.start - 1, c.end + 1)) && !/=/.test(c.text.slice(c.end, c.end + 8)) ? 0 : 0.9), () => ({ c: '-' }), false),
+  r('times', 'math', /(?<=\d ?)[*x](?= ?\d)/y, 0.9, () => ({ c: '*' }), false),
+  r('compare', 'math', /(?<=(?:^|[^\p{L}])\p{L} ?|[\d)] ?)[<>](?= ?[-\p{L}\d(])/uy, 0.9, (m) => ({ c: m[0] }), false),
+  r('math-char', 'math', /[×÷±∓≤≥≠≈≡→⇒⇔←∞∑∏∫∂∇∈∉⊂∪∩∀∃∅·²³‰−∝∴]/y, 0.8, (m) => ({ c: m[0] }), false),
+  r('greek', 'math', /[α-ωΓΔΘΛΠΣΦΨΩ]/y, 0.8, (m) => ({ kind: 'greek', c: m[0] }), false),
+  // --- symbols read in prose
+  r('prose-symbol', 'symbol', /(?:<=|>=|->|=>|<-|[≤≥<>~≈→⇒←±≠§¶©№])(?=\s?[\d$€£(])|(?<=\s)(?:->|=>|→|⇒|&|\/|\+|=|§§|§|¶)(?=\s)|[®™†‡]/y, (m, c) => (m[0] === '/' && !/[\p{L}]/u.test(c.after) ? 0 : /[<>≤≥≈≠±]/.test(m[0]) && MATH_OPERAND_BEFORE.test(c.text.slice(Math.max(0, c.start - 3), c.start)) ? 0 : 0.85), (m) => ({ c: m[0] }), false),
+  r('time-to', 'symbol', /(?<=[ap]\.?m\.?|\d)\s?[–—]\s?(?=\d)/iy, 0.9, () => ({ c: '→' }), false),
+  r('plus-after', 'symbol', /(\d+)\+(?![\d\p{L}])/uy, 0.9, (m) => ({ kind: 'plus-after', arg: m[1] })),
+  r('ampersand', 'symbol', /&/y, 0.7, () => ({ c: '&' }), false),
+  r('at-sign', 'symbol', /@(?=\s)/y, 0.8, () => ({ c: '@' }), false),
+  r('at-handle', 'symbol', /@(\w{1,40})/y, 0.9, (m) => ({ kind: 'handle', arg: m[1] })),
+  r('hash-number', 'symbol', /#(\d+)/y, 0.9, (m) => ({ kind: 'number', arg: m[1] })),
+  r('hashtag', 'symbol', /#([A-Za-z]\w{0,40})/y, 0.9, (m) => ({ kind: 'hashtag', arg: m[1] })),
+  // --- abbreviations: expanded or spelled, their period never read as a sentence end
+  r('latin', 'abbreviation', /(?:e\.g\.|i\.e\.|a\.k\.a\.|et al\.|[nN]\.[bB]\.|[pP]\.[sS]\.|viz\.|cf\.|approx\.|vs\.)(?=[\s,;:)]|$)/iy, 0.95, (m) => ({ abbr: m[0].replace(/\.$/, ''), spoken: LATIN[m[0]] ?? LATIN[m[0].toLowerCase()] ?? m[0] })),
+  r('circa', 'abbreviation', /c\.(?= ?\d{3,4}\b)/y, 0.95, () => ({ spoken: 'circa' })),
+  r('initials', 'abbreviation', /(?:[A-Z]\.){2,5}(?:[A-Z](?![\p{L}]))?|Ph\.D\.?|M\.Sc\.|B\.Sc\.|M\.Phil\.|D\.Phil\.|LL\.[BM]\.|Ed\.D\./uy, 0.9, (m) => ({ abbr: 'initials', dot: m[0].endsWith('.') ? '1' : undefined, spoken: m[0].replace(/\./g, '').toUpperCase().split('').join(' ') })),
+  r('saint-street', 'abbreviation', /St\.(?=[\s,;:)]|$)/y, 0.92, (m, ) => ({ abbr: 'St' })),
+  r('abbr', 'abbreviation', new RegExp(String.raw`(${Object.keys(ABBREVIATIONS).sort((a, b) => b.length - a.length).join('|')})\.(?=[\s,;:)]|$)`, 'y'), (m, c) => (BEFORE_NUMBER.has(m[1]) && !/^\s?[\dIVXivx(]/.test(c.next) ? 0 : 0.9), (m) => ({ abbr: m[1], dot: '1', spoken: ABBREVIATIONS[m[1]] })),
+  r('address-abbr', 'abbreviation', /(St|Ave|Blvd|Rd|Ln|Hwy|hwy|Expy|Pkwy|Ct|Dr)(?=,|\s*$|\s+(?:[A-Z][a-z]|\d))/y, (_m, c) => (/\d+ /.test(c.text.slice(Math.max(0, c.start - 40), c.start)) ? 0.9 : 0), (m) => ({ spoken: ABBREVIATIONS[m[1][0].toUpperCase() + m[1].slice(1)] ?? m[1] })),
+  r('compass', 'abbreviation', /([NSEW])(?= [A-Z0-9])/y, (_m, c) => (/^\d+$/.test(c.before[0] ?? '') || /\d\s$/.test(c.text.slice(c.start - 2, c.start)) ? 0.9 : 0), (m) => ({ spoken: ({ N: 'North', S: 'South', E: 'East', W: 'West' } as Record<string, string>)[m[1]] })),
+  r('state', 'abbreviation', /([A-Z]{2})(?=,? \d{5}\b|,?\s*$)/y, (m, c) => (US_STATES[m[1]] && /, $/.test(c.text.slice(c.start - 2, c.start)) ? 0.9 : 0), (m) => ({ spoken: US_STATES[m[1]] })),
+];
