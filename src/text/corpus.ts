@@ -33,10 +33,12 @@ export function canon(s: string): string {
   return s
     .replace(/\b([A-Z]{2,3})\b/g, (w) => w.split('').join(' '))
     .toLowerCase()
+    .replace(/o'clock/g, 'oclock')
     .replace(/(\p{L})-(?=\p{L})/gu, '$1 ')
     .replace(/[,()"“”[\]]/g, ' ')
     .replace(/[.!?;:]+(\s|$)/g, '$1')
     .replace(new RegExp(String.raw`\b(hundred|thousand|million|billion|trillion) and (?=${NUMBER_WORD}\b)`, 'g'), '$1 ')
+    .replace(new RegExp(String.raw`\b(dollars?|pounds?|euros?) and (?=${NUMBER_WORD}\b)`, 'g'), '$1 ')
     .replace(/\bo\b(?= (?:one|two|three|four|five|six|seven|eight|nine)\b)/g, 'oh')
     .replace(/\s+/g, ' ')
     .trim();

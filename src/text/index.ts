@@ -12,7 +12,7 @@
 import { wordAfter, wordsBefore } from './cues.js';
 import { RECOGNIZERS } from './recognizers.js';
 import { resolve } from './resolve.js';
-import type { Candidate, Context, SpanClass } from './spans.js';
+import type { Candidate, Context, Recognizer, SpanClass } from './spans.js';
 import { VERBALIZERS } from './verbalize.js';
 
 export type { SpanClass } from './spans.js';
@@ -43,8 +43,37 @@ const WORD_CHAR = /[\p{L}\p{N}_]/u;
 /** Characters at which no recognizer can start: skipped without trying any. */
 const INERT = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}\s"'“”‘’,;!?]/u;
 
-function context(text: string, start: number, end: number): Context {
-  return { text, start, end, before: wordsBefore(text, start), after: wordAfter(text, end), next: text.slice(end, end + 3) };
+/** A span's surroundings, each part worked out only if a recognizer or verbalizer asks. */
+class SpanContext implements Context {
+  private words?: string[];
+  private afterWord?: string;
+  constructor(
+    readonly text: string,
+    readonly start: number,
+    readonly end: number,
+    private readonly shared?: { before?: string[] },
+  ) {}
+  get before(): string[] {
+    if (this.shared) return (this.shared.before ??= wordsBefore(this.text, this.start));
+    return (this.words ??= wordsBefore(this.text, this.start));
+  }
+  get after(): string {
+    return (this.afterWord ??= wordAfter(this.text, this.end));
+  }
+  get next(): string {
+    return this.text.slice(this.end, this.end + 3);
+  }
+}
+
+/** The recognizers that can start at a character, worked out once per distinct character. */
+const byFirstChar = new Map<string, Recognizer[]>();
+function recognizersFor(ch: string): Recognizer[] {
+  let list = byFirstChar.get(ch);
+  if (!list) {
+    list = RECOGNIZERS.filter((r) => r.first.test(ch));
+    if (byFirstChar.size < 10_000) byFirstChar.set(ch, list);
+  }
+  return list;
 }
 
 /** Classify: every recognizer at every position where a token may start. */
@@ -58,14 +87,14 @@ function classify(text: string): (Candidate[] | undefined)[] {
       continue;
     }
     const wordStart = i === 0 || !WORD_CHAR.test(text[i - 1]);
-    for (const rec of RECOGNIZERS) {
+    const shared: { before?: string[] } = {};
+    for (const rec of recognizersFor(ch)) {
       if (rec.wordStart && !wordStart) continue;
       rec.re.lastIndex = i;
       const m = rec.re.exec(text);
       if (!m || m[0].length === 0) continue;
       const end = i + m[0].length;
-      let ctx: Context | null = null;
-      const score = typeof rec.score === 'number' ? rec.score : rec.score(m, (ctx = context(text, i, end)));
+      const score = typeof rec.score === 'number' ? rec.score : rec.score(m, new SpanContext(text, i, end, shared));
       if (!(score > 0)) continue;
       let fields;
       try {
@@ -74,7 +103,6 @@ function classify(text: string): (Candidate[] | undefined)[] {
         continue; // a recognizer that cannot parse this match proposes nothing
       }
       (byStart[i] ??= []).push({ start: i, end, cls: rec.cls, score, fields });
-      void ctx;
     }
     PLAIN_RUN.lastIndex = i;
     const run = PLAIN_RUN.exec(text);
@@ -100,7 +128,7 @@ function scan(text: string, depth: number, changes: NormalizeChange[] | null, of
     const original = text.slice(c.start, c.end);
     let spoken: string;
     try {
-      spoken = VERBALIZERS[c.cls](c.fields, context(text, c.start, c.end), recurse).replace(/[\\$]/g, ' ');
+      spoken = VERBALIZERS[c.cls](c.fields, new SpanContext(text, c.start, c.end), recurse).replace(/[\\$]/g, ' ');
     } catch {
       spoken = original.replace(/[\\${}^_]/g, ' '); // defence in depth: a verbalizer that fails reads the text as written
     }

@@ -27,6 +27,7 @@ export function cardinal(intDigits: string): string {
   const s = intDigits.replace(/^0+(?=\d)/, '');
   if (!/^\d+$/.test(s)) return digits(intDigits);
   if (s.length > 27) return digits(s);
+  if (s.length <= 3) return under1000(Number(s));
   let n = BigInt(s);
   if (n === 0n) return 'zero';
   const groups: string[] = [];
@@ -49,6 +50,8 @@ export function numberWords(raw: string): string {
     s = s.slice(1);
   }
   const [int, frac] = s.split('.', 2);
+  // ".5" is said "point five", as written
+  if (int === '' && frac) return `${sign}point ${digits(frac)}`;
   const whole = int === '' ? 'zero' : cardinal(int);
   return sign + (frac !== undefined && frac !== '' ? `${whole} point ${digits(frac)}` : whole);
 }

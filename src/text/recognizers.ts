@@ -16,7 +16,7 @@ const VULGAR = '½⅓⅔¼¾⅕⅖⅗⅘⅙⅚⅛⅜⅝⅞';
 const QTY = String.raw`(?:\d+[ -])?\d{1,4}\/\d{1,4}|(?:\d+ ?)?[${VULGAR}]|-?(?:${NUM})(?:\.\d+)?|\.\d+`;
 
 const ABBREVIATIONS: Record<string, string> = {
-  Dr: 'Doctor', Mr: 'Mister', Mrs: 'Missus', Ms: 'Miz', Prof: 'Professor', Jr: 'Junior', Sr: 'Senior', Fig: 'Figure', fig: 'figure', Figs: 'Figures', figs: 'figures',
+  Dr: 'Doctor', Mr: 'Mister', Mrs: 'Misses', dr: 'doctor', mr: 'mister', mrs: 'misses', Ms: 'Miz', Prof: 'Professor', Jr: 'Junior', Sr: 'Senior', Fig: 'Figure', fig: 'figure', Figs: 'Figures', figs: 'figures',
   vs: 'versus', etc: 'et cetera', approx: 'approximately', Dept: 'Department', dept: 'department', Inc: 'Incorporated', Ltd: 'Limited', Co: 'Company', Corp: 'Corporation',
   Ave: 'Avenue', Blvd: 'Boulevard', Rd: 'Road', Ln: 'Lane', Hwy: 'Highway', Expy: 'Expressway', Pkwy: 'Parkway', Ct: 'Court', Sq: 'Square', Apt: 'Apartment', Ste: 'Suite',
   Eq: 'Equation', eq: 'equation', Eqs: 'Equations', Vol: 'Volume', vol: 'volume', Ch: 'Chapter', ch: 'chapter', Sec: 'Section', sec: 'section', Secs: 'Sections', Ref: 'Reference', ref: 'reference', Refs: 'References',
@@ -46,6 +46,27 @@ const ext = FILE_EXTENSIONS.join('|');
 /** Nouns after "13B", "10K": the letter is a scale (billion, thousand), not a unit. */
 const COUNTED = new Set(['model', 'models', 'parameter', 'parameters', 'params', 'token', 'tokens', 'users', 'views', 'downloads', 'subscribers', 'followers', 'people', 'visits', 'streams', 'rows', 'records', 'requests', 'run', 'race', 'steps', 'words', 'lines', 'stars', 'likes', 'members', 'customers', 'employees', 'images', 'samples', 'examples', 'llm']);
 
+const ROMAN: Record<string, number> = { I: 1, V: 5, X: 10, L: 50, C: 100 };
+function romanValue(s: string): number {
+  let total = 0;
+  for (let i = 0; i < s.length; i++) {
+    const v = ROMAN[s[i]];
+    total += i + 1 < s.length && ROMAN[s[i + 1]] > v ? -v : v;
+  }
+  return total;
+}
+/** Words before a Roman numeral that is a number ("Chapter IV"); a name before one makes it regnal ("Henry III"). */
+const ROMAN_CUES = new Set(['chapter', 'part', 'book', 'volume', 'vol', 'act', 'scene', 'section', 'war', 'phase', 'stage', 'level', 'type', 'class', 'grade', 'appendix', 'article', 'title', 'super', 'episode', 'season', 'figure', 'table', 'step', 'unit', 'round', 'world']);
+function romanScore(s: string, ctx: Context): number {
+  const v = romanValue(s);
+  if (v <= 0 || v > 399 || !/^(C{0,3})(XC|XL|L?X{0,3})(IX|IV|V?I{0,3})$/.test(s)) return 0;
+  if (ROMAN_CUES.has(ctx.before[0] ?? '')) return 0.9;
+  const prev = /([A-Za-z]+)\s$/.exec(ctx.text.slice(Math.max(0, ctx.start - 20), ctx.start))?.[1] ?? '';
+  // "Henry III", "Sam II"; a lone "I" is the pronoun unless it ends the sentence after a name
+  if (/^[A-Z][a-z]+$/.test(prev) && (s !== 'I' || /^[\s.,;:!?]*$/.test(ctx.next))) return 0.9;
+  return 0;
+}
+
 function yearScore(y: string, ctx: Context): number {
   const n = Number(y);
   if (n < 1000 || n > 2099) return 0;
@@ -59,8 +80,27 @@ function yearScore(y: string, ctx: Context): number {
   return n >= 1100 ? 0.62 : 0.3;
 }
 
+const D = /\d/;
+const L = /[A-Za-z]/;
+const AN = /[A-Za-z0-9]/;
+/** The characters a recognizer's match can start with: the scanner tries only those that can. */
+const FIRST: Record<string, RegExp> = {
+  'html-tag': /</, 'html-entity': /&/, 'md-image': /!/, 'md-link': /\[/, 'md-code': /`/, 'md-heading': /[ \t#>*+\-\d]/, 'md-emphasis': /[*_~]/, 'md-em': /\*/,
+  'tex-display': /\$/, 'tex-bracket': /\\/, 'tex-paren': /\\/, 'tex-inline': /\$/, 'tex-env': /\\/, 'tex-command': /\\/,
+  url: /[hHwW]/, domain: AN, 'host-port': /[l\d]/, email: /[A-Za-z0-9._%+-]/, file: /[A-Za-z0-9_]/, ip: D, 'iso-date': D, 'month-date': L, 'day-month': D, 'month-year': L, 'slash-date': D,
+  'time-ampm': D, time: D, phone: /[+(\d]/, 'phone-1800': D, ssn: D, 'cue-digits': D, zip: D, 'leading-zero': D, 'cue-name-number': D, code: /[A-Z]/, 'code-401k': D, 'house-number': D, serial: /[a-z]/, word: L,
+  currency: /[U$€£¥₹₩₽₺₦₱]/, 'currency-cents': /[U$€£]/, 'currency-code': /[A-Z]/, 'amount-code': D, percent: /[-−+\d]/, temperature: /[-−\d]/, degrees: D, unit: /[-\d.½⅓⅔¼¾⅕⅖⅗⅘⅙⅚⅛⅜⅝⅞]/, 'per-unit': /[-\d.½⅓⅔¼¾⅕⅖⅗⅘⅙⅚⅛⅜⅝⅞]/,
+  dimension: D, 'scale-suffix': D, ordinal: D, decade: /['\dmeplMEPL]/, version: /[vV\d]/, fraction: D, vulgar: /[\d½⅓⅔¼¾⅕⅖⅗⅘⅙⅚⅛⅜⅝⅞]/, range: D, year: D, number: /[-−\d.]/, 'number-plain': D,
+  scientific: D, power: AN, sqrt: /s/, 'root-sign': /√/, 'function-call': /[fghFGH]/, coefficient: D, factorial: /[a-z\d]/, congruence: /[\w ^+-]/, equals: /=/, plus: /\+/, minus: /-/, times: /[*x]/,
+  compare: /[<>]/, 'math-char': /[×÷±∓≤≥≠≈≡→⇒⇔←∞∑∏∫∂∇∈∉⊂∪∩∀∃∅·²³‰−∝∴]/, greek: /[α-ωΓΔΘΛΠΣΦΨΩ]/, 'prose-symbol': /[<>=\-≤≥~≈→⇒←±≠§¶©№&/+®™†‡]/, 'time-to': /[\s–—-]/, 'plus-after': D, ampersand: /&/,
+  resolution: D, alnum: AN, 'ymd-slash': D, 'dmy-dot': D, 'month-dash': L, 'era-year': D, 'range-unit': D, roman: /[IVXLC]/, 'tex-quotes': /[`']/,
+  'at-sign': /@/, 'at-handle': /@/, 'hash-number': /#/, hashtag: /#/, latin: /[eEiIaAnNpPvVcC]/, circa: /c/, initials: /[A-Z]/, 'saint-street': /S/, abbr: L, 'address-abbr': /[SABRLHhEPCD]/, compass: /[NSEW]/, state: /[A-Z]/,
+};
+
 function r(name: string, cls: SpanClass, re: RegExp, score: Recognizer['score'], fields: (m: RegExpExecArray) => Fields, wordStart = true): Recognizer {
-  return { name, cls, re, score, fields, wordStart };
+  const first = FIRST[name];
+  if (!first) throw new Error(`recognizer ${name} has no first-character class`); // caught at load by the tests
+  return { name, cls, re, score, fields, wordStart, first };
 }
 
 export const RECOGNIZERS: Recognizer[] = [
@@ -71,6 +111,7 @@ export const RECOGNIZERS: Recognizer[] = [
   r('md-link', 'markup', /\[([^\]\n]{1,300})\]\([^()\s]{1,500}\)/y, 1, (m) => ({ kind: 'inner', text: m[1] }), false),
   r('md-code', 'markup', /`([^`\n]{1,300})`/y, 1, (m) => ({ kind: 'inner', text: m[1] }), false),
   r('md-heading', 'markup', /(?<=^|\n)[ \t]{0,3}(?:#{1,6}|>|[-*+]|\d{1,2}\.)[ \t]+/y, 1, () => ({ kind: 'drop' }), false),
+  r('tex-quotes', 'markup', /``|''/y, 1, () => ({ kind: 'entity', word: '"' }), false),
   r('md-emphasis', 'markup', /\*\*|__|~~/y, 1, () => ({ kind: 'drop' }), false),
   r('md-em', 'markup', /(?<![\w*])\*(?=\S)([^*\n]{1,300}?)(?<=\S)\*(?![\w*])/y, 1, (m) => ({ kind: 'inner', text: m[1] }), false),
   // --- TeX: whole formulas first; a formula outweighs anything inside it
@@ -87,13 +128,16 @@ export const RECOGNIZERS: Recognizer[] = [
   r('host-port', 'url', /(?:localhost|\d{1,3}(?:\.\d{1,3}){3}):\d{1,5}(?:\/[^\s<>"')\]]{0,300}?)?(?=[.,;:!?]?(?:\s|$))/y, 0.95, (m) => ({ url: m[0] })),
   r('email', 'email', /[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){0,8}\.[A-Za-z]{2,24}\b/y, 0.95, (m) => ({ addr: m[0] })),
   r('file', 'file', new RegExp(String.raw`([A-Za-z0-9_][A-Za-z0-9_.-]{0,100}?)\.(${ext})(?![\p{L}\p{N}_])`, 'iuy'), (m) => (/^\d+$/.test(m[1]) ? 0 : 0.9), (m) => ({ name: m[1], ext: m[2] })),
-  r('ip', 'digits', /\d{1,3}(?:\.\d{1,3}){3}(?![\d.]\d)/y, 0.9, (m) => ({ kind: 'ip', d: m[0] })),
+  r('ip', 'digits', /\d{1,3}(?:\.\d{1,3}){3}(?![\d.]\d)/y, 0.97, (m) => ({ kind: 'ip', d: m[0] })),
   // --- dates and times
   r('iso-date', 'date', /(\d{4})-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])(?![\d:])/y, 0.95, (m) => ({ y: m[1], mo: m[2], d: m[3], style: 'mdy' })),
   r('month-date', 'date', new RegExp(String.raw`(${MONTH})\.? (\d{1,2})(?:st|nd|rd|th)?\b(?:,? (\d{4})\b)?`, 'iy'), 0.95, (m) => ({ mo: String(monthIndex(m[1]) + 1), d: m[2], y: m[3], style: 'mdy' })),
   r('day-month', 'date', new RegExp(String.raw`(\d{1,2})(?:st|nd|rd|th)? (?:of )?(${MONTH})\b\.?(?:,? (\d{4})\b)?`, 'iy'), 0.95, (m) => ({ mo: String(monthIndex(m[2]) + 1), d: m[1], y: m[3], style: 'dmy' })),
   r('month-year', 'date', new RegExp(String.raw`(${MONTH})\.?,? (\d{4})\b`, 'iy'), 0.95, (m) => ({ mo: String(monthIndex(m[1]) + 1), y: m[2] })),
-  r('slash-date', 'date', /(0?[1-9]|1[0-2])([/.-])(0?[1-9]|[12]\d|3[01])\2(\d{4})\b/y, 0.95, (m) => ({ mo: m[1], d: m[3], y: m[4], style: 'mdy' })),
+  r('slash-date', 'date', /(0?[1-9]|1[0-2])([/-])(0?[1-9]|[12]\d|3[01])\2(\d{4}|\d{2})(?![\d/])/y, 0.95, (m) => ({ mo: m[1], d: m[3], y: m[4], style: 'mdy' })),
+  r('ymd-slash', 'date', /(\d{4})([/.])(0?[1-9]|1[0-2])\2(0?[1-9]|[12]\d|3[01])(?![\d/.]\d)/y, 0.95, (m) => ({ y: m[1], mo: m[3], d: m[4], style: 'mdy' })),
+  r('dmy-dot', 'date', /(0?[1-9]|[12]\d|3[01])\.(0?[1-9]|1[0-2])\.(\d{4})(?![\d.]\d)/y, 0.95, (m) => ({ y: m[3], mo: m[2], d: m[1], style: 'dmy' })),
+  r('month-dash', 'date', new RegExp(String.raw`(${MONTH})-(\d{1,2})(?:-(\d{4}))?(?![\d])`, 'iy'), 0.95, (m) => ({ mo: String(monthIndex(m[1]) + 1), d: m[2], y: m[3], style: 'mdy' })),
   r('time-ampm', 'time', /(1[0-2]|0?[1-9])(?:[:.]([0-5]\d))?(?::([0-5]\d))?\s?([ap]\.?m\b\.?)(?:\s?([ECMP][SD]T|GMT|UTC|[ecmp]\.?[sd]\.?t\b\.?))?/iy, 0.95, (m) => ({ h: m[1], mi: m[2], s: m[3], ap: m[4], zone: m[5], stopDot: m[4].endsWith('.') || m[5]?.endsWith('.') ? '1' : undefined })),
   r('time', 'time', /([01]?\d|2[0-3]):([0-5]\d)(?::([0-5]\d))?(?!:?\d)(?:\s?(GMT|UTC|[ECMP][SD]T|gmt|utc|[ecmp]st)\b)?/y, 0.9, (m) => ({ h: m[1], mi: m[2], s: m[3], zone: m[4] })),
   // --- digit strings that are names: phone numbers, codes, PINs
@@ -101,35 +145,39 @@ export const RECOGNIZERS: Recognizer[] = [
   r('phone-1800', 'phone', /1[ -](?:800|888|877|866)[ -][A-Z0-9]{1,4}(?:-[A-Z0-9]{1,5}){1,3}\b/y, 0.95, (m) => ({ raw: m[0] })),
   r('ssn', 'phone', /\d{3}-\d{2}-\d{4}\b/y, 0.9, (m) => ({ raw: m[0] })),
   r('cue-digits', 'digits', /\d{3,12}(?![\d.,]\d)/y, (_m, c) => (hasCue(c, DIGIT_CUES, 3) ? 1 : 0), (m) => ({ kind: 'digits', d: m[0] })),
-  r('zip', 'digits', /\d{5}(?:-\d{4})?(?![\d.,]\d)/y, (_m, c) => (/^[A-Z]{2}$/.test(c.text.slice(Math.max(0, c.start - 3), c.start - 1)) ? 1 : 0), (m) => ({ kind: 'digits', d: m[0] })),
-  r('leading-zero', 'digits', /0\d{2,}(?![\d.,]\d)/y, 0.9, (m) => ({ kind: 'digits', d: m[0] })),
-  r('cue-name-number', 'code', /\d{1,4}(?![\d.,]\d)/y, (_m, c) => (hasCue(c, NAME_CUES, 1) ? 1 : 0), (m) => ({ num: m[0] })),
-  r('code', 'code', /([A-Z]{1,3})-?(\d{1,5})([A-Z]{0,2})(?![\p{L}\d])/uy, (m, c) => (hasCue(c, NAME_CUES, 1) ? 1 : m[1].length <= 2 && m[2].length >= 2 ? 0.82 : 0.7), (m) => ({ pre: m[1], num: m[2], post: m[3] })),
-  r('code-401k', 'code', /(\d{3})\(([a-z])\)/y, 0.95, (m) => ({ num: m[1], post: m[2] })),
-  r('serial', 'code', /([a-z]{1,2})(\d{1,3})(?![\p{L}\d])/uy, (_m, c) => (hasCue(c, NAME_CUES, 1) ? 1 : 0), (m) => ({ pre: m[1], num: m[2] })),
-  r('word', 'word', /[A-Za-z]+\d+[A-Za-z\d]*(?:-[A-Za-z\d]+)*|[A-Za-z]+(?:-\d+)+(?![\d.])/y, (m) => (/^(?:[a-z]\d|\d)/.test(m[0]) ? 0 : 0.8), (m) => ({ text: m[0] })),
+  r('zip', 'digits', /\d{5}(?:-\d{4})?(?![\d.,]\d)/y, (_m, c) => (/[A-Z]{2},? $/.test(c.text.slice(Math.max(0, c.start - 5), c.start)) ? 1 : 0), (m) => ({ kind: 'digits', d: m[0] })),
+  r('leading-zero', 'digits', /0\d{1,}(?![\d.,:]\d)/y, 0.9, (m) => ({ kind: 'digits', d: m[0] })),
+  r('cue-name-number', 'code', /\d{1,4}(?![\d.,]\d)/y, (_m, c) => (hasCue(c, NAME_CUES, 1) ? 1 : 0), (m) => ({ parts: m[0], name: '1' })),
+  r('code-401k', 'code', /(\d{3})\(([a-z])\)/y, 0.95, (m) => ({ parts: `${m[1]} ${m[2]}`, name: '1' })),
+  r('house-number', 'code', /\d{1,5}(?= (?:[NSEW] )?(?:[A-Z][a-z]+ ){1,3}(?:St|Street|Ave|Avenue|Rd|Road|Blvd|Boulevard|Ln|Lane|Dr|Drive|Ct|Court|Expy|Expressway|Hwy|hwy|Highway|Pkwy|Parkway|Way|Pl|Place|Ter|Terrace)\b)/y, 0.95, (m) => ({ parts: m[0], name: '1' })),
+  r('resolution', 'code', /(\d{3,4})([pi])(?![\p{L}\d])/uy, 0.9, (m) => ({ parts: `${m[1]} ${m[2]}` })),
+  // names with letters and digits (A380, WD-40, R2-D2, B2A23C, covid-19): letters spelled or kept, digits said as in names
+  r('alnum', 'code', /[A-Za-z0-9]{1,20}(?:-[A-Za-z0-9]{1,20}){0,5}(?![\p{L}\d]|\.\d)/uy, (m, c) => (!/\d/.test(m[0]) || !/[A-Za-z]/.test(m[0]) ? 0 : hasCue(c, DIGIT_CUES, 3) ? 1 : /^[A-Za-z]/.test(m[0]) ? 0.85 : 0.75), (m) => ({ parts: m[0] })),
   // --- money, percentages, measures
-  r('currency', 'money', new RegExp(String.raw`(US\$|[$€£¥₹₩₽₺₦₱])\s?(${NUM})(\.\d{1,2}|\.\d+(?=\s?(?:[kKmMbBtT]|bn|mn|tn|thousand|million|billion|trillion)\b))?(?:\s?(thousand|million|billion|trillion|bn|mn|tn|[kKmMbBtT](?![a-zA-Z])))?(?:\s?\/\s?([A-Za-z]{1,12}))?`, 'y'), 0.95, (m) => ({ cur: m[1], int: m[2], frac: m[3], scale: m[4], per: m[5] }), false),
+  r('currency', 'money', new RegExp(String.raw`(US\$|[$€£¥₹₩₽₺₦₱])\s?(${NUM})(\.\d+)?(?:\s?([Tt]housand|[Mm]illion|[Bb]illion|[Tt]rillion|bn|mn|tn|[kKmMbBtT](?![a-zA-Z])))?(?:\s?\/\s?([A-Za-z]{1,12}))?`, 'y'), 0.95, (m) => ({ cur: m[1], int: m[2], frac: m[3], scale: m[4], per: m[5] }), false),
   r('currency-cents', 'money', /(US\$|[$€£])(\.\d{2})\b/y, 0.95, (m) => ({ cur: m[1], int: '0', frac: m[2] }), false),
   r('currency-code', 'money', new RegExp(String.raw`(USD|EUR|GBP|JPY|INR|KRW|RUB|CAD|AUD|CHF|CNY)\s?(${NUM})(\.\d{1,2})?(?:\s?(thousand|million|billion|trillion|bn|[kKmMbB](?![a-zA-Z])))?\b`, 'y'), 0.95, (m) => ({ cur: CURRENCY_CODES[m[1]], code: CURRENCY_CODE_WORDS[m[1]] ? m[1] : undefined, int: m[2], frac: m[3], scale: m[4] })),
   r('amount-code', 'money', new RegExp(String.raw`(${NUM})(\.\d{1,2})?\s?(thousand|million|billion|bn|[kKmMbB](?![a-zA-Z]))?\s(USD|EUR|GBP|JPY|INR|CAD|AUD|CHF)\b`, 'y'), 0.95, (m) => ({ cur: CURRENCY_CODES[m[4]], code: CURRENCY_CODE_WORDS[m[4]] ? m[4] : undefined, int: m[1], frac: m[2], scale: m[3] })),
   r('percent', 'percent', /([-−+]?\d+(?:[.,]\d+)?)\s?%/y, 0.95, (m) => ({ n: m[1].replace(',', '.').replace('+', '') })),
   r('temperature', 'measure', /([-−]?\d+(?:\.\d+)?)\s?[°º]\s?([CFK])\b/y, 0.95, (m) => ({ kind: 'temp', value: m[1], unit: m[2] })),
   r('degrees', 'measure', /(\d+(?:\.\d+)?)\s?[°º]/y, 0.9, (m) => ({ kind: 'deg', value: m[1] })),
-  r('unit', 'measure', new RegExp(String.raw`(${QTY})\s?(${UNIT_PATTERN})(?:\s?\/\s?(${UNIT_PATTERN}|[a-z]{2,12}))?(?![\p{L}\d])`, 'uy'), (m, c) => (/^[a-z]$/.test(m[2]) && /^[ \t]/.test(c.text.slice(c.start + m[1].length)) && /^[a-z]/.test(c.after) ? 0.3 : 0.9), (m) => ({ value: m[1], unit: m[2], per: m[3] })),
+  r('unit', 'measure', new RegExp(String.raw`((?:${QTY})(?: (?:thousand|million|billion))?)\s?(${UNIT_PATTERN})(?:\s?\/\s?(${UNIT_PATTERN}|[a-z]{2,12}))?(?![\p{L}\d])`, 'uy'), (m, c) => (m[2].length === 1 && /^[ \t]/.test(c.text.slice(c.start + m[1].length)) && (/^[a-z]$/.test(m[2]) ? /^[a-z]/.test(c.after) : /^\s[A-Za-z0-9]/.test(c.next)) ? 0.3 : 0.9), (m) => ({ value: m[1], unit: m[2], per: m[3] })),
+  r('range-unit', 'measure', new RegExp(String.raw`(\d+(?:\.\d+)?)\s?[-–—]\s?(\d+(?:\.\d+)?)\s?(${UNIT_PATTERN})(?![\p{L}\d])`, 'uy'), 0.92, (m) => ({ kind: 'range', from: m[1], value: m[2], unit: m[3] })),
   r('per-unit', 'measure', new RegExp(String.raw`(${QTY})\s?\/\s?(${UNIT_PATTERN})(?![\p{L}\d])`, 'uy'), 0.9, (m) => ({ value: m[1], unit: '', per: m[2] })),
   r('dimension', 'dimension', new RegExp(String.raw`(\d+(?:\.\d+)?)\s?[x×]\s?(\d+(?:\.\d+)?)(?:\s?[x×]\s?(\d+(?:\.\d+)?))?\s?(${UNIT_PATTERN})?(?![\p{L}\d])`, 'uy'), (m) => (/\d[x×]\d/.test(m[0]) || m[3] || m[4] ? 0.92 : 0), (m) => ({ a: m[1], b: m[2], c: m[3], unit: m[4] })),
   r('scale-suffix', 'cardinal', /(\d+(?:\.\d+)?)\s?(K|M|B|T|bn|mn|k)(?![\p{L}\d])/uy, (m, c) => (!/\s/.test(m[0]) && COUNTED.has(c.after) ? 0.97 : 0.85), (m) => ({ n: m[1], scale: m[2] })),
   // --- numbers in their many shapes
-  r('ordinal', 'ordinal', /(\d+)(?:st|nd|rd|th)\b/y, 0.95, (m) => ({ n: m[1] })),
-  r('decade', 'decade', /'?((?:1[0-9]|20)?\d0)\s?['’]?s\b/y, (m) => (/\s/.test(m[0]) && m[1].length < 4 ? 0 : 0.95), (m) => ({ d: m[1] })),
+  r('ordinal', 'ordinal', /(\d{1,3}(?:,\d{3})+|\d+)(?:st|nd|rd|th)\b/y, 0.95, (m) => ({ n: m[1].replace(/,/g, '') })),
+  r('decade', 'decade', /(?:(mid|early|late|pre|post)-)?'?((?:1[0-9]|20)?\d0)\s?['’]?s\b/iy, (m) => (/\s/.test(m[0]) && m[2].length < 4 ? 0 : 0.95), (m) => ({ prefix: m[1], d: m[2] })),
   r('version', 'version', /([vV]|version )?(\d+\.\d+(?:\.\d+){1,4})(?![\d])/y, (m) => (m[1] || m[2].split('.').length >= 3 ? 0.95 : 0), (m) => ({ prefix: m[1], v: m[2] })),
-  r('fraction', 'fraction', /(?:(\d{1,4}) )?(\d{1,6})\/(\d{1,6})(?![\d/])/y, (m) => (m[3] === '0' ? 0 : 0.85), (m) => ({ whole: m[1], n: m[2], d: m[3] })),
+  r('fraction', 'fraction', /(?:(\d{1,4}) )?(\d{1,6})\/(\d{1,6})(?:st|nd|rd|th|ST|ND|RD|TH)?(?![\d/\p{L}])/uy, (m) => (m[3] === '0' ? 0 : 0.85), (m) => ({ whole: m[1], n: m[2], d: m[3] })),
   r('vulgar', 'fraction', new RegExp(String.raw`(?:(\d{1,4}) ?)?([${VULGAR}])`, 'y'), 0.9, (m) => ({ whole: m[1], n: ({ '½': '1', '⅓': '1', '⅔': '2', '¼': '1', '¾': '3', '⅕': '1', '⅖': '2', '⅗': '3', '⅘': '4', '⅙': '1', '⅚': '5', '⅛': '1', '⅜': '3', '⅝': '5', '⅞': '7' } as Record<string, string>)[m[2]], d: ({ '½': '2', '⅓': '3', '⅔': '3', '¼': '4', '¾': '4', '⅕': '5', '⅖': '5', '⅗': '5', '⅘': '5', '⅙': '6', '⅚': '6', '⅛': '8', '⅜': '8', '⅝': '8', '⅞': '8' } as Record<string, string>)[m[2]] }), false),
-  r('range', 'range', /(\d+(?:\.\d+)?)\s?[–—]\s?(\d+(?:\.\d+)?)|(\d+(?:\.\d+)?)-(\d+(?:\.\d+)?)(?![\d-])/y, (m) => ((m[3] ?? '').length === 3 && (m[4] ?? '').length === 4 ? 0 : 0.85), (m) => ({ a: m[1] ?? m[3], b: m[2] ?? m[4], year: /^\d{4}$/.test(m[1] ?? m[3] ?? '') ? '1' : undefined })),
-  r('year', 'year', /(\d{4})(?:\s?(AD|BC|BCE|CE|A\.D\.|B\.C\.(?:E\.)?)(?![\p{L}]))?(?![\d.,]\d|\d)/uy, (m, c) => (m[2] ? 0.95 : yearScore(m[1], c)), (m) => ({ y: m[1], era: m[2] })),
-  r('number', 'cardinal', /(-|−)?(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?(?![\d-])|(-|−)?(\.\d+)/y, (m, c) => (m[1] && MATH_OPERAND_BEFORE.test(c.text.slice(Math.max(0, c.start - 3), c.start)) ? 0 : 0.6), (m) => ({ n: `${m[1] || m[4] ? '-' : ''}${m[2] ?? ''}${m[3] ?? m[5] ?? ''}` })),
-  r('number-plain', 'cardinal', /(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?/y, 0.55, (m) => ({ n: m[1] + (m[2] ?? '') }), false),
+  r('range', 'range', /(\d+(?:\.\d+)?)\s?[–—]\s?(\d+(?:\.\d+)?)|(\d+(?:\.\d+)?)-(\d+(?:\.\d+)?)(?![\d-])/y, (m, c) => ((m[3] ?? '').length === 3 && (m[4] ?? '').length === 4 ? 0 : /^\s?=/.test(c.next) ? 0 : 0.85), (m) => ({ a: m[1] ?? m[3], b: m[2] ?? m[4], year: /^\d{4}$/.test(m[1] ?? m[3] ?? '') ? '1' : undefined })),
+  r('year', 'year', /(\d{4})(?:\s?(AD|BC|BCE|CE|A\.D\.?|B\.C\.?(?:E\.?)?)(?![\p{L}]))?(?![\d.,]\d|\d)/uy, (m, c) => (m[2] ? 0.95 : yearScore(m[1], c)), (m) => ({ y: m[1], era: m[2] })),
+  r('era-year', 'year', /(\d{1,3})\s?(AD|BC|BCE|CE|A\.D\.?|B\.C\.?(?:E\.?)?)(?![\p{L}])/uy, 0.95, (m) => ({ y: m[1], era: m[2] })),
+  r('number', 'cardinal', /(-|−)?(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?(?!\d)|(-|−)?(\.\d+)/y, (m, c) => (m[1] && MATH_OPERAND_BEFORE.test(c.text.slice(Math.max(0, c.start - 3), c.start)) ? 0 : 0.6), (m) => ({ n: `${m[1] || m[4] ? '-' : ''}${m[2] ?? ''}${m[3] ?? m[5] ?? ''}` })),
+  r('number-plain', 'cardinal', /(?<=\p{L})(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?/uy, 0.55, (m) => ({ n: m[1] + (m[2] ?? '') }), false),
+  r('roman', 'cardinal', /([IVXLC]{1,7})(?![\p{L}\d])/uy, (m, c) => romanScore(m[1], c), (m) => ({ kind: 'roman', n: String(romanValue(m[1])) })),
   // --- maths in plain text
   r('scientific', 'math', /(\d+(?:\.\d+)?)[eE]([-+]?\d{1,3})\b/y, 0.95, (m) => ({ kind: 'sci', mant: m[1], exp: m[2] })),
   r('power', 'math', /(\d+(?:\.\d+)?|\b[a-zA-Z])\^\{?(-?\d{1,4}|[a-zA-Z])\}?/y, 0.95, (m) => ({ kind: 'power', base: m[1], exp: m[2] }), false),
@@ -148,7 +196,7 @@ export const RECOGNIZERS: Recognizer[] = [
   r('greek', 'math', /[α-ωΓΔΘΛΠΣΦΨΩ]/y, 0.8, (m) => ({ kind: 'greek', c: m[0] }), false),
   // --- symbols read in prose
   r('prose-symbol', 'symbol', /(?:<=|>=|->|=>|<-|[≤≥<>~≈→⇒←±≠§¶©№])(?=\s?[\d$€£(])|(?<=\s)(?:->|=>|→|⇒|&|\/|\+|=|§§|§|¶)(?=\s)|[®™†‡]/y, (m, c) => (m[0] === '/' && !/[\p{L}]/u.test(c.after) ? 0 : /[<>≤≥≈≠±]/.test(m[0]) && MATH_OPERAND_BEFORE.test(c.text.slice(Math.max(0, c.start - 3), c.start)) ? 0 : 0.85), (m) => ({ c: m[0] }), false),
-  r('time-to', 'symbol', /(?<=[ap]\.?m\.?|\d)\s?[–—]\s?(?=\d)/iy, 0.9, () => ({ c: '→' }), false),
+  r('time-to', 'symbol', /(?<=[ap]\.?m\.?|\d)\s?[–—]\s?(?=\d)|(?<=[ap]\.?m\.?|\d0s|\d)\s?-\s?(?=[$€£]\d|\d{1,2}(?::\d\d)?\s?[ap]\.?m\b|(?:\d0|\d{3}0)s\b)/iy, 0.95, () => ({ c: '→' }), false),
   r('plus-after', 'symbol', /(\d+)\+(?![\d\p{L}])/uy, 0.9, (m) => ({ kind: 'plus-after', arg: m[1] })),
   r('ampersand', 'symbol', /&/y, 0.7, () => ({ c: '&' }), false),
   r('at-sign', 'symbol', /@(?=\s)/y, 0.8, () => ({ c: '@' }), false),
@@ -159,9 +207,9 @@ export const RECOGNIZERS: Recognizer[] = [
   r('latin', 'abbreviation', /(?:e\.g\.|i\.e\.|a\.k\.a\.|et al\.|[nN]\.[bB]\.|[pP]\.[sS]\.|viz\.|cf\.|approx\.|vs\.)(?=[\s,;:)]|$)/iy, 0.95, (m) => ({ abbr: m[0].replace(/\.$/, ''), spoken: LATIN[m[0]] ?? LATIN[m[0].toLowerCase()] ?? m[0] })),
   r('circa', 'abbreviation', /c\.(?= ?\d{3,4}\b)/y, 0.95, () => ({ spoken: 'circa' })),
   r('initials', 'abbreviation', /(?:[A-Z]\.){2,5}(?:[A-Z](?![\p{L}]))?|Ph\.D\.?|M\.Sc\.|B\.Sc\.|M\.Phil\.|D\.Phil\.|LL\.[BM]\.|Ed\.D\./uy, 0.9, (m) => ({ abbr: 'initials', dot: m[0].endsWith('.') ? '1' : undefined, spoken: m[0].replace(/\./g, '').toUpperCase().split('').join(' ') })),
-  r('saint-street', 'abbreviation', /St\.(?=[\s,;:)]|$)/y, 0.92, (m, ) => ({ abbr: 'St' })),
+  r('saint-street', 'abbreviation', /[Ss]t\.(?=[\s,;:)]|$)/y, 0.92, (m, ) => ({ abbr: 'St' })),
   r('abbr', 'abbreviation', new RegExp(String.raw`(${Object.keys(ABBREVIATIONS).sort((a, b) => b.length - a.length).join('|')})\.(?=[\s,;:)]|$)`, 'y'), (m, c) => (BEFORE_NUMBER.has(m[1]) && !/^\s?[\dIVXivx(]/.test(c.next) ? 0 : 0.9), (m) => ({ abbr: m[1], dot: '1', spoken: ABBREVIATIONS[m[1]] })),
-  r('address-abbr', 'abbreviation', /(St|Ave|Blvd|Rd|Ln|Hwy|hwy|Expy|Pkwy|Ct|Dr)(?=,|\s*$|\s+(?:[A-Z][a-z]|\d))/y, (_m, c) => (/\d+ /.test(c.text.slice(Math.max(0, c.start - 40), c.start)) ? 0.9 : 0), (m) => ({ spoken: ABBREVIATIONS[m[1][0].toUpperCase() + m[1].slice(1)] ?? m[1] })),
+  r('address-abbr', 'abbreviation', /(St|Ave|Blvd|Rd|Ln|Hwy|hwy|Expy|Pkwy|Ct|Dr)(?=,|\s*$|\s+(?:[A-Z][a-z]|\d))/y, (_m, c) => (/\d+ /.test(c.text.slice(Math.max(0, c.start - 40), c.start)) ? 0.9 : 0), (m) => ({ spoken: m[1] === 'St' ? 'Street' : (ABBREVIATIONS[m[1][0].toUpperCase() + m[1].slice(1)] ?? m[1]) })),
   r('compass', 'abbreviation', /([NSEW])(?= [A-Z0-9])/y, (_m, c) => (/^\d+$/.test(c.before[0] ?? '') || /\d\s$/.test(c.text.slice(c.start - 2, c.start)) ? 0.9 : 0), (m) => ({ spoken: ({ N: 'North', S: 'South', E: 'East', W: 'West' } as Record<string, string>)[m[1]] })),
   r('state', 'abbreviation', /([A-Z]{2})(?=,? \d{5}\b|,?\s*$)/y, (m, c) => (US_STATES[m[1]] && /, $/.test(c.text.slice(c.start - 2, c.start)) ? 0.9 : 0), (m) => ({ spoken: US_STATES[m[1]] })),
 ];

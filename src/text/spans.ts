@@ -25,8 +25,8 @@ export interface Context {
   text: string;
   start: number;
   end: number;
-  /** Lower-cased words before the span, nearest first (at most 3). */
-  before: string[];
+  /** Lower-cased words before the span, nearest first (at most 3); computed on first use. */
+  readonly before: string[];
   /** Lower-cased word after the span ('' at the end). */
   after: string;
   /** The raw characters right after the span (at most 3). */
@@ -38,6 +38,8 @@ export interface Recognizer {
   cls: SpanClass;
   /** Sticky pattern; every quantifier is bounded so a scan stays linear. */
   re: RegExp;
+  /** A character class the match's first character belongs to (a fast pre-check). */
+  first: RegExp;
   /** Only try where a word starts (after a character that is not a letter, digit or _). */
   wordStart?: boolean;
   /** The score for this match in context; 0 rejects it. */

@@ -2,7 +2,7 @@
  * One verbalizer per class: each turns the parsed fields of a kept span into words. Pure and
  * total; the resolver only calls a verbalizer for a span its recognizer parsed.
  */
-import { sentenceEnds } from './cues.js';
+import { DIGIT_CUES, hasCue, sentenceEnds } from './cues.js';
 import { latexToSpeech } from './latex.js';
 import { SMALL_FRACTIONS } from './latex-vocab.js';
 import { cardinal, decade, digits, isOne, numberWords, ordinal, ordinalize, pairs, year } from './numbers.js';
@@ -63,6 +63,8 @@ export function quantity(v: string): { words: string; singular: boolean; properF
     if (whole) return { words: `${cardinal(whole)} and ${n === '1' && d === '2' ? 'a half' : f}`, singular: false, properFraction: false, half: false };
     return { words: f, singular: true, properFraction: Number(n) < Number(d), half: n === '1' && d === '2' };
   }
+  const scaled = /^(.+?) (thousand|million|billion)$/.exec(v);
+  if (scaled) return { words: `${quantity(scaled[1]).words} ${scaled[2]}`, singular: false, properFraction: false, half: false };
   const clean = v.replace(/,/g, '').replace('−', '-');
   return { words: num(clean), singular: isOne(clean), properFraction: false, half: false };
 }
@@ -87,34 +89,50 @@ function speakTime(f: Fields): string {
   return `${hour} ${mm}${ap}${zone}`;
 }
 
+const PER_WORDS: Record<string, string> = { mo: 'month', mth: 'month', yr: 'year', hr: 'hour', h: 'hour', wk: 'week', ea: 'each', min: 'minute', sec: 'second', lb: 'pound', kg: 'kilogram', oz: 'ounce', sqft: 'square foot', ft: 'foot', m: 'meter', km: 'kilometer', mi: 'mile', gal: 'gallon', l: 'liter', day: 'day', night: 'night', person: 'person', month: 'month', year: 'year', hour: 'hour', week: 'week', user: 'user', seat: 'seat' };
+
 function money(f: Fields): string {
   const codeWords = f.code ? CURRENCY_CODE_WORDS[f.code] : undefined;
   const [one, many, subOne, subMany] = codeWords ? [codeWords[0], codeWords[1], 'cent', 'cents'] : CURRENCY[f.cur ?? '$'] ?? CURRENCY.$;
   const intDigits = (f.int ?? '0').replace(/,/g, '');
-  const per = f.per ? ` per ${unitFor(f.per)?.[0] ?? f.per.toLowerCase()}` : '';
-  if (f.scale) return `${num(intDigits + (f.frac ?? ''))} ${SCALE_SUFFIX[f.scale]} ${many}${per}`;
+  const per = f.per ? ` per ${PER_WORDS[f.per.toLowerCase()] ?? unitFor(f.per)?.[0] ?? f.per.toLowerCase()}` : '';
+  if (f.scale) return `${num(intDigits + (f.frac ?? ''))} ${SCALE_SUFFIX[f.scale] ?? f.scale.toLowerCase()} ${many}${per}`;
   const whole = `${cardinal(intDigits)} ${isOne(intDigits) ? one : many}`;
   if (!f.frac || /^\.0+$/.test(f.frac)) return whole + per;
-  const cents = f.frac.slice(1).padEnd(2, '0').slice(0, 2);
+  const fracDigits = f.frac.slice(1).replace(/(?<=^\d\d)0+$/, '');
+  // "$17.312" is not dollars and cents: say it as a decimal amount
+  if (fracDigits.length > 2) return `${num(intDigits + f.frac)} ${many}${per}`;
+  const cents = fracDigits.padEnd(2, '0');
   const c = Number(cents);
   if (Number(intDigits) === 0) return `${cardinal(String(c))} ${c === 1 ? subOne : subMany}${per}`;
   return `${whole} and ${cardinal(String(c))} ${c === 1 ? subOne : subMany}${per}`;
 }
 
-function date(f: Fields): string {
+function date(f: Fields, ctx: Context): string {
   const month = MONTHS[Number(f.mo) - 1];
-  const y = f.y ? year(f.y) : '';
+  const y = f.y ? (f.y.length === 2 ? pairs(f.y) : year(f.y)) : '';
   if (!f.d) return `${month} ${y}`;
   const day = ordinal(String(Number(f.d)));
-  return f.style === 'dmy' ? `the ${day} of ${month}${y ? ` ${y}` : ''}` : `${month} ${day}${y ? `, ${y}` : ''}`;
+  const the = ctx.before[0] === 'the' ? '' : 'the ';
+  return f.style === 'dmy' ? `${the}${day} of ${month}${y ? ` ${y}` : ''}` : `${month} ${day}${y ? `, ${y}` : ''}`;
 }
 
 /** Letters of a code are spelled, its digits said the way names are said ("A380" → "A three eighty"). */
-function code(f: Fields): string {
-  const spell = (s: string | undefined) => (s ? s.split('').join(' ') : '');
-  const n = f.num ?? '';
-  const digitsSaid = f.kind === 'digits' ? digits(n) : pairs(n);
-  return [spell(f.pre), digitsSaid, spell(f.post)].filter(Boolean).join(' ');
+function code(f: Fields, ctx: Context): string {
+  const byDigit = hasCue(ctx, DIGIT_CUES, 3);
+  const runs = (f.parts ?? '').split(/[-\s]+/).flatMap((p) => p.match(/\d+|[A-Za-z]+/g) ?? []);
+  return runs
+    .map((run, i) => {
+      if (/^\d/.test(run)) {
+        if (byDigit || run.length >= 5) return digits(run);
+        // "A380" → "three eighty" like a model name; "133-ABC" → "one hundred thirty-three"
+        if (run.length === 3 && i === 0 && !f.name) return cardinal(run);
+        return pairs(run);
+      }
+      // short or all-capital letter runs are spelled (W D, R T X); words stay words (covid)
+      return run.length <= 2 || (run.length <= 4 && run === run.toUpperCase()) || !/[aeiouy]/i.test(run) ? run.split('').join(' ') : run;
+    })
+    .join(' ');
 }
 
 function math(f: Fields, recurse: (s: string) => string): string {
@@ -159,6 +177,13 @@ function abbreviation(f: Fields, ctx: Context): string {
   return spoken + (ends || (f.abbr === 'St' && spoken === 'Street' && sentenceEnds(ctx) && ctx.next !== '') ? '.' : '');
 }
 
+/** "Chapter IV" → "four"; "Henry III" → "the third". */
+function roman(n: string, ctx: Context): string {
+  const prev = /([A-Za-z]+)\s$/.exec(ctx.text.slice(Math.max(0, ctx.start - 20), ctx.start))?.[1] ?? '';
+  const counted = /^(chapter|part|book|volume|vol|act|scene|section|war|phase|stage|level|type|class|grade|appendix|article|title|super|episode|season|figure|table|step|unit|round|world)$/i.test(prev);
+  return counted ? cardinal(n) : `the ${ordinal(n)}`;
+}
+
 function symbol(f: Fields): string {
   switch (f.kind) {
     case 'handle':
@@ -180,30 +205,31 @@ export const VERBALIZERS: Record<SpanClass, Verbalizer> = {
   url: (f) => speakUrl(f.url ?? ''),
   email: (f) => speakEmail(f.addr ?? ''),
   file: (f) => speakFile(f.name ?? '', f.ext ?? ''),
-  date: (f) => date(f),
+  date: (f, ctx) => date(f, ctx),
   time: (f, ctx) => speakTime(f) + (f.stopDot && sentenceEnds(ctx) ? '.' : ''),
   phone: (f) =>
     (f.raw ?? '')
       .split(/[^\d+]+/)
       .filter(Boolean)
-      .map((g) => (g.startsWith('+') ? `plus ${g.length <= 3 ? cardinal(g.slice(1)) : digits(g)}` : g === '800' || g === '888' || g === '877' ? cardinal(g) : digits(g)))
+      .map((g) => (g.startsWith('+') ? `plus ${digits(g)}` : g === '800' || g === '888' || g === '877' ? cardinal(g) : digits(g)))
       .join(', '),
   digits: (f) => (f.kind === 'ip' ? (f.d ?? '').split('.').map(digits).join(' dot ') : digits(f.d ?? '')),
-  code: (f) => code(f),
+  code: (f, ctx) => code(f, ctx),
   money: (f) => money(f),
   percent: (f) => `${num((f.n ?? '').replace('−', '-'))} percent`,
   measure: (f) => {
     if (f.kind === 'temp') return `${num((f.value ?? '').replace('−', '-'))} ${isOne(f.value ?? '') ? 'degree' : 'degrees'} ${f.unit === 'C' ? 'Celsius' : f.unit === 'F' ? 'Fahrenheit' : 'kelvin'}`;
     if (f.kind === 'deg') return `${num(f.value ?? '')} ${isOne(f.value ?? '') ? 'degree' : 'degrees'}`;
     const u = unitFor(f.unit ?? '') ?? [f.unit ?? '', f.unit ?? ''];
+    if (f.kind === 'range') return `${num(f.from ?? '')} to ${num(f.value ?? '')} ${u[1]}`;
     const per = f.per ? ` per ${unitFor(f.per)?.[0] ?? f.per}` : '';
     return unitPhrase(quantity(f.value ?? ''), u) + per;
   },
   fraction: (f) => (f.n === '50' && f.d === '50' ? 'fifty-fifty' : quantity(f.whole ? `${f.whole} ${f.n}/${f.d}` : `${f.n}/${f.d}`).words),
   ordinal: (f) => ordinal(f.n ?? ''),
-  decade: (f) => decade(f.d ?? ''),
-  year: (f) => year(f.y ?? '') + (f.era ? ` ${f.era.replace(/\./g, '').toUpperCase().split('').join(' ')}` : ''),
-  cardinal: (f) => (f.scale ? `${num(f.n ?? '')} ${SCALE_SUFFIX[f.scale] ?? f.scale}` : num(f.n ?? '')),
+  decade: (f) => (f.prefix ? `${f.prefix.toLowerCase()} ` : '') + decade(f.d ?? ''),
+  year: (f) => (f.y?.length === 4 ? year(f.y) : pairs(f.y ?? '')) + (f.era ? ` ${f.era.replace(/\./g, '').toUpperCase().split('').join(' ')}` : ''),
+  cardinal: (f, ctx) => (f.kind === 'roman' ? roman(f.n ?? '', ctx) : f.scale ? `${num(f.n ?? '')} ${SCALE_SUFFIX[f.scale] ?? f.scale}` : num(f.n ?? '')),
   range: (f) => `${f.a && /^\d{4}$/.test(f.a) && f.year ? year(f.a) : num(f.a ?? '')} to ${f.b && /^\d{4}$/.test(f.b) && f.year ? year(f.b) : num(f.b ?? '')}`,
   version: (f) => `${f.prefix ? 'version ' : ''}${(f.v ?? '').split('.').map((p) => cardinal(p)).join(' point ')}`,
   dimension: (f) => [f.a, f.b, f.c].filter((x): x is string => !!x).map((x) => (x.length === 4 ? pairs(x) : num(x))).join(' by ') + (f.unit ? ` ${unitFor(f.unit)?.[1] ?? f.unit}` : ''),

@@ -105,7 +105,7 @@ export const OWN_CASES: CorpusCase[] = [
     ['23:59', 'twenty-three fifty-nine'], ['6pm', 'six p m'], ['from 1990 to 2000', 'from nineteen ninety to two thousand'],
   ]),
   ...cat('abbreviations', [
-    ['Dr. Smith', 'doctor smith'], ['Mr. Jones', 'mister jones'], ['Mrs. Brown', 'missus brown'], ['Prof. Lee', 'professor lee'], ['St. Louis', 'saint louis'],
+    ['Dr. Smith', 'doctor smith'], ['Mr. Jones', 'mister jones'], ['Mrs. Brown', ['missus brown', 'misses brown']], ['Prof. Lee', 'professor lee'], ['St. Louis', 'saint louis'],
     ['Main St.', 'main street'], ['e.g. apples', 'for example apples'], ['i.e. this', 'that is this'], ['apples, etc.', 'apples, et cetera'], ['cats vs. dogs', 'cats versus dogs'],
     ['see Fig. 2', 'see figure two'], ['approx. 5', 'approximately five'], ['John Smith Jr.', 'john smith junior'], ['p. 12', 'page twelve'], ['pp. 3-5', 'pages three to five'],
   ]),
@@ -120,8 +120,8 @@ export const OWN_CASES: CorpusCase[] = [
     ['![alt text](img.png)', 'alt text'], ['<a href="https://x.com">site</a>', 'site'],
   ]),
   ...cat('prose', [
-    ['R2-D2 beeped.', 'r2-d2 beeped'], ['A well-known fact.', 'a well-known fact'], ["Don't stop.", "don't stop"], ['"Hello," she said.', '"hello," she said'],
-    ['I went home - tired.', 'i went home - tired'], ['The state-of-the-art model.', 'the state-of-the-art model'], ['MP3 files', 'mp3 files'], ['COVID-19 cases', ['covid-19 cases', 'covid nineteen cases']],
+    ['R2-D2 beeped.', ['r2-d2 beeped', 'R two D two beeped']], ['A well-known fact.', 'a well-known fact'], ["Don't stop.", "don't stop"], ['"Hello," she said.', '"hello," she said'],
+    ['I went home - tired.', 'i went home - tired'], ['The state-of-the-art model.', 'the state-of-the-art model'], ['MP3 files', ['mp3 files', 'M P three files']], ['COVID-19 cases', ['covid-19 cases', 'covid nineteen cases']],
     ['It is 5 pm - time to go.', 'it is five p m - time to go'], ['x-ray vision', 'x-ray vision'], ['Plan B', 'plan b'], ['a b c', 'a b c'], ['The U.S. team', 'the U S team'],
     ['Hello world!', 'hello world!'], ['Yes; no: maybe.', 'yes; no: maybe'], ['Catch-22', ['catch-22', 'catch twenty-two']], ['Room 101', ['room one hundred one', 'room one oh one']],
   ]),
