@@ -1,9 +1,9 @@
 /**
  * Builds src/text/corpus/nemo.data.ts from the English test data of NVIDIA NeMo text processing
  * (github.com/NVIDIA/NeMo-text-processing, tests/nemo_text_processing/en/data_*), which we did not
- * write. Text-normalization files give `written~spoken`; inverse-normalization files give
+ * write, and from the sentence data in its data/ folder. Text-normalization files give `written~spoken`; inverse-normalization files give
  * `spoken~written` and are read backwards, every spoken form of one written form counting as an
- * acceptable reading. A fixed hash of the input puts one case in five into the held-out set,
+ * acceptable reading. A fixed hash of the input puts one case in five (one sentence in three) into the held-out set,
  * which is never used to tune the rules (docs/text-normalization.md).
  *
  * Usage: npx tsx bench/text-corpus-import.ts <dir with the data_* folders' files>
@@ -14,6 +14,7 @@ import { join } from 'node:path';
 const dir = process.argv[2];
 if (!dir) throw new Error('usage: text-corpus-import.ts <dir>');
 
+const hash = (s: string) => [...s].reduce((h, c) => (Math.imul(h, 31) + c.charCodeAt(0)) >>> 0, 7);
 interface Row { input: string; expected: string[]; category: string }
 const rows = new Map<string, Row>();
 const add = (category: string, input: string, spoken: string) => {
@@ -55,8 +56,35 @@ for (const f of readdirSync(dir).sort()) {
   }
 }
 
-const hash = (s: string) => [...s].reduce((h, c) => (Math.imul(h, 31) + c.charCodeAt(0)) >>> 0, 7);
-const out = [...rows.values()].map((r) => ({ ...r, heldOut: hash(r.input) % 5 === 0 }));
+// Sentence-level data in the same repository (data/, CC BY 4.0): hand-labelled ambiguous
+// tokens in context (EngConf.txt, readings marked ~~1 are acceptable), sentences from Google's
+// text-normalization test data (GoogleTN.json, only those that change), and LibriTTS book
+// sentences with the reading a person actually recorded (LibriTTS.json, transcript).
+const sentenceRows: Row[] = [];
+const pick = (s: string, every: number) => hash(s) % every === 1;
+{
+  const engConf = join(dir, 'data__EngConf.txt');
+  let cur: Row | null = null;
+  for (const l of readFileSync(engConf, 'utf8').split('\n')) {
+    if (l.startsWith('#') || !l.trim()) continue;
+    const [text, label] = l.split('~~');
+    if (label === 'RAW') sentenceRows.push((cur = { input: text.trim(), expected: [], category: 'nemo-data/EngConf' }));
+    else if (label === '1' && cur) cur.expected.push(text.trim());
+  }
+  for (const l of readFileSync(join(dir, 'data__GoogleTN.json'), 'utf8').split('\n')) {
+    if (!l.trim()) continue;
+    const j = JSON.parse(l) as { text: string; gt_normalized: string };
+    if (j.text !== j.gt_normalized && pick(j.text, 8)) sentenceRows.push({ input: j.text, expected: [j.gt_normalized], category: 'nemo-data/GoogleTN' });
+  }
+  for (const l of readFileSync(join(dir, 'data__LibriTTS.json'), 'utf8').split('\n')) {
+    if (!l.trim()) continue;
+    const j = JSON.parse(l) as { text: string; gt_normalized: string; transcript: string };
+    if (pick(j.text, 19)) sentenceRows.push({ input: j.text, expected: [j.gt_normalized, j.transcript], category: 'nemo-data/LibriTTS' });
+  }
+}
+for (const r of sentenceRows) if (r.expected.length && !rows.has(r.input)) rows.set(r.input, r);
+
+const out = [...rows.values()].map((r) => ({ ...r, heldOut: r.category.startsWith('nemo-data/') ? hash(r.input) % 3 === 0 : hash(r.input) % 5 === 0 }));
 const body = out.map((r) => `  ${JSON.stringify([r.category, r.input, r.expected.length === 1 ? r.expected[0] : r.expected, r.heldOut ? 1 : 0])},`).join('\n');
 writeFileSync(
   'src/text/corpus/nemo.data.ts',

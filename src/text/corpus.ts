@@ -31,11 +31,14 @@ const NUMBER_WORD = String.raw`(?:zero|one|two|three|four|five|six|seven|eight|n
  */
 export function canon(s: string): string {
   return s
-    .replace(/\b([A-Z]{2,3})\b/g, (w) => w.split('').join(' '))
+    .replace(/\b([A-Z]{2,5})\b/g, (w) => w.split('').join(' '))
     .toLowerCase()
+    .replace(/[‘’]/g, "'")
+    .replace(/(^|[^\p{L}])'|'(?!\p{L})/gu, '$1 ')
+    .replace(/--+|[—–]|(?<=\s)-(?=\s)/g, ' ')
     .replace(/o'clock/g, 'oclock')
     .replace(/(\p{L})-(?=\p{L})/gu, '$1 ')
-    .replace(/[,()"“”[\]]/g, ' ')
+    .replace(/[,()"“”`[\]]/g, ' ')
     .replace(/[.!?;:]+(\s|$)/g, '$1')
     .replace(new RegExp(String.raw`\b(hundred|thousand|million|billion|trillion) and (?=${NUMBER_WORD}\b)`, 'g'), '$1 ')
     .replace(new RegExp(String.raw`\b(dollars?|pounds?|euros?) and (?=${NUMBER_WORD}\b)`, 'g'), '$1 ')

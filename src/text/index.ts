@@ -146,6 +146,7 @@ function tidy(s: string): string {
     .replace(/ *\n */g, '\n')
     .replace(/\n{3,}/g, '\n\n')
     .replace(/ ([,.;:!?])/g, '$1')
+    .replace(/(?<=\p{L}) ([’']s)\b/gu, '$1')
     .replace(/([,;:])(?=[^\s\d])/g, '$1 ')
     .replace(/,\s*,/g, ',')
     .replace(/\.\.(?!\.)/g, '.')

@@ -39,6 +39,8 @@ const US_STATES: Record<string, string> = {
 };
 
 const words = (c: Context) => c.before;
+/** Words before "3/20" that make it a date rather than a fraction. */
+const DATE_CUES = new Set(['on', 'for', 'beginning', 'starting', 'from', 'until', 'till', 'by', 'due', 'dated', 'report', 'since', 'before', 'after', 'through', 'thru', 'deadline', 'date', 'tomorrow', 'today', 'meeting', 'reminder']);
 /** A maths operand right before an operator: a digit, a closing bracket or a one-letter variable. */
 const MATH_OPERAND_BEFORE = /(?:(?:^|[^\p{L}])[\p{L}]|[\d)²³])\s?$/u;
 const tld = TLDS.join('|');
@@ -56,15 +58,21 @@ function romanValue(s: string): number {
   return total;
 }
 /** Words before a Roman numeral that is a number ("Chapter IV"); a name before one makes it regnal ("Henry III"). */
-const ROMAN_CUES = new Set(['chapter', 'part', 'book', 'volume', 'vol', 'act', 'scene', 'section', 'war', 'phase', 'stage', 'level', 'type', 'class', 'grade', 'appendix', 'article', 'title', 'super', 'episode', 'season', 'figure', 'table', 'step', 'unit', 'round', 'world']);
+const REGNAL = new Set(['henry', 'louis', 'charles', 'george', 'edward', 'william', 'richard', 'james', 'john', 'pius', 'leo', 'gregory', 'elizabeth', 'mary', 'philip', 'frederick', 'alexander', 'peter', 'nicholas', 'ferdinand', 'david', 'robert', 'benedict', 'clement', 'innocent', 'urban', 'boniface', 'paul', 'francis', 'napoleon', 'catherine', 'anne', 'victor', 'ramesses', 'amenhotep', 'otto', 'wilhelm', 'carlos', 'juan', 'felipe', 'alfonso']);
+const ROMAN_CUES = new Set(['song', 'canto', 'psalm', 'hymn', 'letter', 'lecture', 'lesson', 'poem', 'sonnet', 'vol', 'no', 'number', 'plate', 'chapter', 'part', 'book', 'volume', 'vol', 'act', 'scene', 'section', 'war', 'phase', 'stage', 'level', 'type', 'class', 'grade', 'appendix', 'article', 'title', 'super', 'episode', 'season', 'figure', 'table', 'step', 'unit', 'round', 'world']);
 function romanScore(s: string, ctx: Context): number {
   const v = romanValue(s);
   if (v <= 0 || v > 399 || !/^(C{0,3})(XC|XL|L?X{0,3})(IX|IV|V?I{0,3})$/.test(s)) return 0;
   if (ROMAN_CUES.has(ctx.before[0] ?? '')) return 0.9;
   const prev = /([A-Za-z]+)\s$/.exec(ctx.text.slice(Math.max(0, ctx.start - 20), ctx.start))?.[1] ?? '';
   // "Henry III", "Sam II"; a lone "I" is the pronoun unless it ends the sentence after a name
-  if (/^[A-Z][a-z]+$/.test(prev) && (s !== 'I' || /^[\s.,;:!?]*$/.test(ctx.next))) return 0.9;
-  return 0;
+  // a Roman numeral alone on its line is a heading number ("XXVI.")
+  if (s.length >= 2 && ctx.before.length === 0 && /^\.?\s*$/.test(ctx.text.slice(ctx.end, ctx.end + 3).replace(/\n[\s\S]*$/, ''))) return 0.9;
+  if (!/^(?:[A-Z][a-z]+|[A-Z]{2,})$/.test(prev)) return 0;
+  // one letter after a name is mostly an initial ("Richard C."), except after a ruler's name
+  if (s.length === 1 && !REGNAL.has(prev.toLowerCase())) return 0;
+  if (s === 'I' && !/^(?:[\s.,;:!?]*$|\s(?:of|and)\b)/.test(ctx.text.slice(ctx.end, ctx.end + 5))) return 0;
+  return 0.9;
 }
 
 function yearScore(y: string, ctx: Context): number {
@@ -94,6 +102,7 @@ const FIRST: Record<string, RegExp> = {
   scientific: D, power: AN, sqrt: /s/, 'root-sign': /√/, 'function-call': /[fghFGH]/, coefficient: D, factorial: /[a-z\d]/, congruence: /[\w ^+-]/, equals: /=/, plus: /\+/, minus: /-/, times: /[*x]/,
   compare: /[<>]/, 'math-char': /[×÷±∓≤≥≠≈≡→⇒⇔←∞∑∏∫∂∇∈∉⊂∪∩∀∃∅·²³‰−∝∴]/, greek: /[α-ωΓΔΘΛΠΣΦΨΩ]/, 'prose-symbol': /[<>=\-≤≥~≈→⇒←±≠§¶©№&/+®™†‡]/, 'time-to': /[\s–—-]/, 'plus-after': D, ampersand: /&/,
   resolution: D, alnum: AN, 'ymd-slash': D, 'dmy-dot': D, 'month-dash': L, 'era-year': D, 'range-unit': D, roman: /[IVXLC]/, 'tex-quotes': /[`']/,
+  'bare-title': /[dmspDM]/, 'bare-label': /[vVNnpcCfFsS]/, 'bare-suffix': /[jsilJS]/, 'short-year': /['’]/, 'cue-digit-groups': D, 'md-slash': D,
   'at-sign': /@/, 'at-handle': /@/, 'hash-number': /#/, hashtag: /#/, latin: /[eEiIaAnNpPvVcC]/, circa: /c/, initials: /[A-Z]/, 'saint-street': /S/, abbr: L, 'address-abbr': /[SABRLHhEPCD]/, compass: /[NSEW]/, state: /[A-Z]/,
 };
 
@@ -109,7 +118,7 @@ export const RECOGNIZERS: Recognizer[] = [
   r('html-entity', 'markup', /&(amp|lt|gt|quot|nbsp|#39|apos);/y, 1, (m) => ({ kind: 'entity', word: ({ amp: 'and', lt: 'less than', gt: 'greater than', quot: '"', nbsp: ' ', '#39': "'", apos: "'" } as Record<string, string>)[m[1]] }), false),
   r('md-image', 'markup', /!\[([^\]\n]{0,300})\]\([^()\s]{1,500}\)/y, 1, (m) => ({ kind: 'inner', text: m[1] }), false),
   r('md-link', 'markup', /\[([^\]\n]{1,300})\]\([^()\s]{1,500}\)/y, 1, (m) => ({ kind: 'inner', text: m[1] }), false),
-  r('md-code', 'markup', /`([^`\n]{1,300})`/y, 1, (m) => ({ kind: 'inner', text: m[1] }), false),
+  r('md-code', 'markup', /(?<!`)`(?!`)([^`\n]{1,300})`(?!`)/y, 1, (m) => ({ kind: 'inner', text: m[1] }), false),
   r('md-heading', 'markup', /(?<=^|\n)[ \t]{0,3}(?:#{1,6}|>|[-*+]|\d{1,2}\.)[ \t]+/y, 1, () => ({ kind: 'drop' }), false),
   r('tex-quotes', 'markup', /``|''/y, 1, () => ({ kind: 'entity', word: '"' }), false),
   r('md-emphasis', 'markup', /\*\*|__|~~/y, 1, () => ({ kind: 'drop' }), false),
@@ -138,6 +147,7 @@ export const RECOGNIZERS: Recognizer[] = [
   r('ymd-slash', 'date', /(\d{4})([/.])(0?[1-9]|1[0-2])\2(0?[1-9]|[12]\d|3[01])(?![\d/.]\d)/y, 0.95, (m) => ({ y: m[1], mo: m[3], d: m[4], style: 'mdy' })),
   r('dmy-dot', 'date', /(0?[1-9]|[12]\d|3[01])\.(0?[1-9]|1[0-2])\.(\d{4})(?![\d.]\d)/y, 0.95, (m) => ({ y: m[3], mo: m[2], d: m[1], style: 'dmy' })),
   r('month-dash', 'date', new RegExp(String.raw`(${MONTH})-(\d{1,2})(?:-(\d{4}))?(?![\d])`, 'iy'), 0.95, (m) => ({ mo: String(monthIndex(m[1]) + 1), d: m[2], y: m[3], style: 'mdy' })),
+  r('md-slash', 'date', /(0?[1-9]|1[0-2])\/(0?[1-9]|[12]\d|3[01])(?![\d/])/y, (_m, c) => (DATE_CUES.has(c.before[0] ?? '') || /\b(?:Mon|Tue|Tu|Wed|Thu|Fri|Sat|Sun)\w*\s?\($/.test(c.text.slice(Math.max(0, c.start - 12), c.start)) ? 0.95 : 0), (m) => ({ mo: m[1], d: m[2], style: 'mdy' })),
   r('time-ampm', 'time', /(1[0-2]|0?[1-9])(?:[:.]([0-5]\d))?(?::([0-5]\d))?\s?([ap]\.?m\b\.?)(?:\s?([ECMP][SD]T|GMT|UTC|[ecmp]\.?[sd]\.?t\b\.?))?/iy, 0.95, (m) => ({ h: m[1], mi: m[2], s: m[3], ap: m[4], zone: m[5], stopDot: m[4].endsWith('.') || m[5]?.endsWith('.') ? '1' : undefined })),
   r('time', 'time', /([01]?\d|2[0-3]):([0-5]\d)(?::([0-5]\d))?(?!:?\d)(?:\s?(GMT|UTC|[ECMP][SD]T|gmt|utc|[ecmp]st)\b)?/y, 0.9, (m) => ({ h: m[1], mi: m[2], s: m[3], zone: m[4] })),
   // --- digit strings that are names: phone numbers, codes, PINs
@@ -145,11 +155,12 @@ export const RECOGNIZERS: Recognizer[] = [
   r('phone-1800', 'phone', /1[ -](?:800|888|877|866)[ -][A-Z0-9]{1,4}(?:-[A-Z0-9]{1,5}){1,3}\b/y, 0.95, (m) => ({ raw: m[0] })),
   r('ssn', 'phone', /\d{3}-\d{2}-\d{4}\b/y, 0.9, (m) => ({ raw: m[0] })),
   r('cue-digits', 'digits', /\d{3,12}(?![\d.,]\d)/y, (_m, c) => (hasCue(c, DIGIT_CUES, 3) ? 1 : 0), (m) => ({ kind: 'digits', d: m[0] })),
+  r('cue-digit-groups', 'digits', /\d{1,6}(?:-\d{1,7}){1,4}(?:-[\dX])?(?![\d-])/y, (_m, c) => (hasCue(c, DIGIT_CUES, 2) ? 1 : 0), (m) => ({ kind: 'digits', d: m[0] })),
   r('zip', 'digits', /\d{5}(?:-\d{4})?(?![\d.,]\d)/y, (_m, c) => (/[A-Z]{2},? $/.test(c.text.slice(Math.max(0, c.start - 5), c.start)) ? 1 : 0), (m) => ({ kind: 'digits', d: m[0] })),
   r('leading-zero', 'digits', /0\d{1,}(?![\d.,:]\d)/y, 0.9, (m) => ({ kind: 'digits', d: m[0] })),
   r('cue-name-number', 'code', /\d{1,4}(?![\d.,]\d)/y, (_m, c) => (hasCue(c, NAME_CUES, 1) ? 1 : 0), (m) => ({ parts: m[0], name: '1' })),
   r('code-401k', 'code', /(\d{3})\(([a-z])\)/y, 0.95, (m) => ({ parts: `${m[1]} ${m[2]}`, name: '1' })),
-  r('house-number', 'code', /\d{1,5}(?= (?:[NSEW] )?(?:[A-Z][a-z]+ ){1,3}(?:St|Street|Ave|Avenue|Rd|Road|Blvd|Boulevard|Ln|Lane|Dr|Drive|Ct|Court|Expy|Expressway|Hwy|hwy|Highway|Pkwy|Parkway|Way|Pl|Place|Ter|Terrace)\b)/y, 0.95, (m) => ({ parts: m[0], name: '1' })),
+  r('house-number', 'code', /\d{1,5}(?= (?:[NSEW]\.? )?(?:(?:[A-Z][a-z]+|\d{1,3}(?:st|nd|rd|th)) ){1,3}(?:St|Street|Ave|Avenue|Rd|Road|Blvd|Boulevard|Ln|Lane|Dr|Drive|Ct|Court|Expy|Expressway|Hwy|hwy|Highway|Pkwy|Parkway|Way|Pl|Place|Ter|Terrace)\b)/y, 0.95, (m) => ({ parts: m[0], name: '1' })),
   r('resolution', 'code', /(\d{3,4})([pi])(?![\p{L}\d])/uy, 0.9, (m) => ({ parts: `${m[1]} ${m[2]}` })),
   // names with letters and digits (A380, WD-40, R2-D2, B2A23C, covid-19): letters spelled or kept, digits said as in names
   r('alnum', 'code', /[A-Za-z0-9]{1,20}(?:-[A-Za-z0-9]{1,20}){0,5}(?![\p{L}\d]|\.\d)/uy, (m, c) => (!/\d/.test(m[0]) || !/[A-Za-z]/.test(m[0]) ? 0 : hasCue(c, DIGIT_CUES, 3) ? 1 : /^[A-Za-z]/.test(m[0]) ? 0.85 : 0.75), (m) => ({ parts: m[0] })),
@@ -161,7 +172,7 @@ export const RECOGNIZERS: Recognizer[] = [
   r('percent', 'percent', /([-−+]?\d+(?:[.,]\d+)?)\s?%/y, 0.95, (m) => ({ n: m[1].replace(',', '.').replace('+', '') })),
   r('temperature', 'measure', /([-−]?\d+(?:\.\d+)?)\s?[°º]\s?([CFK])\b/y, 0.95, (m) => ({ kind: 'temp', value: m[1], unit: m[2] })),
   r('degrees', 'measure', /(\d+(?:\.\d+)?)\s?[°º]/y, 0.9, (m) => ({ kind: 'deg', value: m[1] })),
-  r('unit', 'measure', new RegExp(String.raw`((?:${QTY})(?: (?:thousand|million|billion))?)\s?(${UNIT_PATTERN})(?:\s?\/\s?(${UNIT_PATTERN}|[a-z]{2,12}))?(?![\p{L}\d])`, 'uy'), (m, c) => (m[2].length === 1 && /^[ \t]/.test(c.text.slice(c.start + m[1].length)) && (/^[a-z]$/.test(m[2]) ? /^[a-z]/.test(c.after) : /^\s[A-Za-z0-9]/.test(c.next)) ? 0.3 : 0.9), (m) => ({ value: m[1], unit: m[2], per: m[3] })),
+  r('unit', 'measure', new RegExp(String.raw`((?:${QTY})(?: (?:thousand|million|billion))?)\s?(${UNIT_PATTERN})(?:\s?\/\s?(${UNIT_PATTERN}|[a-z]{2,12}))?(?:\.(?= [a-z]))?(?![\p{L}\d])`, 'uy'), (m, c) => (m[2].length === 1 && /^[ \t]/.test(c.text.slice(c.start + m[1].length)) && (/^[a-z]$/.test(m[2]) ? /^[a-z]/.test(c.after) : /^\.?\s[A-Za-z0-9]/.test(c.next)) ? 0.3 : 0.9), (m) => ({ value: m[1], unit: m[2], per: m[3] })),
   r('range-unit', 'measure', new RegExp(String.raw`(\d+(?:\.\d+)?)\s?[-–—]\s?(\d+(?:\.\d+)?)\s?(${UNIT_PATTERN})(?![\p{L}\d])`, 'uy'), 0.92, (m) => ({ kind: 'range', from: m[1], value: m[2], unit: m[3] })),
   r('per-unit', 'measure', new RegExp(String.raw`(${QTY})\s?\/\s?(${UNIT_PATTERN})(?![\p{L}\d])`, 'uy'), 0.9, (m) => ({ value: m[1], unit: '', per: m[2] })),
   r('dimension', 'dimension', new RegExp(String.raw`(\d+(?:\.\d+)?)\s?[x×]\s?(\d+(?:\.\d+)?)(?:\s?[x×]\s?(\d+(?:\.\d+)?))?\s?(${UNIT_PATTERN})?(?![\p{L}\d])`, 'uy'), (m) => (/\d[x×]\d/.test(m[0]) || m[3] || m[4] ? 0.92 : 0), (m) => ({ a: m[1], b: m[2], c: m[3], unit: m[4] })),
@@ -172,12 +183,13 @@ export const RECOGNIZERS: Recognizer[] = [
   r('version', 'version', /([vV]|version )?(\d+\.\d+(?:\.\d+){1,4})(?![\d])/y, (m) => (m[1] || m[2].split('.').length >= 3 ? 0.95 : 0), (m) => ({ prefix: m[1], v: m[2] })),
   r('fraction', 'fraction', /(?:(\d{1,4}) )?(\d{1,6})\/(\d{1,6})(?:st|nd|rd|th|ST|ND|RD|TH)?(?![\d/\p{L}])/uy, (m) => (m[3] === '0' ? 0 : 0.85), (m) => ({ whole: m[1], n: m[2], d: m[3] })),
   r('vulgar', 'fraction', new RegExp(String.raw`(?:(\d{1,4}) ?)?([${VULGAR}])`, 'y'), 0.9, (m) => ({ whole: m[1], n: ({ '½': '1', '⅓': '1', '⅔': '2', '¼': '1', '¾': '3', '⅕': '1', '⅖': '2', '⅗': '3', '⅘': '4', '⅙': '1', '⅚': '5', '⅛': '1', '⅜': '3', '⅝': '5', '⅞': '7' } as Record<string, string>)[m[2]], d: ({ '½': '2', '⅓': '3', '⅔': '3', '¼': '4', '¾': '4', '⅕': '5', '⅖': '5', '⅗': '5', '⅘': '5', '⅙': '6', '⅚': '6', '⅛': '8', '⅜': '8', '⅝': '8', '⅞': '8' } as Record<string, string>)[m[2]] }), false),
-  r('range', 'range', /(\d+(?:\.\d+)?)\s?[–—]\s?(\d+(?:\.\d+)?)|(\d+(?:\.\d+)?)-(\d+(?:\.\d+)?)(?![\d-])/y, (m, c) => ((m[3] ?? '').length === 3 && (m[4] ?? '').length === 4 ? 0 : /^\s?=/.test(c.next) ? 0 : 0.85), (m) => ({ a: m[1] ?? m[3], b: m[2] ?? m[4], year: /^\d{4}$/.test(m[1] ?? m[3] ?? '') ? '1' : undefined })),
+  r('range', 'range', /(\d+(?:\.\d+)?)(?:\s?[–—]\s?| - )(\d+(?:\.\d+)?)(?![\d.]?\d)|(\d+(?:\.\d+)?)-(\d+(?:\.\d+)?)(?![\d-])/y, (m, c) => ((m[3] ?? '').length === 3 && (m[4] ?? '').length === 4 ? 0 : /^\s?[=+*/×÷]/.test(c.next) || (m[0].includes(' - ') && /[=+*/×÷^(]\s?$/.test(c.text.slice(Math.max(0, c.start - 3), c.start))) ? 0 : 0.85), (m) => ({ a: m[1] ?? m[3], b: m[2] ?? m[4], year: /^\d{4}$/.test(m[1] ?? m[3] ?? '') ? '1' : undefined })),
   r('year', 'year', /(\d{4})(?:\s?(AD|BC|BCE|CE|A\.D\.?|B\.C\.?(?:E\.?)?)(?![\p{L}]))?(?![\d.,]\d|\d)/uy, (m, c) => (m[2] ? 0.95 : yearScore(m[1], c)), (m) => ({ y: m[1], era: m[2] })),
+  r('short-year', 'year', /['’](\d{2})(?![\d'’]|s\b)/y, 0.9, (m) => ({ y: m[1], short: '1' }), false),
   r('era-year', 'year', /(\d{1,3})\s?(AD|BC|BCE|CE|A\.D\.?|B\.C\.?(?:E\.?)?)(?![\p{L}])/uy, 0.95, (m) => ({ y: m[1], era: m[2] })),
   r('number', 'cardinal', /(-|−)?(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?(?!\d)|(-|−)?(\.\d+)/y, (m, c) => (m[1] && MATH_OPERAND_BEFORE.test(c.text.slice(Math.max(0, c.start - 3), c.start)) ? 0 : 0.6), (m) => ({ n: `${m[1] || m[4] ? '-' : ''}${m[2] ?? ''}${m[3] ?? m[5] ?? ''}` })),
   r('number-plain', 'cardinal', /(?<=\p{L})(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?/uy, 0.55, (m) => ({ n: m[1] + (m[2] ?? '') }), false),
-  r('roman', 'cardinal', /([IVXLC]{1,7})(?![\p{L}\d])/uy, (m, c) => romanScore(m[1], c), (m) => ({ kind: 'roman', n: String(romanValue(m[1])) })),
+  r('roman', 'cardinal', /([IVXLC]{1,7})(?:\.(?=[,;:'’]))?(?![\p{L}\d])/uy, (m, c) => romanScore(m[1], c), (m) => ({ kind: 'roman', n: String(romanValue(m[1])) })),
   // --- maths in plain text
   r('scientific', 'math', /(\d+(?:\.\d+)?)[eE]([-+]?\d{1,3})\b/y, 0.95, (m) => ({ kind: 'sci', mant: m[1], exp: m[2] })),
   r('power', 'math', /(\d+(?:\.\d+)?|\b[a-zA-Z])\^\{?(-?\d{1,4}|[a-zA-Z])\}?/y, 0.95, (m) => ({ kind: 'power', base: m[1], exp: m[2] }), false),
@@ -201,7 +213,7 @@ export const RECOGNIZERS: Recognizer[] = [
   r('ampersand', 'symbol', /&/y, 0.7, () => ({ c: '&' }), false),
   r('at-sign', 'symbol', /@(?=\s)/y, 0.8, () => ({ c: '@' }), false),
   r('at-handle', 'symbol', /@(\w{1,40})/y, 0.9, (m) => ({ kind: 'handle', arg: m[1] })),
-  r('hash-number', 'symbol', /#(\d+)/y, 0.9, (m) => ({ kind: 'number', arg: m[1] })),
+  r('hash-number', 'symbol', /#\s?(\d+)/y, 0.9, (m) => ({ kind: 'number', arg: m[1] })),
   r('hashtag', 'symbol', /#([A-Za-z]\w{0,40})/y, 0.9, (m) => ({ kind: 'hashtag', arg: m[1] })),
   // --- abbreviations: expanded or spelled, their period never read as a sentence end
   r('latin', 'abbreviation', /(?:e\.g\.|i\.e\.|a\.k\.a\.|et al\.|[nN]\.[bB]\.|[pP]\.[sS]\.|viz\.|cf\.|approx\.|vs\.)(?=[\s,;:)]|$)/iy, 0.95, (m) => ({ abbr: m[0].replace(/\.$/, ''), spoken: LATIN[m[0]] ?? LATIN[m[0].toLowerCase()] ?? m[0] })),
@@ -209,7 +221,10 @@ export const RECOGNIZERS: Recognizer[] = [
   r('initials', 'abbreviation', /(?:[A-Z]\.){2,5}(?:[A-Z](?![\p{L}]))?|Ph\.D\.?|M\.Sc\.|B\.Sc\.|M\.Phil\.|D\.Phil\.|LL\.[BM]\.|Ed\.D\./uy, 0.9, (m) => ({ abbr: 'initials', dot: m[0].endsWith('.') ? '1' : undefined, spoken: m[0].replace(/\./g, '').toUpperCase().split('').join(' ') })),
   r('saint-street', 'abbreviation', /[Ss]t\.(?=[\s,;:)]|$)/y, 0.92, (m, ) => ({ abbr: 'St' })),
   r('abbr', 'abbreviation', new RegExp(String.raw`(${Object.keys(ABBREVIATIONS).sort((a, b) => b.length - a.length).join('|')})\.(?=[\s,;:)]|$)`, 'y'), (m, c) => (BEFORE_NUMBER.has(m[1]) && !/^\s?[\dIVXivx(]/.test(c.next) ? 0 : 0.9), (m) => ({ abbr: m[1], dot: '1', spoken: ABBREVIATIONS[m[1]] })),
-  r('address-abbr', 'abbreviation', /(St|Ave|Blvd|Rd|Ln|Hwy|hwy|Expy|Pkwy|Ct|Dr)(?=,|\s*$|\s+(?:[A-Z][a-z]|\d))/y, (_m, c) => (/\d+ /.test(c.text.slice(Math.max(0, c.start - 40), c.start)) ? 0.9 : 0), (m) => ({ spoken: m[1] === 'St' ? 'Street' : (ABBREVIATIONS[m[1][0].toUpperCase() + m[1].slice(1)] ?? m[1]) })),
-  r('compass', 'abbreviation', /([NSEW])(?= [A-Z0-9])/y, (_m, c) => (/^\d+$/.test(c.before[0] ?? '') || /\d\s$/.test(c.text.slice(c.start - 2, c.start)) ? 0.9 : 0), (m) => ({ spoken: ({ N: 'North', S: 'South', E: 'East', W: 'West' } as Record<string, string>)[m[1]] })),
-  r('state', 'abbreviation', /([A-Z]{2})(?=,? \d{5}\b|,?\s*$)/y, (m, c) => (US_STATES[m[1]] && /, $/.test(c.text.slice(c.start - 2, c.start)) ? 0.9 : 0), (m) => ({ spoken: US_STATES[m[1]] })),
+  r('bare-title', 'abbreviation', /(dr|mr|mrs|ms|st|prof|DR|MR|MRS)(?= [A-Z][a-z])/y, (m, c) => (/^(?:dr|st)$/i.test(m[1]) && /\d/.test(c.text.slice(Math.max(0, c.start - 25), c.start)) ? 0 : 0.9), (m) => ({ spoken: ({ dr: 'doctor', mr: 'mister', mrs: 'misses', ms: 'miz', st: 'saint', prof: 'professor' } as Record<string, string>)[m[1].toLowerCase()] })),
+  r('bare-label', 'abbreviation', /(vol|Vol|VOL|NO|No|no|Nos|nos|pp|ch|Ch|fig|Fig|sec|Sec)(?= \d)/y, (m, c) => (m[1] === 'no' && !/^\s\d+\b/.test(c.next + c.text.slice(c.end + 3, c.end + 8)) ? 0 : m[1] === 'no' || m[1] === 'No' ? (/[a-z]/.test(c.before[0] ?? '') && !/^(?:route|bus|number|school|case|document|hadith)$/.test(c.before[0] ?? '') && c.before.length > 0 && /^[a-z]/.test(c.text.slice(Math.max(0, c.start - 20), c.start).trim().split(/\s+/).pop() ?? '') ? 0.3 : 0.9) : 0.9), (m) => ({ spoken: ({ vol: 'volume', no: 'number', nos: 'numbers', pp: 'pages', ch: 'chapter', fig: 'figure', sec: 'section' } as Record<string, string>)[m[1].toLowerCase()] })),
+  r('bare-suffix', 'abbreviation', /(jr|sr|inc|ltd|Jr|Sr)(?=\s?[,.;)]|\s*$)/y, (_m, c) => (/[A-Z][a-z]+\s$/.test(c.text.slice(Math.max(0, c.start - 20), c.start)) ? 0.9 : 0), (m) => ({ spoken: ({ jr: 'junior', sr: 'senior', inc: 'incorporated', ltd: 'limited' } as Record<string, string>)[m[1].toLowerCase()] })),
+  r('address-abbr', 'abbreviation', /(St|st|Ave|ave|Blvd|blvd|Rd|Ln|Hwy|hwy|Expy|Pkwy|Ct|Dr|dr)\.?(?=,|\s*$|\s+(?:[A-Z][a-z]|\d|right|now|and|in|is|was))/y, (_m, c) => (/\d+ /.test(c.text.slice(Math.max(0, c.start - 40), c.start)) ? 0.9 : 0), (m) => ({ spoken: /^st$/i.test(m[1]) ? 'Street' : /^dr$/i.test(m[1]) ? 'Drive' : (ABBREVIATIONS[m[1][0].toUpperCase() + m[1].slice(1)] ?? m[1]) })),
+  r('compass', 'abbreviation', /([NSEW])\.?(?= [A-Z0-9])/y, (_m, c) => (/^\d+$/.test(c.before[0] ?? '') || /\d\s$/.test(c.text.slice(c.start - 2, c.start)) ? 0.9 : 0), (m) => ({ spoken: ({ N: 'North', S: 'South', E: 'East', W: 'West' } as Record<string, string>)[m[1]] })),
+  r('state', 'abbreviation', /([A-Z]{2})(?=,? \d{5}\b|,?\.?\s*$)/y, (m, c) => (US_STATES[m[1]] && /, $/.test(c.text.slice(c.start - 2, c.start)) ? 0.9 : 0), (m) => ({ spoken: US_STATES[m[1]] })),
 ];

@@ -70,9 +70,8 @@ export function quantity(v: string): { words: string; singular: boolean; properF
 }
 
 function unitPhrase(q: ReturnType<typeof quantity>, unit: [string, string]): string {
-  if (q.half) return `half a ${unit[0]}`;
-  if (q.properFraction) return `${q.words} of a ${unit[0]}`;
-  return `${q.words} ${q.singular ? unit[0] : unit[1]}`;
+  // "one half cup", "three quarters cup": the way recipes are read aloud
+  return `${q.words} ${q.singular || q.properFraction ? unit[0] : unit[1]}`;
 }
 
 function speakTime(f: Fields): string {
@@ -113,7 +112,8 @@ function date(f: Fields, ctx: Context): string {
   const y = f.y ? (f.y.length === 2 ? pairs(f.y) : year(f.y)) : '';
   if (!f.d) return `${month} ${y}`;
   const day = ordinal(String(Number(f.d)));
-  const the = ctx.before[0] === 'the' ? '' : 'the ';
+  // "the ninth of April" unless the text already says "the", or writes "9th of April" itself
+  const the = ctx.before[0] === 'the' || / of /i.test(ctx.text.slice(ctx.start, ctx.end)) ? '' : 'the ';
   return f.style === 'dmy' ? `${the}${day} of ${month}${y ? ` ${y}` : ''}` : `${month} ${day}${y ? `, ${y}` : ''}`;
 }
 
@@ -171,7 +171,8 @@ function abbreviation(f: Fields, ctx: Context): string {
   if (f.abbr === 'St') {
     // "St. Louis" but "Main St." / "Elm St. It was …": Saint before a name unless a street name comes first
     const prev = /([A-Za-z]+)[ \t]*$/.exec(ctx.text.slice(Math.max(0, ctx.start - 30), ctx.start))?.[1] ?? '';
-    spoken = /^\s+[A-Z]/.test(ctx.next) && !/^[A-Z]/.test(prev) ? 'Saint' : 'Street';
+    const sentence = ctx.text.slice(Math.max(0, ctx.start - 60), ctx.start).split(/[.!?]\s/).pop() ?? '';
+    spoken = /^\s+[A-Z]/.test(ctx.next) && (!/^[A-Z]/.test(prev) || !/\d/.test(sentence)) ? 'Saint' : 'Street';
   }
   const ends = f.dot && f.abbr !== undefined && !LEADING.has(f.abbr) && sentenceEnds(ctx);
   return spoken + (ends || (f.abbr === 'St' && spoken === 'Street' && sentenceEnds(ctx) && ctx.next !== '') ? '.' : '');
@@ -228,7 +229,7 @@ export const VERBALIZERS: Record<SpanClass, Verbalizer> = {
   fraction: (f) => (f.n === '50' && f.d === '50' ? 'fifty-fifty' : quantity(f.whole ? `${f.whole} ${f.n}/${f.d}` : `${f.n}/${f.d}`).words),
   ordinal: (f) => ordinal(f.n ?? ''),
   decade: (f) => (f.prefix ? `${f.prefix.toLowerCase()} ` : '') + decade(f.d ?? ''),
-  year: (f) => (f.y?.length === 4 ? year(f.y) : pairs(f.y ?? '')) + (f.era ? ` ${f.era.replace(/\./g, '').toUpperCase().split('').join(' ')}` : ''),
+  year: (f) => (f.y?.length === 4 ? year(f.y) : f.short ? cardinal(f.y ?? '') : pairs(f.y ?? '')) + (f.era ? ` ${f.era.replace(/\./g, '').toUpperCase().split('').join(' ')}` : ''),
   cardinal: (f, ctx) => (f.kind === 'roman' ? roman(f.n ?? '', ctx) : f.scale ? `${num(f.n ?? '')} ${SCALE_SUFFIX[f.scale] ?? f.scale}` : num(f.n ?? '')),
   range: (f) => `${f.a && /^\d{4}$/.test(f.a) && f.year ? year(f.a) : num(f.a ?? '')} to ${f.b && /^\d{4}$/.test(f.b) && f.year ? year(f.b) : num(f.b ?? '')}`,
   version: (f) => `${f.prefix ? 'version ' : ''}${(f.v ?? '').split('.').map((p) => cardinal(p)).join(' point ')}`,

@@ -32,7 +32,7 @@ function label(p: string, spellShort: boolean): string {
     .split(/(\d+)/)
     .filter(Boolean)
     .map((chunk) => {
-      if (/^\d+$/.test(chunk)) return chunk.length <= 2 || chunk.length > 5 ? (chunk.length <= 2 ? cardinal(chunk) : digits(chunk)) : digits(chunk);
+      if (/^\d+$/.test(chunk)) return digits(chunk); // addresses are read digit by digit
       if ((spellShort && chunk.length <= 3) || (chunk.length <= 4 && !/[aeiouy]/i.test(chunk))) return chunk.toLowerCase().split('').join(' ');
       return chunk;
     })

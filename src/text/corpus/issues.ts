@@ -16,9 +16,9 @@ export const ISSUE_CASES: CorpusCase[] = [
     ['About 1500 people came.', ['about one thousand five hundred people came', 'about fifteen hundred people came']], ['The 1969 moon landing.', 'the nineteen sixty-nine moon landing'],
   ]),
   ...cat('issue-units-recipes', [
-    ['Add 3/4 cup of sugar.', 'add three quarters of a cup of sugar'], ['Use 1/2 tsp salt.', ['use half a teaspoon salt', 'use one half teaspoon salt']], ['Pour 1 1/2 cups water.', 'pour one and a half cups water'],
+    ['Add 3/4 cup of sugar.', ['add three quarters of a cup of sugar', 'add three quarters cup of sugar']], ['Use 1/2 tsp salt.', ['use half a teaspoon salt', 'use one half teaspoon salt']], ['Pour 1 1/2 cups water.', 'pour one and a half cups water'],
     ['Mix 1½ cups flour.', 'mix one and a half cups flour'], ['Drive at 60 km/h.', 'drive at sixty kilometers per hour'], ['Dose: 5 mg/kg daily.', 'dose: five milligrams per kilogram daily'],
-    ['It costs $3/lb.', 'it costs three dollars per pound'], ['Add ½ cup milk.', 'add half a cup milk'], ['A 2 ¾ inch gap', 'a two and three quarters inch gap'],
+    ['It costs $3/lb.', 'it costs three dollars per pound'], ['Add ½ cup milk.', ['add half a cup milk', 'add one half cup milk']], ['A 2 ¾ inch gap', 'a two and three quarters inch gap'],
   ]),
   ...cat('issue-symbols', [
     ['Meet @ 5 pm.', 'meet at five p m'], ['Salt & pepper', 'salt and pepper'], ['Ages ≥ 18 only.', 'ages at least eighteen only'], ['Keep it ≤ 5 items.', 'keep it at most five items'],

@@ -121,7 +121,7 @@ export const OWN_CASES: CorpusCase[] = [
   ]),
   ...cat('prose', [
     ['R2-D2 beeped.', ['r2-d2 beeped', 'R two D two beeped']], ['A well-known fact.', 'a well-known fact'], ["Don't stop.", "don't stop"], ['"Hello," she said.', '"hello," she said'],
-    ['I went home - tired.', 'i went home - tired'], ['The state-of-the-art model.', 'the state-of-the-art model'], ['MP3 files', ['mp3 files', 'M P three files']], ['COVID-19 cases', ['covid-19 cases', 'covid nineteen cases']],
+    ['I went home - tired.', 'i went home - tired'], ['The state-of-the-art model.', 'the state-of-the-art model'], ['MP3 files', ['mp3 files', 'M P three files']], ['COVID-19 cases', ['covid-19 cases', 'covid nineteen cases', 'COVID nineteen cases']],
     ['It is 5 pm - time to go.', 'it is five p m - time to go'], ['x-ray vision', 'x-ray vision'], ['Plan B', 'plan b'], ['a b c', 'a b c'], ['The U.S. team', 'the U S team'],
     ['Hello world!', 'hello world!'], ['Yes; no: maybe.', 'yes; no: maybe'], ['Catch-22', ['catch-22', 'catch twenty-two']], ['Room 101', ['room one hundred one', 'room one oh one']],
   ]),
