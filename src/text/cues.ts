@@ -14,6 +14,8 @@ export const NAME_CUES = new Set([
   'flight', 'gate', 'room', 'rm', 'bus', 'route', 'highway', 'hwy', 'interstate', 'platform', 'track', 'terminal', 'boeing', 'airbus', 'model',
   'apartment', 'apt', 'suite', 'ste', 'seat', 'channel', 'line', 'train', 'level', 'floor', 'pier', 'berth', 'bay', 'unit', 'lane', 'locker', 'area',
 ]);
+/** Names of rulers: a Roman numeral after one is regnal ("Henry VIII" → "the eighth"). */
+export const REGNAL = new Set(['henry', 'louis', 'charles', 'george', 'edward', 'william', 'richard', 'james', 'john', 'pius', 'leo', 'gregory', 'elizabeth', 'mary', 'philip', 'frederick', 'alexander', 'peter', 'nicholas', 'ferdinand', 'david', 'robert', 'benedict', 'clement', 'innocent', 'urban', 'boniface', 'paul', 'francis', 'napoleon', 'catherine', 'anne', 'victor', 'ramesses', 'amenhotep', 'otto', 'wilhelm', 'carlos', 'juan', 'felipe', 'alfonso']);
 /** Before a 4-digit number that is a year. */
 export const YEAR_CUES = new Set([
   'in', 'since', 'by', 'from', 'until', 'till', 'to', 'through', 'circa', 'ca', 'c', 'year', 'born', 'died', 'during', 'before', 'after', 'early',

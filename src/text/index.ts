@@ -132,7 +132,8 @@ function scan(text: string, depth: number, changes: NormalizeChange[] | null, of
     } catch {
       spoken = original.replace(/[\\${}^_]/g, ' '); // defence in depth: a verbalizer that fails reads the text as written
     }
-    out.push(spoken === '' ? ' ' : ` ${spoken} `);
+    // no space between a spoken span and a possessive that follows it ("29th's" → "twenty-ninth's")
+    out.push(spoken === '' ? ' ' : /^['’]s\b/.test(text.slice(c.end, c.end + 3)) ? ` ${spoken}` : ` ${spoken} `);
     if (changes && spoken.trim() !== original.trim()) changes.push({ start: offset + c.start, end: offset + c.end, original, spoken: spoken.trim(), class: c.cls });
     i = c.end;
   }
@@ -146,7 +147,6 @@ function tidy(s: string): string {
     .replace(/ *\n */g, '\n')
     .replace(/\n{3,}/g, '\n\n')
     .replace(/ ([,.;:!?])/g, '$1')
-    .replace(/(?<=\p{L}) ([’']s)\b/gu, '$1')
     .replace(/([,;:])(?=[^\s\d])/g, '$1 ')
     .replace(/,\s*,/g, ',')
     .replace(/\.\.(?!\.)/g, '.')

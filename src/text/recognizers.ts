@@ -3,7 +3,7 @@
  * here decides between them (resolve.ts does), so the order of this list does not matter.
  * Every pattern is bounded (no nested unbounded quantifiers), so trying them all stays linear.
  */
-import { AFTER_YEAR_OK, DIGIT_CUES, hasCue, NAME_CUES, QUANTITY_CUES, YEAR_CUES } from './cues.js';
+import { AFTER_YEAR_OK, DIGIT_CUES, hasCue, NAME_CUES, QUANTITY_CUES, REGNAL, YEAR_CUES } from './cues.js';
 import type { Context, Fields, Recognizer, SpanClass } from './spans.js';
 import { CURRENCY_CODE_WORDS, CURRENCY_CODES, UNIT_PATTERN } from './units.js';
 import { monthIndex } from './verbalize.js';
@@ -25,7 +25,7 @@ const ABBREVIATIONS: Record<string, string> = {
   Jan: 'January', Feb: 'February', Mar: 'March', Apr: 'April', Jun: 'June', Jul: 'July', Aug: 'August', Sep: 'September', Sept: 'September', Oct: 'October', Nov: 'November', Dec: 'December',
   Mon: 'Monday', Tue: 'Tuesday', Tues: 'Tuesday', Wed: 'Wednesday', Thu: 'Thursday', Thurs: 'Thursday', Fri: 'Friday', Sat: 'Saturday', Sun: 'Sunday',
   cf: 'compare', ca: 'circa', al: 'al', ibid: 'ibid', viz: 'namely', est: 'established', min: 'minutes', max: 'maximum', no: 'number', No: 'Number', Nos: 'Numbers', nos: 'numbers',
-  p: 'page', pp: 'pages', para: 'paragraph', paras: 'paragraphs', Para: 'Paragraph', Art: 'Article', art: 'article', Fwd: 'Forward', dept_: '', tel: 'telephone', Tel: 'Telephone', ext: 'extension', Ext: 'Extension',
+  p: 'page', pp: 'pages', NO: 'Number', para: 'paragraph', paras: 'paragraphs', Para: 'Paragraph', Art: 'Article', art: 'article', Fwd: 'Forward', dept_: '', tel: 'telephone', Tel: 'Telephone', ext: 'extension', Ext: 'Extension',
 };
 /** Needs a number after it to be an abbreviation at all ("no." alone is the word "no"). */
 const BEFORE_NUMBER = new Set(['no', 'No', 'Nos', 'nos', 'p', 'pp', 'para', 'paras', 'Para', 'Art', 'art', 'vol', 'Vol', 'ch', 'Ch', 'sec', 'Sec', 'Secs', 'ref', 'Ref', 'Refs', 'Tab', 'Ex', 'ed', 'Ed', 'tel', 'Tel', 'ext', 'Ext', 'Eq', 'eq', 'Eqs', 'Fig', 'fig', 'Figs', 'figs', 'min', 'max']);
@@ -58,7 +58,6 @@ function romanValue(s: string): number {
   return total;
 }
 /** Words before a Roman numeral that is a number ("Chapter IV"); a name before one makes it regnal ("Henry III"). */
-const REGNAL = new Set(['henry', 'louis', 'charles', 'george', 'edward', 'william', 'richard', 'james', 'john', 'pius', 'leo', 'gregory', 'elizabeth', 'mary', 'philip', 'frederick', 'alexander', 'peter', 'nicholas', 'ferdinand', 'david', 'robert', 'benedict', 'clement', 'innocent', 'urban', 'boniface', 'paul', 'francis', 'napoleon', 'catherine', 'anne', 'victor', 'ramesses', 'amenhotep', 'otto', 'wilhelm', 'carlos', 'juan', 'felipe', 'alfonso']);
 const ROMAN_CUES = new Set(['song', 'canto', 'psalm', 'hymn', 'letter', 'lecture', 'lesson', 'poem', 'sonnet', 'vol', 'no', 'number', 'plate', 'chapter', 'part', 'book', 'volume', 'vol', 'act', 'scene', 'section', 'war', 'phase', 'stage', 'level', 'type', 'class', 'grade', 'appendix', 'article', 'title', 'super', 'episode', 'season', 'figure', 'table', 'step', 'unit', 'round', 'world']);
 function romanScore(s: string, ctx: Context): number {
   const v = romanValue(s);
@@ -70,7 +69,7 @@ function romanScore(s: string, ctx: Context): number {
   if (s.length >= 2 && ctx.before.length === 0 && /^\.?\s*$/.test(ctx.text.slice(ctx.end, ctx.end + 3).replace(/\n[\s\S]*$/, ''))) return 0.9;
   if (!/^(?:[A-Z][a-z]+|[A-Z]{2,})$/.test(prev)) return 0;
   // one letter after a name is mostly an initial ("Richard C."), except after a ruler's name
-  if (s.length === 1 && !REGNAL.has(prev.toLowerCase())) return 0;
+  if (s.length === 1 && (!/[IVX]/.test(s) || !REGNAL.has(prev.toLowerCase()) || /^\.\s?\p{L}/u.test(ctx.next))) return 0;
   if (s === 'I' && !/^(?:[\s.,;:!?]*$|\s(?:of|and)\b)/.test(ctx.text.slice(ctx.end, ctx.end + 5))) return 0;
   return 0.9;
 }
@@ -102,7 +101,7 @@ const FIRST: Record<string, RegExp> = {
   scientific: D, power: AN, sqrt: /s/, 'root-sign': /√/, 'function-call': /[fghFGH]/, coefficient: D, factorial: /[a-z\d]/, congruence: /[\w ^+-]/, equals: /=/, plus: /\+/, minus: /-/, times: /[*x]/,
   compare: /[<>]/, 'math-char': /[×÷±∓≤≥≠≈≡→⇒⇔←∞∑∏∫∂∇∈∉⊂∪∩∀∃∅·²³‰−∝∴]/, greek: /[α-ωΓΔΘΛΠΣΦΨΩ]/, 'prose-symbol': /[<>=\-≤≥~≈→⇒←±≠§¶©№&/+®™†‡]/, 'time-to': /[\s–—-]/, 'plus-after': D, ampersand: /&/,
   resolution: D, alnum: AN, 'ymd-slash': D, 'dmy-dot': D, 'month-dash': L, 'era-year': D, 'range-unit': D, roman: /[IVXLC]/, 'tex-quotes': /[`']/,
-  'bare-title': /[dmspDM]/, 'bare-label': /[vVNnpcCfFsS]/, 'bare-suffix': /[jsilJS]/, 'short-year': /['’]/, 'cue-digit-groups': D, 'md-slash': D,
+  'bare-title': /[dmspDM]/, 'bare-label': /[vVNnpcCfFsS]/, 'bare-suffix': /[jsilJS]/, 'bare-vs': /v/, 'short-year': /['’]/, 'cue-digit-groups': D, 'md-slash': D,
   'at-sign': /@/, 'at-handle': /@/, 'hash-number': /#/, hashtag: /#/, latin: /[eEiIaAnNpPvVcC]/, circa: /c/, initials: /[A-Z]/, 'saint-street': /S/, abbr: L, 'address-abbr': /[SABRLHhEPCD]/, compass: /[NSEW]/, state: /[A-Z]/,
 };
 
@@ -207,7 +206,7 @@ export const RECOGNIZERS: Recognizer[] = [
   r('math-char', 'math', /[×÷±∓≤≥≠≈≡→⇒⇔←∞∑∏∫∂∇∈∉⊂∪∩∀∃∅·²³‰−∝∴]/y, 0.8, (m) => ({ c: m[0] }), false),
   r('greek', 'math', /[α-ωΓΔΘΛΠΣΦΨΩ]/y, 0.8, (m) => ({ kind: 'greek', c: m[0] }), false),
   // --- symbols read in prose
-  r('prose-symbol', 'symbol', /(?:<=|>=|->|=>|<-|[≤≥<>~≈→⇒←±≠§¶©№])(?=\s?[\d$€£(])|(?<=\s)(?:->|=>|→|⇒|&|\/|\+|=|§§|§|¶)(?=\s)|[®™†‡]/y, (m, c) => (m[0] === '/' && !/[\p{L}]/u.test(c.after) ? 0 : /[<>≤≥≈≠±]/.test(m[0]) && MATH_OPERAND_BEFORE.test(c.text.slice(Math.max(0, c.start - 3), c.start)) ? 0 : 0.85), (m) => ({ c: m[0] }), false),
+  r('prose-symbol', 'symbol', /(?:<=|>=|->|=>|<-|[≤≥<>~≈→⇒←±≠§¶©№])(?=\s?[\d$€£(])|(?<=\s)(?:->|=>|→|⇒|&|\+|=|§§|§|¶)(?=\s)|[®™†‡]/y, (m, c) => (m[0] === '/' && !/[\p{L}]/u.test(c.after) ? 0 : /[<>≤≥≈≠±]/.test(m[0]) && MATH_OPERAND_BEFORE.test(c.text.slice(Math.max(0, c.start - 3), c.start)) ? 0 : 0.85), (m) => ({ c: m[0] }), false),
   r('time-to', 'symbol', /(?<=[ap]\.?m\.?|\d)\s?[–—]\s?(?=\d)|(?<=[ap]\.?m\.?|\d0s|\d)\s?-\s?(?=[$€£]\d|\d{1,2}(?::\d\d)?\s?[ap]\.?m\b|(?:\d0|\d{3}0)s\b)/iy, 0.95, () => ({ c: '→' }), false),
   r('plus-after', 'symbol', /(\d+)\+(?![\d\p{L}])/uy, 0.9, (m) => ({ kind: 'plus-after', arg: m[1] })),
   r('ampersand', 'symbol', /&/y, 0.7, () => ({ c: '&' }), false),
@@ -218,13 +217,14 @@ export const RECOGNIZERS: Recognizer[] = [
   // --- abbreviations: expanded or spelled, their period never read as a sentence end
   r('latin', 'abbreviation', /(?:e\.g\.|i\.e\.|a\.k\.a\.|et al\.|[nN]\.[bB]\.|[pP]\.[sS]\.|viz\.|cf\.|approx\.|vs\.)(?=[\s,;:)]|$)/iy, 0.95, (m) => ({ abbr: m[0].replace(/\.$/, ''), spoken: LATIN[m[0]] ?? LATIN[m[0].toLowerCase()] ?? m[0] })),
   r('circa', 'abbreviation', /c\.(?= ?\d{3,4}\b)/y, 0.95, () => ({ spoken: 'circa' })),
-  r('initials', 'abbreviation', /(?:[A-Z]\.){2,5}(?:[A-Z](?![\p{L}]))?|Ph\.D\.?|M\.Sc\.|B\.Sc\.|M\.Phil\.|D\.Phil\.|LL\.[BM]\.|Ed\.D\./uy, 0.9, (m) => ({ abbr: 'initials', dot: m[0].endsWith('.') ? '1' : undefined, spoken: m[0].replace(/\./g, '').toUpperCase().split('').join(' ') })),
+  r('initials', 'abbreviation', /(?:[A-Z]\.){2,5}(?:[A-Z](?![\p{L}]))?|(?:[A-Z]\.){1,4}[A-Z](?![\p{L}.])|Ph\.D\.?|M\.Sc\.|B\.Sc\.|M\.Phil\.|D\.Phil\.|LL\.[BM]\.|Ed\.D\./uy, 0.9, (m) => ({ abbr: /^(?:U\.S\.|U\.K\.|U\.N\.|E\.U\.|D\.C\.|U\.S\.A\.|U\.A\.E\.)$/.test(m[0]) ? 'country' : 'initials', dot: m[0].endsWith('.') ? '1' : undefined, spoken: m[0].replace(/\./g, '').toUpperCase().split('').join(' ') })),
   r('saint-street', 'abbreviation', /[Ss]t\.(?=[\s,;:)]|$)/y, 0.92, (m, ) => ({ abbr: 'St' })),
   r('abbr', 'abbreviation', new RegExp(String.raw`(${Object.keys(ABBREVIATIONS).sort((a, b) => b.length - a.length).join('|')})\.(?=[\s,;:)]|$)`, 'y'), (m, c) => (BEFORE_NUMBER.has(m[1]) && !/^\s?[\dIVXivx(]/.test(c.next) ? 0 : 0.9), (m) => ({ abbr: m[1], dot: '1', spoken: ABBREVIATIONS[m[1]] })),
-  r('bare-title', 'abbreviation', /(dr|mr|mrs|ms|st|prof|DR|MR|MRS)(?= [A-Z][a-z])/y, (m, c) => (/^(?:dr|st)$/i.test(m[1]) && /\d/.test(c.text.slice(Math.max(0, c.start - 25), c.start)) ? 0 : 0.9), (m) => ({ spoken: ({ dr: 'doctor', mr: 'mister', mrs: 'misses', ms: 'miz', st: 'saint', prof: 'professor' } as Record<string, string>)[m[1].toLowerCase()] })),
+  r('bare-title', 'abbreviation', /(dr|mr|mrs|ms|st|prof|DR|MR|MRS)(?= [A-Z])/y, (m, c) => (/^(?:dr|st)$/i.test(m[1]) && /\d+ (?:[A-Z][a-z]+ ){1,3}$/.test(c.text.slice(Math.max(0, c.start - 40), c.start)) ? 0 : 0.9), (m) => ({ spoken: ({ dr: 'doctor', mr: 'mister', mrs: 'misses', ms: 'miz', st: 'saint', prof: 'professor' } as Record<string, string>)[m[1].toLowerCase()] })),
   r('bare-label', 'abbreviation', /(vol|Vol|VOL|NO|No|no|Nos|nos|pp|ch|Ch|fig|Fig|sec|Sec)(?= \d)/y, (m, c) => (m[1] === 'no' && !/^\s\d+\b/.test(c.next + c.text.slice(c.end + 3, c.end + 8)) ? 0 : m[1] === 'no' || m[1] === 'No' ? (/[a-z]/.test(c.before[0] ?? '') && !/^(?:route|bus|number|school|case|document|hadith)$/.test(c.before[0] ?? '') && c.before.length > 0 && /^[a-z]/.test(c.text.slice(Math.max(0, c.start - 20), c.start).trim().split(/\s+/).pop() ?? '') ? 0.3 : 0.9) : 0.9), (m) => ({ spoken: ({ vol: 'volume', no: 'number', nos: 'numbers', pp: 'pages', ch: 'chapter', fig: 'figure', sec: 'section' } as Record<string, string>)[m[1].toLowerCase()] })),
-  r('bare-suffix', 'abbreviation', /(jr|sr|inc|ltd|Jr|Sr)(?=\s?[,.;)]|\s*$)/y, (_m, c) => (/[A-Z][a-z]+\s$/.test(c.text.slice(Math.max(0, c.start - 20), c.start)) ? 0.9 : 0), (m) => ({ spoken: ({ jr: 'junior', sr: 'senior', inc: 'incorporated', ltd: 'limited' } as Record<string, string>)[m[1].toLowerCase()] })),
-  r('address-abbr', 'abbreviation', /(St|st|Ave|ave|Blvd|blvd|Rd|Ln|Hwy|hwy|Expy|Pkwy|Ct|Dr|dr)\.?(?=,|\s*$|\s+(?:[A-Z][a-z]|\d|right|now|and|in|is|was))/y, (_m, c) => (/\d+ /.test(c.text.slice(Math.max(0, c.start - 40), c.start)) ? 0.9 : 0), (m) => ({ spoken: /^st$/i.test(m[1]) ? 'Street' : /^dr$/i.test(m[1]) ? 'Drive' : (ABBREVIATIONS[m[1][0].toUpperCase() + m[1].slice(1)] ?? m[1]) })),
+  r('bare-vs', 'abbreviation', /(?:vs|v)(?= [A-Z0-9])/y, (m) => (m[0] === 'v' ? 0 : 0.9), () => ({ spoken: 'versus' })),
+  r('bare-suffix', 'abbreviation', /(jr|sr|inc|ltd|Jr|Sr)(?=\s?[,.;)]|\s*$)/y, (m, c) => (/[A-Z][a-z]+\s$/.test(c.text.slice(Math.max(0, c.start - 20), c.start)) || (/^(?:ltd|inc)$/.test(m[1]) && c.start === 0) ? 0.9 : 0), (m) => ({ spoken: ({ jr: 'junior', sr: 'senior', inc: 'incorporated', ltd: 'limited' } as Record<string, string>)[m[1].toLowerCase()] })),
+  r('address-abbr', 'abbreviation', /(St|st|Ave|ave|Blvd|blvd|Rd|Ln|Hwy|hwy|Expy|Pkwy|Ct|Dr|dr)\.?(?=,|\s*$|\s+(?:[A-Z][a-z]|\d|right|now|and|in|is|was))/y, (_m, c) => (/\d+(?:st|nd|rd|th)? /.test(c.text.slice(Math.max(0, c.start - 40), c.start)) ? 0.93 : 0), (m) => ({ spoken: /^st$/i.test(m[1]) ? 'Street' : /^dr$/i.test(m[1]) ? 'Drive' : (ABBREVIATIONS[m[1][0].toUpperCase() + m[1].slice(1)] ?? m[1]) })),
   r('compass', 'abbreviation', /([NSEW])\.?(?= [A-Z0-9])/y, (_m, c) => (/^\d+$/.test(c.before[0] ?? '') || /\d\s$/.test(c.text.slice(c.start - 2, c.start)) ? 0.9 : 0), (m) => ({ spoken: ({ N: 'North', S: 'South', E: 'East', W: 'West' } as Record<string, string>)[m[1]] })),
   r('state', 'abbreviation', /([A-Z]{2})(?=,? \d{5}\b|,?\.?\s*$)/y, (m, c) => (US_STATES[m[1]] && /, $/.test(c.text.slice(c.start - 2, c.start)) ? 0.9 : 0), (m) => ({ spoken: US_STATES[m[1]] })),
 ];

@@ -2,7 +2,7 @@
  * One verbalizer per class: each turns the parsed fields of a kept span into words. Pure and
  * total; the resolver only calls a verbalizer for a span its recognizer parsed.
  */
-import { DIGIT_CUES, hasCue, sentenceEnds } from './cues.js';
+import { DIGIT_CUES, hasCue, REGNAL, sentenceEnds } from './cues.js';
 import { latexToSpeech } from './latex.js';
 import { SMALL_FRACTIONS } from './latex-vocab.js';
 import { cardinal, decade, digits, isOne, numberWords, ordinal, ordinalize, pairs, year } from './numbers.js';
@@ -168,6 +168,12 @@ const LEADING = new Set(['Dr', 'Mr', 'Mrs', 'Ms', 'Prof', 'Fig', 'fig', 'Figs', 
 
 function abbreviation(f: Fields, ctx: Context): string {
   let spoken = f.spoken ?? '';
+  if (f.abbr === 'Dr' || f.abbr === 'dr') {
+    // "Dr. Smith" but "121 Seahawk Dr., DeSoto": Drive after a street name with nothing name-like after it
+    const prev = /([A-Za-z]+)[ \t]*$/.exec(ctx.text.slice(Math.max(0, ctx.start - 30), ctx.start))?.[1] ?? '';
+    if (!/^\s+[A-Z]/.test(ctx.next) && /^[A-Z][a-z]/.test(prev)) spoken = 'Drive';
+  }
+  if (f.abbr === 'initials') return spoken; // personal initials: the period is never a sentence end
   if (f.abbr === 'St') {
     // "St. Louis" but "Main St." / "Elm St. It was …": Saint before a name unless a street name comes first
     const prev = /([A-Za-z]+)[ \t]*$/.exec(ctx.text.slice(Math.max(0, ctx.start - 30), ctx.start))?.[1] ?? '';
@@ -181,8 +187,7 @@ function abbreviation(f: Fields, ctx: Context): string {
 /** "Chapter IV" → "four"; "Henry III" → "the third". */
 function roman(n: string, ctx: Context): string {
   const prev = /([A-Za-z]+)\s$/.exec(ctx.text.slice(Math.max(0, ctx.start - 20), ctx.start))?.[1] ?? '';
-  const counted = /^(chapter|part|book|volume|vol|act|scene|section|war|phase|stage|level|type|class|grade|appendix|article|title|super|episode|season|figure|table|step|unit|round|world)$/i.test(prev);
-  return counted ? cardinal(n) : `the ${ordinal(n)}`;
+  return REGNAL.has(prev.toLowerCase()) ? `the ${ordinal(n)}` : cardinal(n);
 }
 
 function symbol(f: Fields): string {
