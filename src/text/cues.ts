@@ -28,18 +28,33 @@ export const QUANTITY_CUES = new Set(['about', 'over', 'under', 'nearly', 'almos
 /** Words that may follow a year without making it a count ("in 1999 the …"). */
 export const AFTER_YEAR_OK = new Set(['', 'the', 'a', 'an', 'and', 'or', 'to', 'in', 'on', 'at', 'when', 'while', 'as', 'he', 'she', 'it', 'they', 'we', 'i', 'you', 'was', 'were', 'is', 'that', 'this', 'there', 'but', 'so', 'after', 'before', 'until', 'with', 'by', 'for', 'ad', 'bc', 'bce', 'ce', 'election', 'census', 'season', 'edition', 'model', 'olympics', 'world', 'summer', 'winter', 'spring', 'fall', 'budget', 'report', 'survey', 'version']);
 
-const WORD_BEFORE = /([\p{L}][\p{L}'.]{0,30})[^\p{L}\p{N}\n]{0,3}$/u;
+/** ASCII first (the common case), Unicode letters otherwise. */
+function isLetter(c: string): boolean {
+  const k = c.charCodeAt(0);
+  if (k < 128) return (k >= 65 && k <= 90) || (k >= 97 && k <= 122);
+  return /\p{L}/u.test(c);
+}
+function isDigitOrNewline(c: string): boolean {
+  const k = c.charCodeAt(0);
+  if (k < 128) return (k >= 48 && k <= 57) || k === 10;
+  return /\p{N}/u.test(c);
+}
 
-/** Up to 3 lower-cased words before `start`, nearest first (punctuation between them allowed). */
+/** Up to 3 lower-cased words before `start`, nearest first (up to 3 characters of punctuation between them). */
 export function wordsBefore(text: string, start: number): string[] {
   const out: string[] = [];
-  let end = start;
-  for (let k = 0; k < 3 && end > 0; k++) {
-    const window = text.slice(Math.max(0, end - 40), end);
-    const m = WORD_BEFORE.exec(window);
-    if (!m) break;
-    out.push(m[1].toLowerCase().replace(/\.$/, ''));
-    end = end - (window.length - m.index);
+  let i = start;
+  for (let k = 0; k < 3 && i > 0; k++) {
+    let gap = 0;
+    while (i > 0 && gap < 3 && !isLetter(text[i - 1]) && !isDigitOrNewline(text[i - 1])) {
+      i--;
+      gap++;
+    }
+    const end = i;
+    while (i > 0 && end - i < 31 && (isLetter(text[i - 1]) || text[i - 1] === "'" || text[i - 1] === '.')) i--;
+    while (i < end && !isLetter(text[i])) i++; // a word starts with a letter
+    if (i === end) break;
+    out.push(text.slice(i, end).toLowerCase().replace(/\.$/, ''));
   }
   return out;
 }

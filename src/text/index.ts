@@ -43,18 +43,25 @@ const WORD_CHAR = /[\p{L}\p{N}_]/u;
 /** Characters at which no recognizer can start: skipped without trying any. */
 const INERT = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}\s"'“”‘’,;!?]/u;
 
-/** A span's surroundings, each part worked out only if a recognizer or verbalizer asks. */
+/**
+ * A span's surroundings, each part worked out only if a recognizer or verbalizer asks. While
+ * classifying, one instance is reused for every candidate (no allocation per regex match).
+ */
 class SpanContext implements Context {
+  text = '';
+  start = 0;
+  end = 0;
   private words?: string[];
   private afterWord?: string;
-  constructor(
-    readonly text: string,
-    readonly start: number,
-    readonly end: number,
-    private readonly shared?: { before?: string[] },
-  ) {}
+  at(text: string, start: number, end: number, keepBefore: boolean): this {
+    this.text = text;
+    if (!keepBefore || start !== this.start) this.words = undefined;
+    this.start = start;
+    this.end = end;
+    this.afterWord = undefined;
+    return this;
+  }
   get before(): string[] {
-    if (this.shared) return (this.shared.before ??= wordsBefore(this.text, this.start));
     return (this.words ??= wordsBefore(this.text, this.start));
   }
   get after(): string {
@@ -65,20 +72,29 @@ class SpanContext implements Context {
   }
 }
 
-/** The recognizers that can start at a character, worked out once per distinct character. */
-const byFirstChar = new Map<string, Recognizer[]>();
-function recognizersFor(ch: string): Recognizer[] {
-  let list = byFirstChar.get(ch);
-  if (!list) {
-    list = RECOGNIZERS.filter((r) => r.first.test(ch));
-    if (byFirstChar.size < 10_000) byFirstChar.set(ch, list);
+/** The recognizers that can start at a character (at a word start or inside a word), worked out once per distinct character. */
+const byFirstChar = new Map<string, [Recognizer[], Recognizer[]]>();
+function recognizersFor(ch: string, wordStart: boolean): Recognizer[] {
+  let lists = byFirstChar.get(ch);
+  if (!lists) {
+    const all = RECOGNIZERS.filter((r) => r.first.test(ch));
+    lists = [all.filter((r) => !r.wordStart), all];
+    if (byFirstChar.size < 10_000) byFirstChar.set(ch, lists);
   }
-  return list;
+  return lists[wordStart ? 1 : 0];
 }
+
+/** Shapes that accept any character after the digits also accept the end of the text. */
+const ANY_AFTER_SOURCE = '[\\s\\S]';
+const isAsciiLetter = (c: string | undefined) => c !== undefined && ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'));
+const isDigit = (c: string | undefined) => c !== undefined && c >= '0' && c <= '9';
 
 /** Classify: every recognizer at every position where a token may start. */
 function classify(text: string): (Candidate[] | undefined)[] {
   const byStart: (Candidate[] | undefined)[] = new Array(text.length + 1);
+  const ctx = new SpanContext();
+  // recognizers whose required character is absent from this text are not tried anywhere
+  const absent = new Set(RECOGNIZERS.filter((r) => r.requires && !text.includes(r.requires)));
   let i = 0;
   while (i < text.length) {
     const ch = text[i];
@@ -87,22 +103,33 @@ function classify(text: string): (Candidate[] | undefined)[] {
       continue;
     }
     const wordStart = i === 0 || !WORD_CHAR.test(text[i - 1]);
-    const shared: { before?: string[] } = {};
-    for (const rec of recognizersFor(ch)) {
-      if (rec.wordStart && !wordStart) continue;
+    let digitRun = 0;
+    let letterRun = 0;
+    if (isDigit(ch)) while (isDigit(text[i + digitRun]) && digitRun < 100) digitRun++;
+    else if (isAsciiLetter(ch)) while (isAsciiLetter(text[i + letterRun]) && letterRun < 100) letterRun++;
+    const afterRun = text[i + digitRun + letterRun] ?? '';
+    for (const rec of recognizersFor(ch, wordStart)) {
+      if (absent.has(rec)) continue;
+      const shape = digitRun > 0 ? rec.digitShape : letterRun > 0 ? rec.letterShape : undefined;
+      if (shape) {
+        const [min, max, after] = shape;
+        const runLength = digitRun + letterRun;
+        if (runLength < min || runLength > max || (afterRun === '' ? after.source !== ANY_AFTER_SOURCE : !after.test(afterRun))) continue;
+      }
+      if (rec.gate && !rec.gate(ctx.at(text, i, i, true))) continue;
       rec.re.lastIndex = i;
+      if (typeof rec.score === 'number') {
+        // a fixed score needs no groups: test() finds the span without allocating a match
+        if (!rec.re.test(text) || rec.re.lastIndex <= i) continue;
+        (byStart[i] ??= []).push({ start: i, end: rec.re.lastIndex, cls: rec.cls, score: rec.score, recognizer: rec, match: null });
+        continue;
+      }
       const m = rec.re.exec(text);
       if (!m || m[0].length === 0) continue;
       const end = i + m[0].length;
-      const score = typeof rec.score === 'number' ? rec.score : rec.score(m, new SpanContext(text, i, end, shared));
+      const score = rec.score(m, ctx.at(text, i, end, true));
       if (!(score > 0)) continue;
-      let fields;
-      try {
-        fields = rec.fields(m);
-      } catch {
-        continue; // a recognizer that cannot parse this match proposes nothing
-      }
-      (byStart[i] ??= []).push({ start: i, end, cls: rec.cls, score, fields });
+      (byStart[i] ??= []).push({ start: i, end, cls: rec.cls, score, recognizer: rec, match: m });
     }
     PLAIN_RUN.lastIndex = i;
     const run = PLAIN_RUN.exec(text);
@@ -111,24 +138,31 @@ function classify(text: string): (Candidate[] | undefined)[] {
   return byStart;
 }
 
+/** The match of a kept span; spans found with test() are matched again here (the same pattern at the same place). */
+function matchOf(c: Candidate, text: string): RegExpExecArray {
+  if (c.match) return c.match;
+  c.recognizer.re.lastIndex = c.start;
+  const m = c.recognizer.re.exec(text);
+  if (!m) throw new Error('pattern no longer matches'); // cannot happen: same pattern, same text, same place
+  return m;
+}
+
 function scan(text: string, depth: number, changes: NormalizeChange[] | null, offset: number): string {
   const recurse = (s: string) => (depth >= MAX_NESTING ? s.replace(/[\\$]/g, ' ') : scan(s, depth + 1, null, 0));
   const kept = resolve(text.length, classify(text));
   const out: string[] = [];
   let i = 0;
   const copy = (to: number) => {
-    for (; i < to; i++) {
-      // a lone character no span covers: kept, except TeX leftovers that must never be read
-      const c = text[i];
-      out.push(c === '\\' || c === '$' || c === '{' || c === '}' || c === '^' || c === '_' ? ' ' : c);
-    }
+    // text no span covers is kept, except TeX leftovers that must never be read
+    if (to > i) out.push(text.slice(i, to).replace(/[\\${}^_]/g, ' '));
+    i = Math.max(i, to);
   };
   for (const c of kept) {
     copy(c.start);
     const original = text.slice(c.start, c.end);
     let spoken: string;
     try {
-      spoken = VERBALIZERS[c.cls](c.fields, new SpanContext(text, c.start, c.end), recurse).replace(/[\\$]/g, ' ');
+      spoken = VERBALIZERS[c.cls](c.recognizer.fields(matchOf(c, text)), new SpanContext().at(text, c.start, c.end, false), recurse).replace(/[\\$]/g, ' ');
     } catch {
       spoken = original.replace(/[\\${}^_]/g, ' '); // defence in depth: a verbalizer that fails reads the text as written
     }

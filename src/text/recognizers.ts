@@ -105,10 +105,49 @@ const FIRST: Record<string, RegExp> = {
   'at-sign': /@/, 'at-handle': /@/, 'hash-number': /#/, hashtag: /#/, latin: /[eEiIaAnNpPvVcC]/, circa: /c/, initials: /[A-Z]/, 'saint-street': /S/, abbr: L, 'address-abbr': /[SABRLHhEPCD]/, compass: /[NSEW]/, state: /[A-Z]/,
 };
 
+/**
+ * At a digit, what a recognizer needs right after the run of digits it starts with: the run's
+ * length and the next character. Checked before the pattern runs, so a digit does not cost
+ * forty regular-expression calls (docs/text-normalization.md, "Speed").
+ */
+const ANY = /[\s\S]/;
+const DIGIT_SHAPE: Record<string, [number, number, RegExp]> = {
+  ip: [1, 3, /\./], 'iso-date': [4, 4, /-/], 'day-month': [1, 2, /[ snrtSNRT]/], 'ymd-slash': [4, 4, /[/.]/], 'dmy-dot': [1, 2, /\./], 'slash-date': [1, 2, /[/-]/],
+  'md-slash': [1, 2, /\//], 'time-ampm': [1, 2, /[:. aApP]/], time: [1, 2, /:/], phone: [3, 3, /[ .-]/], 'phone-1800': [1, 1, /[ -]/], ssn: [3, 3, /-/],
+  'leading-zero': [2, 99, ANY], 'code-401k': [3, 3, /\(/], 'house-number': [1, 5, / /], resolution: [3, 4, /[pi]/], alnum: [1, 99, /[A-Za-z-]/],
+  'amount-code': [1, 99, /[\s,.a-zA-Z]/], percent: [1, 99, /[%.,\s]/], temperature: [1, 99, /[.°º\s]/], degrees: [1, 99, /[.°º\s]/],
+  unit: [1, 99, /[\s.,/a-zA-Zµμ½⅓⅔¼¾⅕⅖⅗⅘⅙⅚⅛⅜⅝⅞Ω-]/], 'range-unit': [1, 99, /[.\s–—-]/], 'per-unit': [1, 99, /[.,/\s]/], dimension: [1, 99, /[.\sx×]/],
+  'scale-suffix': [1, 99, /[.\sKMBTbmk]/], ordinal: [1, 99, /[,snrtSNRT]/], decade: [1, 4, /[s\s'’]/], version: [1, 99, /\./], fraction: [1, 99, /[/ ]/],
+  vulgar: [1, 4, /[ ½⅓⅔¼¾⅕⅖⅗⅘⅙⅚⅛⅜⅝⅞]/], range: [1, 99, /[.\s–—-]/], year: [4, 4, ANY], 'era-year': [1, 3, /[\sABC]/], scientific: [1, 99, /[.eE]/],
+  power: [1, 99, /[.^]/], coefficient: [1, 99, /[a-z]/], factorial: [1, 3, /!/], 'plus-after': [1, 99, /\+/], 'md-heading': [1, 2, /\./], 'host-port': [1, 3, /\./],
+  domain: [1, 99, /[.A-Za-z-]/], email: [1, 99, /[A-Za-z._%+@-]/], file: [1, 99, /[A-Za-z_.-]/], 'cue-digit-groups': [1, 6, /-/], 'cue-digits': [3, 12, ANY], zip: [5, 5, ANY],
+  'cue-name-number': [1, 4, ANY],
+};
+/** The same at an ASCII letter: the length of the leading run of letters and the character after it. */
+const LETTER_SHAPE: Record<string, [number, number, RegExp]> = {
+  domain: [1, 63, /[.\d-]/], email: [1, 64, /[._%+@\d-]/], file: [1, 99, /[._\d-]/], url: [3, 5, /[:.]/], 'month-date': [3, 9, /[ .,-]/], 'month-year': [3, 9, /[ .,]/],
+  'month-dash': [3, 9, /-/], 'currency-code': [3, 3, /[\s\d]/], abbr: [1, 9, /\./], latin: [1, 6, /[. ]/], circa: [1, 1, /\./], initials: [1, 3, /\./], 'saint-street': [2, 2, /\./],
+  'bare-title': [2, 4, / /], 'bare-label': [2, 3, / /], 'bare-vs': [1, 2, / /], compass: [1, 1, /[. ]/], alnum: [1, 40, /[\d-]/], power: [1, 1, /\^/], sqrt: [4, 4, /\(/],
+  'function-call': [1, 1, /\(/], factorial: [1, 1, /!/], 'host-port': [9, 9, /:/], decade: [3, 5, /-/], version: [1, 7, /[\d ]/],
+};
+
+/** Characters a recognizer's match must contain somewhere: without them in the text it is not tried at all. */
+const REQUIRES: Record<string, string> = { congruence: '≡', email: '@', 'at-handle': '@', 'at-sign': '@', domain: '.', file: '.', ip: '.', 'host-port': ':', time: ':', 'tex-env': '\\' };
+
+/** Cheap conditions on the words before a position, checked before a recognizer's pattern runs. */
+const GATES: Record<string, (ctx: Context) => boolean> = {
+  'cue-digits': (c) => hasCue(c, DIGIT_CUES, 3),
+  'cue-digit-groups': (c) => hasCue(c, DIGIT_CUES, 2),
+  'cue-name-number': (c) => hasCue(c, NAME_CUES, 1),
+  'md-slash': (c) => DATE_CUES.has(c.before[0] ?? '') || c.text[c.start - 1] === '(',
+  zip: (c) => /[A-Z]{2},? $/.test(c.text.slice(Math.max(0, c.start - 5), c.start)),
+  state: (c) => c.text[c.start - 2] === ',',
+};
+
 function r(name: string, cls: SpanClass, re: RegExp, score: Recognizer['score'], fields: (m: RegExpExecArray) => Fields, wordStart = true): Recognizer {
   const first = FIRST[name];
   if (!first) throw new Error(`recognizer ${name} has no first-character class`); // caught at load by the tests
-  return { name, cls, re, score, fields, wordStart, first };
+  return { name, cls, re, score, fields, wordStart, first, gate: GATES[name], digitShape: DIGIT_SHAPE[name], letterShape: LETTER_SHAPE[name], requires: REQUIRES[name] };
 }
 
 export const RECOGNIZERS: Recognizer[] = [
@@ -162,7 +201,7 @@ export const RECOGNIZERS: Recognizer[] = [
   r('house-number', 'code', /\d{1,5}(?= (?:[NSEW]\.? )?(?:(?:[A-Z][a-z]+|\d{1,3}(?:st|nd|rd|th)) ){1,3}(?:St|Street|Ave|Avenue|Rd|Road|Blvd|Boulevard|Ln|Lane|Dr|Drive|Ct|Court|Expy|Expressway|Hwy|hwy|Highway|Pkwy|Parkway|Way|Pl|Place|Ter|Terrace)\b)/y, 0.95, (m) => ({ parts: m[0], name: '1' })),
   r('resolution', 'code', /(\d{3,4})([pi])(?![\p{L}\d])/uy, 0.9, (m) => ({ parts: `${m[1]} ${m[2]}` })),
   // names with letters and digits (A380, WD-40, R2-D2, B2A23C, covid-19): letters spelled or kept, digits said as in names
-  r('alnum', 'code', /[A-Za-z0-9]{1,20}(?:-[A-Za-z0-9]{1,20}){0,5}(?![\p{L}\d]|\.\d)/uy, (m, c) => (!/\d/.test(m[0]) || !/[A-Za-z]/.test(m[0]) ? 0 : hasCue(c, DIGIT_CUES, 3) ? 1 : /^[A-Za-z]/.test(m[0]) ? 0.85 : 0.75), (m) => ({ parts: m[0] })),
+  r('alnum', 'code', /(?=[A-Za-z-]{0,40}\d)(?=[\d-]{0,40}[A-Za-z])[A-Za-z0-9]{1,20}(?:-[A-Za-z0-9]{1,20}){0,5}(?![\p{L}\d]|\.\d)/uy, (m, c) => (!/\d/.test(m[0]) || !/[A-Za-z]/.test(m[0]) ? 0 : hasCue(c, DIGIT_CUES, 3) ? 1 : /^[A-Za-z]/.test(m[0]) ? 0.85 : 0.75), (m) => ({ parts: m[0] })),
   // --- money, percentages, measures
   r('currency', 'money', new RegExp(String.raw`(US\$|[$€£¥₹₩₽₺₦₱])\s?(${NUM})(\.\d+)?(?:\s?([Tt]housand|[Mm]illion|[Bb]illion|[Tt]rillion|bn|mn|tn|[kKmMbBtT](?![a-zA-Z])))?(?:\s?\/\s?([A-Za-z]{1,12}))?`, 'y'), 0.95, (m) => ({ cur: m[1], int: m[2], frac: m[3], scale: m[4], per: m[5] }), false),
   r('currency-cents', 'money', /(US\$|[$€£])(\.\d{2})\b/y, 0.95, (m) => ({ cur: m[1], int: '0', frac: m[2] }), false),

@@ -17,7 +17,9 @@ export interface Candidate {
   cls: SpanClass;
   /** 0..1: how sure the recognizer is, after cue words. The resolver weighs score × length. */
   score: number;
-  fields: Fields;
+  /** The recognizer and its match: fields are parsed only for the spans the resolver keeps. */
+  recognizer: Recognizer;
+  match: RegExpExecArray | null;
 }
 
 /** What a recognizer may look at besides its match: the words around it. */
@@ -42,6 +44,14 @@ export interface Recognizer {
   first: RegExp;
   /** Only try where a word starts (after a character that is not a letter, digit or _). */
   wordStart?: boolean;
+  /** At a digit: the length range of the leading digit run and the class of the character after it. */
+  digitShape?: [number, number, RegExp];
+  /** At an ASCII letter: the same for the leading run of letters. */
+  letterShape?: [number, number, RegExp];
+  /** A character the text must contain for this recognizer to be tried at all. */
+  requires?: string;
+  /** A cheap precondition on the context (the span's end not yet known), checked before the pattern. */
+  gate?: (ctx: Context) => boolean;
   /** The score for this match in context; 0 rejects it. */
   score: number | ((m: RegExpExecArray, ctx: Context) => number);
   fields: (m: RegExpExecArray) => Fields;
