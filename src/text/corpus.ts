@@ -43,6 +43,7 @@ export function canon(s: string): string {
     .replace(new RegExp(String.raw`\b(hundred|thousand|million|billion|trillion) and (?=${NUMBER_WORD}\b)`, 'g'), '$1 ')
     .replace(new RegExp(String.raw`\b(dollars?|pounds?|euros?) and (?=${NUMBER_WORD}\b)`, 'g'), '$1 ')
     .replace(/\bo\b(?= (?:one|two|three|four|five|six|seven|eight|nine)\b)/g, 'oh')
+    .replace(/\bmissus\b/g, 'misses') // one word said two ways of spelling it
     .replace(/\s+/g, ' ')
     .trim();
 }

@@ -166,8 +166,8 @@ function scan(text: string, depth: number, changes: NormalizeChange[] | null, of
     } catch {
       spoken = original.replace(/[\\${}^_]/g, ' '); // defence in depth: a verbalizer that fails reads the text as written
     }
-    // no space between a spoken span and a possessive that follows it ("29th's" → "twenty-ninth's")
-    out.push(spoken === '' ? ' ' : /^['’]s\b/.test(text.slice(c.end, c.end + 3)) ? ` ${spoken}` : ` ${spoken} `);
+    // no space between a spoken span and a possessive or hyphenated word after it ("29th's", "4-kilogram")
+    out.push(spoken === '' ? ' ' : /^(?:['’]s\b|-\p{L})/u.test(text.slice(c.end, c.end + 3)) ? ` ${spoken}` : ` ${spoken} `);
     if (changes && spoken.trim() !== original.trim()) changes.push({ start: offset + c.start, end: offset + c.end, original, spoken: spoken.trim(), class: c.cls });
     i = c.end;
   }

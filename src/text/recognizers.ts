@@ -16,7 +16,7 @@ const VULGAR = '½⅓⅔¼¾⅕⅖⅗⅘⅙⅚⅛⅜⅝⅞';
 const QTY = String.raw`(?:\d+[ -])?\d{1,4}\/\d{1,4}|(?:\d+ ?)?[${VULGAR}]|-?(?:${NUM})(?:\.\d+)?|\.\d+`;
 
 const ABBREVIATIONS: Record<string, string> = {
-  Dr: 'Doctor', Mr: 'Mister', Mrs: 'Misses', dr: 'doctor', mr: 'mister', mrs: 'misses', Ms: 'Miz', Prof: 'Professor', Jr: 'Junior', Sr: 'Senior', Fig: 'Figure', fig: 'figure', Figs: 'Figures', figs: 'figures',
+  Dr: 'Doctor', Mr: 'Mister', Mrs: 'Missus', dr: 'doctor', mr: 'mister', mrs: 'missus', Ms: 'Miz', Prof: 'Professor', Jr: 'Junior', Sr: 'Senior', Fig: 'Figure', fig: 'figure', Figs: 'Figures', figs: 'figures',
   vs: 'versus', etc: 'et cetera', approx: 'approximately', Dept: 'Department', dept: 'department', Inc: 'Incorporated', Ltd: 'Limited', Co: 'Company', Corp: 'Corporation',
   Ave: 'Avenue', Blvd: 'Boulevard', Rd: 'Road', Ln: 'Lane', Hwy: 'Highway', Expy: 'Expressway', Pkwy: 'Parkway', Ct: 'Court', Sq: 'Square', Apt: 'Apartment', Ste: 'Suite',
   Eq: 'Equation', eq: 'equation', Eqs: 'Equations', Vol: 'Volume', vol: 'volume', Ch: 'Chapter', ch: 'chapter', Sec: 'Section', sec: 'section', Secs: 'Sections', Ref: 'Reference', ref: 'reference', Refs: 'References',
@@ -102,7 +102,7 @@ const FIRST: Record<string, RegExp> = {
   compare: /[<>]/, 'math-char': /[×÷±∓≤≥≠≈≡→⇒⇔←∞∑∏∫∂∇∈∉⊂∪∩∀∃∅·²³‰−∝∴]/, greek: /[α-ωΓΔΘΛΠΣΦΨΩ]/, 'prose-symbol': /[<>=\-≤≥~≈→⇒←±≠§¶©№&/+®™†‡]/, 'time-to': /[\s–—-]/, 'plus-after': D, ampersand: /&/,
   resolution: D, alnum: AN, 'ymd-slash': D, 'dmy-dot': D, 'month-dash': L, 'era-year': D, 'range-unit': D, roman: /[IVXLC]/, 'tex-quotes': /[`']/,
   'bare-title': /[dmspDM]/, 'bare-label': /[vVNnpcCfFsS]/, 'bare-suffix': /[jsilJS]/, 'bare-vs': /v/, 'short-year': /['’]/, 'cue-digit-groups': D, 'md-slash': D,
-  'at-sign': /@/, 'at-handle': /@/, 'hash-number': /#/, hashtag: /#/, latin: /[eEiIaAnNpPvVcC]/, circa: /c/, initials: /[A-Z]/, 'saint-street': /S/, abbr: L, 'address-abbr': /[SABRLHhEPCD]/, compass: /[NSEW]/, state: /[A-Z]/,
+  'at-sign': /@/, 'at-handle': /@/, 'hash-number': /#/, hashtag: /#/, latin: /[eEiIaAnNpPvVcC]/, circa: /c/, initials: /[A-Z]/, 'saint-street': /S/, abbr: L, 'address-abbr': /[SABRLHhEPCDsabd]/, compass: /[NSEW]/, state: /[A-Z]/,
 };
 
 /**
@@ -185,7 +185,7 @@ export const RECOGNIZERS: Recognizer[] = [
   r('ymd-slash', 'date', /(\d{4})([/.])(0?[1-9]|1[0-2])\2(0?[1-9]|[12]\d|3[01])(?![\d/.]\d)/y, 0.95, (m) => ({ y: m[1], mo: m[3], d: m[4], style: 'mdy' })),
   r('dmy-dot', 'date', /(0?[1-9]|[12]\d|3[01])\.(0?[1-9]|1[0-2])\.(\d{4})(?![\d.]\d)/y, 0.95, (m) => ({ y: m[3], mo: m[2], d: m[1], style: 'dmy' })),
   r('month-dash', 'date', new RegExp(String.raw`(${MONTH})-(\d{1,2})(?:-(\d{4}))?(?![\d])`, 'iy'), 0.95, (m) => ({ mo: String(monthIndex(m[1]) + 1), d: m[2], y: m[3], style: 'mdy' })),
-  r('md-slash', 'date', /(0?[1-9]|1[0-2])\/(0?[1-9]|[12]\d|3[01])(?![\d/])/y, (_m, c) => (DATE_CUES.has(c.before[0] ?? '') || /\b(?:Mon|Tue|Tu|Wed|Thu|Fri|Sat|Sun)\w*\s?\($/.test(c.text.slice(Math.max(0, c.start - 12), c.start)) ? 0.95 : 0), (m) => ({ mo: m[1], d: m[2], style: 'mdy' })),
+  r('md-slash', 'date', /(0?[1-9]|1[0-2])\/(0?[1-9]|[12]\d|3[01])(?![\d/])/y, (_m, c) => c.after !== 'of' && (DATE_CUES.has(c.before[0] ?? '') || /\b(?:Mon|Tue|Tu|Wed|Thu|Fri|Sat|Sun)\w*\s?\($/.test(c.text.slice(Math.max(0, c.start - 12), c.start))) ? 0.95 : 0, (m) => ({ mo: m[1], d: m[2], style: 'mdy' })),
   r('time-ampm', 'time', /(1[0-2]|0?[1-9])(?:[:.]([0-5]\d))?(?::([0-5]\d))?\s?([ap]\.?m\b\.?)(?:\s?([ECMP][SD]T|GMT|UTC|[ecmp]\.?[sd]\.?t\b\.?))?/iy, 0.95, (m) => ({ h: m[1], mi: m[2], s: m[3], ap: m[4], zone: m[5], stopDot: m[4].endsWith('.') || m[5]?.endsWith('.') ? '1' : undefined })),
   r('time', 'time', /([01]?\d|2[0-3]):([0-5]\d)(?::([0-5]\d))?(?!:?\d)(?:\s?(GMT|UTC|[ECMP][SD]T|gmt|utc|[ecmp]st)\b)?/y, 0.9, (m) => ({ h: m[1], mi: m[2], s: m[3], zone: m[4] })),
   // --- digit strings that are names: phone numbers, codes, PINs
@@ -201,7 +201,7 @@ export const RECOGNIZERS: Recognizer[] = [
   r('house-number', 'code', /\d{1,5}(?= (?:[NSEW]\.? )?(?:(?:[A-Z][a-z]+|\d{1,3}(?:st|nd|rd|th)) ){1,3}(?:St|Street|Ave|Avenue|Rd|Road|Blvd|Boulevard|Ln|Lane|Dr|Drive|Ct|Court|Expy|Expressway|Hwy|hwy|Highway|Pkwy|Parkway|Way|Pl|Place|Ter|Terrace)\b)/y, 0.95, (m) => ({ parts: m[0], name: '1' })),
   r('resolution', 'code', /(\d{3,4})([pi])(?![\p{L}\d])/uy, 0.9, (m) => ({ parts: `${m[1]} ${m[2]}` })),
   // names with letters and digits (A380, WD-40, R2-D2, B2A23C, covid-19): letters spelled or kept, digits said as in names
-  r('alnum', 'code', /(?=[A-Za-z-]{0,40}\d)(?=[\d-]{0,40}[A-Za-z])[A-Za-z0-9]{1,20}(?:-[A-Za-z0-9]{1,20}){0,5}(?![\p{L}\d]|\.\d)/uy, (m, c) => (!/\d/.test(m[0]) || !/[A-Za-z]/.test(m[0]) ? 0 : hasCue(c, DIGIT_CUES, 3) ? 1 : /^[A-Za-z]/.test(m[0]) ? 0.85 : 0.75), (m) => ({ parts: m[0] })),
+  r('alnum', 'code', /(?=[A-Za-z-]{0,40}\d)(?=[\d-]{0,40}[A-Za-z])[A-Za-z0-9]{1,20}(?:-[A-Za-z0-9]{1,20}){0,8}(?![\p{L}\d]|\.\d)/uy, (m, c) => (!/\d/.test(m[0]) || !/[A-Za-z]/.test(m[0]) || /^\d+-[a-z]{3,}$/.test(m[0]) || /\d\.$/.test(c.text.slice(Math.max(0, c.start - 2), c.start)) ? 0 : hasCue(c, DIGIT_CUES, 3) ? 1 : /^[A-Za-z]/.test(m[0]) ? 0.85 : 0.75), (m) => ({ parts: m[0] })),
   // --- money, percentages, measures
   r('currency', 'money', new RegExp(String.raw`(US\$|[$€£¥₹₩₽₺₦₱])\s?(${NUM})(\.\d+)?(?:\s?([Tt]housand|[Mm]illion|[Bb]illion|[Tt]rillion|bn|mn|tn|[kKmMbBtT](?![a-zA-Z])))?(?:\s?\/\s?([A-Za-z]{1,12}))?`, 'y'), 0.95, (m) => ({ cur: m[1], int: m[2], frac: m[3], scale: m[4], per: m[5] }), false),
   r('currency-cents', 'money', /(US\$|[$€£])(\.\d{2})\b/y, 0.95, (m) => ({ cur: m[1], int: '0', frac: m[2] }), false),
@@ -246,7 +246,7 @@ export const RECOGNIZERS: Recognizer[] = [
   r('greek', 'math', /[α-ωΓΔΘΛΠΣΦΨΩ]/y, 0.8, (m) => ({ kind: 'greek', c: m[0] }), false),
   // --- symbols read in prose
   r('prose-symbol', 'symbol', /(?:<=|>=|->|=>|<-|[≤≥<>~≈→⇒←±≠§¶©№])(?=\s?[\d$€£(])|(?<=\s)(?:->|=>|→|⇒|&|\+|=|§§|§|¶)(?=\s)|[®™†‡]/y, (m, c) => (m[0] === '/' && !/[\p{L}]/u.test(c.after) ? 0 : /[<>≤≥≈≠±]/.test(m[0]) && MATH_OPERAND_BEFORE.test(c.text.slice(Math.max(0, c.start - 3), c.start)) ? 0 : 0.85), (m) => ({ c: m[0] }), false),
-  r('time-to', 'symbol', /(?<=[ap]\.?m\.?|\d)\s?[–—]\s?(?=\d)|(?<=[ap]\.?m\.?|\d0s|\d)\s?-\s?(?=[$€£]\d|\d{1,2}(?::\d\d)?\s?[ap]\.?m\b|(?:\d0|\d{3}0)s\b)/iy, 0.95, () => ({ c: '→' }), false),
+  r('time-to', 'symbol', /(?<=[ap]\.?m\.?|\d)\s?[–—]\s?(?=\d)|(?<=%)\s?[-–—]\s?(?=\d+(?:\.\d+)?\s?%)|(?<=[ap]\.?m\.?|\d0s|\d)\s?-\s?(?=[$€£]\d|\d{1,2}(?::\d\d)?\s?[ap]\.?m\b|(?:\d0|\d{3}0)s\b)/iy, 0.95, () => ({ c: '→' }), false),
   r('plus-after', 'symbol', /(\d+)\+(?![\d\p{L}])/uy, 0.9, (m) => ({ kind: 'plus-after', arg: m[1] })),
   r('ampersand', 'symbol', /&/y, 0.7, () => ({ c: '&' }), false),
   r('at-sign', 'symbol', /@(?=\s)/y, 0.8, () => ({ c: '@' }), false),
@@ -259,11 +259,11 @@ export const RECOGNIZERS: Recognizer[] = [
   r('initials', 'abbreviation', /(?:[A-Z]\.){2,5}(?:[A-Z](?![\p{L}]))?|(?:[A-Z]\.){1,4}[A-Z](?![\p{L}.])|Ph\.D\.?|M\.Sc\.|B\.Sc\.|M\.Phil\.|D\.Phil\.|LL\.[BM]\.|Ed\.D\./uy, 0.9, (m) => ({ abbr: /^(?:U\.S\.|U\.K\.|U\.N\.|E\.U\.|D\.C\.|U\.S\.A\.|U\.A\.E\.)$/.test(m[0]) ? 'country' : 'initials', dot: m[0].endsWith('.') ? '1' : undefined, spoken: m[0].replace(/\./g, '').toUpperCase().split('').join(' ') })),
   r('saint-street', 'abbreviation', /[Ss]t\.(?=[\s,;:)]|$)/y, 0.92, (m, ) => ({ abbr: 'St' })),
   r('abbr', 'abbreviation', new RegExp(String.raw`(${Object.keys(ABBREVIATIONS).sort((a, b) => b.length - a.length).join('|')})\.(?=[\s,;:)]|$)`, 'y'), (m, c) => (BEFORE_NUMBER.has(m[1]) && !/^\s?[\dIVXivx(]/.test(c.next) ? 0 : 0.9), (m) => ({ abbr: m[1], dot: '1', spoken: ABBREVIATIONS[m[1]] })),
-  r('bare-title', 'abbreviation', /(dr|mr|mrs|ms|st|prof|DR|MR|MRS)(?= [A-Z])/y, (m, c) => (/^(?:dr|st)$/i.test(m[1]) && /\d+ (?:[A-Z][a-z]+ ){1,3}$/.test(c.text.slice(Math.max(0, c.start - 40), c.start)) ? 0 : 0.9), (m) => ({ spoken: ({ dr: 'doctor', mr: 'mister', mrs: 'misses', ms: 'miz', st: 'saint', prof: 'professor' } as Record<string, string>)[m[1].toLowerCase()] })),
+  r('bare-title', 'abbreviation', /(dr|mr|mrs|ms|st|prof|DR|MR|MRS)(?= [A-Z])/y, (m, c) => (/^(?:dr|st)$/i.test(m[1]) && /\d+ (?:[A-Z][a-z]+ ){1,3}$/.test(c.text.slice(Math.max(0, c.start - 40), c.start)) ? 0 : 0.9), (m) => ({ spoken: ({ dr: 'doctor', mr: 'mister', mrs: 'missus', ms: 'miz', st: 'saint', prof: 'professor' } as Record<string, string>)[m[1].toLowerCase()] })),
   r('bare-label', 'abbreviation', /(vol|Vol|VOL|NO|No|no|Nos|nos|pp|ch|Ch|fig|Fig|sec|Sec)(?= \d)/y, (m, c) => (m[1] === 'no' && !/^\s\d+\b/.test(c.next + c.text.slice(c.end + 3, c.end + 8)) ? 0 : m[1] === 'no' || m[1] === 'No' ? (/[a-z]/.test(c.before[0] ?? '') && !/^(?:route|bus|number|school|case|document|hadith)$/.test(c.before[0] ?? '') && c.before.length > 0 && /^[a-z]/.test(c.text.slice(Math.max(0, c.start - 20), c.start).trim().split(/\s+/).pop() ?? '') ? 0.3 : 0.9) : 0.9), (m) => ({ spoken: ({ vol: 'volume', no: 'number', nos: 'numbers', pp: 'pages', ch: 'chapter', fig: 'figure', sec: 'section' } as Record<string, string>)[m[1].toLowerCase()] })),
   r('bare-vs', 'abbreviation', /(?:vs|v)(?= [A-Z0-9])/y, (m) => (m[0] === 'v' ? 0 : 0.9), () => ({ spoken: 'versus' })),
   r('bare-suffix', 'abbreviation', /(jr|sr|inc|ltd|Jr|Sr)(?=\s?[,.;)]|\s*$)/y, (m, c) => (/[A-Z][a-z]+\s$/.test(c.text.slice(Math.max(0, c.start - 20), c.start)) || (/^(?:ltd|inc)$/.test(m[1]) && c.start === 0) ? 0.9 : 0), (m) => ({ spoken: ({ jr: 'junior', sr: 'senior', inc: 'incorporated', ltd: 'limited' } as Record<string, string>)[m[1].toLowerCase()] })),
-  r('address-abbr', 'abbreviation', /(St|st|Ave|ave|Blvd|blvd|Rd|Ln|Hwy|hwy|Expy|Pkwy|Ct|Dr|dr)\.?(?=,|\s*$|\s+(?:[A-Z][a-z]|\d|right|now|and|in|is|was))/y, (_m, c) => (/\d+(?:st|nd|rd|th)? /.test(c.text.slice(Math.max(0, c.start - 40), c.start)) ? 0.93 : 0), (m) => ({ spoken: /^st$/i.test(m[1]) ? 'Street' : /^dr$/i.test(m[1]) ? 'Drive' : (ABBREVIATIONS[m[1][0].toUpperCase() + m[1].slice(1)] ?? m[1]) })),
+  r('address-abbr', 'abbreviation', /(St|st|Ave|ave|Blvd|blvd|Rd|Ln|Hwy|hwy|Expy|Pkwy|Ct|Dr|dr)\.?(?=,|\s*$|\s+(?:[A-Z][a-z]|\d|right|now|and|in|is|was))/y, (_m, c) => (/\d+(?:st|nd|rd|th)? (?:[NSEW]\.? )?(?:[A-Z0-9][\w']*\.? ){0,3}$/.test(c.text.slice(Math.max(0, c.start - 40), c.start)) ? 0.93 : 0), (m) => ({ spoken: /^st$/i.test(m[1]) ? 'Street' : /^dr$/i.test(m[1]) ? 'Drive' : (ABBREVIATIONS[m[1][0].toUpperCase() + m[1].slice(1)] ?? m[1]) })),
   r('compass', 'abbreviation', /([NSEW])\.?(?= [A-Z0-9])/y, (_m, c) => (/^\d+$/.test(c.before[0] ?? '') || /\d\s$/.test(c.text.slice(c.start - 2, c.start)) ? 0.9 : 0), (m) => ({ spoken: ({ N: 'North', S: 'South', E: 'East', W: 'West' } as Record<string, string>)[m[1]] })),
   r('state', 'abbreviation', /([A-Z]{2})(?=,? \d{5}\b|,?\.?\s*$)/y, (m, c) => (US_STATES[m[1]] && /, $/.test(c.text.slice(c.start - 2, c.start)) ? 0.9 : 0), (m) => ({ spoken: US_STATES[m[1]] })),
 ];

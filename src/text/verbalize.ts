@@ -215,11 +215,11 @@ export const VERBALIZERS: Record<SpanClass, Verbalizer> = {
   time: (f, ctx) => speakTime(f) + (f.stopDot && sentenceEnds(ctx) ? '.' : ''),
   phone: (f) =>
     (f.raw ?? '')
-      .split(/[^\d+]+/)
+      .split(/[^\dA-Za-z+]+/)
       .filter(Boolean)
-      .map((g) => (g.startsWith('+') ? `plus ${digits(g)}` : g === '800' || g === '888' || g === '877' ? cardinal(g) : digits(g)))
+      .map((g) => (g.startsWith('+') ? `plus ${digits(g)}` : /^[A-Za-z]+$/.test(g) ? g : g === '800' || g === '888' || g === '877' ? cardinal(g) : digits(g)))
       .join(', '),
-  digits: (f) => (f.kind === 'ip' ? (f.d ?? '').split('.').map(digits).join(' dot ') : digits(f.d ?? '')),
+  digits: (f) => (f.kind === 'ip' ? (f.d ?? '').split('.').map(digits).join(' dot ') : (f.d ?? '').split('-').map((g) => (g === 'X' ? 'X' : digits(g))).join(', ')),
   code: (f, ctx) => code(f, ctx),
   money: (f) => money(f),
   percent: (f) => `${num((f.n ?? '').replace('−', '-'))} percent`,
