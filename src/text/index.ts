@@ -40,6 +40,27 @@ const MAX_NESTING = 3;
 /** A run of letters (apostrophes, hyphens inside) or spaces: recognizers are tried only at its start. */
 const PLAIN_RUN = /[\p{L}\p{M}'’]+(?:-[\p{L}\p{M}'’]+)*|[ \t]+/uy;
 const WORD_CHAR = /[\p{L}\p{N}_]/u;
+/** ASCII fast paths for the per-character tests (most text is ASCII). */
+const ASCII_WORD = new Uint8Array(128);
+const ASCII_INERT = new Uint8Array(128);
+for (let k = 0; k < 128; k++) {
+  const c = String.fromCharCode(k);
+  ASCII_WORD[k] = /[A-Za-z0-9_]/.test(c) ? 1 : 0;
+  ASCII_INERT[k] = /[\s",;!?]/.test(c) ? 1 : 0;
+}
+const isWordChar = (c: string) => {
+  const k = c.charCodeAt(0);
+  return k < 128 ? ASCII_WORD[k] === 1 : WORD_CHAR.test(c);
+};
+const isInert = (c: string) => {
+  const k = c.charCodeAt(0);
+  return k < 128 ? ASCII_INERT[k] === 1 : INERT.test(c) && c !== '’' && c !== '‘';
+};
+/** Only a letter, an apostrophe, a space or a tab can start a plain run. */
+const mayStartRun = (c: string) => {
+  const k = c.charCodeAt(0);
+  return k >= 128 || k === 32 || k === 9 || k === 39 || (k >= 65 && k <= 90) || (k >= 97 && k <= 122);
+};
 /** Characters at which no recognizer can start: skipped without trying any. */
 const INERT = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}\s"'“”‘’,;!?]/u;
 
@@ -98,11 +119,11 @@ function classify(text: string): (Candidate[] | undefined)[] {
   let i = 0;
   while (i < text.length) {
     const ch = text[i];
-    if (INERT.test(ch) && ch !== "'") {
+    if (isInert(ch)) {
       i += 1;
       continue;
     }
-    const wordStart = i === 0 || !WORD_CHAR.test(text[i - 1]);
+    const wordStart = i === 0 || !isWordChar(text[i - 1]);
     let digitRun = 0;
     let letterRun = 0;
     if (isDigit(ch)) while (isDigit(text[i + digitRun]) && digitRun < 100) digitRun++;
@@ -131,9 +152,10 @@ function classify(text: string): (Candidate[] | undefined)[] {
       if (!(score > 0)) continue;
       (byStart[i] ??= []).push({ start: i, end, cls: rec.cls, score, recognizer: rec, match: m });
     }
-    PLAIN_RUN.lastIndex = i;
-    const run = PLAIN_RUN.exec(text);
-    i += run && run[0].length > 0 ? run[0].length : 1;
+    if (mayStartRun(ch)) {
+      PLAIN_RUN.lastIndex = i;
+      i = PLAIN_RUN.test(text) && PLAIN_RUN.lastIndex > i ? PLAIN_RUN.lastIndex : i + 1;
+    } else i += 1;
   }
   return byStart;
 }

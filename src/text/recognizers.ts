@@ -97,7 +97,7 @@ const FIRST: Record<string, RegExp> = {
   url: /[hHwW]/, domain: AN, 'host-port': /[l\d]/, email: /[A-Za-z0-9._%+-]/, file: /[A-Za-z0-9_]/, ip: D, 'iso-date': D, 'month-date': L, 'day-month': D, 'month-year': L, 'slash-date': D,
   'time-ampm': D, time: D, phone: /[+(\d]/, 'phone-1800': D, ssn: D, 'cue-digits': D, zip: D, 'leading-zero': D, 'cue-name-number': D, code: /[A-Z]/, 'code-401k': D, 'house-number': D, serial: /[a-z]/, word: L,
   currency: /[U$€£¥₹₩₽₺₦₱]/, 'currency-cents': /[U$€£]/, 'currency-code': /[A-Z]/, 'amount-code': D, percent: /[-−+\d]/, temperature: /[-−\d]/, degrees: D, unit: /[-\d.½⅓⅔¼¾⅕⅖⅗⅘⅙⅚⅛⅜⅝⅞]/, 'per-unit': /[-\d.½⅓⅔¼¾⅕⅖⅗⅘⅙⅚⅛⅜⅝⅞]/,
-  dimension: D, 'scale-suffix': D, ordinal: D, decade: /['\dmeplMEPL]/, version: /[vV\d]/, fraction: D, vulgar: /[\d½⅓⅔¼¾⅕⅖⅗⅘⅙⅚⅛⅜⅝⅞]/, range: D, year: D, number: /[-−\d.]/, 'number-plain': D,
+  dimension: D, 'scale-suffix': D, ordinal: D, decade: /['\dmeplMEPL]/, version: /[vV\d]/, fraction: D, vulgar: /[\d½⅓⅔¼¾⅕⅖⅗⅘⅙⅚⅛⅜⅝⅞]/, range: D, year: D, number: /[\d.]/, 'signed-number': /[-−]/, 'number-plain': D,
   scientific: D, power: AN, sqrt: /s/, 'root-sign': /√/, 'function-call': /[fghFGH]/, coefficient: D, factorial: /[a-z\d]/, congruence: /[\w ^+-]/, equals: /=/, plus: /\+/, minus: /-/, times: /[*x]/,
   compare: /[<>]/, 'math-char': /[×÷±∓≤≥≠≈≡→⇒⇔←∞∑∏∫∂∇∈∉⊂∪∩∀∃∅·²³‰−∝∴]/, greek: /[α-ωΓΔΘΛΠΣΦΨΩ]/, 'prose-symbol': /[<>=\-≤≥~≈→⇒←±≠§¶©№&/+®™†‡]/, 'time-to': /[\s–—-]/, 'plus-after': D, ampersand: /&/,
   resolution: D, alnum: AN, 'ymd-slash': D, 'dmy-dot': D, 'month-dash': L, 'era-year': D, 'range-unit': D, roman: /[IVXLC]/, 'tex-quotes': /[`']/,
@@ -225,7 +225,9 @@ export const RECOGNIZERS: Recognizer[] = [
   r('year', 'year', /(\d{4})(?:\s?(AD|BC|BCE|CE|A\.D\.?|B\.C\.?(?:E\.?)?)(?![\p{L}]))?(?![\d.,]\d|\d)/uy, (m, c) => (m[2] ? 0.95 : yearScore(m[1], c)), (m) => ({ y: m[1], era: m[2] })),
   r('short-year', 'year', /['’](\d{2})(?![\d'’]|s\b)/y, 0.9, (m) => ({ y: m[1], short: '1' }), false),
   r('era-year', 'year', /(\d{1,3})\s?(AD|BC|BCE|CE|A\.D\.?|B\.C\.?(?:E\.?)?)(?![\p{L}])/uy, 0.95, (m) => ({ y: m[1], era: m[2] })),
-  r('number', 'cardinal', /(-|−)?(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?(?!\d)|(-|−)?(\.\d+)/y, (m, c) => (m[1] && MATH_OPERAND_BEFORE.test(c.text.slice(Math.max(0, c.start - 3), c.start)) ? 0 : 0.6), (m) => ({ n: `${m[1] || m[4] ? '-' : ''}${m[2] ?? ''}${m[3] ?? m[5] ?? ''}` })),
+  r('number', 'cardinal', /(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?(?!\d)|(\.\d+)/y, 0.6, (m) => ({ n: `${m[1] ?? ''}${m[2] ?? m[3] ?? ''}` })),
+  // a sign is "minus" unless it is the operator between two operands ("5 -3" in a formula is read by the maths rules)
+  r('signed-number', 'cardinal', /[-−](\d{1,3}(?:,\d{3})+|\d+|(?=\.\d))(\.\d+)?(?!\d)/y, (_m, c) => (MATH_OPERAND_BEFORE.test(c.text.slice(Math.max(0, c.start - 3), c.start)) ? 0 : 0.6), (m) => ({ n: `-${m[1]}${m[2] ?? ''}` })),
   r('number-plain', 'cardinal', /(?<=\p{L})(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?/uy, 0.55, (m) => ({ n: m[1] + (m[2] ?? '') }), false),
   r('roman', 'cardinal', /([IVXLC]{1,7})(?:\.(?=[,;:'’]))?(?![\p{L}\d])/uy, (m, c) => romanScore(m[1], c), (m) => ({ kind: 'roman', n: String(romanValue(m[1])) })),
   // --- maths in plain text
