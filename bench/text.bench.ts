@@ -1,10 +1,11 @@
 /**
- * Text normalization throughput (sentences/s on the mixed corpus) and the worst case on
+ * Text normalization: corpus pass rates (tuning and held-out sets), throughput (sentences/s on
+ * the whole corpus), time per sentence (p99 and worst of per-case medians) and the worst case on
  * adversarial 100 KB inputs. Run alone: npx tsx bench/text.bench.ts [--quick]
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { CORPUS } from '../src/text/corpus.js';
+import { CORPUS, speechMatches } from '../src/text/corpus.js';
 import { normalizeForSpeech } from '../src/text/index.js';
 
 const ADVERSARIAL: Record<string, string> = {
@@ -31,7 +32,29 @@ export async function runTextBench(opts: { quick?: boolean } = {}): Promise<Reco
     for (let p = 0; p < passes; p++) for (const s of inputs) normalizeForSpeech(s);
     rates.push((passes * inputs.length) / ((performance.now() - t) / 1000));
   }
-  const result: Record<string, number | string> = { corpus_sentences: inputs.length, sentences_per_second_median: Math.round(median(rates)) };
+  const rate = (held: boolean) => {
+    const set = CORPUS.filter((c) => !!c.heldOut === held);
+    return +((100 * set.filter((c) => speechMatches(normalizeForSpeech(c.input).text, c.expected)).length) / set.length).toFixed(1);
+  };
+  // per case: the median of a few runs, so one GC pause does not count as the case's time
+  const perCase = inputs.map((s) => {
+    const t: number[] = [];
+    for (let k = 0; k < (opts.quick ? 3 : 7); k++) {
+      const t0 = performance.now();
+      normalizeForSpeech(s);
+      t.push(performance.now() - t0);
+    }
+    return median(t);
+  });
+  const sorted = [...perCase].sort((a, b) => a - b);
+  const result: Record<string, number | string> = {
+    corpus_sentences: inputs.length,
+    tuning_pass_pct: rate(false),
+    held_out_pass_pct: rate(true),
+    sentences_per_second_median: Math.round(median(rates)),
+    ms_per_sentence_p99: +sorted[Math.floor(sorted.length * 0.99)].toFixed(3),
+    ms_per_sentence_max: +sorted[sorted.length - 1].toFixed(3),
+  };
   let worst = 0;
   let worstName = '';
   for (const [name, s] of Object.entries(ADVERSARIAL)) {

@@ -1,13 +1,21 @@
 /**
- * Speech normalization: the text a TTS engine should read. `normalizeForSpeech` scans the input
- * once; at each position the first matching rule (rules.ts) speaks its span, everything else is
- * copied. The result keeps the changed spans (offsets into the original) for the UI preview.
+ * Speech normalization: the text a TTS engine should read (docs/text-normalization.md).
+ * Classify → resolve → verbalize: recognizers (recognizers.ts) propose candidate spans with a
+ * class and a score in context; the resolver (resolve.ts) keeps the best non-overlapping set;
+ * one verbalizer per class (verbalize.ts) speaks each kept span; everything else is copied.
+ * The result keeps the changed spans (offsets into the original, and their class) for the UI.
  *
- * Properties: pure, deterministic, total (never throws), linear time (bounded patterns, one
- * pass, bounded recursion for nested markup), no backslash or `$` left behind from maths.
- * CJK and other scripts pass through untouched.
+ * Properties: pure, deterministic, total (never throws), linear time (bounded patterns, each
+ * tried once per position where a token can start, bounded recursion for nested markup), no
+ * backslash or `$` left behind. CJK and other scripts pass through untouched.
  */
-import { RULES } from './rules.js';
+import { wordAfter, wordsBefore } from './cues.js';
+import { RECOGNIZERS } from './recognizers.js';
+import { resolve } from './resolve.js';
+import type { Candidate, Context, Recognizer, SpanClass } from './spans.js';
+import { VERBALIZERS } from './verbalize.js';
+
+export type { SpanClass } from './spans.js';
 
 export interface NormalizeChange {
   /** Offsets into the original input. */
@@ -15,6 +23,8 @@ export interface NormalizeChange {
   end: number;
   original: string;
   spoken: string;
+  /** What the span was read as: year, code, url, money, … */
+  class: SpanClass;
 }
 export interface NormalizeResult {
   text: string;
@@ -27,62 +37,163 @@ export interface NormalizeOptions {
 }
 
 const MAX_NESTING = 3;
-/** A run that no rule can start: letters of a word (apostrophes, hyphens inside), CJK, spaces. */
+/** A run of letters (apostrophes, hyphens inside) or spaces: recognizers are tried only at its start. */
 const PLAIN_RUN = /[\p{L}\p{M}'’]+(?:-[\p{L}\p{M}'’]+)*|[ \t]+/uy;
-/** Names like R2-D2, MP3, COVID-19 stay as written: digits inside a word are not arithmetic. */
-const ALNUM_WORD = /[A-Za-z]+\d+[A-Za-z\d]*(?:-[A-Za-z\d]+)*|[A-Za-z]+(?:-\d+)+(?![\d.])/y;
+const WORD_CHAR = /[\p{L}\p{N}_]/u;
+/** ASCII fast paths for the per-character tests (most text is ASCII). */
+const ASCII_WORD = new Uint8Array(128);
+const ASCII_INERT = new Uint8Array(128);
+for (let k = 0; k < 128; k++) {
+  const c = String.fromCharCode(k);
+  ASCII_WORD[k] = /[A-Za-z0-9_]/.test(c) ? 1 : 0;
+  ASCII_INERT[k] = /[\s",;!?]/.test(c) ? 1 : 0;
+}
+const isWordChar = (c: string) => {
+  const k = c.charCodeAt(0);
+  return k < 128 ? ASCII_WORD[k] === 1 : WORD_CHAR.test(c);
+};
+const isInert = (c: string) => {
+  const k = c.charCodeAt(0);
+  return k < 128 ? ASCII_INERT[k] === 1 : INERT.test(c) && c !== '’' && c !== '‘';
+};
+/** Only a letter, an apostrophe, a space or a tab can start a plain run. */
+const mayStartRun = (c: string) => {
+  const k = c.charCodeAt(0);
+  return k >= 128 || k === 32 || k === 9 || k === 39 || (k >= 65 && k <= 90) || (k >= 97 && k <= 122);
+};
+/** Characters at which no recognizer can start: skipped without trying any. */
+const INERT = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}\s"'“”‘’,;!?]/u;
 
-function isWordStart(text: string, i: number): boolean {
-  if (i === 0) return true;
-  return !/[\p{L}\p{N}_]/u.test(text[i - 1]);
+/**
+ * A span's surroundings, each part worked out only if a recognizer or verbalizer asks. While
+ * classifying, one instance is reused for every candidate (no allocation per regex match).
+ */
+class SpanContext implements Context {
+  text = '';
+  start = 0;
+  end = 0;
+  private words?: string[];
+  private afterWord?: string;
+  at(text: string, start: number, end: number, keepBefore: boolean): this {
+    this.text = text;
+    if (!keepBefore || start !== this.start) this.words = undefined;
+    this.start = start;
+    this.end = end;
+    this.afterWord = undefined;
+    return this;
+  }
+  get before(): string[] {
+    return (this.words ??= wordsBefore(this.text, this.start));
+  }
+  get after(): string {
+    return (this.afterWord ??= wordAfter(this.text, this.end));
+  }
+  get next(): string {
+    return this.text.slice(this.end, this.end + 3);
+  }
+}
+
+/** The recognizers that can start at a character (at a word start or inside a word), worked out once per distinct character. */
+const byFirstChar = new Map<string, [Recognizer[], Recognizer[]]>();
+function recognizersFor(ch: string, wordStart: boolean): Recognizer[] {
+  let lists = byFirstChar.get(ch);
+  if (!lists) {
+    const all = RECOGNIZERS.filter((r) => r.first.test(ch));
+    lists = [all.filter((r) => !r.wordStart), all];
+    if (byFirstChar.size < 10_000) byFirstChar.set(ch, lists);
+  }
+  return lists[wordStart ? 1 : 0];
+}
+
+/** Shapes that accept any character after the digits also accept the end of the text. */
+const ANY_AFTER_SOURCE = '[\\s\\S]';
+const isAsciiLetter = (c: string | undefined) => c !== undefined && ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'));
+const isDigit = (c: string | undefined) => c !== undefined && c >= '0' && c <= '9';
+
+/** Classify: every recognizer at every position where a token may start. */
+function classify(text: string): (Candidate[] | undefined)[] {
+  const byStart: (Candidate[] | undefined)[] = new Array(text.length + 1);
+  const ctx = new SpanContext();
+  // recognizers whose required character is absent from this text are not tried anywhere
+  const absent = new Set(RECOGNIZERS.filter((r) => r.requires && !text.includes(r.requires)));
+  let i = 0;
+  while (i < text.length) {
+    const ch = text[i];
+    if (isInert(ch)) {
+      i += 1;
+      continue;
+    }
+    const wordStart = i === 0 || !isWordChar(text[i - 1]);
+    let digitRun = 0;
+    let letterRun = 0;
+    if (isDigit(ch)) while (isDigit(text[i + digitRun]) && digitRun < 100) digitRun++;
+    else if (isAsciiLetter(ch)) while (isAsciiLetter(text[i + letterRun]) && letterRun < 100) letterRun++;
+    const afterRun = text[i + digitRun + letterRun] ?? '';
+    for (const rec of recognizersFor(ch, wordStart)) {
+      if (absent.has(rec)) continue;
+      const shape = digitRun > 0 ? rec.digitShape : letterRun > 0 ? rec.letterShape : undefined;
+      if (shape) {
+        const [min, max, after] = shape;
+        const runLength = digitRun + letterRun;
+        if (runLength < min || runLength > max || (afterRun === '' ? after.source !== ANY_AFTER_SOURCE : !after.test(afterRun))) continue;
+      }
+      if (rec.gate && !rec.gate(ctx.at(text, i, i, true))) continue;
+      rec.re.lastIndex = i;
+      if (typeof rec.score === 'number') {
+        // a fixed score needs no groups: test() finds the span without allocating a match
+        if (!rec.re.test(text) || rec.re.lastIndex <= i) continue;
+        (byStart[i] ??= []).push({ start: i, end: rec.re.lastIndex, cls: rec.cls, score: rec.score, recognizer: rec, match: null });
+        continue;
+      }
+      const m = rec.re.exec(text);
+      if (!m || m[0].length === 0) continue;
+      const end = i + m[0].length;
+      const score = rec.score(m, ctx.at(text, i, end, true));
+      if (!(score > 0)) continue;
+      (byStart[i] ??= []).push({ start: i, end, cls: rec.cls, score, recognizer: rec, match: m });
+    }
+    if (mayStartRun(ch)) {
+      PLAIN_RUN.lastIndex = i;
+      i = PLAIN_RUN.test(text) && PLAIN_RUN.lastIndex > i ? PLAIN_RUN.lastIndex : i + 1;
+    } else i += 1;
+  }
+  return byStart;
+}
+
+/** The match of a kept span; spans found with test() are matched again here (the same pattern at the same place). */
+function matchOf(c: Candidate, text: string): RegExpExecArray {
+  if (c.match) return c.match;
+  c.recognizer.re.lastIndex = c.start;
+  const m = c.recognizer.re.exec(text);
+  if (!m) throw new Error('pattern no longer matches'); // cannot happen: same pattern, same text, same place
+  return m;
 }
 
 function scan(text: string, depth: number, changes: NormalizeChange[] | null, offset: number): string {
+  const recurse = (s: string) => (depth >= MAX_NESTING ? s.replace(/[\\$]/g, ' ') : scan(s, depth + 1, null, 0));
+  const kept = resolve(text.length, classify(text));
   const out: string[] = [];
-  const recurse = (s: string) => (depth >= MAX_NESTING ? s : scan(s, depth + 1, null, 0));
   let i = 0;
-  while (i < text.length) {
-    const wordStart = isWordStart(text, i);
-    let matched = false;
-    if (wordStart) {
-      ALNUM_WORD.lastIndex = i;
-      const w = ALNUM_WORD.exec(text);
-      if (w && !/^(?:[a-z]\d|\d)/.test(w[0])) {
-        out.push(w[0]);
-        i += w[0].length;
-        continue;
-      }
+  const copy = (to: number) => {
+    // text no span covers is kept, except TeX leftovers that must never be read
+    if (to > i) out.push(text.slice(i, to).replace(/[\\${}^_]/g, ' '));
+    i = Math.max(i, to);
+  };
+  for (const c of kept) {
+    copy(c.start);
+    const original = text.slice(c.start, c.end);
+    let spoken: string;
+    try {
+      spoken = VERBALIZERS[c.cls](c.recognizer.fields(matchOf(c, text)), new SpanContext().at(text, c.start, c.end, false), recurse).replace(/[\\$]/g, ' ');
+    } catch {
+      spoken = original.replace(/[\\${}^_]/g, ' '); // defence in depth: a verbalizer that fails reads the text as written
     }
-    for (const rule of RULES) {
-      if (rule.wordStart && !wordStart) continue;
-      rule.re.lastIndex = i;
-      const m = rule.re.exec(text);
-      if (!m || m[0].length === 0) continue;
-      let spoken: string;
-      try {
-        spoken = rule.speak(m, recurse);
-      } catch {
-        continue; // a rule that cannot speak this match gives way to the next one
-      }
-      out.push(spoken === '' ? '' : ` ${spoken} `);
-      if (changes && spoken.trim() !== m[0].trim()) changes.push({ start: offset + i, end: offset + i + m[0].length, original: m[0], spoken: spoken.trim() });
-      i += m[0].length;
-      matched = true;
-      break;
-    }
-    if (matched) continue;
-    PLAIN_RUN.lastIndex = i;
-    const run = PLAIN_RUN.exec(text);
-    if (run && run[0].length > 0) {
-      out.push(run[0]);
-      i += run[0].length;
-    } else {
-      // a lone character no rule wants: keep it, except TeX leftovers that must never be read
-      const c = text[i];
-      out.push(c === '\\' || c === '$' || c === '{' || c === '}' || c === '^' || c === '_' ? ' ' : c);
-      i += 1;
-    }
+    // no space between a spoken span and a possessive or hyphenated word after it ("29th's", "4-kilogram")
+    out.push(spoken === '' ? ' ' : /^(?:['’]s\b|-\p{L})/u.test(text.slice(c.end, c.end + 3)) ? ` ${spoken}` : ` ${spoken} `);
+    if (changes && spoken.trim() !== original.trim()) changes.push({ start: offset + c.start, end: offset + c.end, original, spoken: spoken.trim(), class: c.cls });
+    i = c.end;
   }
+  copy(text.length);
   return out.join('');
 }
 
@@ -94,6 +205,7 @@ function tidy(s: string): string {
     .replace(/ ([,.;:!?])/g, '$1')
     .replace(/([,;:])(?=[^\s\d])/g, '$1 ')
     .replace(/,\s*,/g, ',')
+    .replace(/\.\.(?!\.)/g, '.')
     .trim();
 }
 
@@ -103,7 +215,7 @@ export function normalizeForSpeech(input: string, options: NormalizeOptions = {}
     const changes: NormalizeChange[] = [];
     return { text: tidy(scan(text, 0, changes, 0)), changes };
   } catch {
-    // Defence in depth: total even if a rule misbehaves. Strip what must never be spoken.
+    // Defence in depth: total even if a recognizer misbehaves. Strip what must never be spoken.
     const s = String(input ?? '').replace(/[\\${}^_]/g, ' ');
     return { text: tidy(s), changes: [] };
   }

@@ -221,6 +221,8 @@ class Reader {
   }
 
   private command(name: string, depth: number): string[] {
+    if (name === 'begin') return this.environment(depth);
+    if (name === 'pmod' || name === 'mod') return ['modulo', ...this.arg(depth + 1)];
     if (SILENT.has(name) || name === ',' || name === ';' || name === '!' || name === ' ' || name === ':' || name === '>') {
       if (name === 'begin' || name === 'end' || name === 'label' || name === 'color' || name === 'hspace' || name === 'vspace') this.rawArg();
       if (name === 'left' || name === 'right' || name === 'middle' || name.startsWith('big') || name.startsWith('Big')) this.skipDelimiter();
@@ -259,6 +261,41 @@ class Reader {
     return [];
   }
 
+  /**
+   * \begin{…}: a matrix is said as one ("the two by two matrix with rows one, two; and three,
+   * four"); other environments (cases, align, …) row by row.
+   */
+  private environment(depth: number): string[] {
+    const env = this.rawArg().trim();
+    const isEnd = (t: Tok) => t.k === 'cmd' && t.v === 'end';
+    const rows: string[][] = [];
+    let row: string[] = [];
+    while (this.i < this.t.length && !isEnd(this.peek()!)) {
+      const cell = this.seq(depth + 1, (t) => isEnd(t) || (t.k === 'ch' && t.v === '&') || (t.k === 'cmd' && t.v === '\\'));
+      row.push(cell.join(' '));
+      const t = this.peek();
+      if (!t || isEnd(t)) break;
+      this.i++;
+      if (t.k === 'cmd') {
+        rows.push(row);
+        row = [];
+      }
+    }
+    if (row.some((c) => c.trim() !== '')) rows.push(row);
+    if (this.peek() && isEnd(this.peek()!)) {
+      this.i++;
+      this.rawArg();
+    }
+    const spokenRows = rows.map((r) => r.filter((c) => c.trim() !== '').join(', '));
+    if (/matrix$/.test(env)) {
+      const cols = Math.max(0, ...rows.map((r) => r.length));
+      const body = spokenRows.length > 1 ? `${spokenRows.slice(0, -1).join('; ')}; and ${spokenRows[spokenRows.length - 1]}` : (spokenRows[0] ?? '');
+      const lead = `the ${numberWords(String(rows.length))} by ${numberWords(String(cols))} matrix with rows`;
+      return [env === 'vmatrix' ? `the determinant of ${lead}` : lead, body];
+    }
+    return [spokenRows.join('; ')];
+  }
+
   private skipDelimiter(): void {
     const p = this.peek();
     if (!p) return;
@@ -279,12 +316,11 @@ class Reader {
     if (n === 'd' && /^d [a-z]$/.test(d)) return [`the derivative with respect to ${d.slice(2)} of`];
     if (/^d [a-z]$/.test(n) && /^d [a-z]$/.test(d)) return [`d ${n.slice(2)} by d ${d.slice(2)}`];
     if (/^partial\b/.test(n) && /^partial\b/.test(d)) return [n === 'partial' ? `the partial derivative with respect to ${d.slice(8)} of` : `${n} by ${d}`];
-    // "sine x over x" reads fine; with operators inside, mark where the fraction ends.
-    const simple = (w: string[]) => w.length <= 3 && !w.some((x) => /^(plus|minus|equals|times|over|negative|,)$|^is |^the fraction/.test(x));
     if (/^\d+$/.test(numRaw) && /^\d+$/.test(denRaw) && Number(denRaw) > 2 && Number(denRaw) < 20) {
       return [`${n} ${ordinal(denRaw)}${numRaw === '1' ? '' : 's'}`];
     }
-    return simple(num) && simple(den) ? [n, 'over', d] : ['the fraction', n, 'over', d, ', end fraction'];
+    // said plainly, as a teacher reads it: "x minus one over three"
+    return [n, 'over', d];
   }
 
   private root(depth: number): string[] {
@@ -374,7 +410,9 @@ export function power(arg: string[], raw: string): string[] {
 export function latexToSpeech(src: string): string {
   try {
     const words = new Reader(tokenize(src)).seq(0);
-    return tidy(words.join(' '));
+    const spoken = tidy(words.join(' '));
+    // a ≡ b (mod n) is a congruence, not an equivalence
+    return /\\(?:pmod|bmod|mod)\b/.test(src) ? spoken.replace(/is equivalent to/g, 'is congruent to') : spoken;
   } catch {
     // Total by construction; this is the last line of defence: speak the letters and digits.
     return tidy(src.replace(/\\[a-zA-Z]+/g, (m) => ` ${m.slice(1)} `).replace(/[^\p{L}\p{N}\s]/gu, ' '));

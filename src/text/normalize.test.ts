@@ -1,29 +1,42 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { CORPUS } from './corpus.js';
+import { CORPUS, speechMatches } from './corpus.js';
+import { KNOWN_FAILURES } from './corpus/known-failures.js';
 import { normalizeForSpeech } from './index.js';
-
-/** Compare as speech: case, commas and final punctuation do not change what is heard. */
-const canon = (s: string) => s.toLowerCase().replace(/,/g, ' ').replace(/[.!?;:]+(\s|$)/g, '$1').replace(/\s+/g, ' ').trim();
 
 describe('normalizeForSpeech corpus', () => {
   const results = CORPUS.map((c) => {
     const got = normalizeForSpeech(c.input).text;
-    const ok = (Array.isArray(c.expected) ? c.expected : [c.expected]).some((e) => canon(e) === canon(got));
-    return { ...c, got, ok };
+    return { ...c, got, ok: speechMatches(got, c.expected) };
   });
-  const passed = results.filter((r) => r.ok).length;
+  const rate = (rs: typeof results) => `${rs.filter((r) => r.ok).length}/${rs.length} = ${((100 * rs.filter((r) => r.ok).length) / rs.length).toFixed(1)}%`;
+  const show = (r: (typeof results)[number]) => `[${r.category}] ${JSON.stringify(r.input)} → ${JSON.stringify(r.got)} (want ${JSON.stringify(r.expected)})`;
 
-  it(`has at least 300 cases and passes at least 95% (${passed}/${results.length})`, () => {
-    const failures = results.filter((r) => !r.ok).map((r) => `[${r.category}] ${JSON.stringify(r.input)} → ${JSON.stringify(r.got)} (want ${JSON.stringify(r.expected)})`);
+  it(`holds at least 1,000 cases from sources we did not write, and reports both pass rates`, () => {
     const byCat = new Map<string, [number, number]>();
     for (const r of results) {
       const [p, n] = byCat.get(r.category) ?? [0, 0];
       byCat.set(r.category, [p + (r.ok ? 1 : 0), n + 1]);
     }
-    console.log(`normalization corpus: ${passed}/${results.length} = ${((100 * passed) / results.length).toFixed(1)}%\n` + [...byCat].map(([k, [p, n]]) => `  ${k}: ${p}/${n}`).join('\n') + (failures.length ? `\nfailures:\n  ${failures.join('\n  ')}` : ''));
-    expect(results.length).toBeGreaterThanOrEqual(300);
-    expect(passed / results.length).toBeGreaterThanOrEqual(0.95);
+    console.log(
+      `normalization corpus: all ${rate(results)}; tuning ${rate(results.filter((r) => !r.heldOut))}; held out ${rate(results.filter((r) => r.heldOut))}\n` +
+        [...byCat].map(([k, [p, n]]) => `  ${k}: ${p}/${n}`).join('\n'),
+    );
+    expect(results.filter((r) => r.category.startsWith('nemo-')).length).toBeGreaterThanOrEqual(900);
+    expect(results.length).toBeGreaterThanOrEqual(1000);
+    expect(results.filter((r) => r.heldOut).length).toBeGreaterThanOrEqual(150);
+  });
+
+  it('reads every case as expected, except the listed known failures', () => {
+    const unexpected = results.filter((r) => !r.ok && !Object.hasOwn(KNOWN_FAILURES, r.input)).map(show);
+    expect(unexpected, `failing cases not listed in corpus/known-failures.ts:\n${unexpected.join('\n')}`).toEqual([]);
+  });
+
+  it('lists no known failure that now passes or is not in the corpus', () => {
+    // an input may be in two sources with different expectations: listed while any of them fails
+    const failing = new Set(results.filter((r) => !r.ok).map((r) => r.input));
+    const stale = Object.keys(KNOWN_FAILURES).filter((k) => !failing.has(k));
+    expect(stale, 'remove these from corpus/known-failures.ts').toEqual([]);
   });
 });
 
@@ -45,6 +58,7 @@ describe('normalizeForSpeech properties', () => {
     expect(normalizeForSpeech(input)).toEqual(a);
     for (const c of a.changes) expect(input.slice(c.start, c.end)).toBe(c.original);
     expect(a.changes.map((c) => c.original)).toEqual(['$5', '2/3', '$x^2$', '2024-03-15']);
+    expect(a.changes.map((c) => c.class)).toEqual(['money', 'fraction', 'math', 'date']);
   });
 
   it('handles adversarial 100 KB inputs', () => {

@@ -4,7 +4,7 @@
  */
 const ONES = ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'ten', 'eleven', 'twelve', 'thirteen', 'fourteen', 'fifteen', 'sixteen', 'seventeen', 'eighteen', 'nineteen'];
 const TENS = ['', '', 'twenty', 'thirty', 'forty', 'fifty', 'sixty', 'seventy', 'eighty', 'ninety'];
-const SCALES = ['', 'thousand', 'million', 'billion', 'trillion', 'quadrillion'];
+const SCALES = ['', 'thousand', 'million', 'billion', 'trillion', 'quadrillion', 'quintillion', 'sextillion', 'septillion'];
 
 function under1000(n: number): string {
   const parts: string[] = [];
@@ -26,7 +26,8 @@ export function digits(s: string): string {
 export function cardinal(intDigits: string): string {
   const s = intDigits.replace(/^0+(?=\d)/, '');
   if (!/^\d+$/.test(s)) return digits(intDigits);
-  if (s.length > 18) return digits(s);
+  if (s.length > 27) return digits(s);
+  if (s.length <= 3) return under1000(Number(s));
   let n = BigInt(s);
   if (n === 0n) return 'zero';
   const groups: string[] = [];
@@ -49,6 +50,8 @@ export function numberWords(raw: string): string {
     s = s.slice(1);
   }
   const [int, frac] = s.split('.', 2);
+  // ".5" is said "point five", as written
+  if (int === '' && frac) return `${sign}point ${digits(frac)}`;
   const whole = int === '' ? 'zero' : cardinal(int);
   return sign + (frac !== undefined && frac !== '' ? `${whole} point ${digits(frac)}` : whole);
 }
@@ -93,4 +96,28 @@ export function decade(d: string): string {
 /** Plural-aware unit wording: 1 → singular, anything else → plural. */
 export function isOne(raw: string): boolean {
   return /^[+]?0*1(\.0+)?$/.test(raw.replace(/,/g, ''));
+}
+
+/**
+ * Digits said the way names and codes are said: "101" → "one oh one", "380" → "three eighty",
+ * "1234" → "twelve thirty-four", "22" → "twenty-two"; five or more digits one by one.
+ */
+export function pairs(d: string): string {
+  if (!/^\d+$/.test(d)) return digits(d);
+  if (d.length <= 2) return d.length === 2 && d[0] === '0' ? digits(d) : cardinal(d);
+  if (d.length === 3) {
+    if (d[0] === '0') return digits(d);
+    const lo = Number(d.slice(1));
+    if (lo === 0) return cardinal(d);
+    return `${ONES[Number(d[0])]} ${lo < 10 ? `oh ${ONES[lo]}` : cardinal(d.slice(1))}`;
+  }
+  if (d.length === 4) {
+    if (d[0] === '0') return digits(d);
+    if (d.slice(1) === '000') return cardinal(d);
+    const hi = Number(d.slice(0, 2));
+    const lo = Number(d.slice(2));
+    if (lo === 0) return `${cardinal(String(hi))} hundred`;
+    return `${cardinal(String(hi))} ${lo < 10 ? `oh ${ONES[lo]}` : cardinal(String(lo))}`;
+  }
+  return digits(d);
 }

@@ -66,9 +66,12 @@ export function registerSystemRoutes(app: FastifyInstance, gw: Gateway): void {
   app.post<{ Body: { text: string } }>(
     '/api/normalize',
     {
+      // any text that generate accepts: the configured limit, up to 4 bytes a character in JSON
+      bodyLimit: Math.max(1024 * 1024, gw.config.limits.maxTextChars * 4 + 1024),
       schema: {
         tags: ['text'],
         summary: 'Preview what the voice will say',
+        description: 'Each change is {start, end, original, spoken, class}: offsets into the original text and what the span was read as (year, code, url, money, …).',
         body: { type: 'object', properties: { text: { type: 'string' } }, required: ['text'], additionalProperties: false },
         response: { 200: normalizeSchema },
       },

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { distinctChanges, rawPreview } from './spoken';
+import { classLabel, distinctChanges, rawPreview } from './spoken';
 
 const c = (start: number, original: string, spoken: string) => ({ start, end: start + original.length, original, spoken });
 
@@ -11,6 +11,13 @@ describe('spoken preview', () => {
     const many = Array.from({ length: 15 }, (_, i) => c(i * 3, String(i), `n${i}`));
     expect(distinctChanges(many, 12)).toMatchObject({ more: 3 });
     expect(distinctChanges(many, 12).shown).toHaveLength(12);
+  });
+  it('labels each rewrite with the class it was read as', () => {
+    expect(classLabel('year')).toBe('year');
+    expect(classLabel('url')).toBe('web address');
+    expect(classLabel('cardinal')).toBe('number');
+    expect(classLabel('something-new')).toBe('something-new');
+    expect(classLabel(undefined)).toBe('');
   });
   it('falls back to the text as typed', () => {
     expect(rawPreview('x = 1')).toEqual({ normalized: 'x = 1', changes: [] });

@@ -6,6 +6,21 @@ export interface SpokenChange {
   end: number;
   original: string;
   spoken: string;
+  /** What the span was read as (year, code, url, money, …); older servers do not send it. */
+  class?: string;
+}
+
+/** Words for the classes the normalizer reports (docs/text-normalization.md); unknown ones are shown as sent. */
+const CLASS_LABELS: Record<string, string> = {
+  markup: 'markup', math: 'maths', url: 'web address', email: 'e-mail', file: 'file name', date: 'date', time: 'time', phone: 'phone number',
+  digits: 'digits', code: 'code', money: 'money', percent: 'percent', measure: 'measure', fraction: 'fraction', ordinal: 'ordinal', decade: 'decade',
+  year: 'year', cardinal: 'number', range: 'range', version: 'version', dimension: 'dimensions', symbol: 'symbol', abbreviation: 'abbreviation', word: 'word',
+};
+
+/** The label shown next to a rewrite: "year", "web address", … ('' when the server sent no class). */
+export function classLabel(cls: string | undefined): string {
+  if (!cls) return '';
+  return CLASS_LABELS[cls] ?? cls;
 }
 
 export interface NormalizeView {

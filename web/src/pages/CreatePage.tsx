@@ -2,7 +2,7 @@
 import { useEffect, useState } from 'react';
 import { api, ApiFailure, describeError } from '../lib/api';
 import { fieldForError } from '../lib/format';
-import { distinctChanges, rawPreview, type NormalizeView } from '../lib/spoken';
+import { classLabel, distinctChanges, rawPreview, type NormalizeView } from '../lib/spoken';
 import type { InfoView } from '../lib/types';
 import { VideoPicker } from './VideoPicker';
 
@@ -75,7 +75,10 @@ export function CreatePage() {
       {shown.length > 0 && (
         <ul className="changes" aria-label="Rewritten for speech">
           {shown.map((c) => (
-            <li key={`${c.start}-${c.original}`}><code>{c.original}</code> <span aria-hidden="true">→</span><span className="sr-only">is read as</span> {c.spoken}</li>
+            <li key={`${c.start}-${c.original}`}>
+              <code>{c.original}</code> <span aria-hidden="true">→</span><span className="sr-only">is read as</span> {c.spoken}
+              {c.class && <> <span className="badge change-class">{classLabel(c.class)}</span></>}
+            </li>
           ))}
           {more > 0 && <li className="muted">and {more} more</li>}
         </ul>
