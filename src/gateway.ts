@@ -128,6 +128,8 @@ function previewSlots(c: GatewayConfig, media: Media): SlotEngines[] {
 
 export async function createGateway(config: GatewayConfig, o: GatewayOverrides = {}): Promise<Gateway> {
   const log = o.log ?? createLogger(config.logLevel);
+  // Wall-clock start, taken before any work begins: file mtimes are compared with it.
+  const wallStart = Date.now();
   const clock = o.clock ?? systemClock;
   const paths = new DataPaths(config.dataDir);
   // Container dirs are never created here: a typo would be a dir no container mounts.
@@ -205,6 +207,7 @@ export async function createGateway(config: GatewayConfig, o: GatewayOverrides =
     () => clock.now(),
   );
   fileRetention.start();
+  void fileRetention.clearInterruptedReferences(wallStart).catch((err: unknown) => log.warn({ err }, 'could not clear interrupted reference copies'));
   const recordRetention = new RecordRetention(store, clock, config.retention, log);
   recordRetention.start();
   const metrics = new GatewayMetrics({ lifecycle, scheduler, store, gpuStats, publisher });

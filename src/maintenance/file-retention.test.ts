@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readdirSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
@@ -46,5 +46,24 @@ describe('FileRetention', () => {
     expect(readdirSync(d.outputs)).toEqual([`${dead}.mp4`]); // outputs kept (0 = forever), temp copy removed
     expect(readdirSync(d.videoTemp[0]).sort()).toEqual([`${dead}x.mp4`, `${live}-r.mp4`, 'template_frames_cache.npy'].sort());
     expect(readdirSync(d.ttsReference[0])).toEqual([]);
+  });
+});
+
+describe('clearInterruptedReferences', () => {
+  it('removes task-named reference copies written before the start, keeps newer ones and foreign files', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hg-ref-'));
+    const ref = join(dir, 'reference');
+    mkdirSync(ref);
+    const old = join(ref, `${newTaskId()}-ab12.wav`);
+    const fresh = join(ref, `${newTaskId()}-cd34.wav`);
+    const foreign = join(ref, 'speaker-default.wav');
+    for (const f of [old, fresh, foreign]) writeFileSync(f, 'wav');
+    const start = Date.now();
+    utimesSync(old, new Date(start - 60_000), new Date(start - 60_000));
+    utimesSync(foreign, new Date(start - 60_000), new Date(start - 60_000));
+    utimesSync(fresh, new Date(start + 1000), new Date(start + 1000));
+    const r = new FileRetention({ listInStates: async () => [] }, { uploads: dir, work: dir, outputs: dir, videoTemp: [], ttsReference: [ref] }, { intervalMs: 0, uploadsMaxAgeMs: 0, workMaxAgeMs: 0, containerFilesMaxAgeMs: 0, outputsMaxAgeMs: 0 }, pino({ level: 'silent' }));
+    expect(await r.clearInterruptedReferences(start)).toEqual([old]);
+    expect([existsSync(old), existsSync(fresh), existsSync(foreign)]).toEqual([false, true, true]);
   });
 });

@@ -78,6 +78,27 @@ export class FileRetention {
     return this.running;
   }
 
+  /**
+   * After a restart: a reference-voice copy in a TTS data dir lives for one synthesis only, so
+   * every task-named copy written before this process started belongs to a synthesis that died
+   * with the previous one (a later attempt copies the voice again under a new name). Remove
+   * them now instead of a day later. Only this node's TTS dirs are given here.
+   */
+  async clearInterruptedReferences(startedAt: number): Promise<string[]> {
+    const found = (await Promise.all(this.dirs.ttsReference.map((d) => list(d, 1)))).flat();
+    const removed: string[] = [];
+    for (const c of found) {
+      const st = await stat(c.path).catch(() => null);
+      if (!st || st.mtimeMs >= startedAt) continue;
+      await rm(c.path, { force: true }).then(
+        () => removed.push(c.path),
+        (err: unknown) => this.log.warn({ err, path: c.path }, 'could not remove an interrupted reference copy'),
+      );
+    }
+    if (removed.length) this.log.info({ removed: removed.length }, 'removed reference-voice copies left by an interrupted run');
+    return removed;
+  }
+
   private async sweep(): Promise<string[]> {
     const o = this.opts;
     const found = (

@@ -21,3 +21,15 @@ describe('video protocol', () => {
     expect(resultHostPath('/code/data/../x', '/h/gpu0', '/code/data')).toBeNull();
   });
 });
+
+describe('renderFailureBlamesInput', () => {
+  it('blames the input only when the message says so', async () => {
+    const { renderFailureBlamesInput } = await import('./video-protocol.js');
+    expect(renderFailureBlamesInput('未检测到人脸')).toBe(true);
+    expect(renderFailureBlamesInput('no face detected in the video')).toBe(true);
+    expect(renderFailureBlamesInput('audio file does not exist: /code/data/temp/x.wav')).toBe(true);
+    expect(renderFailureBlamesInput('CUDA out of memory')).toBe(false);
+    expect(renderFailureBlamesInput('任务超时')).toBe(false);
+    expect(renderFailureBlamesInput('')).toBe(false);
+  });
+});

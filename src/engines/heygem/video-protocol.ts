@@ -52,3 +52,14 @@ export function resultHostPath(result: string, hostDataDir: string, containerDat
   if (rel.split('/').some((part) => part === '..' || part === '')) return null;
   return `${hostDataDir.replace(/\/+$/, '')}/${rel}`;
 }
+
+/**
+ * Does a failed render's message (status 3, `data.msg`) blame the input — a face or audio the
+ * model cannot use, a file it cannot read — rather than the container? Only then is retrying
+ * pointless; a container-side failure (out of GPU memory, a crashed worker, its own ~600 s limit)
+ * may well succeed on a second try, on this GPU or another. Conservative: unknown wording counts
+ * as a container fault, so it is retried (bounded by scheduler.maxAttempts).
+ */
+export function renderFailureBlamesInput(message: string): boolean {
+  return /no face|face not (found|detected)|人脸|未检测|不存在|not exist|no such file|cannot (read|open|decode)|decode|解码|格式|format|参数|invalid (audio|video|input)/i.test(message);
+}

@@ -24,7 +24,7 @@ import { readJson, request, withTimeout } from './http-json.js';
 import { Handover } from './handover.js';
 import { containerFinishedAt, judgeRender, nextPollDelay, RenderPaceEstimator, type HangLimits } from './render-timing.js';
 import { ResultFileSignal } from './result-file-signal.js';
-import { isVideoReply, readQuery, resultHostPath, submitBody, VIDEO_CODES, type QueryOutcome, type VideoReply } from './video-protocol.js';
+import { isVideoReply, readQuery, renderFailureBlamesInput, resultHostPath, submitBody, VIDEO_CODES, type QueryOutcome, type VideoReply } from './video-protocol.js';
 
 export interface HeygemVideoOptions {
   url: string;
@@ -237,7 +237,7 @@ export class HeygemVideoEngine implements VideoEngine {
   }
 
   private async collect(req: RenderRequest, final: QueryOutcome): Promise<RenderResult> {
-    if (final.kind === 'failed') throw new TaskError('render_failed', `Render failed: ${final.message}`);
+    if (final.kind === 'failed') throw new TaskError('render_failed', `Render failed: ${final.message}`, { retryable: !renderFailureBlamesInput(final.message ?? '') });
     if (final.kind !== 'done') throw new TaskError('render_failed', 'Render ended without a result');
     req.onCollecting?.();
     await this.handover.wait(HANDOVER_MAX_MS, req.signal);
