@@ -207,7 +207,7 @@ function tidy(s: string): string {
     .replace(/ ([,.;:!?])/g, '$1')
     .replace(/([,;:])(?=[^\s\d])/g, '$1 ')
     .replace(/,\s*,/g, ',')
-    .replace(/\.\.(?!\.)/g, '.')
+    .replace(/(?<!\.)\.\.(?!\.)/g, '.')
     .trim();
 }
 

@@ -179,7 +179,7 @@ export const RECOGNIZERS: Recognizer[] = [
   r('file', 'file', new RegExp(String.raw`([A-Za-z0-9_][A-Za-z0-9_.-]{0,100}?)\.(${ext})(?![\p{L}\p{N}_])`, 'iuy'), (m) => (/^\d+$/.test(m[1]) ? 0 : 0.9), (m) => ({ name: m[1], ext: m[2] })),
   r('ip', 'digits', /\d{1,3}(?:\.\d{1,3}){3}(?![\d.]\d)/y, 0.97, (m) => ({ kind: 'ip', d: m[0] })),
   // --- dates and times
-  r('iso-date', 'date', /(\d{4})-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])(?![\d:])/y, 0.95, (m) => ({ y: m[1], mo: m[2], d: m[3], style: 'mdy' })),
+  r('iso-date', 'date', /(\d{4})-(0?[1-9]|1[0-2])-(0?[1-9]|[12]\d|3[01])(?![\d:])/y, 0.95, (m) => ({ y: m[1], mo: m[2], d: m[3], style: 'mdy' })),
   r('month-date', 'date', new RegExp(String.raw`(${MONTH})\.? (0?[1-9]|[12]\d|3[01])(?:st|nd|rd|th)?\b(?:,? (\d{4})\b)?`, 'iy'), 0.95, (m) => ({ mo: String(monthIndex(m[1]) + 1), d: m[2], y: m[3], style: 'mdy' })),
   r('day-month', 'date', new RegExp(String.raw`(\d{1,2})(?:st|nd|rd|th)? (?:of )?(${MONTH})\b\.?(?:,? (\d{4})\b)?`, 'iy'), 0.95, (m) => ({ mo: String(monthIndex(m[2]) + 1), d: m[1], y: m[3], style: 'dmy' })),
   r('month-year', 'date', new RegExp(String.raw`(${MONTH})\.?,? (\d{4})\b`, 'iy'), 0.95, (m) => ({ mo: String(monthIndex(m[1]) + 1), y: m[2] })),
@@ -207,7 +207,7 @@ export const RECOGNIZERS: Recognizer[] = [
   r('alnum', 'code', /(?=[A-Za-z-]{0,40}\d)(?=[\d-]{0,40}[A-Za-z])[A-Za-z0-9]{1,20}(?:-[A-Za-z0-9]{1,20}){0,8}(?![\p{L}\d]|\.\d)/uy, (m, c) => (!/\d/.test(m[0]) || !/[A-Za-z]/.test(m[0]) || /^\d+-[a-z]{3,}$/.test(m[0]) || /\d\.$/.test(c.text.slice(Math.max(0, c.start - 2), c.start)) ? 0 : hasCue(c, DIGIT_CUES, 3) ? 1 : /^[A-Za-z]/.test(m[0]) ? 0.85 : 0.75), (m) => ({ parts: m[0] })),
   // --- money, percentages, measures
   r('currency', 'money', new RegExp(String.raw`(US\$|[$€£¥₹₩₽₺₦₱])\s?(${NUM})(\.\d+)?(?:\s?([Tt]housand|[Mm]illion|[Bb]illion|[Tt]rillion|bn|mn|tn|[kKmMbBtT](?![a-zA-Z])))?(?:\s?\/\s?([A-Za-z]{1,12}))?`, 'y'), 0.95, (m) => ({ cur: m[1], int: m[2], frac: m[3], scale: m[4], per: m[5] }), false),
-  r('currency-cents', 'money', /(US\$|[$€£])(\.\d{2})\b/y, 0.95, (m) => ({ cur: m[1], int: '0', frac: m[2] }), false),
+  r('currency-cents', 'money', /(US\$|[$€£])(\.\d+)\b/y, 0.95, (m) => ({ cur: m[1], int: m[2].length > 3 ? '' : '0', frac: m[2] }), false),
   r('currency-code', 'money', new RegExp(String.raw`(USD|EUR|GBP|JPY|INR|KRW|RUB|CAD|AUD|CHF|CNY)\s?(${NUM})(\.\d{1,2})?(?:\s?(thousand|million|billion|trillion|bn|[kKmMbB](?![a-zA-Z])))?\b`, 'y'), 0.95, (m) => ({ cur: CURRENCY_CODES[m[1]], code: CURRENCY_CODE_WORDS[m[1]] ? m[1] : undefined, int: m[2], frac: m[3], scale: m[4] })),
   r('amount-code', 'money', new RegExp(String.raw`(${NUM})(\.\d{1,2})?\s?(thousand|million|billion|bn|[kKmMbB](?![a-zA-Z]))?\s(USD|EUR|GBP|JPY|INR|CAD|AUD|CHF)\b`, 'y'), 0.95, (m) => ({ cur: CURRENCY_CODES[m[4]], code: CURRENCY_CODE_WORDS[m[4]] ? m[4] : undefined, int: m[1], frac: m[2], scale: m[3] })),
   r('percent', 'percent', /([-−+]?\d+(?:[.,]\d+)?)\s?%/y, 0.95, (m) => ({ n: m[1].replace(',', '.').replace('+', '') })),
@@ -228,7 +228,7 @@ export const RECOGNIZERS: Recognizer[] = [
   r('year', 'year', /(\d{4})(?:\s?(AD|BC|BCE|CE|A\.D\.?|B\.C\.?(?:E\.?)?)(?![\p{L}]))?(?![\d.,]\d|\d)/uy, (m, c) => (m[2] ? 0.95 : yearScore(m[1], c)), (m) => ({ y: m[1], era: m[2] })),
   r('short-year', 'year', /['’](\d{2})(?![\d'’]|s\b)/y, 0.9, (m) => ({ y: m[1], short: '1' }), false),
   r('era-year', 'year', /(\d{1,3})\s?(AD|BC|BCE|CE|A\.D\.?|B\.C\.?(?:E\.?)?)(?![\p{L}])/uy, 0.95, (m) => ({ y: m[1], era: m[2] })),
-  r('number', 'cardinal', /(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?(?!\d)|(\.\d+)/y, 0.6, (m) => ({ n: `${m[1] ?? ''}${m[2] ?? m[3] ?? ''}` })),
+  r('number', 'cardinal', /(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?(?!\d)|(?<![.\d])(\.\d+)/y, 0.6, (m) => ({ n: `${m[1] ?? ''}${m[2] ?? m[3] ?? ''}` })),
   // a sign is "minus" unless it is the operator between two operands ("5 -3" in a formula is read by the maths rules)
   r('signed-number', 'cardinal', /[-−](\d{1,3}(?:,\d{3})+|\d+|(?=\.\d))(\.\d+)?(?!\d)/y, (_m, c) => (MATH_OPERAND_BEFORE.test(c.text.slice(Math.max(0, c.start - 3), c.start)) ? 0 : 0.6), (m) => ({ n: `-${m[1]}${m[2] ?? ''}` })),
   r('number-plain', 'cardinal', /(?<=\p{L})(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?/uy, 0.55, (m) => ({ n: m[1] + (m[2] ?? '') }), false),

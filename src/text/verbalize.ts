@@ -93,14 +93,14 @@ const PER_WORDS: Record<string, string> = { mo: 'month', mth: 'month', yr: 'year
 function money(f: Fields): string {
   const codeWords = f.code ? CURRENCY_CODE_WORDS[f.code] : undefined;
   const [one, many, subOne, subMany] = codeWords ? [codeWords[0], codeWords[1], 'cent', 'cents'] : CURRENCY[f.cur ?? '$'] ?? CURRENCY.$;
-  const intDigits = (f.int ?? '0').replace(/,/g, '');
+  const intDigits = (f.int || '0').replace(/,/g, '');
   const per = f.per ? ` per ${PER_WORDS[f.per.toLowerCase()] ?? unitFor(f.per)?.[0] ?? f.per.toLowerCase()}` : '';
   if (f.scale) return `${num(intDigits + (f.frac ?? ''))} ${SCALE_SUFFIX[f.scale] ?? f.scale.toLowerCase()} ${many}${per}`;
   const whole = `${cardinal(intDigits)} ${isOne(intDigits) ? one : many}`;
   if (!f.frac || /^\.0+$/.test(f.frac)) return whole + per;
   const fracDigits = f.frac.slice(1).replace(/(?<=^\d\d)0+$/, '');
   // "$17.312" is not dollars and cents: say it as a decimal amount
-  if (fracDigits.length > 2) return `${num(intDigits + f.frac)} ${many}${per}`;
+  if (fracDigits.length > 2) return `${num((f.int === '' ? '' : intDigits) + f.frac)} ${many}${per}`;
   const cents = fracDigits.padEnd(2, '0');
   const c = Number(cents);
   if (Number(intDigits) === 0) return `${cardinal(String(c))} ${c === 1 ? subOne : subMany}${per}`;
