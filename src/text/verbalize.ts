@@ -241,7 +241,6 @@ export const VERBALIZERS: Record<SpanClass, Verbalizer> = {
   dimension: (f) => [f.a, f.b, f.c].filter((x): x is string => !!x).map((x) => (x.length === 4 ? pairs(x) : num(x))).join(' by ') + (f.unit ? ` ${unitFor(f.unit)?.[1] ?? f.unit}` : ''),
   symbol: (f) => symbol(f),
   abbreviation: (f, ctx) => abbreviation(f, ctx),
-  word: (f) => f.text ?? '',
 };
 
 export { ordinalize };
