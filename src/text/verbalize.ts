@@ -173,7 +173,8 @@ function abbreviation(f: Fields, ctx: Context): string {
     const prev = /([A-Za-z]+)[ \t]*$/.exec(ctx.text.slice(Math.max(0, ctx.start - 30), ctx.start))?.[1] ?? '';
     if (!/^\s+[A-Z]/.test(ctx.next) && /^[A-Z][a-z]/.test(prev)) spoken = 'Drive';
   }
-  if (f.abbr === 'initials') return spoken; // personal initials: the period is never a sentence end
+  // initials before a name ("G.C. Berkouwer") keep no period; at the very end of a line it also ends the sentence
+  if (f.abbr === 'initials') return spoken + (f.dot && /^\s*(\n|$)/.test(ctx.next) ? '.' : '');
   if (f.abbr === 'St') {
     // "St. Louis" but "Main St." / "Elm St. It was …": Saint before a name unless a street name comes first
     const prev = /([A-Za-z]+)[ \t]*$/.exec(ctx.text.slice(Math.max(0, ctx.start - 30), ctx.start))?.[1] ?? '';
