@@ -184,12 +184,14 @@ function scan(text: string, depth: number, changes: NormalizeChange[] | null, of
     const original = text.slice(c.start, c.end);
     let spoken: string;
     try {
-      spoken = VERBALIZERS[c.cls](c.recognizer.fields(matchOf(c, text)), new SpanContext().at(text, c.start, c.end, false), recurse).replace(/[\\$]/g, ' ');
+      spoken = VERBALIZERS[c.cls](c.recognizer.fields(matchOf(c, text)), new SpanContext().at(text, c.start, c.end, false), recurse);
+      if (spoken.includes('\\') || spoken.includes('$')) spoken = spoken.replace(/[\\$]/g, ' ');
     } catch {
       spoken = original.replace(/[\\${}^_]/g, ' '); // defence in depth: a verbalizer that fails reads the text as written
     }
     // no space between a spoken span and a possessive or hyphenated word after it ("29th's", "4-kilogram")
-    out.push(spoken === '' ? ' ' : /^(?:['’]s\b|-\p{L})/u.test(text.slice(c.end, c.end + 3)) ? ` ${spoken}` : ` ${spoken} `);
+    const after = text[c.end];
+    out.push(spoken === '' ? ' ' : (after === "'" || after === '’' || after === '-') && /^(?:['’]s\b|-\p{L})/u.test(text.slice(c.end, c.end + 3)) ? ` ${spoken}` : ` ${spoken} `);
     if (changes && spoken.trim() !== original.trim()) changes.push({ start: offset + c.start, end: offset + c.end, original, spoken: spoken.trim(), class: c.cls });
     i = c.end;
   }
@@ -205,7 +207,7 @@ function tidy(s: string): string {
     .replace(/ ([,.;:!?])/g, '$1')
     .replace(/([,;:])(?=[^\s\d])/g, '$1 ')
     .replace(/,\s*,/g, ',')
-    .replace(/\.\.(?!\.)/g, '.')
+    .replace(/(?<!\.)\.\.(?!\.)/g, '.')
     .trim();
 }
 

@@ -3,6 +3,7 @@
  * here decides between them (resolve.ts does), so the order of this list does not matter.
  * Every pattern is bounded (no nested unbounded quantifiers), so trying them all stays linear.
  */
+import { ABBREVIATIONS, BEFORE_NUMBER, DOTTED_PLACES, LATIN, US_STATES } from './abbreviations.js';
 import { AFTER_YEAR_OK, DIGIT_CUES, hasCue, NAME_CUES, QUANTITY_CUES, REGNAL, YEAR_CUES } from './cues.js';
 import type { Context, Fields, Recognizer, SpanClass } from './spans.js';
 import { CURRENCY_CODE_WORDS, CURRENCY_CODES, UNIT_PATTERN } from './units.js';
@@ -14,31 +15,6 @@ const MONTH = String.raw`January|February|March|April|May|June|July|August|Septe
 const VULGAR = '½⅓⅔¼¾⅕⅖⅗⅘⅙⅚⅛⅜⅝⅞';
 /** A quantity before a unit: 1,200 / 3.5 / 1 1/2 / 3/4 / 1½ / ½. */
 const QTY = String.raw`(?:\d+[ -])?\d{1,4}\/\d{1,4}|(?:\d+ ?)?[${VULGAR}]|-?(?:${NUM})(?:\.\d+)?|\.\d+`;
-
-const ABBREVIATIONS: Record<string, string> = {
-  Dr: 'Doctor', Mr: 'Mister', Mrs: 'Missus', dr: 'doctor', mr: 'mister', mrs: 'missus', Ms: 'Miz', Prof: 'Professor', Jr: 'Junior', Sr: 'Senior', Fig: 'Figure', fig: 'figure', Figs: 'Figures', figs: 'figures',
-  vs: 'versus', etc: 'et cetera', approx: 'approximately', Dept: 'Department', dept: 'department', Inc: 'Incorporated', Ltd: 'Limited', Co: 'Company', Corp: 'Corporation',
-  Ave: 'Avenue', Blvd: 'Boulevard', Rd: 'Road', Ln: 'Lane', Hwy: 'Highway', Expy: 'Expressway', Pkwy: 'Parkway', Ct: 'Court', Sq: 'Square', Apt: 'Apartment', Ste: 'Suite',
-  Eq: 'Equation', eq: 'equation', Eqs: 'Equations', Vol: 'Volume', vol: 'volume', Ch: 'Chapter', ch: 'chapter', Sec: 'Section', sec: 'section', Secs: 'Sections', Ref: 'Reference', ref: 'reference', Refs: 'References',
-  Tab: 'Table', Thm: 'Theorem', Def: 'Definition', Prop: 'Proposition', Lem: 'Lemma', Cor: 'Corollary', Ex: 'Example', Ed: 'Edition', ed: 'edition', eds: 'editors', Eds: 'Editors', Rev: 'Reverend',
-  Mt: 'Mount', Ft: 'Fort', Gen: 'General', Gov: 'Governor', Sen: 'Senator', Rep: 'Representative', Capt: 'Captain', Lt: 'Lieutenant', Col: 'Colonel', Sgt: 'Sergeant', Hon: 'Honorable', Pres: 'President',
-  Jan: 'January', Feb: 'February', Mar: 'March', Apr: 'April', Jun: 'June', Jul: 'July', Aug: 'August', Sep: 'September', Sept: 'September', Oct: 'October', Nov: 'November', Dec: 'December',
-  Mon: 'Monday', Tue: 'Tuesday', Tues: 'Tuesday', Wed: 'Wednesday', Thu: 'Thursday', Thurs: 'Thursday', Fri: 'Friday', Sat: 'Saturday', Sun: 'Sunday',
-  cf: 'compare', ca: 'circa', al: 'al', ibid: 'ibid', viz: 'namely', est: 'established', min: 'minutes', max: 'maximum', no: 'number', No: 'Number', Nos: 'Numbers', nos: 'numbers',
-  p: 'page', pp: 'pages', NO: 'Number', para: 'paragraph', paras: 'paragraphs', Para: 'Paragraph', Art: 'Article', art: 'article', Fwd: 'Forward', dept_: '', tel: 'telephone', Tel: 'Telephone', ext: 'extension', Ext: 'Extension',
-};
-/** Needs a number after it to be an abbreviation at all ("no." alone is the word "no"). */
-const BEFORE_NUMBER = new Set(['no', 'No', 'Nos', 'nos', 'p', 'pp', 'para', 'paras', 'Para', 'Art', 'art', 'vol', 'Vol', 'ch', 'Ch', 'sec', 'Sec', 'Secs', 'ref', 'Ref', 'Refs', 'Tab', 'Ex', 'ed', 'Ed', 'tel', 'Tel', 'ext', 'Ext', 'Eq', 'eq', 'Eqs', 'Fig', 'fig', 'Figs', 'figs', 'min', 'max']);
-const LATIN: Record<string, string> = { 'e.g.': 'for example', 'i.e.': 'that is', 'a.k.a.': 'also known as', 'et al.': 'et al', 'n.b.': 'note', 'N.B.': 'note', 'p.s.': 'P S', 'P.S.': 'P S', 'a.m.': 'a m', 'p.m.': 'p m', 'vs.': 'versus', 'viz.': 'namely', 'cf.': 'compare', 'c.': 'circa', 'approx.': 'approximately' };
-/** Dotted place initials said as names. */
-const DOTTED_PLACES: Record<string, string> = { 'N.Y.': 'New York', 'N.J.': 'New Jersey', 'N.H.': 'New Hampshire', 'R.I.': 'Rhode Island', 'N.C.': 'North Carolina', 'S.C.': 'South Carolina', 'N.D.': 'North Dakota', 'S.D.': 'South Dakota', 'W.Va.': 'West Virginia' };
-const US_STATES: Record<string, string> = {
-  AL: 'Alabama', AK: 'Alaska', AZ: 'Arizona', AR: 'Arkansas', CA: 'California', CO: 'Colorado', CT: 'Connecticut', DE: 'Delaware', FL: 'Florida', GA: 'Georgia', HI: 'Hawaii', ID: 'Idaho', IL: 'Illinois',
-  IN: 'Indiana', IA: 'Iowa', KS: 'Kansas', KY: 'Kentucky', LA: 'Louisiana', ME: 'Maine', MD: 'Maryland', MA: 'Massachusetts', MI: 'Michigan', MN: 'Minnesota', MS: 'Mississippi', MO: 'Missouri',
-  MT: 'Montana', NE: 'Nebraska', NV: 'Nevada', NH: 'New Hampshire', NJ: 'New Jersey', NM: 'New Mexico', NY: 'New York', NC: 'North Carolina', ND: 'North Dakota', OH: 'Ohio', OK: 'Oklahoma',
-  OR: 'Oregon', PA: 'Pennsylvania', RI: 'Rhode Island', SC: 'South Carolina', SD: 'South Dakota', TN: 'Tennessee', TX: 'Texas', UT: 'Utah', VT: 'Vermont', VA: 'Virginia', WA: 'Washington',
-  WV: 'West Virginia', WI: 'Wisconsin', WY: 'Wyoming', DC: 'D C',
-};
 
 const words = (c: Context) => c.before;
 /** Words before "3/20" that make it a date rather than a fraction. */
@@ -176,10 +152,10 @@ export const RECOGNIZERS: Recognizer[] = [
   r('domain', 'url', new RegExp(String.raw`(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.){1,6}(?:${tld})(?::\d{1,5})?(?:\/[^\s<>"')\]]{0,300}?)?(?=[.,;:!?]?(?:\s|$|[<>"')\]]))`, 'iy'), 0.85, (m) => ({ url: m[0] })),
   r('host-port', 'url', /(?:localhost|\d{1,3}(?:\.\d{1,3}){3}):\d{1,5}(?:\/[^\s<>"')\]]{0,300}?)?(?=[.,;:!?]?(?:\s|$))/y, 0.95, (m) => ({ url: m[0] })),
   r('email', 'email', /[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){0,8}\.[A-Za-z]{2,24}\b/y, 0.95, (m) => ({ addr: m[0] })),
-  r('file', 'file', new RegExp(String.raw`([A-Za-z0-9_][A-Za-z0-9_.-]{0,100}?)\.(${ext})(?![\p{L}\p{N}_])`, 'iuy'), (m) => (/^\d+$/.test(m[1]) ? 0 : 0.9), (m) => ({ name: m[1], ext: m[2] })),
+  r('file', 'file', new RegExp(String.raw`([A-Za-z0-9_][A-Za-z0-9_.-]{0,100}?)\.(${ext})(?![\p{L}\p{N}_])`, 'iuy'), (m) => (/^\d+$/.test(m[1]) || (m[2].length === 1 && (m[2] !== m[2].toLowerCase() || m[1].length < 2)) ? 0 : 0.9), (m) => ({ name: m[1], ext: m[2] })),
   r('ip', 'digits', /\d{1,3}(?:\.\d{1,3}){3}(?![\d.]\d)/y, 0.97, (m) => ({ kind: 'ip', d: m[0] })),
   // --- dates and times
-  r('iso-date', 'date', /(\d{4})-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])(?![\d:])/y, 0.95, (m) => ({ y: m[1], mo: m[2], d: m[3], style: 'mdy' })),
+  r('iso-date', 'date', /(\d{4})-(0?[1-9]|1[0-2])-(0?[1-9]|[12]\d|3[01])(?![\d:])/y, 0.95, (m) => ({ y: m[1], mo: m[2], d: m[3], style: 'mdy' })),
   r('month-date', 'date', new RegExp(String.raw`(${MONTH})\.? (0?[1-9]|[12]\d|3[01])(?:st|nd|rd|th)?\b(?:,? (\d{4})\b)?`, 'iy'), 0.95, (m) => ({ mo: String(monthIndex(m[1]) + 1), d: m[2], y: m[3], style: 'mdy' })),
   r('day-month', 'date', new RegExp(String.raw`(\d{1,2})(?:st|nd|rd|th)? (?:of )?(${MONTH})\b\.?(?:,? (\d{4})\b)?`, 'iy'), 0.95, (m) => ({ mo: String(monthIndex(m[2]) + 1), d: m[1], y: m[3], style: 'dmy' })),
   r('month-year', 'date', new RegExp(String.raw`(${MONTH})\.?,? (\d{4})\b`, 'iy'), 0.95, (m) => ({ mo: String(monthIndex(m[1]) + 1), y: m[2] })),
@@ -207,7 +183,7 @@ export const RECOGNIZERS: Recognizer[] = [
   r('alnum', 'code', /(?=[A-Za-z-]{0,40}\d)(?=[\d-]{0,40}[A-Za-z])[A-Za-z0-9]{1,20}(?:-[A-Za-z0-9]{1,20}){0,8}(?![\p{L}\d]|\.\d)/uy, (m, c) => (!/\d/.test(m[0]) || !/[A-Za-z]/.test(m[0]) || /^\d+-[a-z]{3,}$/.test(m[0]) || /\d\.$/.test(c.text.slice(Math.max(0, c.start - 2), c.start)) ? 0 : hasCue(c, DIGIT_CUES, 3) ? 1 : /^[A-Za-z]/.test(m[0]) ? 0.85 : 0.75), (m) => ({ parts: m[0] })),
   // --- money, percentages, measures
   r('currency', 'money', new RegExp(String.raw`(US\$|[$€£¥₹₩₽₺₦₱])\s?(${NUM})(\.\d+)?(?:\s?([Tt]housand|[Mm]illion|[Bb]illion|[Tt]rillion|bn|mn|tn|[kKmMbBtT](?![a-zA-Z])))?(?:\s?\/\s?([A-Za-z]{1,12}))?`, 'y'), 0.95, (m) => ({ cur: m[1], int: m[2], frac: m[3], scale: m[4], per: m[5] }), false),
-  r('currency-cents', 'money', /(US\$|[$€£])(\.\d{2})\b/y, 0.95, (m) => ({ cur: m[1], int: '0', frac: m[2] }), false),
+  r('currency-cents', 'money', /(US\$|[$€£])(\.\d+)\b/y, 0.95, (m) => ({ cur: m[1], int: m[2].length > 3 ? '' : '0', frac: m[2] }), false),
   r('currency-code', 'money', new RegExp(String.raw`(USD|EUR|GBP|JPY|INR|KRW|RUB|CAD|AUD|CHF|CNY)\s?(${NUM})(\.\d{1,2})?(?:\s?(thousand|million|billion|trillion|bn|[kKmMbB](?![a-zA-Z])))?\b`, 'y'), 0.95, (m) => ({ cur: CURRENCY_CODES[m[1]], code: CURRENCY_CODE_WORDS[m[1]] ? m[1] : undefined, int: m[2], frac: m[3], scale: m[4] })),
   r('amount-code', 'money', new RegExp(String.raw`(${NUM})(\.\d{1,2})?\s?(thousand|million|billion|bn|[kKmMbB](?![a-zA-Z]))?\s(USD|EUR|GBP|JPY|INR|CAD|AUD|CHF)\b`, 'y'), 0.95, (m) => ({ cur: CURRENCY_CODES[m[4]], code: CURRENCY_CODE_WORDS[m[4]] ? m[4] : undefined, int: m[1], frac: m[2], scale: m[3] })),
   r('percent', 'percent', /([-−+]?\d+(?:[.,]\d+)?)\s?%/y, 0.95, (m) => ({ n: m[1].replace(',', '.').replace('+', '') })),
@@ -228,7 +204,7 @@ export const RECOGNIZERS: Recognizer[] = [
   r('year', 'year', /(\d{4})(?:\s?(AD|BC|BCE|CE|A\.D\.?|B\.C\.?(?:E\.?)?)(?![\p{L}]))?(?![\d.,]\d|\d)/uy, (m, c) => (m[2] ? 0.95 : yearScore(m[1], c)), (m) => ({ y: m[1], era: m[2] })),
   r('short-year', 'year', /['’](\d{2})(?![\d'’]|s\b)/y, 0.9, (m) => ({ y: m[1], short: '1' }), false),
   r('era-year', 'year', /(\d{1,3})\s?(AD|BC|BCE|CE|A\.D\.?|B\.C\.?(?:E\.?)?)(?![\p{L}])/uy, 0.95, (m) => ({ y: m[1], era: m[2] })),
-  r('number', 'cardinal', /(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?(?!\d)|(\.\d+)/y, 0.6, (m) => ({ n: `${m[1] ?? ''}${m[2] ?? m[3] ?? ''}` })),
+  r('number', 'cardinal', /(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?(?!\d)|(?<![.\d])(\.\d+)/y, 0.6, (m) => ({ n: `${m[1] ?? ''}${m[2] ?? m[3] ?? ''}` })),
   // a sign is "minus" unless it is the operator between two operands ("5 -3" in a formula is read by the maths rules)
   r('signed-number', 'cardinal', /[-−](\d{1,3}(?:,\d{3})+|\d+|(?=\.\d))(\.\d+)?(?!\d)/y, (_m, c) => (MATH_OPERAND_BEFORE.test(c.text.slice(Math.max(0, c.start - 3), c.start)) ? 0 : 0.6), (m) => ({ n: `-${m[1]}${m[2] ?? ''}` })),
   r('number-plain', 'cardinal', /(?<=\p{L})(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?/uy, 0.55, (m) => ({ n: m[1] + (m[2] ?? '') }), false),
@@ -264,11 +240,11 @@ export const RECOGNIZERS: Recognizer[] = [
   r('initials', 'abbreviation', /(?:[A-Z]\.){2,5}(?:[A-Z](?![\p{L}]))?|(?:[A-Z]\.){1,4}[A-Z](?![\p{L}.])|Ph\.D\.?|M\.Sc\.|B\.Sc\.|M\.Phil\.|D\.Phil\.|LL\.[BM]\.|Ed\.D\./uy, 0.9, (m, ) => ({ abbr: /^(?:U\.S\.|U\.K\.|U\.N\.|E\.U\.|D\.C\.|U\.S\.A\.|U\.A\.E\.|N\.Y\.|N\.J\.)$/.test(m[0]) ? 'country' : 'initials', dot: m[0].endsWith('.') ? '1' : undefined, spoken: DOTTED_PLACES[m[0]] ?? m[0].replace(/\./g, '').toUpperCase().split('').join(' ') })),
   r('saint-street', 'abbreviation', /[Ss]t\.(?=[\s,;:)]|$)/y, 0.92, (m, ) => ({ abbr: 'St' })),
   r('abbr', 'abbreviation', new RegExp(String.raw`(${Object.keys(ABBREVIATIONS).sort((a, b) => b.length - a.length).join('|')})\.(?=[\s,;:)]|$)`, 'y'), (m, c) => (BEFORE_NUMBER.has(m[1]) && !/^\s?[\dIVXivx(]/.test(c.next) ? 0 : 0.9), (m) => ({ abbr: m[1], dot: '1', spoken: ABBREVIATIONS[m[1]] })),
-  r('bare-title', 'abbreviation', /(dr|mr|mrs|ms|st|prof|Dr|Mr|Mrs|Ms|Prof)(?= [A-Z][a-z])/y, (m, c) => (/^(?:dr|st)$/i.test(m[1]) && /\d+ (?:[A-Z][a-z]+ ){1,3}$/.test(c.text.slice(Math.max(0, c.start - 40), c.start)) ? 0 : 0.9), (m) => ({ spoken: ({ dr: 'doctor', mr: 'mister', mrs: 'missus', ms: 'miz', st: 'saint', prof: 'professor' } as Record<string, string>)[m[1].toLowerCase()] })),
+  r('bare-title', 'abbreviation', /(dr|mr|mrs|ms|st|prof|Dr|Mr|Mrs|Ms|Prof)(?= [A-Z][a-z.])/y, (m, c) => (/^(?:dr|st)$/i.test(m[1]) && /\d+ (?:[A-Z][a-z]+ ){1,3}$/.test(c.text.slice(Math.max(0, c.start - 40), c.start)) ? 0 : 0.9), (m) => ({ spoken: ({ dr: 'doctor', mr: 'mister', mrs: 'missus', ms: 'miz', st: 'saint', prof: 'professor' } as Record<string, string>)[m[1].toLowerCase()] })),
   r('bare-label', 'abbreviation', /(vol|Vol|VOL|NO|No|no|Nos|nos|pp|ch|Ch|fig|Fig|sec|Sec)(?= \d)/y, (m, c) => (m[1] === 'no' && !/^\s\d+\b/.test(c.next + c.text.slice(c.end + 3, c.end + 8)) ? 0 : m[1] === 'no' || m[1] === 'No' ? (/[a-z]/.test(c.before[0] ?? '') && !/^(?:route|bus|number|school|case|document|hadith)$/.test(c.before[0] ?? '') && c.before.length > 0 && /^[a-z]/.test(c.text.slice(Math.max(0, c.start - 20), c.start).trim().split(/\s+/).pop() ?? '') ? 0.3 : 0.9) : 0.9), (m) => ({ spoken: ({ vol: 'volume', no: 'number', nos: 'numbers', pp: 'pages', ch: 'chapter', fig: 'figure', sec: 'section' } as Record<string, string>)[m[1].toLowerCase()] })),
   r('bare-vs', 'abbreviation', /(?:vs|v)(?= [A-Z0-9])/y, (m) => (m[0] === 'v' ? 0 : 0.9), () => ({ spoken: 'versus' })),
   r('bare-suffix', 'abbreviation', /(jr|sr|inc|ltd|Jr|Sr)(?=\s?[,.;)]|\s*$)/y, (m, c) => (/[A-Z][a-z]+\s$/.test(c.text.slice(Math.max(0, c.start - 20), c.start)) || (/^(?:ltd|inc)$/.test(m[1]) && c.start === 0) ? 0.9 : 0), (m) => ({ spoken: ({ jr: 'junior', sr: 'senior', inc: 'incorporated', ltd: 'limited' } as Record<string, string>)[m[1].toLowerCase()] })),
-  r('address-abbr', 'abbreviation', /(St|st|Ave|ave|Blvd|blvd|Rd|Ln|Hwy|hwy|Expy|Pkwy|Ct|Dr|dr)\.?(?=,|\s*$|\s+(?:[A-Z][a-z]|\d|right|now|and|in|is|was))/y, (_m, c) => (/(?:\d+ (?:[NSEW]\.? )?(?:[A-Z0-9][\w']*\.? ){1,3}|\d+(?:st|nd|rd|th) )$/.test(c.text.slice(Math.max(0, c.start - 40), c.start)) ? 0.93 : 0), (m) => ({ spoken: /^st$/i.test(m[1]) ? 'Street' : /^dr$/i.test(m[1]) ? 'Drive' : (ABBREVIATIONS[m[1][0].toUpperCase() + m[1].slice(1)] ?? m[1]) })),
+  r('address-abbr', 'abbreviation', /(St|st|Ave|ave|Blvd|blvd|Rd|Ln|Hwy|hwy|Expy|Pkwy|Ct|Dr|dr)\.?(?=[,"')]|\s*$|\s+(?:[A-Z][a-z]|\d|right|now|and|in|is|was))/y, (_m, c) => (/(?:\d+ (?:[NSEW]\.? )?(?:[A-Z0-9][\w']*\.? ){1,3}|\d+(?:st|nd|rd|th) )$/.test(c.text.slice(Math.max(0, c.start - 40), c.start)) ? 0.93 : 0), (m) => ({ spoken: /^st$/i.test(m[1]) ? 'Street' : /^dr$/i.test(m[1]) ? 'Drive' : (ABBREVIATIONS[m[1][0].toUpperCase() + m[1].slice(1)] ?? m[1]) })),
   r('compass', 'abbreviation', /([NSEW])\.?(?= [A-Z0-9])/y, (_m, c) => (/^\d+$/.test(c.before[0] ?? '') || /\d\s$/.test(c.text.slice(c.start - 2, c.start)) ? 0.9 : 0), (m) => ({ spoken: ({ N: 'North', S: 'South', E: 'East', W: 'West' } as Record<string, string>)[m[1]] })),
   r('state', 'abbreviation', /([A-Z]{2})(?=,? \d{5}\b|,?\.?\s*$)/y, (m, c) => (US_STATES[m[1]] && /, $/.test(c.text.slice(c.start - 2, c.start)) ? 0.9 : 0), (m) => ({ spoken: US_STATES[m[1]] })),
 ];

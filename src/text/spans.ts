@@ -6,7 +6,7 @@
 export type SpanClass =
   | 'markup' | 'math' | 'url' | 'email' | 'file' | 'date' | 'time' | 'phone' | 'digits' | 'code' | 'money'
   | 'percent' | 'measure' | 'fraction' | 'ordinal' | 'decade' | 'year' | 'cardinal' | 'range' | 'version'
-  | 'dimension' | 'symbol' | 'abbreviation' | 'word';
+  | 'dimension' | 'symbol' | 'abbreviation';
 
 /** Parsed pieces of a span, named per class; `kind` picks a variant within the class. */
 export type Fields = Record<string, string | undefined> & { kind?: string };

@@ -24,7 +24,7 @@ export const UNITS: Record<string, [string, string]> = {
   J: ['joule', 'joules'], kJ: ['kilojoule', 'kilojoules'], MJ: ['megajoule', 'megajoules'], cal: ['calorie', 'calories'], kcal: ['kilocalorie', 'kilocalories'], Cal: ['calorie', 'calories'],
   px: ['pixel', 'pixels'], fps: ['frame per second', 'frames per second'], dB: ['decibel', 'decibels'], rpm: ['revolution per minute', 'revolutions per minute'], mol: ['mole', 'moles'], mmol: ['millimole', 'millimoles'],
   '°C': ['degree Celsius', 'degrees Celsius'], '° C': ['degree Celsius', 'degrees Celsius'], 'ºC': ['degree Celsius', 'degrees Celsius'], '°F': ['degree Fahrenheit', 'degrees Fahrenheit'], '° F': ['degree Fahrenheit', 'degrees Fahrenheit'], 'ºF': ['degree Fahrenheit', 'degrees Fahrenheit'],
-  cc: ['c c', 'c c'], kgf: ['kilogram force', 'kilograms force'], MP: ['megapixel', 'megapixels'], mpg: ['mile per gallon', 'miles per gallon'],
+  cc: ['c c', 'c c'], hp: ['horsepower', 'horsepower'], kgf: ['kilogram force', 'kilograms force'], MP: ['megapixel', 'megapixels'], mpg: ['mile per gallon', 'miles per gallon'],
 };
 
 /** Units written in any case ("12KG"): only where the letters cannot mean anything else. */

@@ -93,14 +93,14 @@ const PER_WORDS: Record<string, string> = { mo: 'month', mth: 'month', yr: 'year
 function money(f: Fields): string {
   const codeWords = f.code ? CURRENCY_CODE_WORDS[f.code] : undefined;
   const [one, many, subOne, subMany] = codeWords ? [codeWords[0], codeWords[1], 'cent', 'cents'] : CURRENCY[f.cur ?? '$'] ?? CURRENCY.$;
-  const intDigits = (f.int ?? '0').replace(/,/g, '');
+  const intDigits = (f.int || '0').replace(/,/g, '');
   const per = f.per ? ` per ${PER_WORDS[f.per.toLowerCase()] ?? unitFor(f.per)?.[0] ?? f.per.toLowerCase()}` : '';
   if (f.scale) return `${num(intDigits + (f.frac ?? ''))} ${SCALE_SUFFIX[f.scale] ?? f.scale.toLowerCase()} ${many}${per}`;
   const whole = `${cardinal(intDigits)} ${isOne(intDigits) ? one : many}`;
   if (!f.frac || /^\.0+$/.test(f.frac)) return whole + per;
   const fracDigits = f.frac.slice(1).replace(/(?<=^\d\d)0+$/, '');
   // "$17.312" is not dollars and cents: say it as a decimal amount
-  if (fracDigits.length > 2) return `${num(intDigits + f.frac)} ${many}${per}`;
+  if (fracDigits.length > 2) return `${num((f.int === '' ? '' : intDigits) + f.frac)} ${many}${per}`;
   const cents = fracDigits.padEnd(2, '0');
   const c = Number(cents);
   if (Number(intDigits) === 0) return `${cardinal(String(c))} ${c === 1 ? subOne : subMany}${per}`;
@@ -173,7 +173,8 @@ function abbreviation(f: Fields, ctx: Context): string {
     const prev = /([A-Za-z]+)[ \t]*$/.exec(ctx.text.slice(Math.max(0, ctx.start - 30), ctx.start))?.[1] ?? '';
     if (!/^\s+[A-Z]/.test(ctx.next) && /^[A-Z][a-z]/.test(prev)) spoken = 'Drive';
   }
-  if (f.abbr === 'initials') return spoken; // personal initials: the period is never a sentence end
+  // initials before a name ("G.C. Berkouwer") keep no period; at the very end of a line it also ends the sentence
+  if (f.abbr === 'initials') return spoken + (f.dot && /^\s*(\n|$)/.test(ctx.next) ? '.' : '');
   if (f.abbr === 'St') {
     // "St. Louis" but "Main St." / "Elm St. It was …": Saint before a name unless a street name comes first
     const prev = /([A-Za-z]+)[ \t]*$/.exec(ctx.text.slice(Math.max(0, ctx.start - 30), ctx.start))?.[1] ?? '';
@@ -241,7 +242,6 @@ export const VERBALIZERS: Record<SpanClass, Verbalizer> = {
   dimension: (f) => [f.a, f.b, f.c].filter((x): x is string => !!x).map((x) => (x.length === 4 ? pairs(x) : num(x))).join(' by ') + (f.unit ? ` ${unitFor(f.unit)?.[1] ?? f.unit}` : ''),
   symbol: (f) => symbol(f),
   abbreviation: (f, ctx) => abbreviation(f, ctx),
-  word: (f) => f.text ?? '',
 };
 
 export { ordinalize };

@@ -14,7 +14,7 @@ export interface SpokenChange {
 const CLASS_LABELS: Record<string, string> = {
   markup: 'markup', math: 'maths', url: 'web address', email: 'e-mail', file: 'file name', date: 'date', time: 'time', phone: 'phone number',
   digits: 'digits', code: 'code', money: 'money', percent: 'percent', measure: 'measure', fraction: 'fraction', ordinal: 'ordinal', decade: 'decade',
-  year: 'year', cardinal: 'number', range: 'range', version: 'version', dimension: 'dimensions', symbol: 'symbol', abbreviation: 'abbreviation', word: 'word',
+  year: 'year', cardinal: 'number', range: 'range', version: 'version', dimension: 'dimensions', symbol: 'symbol', abbreviation: 'abbreviation',
 };
 
 /** The label shown next to a rewrite: "year", "web address", … ('' when the server sent no class). */
