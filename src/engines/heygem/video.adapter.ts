@@ -1,8 +1,9 @@
 /**
  * VideoEngine for HeyGem's lip-sync container (protocol: docs/protocol.md).
  *
- * submit: audio and face video are copied into `<videoDataDir>/temp/` under names derived from
- * the task id (unique per task) and sent as bare file names, as HeyGem's own client does.
+ * submit: audio and face video are hard-linked (or copied) into `<videoDataDir>/temp/` under
+ * names derived from the task id (unique per task) and sent as bare file names, as HeyGem's own
+ * client does.
  * follow: /easy/query every `pollIntervalMs` at most (faster near the expected finish), woken at
  * once when the result file appears; the first final answer is the only one the container ever
  * gives, so the caller persists it at once (onCollecting / result). Hangs are judged by liveness
@@ -12,7 +13,6 @@
  * output path, remove every per-task file from the container's dir.
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync, linkSync, mkdirSync, rmSync } from 'node:fs';
 import { copyFile, mkdir, rename, rm, stat } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -24,6 +24,7 @@ import { readJson, request, withTimeout } from './http-json.js';
 import { Handover } from './handover.js';
 import { containerFinishedAt, judgeRender, nextPollDelay, RenderPaceEstimator, type HangLimits } from './render-timing.js';
 import { ResultFileSignal } from './result-file-signal.js';
+import { stageInput } from './stage-input.js';
 import { isVideoReply, readQuery, renderFailureBlamesInput, resultHostPath, submitBody, VIDEO_CODES, type QueryOutcome, type VideoReply } from './video-protocol.js';
 
 export interface HeygemVideoOptions {
@@ -56,30 +57,6 @@ const VERIFY_STEP_MS = 25;
  * (handover.ts): long enough for a hand-over on a loaded host, short next to any render.
  */
 const HANDOVER_MAX_MS = 100;
-
-/**
- * Put an input into the container's temp/ under its per-task name. A hard link costs one
- * system call whatever the file size and keeps the hand-over to the next job short (the GPU is
- * idle meanwhile); the container only reads it, and removing the link leaves the original. When
- * the data dirs are on different file systems (or links are refused), copy instead.
- */
-async function stageInput(from: string, dir: string, name: string): Promise<void> {
-  const to = join(dir, name);
-  try {
-    linkSync(from, to);
-    return;
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'EEXIST') rmSync(to, { force: true });
-    else if (code === 'ENOENT' && existsSync(from)) mkdirSync(dir, { recursive: true });
-  }
-  try {
-    linkSync(from, to);
-  } catch {
-    await mkdir(dir, { recursive: true });
-    await copyFile(from, to);
-  }
-}
 
 export class HeygemVideoEngine implements VideoEngine {
   readonly kind = 'heygem';
