@@ -11,7 +11,7 @@ export const ABBREVIATIONS: Record<string, string> = {
   Jan: 'January', Feb: 'February', Mar: 'March', Apr: 'April', Jun: 'June', Jul: 'July', Aug: 'August', Sep: 'September', Sept: 'September', Oct: 'October', Nov: 'November', Dec: 'December',
   Mon: 'Monday', Tue: 'Tuesday', Tues: 'Tuesday', Wed: 'Wednesday', Thu: 'Thursday', Thurs: 'Thursday', Fri: 'Friday', Sat: 'Saturday', Sun: 'Sunday',
   cf: 'compare', ca: 'circa', al: 'al', ibid: 'ibid', viz: 'namely', est: 'established', min: 'minutes', max: 'maximum', no: 'number', No: 'Number', Nos: 'Numbers', nos: 'numbers',
-  p: 'page', pp: 'pages', NO: 'Number', para: 'paragraph', paras: 'paragraphs', Para: 'Paragraph', Art: 'Article', art: 'article', Fwd: 'Forward', dept_: '', tel: 'telephone', Tel: 'Telephone', ext: 'extension', Ext: 'Extension',
+  p: 'page', pp: 'pages', NO: 'Number', para: 'paragraph', paras: 'paragraphs', Para: 'Paragraph', Art: 'Article', art: 'article', Fwd: 'Forward', tel: 'telephone', Tel: 'Telephone', ext: 'extension', Ext: 'Extension',
 };
 /** Needs a number after it to be an abbreviation at all ("no." alone is the word "no"). */
 export const BEFORE_NUMBER = new Set(['no', 'No', 'Nos', 'nos', 'p', 'pp', 'para', 'paras', 'Para', 'Art', 'art', 'vol', 'Vol', 'ch', 'Ch', 'sec', 'Sec', 'Secs', 'ref', 'Ref', 'Refs', 'Tab', 'Ex', 'ed', 'Ed', 'tel', 'Tel', 'ext', 'Ext', 'Eq', 'eq', 'Eqs', 'Fig', 'fig', 'Figs', 'figs', 'min', 'max']);

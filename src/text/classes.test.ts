@@ -9,7 +9,7 @@ import type { SpanClass } from './spans.js';
 /** [input, the span in it, what it is read as, the whole text as read]. */
 type Row = [string, string, string];
 const TABLE: Record<SpanClass, Row[]> = {
-  markup: [['**bold** text', '**', 'bold text'], ['[docs](https://x.io) here', '[docs](https://x.io)', 'docs here']],
+  markup: [['**bold** text', '**', 'bold text'], ['[docs](https://x.io) here', '[docs](https://x.io)', 'docs here'], ['See ![a cat](cat.png) here', '![a cat](cat.png)', 'See a cat here']],
   math: [['$\\frac{x-1}{3}$', '$\\frac{x-1}{3}$', 'x minus one over three'], ['a² + b²', '²', 'a squared plus b squared']],
   url: [['Visit example.com now', 'example.com', 'Visit example dot com now'], ['Open localhost:8080 now', 'localhost:8080', 'Open localhost colon eight zero eight zero now']],
   email: [['Mail jane.doe+x@mail.co.uk', 'jane.doe+x@mail.co.uk', 'Mail jane dot doe plus x at mail dot co dot u k']],

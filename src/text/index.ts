@@ -46,7 +46,7 @@ const ASCII_INERT = new Uint8Array(128);
 for (let k = 0; k < 128; k++) {
   const c = String.fromCharCode(k);
   ASCII_WORD[k] = /[A-Za-z0-9_]/.test(c) ? 1 : 0;
-  ASCII_INERT[k] = /[\s",;!?]/.test(c) ? 1 : 0;
+  ASCII_INERT[k] = /[\s",;?]/.test(c) ? 1 : 0;
 }
 const isWordChar = (c: string) => {
   const k = c.charCodeAt(0);
@@ -62,7 +62,7 @@ const mayStartRun = (c: string) => {
   return k >= 128 || k === 32 || k === 9 || k === 39 || (k >= 65 && k <= 90) || (k >= 97 && k <= 122);
 };
 /** Characters at which no recognizer can start: skipped without trying any. */
-const INERT = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}\s"'“”‘’,;!?]/u;
+const INERT = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}\s"'“”‘’,;?]/u;
 
 /**
  * A span's surroundings, each part worked out only if a recognizer or verbalizer asks. While

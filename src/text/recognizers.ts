@@ -70,14 +70,14 @@ const L = /[A-Za-z]/;
 const AN = /[A-Za-z0-9]/;
 /** The characters a recognizer's match can start with: the scanner tries only those that can. */
 const FIRST: Record<string, RegExp> = {
-  'html-tag': /</, 'html-entity': /&/, 'md-image': /!/, 'md-link': /\[/, 'md-code': /`/, 'md-heading': /[ \t#>*+\-\d]/, 'md-emphasis': /[*_~]/, 'md-em': /\*/,
+  'html-tag': /</, 'html-entity': /&/, 'md-image': /!/, 'md-link': /\[/, 'md-code': /`/, 'md-heading': /[#>*+\-\d]/, 'md-emphasis': /[*_~]/, 'md-em': /\*/,
   'tex-display': /\$/, 'tex-bracket': /\\/, 'tex-paren': /\\/, 'tex-inline': /\$/, 'tex-env': /\\/, 'tex-command': /\\/,
   url: /[hHwW]/, domain: AN, 'host-port': /[l\d]/, email: /[A-Za-z0-9._%+-]/, file: /[A-Za-z0-9_]/, ip: D, 'iso-date': D, 'month-date': L, 'day-month': D, 'month-year': L, 'slash-date': D,
   'time-ampm': D, time: D, phone: /[+(\d]/, 'phone-1800': D, ssn: D, 'cue-digits': D, zip: D, 'leading-zero': D, 'cue-name-number': D, code: /[A-Z]/, 'code-401k': D, 'house-number': D, serial: /[a-z]/, word: L,
   currency: /[U$€£¥₹₩₽₺₦₱]/, 'currency-cents': /[U$€£]/, 'currency-code': /[A-Z]/, 'amount-code': D, percent: /[-−+\d]/, temperature: /[-−\d]/, degrees: D, unit: /[-\d.½⅓⅔¼¾⅕⅖⅗⅘⅙⅚⅛⅜⅝⅞]/, 'per-unit': /[-\d.½⅓⅔¼¾⅕⅖⅗⅘⅙⅚⅛⅜⅝⅞]/,
   dimension: D, 'scale-suffix': D, ordinal: D, decade: /['\dmeplMEPL]/, version: /[vV\d]/, fraction: D, vulgar: /[\d½⅓⅔¼¾⅕⅖⅗⅘⅙⅚⅛⅜⅝⅞]/, range: D, year: D, number: /[\d.]/, 'signed-number': /[-−]/, 'number-plain': D,
   scientific: D, power: AN, sqrt: /s/, 'root-sign': /√/, 'function-call': /[fghFGH]/, coefficient: D, factorial: /[a-z\d]/, congruence: /[\w ^+-]/, equals: /=/, plus: /\+/, minus: /-/, times: /[*x]/,
-  compare: /[<>]/, 'math-char': /[×÷±∓≤≥≠≈≡→⇒⇔←∞∑∏∫∂∇∈∉⊂∪∩∀∃∅·²³‰−∝∴]/, greek: /[α-ωΓΔΘΛΠΣΦΨΩ]/, 'prose-symbol': /[<>=\-≤≥~≈→⇒←±≠§¶©№&/+®™†‡]/, 'time-to': /[\s–—-]/, 'plus-after': D, ampersand: /&/,
+  compare: /[<>]/, 'math-char': /[×÷±∓≤≥≠≈≡→⇒⇔←∞∑∏∫∂∇∈∉⊂∪∩∀∃∅·²³‰−∝∴]/, greek: /[α-ωΓΔΘΛΠΣΦΨΩ]/, 'prose-symbol': /[<>=\-≤≥~≈→⇒←±≠§¶©№&/+®™†‡]/, 'time-to': /[–—-]/, 'plus-after': D, ampersand: /&/,
   resolution: D, alnum: AN, 'ymd-slash': D, 'dmy-dot': D, 'month-dash': L, 'era-year': D, 'range-unit': D, roman: /[IVXLC]/, 'tex-quotes': /[`']/,
   'bare-title': /[dmspDMP]/, weekday: /[MTWFS]/, 'bare-label': /[vVNnpcCfFsS]/, 'bare-suffix': /[jsilJS]/, 'bare-vs': /v/, 'short-year': /['’]/, 'cue-digit-groups': D, 'md-slash': D,
   'at-sign': /@/, 'at-handle': /@/, 'hash-number': /#/, hashtag: /#/, latin: /[eEiIaAnNpPvVcC]/, circa: /c/, initials: /[A-Z]/, 'saint-street': /S/, abbr: L, 'address-abbr': /[SABRLHhEPCDsabd]/, compass: /[NSEW]/, state: /[A-Z]/,
@@ -135,7 +135,7 @@ export const RECOGNIZERS: Recognizer[] = [
   r('md-image', 'markup', /!\[([^\]\n]{0,300})\]\([^()\s]{1,500}\)/y, 1, (m) => ({ kind: 'inner', text: m[1] }), false),
   r('md-link', 'markup', /\[([^\]\n]{1,300})\]\([^()\s]{1,500}\)/y, 1, (m) => ({ kind: 'inner', text: m[1] }), false),
   r('md-code', 'markup', /(?<!`)`(?!`)([^`\n]{1,300})`(?!`)/y, 1, (m) => ({ kind: 'inner', text: m[1] }), false),
-  r('md-heading', 'markup', /(?<=^|\n)[ \t]{0,3}(?:#{1,6}|>|[-*+]|\d{1,2}\.)[ \t]+/y, 1, () => ({ kind: 'drop' }), false),
+  r('md-heading', 'markup', /(?<=(?:^|\n)[ \t]{0,3})(?:#{1,6}|>|[-*+]|\d{1,2}\.)[ \t]+/y, 1, () => ({ kind: 'drop' }), false),
   r('tex-quotes', 'markup', /``|''/y, 1, () => ({ kind: 'entity', word: '"' }), false),
   r('md-emphasis', 'markup', /\*\*|__|~~/y, 1, () => ({ kind: 'drop' }), false),
   r('md-em', 'markup', /(?<![\w*])\*(?=\S)([^*\n]{1,300}?)(?<=\S)\*(?![\w*])/y, 1, (m) => ({ kind: 'inner', text: m[1] }), false),
@@ -227,7 +227,7 @@ export const RECOGNIZERS: Recognizer[] = [
   r('greek', 'math', /[α-ωΓΔΘΛΠΣΦΨΩ]/y, 0.8, (m) => ({ kind: 'greek', c: m[0] }), false),
   // --- symbols read in prose
   r('prose-symbol', 'symbol', /(?:<=|>=|->|=>|<-|[≤≥<>~≈→⇒←±≠§¶©№])(?=\s?[\d$€£(])|(?<=\s)(?:->|=>|→|⇒|&|\+|=|§§|§|¶)(?=\s)|[®™†‡]/y, (m, c) => (m[0] === '/' && !/[\p{L}]/u.test(c.after) ? 0 : /[<>≤≥≈≠±]/.test(m[0]) && MATH_OPERAND_BEFORE.test(c.text.slice(Math.max(0, c.start - 3), c.start)) ? 0 : 0.85), (m) => ({ c: m[0] }), false),
-  r('time-to', 'symbol', /(?<=[ap]\.?m\.?|\d)\s?[–—]\s?(?=\d)|(?<=%)\s?[-–—]\s?(?=\d+(?:\.\d+)?\s?%)|(?<=[ap]\.?m\.?|\d0s|\d)\s?-\s?(?=[$€£]\d|\d{1,2}(?::\d\d)?\s?[ap]\.?m\b|(?:\d0|\d{3}0)s\b)/iy, 0.95, () => ({ c: '→' }), false),
+  r('time-to', 'symbol', /(?<=(?:[ap]\.?m\.?|\d)\s?)[–—]\s?(?=\d)|(?<=%\s?)[-–—]\s?(?=\d+(?:\.\d+)?\s?%)|(?<=(?:[ap]\.?m\.?|\d0s|\d)\s?)-\s?(?=[$€£]\d|\d{1,2}(?::\d\d)?\s?[ap]\.?m\b|(?:\d0|\d{3}0)s\b)/iy, 0.95, () => ({ c: '→' }), false),
   r('plus-after', 'symbol', /(\d+)\+(?![\d\p{L}])/uy, 0.9, (m) => ({ kind: 'plus-after', arg: m[1] })),
   r('ampersand', 'symbol', /&/y, 0.7, () => ({ c: '&' }), false),
   r('at-sign', 'symbol', /@(?=\s)/y, 0.8, () => ({ c: '@' }), false),
@@ -237,8 +237,8 @@ export const RECOGNIZERS: Recognizer[] = [
   // --- abbreviations: expanded or spelled, their period never read as a sentence end
   r('latin', 'abbreviation', /(?:e\.g\.|i\.e\.|a\.k\.a\.|et al\.|[nN]\.[bB]\.|[pP]\.[sS]\.|viz\.|cf\.|approx\.|vs\.)(?=[\s,;:)]|$)/iy, 0.95, (m) => ({ abbr: m[0].replace(/\.$/, ''), spoken: LATIN[m[0]] ?? LATIN[m[0].toLowerCase()] ?? m[0] })),
   r('circa', 'abbreviation', /c\.(?= ?\d{3,4}\b)/y, 0.95, () => ({ spoken: 'circa' })),
-  r('initials', 'abbreviation', /(?:[A-Z]\.){2,5}(?:[A-Z](?![\p{L}]))?|(?:[A-Z]\.){1,4}[A-Z](?![\p{L}.])|Ph\.D\.?|M\.Sc\.|B\.Sc\.|M\.Phil\.|D\.Phil\.|LL\.[BM]\.|Ed\.D\./uy, 0.9, (m, ) => ({ abbr: /^(?:U\.S\.|U\.K\.|U\.N\.|E\.U\.|D\.C\.|U\.S\.A\.|U\.A\.E\.|N\.Y\.|N\.J\.)$/.test(m[0]) ? 'country' : 'initials', dot: m[0].endsWith('.') ? '1' : undefined, spoken: DOTTED_PLACES[m[0]] ?? m[0].replace(/\./g, '').toUpperCase().split('').join(' ') })),
-  r('saint-street', 'abbreviation', /[Ss]t\.(?=[\s,;:)]|$)/y, 0.92, (m, ) => ({ abbr: 'St' })),
+  r('initials', 'abbreviation', /(?:[A-Z]\.){2,5}(?:[A-Z](?![\p{L}]))?|(?:[A-Z]\.){1,4}[A-Z](?![\p{L}.])|Ph\.D\.?|M\.Sc\.|B\.Sc\.|M\.Phil\.|D\.Phil\.|LL\.[BM]\.|Ed\.D\./uy, 0.9, (m) => ({ abbr: /^(?:U\.S\.|U\.K\.|U\.N\.|E\.U\.|D\.C\.|U\.S\.A\.|U\.A\.E\.|N\.Y\.|N\.J\.)$/.test(m[0]) ? 'country' : 'initials', dot: m[0].endsWith('.') ? '1' : undefined, spoken: DOTTED_PLACES[m[0]] ?? m[0].replace(/\./g, '').toUpperCase().split('').join(' ') })),
+  r('saint-street', 'abbreviation', /[Ss]t\.(?=[\s,;:)]|$)/y, 0.92, () => ({ abbr: 'St' })),
   r('abbr', 'abbreviation', new RegExp(String.raw`(${Object.keys(ABBREVIATIONS).sort((a, b) => b.length - a.length).join('|')})\.(?=[\s,;:)]|$)`, 'y'), (m, c) => (BEFORE_NUMBER.has(m[1]) && !/^\s?[\dIVXivx(]/.test(c.next) ? 0 : 0.9), (m) => ({ abbr: m[1], dot: '1', spoken: ABBREVIATIONS[m[1]] })),
   r('bare-title', 'abbreviation', /(dr|mr|mrs|ms|st|prof|Dr|Mr|Mrs|Ms|Prof)(?= [A-Z][a-z.])/y, (m, c) => (/^(?:dr|st)$/i.test(m[1]) && /\d+ (?:[A-Z][a-z]+ ){1,3}$/.test(c.text.slice(Math.max(0, c.start - 40), c.start)) ? 0 : 0.9), (m) => ({ spoken: ({ dr: 'doctor', mr: 'mister', mrs: 'missus', ms: 'miz', st: 'saint', prof: 'professor' } as Record<string, string>)[m[1].toLowerCase()] })),
   r('bare-label', 'abbreviation', /(vol|Vol|VOL|NO|No|no|Nos|nos|pp|ch|Ch|fig|Fig|sec|Sec)(?= \d)/y, (m, c) => (m[1] === 'no' && !/^\s\d+\b/.test(c.next + c.text.slice(c.end + 3, c.end + 8)) ? 0 : m[1] === 'no' || m[1] === 'No' ? (/[a-z]/.test(c.before[0] ?? '') && !/^(?:route|bus|number|school|case|document|hadith)$/.test(c.before[0] ?? '') && c.before.length > 0 && /^[a-z]/.test(c.text.slice(Math.max(0, c.start - 20), c.start).trim().split(/\s+/).pop() ?? '') ? 0.3 : 0.9) : 0.9), (m) => ({ spoken: ({ vol: 'volume', no: 'number', nos: 'numbers', pp: 'pages', ch: 'chapter', fig: 'figure', sec: 'section' } as Record<string, string>)[m[1].toLowerCase()] })),

@@ -181,7 +181,6 @@ export const KNOWN_FAILURES: Record<string, string> = {
   "2x8": "we read NxM as dimensions (\"two by eight\"); source says \"x\"",
   "2+3 m2": "we read m2 as square meters; source says \"m two\"",
   "170 - 45190": "held out; our reading differs from the source (auto)",
-  "4:00 am - 8:12 pm": "held out; our reading differs from the source (auto)",
   "Sam II": "after a name that is not a ruler's we read a Roman numeral as a number (\"two\"); source says \"second\"",
   "1-413-te-b-1-5": "held out; our reading differs from the source (auto)",
   "MIG-25/235212-asdg": "held out; our reading differs from the source (auto)",
