@@ -20,7 +20,7 @@ import { PgListener } from './postgres.listener.js';
 import { createPgPool } from './postgres.pool.js';
 import { PostgresSlotRegistry } from './postgres.slots.js';
 import { migratePostgres } from './postgres.schema.js';
-import { newLeaseToken, rowToTask, type Row } from './sqlite.adapter.js';
+import { newLeaseToken, rowToEvent, rowToTask, type Row } from './sqlite.adapter.js';
 // Same column names in both schemas, so one patch map serves both adapters.
 import { PATCH_COLUMNS } from './sqlite.schema.js';
 import type { ClaimRequest, HeartbeatResult, NewTask, SlotRecord, TaskEvent, TaskListFilter, TaskPatch, TaskStore, TransitionGuard } from './task-store.js';
@@ -339,16 +339,7 @@ export class PostgresTaskStore implements TaskStore {
   }
 
   async events(id: string): Promise<TaskEvent[]> {
-    const rows = await this.all('SELECT * FROM task_events WHERE task_id = $1 ORDER BY id', [id]);
-    return rows.map((r) => ({
-      taskId: r.task_id as string,
-      attempt: r.attempt as number,
-      at: r.at as number,
-      state: r.state as TaskState,
-      slotId: r.slot_id as number | null,
-      errorCode: r.error_code as ErrorCode | null,
-      message: r.message as string | null,
-    }));
+    return (await this.all('SELECT * FROM task_events WHERE task_id = $1 ORDER BY id', [id])).map(rowToEvent);
   }
 
   async countByState(): Promise<Partial<Record<TaskState, number>>> {

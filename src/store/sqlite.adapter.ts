@@ -57,6 +57,19 @@ export function rowToTask(r: Row): Task {
   };
 }
 
+/** A task_events row → TaskEvent (same columns in every store). */
+export function rowToEvent(r: Row): TaskEvent {
+  return {
+    taskId: r.task_id as string,
+    attempt: r.attempt as number,
+    at: r.at as number,
+    state: r.state as TaskState,
+    slotId: r.slot_id as number | null,
+    errorCode: r.error_code as ErrorCode | null,
+    message: r.message as string | null,
+  };
+}
+
 function toColumnValue(key: string, value: unknown): unknown {
   if (key === 'engineData') return value == null ? null : JSON.stringify(value);
   if (key === 'renderSubmitted') return value ? 1 : 0;
@@ -287,15 +300,7 @@ export class SqliteTaskStore implements TaskStore {
   }
 
   async events(id: string): Promise<TaskEvent[]> {
-    return (this.stmts.events.all(id) as Row[]).map((r) => ({
-      taskId: r.task_id as string,
-      attempt: r.attempt as number,
-      at: r.at as number,
-      state: r.state as TaskState,
-      slotId: r.slot_id as number | null,
-      errorCode: r.error_code as ErrorCode | null,
-      message: r.message as string | null,
-    }));
+    return (this.stmts.events.all(id) as Row[]).map(rowToEvent);
   }
 
   async countByState(): Promise<Partial<Record<TaskState, number>>> {

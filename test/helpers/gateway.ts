@@ -50,21 +50,9 @@ export async function startTestGateway(inline: Record<string, unknown> = {}, ove
   };
 }
 
-/** Poll `check` until it returns a value, bounded by `timeoutMs`. */
-export async function waitFor<T>(check: () => Promise<T | undefined | null | false>, timeoutMs = 60_000, stepMs = 25): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const v = await check();
-      if (v) return v;
-    } catch (err) {
-      last = err;
-    }
-    await sleep(stepMs);
-  }
-  throw new Error(`waitFor: condition not met within ${timeoutMs} ms${last ? ` (last error: ${String(last)})` : ''}`);
-}
+import { waitFor } from './wait.js';
+
+export { waitFor };
 
 export async function submit(url: string, text: string, video?: { path: string; name?: string }): Promise<{ status: number; body: Record<string, unknown> }> {
   const form = new FormData();

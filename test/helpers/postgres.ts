@@ -79,22 +79,5 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   };
 }
 
-/**
- * Poll `check` until it returns a truthy value, bounded by `timeoutMs`. Same contract as
- * waitFor in test/helpers/gateway.ts, repeated here so store tests do not load the whole
- * gateway (and its adapters) just to wait.
- */
-export async function waitFor<T>(check: () => Promise<T | undefined | null | false>, timeoutMs = 20_000, stepMs = 25): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const v = await check();
-      if (v) return v;
-    } catch (err) {
-      last = err;
-    }
-    await new Promise((r) => setTimeout(r, stepMs));
-  }
-  throw new Error(`waitFor: condition not met within ${timeoutMs} ms${last ? ` (last error: ${String(last)})` : ''}`);
-}
+/** Re-exported so store tests wait without loading the whole gateway (test/helpers/wait.ts). */
+export { waitFor } from './wait.js';
