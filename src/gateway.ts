@@ -182,6 +182,7 @@ export async function createGateway(config: GatewayConfig, o: GatewayOverrides =
       gpuStats.stop();
       await scheduler.stop(0);
       lifecycle.close();
+      await publisher.close();
       await store.close();
       lock?.release();
       throw err;
