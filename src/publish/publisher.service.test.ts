@@ -265,4 +265,23 @@ describe('Publisher', () => {
     expect(outcomes).toEqual([]);
     expect((await store.list('l1'))[0]).toMatchObject({ state: 'uploading', attempts: 1, claimedBy: 'node-b' });
   });
+
+  it('a store fault while claiming ends that look, not the upload: it is tried again later', async () => {
+    class FlakyStore extends MemoryPublicationStore {
+      faults = 2;
+      async claim(taskId: string, target: string, holder: string, now: number, leaseMs: number): Promise<boolean> {
+        if (this.faults > 0 && this.faults--) throw new Error('connection terminated');
+        return super.claim(taskId, target, holder, now, leaseMs);
+      }
+    }
+    const store = new FlakyStore();
+    const s = new ScriptedUploader('s3', []);
+    const { p, complete, settled } = setup({ s3: s }, { store, claimLeaseMs: 20 });
+    complete('e1');
+    const [row] = await settled('e1', 1);
+    expect(store.faults).toBe(0);
+    expect(row).toMatchObject({ state: 'done', attempts: 1 });
+    expect(s.jobs).toHaveLength(1);
+    await p.close();
+  });
 });

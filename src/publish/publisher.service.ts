@@ -184,8 +184,9 @@ export class Publisher extends EventEmitter<{ outcome: [PublishOutcome] }> {
       const k = key(taskId, target);
       const done = this.attempt(taskId, target, abort.signal)
         .catch((err) => {
-          this.d.log.error({ taskId, target, err: this.scrub(err) }, 'publish: bookkeeping failed');
-          return null;
+          // The store failed (database down?): look again later rather than drop the upload.
+          this.d.log.error({ taskId, target, err: this.scrub(err) }, 'publish: bookkeeping failed; will look again');
+          return this.d.clock.now() + this.d.claimLeaseMs;
         })
         .then((retryAt) => {
           this.running.delete(k);
@@ -216,14 +217,20 @@ export class Publisher extends EventEmitter<{ outcome: [PublishOutcome] }> {
       return seen.claimedBy !== holder && seen.claimedUntil !== null && seen.claimedUntil > now ? seen.claimedUntil : now + claimLeaseMs;
     }
     const lost = new AbortController();
+    // One renewal at a time, awaited before the release: a renewal landing after it would claim
+    // the publication again and keep other nodes out until the lease ran out.
+    let renewing: Promise<void> | null = null;
     const renew = setInterval(() => {
-      store.claim(taskId, targetId, holder, clock.now(), claimLeaseMs).then(
-        (ok) => {
-          if (!ok && !lost.signal.aborted) lost.abort();
-        },
-        // A database hiccup: keep going; the next renewal (or the final write) tells.
-        (err) => this.d.log.warn({ taskId, target: targetId, err: this.scrub(err) }, 'publish: could not renew the claim'),
-      );
+      renewing ??= store
+        .claim(taskId, targetId, holder, clock.now(), claimLeaseMs)
+        .then(
+          (ok) => {
+            if (!ok && !lost.signal.aborted) lost.abort();
+          },
+          // A database hiccup: keep going; the next renewal (or the final write) tells.
+          (err) => this.d.log.warn({ taskId, target: targetId, err: this.scrub(err) }, 'publish: could not renew the claim'),
+        )
+        .finally(() => (renewing = null));
     }, Math.max(1, Math.floor(claimLeaseMs / 3)));
     renew.unref();
     try {
@@ -234,6 +241,7 @@ export class Publisher extends EventEmitter<{ outcome: [PublishOutcome] }> {
       return await this.upload(pub, AbortSignal.any([signal, lost.signal]), signal, lost.signal);
     } finally {
       clearInterval(renew);
+      await renewing;
       // After losing the claim the row is another node's: release only acts on our own claim.
       await store.release(taskId, targetId, holder);
     }
