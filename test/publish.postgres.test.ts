@@ -6,7 +6,7 @@
  * continues the same video from its offset, whichever node takes the retry.
  */
 import { createHash } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -129,6 +129,9 @@ describe('publishing with two nodes on one PostgreSQL database', () => {
     expect(puts() - before.puts).toBe(ids.length);
     const claims = await query<{ n: number }>('SELECT COUNT(*)::int AS n FROM publications WHERE claimed_by IS NOT NULL');
     expect(claims[0].n).toBe(0); // every claim released when its upload ended
+    // The records are in PostgreSQL: no SQLite file appeared in the shared data dir.
+    expect(existsSync(join(dataDir, 'gateway.db'))).toBe(false);
+    expect((await query<{ n: number }>("SELECT COUNT(*)::int AS n FROM publications WHERE state = 'done'"))[0].n).toBe(2 * ids.length);
   });
 
   it('a Vimeo upload cut mid-file continues the same video from its offset, on whichever node takes the retry', async () => {
