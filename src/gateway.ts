@@ -28,6 +28,7 @@ import { SlotRunner } from './runner/slot-runner.js';
 import { attachTaskLog } from './runner/task-log.js';
 import { TaskPipeline, type SlotDefaults } from './runner/task-pipeline.js';
 import { openTaskStore } from './store/open-store.js';
+import type { PostgresTaskStore } from './store/postgres.adapter.js';
 import { acquireDataDirLock } from './store/data-dir-lock.js';
 import type { TaskStore } from './store/task-store.js';
 import { NoGpuStats, type GpuStatsSource } from './telemetry/gpu-stats.js';
@@ -148,7 +149,9 @@ export async function createGateway(config: GatewayConfig, o: GatewayOverrides =
     throw err;
   }
   const lifecycle = new TaskLifecycle(store, clock, config.scheduler, log);
-  const publisher = await createPublisher(config, { tasks: store, clock, log, env: o.publishEnv ?? process.env, databasePath: paths.database });
+  // Publications live in the task store's database; with PostgreSQL they share its pool.
+  const pgPool = config.store.driver === 'postgres' && 'pool' in store ? (store as PostgresTaskStore).pool : undefined;
+  const publisher = await createPublisher(config, { tasks: store, clock, log, env: o.publishEnv ?? process.env, databasePath: paths.database, pgPool, nodeId });
   lifecycle.on('change', publisher.onTaskChange);
   await publisher.start();
   attachTaskLog(lifecycle, log); // one info line per task transition
@@ -186,6 +189,7 @@ export async function createGateway(config: GatewayConfig, o: GatewayOverrides =
       gpuStats.stop();
       await scheduler.stop(0);
       lifecycle.close();
+      await publisher.close();
       await store.close();
       lock?.release();
       throw err;

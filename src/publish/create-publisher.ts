@@ -1,8 +1,11 @@
 /**
  * Builds the Publisher from the `publish` config section: credentials (environment or the
- * credentials file, checked at start), one uploader per enabled target, the SQLite
- * publication store on the gateway's database file, and a logger that redacts secrets.
+ * credentials file, checked at start), one uploader per enabled target, the publication store
+ * next to the task store (the SQLite file of a single node, or the shared PostgreSQL database
+ * of several nodes: never a SQLite file in a data dir that several nodes may share), and a
+ * logger that redacts secrets.
  */
+import type pg from 'pg';
 import type { GatewayConfig } from '../config/load.js';
 import type { Task } from '../domain/task.js';
 import type { Logger } from '../logger.js';
@@ -19,9 +22,13 @@ export interface PublisherFactoryDeps {
   clock: Clock;
   log: Logger;
   env: NodeJS.ProcessEnv;
-  /** The gateway's SQLite file (DataPaths.database). */
+  /** The gateway's SQLite file (DataPaths.database), used with store.driver sqlite. */
   databasePath: string;
-  /** Replace the SQLite store (tests; later a PostgreSQL adapter). */
+  /** The PostgreSQL task store's pool, shared instead of opening a second one (driver postgres). */
+  pgPool?: pg.Pool;
+  /** This node's name (config node.id or the host name): who holds an upload's claim. */
+  nodeId: string;
+  /** Replace the configured store (tests). */
   store?: PublicationStore;
   random?: () => number;
 }
@@ -64,7 +71,7 @@ export async function createPublisher(config: GatewayConfig, d: PublisherFactory
     };
   });
   return new Publisher({
-    store: d.store ?? new SqlitePublicationStore(d.databasePath),
+    store: d.store ?? (await openPublicationStore(config, d)),
     tasks: d.tasks,
     targets,
     policy: { maxAttempts: p.maxAttempts, retryBaseDelayMs: p.retryBaseDelayMs, retryMaxDelayMs: p.retryMaxDelayMs, concurrency: p.concurrency },
@@ -72,5 +79,17 @@ export async function createPublisher(config: GatewayConfig, d: PublisherFactory
     log: d.log.child({ component: 'publish' }, { redact: { paths: REDACT_PATHS, censor: '[redacted]' } }),
     secrets: secretValues(creds),
     random: d.random,
+    holder: d.nodeId,
+    // The task leases' length: a node that died mid-upload is replaced as soon as its tasks are.
+    claimLeaseMs: config.scheduler.leaseMs,
   });
+}
+
+async function openPublicationStore(config: GatewayConfig, d: PublisherFactoryDeps): Promise<PublicationStore> {
+  if (config.store.driver !== 'postgres') return new SqlitePublicationStore(d.databasePath);
+  // Loaded only with PostgreSQL, as the task store's adapter is (src/store/open-store.ts).
+  const { PostgresPublicationStore } = await import('./publication-store.postgres.js');
+  if (d.pgPool) return PostgresPublicationStore.open({ pool: d.pgPool });
+  if (!config.store.url) throw new Error('store.url is required with store.driver: postgres');
+  return PostgresPublicationStore.open({ url: config.store.url, log: d.log, applicationName: `heygem:${d.nodeId}:publish` });
 }

@@ -20,7 +20,7 @@ export class MemoryPublicationStore implements PublicationStore {
     for (const t of targets) {
       const key = `${taskId}\u0000${t.target}`;
       if (this.pubs.has(key)) continue;
-      this.pubs.set(key, { taskId, target: t.target, type: t.type, state: 'pending', attempts: 0, url: null, remoteId: null, error: null, resume: null, nextAttemptAt: 0, createdAt: now, updatedAt: now, doneAt: null });
+      this.pubs.set(key, { taskId, target: t.target, type: t.type, state: 'pending', attempts: 0, url: null, remoteId: null, error: null, resume: null, nextAttemptAt: 0, createdAt: now, updatedAt: now, doneAt: null, claimedBy: null, claimedUntil: null });
     }
     const req = this.requests.get(taskId) ?? { taskId, targets: targets.map((t) => t.target), createdAt: now, planned: true };
     this.requests.set(taskId, { ...req, planned: true });
@@ -43,6 +43,16 @@ export class MemoryPublicationStore implements PublicationStore {
     if (!p) return false;
     Object.assign(p, structuredClone(patch), { updatedAt: now });
     return true;
+  }
+  async claim(taskId: string, target: string, holder: string, now: number, leaseMs: number): Promise<boolean> {
+    const p = this.pubs.get(`${taskId}\u0000${target}`);
+    if (!p || (p.claimedBy !== null && p.claimedBy !== holder && (p.claimedUntil ?? 0) > now)) return false;
+    Object.assign(p, { claimedBy: holder, claimedUntil: now + leaseMs });
+    return true;
+  }
+  async release(taskId: string, target: string, holder: string): Promise<void> {
+    const p = this.pubs.get(`${taskId}\u0000${target}`);
+    if (p?.claimedBy === holder) Object.assign(p, { claimedBy: null, claimedUntil: null });
   }
   async forget(taskIds: readonly string[]): Promise<void> {
     for (const id of taskIds) {

@@ -1,75 +1,14 @@
 /**
  * PublicationStore on SQLite: its own connection to the gateway's database file (WAL lets it
- * share the file with the task store's connection), its own tables. Statements are plain SQL
- * so the PostgreSQL adapter can reuse them nearly verbatim.
+ * share the file with the task store's connection), its own tables. Statements are plain SQL,
+ * the same as the PostgreSQL adapter's (publication-store.postgres.ts) but for placeholders.
  */
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Publication, PublicationState, TargetType } from './publication.js';
 import type { PublicationPatch, PublicationStore, PublishRequest } from './publication-store.js';
-
-export const PUBLICATION_SCHEMA_SQL = `
-CREATE TABLE IF NOT EXISTS publish_requests (
-  task_id TEXT PRIMARY KEY,
-  targets TEXT NOT NULL,
-  created_at BIGINT NOT NULL,
-  planned INTEGER NOT NULL DEFAULT 0
-);
-CREATE INDEX IF NOT EXISTS publish_requests_unplanned ON publish_requests (planned, created_at);
-CREATE TABLE IF NOT EXISTS publications (
-  task_id TEXT NOT NULL,
-  target TEXT NOT NULL,
-  type TEXT NOT NULL,
-  state TEXT NOT NULL,
-  attempts INTEGER NOT NULL DEFAULT 0,
-  url TEXT,
-  remote_id TEXT,
-  error TEXT,
-  resume TEXT,
-  next_attempt_at BIGINT NOT NULL DEFAULT 0,
-  created_at BIGINT NOT NULL,
-  updated_at BIGINT NOT NULL,
-  done_at BIGINT,
-  PRIMARY KEY (task_id, target)
-);
-CREATE INDEX IF NOT EXISTS publications_state ON publications (state, next_attempt_at);
-`;
-
-const COLUMNS: Record<keyof PublicationPatch, string> = {
-  state: 'state',
-  attempts: 'attempts',
-  url: 'url',
-  remoteId: 'remote_id',
-  error: 'error',
-  resume: 'resume',
-  nextAttemptAt: 'next_attempt_at',
-  doneAt: 'done_at',
-};
-
-type Row = Record<string, unknown>;
-
-function toPublication(r: Row): Publication {
-  return {
-    taskId: r.task_id as string,
-    target: r.target as string,
-    type: r.type as TargetType,
-    state: r.state as PublicationState,
-    attempts: r.attempts as number,
-    url: r.url as string | null,
-    remoteId: r.remote_id as string | null,
-    error: r.error as string | null,
-    resume: r.resume ? (JSON.parse(r.resume as string) as Record<string, unknown>) : null,
-    nextAttemptAt: Number(r.next_attempt_at),
-    createdAt: Number(r.created_at),
-    updatedAt: Number(r.updated_at),
-    doneAt: r.done_at === null ? null : Number(r.done_at),
-  };
-}
-
-function toRequest(r: Row): PublishRequest {
-  return { taskId: r.task_id as string, targets: r.targets ? String(r.targets).split(',') : [], createdAt: Number(r.created_at), planned: r.planned === 1 };
-}
+import { CLAIM_COLUMNS, patchEntries, PUBLICATION_SCHEMA_SQL, sortedTargets, toPublication, toRequest, type Row } from './publication-store.rows.js';
 
 export class SqlitePublicationStore implements PublicationStore {
   private readonly db: Database.Database;
@@ -82,6 +21,9 @@ export class SqlitePublicationStore implements PublicationStore {
     this.db.pragma('synchronous = NORMAL');
     this.db.pragma('busy_timeout = 5000');
     this.db.exec(PUBLICATION_SCHEMA_SQL);
+    // A file written before claims existed: add their columns (SQLite has no ADD COLUMN IF NOT EXISTS).
+    const have = new Set((this.db.prepare('PRAGMA table_info(publications)').all() as Array<{ name: string }>).map((c) => c.name));
+    for (const [name, type] of CLAIM_COLUMNS) if (!have.has(name)) this.db.exec(`ALTER TABLE publications ADD COLUMN ${name} ${type}`);
     this.s = {
       saveRequest: this.db.prepare('INSERT INTO publish_requests (task_id, targets, created_at, planned) VALUES (?, ?, ?, 0) ON CONFLICT (task_id) DO NOTHING'),
       getRequest: this.db.prepare('SELECT * FROM publish_requests WHERE task_id = ?'),
@@ -93,6 +35,11 @@ export class SqlitePublicationStore implements PublicationStore {
       markPlanned: this.db.prepare('UPDATE publish_requests SET planned = 1 WHERE task_id = ?'),
       insertPlannedRequest: this.db.prepare('INSERT INTO publish_requests (task_id, targets, created_at, planned) VALUES (?, ?, ?, 1) ON CONFLICT (task_id) DO NOTHING'),
       list: this.db.prepare('SELECT * FROM publications WHERE task_id = ? ORDER BY created_at, target'),
+      claim: this.db.prepare(
+        `UPDATE publications SET claimed_by = ?, claimed_until = ?
+         WHERE task_id = ? AND target = ? AND (claimed_by IS NULL OR claimed_until <= ? OR claimed_by = ?)`,
+      ),
+      release: this.db.prepare('UPDATE publications SET claimed_by = NULL, claimed_until = NULL WHERE task_id = ? AND target = ? AND claimed_by = ?'),
       forgetReq: this.db.prepare('DELETE FROM publish_requests WHERE task_id = ?'),
       forgetPub: this.db.prepare('DELETE FROM publications WHERE task_id = ?'),
     };
@@ -113,7 +60,7 @@ export class SqlitePublicationStore implements PublicationStore {
 
   async plan(taskId: string, targets: ReadonlyArray<{ target: string; type: TargetType }>, now: number): Promise<void> {
     this.db.transaction(() => {
-      for (const t of targets) this.s.insert.run(taskId, t.target, t.type, now, now);
+      for (const t of sortedTargets(targets)) this.s.insert.run(taskId, t.target, t.type, now, now);
       // A task submitted before this request record existed (older gateway) still gets one.
       this.s.insertPlannedRequest.run(taskId, targets.map((t) => t.target).join(','), now);
       this.s.markPlanned.run(taskId);
@@ -133,11 +80,20 @@ export class SqlitePublicationStore implements PublicationStore {
   }
 
   async update(taskId: string, target: string, patch: PublicationPatch, now: number): Promise<boolean> {
-    const keys = Object.keys(patch) as Array<keyof PublicationPatch>;
-    const sets = keys.map((k) => `${COLUMNS[k]} = ?`);
-    const values = keys.map((k) => (k === 'resume' ? (patch.resume == null ? null : JSON.stringify(patch.resume)) : (patch[k] ?? null)));
-    const info = this.db.prepare(`UPDATE publications SET ${[...sets, 'updated_at = ?'].join(', ')} WHERE task_id = ? AND target = ?`).run(...values, now, taskId, target);
+    const entries = patchEntries(patch);
+    const sets = entries.map(([c]) => `${c} = ?`);
+    const info = this.db
+      .prepare(`UPDATE publications SET ${[...sets, 'updated_at = ?'].join(', ')} WHERE task_id = ? AND target = ?`)
+      .run(...entries.map(([, v]) => v), now, taskId, target);
     return info.changes > 0;
+  }
+
+  async claim(taskId: string, target: string, holder: string, now: number, leaseMs: number): Promise<boolean> {
+    return this.s.claim.run(holder, now + leaseMs, taskId, target, now, holder).changes === 1;
+  }
+
+  async release(taskId: string, target: string, holder: string): Promise<void> {
+    this.s.release.run(taskId, target, holder);
   }
 
   async forget(taskIds: readonly string[]): Promise<void> {

@@ -1,9 +1,11 @@
 /**
- * Durable publication records behind a small port, so a PostgreSQL adapter can follow the
- * SQLite one. Plain SQL only (INSERT … ON CONFLICT DO NOTHING, no JSON operators).
+ * Durable publication records behind a small port: SQLite (one node) and PostgreSQL (several
+ * nodes on one database). Plain SQL only (INSERT … ON CONFLICT DO NOTHING, no JSON operators).
  *
  * Two records: the *request* (which targets a task asked for, stored at submit time) and one
- * *publication* per task × target, created when the task completes.
+ * *publication* per task × target, created when the task completes. A publication also carries
+ * a *claim* (holder + expiry) so that of several nodes only one uploads it at a time
+ * (docs/publishing.md, "Several nodes").
  */
 import type { Publication, PublicationState, TargetType } from './publication.js';
 
@@ -33,6 +35,14 @@ export interface PublicationStore {
   listByState(states: readonly PublicationState[], limit: number): Promise<Publication[]>;
   /** Update one publication; false when it does not exist. */
   update(taskId: string, target: string, patch: PublicationPatch, now: number): Promise<boolean>;
+  /**
+   * Take or renew the right to upload one publication until `now + leaseMs`. Granted when it is
+   * unclaimed, its claim expired, or `holder` already holds it; false otherwise (another live
+   * node holds it, or the publication does not exist). Atomic: of two racing holders one wins.
+   */
+  claim(taskId: string, target: string, holder: string, now: number, leaseMs: number): Promise<boolean>;
+  /** Give a claim up (only when `holder` holds it), so another node may take it at once. */
+  release(taskId: string, target: string, holder: string): Promise<void>;
   /** Drop everything about tasks that no longer exist (record retention). */
   forget(taskIds: readonly string[]): Promise<void>;
   close(): Promise<void>;

@@ -25,6 +25,10 @@ export interface Publication {
   updatedAt: number;
   /** When the upload finished successfully. */
   doneAt: number | null;
+  /** The node uploading it (several nodes on one database), or null; never shown. */
+  claimedBy: string | null;
+  /** That node's claim lapses at this time unless renewed. */
+  claimedUntil: number | null;
 }
 
 const iso = (t: number | null): string | null => (t === null ? null : new Date(t).toISOString());

@@ -44,7 +44,20 @@ class ScriptedUploader implements Uploader {
   }
 }
 
-function setup(uploaders: Record<string, ScriptedUploader>, o: { maxAttempts?: number; concurrency?: number; store?: MemoryPublicationStore; tasks?: Map<string, Task> } = {}) {
+/** Counts the claims refused, so a test can wait until a second node has really been turned away. */
+class CountingStore extends MemoryPublicationStore {
+  refused = 0;
+  async claim(taskId: string, target: string, holder: string, now: number, leaseMs: number): Promise<boolean> {
+    const ok = await super.claim(taskId, target, holder, now, leaseMs);
+    if (!ok) this.refused++;
+    return ok;
+  }
+}
+
+function setup(
+  uploaders: Record<string, ScriptedUploader>,
+  o: { maxAttempts?: number; concurrency?: number; store?: MemoryPublicationStore; tasks?: Map<string, Task>; holder?: string; claimLeaseMs?: number } = {},
+) {
   const store = o.store ?? new MemoryPublicationStore();
   const tasks = o.tasks ?? new Map<string, Task>();
   const targets: PublisherTarget[] = Object.entries(uploaders).map(([id, u]) => ({ id, name: id, type: u.type, enabled: true, default: true, uploader: u }));
@@ -57,6 +70,8 @@ function setup(uploaders: Record<string, ScriptedUploader>, o: { maxAttempts?: n
     log: pino({ level: 'silent' }),
     secrets: ['s3cr3t-token'],
     random: () => 1,
+    holder: o.holder ?? 'node-a',
+    claimLeaseMs: o.claimLeaseMs ?? 30_000,
   });
   const outcomes: PublishOutcome[] = [];
   p.on('outcome', (x) => outcomes.push(x));
@@ -190,5 +205,83 @@ describe('Publisher', () => {
     await waitFor(async () => s.active === 1, 5000, 5);
     await p.close();
     expect(await store.list('k1')).toMatchObject([{ state: 'pending', attempts: 0 }]);
+  });
+
+  it('two nodes hear the same completion: one claims and uploads, the other is turned away; uploaded once', async () => {
+    const store = new CountingStore();
+    const tasks = new Map<string, Task>();
+    const ua = new ScriptedUploader('s3', []);
+    const ub = new ScriptedUploader('s3', []);
+    let open!: () => void;
+    ua.gate = ub.gate = new Promise((r) => (open = r));
+    const a = setup({ s3: ua }, { store, tasks, holder: 'node-a', claimLeaseMs: 150 });
+    const b = setup({ s3: ub }, { store, tasks, holder: 'node-b', claimLeaseMs: 150 });
+    a.complete('d1');
+    b.p.onTaskChange({ task: tasks.get('d1')!, from: 'collecting' });
+    // One upload runs and the other node was refused its claim while it does.
+    await waitFor(async () => ua.active + ub.active === 1 && store.refused >= 1, 5000, 5);
+    const holder = ua.active ? 'node-a' : 'node-b';
+    expect((await store.list('d1'))[0]).toMatchObject({ state: 'uploading', claimedBy: holder });
+    // Held past several leases: renewals keep the other node out.
+    await waitFor(async () => store.refused >= 3, 5000, 5);
+    expect(ua.jobs.length + ub.jobs.length).toBe(1);
+    open();
+    const [row] = await a.settled('d1', 1);
+    expect(row).toMatchObject({ state: 'done', attempts: 1, claimedBy: null });
+    expect(a.outcomes.length + b.outcomes.length).toBe(1);
+    expect(ua.jobs.length + ub.jobs.length).toBe(1);
+    await Promise.all([a.p.close(), b.p.close()]);
+  });
+
+  it('a node that died mid-upload: after its claim lapses another node resumes from the saved state', async () => {
+    const store = new MemoryPublicationStore();
+    const tasks = new Map<string, Task>([['z1', task('z1')]]);
+    await store.plan('z1', [{ target: 'vimeo', type: 'vimeo' }], 1);
+    await store.update('z1', 'vimeo', { state: 'uploading', attempts: 1, resume: { uploadLink: 'tus://x' } }, 2);
+    const lapse = Date.now() + 200;
+    expect(await store.claim('z1', 'vimeo', 'node-dead', lapse - 200, 200)).toBe(true);
+    const v = new ScriptedUploader('vimeo', []);
+    const { p, settled } = setup({ vimeo: v }, { store, tasks, holder: 'node-b', claimLeaseMs: 200 });
+    await p.start();
+    const [row] = await settled('z1', 1);
+    expect(v.jobs).toHaveLength(1);
+    expect(v.jobs[0].resume).toEqual({ uploadLink: 'tus://x' });
+    expect(Date.now()).toBeGreaterThanOrEqual(lapse);
+    expect(row).toMatchObject({ state: 'done', attempts: 2, claimedBy: null });
+    await p.close();
+  });
+
+  it('a node that loses its claim (stalled past the lease) abandons the attempt and writes nothing', async () => {
+    const store = new MemoryPublicationStore();
+    const s = new ScriptedUploader('s3', []);
+    s.gate = new Promise(() => {});
+    const { p, complete, outcomes } = setup({ s3: s }, { store, holder: 'node-a', claimLeaseMs: 60 });
+    complete('l1');
+    await waitFor(async () => s.active === 1, 5000, 5);
+    // Another node, whose clock says node-a's claim has lapsed, takes it over.
+    expect(await store.claim('l1', 's3', 'node-b', Date.now() + 1_000_000, 1_000_000)).toBe(true);
+    await waitFor(async () => s.active === 0, 5000, 5);
+    await p.close();
+    expect(outcomes).toEqual([]);
+    expect((await store.list('l1'))[0]).toMatchObject({ state: 'uploading', attempts: 1, claimedBy: 'node-b' });
+  });
+
+  it('a store fault while claiming ends that look, not the upload: it is tried again later', async () => {
+    class FlakyStore extends MemoryPublicationStore {
+      faults = 2;
+      async claim(taskId: string, target: string, holder: string, now: number, leaseMs: number): Promise<boolean> {
+        if (this.faults > 0 && this.faults--) throw new Error('connection terminated');
+        return super.claim(taskId, target, holder, now, leaseMs);
+      }
+    }
+    const store = new FlakyStore();
+    const s = new ScriptedUploader('s3', []);
+    const { p, complete, settled } = setup({ s3: s }, { store, claimLeaseMs: 20 });
+    complete('e1');
+    const [row] = await settled('e1', 1);
+    expect(store.faults).toBe(0);
+    expect(row).toMatchObject({ state: 'done', attempts: 1 });
+    expect(s.jobs).toHaveLength(1);
+    await p.close();
   });
 });

@@ -4,6 +4,12 @@
  * with exponential backoff + jitter up to `maxAttempts`, then the publication is `failed`.
  * Nothing here can fail the task: every fault ends in the publication record, never in the
  * task or the process. After a restart, pending and interrupted uploads continue.
+ *
+ * Several nodes on one database all hear every completion and all schedule its uploads; before
+ * each attempt a node *claims* the publication (store.claim, a lease renewed while it uploads,
+ * released when the attempt ends), so exactly one uploads it. A node that finds it claimed by
+ * another looks again when that claim would lapse: if the holder died mid-upload, the survivor
+ * takes over and resumes from the state the holder saved (docs/publishing.md, "Several nodes").
  */
 import { EventEmitter } from 'node:events';
 import { stat } from 'node:fs/promises';
@@ -42,6 +48,10 @@ export interface PublisherDeps {
   /** Secret values scrubbed from every stored or logged error text. */
   secrets: string[];
   random?: () => number;
+  /** This node's name in the deployment: the claim holder. */
+  holder: string;
+  /** How long a claim lasts unless renewed (renewed every third of it while uploading). */
+  claimLeaseMs: number;
 }
 
 export type PublishOutcomeKind = 'done' | 'retry' | 'failed';
@@ -95,13 +105,14 @@ export class Publisher extends EventEmitter<{ outcome: [PublishOutcome] }> {
     });
   };
 
-  /** Resume after a restart: interrupted and pending uploads, and completed tasks never planned. */
+  /**
+   * Resume after a restart: interrupted and pending uploads, and completed tasks never planned.
+   * An `uploading` row is left as it is: it may be another live node's upload, and the claim
+   * decides who goes on with it (this node at once when the claim is its own or has lapsed).
+   */
   async start(): Promise<void> {
     const open = await this.d.store.listByState(['pending', 'uploading'], RECOVERY_LIMIT);
-    for (const p of open) {
-      if (p.state === 'uploading') await this.d.store.update(p.taskId, p.target, { state: 'pending' }, this.d.clock.now());
-      this.schedule(p.taskId, p.target, p.nextAttemptAt);
-    }
+    for (const p of open) this.schedule(p.taskId, p.target, p.nextAttemptAt);
     for (const r of await this.d.store.unplannedRequests(RECOVERY_LIMIT)) {
       const task = await this.d.tasks.get(r.taskId);
       if (!task) await this.d.store.forget([r.taskId]);
@@ -143,7 +154,9 @@ export class Publisher extends EventEmitter<{ outcome: [PublishOutcome] }> {
       return [];
     });
     await this.d.store.plan(task.id, chosen, this.d.clock.now());
-    for (const p of await this.d.store.list(task.id)) if (p.state === 'pending') this.schedule(p.taskId, p.target, p.nextAttemptAt);
+    // `uploading` too: with several nodes it may be another node's upload, and should that node
+    // die, this one must be the one to look again (the claim keeps it out until then).
+    for (const p of await this.d.store.list(task.id)) if (p.state === 'pending' || p.state === 'uploading') this.schedule(p.taskId, p.target, p.nextAttemptAt);
   }
 
   private schedule(taskId: string, target: string, at: number): void {
@@ -171,8 +184,9 @@ export class Publisher extends EventEmitter<{ outcome: [PublishOutcome] }> {
       const k = key(taskId, target);
       const done = this.attempt(taskId, target, abort.signal)
         .catch((err) => {
-          this.d.log.error({ taskId, target, err: this.scrub(err) }, 'publish: bookkeeping failed');
-          return null;
+          // The store failed (database down?): look again later rather than drop the upload.
+          this.d.log.error({ taskId, target, err: this.scrub(err) }, 'publish: bookkeeping failed; will look again');
+          return this.d.clock.now() + this.d.claimLeaseMs;
         })
         .then((retryAt) => {
           this.running.delete(k);
@@ -183,11 +197,60 @@ export class Publisher extends EventEmitter<{ outcome: [PublishOutcome] }> {
     }
   }
 
-  /** One upload attempt; resolves to the time of the next attempt, or null when there is none. */
+  private async read(taskId: string, targetId: string): Promise<Publication | undefined> {
+    const pub = (await this.d.store.list(taskId)).find((p) => p.target === targetId);
+    return pub && (pub.state === 'pending' || pub.state === 'uploading') ? pub : undefined;
+  }
+
+  /**
+   * Claim, attempt, release. Resolves to the time of the next attempt (or of the next look, when
+   * another node holds the claim), or null when there is none.
+   */
   private async attempt(taskId: string, targetId: string, signal: AbortSignal): Promise<number | null> {
+    const { store, clock, holder, claimLeaseMs } = this.d;
+    const seen = await this.read(taskId, targetId);
+    if (!seen) return null;
+    const now = clock.now();
+    // Another node may have set a backoff since this node scheduled the attempt.
+    if (seen.nextAttemptAt > now) return seen.nextAttemptAt;
+    if (!(await store.claim(taskId, targetId, holder, now, claimLeaseMs))) {
+      return seen.claimedBy !== holder && seen.claimedUntil !== null && seen.claimedUntil > now ? seen.claimedUntil : now + claimLeaseMs;
+    }
+    const lost = new AbortController();
+    // One renewal at a time, awaited before the release: a renewal landing after it would claim
+    // the publication again and keep other nodes out until the lease ran out.
+    let renewing: Promise<void> | null = null;
+    const renew = setInterval(() => {
+      renewing ??= store
+        .claim(taskId, targetId, holder, clock.now(), claimLeaseMs)
+        .then(
+          (ok) => {
+            if (!ok && !lost.signal.aborted) lost.abort();
+          },
+          // A database hiccup: keep going; the next renewal (or the final write) tells.
+          (err) => this.d.log.warn({ taskId, target: targetId, err: this.scrub(err) }, 'publish: could not renew the claim'),
+        )
+        .finally(() => (renewing = null));
+    }, Math.max(1, Math.floor(claimLeaseMs / 3)));
+    renew.unref();
+    try {
+      // Read again under the claim: the previous holder may have finished it meanwhile.
+      const pub = await this.read(taskId, targetId);
+      if (!pub) return null;
+      if (pub.nextAttemptAt > clock.now()) return pub.nextAttemptAt;
+      return await this.upload(pub, AbortSignal.any([signal, lost.signal]), signal, lost.signal);
+    } finally {
+      clearInterval(renew);
+      await renewing;
+      // After losing the claim the row is another node's: release only acts on our own claim.
+      await store.release(taskId, targetId, holder);
+    }
+  }
+
+  /** One upload attempt under the claim. */
+  private async upload(pub: Publication, signal: AbortSignal, shutdown: AbortSignal, lostClaim: AbortSignal): Promise<number | null> {
     const { store, clock, log, policy } = this.d;
-    const pub = (await store.list(taskId)).find((p) => p.target === targetId);
-    if (!pub || (pub.state !== 'pending' && pub.state !== 'uploading')) return null;
+    const { taskId, target: targetId } = pub;
     const target = this.targets.get(targetId);
     const attempts = pub.attempts + 1;
     /** A failed attempt: back to pending with a backoff, or failed for good. */
@@ -224,6 +287,11 @@ export class Publisher extends EventEmitter<{ outcome: [PublishOutcome] }> {
       log.info({ taskId, target: targetId, attempts, remoteId: result.remoteId }, 'publish: uploaded');
       return null;
     } catch (err) {
+      if (lostClaim.aborted && !shutdown.aborted) {
+        // Another node took the publication over (this one stalled past the lease): its record now.
+        log.warn({ taskId, target: targetId }, 'publish: claim lost to another node; attempt abandoned');
+        return null;
+      }
       if (signal.aborted) {
         // Our own shutdown cut the attempt: it does not count, and the next start resumes it.
         await store.update(taskId, targetId, { state: 'pending', attempts: pub.attempts }, clock.now());
