@@ -60,5 +60,5 @@ describe.skipIf(!have)('task page: publishing', () => {
     const failed = page.locator('[data-testid="publications"] tr[data-state="failed"]');
     expect(await failed.textContent()).toMatch(/vimeo.*failed.*2.*HTTP 503/s);
     await page.screenshot({ path: `${ARTIFACTS}/task-publications.png`, fullPage: true });
-  });
+  }, 150_000); // a preview render, two uploads with a retry and a browser on a busy 2-core machine
 });
