@@ -11,8 +11,8 @@
  * Faults for tests: `failNext(step, n, status)`, `down` (every request 503), and
  * `cutPatchAfter(bytes)` (keeps part of the next PATCH body, then drops the connection).
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { closeServer, listenLoopback } from './loopback-server.js';
 
 export interface FakeVimeoVideo {
   id: number;
@@ -43,15 +43,12 @@ export class FakeVimeo {
   constructor(readonly token = 'vimeo-test-token-0123456789') {}
 
   async start(): Promise<this> {
-    this.server = createServer((req, res) => void this.handle(req, res));
-    await new Promise<void>((r) => this.server.listen(0, '127.0.0.1', r));
-    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    ({ server: this.server, url: this.url } = await listenLoopback((req, res) => void this.handle(req, res)));
     return this;
   }
 
   async stop(): Promise<void> {
-    this.server.closeAllConnections();
-    await new Promise<void>((r) => this.server.close(() => r()));
+    await closeServer(this.server);
   }
 
   /** The next `n` requests of a step answer `status`. */
