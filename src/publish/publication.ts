@@ -31,6 +31,11 @@ export interface Publication {
   claimedUntil: number | null;
 }
 
+/** A publication that will be created when its task completes (what a status shows before). */
+export function pendingPublication(taskId: string, target: string, type: TargetType, at: number): Publication {
+  return { taskId, target, type, state: 'pending', attempts: 0, url: null, remoteId: null, error: null, resume: null, nextAttemptAt: 0, createdAt: at, updatedAt: at, doneAt: null, claimedBy: null, claimedUntil: null };
+}
+
 const iso = (t: number | null): string | null => (t === null ? null : new Date(t).toISOString());
 
 /**

@@ -105,6 +105,18 @@ describe('Publisher', () => {
     await p.close();
   });
 
+  it('shows requested targets as pending before the task completes, so clients keep looking', async () => {
+    const v = new ScriptedUploader('vimeo', ['ok']);
+    const { p, complete, settled } = setup({ vimeo: v });
+    await p.requested('w1', p.parseChoice('vimeo'));
+    const before = await p.publicationStatusFields('w1');
+    expect(before).toMatchObject({ publications: [expect.objectContaining({ target: 'vimeo', type: 'vimeo', state: 'pending', attempts: 0 })], vimeo_uploaded: false });
+    complete('w1');
+    await settled('w1', 1);
+    expect(await p.publicationStatusFields('w1')).toMatchObject({ publications: [expect.objectContaining({ state: 'done' })], vimeo_uploaded: true });
+    await p.close();
+  });
+
   it('honours the request: "none" publishes nothing, a list only those targets', async () => {
     const v = new ScriptedUploader('vimeo', []);
     const s = new ScriptedUploader('s3', []);

@@ -19,7 +19,7 @@ import type { Clock } from '../runner/clock.js';
 import type { TaskChange } from '../runner/lifecycle.js';
 import { backoffDelayMs } from './backoff.js';
 import { parsePublishChoice, type TargetRef } from './choice.js';
-import { presentPublications, type Publication, type TargetType } from './publication.js';
+import { pendingPublication, presentPublications, type Publication, type TargetType } from './publication.js';
 import type { PublicationStore } from './publication-store.js';
 import { scrubSecrets } from './redact.js';
 import { PublishError, type Uploader } from './uploader.js';
@@ -123,7 +123,14 @@ export class Publisher extends EventEmitter<{ outcome: [PublishOutcome] }> {
 
   /** Fields for GET /api/status/:id (publications + the replaced system's vimeo_*). */
   async publicationStatusFields(taskId: string): Promise<Record<string, unknown>> {
-    return presentPublications(await this.d.store.list(taskId));
+    const rows = await this.d.store.list(taskId);
+    if (rows.length || this.enabledTargets.length === 0) return presentPublications(rows);
+    // Requested but not planned yet (the task is still running, or its completion is being
+    // handled right now): show the targets as pending, so a client that reads a just-completed
+    // task knows uploads are coming and keeps looking.
+    const req = await this.d.store.getRequest(taskId);
+    if (!req || req.planned || !req.targets.length) return presentPublications(rows);
+    return presentPublications(req.targets.map((target) => pendingPublication(taskId, target, this.targets.get(target)?.type ?? 'vimeo', req.createdAt)));
   }
 
   /** Stop: no new uploads; running ones are aborted and left to resume on the next start. */

@@ -37,9 +37,18 @@ export function TaskPage({ id }: { id: string }) {
       setS(next);
       if (refetch) load();
     },
-    () => sRef.current && (!isFinal(sRef.current.status) || publishing(sRef.current as WithPublications)) && load(),
+    () => sRef.current && !isFinal(sRef.current.status) && load(),
     1500,
   );
+
+  // Publications change without task events, and the live stream stops the fallback polling:
+  // follow them by polling while any upload can still change.
+  const uploading = s ? publishing(s as WithPublications) : false;
+  useEffect(() => {
+    if (!uploading) return;
+    const timer = setInterval(load, 1500);
+    return () => clearInterval(timer);
+  }, [uploading, load]);
 
   const act = async (what: 'cancel' | 'retry') => {
     setActing(true);
