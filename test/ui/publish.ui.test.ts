@@ -50,7 +50,7 @@ describe.skipIf(!have)('task page: publishing', () => {
     const id = String(r.body.task_id);
     expect((await waitFinal(gw.url, id, 60_000)).status).toBe('completed');
     const page = ctx.pages()[0] ?? (await ctx.newPage());
-    page.setDefaultTimeout(30_000);
+    page.setDefaultTimeout(60_000);
     await page.goto(`${gw.url}/#/tasks/${id}`);
     await page.waitForSelector('[data-testid="publications"] tr[data-state="failed"]');
     await page.waitForSelector('[data-testid="publications"] tr[data-state="done"]');
