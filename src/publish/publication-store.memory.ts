@@ -9,6 +9,9 @@ export class MemoryPublicationStore implements PublicationStore {
   async saveRequest(taskId: string, targets: readonly string[], now: number): Promise<void> {
     if (!this.requests.has(taskId)) this.requests.set(taskId, { taskId, targets: [...targets], createdAt: now, planned: false });
   }
+  async hasAny(): Promise<boolean> {
+    return this.requests.size > 0 || this.pubs.size > 0;
+  }
   async getRequest(taskId: string): Promise<PublishRequest | undefined> {
     const r = this.requests.get(taskId);
     return r && { ...r, targets: [...r.targets] };

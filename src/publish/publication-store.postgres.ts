@@ -102,6 +102,11 @@ export class PostgresPublicationStore implements PublicationStore {
     });
   }
 
+  async hasAny(): Promise<boolean> {
+    const { rows } = await this.pool.query('SELECT EXISTS (SELECT 1 FROM publish_requests) OR EXISTS (SELECT 1 FROM publications) AS any');
+    return rows[0].any === true;
+  }
+
   async list(taskId: string): Promise<Publication[]> {
     const { rows } = await this.pool.query('SELECT * FROM publications WHERE task_id = $1 ORDER BY created_at, target', [taskId]);
     return rows.map(toPublication);

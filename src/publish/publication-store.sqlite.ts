@@ -67,6 +67,10 @@ export class SqlitePublicationStore implements PublicationStore {
     })();
   }
 
+  async hasAny(): Promise<boolean> {
+    return this.db.prepare('SELECT EXISTS (SELECT 1 FROM publish_requests) OR EXISTS (SELECT 1 FROM publications) AS any').pluck().get() === 1;
+  }
+
   async list(taskId: string): Promise<Publication[]> {
     return (this.s.list.all(taskId) as Row[]).map(toPublication);
   }

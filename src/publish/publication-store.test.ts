@@ -29,7 +29,9 @@ const adapters: Array<[string, () => Promise<PublicationStore>]> = [
 describe.each(adapters)('PublicationStore (%s)', (_name, make) => {
   it('keeps the first request of a task and lists unplanned ones oldest first', async () => {
     const s = await make();
+    expect(await s.hasAny()).toBe(false);
     await s.saveRequest('b', ['vimeo', 's3'], 20);
+    expect(await s.hasAny()).toBe(true);
     await s.saveRequest('a', [], 10);
     await s.saveRequest('b', ['other'], 30);
     expect(await s.getRequest('b')).toEqual({ taskId: 'b', targets: ['vimeo', 's3'], createdAt: 20, planned: false });

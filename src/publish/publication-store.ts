@@ -31,6 +31,8 @@ export interface PublicationStore {
    */
   plan(taskId: string, targets: ReadonlyArray<{ target: string; type: TargetType }>, now: number): Promise<void>;
   list(taskId: string): Promise<Publication[]>;
+  /** Whether any request or publication is stored at all (with publishing off, status reads skip the store). */
+  hasAny(): Promise<boolean>;
   /** Publications in the given states, oldest first. */
   listByState(states: readonly PublicationState[], limit: number): Promise<Publication[]>;
   /** Update one publication; false when it does not exist. */

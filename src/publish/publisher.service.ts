@@ -75,6 +75,8 @@ export class Publisher extends EventEmitter<{ outcome: [PublishOutcome] }> {
   private readonly timers = new Map<string, NodeJS.Timeout>();
   private readonly running = new Map<string, { abort: AbortController; done: Promise<void> }>();
   private closed = false;
+  /** Whether the store may hold anything to show (false: publishing off and nothing stored). */
+  private hasRecords = true;
 
   constructor(private readonly d: PublisherDeps) {
     super();
@@ -92,6 +94,8 @@ export class Publisher extends EventEmitter<{ outcome: [PublishOutcome] }> {
 
   /** Remember which targets a newly accepted task asked for. */
   async requested(taskId: string, targets: readonly string[]): Promise<void> {
+    // With no target enabled there is nothing to publish, nor a default to opt out of.
+    if (this.enabledTargets.length === 0) return;
     await this.d.store.saveRequest(taskId, targets, this.d.clock.now());
   }
 
@@ -111,6 +115,7 @@ export class Publisher extends EventEmitter<{ outcome: [PublishOutcome] }> {
    * decides who goes on with it (this node at once when the claim is its own or has lapsed).
    */
   async start(): Promise<void> {
+    this.hasRecords = this.enabledTargets.length > 0 || (await this.d.store.hasAny());
     const open = await this.d.store.listByState(['pending', 'uploading'], RECOVERY_LIMIT);
     for (const p of open) this.schedule(p.taskId, p.target, p.nextAttemptAt);
     for (const r of await this.d.store.unplannedRequests(RECOVERY_LIMIT)) {
@@ -123,6 +128,8 @@ export class Publisher extends EventEmitter<{ outcome: [PublishOutcome] }> {
 
   /** Fields for GET /api/status/:id (publications + the replaced system's vimeo_*). */
   async publicationStatusFields(taskId: string): Promise<Record<string, unknown>> {
+    // Publishing off and nothing from earlier runs: the hot status route skips the store.
+    if (!this.hasRecords) return presentPublications([]);
     const rows = await this.d.store.list(taskId);
     if (rows.length || this.enabledTargets.length === 0) return presentPublications(rows);
     // Requested but not planned yet (the task is still running, or its completion is being
