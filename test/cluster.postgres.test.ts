@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulatedFarm } from '../src/fakes/simulate.js';
-import { InertMedia, scriptedSlots } from '../src/runner/test-doubles.js';
+import { InertMedia, scriptedSlots } from './doubles/scripted-engines.js';
 import { PostgresTaskStore } from '../src/store/postgres.adapter.js';
 import { FAST_HEYGEM, getStatus, startTestGateway, submit, waitFinal, waitFor, type TestGateway } from './helpers/gateway.js';
 import { createTestDatabase, type TestDatabase } from './helpers/postgres.js';

@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { InertMedia, scriptedSlots } from '../src/runner/test-doubles.js';
+import { InertMedia, scriptedSlots } from './doubles/scripted-engines.js';
 import { startTestGateway, waitFor } from './helpers/gateway.js';
 import { freePort, startServe, writeConfig } from './helpers/process.js';
 

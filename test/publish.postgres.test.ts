@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
 import type { RenderRequest } from '../src/engines/ports.js';
-import { InertMedia, ScriptedVideo, scriptedSlots } from '../src/runner/test-doubles.js';
+import { InertMedia, ScriptedVideo, scriptedSlots } from './doubles/scripted-engines.js';
 import { FakeS3 } from './fakes/s3.fake.js';
 import { FakeVimeo } from './fakes/vimeo.fake.js';
 import { getStatus, startTestGateway, waitFor, type TestGateway } from './helpers/gateway.js';

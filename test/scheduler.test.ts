@@ -11,7 +11,7 @@ import { loadConfig } from '../src/config/load.js';
 import { TaskError } from '../src/domain/errors.js';
 import { newTaskId } from '../src/domain/ids.js';
 import { createGateway, type Gateway } from '../src/gateway.js';
-import { InertMedia, scriptedSlots, type Script, type Timeline } from '../src/runner/test-doubles.js';
+import { InertMedia, scriptedSlots, type Script, type Timeline } from './doubles/scripted-engines.js';
 import { waitFor } from './helpers/gateway.js';
 
 const open: Gateway[] = [];

@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { TaskError } from '../src/domain/errors.js';
 import { newTaskId } from '../src/domain/ids.js';
 import { fenceOf, renderCode } from '../src/domain/task.js';
-import { InertMedia, ScriptedSpeech } from '../src/runner/test-doubles.js';
+import { InertMedia, ScriptedSpeech } from './doubles/scripted-engines.js';
 import { ControlledVideo } from './doubles/controlled-video.js';
 import { getStatus, startTestGateway, submit, waitFinal, waitFor, type TestGateway } from './helpers/gateway.js';
 

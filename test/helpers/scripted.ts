@@ -2,7 +2,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { InertMedia, scriptedSlots, type Script } from '../../src/runner/test-doubles.js';
+import { InertMedia, scriptedSlots, type Script } from '../doubles/scripted-engines.js';
 import type { GatewayOverrides } from '../../src/gateway.js';
 import { SqliteApiKeys, type Scope } from '../../src/security/api-keys.js';
 import { startTestGateway, type TestGateway } from './gateway.js';

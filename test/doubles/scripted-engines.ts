@@ -5,9 +5,9 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { TaskError } from '../domain/errors.js';
-import type { RenderRequest, RenderResult, SlotEngines, SpeechEngine, SpeechRequest, SpeechResult, VideoEngine } from '../engines/ports.js';
-import type { Media, ProbeResult, VerifyOutcome } from '../media/media.js';
+import { TaskError } from '../../src/domain/errors.js';
+import type { RenderRequest, RenderResult, SlotEngines, SpeechEngine, SpeechRequest, SpeechResult, VideoEngine } from '../../src/engines/ports.js';
+import type { Media, ProbeResult, VerifyOutcome } from '../../src/media/media.js';
 
 export interface Script {
   ttsMs: number;
