@@ -4,21 +4,12 @@
  * through a proxy and per-IP limits on the real client, and /api/stats scoped per key.
  */
 import { connect, type Socket } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { HealthMonitor } from '../src/maintenance/health.js';
-import { waitFor, type TestGateway } from './helpers/gateway.js';
-import { bearer, scriptedGateway } from './helpers/scripted.js';
+import { waitFor } from './helpers/gateway.js';
+import { bearer, scriptedGatewaysClosedAfterEach } from './helpers/scripted.js';
 
-const open: TestGateway[] = [];
-afterEach(async () => {
-  while (open.length) await open.pop()!.close().catch(() => undefined);
-});
-
-async function gateway(...args: Parameters<typeof scriptedGateway>) {
-  const r = await scriptedGateway(...args);
-  open.push(r.t);
-  return r;
-}
+const gateway = scriptedGatewaysClosedAfterEach();
 
 /** A manually opened gate: health probes wait on it. */
 function gate() {

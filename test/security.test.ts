@@ -3,22 +3,13 @@
  * access_token for browser-loaded routes, CORS allowlist, security headers, rate limits and
  * quotas, disk guard, 405s.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../src/config/load.js';
 import { buildApp } from '../src/http/app.js';
-import { waitFor, type TestGateway } from './helpers/gateway.js';
-import { bearer, scriptedGateway } from './helpers/scripted.js';
+import { waitFor } from './helpers/gateway.js';
+import { bearer, scriptedGatewaysClosedAfterEach } from './helpers/scripted.js';
 
-const open: TestGateway[] = [];
-afterEach(async () => {
-  while (open.length) await open.pop()!.close().catch(() => undefined);
-});
-
-async function gateway(...args: Parameters<typeof scriptedGateway>) {
-  const r = await scriptedGateway(...args);
-  open.push(r.t);
-  return r;
-}
+const gateway = scriptedGatewaysClosedAfterEach();
 
 const json = (text: string) => ({ headers: { 'content-type': 'application/json' }, payload: JSON.stringify({ text }) });
 

@@ -1,5 +1,6 @@
 /** A gateway on loopback with in-process scripted engines (no containers): fast HTTP-level tests. */
 import { mkdtempSync } from 'node:fs';
+import { afterEach } from 'vitest';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { InertMedia, scriptedSlots, type Script } from '../doubles/scripted-engines.js';
@@ -28,3 +29,16 @@ export async function scriptedGateway(
 }
 
 export const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+
+/** `scriptedGateway` for a test file whose gateways are all closed after each test. */
+export function scriptedGatewaysClosedAfterEach(): typeof scriptedGateway {
+  const open: TestGateway[] = [];
+  afterEach(async () => {
+    while (open.length) await open.pop()!.close().catch(() => undefined);
+  });
+  return async (...args) => {
+    const r = await scriptedGateway(...args);
+    open.push(r.t);
+    return r;
+  };
+}
