@@ -80,7 +80,7 @@ export interface GatewayOverrides {
   publishEnv?: NodeJS.ProcessEnv;
 }
 
-function heygemSlot(c: GatewayConfig, s: ResolvedSlot, media: Media): SlotEngines {
+export function heygemSlot(c: GatewayConfig, s: ResolvedSlot, media: Media): SlotEngines {
   const h = c.heygem;
   return {
     id: s.id,
@@ -115,7 +115,7 @@ function heygemSlot(c: GatewayConfig, s: ResolvedSlot, media: Media): SlotEngine
   };
 }
 
-function previewSlots(c: GatewayConfig, media: Media): SlotEngines[] {
+export function previewSlots(c: GatewayConfig, media: Media): SlotEngines[] {
   return Array.from({ length: c.preview.slots }, (_, id) => ({
     id,
     speech: new PreviewSpeechEngine({ media, espeakPath: c.media.espeak, voice: c.preview.voice }),

@@ -1,5 +1,5 @@
 /**
- * heygem-gateway CLI: serve | keys | doctor | generate | tasks | worker | simulate.
+ * heygem-gateway CLI: serve | keys | doctor | generate | tasks | worker | runner | runners | simulate.
  * One binary for the service and its operator tools. Every command answers `--help`; wrong usage
  * exits 2 with the command's usage, a failure exits 1 with a message that says what to do.
  */
@@ -125,6 +125,45 @@ ${CONFIG_HELP}
     run: async (v) => {
       const { worker } = await import('./worker.command.js');
       await worker({ config: str(v.config), graceMs: num(v['grace-ms'], 'grace-ms') });
+    },
+  },
+  runner: {
+    summary: "drive this host's slots for a remote gateway over HTTP(S) (no database, no shared disk)",
+    usage: `heygem-gateway runner --server <url> [--token <runner token>] [--config slots.yaml] [--grace-ms n] [--poll-ms n]
+
+Takes work from the gateway's runner API for the slots in the config (same slot config and
+engines as serve) and uploads the results. Create the token on the gateway with
+\`heygem-gateway runners create --name <name>\`. See docs/runners.md.
+
+  --server <url>        the gateway, e.g. https://gw.example
+  --token <token>       runner token (default: HEYGEM_RUNNER_TOKEN; prefer the variable: argv is visible to local users)
+${CONFIG_HELP}
+  --grace-ms <n>        how long a shutdown waits for running tasks (default server.shutdownGraceMs)
+  --poll-ms <n>         how long one work request waits for work (long poll; default 20000)`,
+    options: { ...CONFIG_OPT, server: { type: 'string' }, token: { type: 'string' }, 'grace-ms': { type: 'string' }, 'poll-ms': { type: 'string' } },
+    run: async (v) => {
+      const server = str(v.server);
+      const token = str(v.token) ?? process.env.HEYGEM_RUNNER_TOKEN;
+      if (!server || !/^https?:\/\//.test(server)) throw new UsageError('--server <url> is required (http:// or https://)');
+      if (!token) throw new UsageError('a runner token is required: --token or HEYGEM_RUNNER_TOKEN');
+      const { runner } = await import('./runner.command.js');
+      await runner({ server, token, config: str(v.config), graceMs: num(v['grace-ms'], 'grace-ms'), pollWaitMs: num(v['poll-ms'], 'poll-ms') });
+    },
+  },
+  runners: {
+    summary: 'manage remote runner tokens (create, list, revoke)',
+    usage: `heygem-gateway runners create --name <name> [--config file] [--json]
+heygem-gateway runners list [--config file] [--json]
+heygem-gateway runners revoke <id> [--config file]
+
+${CONFIG_HELP}
+  --name <name>         the runner's name (its identity; unique among active runners)
+  --json                machine-readable output`,
+    options: { ...CONFIG_OPT, name: { type: 'string' }, json: { type: 'boolean' } },
+    positionals: true,
+    run: async (_v, _p, args) => {
+      const { runners } = await import('./runners.command.js');
+      await runners(args);
     },
   },
   simulate: {

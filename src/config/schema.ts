@@ -161,7 +161,7 @@ export const configSchema = z
     dataDir: z.string().default('./data'),
     /** @defaultValue preview */
     engine: z.enum(['preview', 'heygem']).default('preview'),
-    slots: z.union([z.array(slotSchema).min(1), slotPreset], { error: 'expected a list of slots or a preset like "heygem-3gpu"' }).optional(),
+    slots: z.union([z.array(slotSchema), slotPreset], { error: 'expected a list of slots or a preset like "heygem-3gpu"' }).optional(),
     /** Where both containers mount their host data dir. @defaultValue /code/data */
     containerDataDir: z.string().default('/code/data'),
     preview: z

@@ -13,6 +13,7 @@
  * (`frozen`). The result is a real MP4 (ffmpeg muxes the submitted face video and audio).
  */
 import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { appendFile, copyFile, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import type { ServerResponse } from 'node:http';
 import { join } from 'node:path';
@@ -79,7 +80,7 @@ export interface FakeVideoContainer {
   port: number;
   close(): Promise<void>;
   restart(): Promise<void>;
-  stats(): { submits: number; busyRefusals: number; queries: number; jobs: Array<{ code: string; status: number }>; history: JobRecord[] };
+  stats(): { submits: number; busyRefusals: number; queries: number; jobs: Array<{ code: string; status: number }>; history: JobRecord[]; resultSha256: Record<string, string> };
   setOptions(p: Partial<FakeVideoOptions>): void;
 }
 
@@ -97,6 +98,7 @@ export async function startFakeVideoContainer(opts: FakeVideoOptions & { port?: 
   const jobs = new Map<string, Job>();
   const counters = { submits: 0, busyRefusals: 0, queries: 0 };
   const history: JobRecord[] = [];
+  const resultSha256: Record<string, string> = {};
   let random = seededRandom(o.seed ?? 1);
   let generation = 0; // bumped by restart(): work of a forgotten job must not land
 
@@ -168,6 +170,7 @@ export async function startFakeVideoContainer(opts: FakeVideoOptions & { port?: 
           async () => {
             if (!alive()) return;
             const bytes = await readFile(staged);
+            resultSha256[code] = createHash('sha256').update(bytes).digest('hex'); // tests compare what reached the gateway
             const out = join(temp, `${code}-r.mp4`);
             // Half the file now, the rest a moment later: "done" before the file is complete.
             const half = Math.floor(bytes.length / 2);
@@ -238,7 +241,7 @@ export async function startFakeVideoContainer(opts: FakeVideoOptions & { port?: 
       await server.close();
     },
     restart: async () => forget(),
-    stats: () => ({ ...counters, jobs: [...jobs.values()].map((j) => ({ code: j.code, status: j.status })), history: [...history] }),
+    stats: () => ({ ...counters, jobs: [...jobs.values()].map((j) => ({ code: j.code, status: j.status })), history: [...history], resultSha256: { ...resultSha256 } }),
     setOptions: (p) => {
       Object.assign(o, p);
       if (p.seed !== undefined) random = seededRandom(p.seed);

@@ -18,6 +18,7 @@ import { registerStatsRoute } from './routes/stats.route.js';
 import { registerFileRoutes } from './routes/files.route.js';
 import { registerGenerateRoute, textBodyLimit } from './routes/generate.route.js';
 import { registerQueueRoute } from './routes/queue.route.js';
+import { registerRunnerRoutes } from './routes/runners.route.js';
 import { registerStatusRoutes } from './routes/status.route.js';
 import { registerSystemRoutes } from './routes/system.route.js';
 import { registerUi } from './ui.js';
@@ -86,6 +87,7 @@ export async function buildApp(gw: Gateway): Promise<FastifyInstance> {
   registerEventsRoute(app, gw);
   registerStatsRoute(app, gw);
   registerMetrics(app, gw.metrics);
+  await registerRunnerRoutes(app, gw); // remote runners (docs/runners.md)
   await registerUi(app);
   return app;
 }

@@ -10,6 +10,7 @@
  */
 import { ACTIVE_STATES, isFinal, type Task } from '../domain/task.js';
 import type { Logger } from '../logger.js';
+import { isRemoteHolder } from '../runners/holder.js';
 import type { SlotRecord, TaskStore } from '../store/task-store.js';
 import type { Clock } from './clock.js';
 import type { TaskChange, TaskLifecycle } from './lifecycle.js';
@@ -98,7 +99,7 @@ export class Scheduler {
     const now = this.clock.now();
     const inFlight = this.store.shared
       ? await this.store.listHeldBy(this.nodeId)
-      : await this.store.listInStates([...ACTIVE_STATES]);
+      : (await this.store.listInStates([...ACTIVE_STATES])).filter((t) => !isRemoteHolder(t.leaseHolder)); // a remote runner's keep going
     for (const task of inFlight) {
       if (!task.leaseToken) {
         await this.lifecycle.requeueUnleased(task, `re-queued after restart (was ${task.state})`);

@@ -12,7 +12,8 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 
-export const SCOPES = ['submit', 'read', 'admin'] as const;
+/** `runner`: a remote runner's token (docs/runners.md) — only the runner API, never combined. */
+export const SCOPES = ['submit', 'read', 'admin', 'runner'] as const;
 export type Scope = (typeof SCOPES)[number];
 
 export interface ApiKey {
@@ -50,11 +51,13 @@ export function parseScopes(list: string): Scope[] {
     out.add(s as Scope);
   }
   if (!out.size) throw new Error(`at least one scope is required (${SCOPES.join(', ')})`);
+  if (out.has('runner') && out.size > 1) throw new Error('the runner scope cannot be combined with others (create runner tokens with `heygem-gateway runners create`)');
   return [...out];
 }
 
 /** admin implies every scope; others are granted one by one. */
 export function hasScope(key: Pick<ApiKey, 'scopes'>, scope: Scope): boolean {
+  if (scope === 'runner') return key.scopes.includes('runner'); // an admin key is no runner
   return key.scopes.includes('admin') || key.scopes.includes(scope);
 }
 

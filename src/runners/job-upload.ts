@@ -1,0 +1,54 @@
+/**
+ * A runner's result upload: the MP4 and the speech WAV of its attempt arrive as files in the
+ * job's work dir, are checked like a local render's result (ffprobe: a complete MP4 with video
+ * and audio of the speech's length; a real WAV), and only then does the fenced move to
+ * `completed` happen. The lease is checked before anything is written and again just before
+ * the files replace the published ones, so a late upload of an attempt that lost its lease is
+ * refused (410) and never replaces an output.
+ */
+import { rename, rm } from 'node:fs/promises';
+import type { Fence } from '../domain/task.js';
+import type { Gateway } from '../gateway.js';
+import { cleanPatch, JobRefused, type RunnerIdentity, type RunnerService, type WireJob } from './runner-service.js';
+
+export class UploadInvalid extends Error {
+  readonly code = 'upload_invalid';
+}
+
+export interface UploadedResult {
+  video: string;
+  speech: string;
+}
+
+export async function completeUpload(gw: Gateway, svc: RunnerService, r: RunnerIdentity, id: string, fence: Fence, files: UploadedResult, patch: unknown): Promise<WireJob> {
+  try {
+    const task = await svc.held1(r, id, fence);
+    if (task.state !== 'collecting' && task.state !== 'rendering') throw new JobRefused(409, 'state_conflict', `Task ${id} is ${task.state}; a result is accepted while rendering or collecting`);
+    const verdict = await gw.media.verifyMp4(files.video, { expectedDurationSec: task.audioDurationSec ?? undefined });
+    if (!verdict.ok) throw new UploadInvalid(`The uploaded video is not a complete result: ${verdict.reason}`);
+    const wav = await gw.media.probe(files.speech).catch(() => null);
+    if (!wav || !wav.hasAudio || wav.hasVideo || !wav.formatName.split(',').includes('wav')) throw new UploadInvalid('The uploaded speech is not a WAV file');
+    // Checked again right before publishing: the checks above took a while.
+    let current = await svc.held1(r, id, fence);
+    if (current.state === 'rendering') {
+      current = (await gw.lifecycle.move(current, 'collecting', { engineProgress: 100 })) ?? (await svc.held1(r, id, fence));
+    }
+    const outputPath = gw.paths.output(id);
+    const audioPath = gw.paths.speech(id);
+    await rename(files.video, outputPath);
+    await rename(files.speech, audioPath);
+    const now = gw.clock.now();
+    const done = await gw.lifecycle.move(current, 'completed', { renderEndedAt: now, finishedAt: now, ...cleanPatch(patch), outputPath, audioPath, errorCode: null, errorMessage: null });
+    if (!done) throw new JobRefused(410, 'lease_lost', `Attempt ${fence.attempt} of task ${id} ended while its result was checked`);
+    svc.completed(r);
+    return svc.toWire(done);
+  } finally {
+    await Promise.all([rm(files.video, { force: true }), rm(files.speech, { force: true })]);
+  }
+}
+
+/** A retried success whose first answer was lost: the same attempt already completed it. */
+export async function alreadyCompleted(gw: Gateway, id: string, fence: Fence): Promise<boolean> {
+  const task = await gw.store.get(id);
+  return Boolean(task && task.state === 'completed' && task.attempt === fence.attempt);
+}

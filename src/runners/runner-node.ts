@@ -1,0 +1,150 @@
+/**
+ * A remote runner: this host's slots (same slot config and engines as a gateway) driven by the
+ * same Scheduler / SlotRunner / TaskPipeline / TaskLifecycle as local slots, with the task store
+ * replaced by the gateway's runner API (remote-store.ts). No database, Redis or shared disk:
+ * its dataDir holds only the input cache, the job journal and per-job work files.
+ */
+import { mkdir } from 'node:fs/promises';
+import { hostname } from 'node:os';
+import type { GatewayConfig } from '../config/load.js';
+import { renderCode, type Task } from '../domain/task.js';
+import { ensurePreviewAssets } from '../engines/preview/assets.js';
+import type { SlotEngines } from '../engines/ports.js';
+import { heygemSlot, previewSlots } from '../gateway.js';
+import { API_VERSION } from '../http/openapi.js';
+import type { Logger } from '../logger.js';
+import { FfmpegMedia } from '../media/ffmpeg.adapter.js';
+import type { Media } from '../media/media.js';
+import { systemClock } from '../runner/clock.js';
+import { describeSlot } from '../runner/cluster.js';
+import { DataPaths } from '../runner/data-paths.js';
+import { TaskLifecycle } from '../runner/lifecycle.js';
+import { Scheduler } from '../runner/scheduler.js';
+import { SlotRunner } from '../runner/slot-runner.js';
+import { attachTaskLog } from '../runner/task-log.js';
+import { TaskPipeline } from '../runner/task-pipeline.js';
+import { NoGpuStats, type GpuStatsSource } from '../telemetry/gpu-stats.js';
+import { NvidiaSmiSampler } from '../telemetry/nvidia-smi.js';
+import { normalizeForSpeech } from '../text/index.js';
+import { RemoteTaskStore } from './remote-store.js';
+import { RunnerApi } from './runner-api.client.js';
+
+export interface RunnerNodeOptions {
+  config: GatewayConfig;
+  server: string;
+  token: string;
+  log: Logger;
+  /** How long a call keeps retrying an unreachable gateway (default 2 × the lease). */
+  retryForMs?: number;
+  /** Long-poll wait of a work request. @defaultValue 20000 */
+  pollWaitMs?: number;
+  cacheMaxFiles?: number;
+  /** Replace the engines of every slot (tests). */
+  slotEngines?: SlotEngines[];
+  media?: Media;
+}
+
+export interface RunnerNode {
+  nodeId: string;
+  scheduler: Scheduler;
+  store: RemoteTaskStore;
+  /** Stop taking work; finish within graceMs, hand back what has not started rendering. */
+  close(graceMs?: number): Promise<void>;
+}
+
+export async function startRunnerNode(o: RunnerNodeOptions): Promise<RunnerNode> {
+  const { config, log } = o;
+  const paths = new DataPaths(config.dataDir);
+  await Promise.all([paths.outputs, paths.work, paths.assets].map((d) => mkdir(d, { recursive: true })));
+  const media = o.media ?? new FfmpegMedia({ ffmpegPath: config.media.ffmpeg, ffprobePath: config.media.ffprobe, timeoutMs: config.media.timeoutMs });
+  const engines = o.slotEngines ?? (config.engine === 'heygem' ? config.slots.map((s) => heygemSlot(config, s, media)) : previewSlots(config, media));
+  const api = new RunnerApi({ server: o.server, token: o.token, log: log.child({ component: 'runner-api' }), retryForMs: o.retryForMs ?? 60_000, requestTimeoutMs: 30_000 });
+  const store = new RemoteTaskStore(api, paths, log, { pollWaitMs: o.pollWaitMs ?? 20_000, cacheMaxFiles: o.cacheMaxFiles ?? 200 });
+  await store.connect(
+    engines.map((e) => e.id),
+    { host: hostname(), version: API_VERSION },
+  );
+  const terms = store.terms;
+  if (o.retryForMs === undefined) api.retryFor = Math.max(10_000, terms.leaseMs * 2);
+  const clock = systemClock;
+  // The gateway's retry policy decides; here every retryable fault is reported as such.
+  const lifecycle = new TaskLifecycle(store, clock, { maxAttempts: Number.MAX_SAFE_INTEGER, retryBaseDelayMs: 0 }, log);
+  attachTaskLog(lifecycle, log);
+  const assets = await ensurePreviewAssets(config.dataDir, media, { espeakPath: config.media.espeak, voice: config.preview.voice });
+  const pipelineDeps = {
+    lifecycle,
+    media,
+    clock,
+    paths,
+    normalize: (text: string) => normalizeForSpeech(text).text,
+    maxReferenceSeconds: config.limits.maxReferenceSeconds,
+    fallbackToReferenceAudio: config.heygem.fallbackToReferenceAudio,
+  };
+  const schedOpts = { ...config.scheduler, leaseMs: terms.leaseMs, heartbeatMs: terms.heartbeatMs };
+  const defaultsOf = (id: number) => {
+    const s = config.slots.find((x) => x.id === id);
+    return { faceVideo: s?.defaultFace ?? assets.faceVideo, referenceVoice: s?.defaultVoice ?? assets.referenceVoice };
+  };
+  const runners = engines.map((e) => new SlotRunner(e, { pipeline: new TaskPipeline(pipelineDeps, e, defaultsOf(e.id)), lifecycle, store, clock, log: log.child({ slot: e.id }) }, schedOpts));
+  const sampleGpus = config.telemetry.gpu === 'on' || (config.telemetry.gpu === 'auto' && config.engine === 'heygem');
+  const gpuStats: GpuStatsSource = sampleGpus ? new NvidiaSmiSampler({ binary: config.telemetry.nvidiaSmi, intervalMs: config.telemetry.intervalMs }) : new NoGpuStats('GPU telemetry off');
+  gpuStats.start();
+  await drainOrphans(store, engines, paths, defaultsOf, log);
+  const scheduler = new Scheduler(runners, store, lifecycle, clock, schedOpts, log, terms.nodeId, (r) => describeSlot(r, gpuStats) as unknown as Record<string, unknown>);
+  await scheduler.start();
+  let closed = false;
+  return {
+    nodeId: terms.nodeId,
+    scheduler,
+    store,
+    async close(graceMs = 10_000) {
+      if (closed) return;
+      closed = true;
+      gpuStats.stop();
+      await store.close(); // ends the pending work request
+      await scheduler.stop(graceMs);
+      // Renders keep their lease (a restart within it re-attaches them); earlier phases go back.
+      const held = await store.listHeldBy().catch(() => [] as Task[]);
+      for (const t of held) if (t.state !== 'rendering' && t.state !== 'collecting') await store.handBack(t).catch(() => undefined);
+      await store.unregisterSlots().catch((err: unknown) => log.warn({ err }, 'could not unregister slots'));
+      lifecycle.close();
+    },
+  };
+}
+
+/**
+ * After a crash: jobs in the journal the gateway no longer gives this runner (reaped and run
+ * elsewhere, or canceled) may still be rendering in this host's containers. A submitted render
+ * is drained (the container is busy until it ends) and its result offered; the gateway refuses
+ * it (410) unless the attempt is still current, so nothing is replaced. The rest is dropped.
+ */
+async function drainOrphans(store: RemoteTaskStore, engines: SlotEngines[], paths: DataPaths, defaultsOf: (id: number) => { faceVideo: string }, log: Logger): Promise<void> {
+  const entries = await store.journal.list();
+  if (!entries.length) return;
+  const held = new Set((await store.listHeldBy()).map((t) => t.id));
+  for (const e of entries) {
+    if (held.has(e.job.id)) continue; // the scheduler's recovery takes it back
+    const slot = engines.find((x) => x.id === e.slotId);
+    const fence = { attempt: e.job.attempt, token: e.job.leaseToken ?? '' };
+    if (!slot || !e.renderSubmitted) {
+      await store.journal.remove(e.job.id);
+      continue;
+    }
+    try {
+      const out = await slot.video.render({
+        code: renderCode(e.job),
+        audioPath: paths.speech(e.job.id),
+        videoPath: defaultsOf(slot.id).faceVideo,
+        audioDurationSec: e.job.audioDurationSec ?? 0,
+        outPath: paths.output(e.job.id),
+        resume: true,
+        signal: new AbortController().signal,
+      });
+      const status = await store.offerLateResult(e.job, fence, out.outPath);
+      log.warn({ taskId: e.job.id, attempt: e.job.attempt, status }, status === 200 ? 'late result accepted' : 'late result refused by the gateway (the job went elsewhere); discarded');
+    } catch (err) {
+      log.warn({ taskId: e.job.id, err: (err as Error).message }, 'could not drain a job left from before a restart; dropped');
+      await store.journal.remove(e.job.id);
+    }
+  }
+}

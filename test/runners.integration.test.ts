@@ -1,0 +1,93 @@
+/**
+ * Remote runners over HTTP, no shared filesystem (docs/runners.md): a gateway process with no
+ * local slots and runner processes, each driving its own protocol fakes on loopback. Real CLI
+ * processes, real SQLite, real ffmpeg, real HTTP.
+ */
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { startSimulatedFarm } from '../src/fakes/simulate.js';
+import { faceVideoWithAudio } from './helpers/fixtures.js';
+import { getStatus, submit, waitFinal, waitFor } from './helpers/gateway.js';
+import { freePort } from './helpers/process.js';
+import { gatewayConfig, runnerConfig, runnerToken, startGateway, startRunner, stopProcess } from './helpers/runners.js';
+
+const cleanups: Array<() => Promise<void>> = [];
+afterEach(async () => {
+  while (cleanups.length) await cleanups.pop()!().catch(() => undefined);
+});
+
+let face: string;
+beforeAll(async () => {
+  face = await faceVideoWithAudio(2);
+});
+
+const sha256 = (path: string) => createHash('sha256').update(readFileSync(path)).digest('hex');
+
+async function rig(gpus: number, scheduler: Record<string, unknown> = {}, renderMs = 300) {
+  const dir = mkdtempSync(join(tmpdir(), 'hg-runners-'));
+  const farm = await startSimulatedFarm({ gpus, baseDir: join(dir, 'farm'), host: '127.0.0.1', renderMs, ttsMs: 50 });
+  cleanups.push(() => farm.close());
+  const port = await freePort();
+  const gwDir = join(dir, 'gateway');
+  const gwConfig = gatewayConfig(gwDir, port, scheduler);
+  const gateway = await startGateway(gwConfig, port);
+  cleanups.push(() => stopProcess(gateway, true));
+  return { dir, farm, port, gwConfig, gwDataDir: join(gwDir, 'data'), gateway, url: gateway.url };
+}
+
+async function events(url: string, id: string): Promise<Array<{ state: string; attempt: number; error_code?: string | null }>> {
+  const res = await fetch(`${url}/api/tasks/${id}/events`);
+  return ((await res.json()) as { events: Array<{ state: string; attempt: number; error_code?: string | null }> }).events;
+}
+
+describe('remote runners', { timeout: 300_000 }, () => {
+  it('two runner processes complete 12 tasks: each rendered once, results byte-identical to what the containers wrote', async () => {
+    const r = await rig(2);
+    const runners = [];
+    for (const [i, name] of ['gpu-a', 'gpu-b'].entries()) {
+      const token = await runnerToken(r.gwDataDir, name);
+      const p = await startRunner(r.url, token, runnerConfig(join(r.dir, name), [r.farm.slots[i]]));
+      cleanups.push(() => stopProcess(p, true));
+      runners.push(p);
+    }
+    const ids: string[] = [];
+    for (let i = 0; i < 12; i++) {
+      const res = await submit(r.url, `Remote task ${i}: rendered on a runner.`, i % 4 === 0 ? { path: face } : undefined);
+      expect(res.status).toBe(202);
+      ids.push(String(res.body.task_id));
+    }
+    const finals = await Promise.all(ids.map((id) => waitFinal(r.url, id, 240_000)));
+    for (const s of finals) expect(s.status, JSON.stringify(s)).toBe('completed');
+    // Rendered once each, across both runners' containers; both took part.
+    const submits = r.farm.slots.map((s) => s.video.stats().submits);
+    expect(submits.reduce((a, b) => a + b, 0)).toBe(12);
+    expect(submits.every((n) => n > 0)).toBe(true);
+    // The gateway's outputs are exactly the bytes the containers produced.
+    const produced = Object.assign({}, ...r.farm.slots.map((s) => s.video.stats().resultSha256)) as Record<string, string>;
+    for (const id of ids) {
+      expect(produced[id], `container result for ${id}`).toBeDefined();
+      expect(sha256(join(r.gwDataDir, 'outputs', `${id}.mp4`))).toBe(produced[id]);
+      const dl = await fetch(`${r.url}/api/download/${id}`);
+      expect(dl.status).toBe(200);
+    }
+    // Runners keep nothing after a job but their input cache (one face video, by content hash).
+    for (const name of ['gpu-a', 'gpu-b']) {
+      const data = join(r.dir, name, 'data');
+      expect(readdirSync(join(data, 'outputs'))).toEqual([]);
+      expect(readdirSync(join(data, 'jobs'))).toEqual([]);
+      expect(readdirSync(join(data, 'work'))).toEqual([]);
+    }
+    const cached = ['gpu-a', 'gpu-b'].flatMap((n) => readdirSync(join(r.dir, n, 'data', 'cache')));
+    expect(cached.length).toBeGreaterThan(0);
+    for (const f of cached) expect(f).toBe(`${sha256(face)}.mp4`);
+    // The runners' slots are part of the deployment's GPU view.
+    const queue = (await (await fetch(`${r.url}/api/queue`)).json()) as Record<string, unknown>;
+    expect(JSON.stringify(queue)).toContain('runner:gpu-a');
+    for (const p of runners) expect(p.output()).not.toMatch(/hgw_[0-9a-f]{12}_[A-Za-z0-9_-]{43}/); // never the full token
+    void getStatus;
+    void events;
+  }, 300_000);
+});
