@@ -4,7 +4,7 @@
  * processes, real SQLite, real ffmpeg, real HTTP.
  */
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -38,9 +38,11 @@ async function rig(gpus: number, scheduler: Record<string, unknown> = {}, render
   return { dir, farm, port, gwConfig, gwDataDir: join(gwDir, 'data'), gateway, url: gateway.url };
 }
 
-async function events(url: string, id: string): Promise<Array<{ state: string; attempt: number; error_code?: string | null }>> {
-  const res = await fetch(`${url}/api/tasks/${id}/events`);
-  return ((await res.json()) as { events: Array<{ state: string; attempt: number; error_code?: string | null }> }).events;
+async function startNamedRunner(r: Awaited<ReturnType<typeof rig>>, name: string, slot: number, token?: string) {
+  const t = token ?? (await runnerToken(r.gwDataDir, name));
+  const p = await startRunner(r.url, t, runnerConfig(join(r.dir, name), [r.farm.slots[slot]]));
+  cleanups.push(() => stopProcess(p, true));
+  return { p, token: t };
 }
 
 describe('remote runners', { timeout: 300_000 }, () => {
@@ -87,7 +89,53 @@ describe('remote runners', { timeout: 300_000 }, () => {
     const queue = (await (await fetch(`${r.url}/api/queue`)).json()) as Record<string, unknown>;
     expect(JSON.stringify(queue)).toContain('runner:gpu-a');
     for (const p of runners) expect(p.output()).not.toMatch(/hgw_[0-9a-f]{12}_[A-Za-z0-9_-]{43}/); // never the full token
-    void getStatus;
-    void events;
+  }, 300_000);
+
+  it('kill -9 a runner mid-render: the task completes on the other runner after the lease expires; the dead runner\'s late upload is refused and replaces nothing', async () => {
+    const r = await rig(2, { leaseMs: 3000, heartbeatMs: 300, reapIntervalMs: 200 });
+    r.farm.slots[0].video.setOptions({ renderMs: 5000 });
+    const a = await startNamedRunner(r, 'gpu-a', 0);
+    const res = await submit(r.url, 'A render that outlives its runner.');
+    const id = String(res.body.task_id);
+    // Rendering in runner A's container, and A has noted the submitted job in its journal.
+    const journal = join(r.dir, 'gpu-a', 'data', 'jobs', `${id}.json`);
+    await waitFor(async () => r.farm.slots[0].video.stats().submits === 1 && readFileSync(journal, 'utf8').includes('"renderSubmitted":true'), 60_000);
+    await stopProcess(a.p, true);
+    await startNamedRunner(r, 'gpu-b', 1);
+    const final = await waitFinal(r.url, id, 120_000);
+    expect(final.status, JSON.stringify(final)).toBe('completed');
+    expect(final.attempts).toBe(1); // the expired attempt counts against maxAttempts
+    const out = join(r.gwDataDir, 'outputs', `${id}.mp4`);
+    expect(sha256(out)).toBe(r.farm.slots[1].video.stats().resultSha256[`${id}-a2`]);
+    const before = { sha: sha256(out), ino: statSync(out).ino, mtime: statSync(out).mtimeMs };
+    // A comes back with the old job still in its container: it drains it and offers the result.
+    const a2 = await startNamedRunner(r, 'gpu-a', 0, a.token);
+    await waitFor(async () => a2.p.output().includes('late result refused'), 90_000);
+    expect(r.farm.slots[0].video.stats().resultSha256[id]).toBeDefined();
+    expect({ sha: sha256(out), ino: statSync(out).ino, mtime: statSync(out).mtimeMs }).toEqual(before);
+    expect((await getStatus(r.url, id)).status).toBe('completed');
+    expect(readdirSync(join(r.dir, 'gpu-a', 'data', 'jobs'))).toEqual([]);
+    expect(readdirSync(join(r.dir, 'gpu-a', 'data', 'outputs'))).toEqual([]);
+  }, 300_000);
+
+  it('the gateway restarts (kill -9) while runners render: they retry with backoff and finish, nothing rendered twice', async () => {
+    const r = await rig(2, { leaseMs: 30_000, heartbeatMs: 300 }, 4000);
+    const a = await startNamedRunner(r, 'gpu-a', 0);
+    await startNamedRunner(r, 'gpu-b', 1);
+    const ids: string[] = [];
+    for (let i = 0; i < 4; i++) ids.push(String((await submit(r.url, `Survives a gateway restart ${i}.`)).body.task_id));
+    await waitFor(async () => r.farm.slots.every((s) => s.video.stats().submits >= 1), 60_000);
+    await stopProcess(r.gateway, true);
+    const again = await startGateway(r.gwConfig, r.port);
+    cleanups.push(() => stopProcess(again, true));
+    const finals = await Promise.all(ids.map((id) => waitFinal(r.url, id, 240_000)));
+    for (const s of finals) {
+      expect(s.status, JSON.stringify(s)).toBe('completed');
+      expect(s.attempts).toBe(0);
+    }
+    const produced = Object.assign({}, ...r.farm.slots.map((s) => s.video.stats().resultSha256)) as Record<string, string>;
+    expect(r.farm.slots.reduce((n, s) => n + s.video.stats().submits, 0)).toBe(4);
+    for (const id of ids) expect(sha256(join(r.gwDataDir, 'outputs', `${id}.mp4`))).toBe(produced[id]);
+    expect(a.p.output()).toContain('retrying with backoff'); // the runner did see the gateway go away
   }, 300_000);
 });

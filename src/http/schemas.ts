@@ -129,6 +129,9 @@ export const slotSchema = object('One GPU slot', {
   local: bool('Driven by the node that answered'),
   last_heartbeat: str('Last report of its node (ISO time)'),
   stale: bool('Its node has not reported within the lease: down or cut off'),
+  remote: bool('Driven by a remote runner (docs/runners.md)'),
+  runner_host: nullable(str('Host name a remote runner reported')),
+  runner_version: nullable(str('Version a remote runner reported')),
 });
 
 export const queueSchema = object('GPU slots and the queue (the replaced system\u2019s shape, plus new keys)', {

@@ -6,6 +6,7 @@
  */
 import type { GpuSample, GpuStatsSource } from '../telemetry/gpu-stats.js';
 import type { TaskStore } from '../store/task-store.js';
+import { isRemoteHolder } from '../runners/holder.js';
 import type { Clock } from './clock.js';
 import type { SlotRunner } from './slot-runner.js';
 
@@ -30,6 +31,10 @@ export interface ClusterSlot {
   ttsUrl: string | null;
   engine: string;
   gpu: GpuSample | null;
+  /** Remote runners' slots (docs/runners.md): what the runner reported about itself. */
+  remote?: boolean;
+  host?: string | null;
+  version?: string | null;
 }
 
 /** The facts a node reports about one of its slots (JSON-safe). */
@@ -68,11 +73,11 @@ export class ClusterView {
   async slots(): Promise<ClusterSlot[]> {
     const now = this.clock.now();
     const local = this.runners.map((r) => ({ slotId: r.id, nodeId: this.nodeId, local: true, heartbeatAt: now, stale: false, ...describeSlot(r, this.gpuStats) }));
-    if (!this.store.shared) return local;
     if (!this.cache || now - this.cache.at > CACHE_MS) this.cache = { at: now, rows: await this.store.listSlots() };
     const mine = new Set(local.map((s) => s.slotId));
+    // With the embedded store the only other nodes are remote runners (docs/runners.md).
     const remote = this.cache.rows
-      .filter((row) => !mine.has(row.slotId))
+      .filter((row) => !mine.has(row.slotId) && (this.store.shared || isRemoteHolder(row.nodeId)))
       .map((row) => {
         const info = row.info as Partial<ClusterSlot>;
         return {

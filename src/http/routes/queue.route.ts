@@ -54,6 +54,9 @@ export function presentSlot(gw: Gateway, slot: ClusterSlot, visible: (taskId: st
     local: slot.local,
     last_heartbeat: new Date(slot.heartbeatAt).toISOString(),
     stale: slot.stale,
+    remote: slot.remote ?? false,
+    runner_host: slot.host ?? null,
+    runner_version: slot.version ?? null,
   };
 }
 
