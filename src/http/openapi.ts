@@ -52,6 +52,11 @@ const EXTRA_RESPONSES: Record<string, Record<string, Json>> = {
   'GET /api/stats': {
     200: openObject('Throughput, outcomes, phase-time percentiles and slot utilization per bucket'),
   },
+  'GET /api/runners/v1/jobs/:id/inputs/:name': {
+    200: binary(['application/octet-stream'], 'The input file (only for a job the runner holds a live lease for)'),
+    404: error('No such task or input'),
+    410: error('lease_lost: the attempt is no longer this runner\u2019s'),
+  },
   'GET /api/health/live': {
     200: openObject('The process is up'),
   },
@@ -97,6 +102,11 @@ export function documentRoute(schema: FastifySchema | undefined, url: string, me
     s.description = `${s.description ? `${String(s.description)}\n\n` : ''}Needs an API key with the \`${scope}\` scope when auth is on.`;
     responses[401] ??= error(DEFAULT_DESCRIPTIONS[401]);
     responses[403] ??= error(DEFAULT_DESCRIPTIONS[403]);
+  } else if (url.startsWith('/api/runners/')) {
+    // Remote runners: their own tokens, never API keys (docs/runners.md).
+    s.security = [{ runnerToken: [] }];
+    responses[401] ??= error('No, invalid or revoked runner token');
+    responses[403] ??= error('Not a runner token');
   } else {
     s.security = [];
   }
@@ -123,10 +133,12 @@ export function swaggerOptions(): FastifyDynamicSwaggerOptions {
         { name: 'farm', description: 'GPU slots and the queue' },
         { name: 'text', description: 'Speech normalization' },
         { name: 'system', description: 'Service information' },
+        { name: 'runners', description: 'Remote runner protocol v1 (docs/runners.md): runner tokens only' },
       ],
       components: {
         securitySchemes: {
           bearerAuth: { type: 'http', scheme: 'bearer', description: 'An API key (`heygem-gateway keys create`), sent as `Authorization: Bearer <key>`. Ignored when auth is off.' },
+          runnerToken: { type: 'http', scheme: 'bearer', description: 'A runner token (`heygem-gateway runners create`): only the /api/runners/v1 routes accept it.' },
           accessToken: { type: 'apiKey', in: 'query', name: 'access_token', description: 'The same key as a query parameter, on the routes a browser loads without headers (events, downloads, outputs).' },
         },
       },

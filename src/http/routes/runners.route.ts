@@ -34,6 +34,7 @@ const fenceHeaders = {
 } as const;
 const idParams = { type: 'object', properties: { id: { type: 'string', pattern: ID.source } }, required: ['id'] } as const;
 const jobSchema = { type: 'object', additionalProperties: true, description: 'The task as the runner sees it (no gateway paths) plus `inputs`' } as const;
+const okSchema = { type: 'object', properties: { ok: { type: 'boolean' } }, required: ['ok'] } as const;
 const refusals = {
   401: { ...errorBodySchema, description: 'No or invalid runner token' },
   404: { ...errorBodySchema, description: 'No such task or input' },
@@ -98,6 +99,7 @@ export async function registerRunnerRoutes(app: FastifyInstance, gw: Gateway): P
             tags,
             summary: 'Report this runner\'s slots (health, busy, current task); also its liveness',
             body: { type: 'object', properties: { slots: { type: 'array', maxItems: 64, items: { type: 'object', properties: { slotId: { type: 'integer' }, info: { type: 'object', additionalProperties: true } }, required: ['slotId', 'info'] } } }, required: ['slots'] },
+            response: { 200: okSchema },
           },
         },
         async (req) => {
@@ -105,11 +107,11 @@ export async function registerRunnerRoutes(app: FastifyInstance, gw: Gateway): P
           return { ok: true };
         },
       );
-      r.post('/unregister', { schema: { tags, summary: 'Leave cleanly: the slots stop being listed' } }, async (req) => {
+      r.post('/unregister', { schema: { tags, summary: 'Leave cleanly: the slots stop being listed', response: { 200: okSchema } } }, async (req) => {
         await svc.unregister(who(req));
         return { ok: true };
       });
-      r.get('/jobs', { schema: { tags, summary: 'Jobs this runner holds under a live lease (after a runner restart)' } }, async (req) => ({ jobs: await svc.held(who(req)) }));
+      r.get('/jobs', { schema: { tags, summary: 'Jobs this runner holds under a live lease (after a runner restart)', response: { 200: { type: 'object', properties: { jobs: { type: 'array', items: jobSchema } } } } } }, async (req) => ({ jobs: await svc.held(who(req)) }));
       r.post(
         '/jobs/request',
         {
@@ -146,7 +148,15 @@ export async function registerRunnerRoutes(app: FastifyInstance, gw: Gateway): P
       });
       r.post(
         '/jobs/:id/heartbeat',
-        { schema: { tags, summary: 'Renew the lease; `lost` (with `canceled`) = stop and clean the container', params: idParams, headers: fenceHeaders } },
+        {
+          schema: {
+            tags,
+            summary: 'Renew the lease; `lost` (with `canceled`) = stop and clean the container',
+            params: idParams,
+            headers: fenceHeaders,
+            response: { 200: { type: 'object', properties: { result: { type: 'string', enum: ['ok', 'lost'] }, canceled: { type: 'boolean' } }, required: ['result', 'canceled'] } },
+          },
+        },
         async (req) => svc.heartbeat(who(req), (req.params as { id: string }).id, fenceOf(req)),
       );
       r.post('/jobs/:id/reclaim', jobRoute('A restarted runner takes its own live attempt back (fresh lease token)'), async (req) => svc.reclaim(who(req), (req.params as { id: string }).id, fenceOf(req)).catch(refusal));
