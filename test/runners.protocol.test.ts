@@ -42,8 +42,8 @@ async function submitFace(url: string, token: string, face: string): Promise<str
 function resultForm(video: Buffer, speech: Buffer): FormData {
   const form = new FormData();
   form.set('patch', JSON.stringify({ engineData: { code: 10000 } }));
-  form.set('video', new Blob([video], { type: 'video/mp4' }), 'r.mp4');
-  form.set('speech', new Blob([speech], { type: 'audio/wav' }), 's.wav');
+  form.set('video', new Blob([new Uint8Array(video)], { type: 'video/mp4' }), 'r.mp4');
+  form.set('speech', new Blob([new Uint8Array(speech)], { type: 'audio/wav' }), 's.wav');
   return form;
 }
 
@@ -121,6 +121,11 @@ describe('runner protocol v1', { timeout: 60_000 }, () => {
     expect(((await late.json()) as { code: string }).code).toBe('lease_lost');
     const after = statSync(t.gw.paths.output(id));
     expect([after.ino, after.mtimeMs]).toEqual([before.ino, before.mtimeMs]);
+    // Per-runner metrics: jobs by outcome, last heard from.
+    const metrics = await (await fetch(`${t.url}/metrics`, { headers: bearer(tokens.root) })).text();
+    expect(metrics).toContain('heygem_gateway_runner_jobs_total{runner="a",outcome="accepted"} 1');
+    expect(metrics).toContain('heygem_gateway_runner_jobs_total{runner="b",outcome="completed"} 1');
+    expect(metrics).toMatch(/heygem_gateway_runner_last_seen_age_seconds\{runner="b"\} \d/);
   });
 
   it('a cancel reaches the runner through its heartbeat; abort hands a job back at once', async () => {

@@ -11,6 +11,7 @@ import { ERROR_CODES, TaskError, type ErrorCode } from '../domain/errors.js';
 import { isFinal, type Fence, type Task, type TaskState } from '../domain/task.js';
 import type { Gateway } from '../gateway.js';
 import type { TaskPatch } from '../store/task-store.js';
+import { RunnerMetrics } from './runner-metrics.js';
 
 /** Why a runner's call about a job was refused (the route turns these into 409/410). */
 export class JobRefused extends Error {
@@ -67,7 +68,10 @@ export class RunnerService {
   readonly stats = new Map<string, RunnerStats>();
   private closed = false;
 
+  readonly metrics: RunnerMetrics;
+
   constructor(private readonly gw: Gateway) {
+    this.metrics = new RunnerMetrics(gw.metrics.registry, gw.store, gw.clock, () => new Map([...this.stats].map(([k, v]) => [k, v.lastSeenAt])));
     // A long-polling runner wakes as soon as work is queued (new, retried or handed back).
     gw.lifecycle.on('change', ({ task }) => {
       if (task.state === 'queued') this.wake();
@@ -138,6 +142,7 @@ export class RunnerService {
         if (task) {
           this.gw.lifecycle.claimed(task);
           st.accepted++;
+          this.metrics.jobs.inc({ runner: r.name, outcome: 'accepted' });
           return await this.toWire(task);
         }
         const left = deadline - this.gw.clock.now();
@@ -232,6 +237,7 @@ export class RunnerService {
     const next = await this.gw.lifecycle.failed(task, new TaskError(code, message, { retryable: Boolean(body.retryable) }));
     if (!next) throw await this.refusal(r, id, fence, 'failed');
     st.failed++;
+    this.metrics.jobs.inc({ runner: r.name, outcome: 'failed' });
     return this.toWire(next);
   }
 
@@ -273,6 +279,7 @@ export class RunnerService {
   completed(r: RunnerIdentity): void {
     const st = this.stats.get(r.nodeId);
     if (st) st.completed++;
+    this.metrics.jobs.inc({ runner: r.name, outcome: 'completed' });
   }
 
   close(): void {

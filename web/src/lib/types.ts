@@ -59,6 +59,10 @@ export interface SlotView {
   local?: boolean;
   last_heartbeat?: string;
   stale?: boolean;
+  /** Remote runner slots (docs/runners.md): the host and version the runner reported. */
+  remote?: boolean;
+  runner_host?: string | null;
+  runner_version?: string | null;
 }
 
 export interface QueueView {

@@ -95,6 +95,7 @@ function SlotCard({ id, g, ids, running }: { id: string; g: SlotView; ids: strin
         <dt>Utilization</dt><dd>{g.gpu_utilization_pct !== null ? `${g.gpu_utilization_pct}%` : '—'}</dd>
         <dt>Memory</dt><dd>{g.memory_used_mb !== null ? `${g.memory_used_mb} MiB${g.memory_total_mb !== null ? ` / ${g.memory_total_mb} MiB` : ''}` : '—'}</dd>
         {g.temperature != null && <><dt>Temperature</dt><dd>{g.temperature} °C</dd></>}
+        {g.remote && <><dt>Runner</dt><dd>{g.runner_host ?? 'unknown host'}{g.runner_version ? ` · v${g.runner_version}` : ''}{g.last_heartbeat ? ` · last seen ${new Date(g.last_heartbeat).toLocaleTimeString()}` : ''}</dd></>}
         {g.node && <><dt>Node</dt><dd>{g.node}{g.local ? ' (this one)' : ''}{g.stale && g.last_heartbeat ? ` — silent since ${new Date(g.last_heartbeat).toLocaleTimeString()}` : ''}</dd></>}
         <dt>Engine</dt><dd>{g.engine}</dd>
         {(g.video_url || g.video_port !== null) && <><dt>Video</dt><dd><code>{g.video_url ?? `port ${g.video_port}`}</code></dd></>}
