@@ -28,6 +28,7 @@ import { SlotRunner } from './runner/slot-runner.js';
 import { attachTaskLog } from './runner/task-log.js';
 import { TaskPipeline, type SlotDefaults } from './runner/task-pipeline.js';
 import { openTaskStore } from './store/open-store.js';
+import { withDataKeys } from './store/data-keys.js';
 import type { PostgresTaskStore } from './store/postgres.adapter.js';
 import { acquireDataDirLock } from './store/data-dir-lock.js';
 import type { TaskStore } from './store/task-store.js';
@@ -143,7 +144,8 @@ export async function createGateway(config: GatewayConfig, o: GatewayOverrides =
   const lock = !o.store && config.store.driver === 'sqlite' ? acquireDataDirLock(config.dataDir) : null;
   let store: TaskStore;
   try {
-    store = o.store ?? (await openTaskStore(config.store, { sqlitePath: paths.database, nodeId, log: log.child({ component: 'store' }) }));
+    // Records name files by key relative to dataDir (store/data-keys.ts, docs/runners.md).
+    store = withDataKeys(o.store ?? (await openTaskStore(config.store, { sqlitePath: paths.database, nodeId, log: log.child({ component: 'store' }) })), paths.root);
   } catch (err) {
     lock?.release();
     throw err;
