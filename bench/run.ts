@@ -1,7 +1,7 @@
 /**
  * `npm run bench` — every benchmark, a table per section, JSON under bench/results/.
  * `--quick`: a short smoke run (tiny sizes, seconds; CI runs it, with no timing assertions).
- * `--only scheduling,variance,api,scale,text,publish` picks sections. `--repeat N` repeats
+ * `--only scheduling,remote,variance,api,scale,text,publish` picks sections. `--repeat N` repeats
  * scheduling and variance runs and reports medians (the machine is shared and noisy).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -15,7 +15,7 @@ import { runTextBench } from './text.bench.js';
 
 const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, only: { type: 'string' }, repeat: { type: 'string' } } });
 const quick = values.quick!;
-const only = new Set((values.only ?? 'scheduling,variance,api,scale,text,publish').split(','));
+const only = new Set((values.only ?? 'scheduling,remote,variance,api,scale,text,publish').split(','));
 const repeat = Number(values.repeat ?? (quick ? 1 : 3));
 mkdirSync('bench/results', { recursive: true });
 const summary: Record<string, unknown> = { quick, at: new Date().toISOString(), node: process.version };
@@ -43,6 +43,22 @@ if (only.has('scheduling')) {
     rows.push(medianOf(runs));
   }
   show('scheduling', rows);
+}
+/**
+ * Remote runners (docs/runners.md): the same workload with every GPU behind a runner over HTTP
+ * on loopback, against local slots, run alternately so both see the same machine load.
+ */
+if (only.has('remote')) {
+  const base = quick ? { gpus: 2, tasks: 6, ttsMs: 100, renderMs: 400, growMs: 50 } : { gpus: 3, tasks: 30, ttsMs: 1000, renderMs: 3000, growMs: 100 };
+  const local = [];
+  const remote = [];
+  for (let i = 0; i < repeat; i++) {
+    local.push(await runScheduling({ ...base, pipelining: true, seed: i + 1, label: 'local slots' }));
+    remote.push(await runScheduling({ ...base, pipelining: true, seed: i + 1, label: 'remote runners', remote: true }));
+  }
+  const rows = [medianOf(local), medianOf(remote)];
+  rows[1].efficiency_delta_points = round(((rows[1].efficiency as number) - (rows[0].efficiency as number)) * 100);
+  show('remote', rows);
 }
 /**
  * Render times that are not proportional to speech, and progress that does not move (what real

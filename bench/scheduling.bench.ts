@@ -19,6 +19,7 @@ import { seededRandom } from '../src/fakes/serial-server.js';
 import type { FakeProgressMode } from '../src/fakes/video-container.fake.js';
 import { createGateway } from '../src/gateway.js';
 import { startFarmProcess } from './lib/farm-process.js';
+import { startRemoteRunners } from './lib/remote-runners.js';
 import { gpuOccupancy, p } from './lib/gpu-records.js';
 import { median, round } from './lib/stats.js';
 
@@ -41,6 +42,8 @@ export interface SchedulingParams {
   /** Seeds the render times and texts; each run of a repeat gets its own. */
   seed?: number;
   label?: string;
+  /** Every GPU behind a remote runner (one per GPU, over HTTP on loopback); the gateway has no slots. */
+  remote?: boolean;
 }
 
 const WORDS = 'the quick brown fox jumps over a lazy dog while seven tired bakers sing about rain'.split(' ');
@@ -60,17 +63,11 @@ export async function runScheduling(o: SchedulingParams): Promise<Record<string,
     { gpus: o.gpus, baseDir: join(base, 'farm'), host: '127.0.0.1', renderMs: o.renderMs, ttsMs: o.ttsMs, video: { growMs: o.growMs, renderTime: o.renderTime, progress: o.progress } },
     Array.from({ length: o.gpus }, (_, i) => seed * 101 + i),
   );
-  const config = loadConfig({
-    env: {} as NodeJS.ProcessEnv,
-    inline: {
-      dataDir: join(base, 'data'),
-      engine: 'heygem',
-      slots: farm.slots.map((s) => ({ id: s.id, video: { url: s.videoUrl, dataDir: s.videoDataDir }, tts: { url: s.ttsUrl, dataDir: s.ttsDataDir } })),
-      scheduler: { pipelining: o.pipelining },
-      ...(o.heygem ? { heygem: o.heygem } : {}),
-    },
-  });
+  const slots = farm.slots.map((s) => ({ id: s.id, video: { url: s.videoUrl, dataDir: s.videoDataDir }, tts: { url: s.ttsUrl, dataDir: s.ttsDataDir } }));
+  const settings = { engine: 'heygem', scheduler: { pipelining: o.pipelining }, ...(o.heygem ? { heygem: o.heygem } : {}) };
+  const config = loadConfig({ env: {} as NodeJS.ProcessEnv, inline: { dataDir: join(base, 'data'), ...settings, slots: o.remote ? [] : slots } });
   const gw = await createGateway(config, { log: pino({ level: 'silent' }) });
+  const remote = o.remote ? await startRemoteRunners(gw, base, slots, settings) : null;
   try {
     const random = seededRandom(seed);
     const start = Date.now();
@@ -126,6 +123,7 @@ export async function runScheduling(o: SchedulingParams): Promise<Record<string,
       fake_result_grow_ms: o.growMs,
     };
   } finally {
+    await remote?.close();
     await gw.close(0);
     await farm.close();
   }
