@@ -60,6 +60,8 @@ describe('runner protocol v1', { timeout: 60_000 }, () => {
     // Work is requested only for the runner's own slots.
     expect((await call(tokens.b, 'POST', `${V1}/jobs/request`, { slotId: 7 })).status).toBe(409);
     expect(maskToken(tokens.a)).not.toContain(tokens.a.slice(17));
+    // A gateway without local slots (runners only) is ready on its store and disk alone.
+    expect((await fetch(`${t.url}/api/health/ready`)).status).toBe(200);
   });
 
   it('request → inputs → transitions → verified upload; other runners and stale fences are refused; a late upload replaces nothing', async () => {

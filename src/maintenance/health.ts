@@ -89,7 +89,9 @@ export class HealthMonitor {
       busy: s.busy,
       state: !s.healthy ? ('unhealthy' as const) : this.probed || s.busy ? ('healthy' as const) : ('unknown' as const),
     }));
-    const up = slots.filter((s) => s.state === 'healthy').length;
+    // A gateway with no local slots serves remote runners only (docs/runners.md): their slots
+    // are not this process's to probe, so readiness rests on the store and the disk.
+    const up = slots.length ? slots.filter((s) => s.state === 'healthy').length : 1;
     const down = slots.filter((s) => s.state === 'unhealthy');
     const reasons: string[] = [];
     if (!store.ok) reasons.push(`store unreachable: ${store.error}`);
