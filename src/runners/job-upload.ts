@@ -1,12 +1,13 @@
 /**
  * A runner's result upload: the MP4 and the speech WAV of its attempt arrive as files in the
- * job's work dir, are checked like a local render's result (ffprobe: a complete MP4 with video
- * and audio of the speech's length; a real WAV), and only then does the fenced move to
+ * job's work dir, are checked like a local render's result (box structure + ffprobe: a complete
+ * MP4 with video and audio of the speech's length; the WAV like a TTS reply), and only then does the fenced move to
  * `completed` happen. The lease is checked before anything is written and again just before
  * the files replace the published ones, so a late upload of an attempt that lost its lease is
  * refused (410) and never replaces an output.
  */
-import { rename, rm } from 'node:fs/promises';
+import { readFile, rename, rm } from 'node:fs/promises';
+import { parseWavHeader } from '../media/wav.js';
 import type { Fence } from '../domain/task.js';
 import type { Gateway } from '../gateway.js';
 import { cleanPatch, JobRefused, type RunnerIdentity, type RunnerService, type WireJob } from './runner-service.js';
@@ -26,8 +27,9 @@ export async function completeUpload(gw: Gateway, svc: RunnerService, r: RunnerI
     if (task.state !== 'collecting' && task.state !== 'rendering') throw new JobRefused(409, 'state_conflict', `Task ${id} is ${task.state}; a result is accepted while rendering or collecting`);
     const verdict = await gw.media.verifyMp4(files.video, { expectedDurationSec: task.audioDurationSec ?? undefined });
     if (!verdict.ok) throw new UploadInvalid(`The uploaded video is not a complete result: ${verdict.reason}`);
-    const wav = await gw.media.probe(files.speech).catch(() => null);
-    if (!wav || !wav.hasAudio || wav.hasVideo || !wav.formatName.split(',').includes('wav')) throw new UploadInvalid('The uploaded speech is not a WAV file');
+    // The check TTS replies get (media/wav.ts): a real PCM WAV with samples, not a bare header.
+    const wav = parseWavHeader(await readFile(files.speech));
+    if (!wav || wav.durationSec <= 0) throw new UploadInvalid('The uploaded speech is not a WAV file with audio');
     // Checked again right before publishing: the checks above took a while.
     let current = await svc.held1(r, id, fence);
     if (current.state === 'rendering') {

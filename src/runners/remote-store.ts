@@ -229,7 +229,9 @@ export class RemoteTaskStore implements TaskStore {
     // One try: the next beat tries again, and the lease runs several beats.
     const r = await this.api.call<{ result: HeartbeatResult; canceled: boolean }>('POST', `/jobs/${id}/heartbeat`, { fence, retryForMs: 0 });
     if (r.status !== 200) throw new Error(`heartbeat answered ${r.status}`);
-    if (r.body.result === 'lost') await this.journal.remove(id);
+    // Lost (canceled, reaped, superseded): the container is drained by the slot; nothing of the
+    // job is kept here.
+    if (r.body.result === 'lost') await this.forget(id);
     return r.body.result;
   }
 

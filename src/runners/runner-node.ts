@@ -4,7 +4,7 @@
  * replaced by the gateway's runner API (remote-store.ts). No database, Redis or shared disk:
  * its dataDir holds only the input cache, the job journal and per-job work files.
  */
-import { mkdir } from 'node:fs/promises';
+import { mkdir, stat } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import type { GatewayConfig } from '../config/load.js';
 import { renderCode, type Task } from '../domain/task.js';
@@ -126,21 +126,26 @@ async function drainOrphans(store: RemoteTaskStore, engines: SlotEngines[], path
     if (held.has(e.job.id)) continue; // the scheduler's recovery takes it back
     const slot = engines.find((x) => x.id === e.slotId);
     const fence = { attempt: e.job.attempt, token: e.job.leaseToken ?? '' };
-    if (!slot || !e.renderSubmitted) {
+    const outPath = paths.output(e.job.id);
+    // A result already collected here (its upload never got through) is offered as it is.
+    const collected = await stat(outPath).then((st) => st.size > 0, () => false);
+    if (!collected && (!slot || !e.renderSubmitted)) {
       await store.journal.remove(e.job.id);
       continue;
     }
     try {
-      const out = await slot.video.render({
-        code: renderCode(e.job),
-        audioPath: paths.speech(e.job.id),
-        videoPath: defaultsOf(slot.id).faceVideo,
-        audioDurationSec: e.job.audioDurationSec ?? 0,
-        outPath: paths.output(e.job.id),
-        resume: true,
-        signal: new AbortController().signal,
-      });
-      const status = await store.offerLateResult(e.job, fence, out.outPath);
+      if (!collected) {
+        await slot!.video.render({
+          code: renderCode(e.job),
+          audioPath: paths.speech(e.job.id),
+          videoPath: defaultsOf(slot!.id).faceVideo,
+          audioDurationSec: e.job.audioDurationSec ?? 0,
+          outPath,
+          resume: true,
+          signal: new AbortController().signal,
+        });
+      }
+      const status = await store.offerLateResult(e.job, fence, outPath);
       log.warn({ taskId: e.job.id, attempt: e.job.attempt, status }, status === 200 ? 'late result accepted' : 'late result refused by the gateway (the job went elsewhere); discarded');
     } catch (err) {
       log.warn({ taskId: e.job.id, err: (err as Error).message }, 'could not drain a job left from before a restart; dropped');
