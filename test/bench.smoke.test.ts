@@ -15,6 +15,7 @@ describe('npm run bench -- --quick', () => {
     expect(summary.scheduling).toHaveLength(2);
     expect(summary.scheduling[0]).toHaveProperty('efficiency');
     expect(summary.variance[0]).toHaveProperty('gpu_busy_share');
+    expect(summary.remote.map((r: { case: string }) => r.case)).toEqual(['local slots', 'remote runners']);
     expect(summary.api).toHaveProperty('status_rps');
     expect(summary.scale).toHaveProperty('startup_ms');
     expect(summary.text).toHaveProperty('sentences_per_second_median');
