@@ -57,7 +57,7 @@ const PUBLIC = new Set(
 export function requiredScope(method: string, path: string): Scope | null {
   const protectedPath = path.startsWith('/api/') || path === '/api' || path.startsWith('/outputs/') || path === '/metrics';
   if (!protectedPath || PUBLIC.has(`${method} ${path}`)) return null;
-  // Remote runners authenticate with their own tokens (src/runners/runner-auth.ts), never API keys.
+  // Remote runners authenticate with their own tokens (routes/runners.route.ts), never API keys.
   if (path.startsWith('/api/runners/')) return null;
   if (path === '/metrics' || path.startsWith('/api/admin/')) return 'admin';
   if (method === 'GET' || method === 'HEAD' || path === '/api/normalize') return 'read';
