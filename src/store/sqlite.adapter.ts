@@ -54,6 +54,10 @@ export function rowToTask(r: Row): Task {
     renderStartedAt: r.render_started_at as number | null,
     renderEndedAt: r.render_ended_at as number | null,
     finishedAt: r.finished_at as number | null,
+    parentId: (r.parent_id as string | null | undefined) ?? null,
+    segmentIndex: (r.segment_index as number | null | undefined) ?? null,
+    segmentCount: (r.segment_count as number | null | undefined) ?? null,
+    captions: r.captions === 'burn' ? 'burn' : null,
   };
 }
 
@@ -103,13 +107,15 @@ export class SqliteTaskStore implements TaskStore {
     migrateSqlite(this.db);
     this.stmts = {
       insert: this.db.prepare(
-        `INSERT INTO tasks (id, state, text, normalized_text, video_path, video_name, owner, created_at, updated_at, available_at)
-         VALUES (@id, 'queued', @text, @normalizedText, @videoPath, @videoName, @owner, @createdAt, @createdAt, 0) RETURNING *`,
+        `INSERT INTO tasks (id, state, text, normalized_text, video_path, video_name, owner, created_at, updated_at, available_at, parent_id, segment_index, segment_count, captions)
+         VALUES (@id, 'queued', @text, @normalizedText, @videoPath, @videoName, @owner, @createdAt, @createdAt, 0, @parentId, @segmentIndex, @segmentCount, @captions) RETURNING *`,
       ),
       get: this.db.prepare('SELECT * FROM tasks WHERE id = ?'),
       event: this.db.prepare('INSERT INTO task_events (task_id, attempt, at, state, slot_id, error_code, message) VALUES (?, ?, ?, ?, ?, ?, ?)'),
-      nextQueued: this.db.prepare(`SELECT id FROM tasks WHERE state = 'queued' AND available_at <= ? ORDER BY seq LIMIT 1`),
-      nextAvailable: this.db.prepare(`SELECT MIN(available_at) AS t FROM tasks WHERE state = 'queued'`),
+      // a parent of segments is never claimed: its children are the work
+      nextQueued: this.db.prepare(`SELECT id FROM tasks WHERE state = 'queued' AND available_at <= ? AND segment_count IS NULL ORDER BY seq LIMIT 1`),
+      nextAvailable: this.db.prepare(`SELECT MIN(available_at) AS t FROM tasks WHERE state = 'queued' AND segment_count IS NULL`),
+      segments: this.db.prepare('SELECT * FROM tasks WHERE parent_id = ? ORDER BY segment_index'),
       queuedHead: this.db.prepare(`SELECT * FROM tasks WHERE state = 'queued' ORDER BY seq LIMIT ?`),
       queuedIds: this.db.prepare(`SELECT id, seq FROM tasks WHERE state = 'queued' ORDER BY seq`),
       events: this.db.prepare('SELECT * FROM task_events WHERE task_id = ? ORDER BY id'),
@@ -128,6 +134,10 @@ export class SqliteTaskStore implements TaskStore {
         videoName: t.videoName ?? null,
         owner: t.owner ?? null,
         createdAt: t.createdAt,
+        parentId: t.parentId ?? null,
+        segmentIndex: t.segmentIndex ?? null,
+        segmentCount: t.segmentCount ?? null,
+        captions: t.captions ?? null,
       }) as Row;
       this.stmts.event.run(t.id, 0, t.createdAt, 'queued', null, null, 'accepted');
       return r;
@@ -229,6 +239,10 @@ export class SqliteTaskStore implements TaskStore {
     return rows.map(rowToTask);
   }
 
+  async listSegments(parentId: string): Promise<Task[]> {
+    return (this.stmts.segments.all(parentId) as Row[]).map(rowToTask);
+  }
+
   async listHeldBy(holder: string): Promise<Task[]> {
     return (this.db.prepare('SELECT * FROM tasks WHERE lease_token IS NOT NULL AND lease_holder = ? ORDER BY seq').all(holder) as Row[]).map(rowToTask);
   }
@@ -269,7 +283,7 @@ export class SqliteTaskStore implements TaskStore {
   }
 
   async list(f: TaskListFilter): Promise<{ items: Task[]; total: number }> {
-    const where: string[] = [];
+    const where: string[] = ['parent_id IS NULL'];
     const args: unknown[] = [];
     if (f.states?.length) {
       where.push(`state IN (${f.states.map(() => '?').join(', ')})`);

@@ -192,6 +192,24 @@ export function describeTaskStoreConformance(name: string, makeStore: () => Prom
       await s.close();
     });
 
+    it('never claims a parent of segments; lists its children by index, not among top-level tasks', async () => {
+      const s = await makeStore();
+      const parent = await s.create({ id: newTaskId(1000), text: 'long', createdAt: 1000, segmentCount: 2, captions: 'burn' });
+      const c1 = await s.create({ id: `${parent.id}-s01`, text: 'two', createdAt: 1000, parentId: parent.id, segmentIndex: 1 });
+      const c0 = await s.create({ id: `${parent.id}-s00`, text: 'one', createdAt: 1000, parentId: parent.id, segmentIndex: 0 });
+      expect(parent).toMatchObject({ segmentCount: 2, parentId: null, segmentIndex: null, captions: 'burn' });
+      expect(c0).toMatchObject({ parentId: parent.id, segmentIndex: 0, segmentCount: null, captions: null });
+      expect((await s.listSegments(parent.id)).map((t) => t.id)).toEqual([c0.id, c1.id]);
+      expect((await s.list({})).items.map((t) => t.id)).toEqual([parent.id]);
+      // only the children are work, in queue order; the parent stays queued and never wakes the scheduler
+      expect((await claim(s, 0, 2000))?.id).toBe(c1.id);
+      expect((await claim(s, 1, 2000))?.id).toBe(c0.id);
+      expect(await claim(s, 2, 2000)).toBeUndefined();
+      expect(await s.nextAvailableAt()).toBeNull();
+      expect((await s.get(parent.id))?.state).toBe('queued');
+      await s.close();
+    });
+
     it('registers each slot to one live node; a stale registration can be taken over', async () => {
       const s = await makeStore();
       expect(await s.registerSlots('node-a', [0, 1], 1000, 10_000)).toEqual([]);
