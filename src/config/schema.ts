@@ -185,8 +185,8 @@ export const configSchema = z
       .prefault({}),
     limits: z
       .object({
-        /** @defaultValue 5000 characters */
-        maxTextChars: z.number().int().positive().default(5000),
+        /** Longest accepted script; long ones are split into segments (docs/segments.md). @defaultValue 100000 characters */
+        maxTextChars: z.number().int().positive().default(100_000),
         /** @defaultValue 200 MiB */
         maxUploadBytes: z.number().int().positive().default(200 * 1024 * 1024),
         /** Longest accepted face video. @defaultValue 600 s */
@@ -267,6 +267,22 @@ export const configSchema = z
         healthProbeIntervalMs: z.number().int().min(10).default(10_000),
         /** Base delay before a retryable task runs again (exponential, jittered). @defaultValue 1000 */
         retryBaseDelayMs: z.number().int().min(0).default(1000),
+      })
+      .prefault({}),
+    segments: z
+      .object({
+        /** Split long scripts into segments rendered on every GPU at once (docs/segments.md). @defaultValue true */
+        enabled: z.boolean().default(true),
+        /** Speech length a segment aims at; a script estimated at most this long stays one task. @defaultValue 20 s */
+        targetSeconds: z.number().min(2).default(20),
+        /** Speaking rate before any speech was measured (spoken characters per second); learned from completed tasks. @defaultValue 15 */
+        charsPerSecond: z.number().positive().default(15),
+        /** Most segments per task (a longer script gets longer segments). @defaultValue 200 */
+        maxSegments: z.number().int().min(2).max(1000).default(200),
+        /** Pause after each segment's speech but the last (a natural gap between sentences). @defaultValue 250 ms */
+        pauseMs: z.number().int().min(0).max(3000).default(250),
+        /** Loudness every segment's speech is brought to, so levels match across cuts. @defaultValue -18 LUFS */
+        loudnessLufs: z.number().min(-40).max(-5).default(-18),
       })
       .prefault({}),
     auth: z

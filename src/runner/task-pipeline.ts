@@ -13,6 +13,7 @@ import type { Clock } from './clock.js';
 import type { DataPaths } from './data-paths.js';
 import type { TaskLifecycle } from './lifecycle.js';
 import { join } from 'node:path';
+import type { SegmentSteps } from '../segments/segment-steps.js';
 
 export interface SlotDefaults {
   faceVideo: string;
@@ -27,6 +28,8 @@ export interface PipelineDeps {
   normalize: (text: string) => string;
   maxReferenceSeconds: number;
   fallbackToReferenceAudio: boolean;
+  /** Steps of segment children (docs/segments.md); absent → segments run as plain tasks. */
+  segments?: SegmentSteps;
 }
 
 /** Thrown when the task left the state we expected (canceled meanwhile): stop quietly. */
@@ -73,7 +76,10 @@ export class TaskPipeline {
     const outPath = this.deps.paths.speech(task.id);
     let audioPath: string;
     let durationSec: number;
-    try {
+    const seg = task.parentId ? this.deps.segments : undefined;
+    const earlier = await seg?.earlierSpeech(task);
+    if (earlier) ({ audioPath, durationSec } = earlier);
+    else try {
       ({ audioPath, durationSec } = await this.slot.speech.synthesize({
         taskId: task.id,
         text: task.normalizedText ?? task.text,
@@ -87,9 +93,19 @@ export class TaskPipeline {
       audioPath = task.referenceAudio;
       durationSec = await this.deps.media.duration(audioPath, signal);
     }
+    if (seg && !earlier) durationSec = await seg.finishSpeech(task, audioPath, durationSec, this.faceOf(task), signal);
     const patch = { ttsEndedAt: this.deps.clock.now(), audioPath, audioDurationSec: durationSec };
     await this.deps.lifecycle.progress(task, patch);
     return { ...task, ...patch };
+  }
+
+  private faceOf(task: Task): string {
+    return task.videoPath ?? this.defaults.faceVideo;
+  }
+
+  /** Between speech and render: a segment waits for its face offset and cuts its face clip. */
+  async beforeRender(task: Task, signal: AbortSignal): Promise<Task> {
+    return task.parentId && this.deps.segments ? this.deps.segments.prepareRender(task, this.faceOf(task), signal) : task;
   }
 
   /** tts → rendering → collecting → completed (or resume a submitted render after a restart). */
@@ -104,7 +120,7 @@ export class TaskPipeline {
     const result = await this.slot.video.render({
       code: renderCode(task),
       audioPath: task.audioPath!,
-      videoPath: task.videoPath ?? this.defaults.faceVideo,
+      videoPath: task.parentId && this.deps.segments ? this.deps.segments.faceClipPath(task) : this.faceOf(task),
       audioDurationSec: task.audioDurationSec ?? 0,
       outPath: this.deps.paths.output(task.id),
       resume: resume || task.renderSubmitted,
