@@ -38,6 +38,7 @@ import { RecordRetention } from './runner/record-retention.js';
 import { normalizeForSpeech } from './text/index.js';
 import { createPublisher } from './publish/create-publisher.js';
 import type { Publisher } from './publish/publisher.service.js';
+import { Segments } from './segments/segments.js';
 
 export interface Gateway {
   config: GatewayConfig;
@@ -66,6 +67,8 @@ export interface Gateway {
   health: HealthMonitor;
   /** Uploads finished videos to the configured targets (docs/publishing.md). */
   publisher: Publisher;
+  /** Long scripts: split, segment steps, stitching, captions (docs/segments.md). */
+  segments: Segments;
 }
 
 export interface GatewayOverrides {
@@ -158,7 +161,9 @@ export async function createGateway(config: GatewayConfig, o: GatewayOverrides =
   const assets = await ensurePreviewAssets(config.dataDir, media, { espeakPath: config.media.espeak, voice: config.preview.voice });
   const engines = o.slotEngines ?? (config.engine === 'heygem' ? config.slots.map((s) => heygemSlot(config, s, media)) : previewSlots(config, media));
   const normalize = (text: string) => normalizeForSpeech(text).text;
+  const segments = new Segments(config, { store, lifecycle, paths, clock, log, normalize });
   const pipelineDeps = {
+    segments: segments.steps,
     lifecycle,
     media,
     clock,
@@ -195,6 +200,7 @@ export async function createGateway(config: GatewayConfig, o: GatewayOverrides =
       throw err;
     }
   }
+  segments.coordinator.start();
   const health = new HealthMonitor({ store, slots: () => scheduler.runners, disk: new DiskSpaceGuard(config.dataDir, config.limits.minFreeDiskBytes), probeAll: () => scheduler.probeAll() });
   void health.startProbe(); // /api/health says `starting` until this settles
   const fileRetention = new FileRetention(
@@ -231,6 +237,7 @@ export async function createGateway(config: GatewayConfig, o: GatewayOverrides =
     metrics,
     health,
     publisher,
+    segments,
     startedAt: clock.now(),
     normalize,
     nodeId,
@@ -242,6 +249,7 @@ export async function createGateway(config: GatewayConfig, o: GatewayOverrides =
       recordRetention.stop();
       await fileRetention.stop();
       await scheduler.stop(graceMs);
+      await segments.coordinator.stop();
       // Leaving cleanly: other nodes stop listing our GPUs. Attempts handed back on shutdown
       // keep their leases, so a restart within the lease re-attaches their renders.
       if (config.scheduler.enabled) await store.unregisterSlots(nodeId).catch((err: unknown) => log.warn({ err }, 'could not unregister slots'));

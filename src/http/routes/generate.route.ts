@@ -148,7 +148,7 @@ export function registerGenerateRoute(app: FastifyInstance, gw: Gateway): void {
         const publishTo = publishTargetsOf(gw.publisher, intake.publish);
         if (intake.videoPath) await checkVideo(gw, intake.videoPath);
         await gw.publisher.requested(id, publishTo);
-        const task = await gw.store.create({
+        const task = await gw.segments.create({
           id,
           text,
           normalizedText: gw.normalize(text),
