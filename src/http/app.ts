@@ -16,6 +16,7 @@ import { registerEventsRoute } from './routes/events.route.js';
 import { registerMetrics } from './routes/metrics.route.js';
 import { registerStatsRoute } from './routes/stats.route.js';
 import { registerFileRoutes } from './routes/files.route.js';
+import { registerCaptionRoutes } from './routes/captions.route.js';
 import { registerGenerateRoute, textBodyLimit } from './routes/generate.route.js';
 import { registerQueueRoute } from './routes/queue.route.js';
 import { registerStatusRoutes } from './routes/status.route.js';
@@ -82,6 +83,7 @@ export async function buildApp(gw: Gateway): Promise<FastifyInstance> {
   registerStatusRoutes(app, gw);
   registerQueueRoute(app, gw);
   registerFileRoutes(app, gw);
+  registerCaptionRoutes(app, gw);
   registerSystemRoutes(app, gw);
   registerEventsRoute(app, gw);
   registerStatsRoute(app, gw);

@@ -208,6 +208,8 @@ export const normalizeSchema = object('The spoken form of a text', {
 });
 
 /** Request bodies of POST /api/generate, for the docs only: the route reads the body itself. */
+const captionsField = { type: 'string', enum: ['burn', 'off'], description: 'Captions: always as SRT/WebVTT tracks; `burn` also burns them into the MP4 (docs/segments.md)' };
+
 export const generateRequestBody: Json = {
   description: 'The text to speak and an optional face video. All three encodings are validated the same way.',
   content: {
@@ -217,15 +219,16 @@ export const generateRequestBody: Json = {
         properties: {
           text: { type: 'string', description: 'Text to speak (required; limit in /api/info `limits.max_text_chars`)' },
           video: { type: 'string', format: 'binary', description: 'Face video: mp4, avi, mov or mkv (optional; the voice is cloned from its sound)' },
+          captions: captionsField,
         },
         required: ['text'],
       },
     },
     'application/x-www-form-urlencoded': {
-      schema: { type: 'object', properties: { text: { type: 'string' } }, required: ['text'] },
+      schema: { type: 'object', properties: { text: { type: 'string' }, captions: captionsField }, required: ['text'] },
     },
     'application/json': {
-      schema: { type: 'object', properties: { text: { type: 'string' } }, required: ['text'] },
+      schema: { type: 'object', properties: { text: { type: 'string' }, captions: captionsField }, required: ['text'] },
     },
   },
 };

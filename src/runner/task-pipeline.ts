@@ -133,6 +133,7 @@ export class TaskPipeline {
         void toCollecting();
       },
     });
+    if (task.captions === 'burn' && !task.parentId) await this.deps.segments?.burnCaptions(task, result.outPath, signal);
     const inCollecting = rendering.state === 'collecting' ? rendering : await toCollecting();
     if (!inCollecting) throw new TaskGone(task.id);
     const now = this.deps.clock.now();

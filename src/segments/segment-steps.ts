@@ -7,13 +7,14 @@
  *    offset), then cut this segment's face from the ping-pong face at that offset;
  *  - the render reads that face clip instead of the whole face video.
  */
-import { access, mkdir } from 'node:fs/promises';
+import { access, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { TaskError } from '../domain/errors.js';
 import { isFinal, type Task } from '../domain/task.js';
 import type { TaskStore } from '../store/task-store.js';
 import type { DataPaths } from '../runner/data-paths.js';
 import type { SegmentMedia } from './segment-media.js';
+import { captionCues, toSrt } from './captions.js';
 
 export interface SegmentStepsOptions {
   pauseMs: number;
@@ -69,6 +70,16 @@ export class SegmentSteps {
     await mkdir(this.paths.taskWork(task.id), { recursive: true });
     await this.media.faceClip(this.pingPongPath(task), this.faceClipPath(task), { fps: pp.fps, periodFrames: pp.frames, startFrame: Math.round(offsetSec * pp.fps), frames, signal });
     return task;
+  }
+
+  /** `captions: burn` on a one-segment task: burn its captions into the rendered MP4. */
+  async burnCaptions(task: Task, video: string, signal: AbortSignal): Promise<void> {
+    const cues = captionCues(task, [], 0);
+    if (!cues?.length) return;
+    await mkdir(this.paths.taskWork(task.id), { recursive: true });
+    const srt = join(this.paths.taskWork(task.id), 'captions.srt');
+    await writeFile(srt, toSrt(cues));
+    await this.media.burnCaptions(video, srt, video, signal);
   }
 
   private async offsetOf(task: Task, signal: AbortSignal): Promise<number> {

@@ -20,6 +20,7 @@ import { charCount } from '../chars.js';
 import { ApiError, errorBodySchema } from '../errors.js';
 import { generateAcceptedSchema, generateRequestBody } from '../schemas.js';
 import { publishTargetsOf } from '../../publish/request-field.js';
+import { captionsOption } from '../../segments/request-field.js';
 
 export const VIDEO_EXTENSIONS = ['.mp4', '.avi', '.mov', '.mkv'];
 
@@ -28,6 +29,7 @@ interface Intake {
   videoPath: string | null;
   videoName: string | null;
   publish?: unknown;
+  captions?: unknown;
 }
 
 async function saveVideo(gw: Gateway, id: string, part: MultipartFile, intake: Intake): Promise<void> {
@@ -61,6 +63,7 @@ async function readMultipart(gw: Gateway, req: FastifyRequest, id: string, intak
       if (part.valueTruncated) throw tooLong(gw);
       intake.text = typeof part.value === 'string' ? part.value : String(part.value ?? '');
     } else if (part.fieldname === 'publish') intake.publish = part.value;
+    else if (part.fieldname === 'captions') intake.captions = part.value;
   }
 }
 
@@ -145,6 +148,8 @@ export function registerGenerateRoute(app: FastifyInstance, gw: Gateway): void {
         if (!text) throw new ApiError(400, 'text_missing', 'No text provided');
         if (charCount(text) > gw.config.limits.maxTextChars) throw tooLong(gw);
         if (!req.isMultipart()) intake.publish = (req.body as { publish?: unknown } | null)?.publish;
+        if (!req.isMultipart()) intake.captions = (req.body as { captions?: unknown } | null)?.captions;
+        const captions = captionsOption(intake.captions);
         const publishTo = publishTargetsOf(gw.publisher, intake.publish);
         if (intake.videoPath) await checkVideo(gw, intake.videoPath);
         await gw.publisher.requested(id, publishTo);
@@ -156,6 +161,7 @@ export function registerGenerateRoute(app: FastifyInstance, gw: Gateway): void {
           videoName: intake.videoName,
           owner: ownerOf(req),
           createdAt: gw.clock.now(),
+          captions,
         });
         gw.lifecycle.accepted(task);
         gw.scheduler.notify();

@@ -9,6 +9,8 @@ import type { Gateway } from '../../gateway.js';
 import { canSee, ownerFilter } from '../access.js';
 import { ApiError, errorBodySchema } from '../errors.js';
 import { presentStatus, presentSummary } from '../presenters.js';
+import { segmentStatusFields } from '../../segments/status.js';
+import { withSegmentFields } from '../../segments/status.schema.js';
 import { taskActionSchema, taskListSchema, taskStatusSchema } from '../schemas.js';
 
 const idParams = { type: 'object', properties: { id: { type: 'string', maxLength: 200 } }, required: ['id'] } as const;
@@ -55,10 +57,12 @@ export function parseStatusFilter(status: string | undefined): TaskState[] | und
 export function registerStatusRoutes(app: FastifyInstance, gw: Gateway): void {
   app.get<{ Params: { id: string } }>(
     '/api/status/:id',
-    { schema: { tags: ['tasks'], summary: 'Status of one task (compatible shape)', params: idParams, response: { 200: taskStatusSchema, 404: notFoundSchema } } },
+    { schema: { tags: ['tasks'], summary: 'Status of one task (compatible shape)', params: idParams, response: { 200: withSegmentFields(taskStatusSchema), 404: notFoundSchema } } },
     async (req) => {
       const task = await loadTask(gw, req.params.id, req);
-      return { ...presentStatus(task, await gw.store.queuePosition(task.id), gw.clock.now()), ...(await gw.publisher.publicationStatusFields(task.id)) };
+      const now = gw.clock.now();
+      const segments = segmentStatusFields(task, await gw.segments.segmentsOf(task), now);
+      return { ...presentStatus(task, await gw.store.queuePosition(task.id), now), ...segments, ...(await gw.publisher.publicationStatusFields(task.id)) };
     },
   );
 
