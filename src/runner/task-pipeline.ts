@@ -93,7 +93,7 @@ export class TaskPipeline {
       audioPath = task.referenceAudio;
       durationSec = await this.deps.media.duration(audioPath, signal);
     }
-    if (seg && !earlier) durationSec = await seg.finishSpeech(task, audioPath, durationSec, this.faceOf(task), signal);
+    if (seg && !earlier) durationSec = await seg.finishSpeech(task, audioPath, this.faceOf(task), signal);
     const patch = { ttsEndedAt: this.deps.clock.now(), audioPath, audioDurationSec: durationSec };
     await this.deps.lifecycle.progress(task, patch);
     return { ...task, ...patch };

@@ -8,7 +8,7 @@
  *  - stitch: the rendered parts' video copied as is (no re-encode), one sound track made from
  *    the segments' speech, then verified (duration and audio/video drift).
  */
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import { TaskError } from '../domain/errors.js';
 import { SAFE_INPUT } from '../media/ffmpeg.args.js';
 import { writeAtomically } from '../media/ffmpeg.adapter.js';
@@ -77,26 +77,28 @@ export class SegmentMedia {
   }
 
   /**
-   * Segment speech → mono PCM at SPEECH_RATE, loudness-matched, faded in/out over 10 ms,
-   * followed by `pauseSec` of silence and padded up to a whole frame. Returns its duration.
+   * Segment speech → mono PCM at SPEECH_RATE: the engine's own leading and trailing silence
+   * trimmed (so the pause between segments is exactly `pauseSec` and captions know where the
+   * speech is), loudness-matched, faded in/out over 10 ms (no clicks), then `pauseSec` of
+   * silence, padded up to a whole frame. Returns the finished length.
    */
-  async finishSpeech(input: string, out: string, o: { speechSec: number; pauseSec: number; fps: number; lufs: number; signal?: AbortSignal }): Promise<number> {
-    const frames = Math.max(1, Math.ceil((o.speechSec + o.pauseSec) * o.fps - 1e-6));
-    const total = frames / o.fps;
-    const fadeAt = Math.max(0, o.speechSec - 0.01);
-    const af = [
-      `loudnorm=I=${o.lufs}:TP=-1.5:LRA=11`,
-      `aresample=${SPEECH_RATE}`,
-      'afade=t=in:d=0.01',
-      `afade=t=out:st=${fadeAt.toFixed(4)}:d=0.01`,
-      `apad=whole_dur=${total.toFixed(6)}`,
-      `atrim=end_sample=${Math.round(total * SPEECH_RATE)}`,
-    ].join(',');
-    await writeAtomically(out, '.wav', (tmp) =>
-      this.run([...QUIET, ...SAFE_INPUT, '-i', input, '-af', af, '-ac', '1', '-ar', String(SPEECH_RATE), '-c:a', 'pcm_s16le', '-f', 'wav', tmp], o.signal),
-    );
-    const info = parseWavHeader(await readFile(out));
-    return info ? info.durationSec : total;
+  async finishSpeech(input: string, out: string, o: { pauseSec: number; fps: number; lufs: number; signal?: AbortSignal }): Promise<number> {
+    const trimmed = `${out}.speech.wav`;
+    const trim = 'silenceremove=start_periods=1:start_threshold=-50dB:start_silence=0.02';
+    const af = [trim, 'areverse', trim, 'areverse', `loudnorm=I=${o.lufs}:TP=-1.5:LRA=11`, `aresample=${SPEECH_RATE}`, 'afade=t=in:d=0.01', 'areverse', 'afade=t=in:d=0.01', 'areverse'].join(',');
+    try {
+      await this.run([...QUIET, ...SAFE_INPUT, '-i', input, '-af', af, '-ac', '1', '-ar', String(SPEECH_RATE), '-c:a', 'pcm_s16le', '-f', 'wav', trimmed], o.signal);
+      const speechSec = parseWavHeader(await readFile(trimmed))?.durationSec ?? 0;
+      if (speechSec <= 0) throw new TaskError('tts_failed', 'The speech of this segment is silent');
+      const frames = Math.max(1, Math.ceil((speechSec + o.pauseSec) * o.fps - 1e-6));
+      const samples = Math.round((frames / o.fps) * SPEECH_RATE);
+      await writeAtomically(out, '.wav', (tmp) =>
+        this.run([...QUIET, '-i', trimmed, '-af', `apad=whole_len=${samples},atrim=end_sample=${samples}`, '-c:a', 'pcm_s16le', '-f', 'wav', tmp], o.signal),
+      );
+    } finally {
+      await rm(trimmed, { force: true });
+    }
+    return parseWavHeader(await readFile(out))?.durationSec ?? 0;
   }
 
   /**

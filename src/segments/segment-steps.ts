@@ -51,11 +51,11 @@ export class SegmentSteps {
   }
 
   /** TTS output → finished segment speech (in place); the padded length is the segment's length. */
-  async finishSpeech(task: Task, audioPath: string, speechSec: number, faceVideo: string, signal: AbortSignal): Promise<number> {
+  async finishSpeech(task: Task, audioPath: string, faceVideo: string, signal: AbortSignal): Promise<number> {
     const { fps } = await this.pingPong(task, faceVideo, signal);
     const parent = task.parentId ? await this.store.get(task.parentId) : undefined;
     const last = parent?.segmentCount !== null && parent?.segmentCount !== undefined && task.segmentIndex === parent.segmentCount - 1;
-    return this.media.finishSpeech(audioPath, audioPath, { speechSec, pauseSec: last ? 0 : this.o.pauseMs / 1000, fps, lufs: this.o.loudnessLufs, signal });
+    return this.media.finishSpeech(audioPath, audioPath, { pauseSec: last ? 0 : this.o.pauseMs / 1000, fps, lufs: this.o.loudnessLufs, signal });
   }
 
   /**
