@@ -74,7 +74,7 @@ export function sentences(text: string): Sentence[] {
     // a lower-case continuation is the same sentence ("approx. five", "… and so on")
     const next = text.slice(end).trimStart()[0];
     if (next && /\p{Ll}/u.test(next)) continue;
-    push(end, false);
+    push(end, /^[ \t]*\n\s*\n/.test(text.slice(end, end + 200)));
     i = end - 1;
   }
   push(text.length, true);
