@@ -281,8 +281,8 @@ export const configSchema = z
         maxSegments: z.number().int().min(2).max(1000).default(200),
         /** Pause after each segment's speech but the last (a natural gap between sentences). @defaultValue 250 ms */
         pauseMs: z.number().int().min(0).max(3000).default(250),
-        /** Loudness every segment's speech is brought to, so levels match across cuts. @defaultValue -18 LUFS */
-        loudnessLufs: z.number().min(-40).max(-5).default(-18),
+        /** Level every segment's speech is brought to (RMS of its voiced parts, dBFS), so levels match across cuts. @defaultValue -20 */
+        levelDb: z.number().min(-40).max(-6).default(-20),
       })
       .prefault({}),
     auth: z

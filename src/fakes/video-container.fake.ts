@@ -186,7 +186,7 @@ export async function startFakeVideoContainer(opts: FakeVideoOptions & { port?: 
     };
     const model = o.renderTime ?? { kind: 'fixed' };
     const draw = (speechSec: number) => sampleRenderMs(model, o.renderMs!, speechSec, random, o.serverTimeoutMs! * 2);
-    if (model.kind === 'proportional') void speechSeconds(audioPath).then((sec) => alive() && schedule(draw(sec)));
+    if (model.kind === 'proportional' || model.kind === 'scaled') void speechSeconds(audioPath).then((sec) => alive() && schedule(draw(sec)));
     else schedule(draw(0));
   };
 

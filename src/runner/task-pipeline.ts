@@ -77,7 +77,7 @@ export class TaskPipeline {
     let audioPath: string;
     let durationSec: number;
     const seg = task.parentId ? this.deps.segments : undefined;
-    const earlier = await seg?.earlierSpeech(task);
+    const earlier = await seg?.beforeSpeech(task, this.faceOf(task));
     if (earlier) ({ audioPath, durationSec } = earlier);
     else try {
       ({ audioPath, durationSec } = await this.slot.speech.synthesize({

@@ -13,7 +13,8 @@ import { TaskError } from '../domain/errors.js';
 import { SAFE_INPUT } from '../media/ffmpeg.args.js';
 import { writeAtomically } from '../media/ffmpeg.adapter.js';
 import { ProcessError, runProcess } from '../media/process.js';
-import { parseWavHeader } from '../media/wav.js';
+import { makeWav, parseWavHeader } from '../media/wav.js';
+import { finishSamples } from './speech-finish.js';
 
 const QUIET = ['-hide_banner', '-nostdin', '-v', 'error', '-y'];
 /** Segment speech is brought to one format, so the parts concatenate sample-exactly. */
@@ -77,28 +78,25 @@ export class SegmentMedia {
   }
 
   /**
-   * Segment speech → mono PCM at SPEECH_RATE: the engine's own leading and trailing silence
-   * trimmed (so the pause between segments is exactly `pauseSec` and captions know where the
-   * speech is), loudness-matched, faded in/out over 10 ms (no clicks), then `pauseSec` of
-   * silence, padded up to a whole frame. Returns the finished length.
+   * Segment speech → mono PCM16 at SPEECH_RATE (ffmpeg, a plain conversion), then finished in
+   * memory (speech-finish.ts: trim, level, fades, pause, whole frames). Returns its length.
    */
-  async finishSpeech(input: string, out: string, o: { pauseSec: number; fps: number; lufs: number; signal?: AbortSignal }): Promise<number> {
-    const trimmed = `${out}.speech.wav`;
-    const trim = 'silenceremove=start_periods=1:start_threshold=-50dB:start_silence=0.02';
-    const af = [trim, 'areverse', trim, 'areverse', `loudnorm=I=${o.lufs}:TP=-1.5:LRA=11`, `aresample=${SPEECH_RATE}`, 'afade=t=in:d=0.01', 'areverse', 'afade=t=in:d=0.01', 'areverse'].join(',');
+  async finishSpeech(input: string, out: string, o: { pauseSec: number; fps: number; levelDb: number; signal?: AbortSignal }): Promise<number> {
+    const pcm = `${out}.pcm.wav`;
     try {
-      await this.run([...QUIET, ...SAFE_INPUT, '-i', input, '-af', af, '-ac', '1', '-ar', String(SPEECH_RATE), '-c:a', 'pcm_s16le', '-f', 'wav', trimmed], o.signal);
-      const speechSec = parseWavHeader(await readFile(trimmed))?.durationSec ?? 0;
-      if (speechSec <= 0) throw new TaskError('tts_failed', 'The speech of this segment is silent');
-      const frames = Math.max(1, Math.ceil((speechSec + o.pauseSec) * o.fps - 1e-6));
-      const samples = Math.round((frames / o.fps) * SPEECH_RATE);
-      await writeAtomically(out, '.wav', (tmp) =>
-        this.run([...QUIET, '-i', trimmed, '-af', `apad=whole_len=${samples},atrim=end_sample=${samples}`, '-c:a', 'pcm_s16le', '-f', 'wav', tmp], o.signal),
-      );
+      await this.run([...QUIET, ...SAFE_INPUT, '-i', input, '-ac', '1', '-ar', String(SPEECH_RATE), '-c:a', 'pcm_s16le', '-f', 'wav', pcm], o.signal);
+      const buf = await readFile(pcm);
+      const info = parseWavHeader(buf);
+      if (!info) throw new TaskError('tts_failed', 'The speech of this segment is not a readable WAV');
+      const dataAt = buf.length - info.dataBytes;
+      const samples = new Int16Array(buf.buffer.slice(buf.byteOffset + dataAt, buf.byteOffset + dataAt + (info.dataBytes & ~1)));
+      const done = finishSamples(samples, { sampleRate: SPEECH_RATE, pauseSec: o.pauseSec, fps: o.fps, levelDb: o.levelDb });
+      if (done.speechSec <= 0) throw new TaskError('tts_failed', 'The speech of this segment is silent');
+      await writeAtomically(out, '.wav', (tmp) => writeFile(tmp, makeWav(done.samples, SPEECH_RATE)));
+      return done.samples.length / SPEECH_RATE;
     } finally {
-      await rm(trimmed, { force: true });
+      await rm(pcm, { force: true });
     }
-    return parseWavHeader(await readFile(out))?.durationSec ?? 0;
   }
 
   /**

@@ -18,7 +18,7 @@ import { captionCues, toSrt } from './captions.js';
 
 export interface SegmentStepsOptions {
   pauseMs: number;
-  loudnessLufs: number;
+  levelDb: number;
   /** How often a segment waiting for its offset looks at its siblings. */
   pollMs?: number;
 }
@@ -44,9 +44,15 @@ export class SegmentSteps {
     return join(this.paths.taskWork(task.id), 'face.mp4');
   }
 
-  /** A retried segment keeps the speech of its earlier attempt (same length, same offsets). */
-  async earlierSpeech(task: Task): Promise<{ audioPath: string; durationSec: number } | null> {
-    if (!task.parentId || !task.audioPath || !task.audioDurationSec) return null;
+  /**
+   * Before TTS: start making the ping-pong face (in parallel with the speech, so the first
+   * segments do not wait for it). A retried segment keeps the speech of its earlier attempt
+   * (same length, so the offsets of later segments stay true): returned here, TTS is skipped.
+   */
+  async beforeSpeech(task: Task, faceVideo: string): Promise<{ audioPath: string; durationSec: number } | null> {
+    if (!task.parentId) return null;
+    this.pingPong(task, faceVideo, new AbortController().signal).catch(() => undefined); // awaited (and its error seen) later
+    if (!task.audioPath || !task.audioDurationSec) return null;
     return (await exists(task.audioPath)) ? { audioPath: task.audioPath, durationSec: task.audioDurationSec } : null;
   }
 
@@ -55,7 +61,7 @@ export class SegmentSteps {
     const { fps } = await this.pingPong(task, faceVideo, signal);
     const parent = task.parentId ? await this.store.get(task.parentId) : undefined;
     const last = parent?.segmentCount !== null && parent?.segmentCount !== undefined && task.segmentIndex === parent.segmentCount - 1;
-    return this.media.finishSpeech(audioPath, audioPath, { pauseSec: last ? 0 : this.o.pauseMs / 1000, fps, lufs: this.o.loudnessLufs, signal });
+    return this.media.finishSpeech(audioPath, audioPath, { pauseSec: last ? 0 : this.o.pauseMs / 1000, fps, levelDb: this.o.levelDb, signal });
   }
 
   /**
@@ -94,8 +100,13 @@ export class SegmentSteps {
         return before.reduce((a, s) => a + s.audioDurationSec!, 0);
       }
       await new Promise<void>((res) => {
-        const t = setTimeout(res, poll);
-        signal.addEventListener('abort', () => (clearTimeout(t), res()), { once: true });
+        const done = () => {
+          clearTimeout(t);
+          signal.removeEventListener('abort', done);
+          res();
+        };
+        const t = setTimeout(done, poll);
+        signal.addEventListener('abort', done, { once: true });
       });
     }
   }

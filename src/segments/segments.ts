@@ -38,7 +38,7 @@ export class Segments {
   ) {
     const media = new SegmentMedia({ ffmpegPath: config.media.ffmpeg, ffprobePath: config.media.ffprobe, timeoutMs: config.media.timeoutMs });
     this.pauseSec = config.segments.pauseMs / 1000;
-    this.steps = new SegmentSteps(d.store, media, d.paths, { pauseMs: config.segments.pauseMs, loudnessLufs: config.segments.loudnessLufs });
+    this.steps = new SegmentSteps(d.store, media, d.paths, { pauseMs: config.segments.pauseMs, levelDb: config.segments.levelDb });
     this.coordinator = new SegmentCoordinator(d.store, d.lifecycle, new Stitcher(media, d.paths, this.pauseSec), d.clock, d.log.child({ component: 'segments' }), {
       sweepMs: config.scheduler.reapIntervalMs,
       staleStitchMs: Math.max(600_000, 10 * config.scheduler.leaseMs),
@@ -51,7 +51,8 @@ export class Segments {
 
   /** Store a new task: one row, or a parent with one child per segment. */
   create(t: NewTask & { normalizedText: string }): Promise<Task> {
-    return createTask({ store: this.d.store, normalize: this.d.normalize, config: this.config.segments, rate: this.rate }, t);
+    const gpus = async () => (await this.d.store.listSlots()).filter((s) => this.d.clock.now() - s.heartbeatAt < 3 * this.config.scheduler.leaseMs).length || 1;
+    return createTask({ store: this.d.store, normalize: this.d.normalize, config: this.config.segments, rate: this.rate, gpus }, t);
   }
 
   /** The task's segments (empty for a one-segment task). */

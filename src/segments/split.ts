@@ -94,6 +94,11 @@ export interface SplitOptions {
   charsPerSecond: number;
   /** Upper bound on segments (a very long script gets longer segments instead). */
   maxSegments: number;
+  /**
+   * GPUs that can take segments: the count is rounded up to a multiple of it, so every GPU
+   * gets the same share and none idles while another renders its last segment.
+   */
+  gpus?: number;
 }
 
 /** Seconds of speech a text is expected to take. */
@@ -110,7 +115,10 @@ export function planSegments(text: string, o: SplitOptions): SegmentPlan {
   const sents = sentences(text);
   const secs = sents.map((s) => estimateSeconds(s.text, o.charsPerSecond));
   const total = secs.reduce((a, b) => a + b, 0);
-  const n = Math.min(o.maxSegments, sents.length, Math.max(1, Math.ceil(total / o.targetSeconds - 1e-9)));
+  let n = Math.max(1, Math.ceil(total / o.targetSeconds - 1e-9));
+  const g = Math.max(1, o.gpus ?? 1);
+  if (n > 1 && g > 1) n = Math.ceil(n / g) * g;
+  n = Math.min(o.maxSegments, sents.length, n);
   if (n <= 1) return { texts: [text], estimatedSec: [total] };
   const cuts: number[] = []; // index of the first sentence of each later segment
   let acc = 0;

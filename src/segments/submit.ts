@@ -42,11 +42,15 @@ export interface CreateDeps {
   normalize: (text: string) => string;
   config: SegmentsConfig;
   rate: SpeakingRate;
+  /** GPUs that can take work now (the segment count is rounded up to a multiple of it). */
+  gpus: () => Promise<number>;
 }
 
 /** Store a new task (one row, or a parent with its segments); returns the task the client sees. */
 export async function createTask(d: CreateDeps, t: NewTask & { normalizedText: string }): Promise<Task> {
-  const plan = d.config.enabled ? planSegments(t.text, { targetSeconds: d.config.targetSeconds, charsPerSecond: d.rate.charsPerSecond, maxSegments: d.config.maxSegments }) : null;
+  const plan = d.config.enabled
+    ? planSegments(t.text, { targetSeconds: d.config.targetSeconds, charsPerSecond: d.rate.charsPerSecond, maxSegments: d.config.maxSegments, gpus: await d.gpus().catch(() => 1) })
+    : null;
   if (!plan || plan.texts.length < 2) return d.store.create(t);
   const parent = await d.store.create({ ...t, segmentCount: plan.texts.length });
   for (let i = 0; i < plan.texts.length; i++) {
