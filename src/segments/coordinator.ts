@@ -101,7 +101,10 @@ export class SegmentCoordinator {
     if (!parent) return;
     const children = await this.store.listSegments(parentId);
     if (isFinal(parent.state)) {
-      if (parent.state !== 'completed') for (const c of children) if (!isFinal(c.state)) await this.lifecycle.cancel(c.id);
+      if (parent.state !== 'completed') {
+        for (const c of children) if (!isFinal(c.state)) await this.lifecycle.cancel(c.id);
+        await this.stitcher.discard(parent);
+      }
       return;
     }
     if (parent.state === 'queued' && children.some((c) => c.state !== 'queued')) {
@@ -132,7 +135,11 @@ export class SegmentCoordinator {
     }
     if (parent.state !== 'rendering' || children.length !== parent.segmentCount) return;
     // progress is shown from the children (status.ts): a parent holds no lease to write it with
-    if (!children.every((c) => c.state === 'completed')) return;
+    if (!children.every((c) => c.state === 'completed')) {
+      // every segment spoke (the speech of a retried one is kept): encode the sound track now
+      if (children.every((c) => c.audioPath && c.ttsEndedAt !== null && c.audioDurationSec !== null)) this.stitcher.prepareSpeech(parent, children).catch(() => undefined);
+      return;
+    }
     const collecting = await this.lifecycle.move(parent, 'collecting', { engineProgress: 100, ttsEndedAt: Math.max(...children.map((c) => c.ttsEndedAt ?? 0)) });
     if (!collecting) return; // another node stitches
     this.stitching.add(parent.id);

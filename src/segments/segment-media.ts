@@ -132,9 +132,14 @@ export class SegmentMedia {
     );
   }
 
+  /** The joined speech as AAC (made while the last segments still render: off the critical path). */
+  async encodeSpeech(wav: string, out: string, signal?: AbortSignal): Promise<void> {
+    await writeAtomically(out, '.m4a', (tmp) => this.run([...QUIET, '-i', wav, '-c:a', 'aac', '-b:a', '128k', '-ar', '44100', '-f', 'mp4', tmp], signal));
+  }
+
   /**
-   * Parts' video copied one after another, with one sound track encoded from the segments'
-   * speech; +faststart. `listDir` holds the two concat lists (our own files only).
+   * Parts' video copied one after another, with the sound track copied from the encoded speech
+   * (nothing is re-encoded); +faststart. `listDir` holds the concat list (our own files only).
    */
   async stitch(o: { videos: string[]; speech: string; out: string; listDir: string; signal?: AbortSignal }): Promise<void> {
     const list = `${o.listDir}/videos.txt`;
@@ -143,7 +148,7 @@ export class SegmentMedia {
       this.run(
         [
           ...QUIET, '-f', 'concat', '-safe', '0', '-i', list, '-i', o.speech,
-          '-map', '0:v:0', '-map', '1:a:0', '-c:v', 'copy', '-c:a', 'aac', '-b:a', '128k', '-ar', '44100',
+          '-map', '0:v:0', '-map', '1:a:0', '-c', 'copy',
           '-movflags', '+faststart', '-f', 'mp4', tmp,
         ],
         o.signal,

@@ -22,22 +22,51 @@ export interface StitchResult {
 export const MAX_DRIFT_SEC = 0.04;
 
 export class Stitcher {
+  /** Speech joined and encoded ahead of the stitch, by parent id (this process). */
+  private readonly audio = new Map<string, Promise<{ wav: string; m4a: string }>>();
+
   constructor(
     private readonly media: SegmentMedia,
     private readonly paths: DataPaths,
     private readonly pauseSec: number,
   ) {}
 
+  /**
+   * Join and encode the speech once every segment spoke — usually long before the last render
+   * ends, so the stitch itself only copies. Memoized per parent; the stitch redoes it when it
+   * was not started here (another node) or failed.
+   */
+  prepareSpeech(parent: Task, children: Task[]): Promise<{ wav: string; m4a: string }> {
+    let p = this.audio.get(parent.id);
+    if (!p) {
+      p = (async () => {
+        const work = this.paths.taskWork(parent.id);
+        await mkdir(work, { recursive: true });
+        await mkdir(this.paths.outputs, { recursive: true });
+        const wav = this.paths.speech(parent.id);
+        await this.media.joinSpeech(children.map((c) => c.audioPath!), wav, work);
+        const m4a = join(work, 'speech.m4a');
+        await this.media.encodeSpeech(wav, m4a);
+        return { wav, m4a };
+      })();
+      this.audio.set(parent.id, p);
+      p.catch(() => this.audio.delete(parent.id));
+    }
+    return p;
+  }
+
   async stitch(parent: Task, children: Task[]): Promise<StitchResult> {
     const work = this.paths.taskWork(parent.id);
-    await mkdir(work, { recursive: true });
-    await mkdir(this.paths.outputs, { recursive: true });
     const missing = children.find((c) => !c.outputPath || !c.audioPath);
     if (missing) throw new TaskError('result_invalid', `Segment ${missing.segmentIndex! + 1} has no rendered video`);
-    const speechPath = this.paths.speech(parent.id);
-    await this.media.joinSpeech(children.map((c) => c.audioPath!), speechPath, work);
+    const speech = await this.prepareSpeech(parent, children).catch(() => {
+      this.audio.delete(parent.id);
+      return this.prepareSpeech(parent, children);
+    });
+    this.audio.delete(parent.id);
+    const speechPath = speech.wav;
     const out = this.paths.output(parent.id);
-    await this.media.stitch({ videos: children.map((c) => c.outputPath!), speech: speechPath, out, listDir: work });
+    await this.media.stitch({ videos: children.map((c) => c.outputPath!), speech: speech.m4a, out, listDir: work });
     const facts = await this.media.streams(out);
     const expected = children.reduce((a, c) => a + (c.audioDurationSec ?? 0), 0);
     const frame = 1 / (facts.fps || 25);
@@ -64,6 +93,13 @@ export class Stitcher {
       durationSec: expected,
       engineData: { engine: 'segments', status: 2, progress: 100, segments: children.length, stitched: 'copy', duration_sec: Math.round(facts.videoSec * 1000) / 1000, drift_ms: Math.round(drift * 1000), captions_burned: burned },
     };
+  }
+
+  /** A parent that failed or was canceled: its scratch files go (the segments' own files go with their retention). */
+  async discard(parent: Task): Promise<void> {
+    await this.audio.get(parent.id)?.catch(() => undefined);
+    this.audio.delete(parent.id);
+    await rm(this.paths.taskWork(parent.id), { recursive: true, force: true });
   }
 
   /** The parts are inside the stitched video now; their files and the scratch dir go. */
