@@ -100,3 +100,27 @@ export async function runLongScript(o: LongScriptParams): Promise<Record<string,
 export function timelineOf(kids: Task[], start: number): string {
   return kids.map((k) => `${k.segmentIndex}@${k.slotId} tts ${(k.ttsStartedAt ?? 0) - start}-${(k.ttsEndedAt ?? 0) - start} render ${(k.renderStartedAt ?? 0) - start}-${(k.finishedAt ?? 0) - start}`).join('\n');
 }
+
+/**
+ * The "Long scripts" section: for each render-time model, the script as one task on one GPU,
+ * then as segments on `gpus` GPUs; the ratio of the two makespans and the distance from the
+ * lower bound. Repeats report medians.
+ */
+export async function runLongScripts(o: { quick: boolean; repeat: number }): Promise<Array<Record<string, number | string | boolean>>> {
+  const gpus = o.quick ? 2 : 3;
+  const sentences = o.quick ? 8 : 40;
+  const ms = o.quick ? 150 : 1000;
+  const models: RenderTimeModel[] = o.quick
+    ? [{ kind: 'scaled', msPerSpeechSec: ms, sigma: 0.3 }]
+    : [{ kind: 'proportional', msPerSpeechSec: ms }, { kind: 'scaled', msPerSpeechSec: ms, sigma: 0.3 }];
+  const rows: Array<Record<string, number | string | boolean>> = [];
+  for (const renderTime of models) {
+    for (let r = 0; r < o.repeat; r++) {
+      const base = { sentences, ttsMs: 500, renderTime, seed: r + 1, targetSeconds: o.quick ? 6 : 8 };
+      const one = await runLongScript({ ...base, gpus: 1, segmented: false });
+      const seg = await runLongScript({ ...base, gpus, segmented: true });
+      rows.push(one, { ...seg, vs_one_gpu: round((seg.makespan_s as number) / (one.makespan_s as number)) });
+    }
+  }
+  return rows;
+}
