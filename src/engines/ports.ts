@@ -15,6 +15,8 @@ export interface SpeechRequest {
   referenceText?: string;
   /** Where to write the synthesized WAV (host path). */
   outPath: string;
+  /** Sampling seed: every segment of one script uses the same one, so they sound like one voice. */
+  seed?: number;
   signal: AbortSignal;
 }
 

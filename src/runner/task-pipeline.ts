@@ -85,6 +85,7 @@ export class TaskPipeline {
         text: task.normalizedText ?? task.text,
         referenceAudio: task.referenceAudio ?? this.defaults.referenceVoice,
         outPath,
+        seed: seg?.seedOf(task),
         signal,
       }));
     } catch (err) {

@@ -39,6 +39,14 @@ export class SegmentSteps {
     private readonly o: SegmentStepsOptions,
   ) {}
 
+  /** One sampling seed per script (from the parent id): every segment speaks with the same voice. */
+  seedOf(task: Pick<Task, 'parentId'>): number | undefined {
+    if (!task.parentId) return undefined;
+    let h = 0x811c9dc5;
+    for (const c of task.parentId) h = Math.imul(h ^ c.charCodeAt(0), 0x01000193) >>> 0;
+    return h & 0x7fffffff;
+  }
+
   /** The face clip the render of segment `task` reads (deterministic: a resumed render finds it). */
   faceClipPath(task: Pick<Task, 'id'>): string {
     return join(this.paths.taskWork(task.id), 'face.mp4');

@@ -61,7 +61,8 @@ export class HeygemTtsEngine implements SpeechEngine {
     await mkdir(refDir, { recursive: true });
     await copyFile(req.referenceAudio, hostRef);
     try {
-      const body = invokeBody(req.text, `${this.opts.containerDataDir}/reference/${name}`, req.referenceText ?? '', this.opts.params);
+      const params = req.seed !== undefined && this.opts.params.seed === undefined ? { ...this.opts.params, seed: req.seed } : this.opts.params;
+      const body = invokeBody(req.text, `${this.opts.containerDataDir}/reference/${name}`, req.referenceText ?? '', params);
       const res = await request(
         `${this.opts.url}/v1/invoke`,
         { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), signal: withTimeout(req.signal, this.opts.timeoutMs) },
