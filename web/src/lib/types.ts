@@ -31,6 +31,32 @@ export interface TaskStatus extends Omit<TaskSummary, 'text'> {
   attempts: number;
   start_time: string | null;
   last_error: { code: string; message: string } | null;
+  /** Caption tracks once the speech exists (docs/segments.md). */
+  captions?: { srt: string; vtt: string } | null;
+  /** Long scripts only. */
+  segment_count?: number;
+  segments?: SegmentView[];
+  speech_seconds?: number | null;
+  rendered_speech_seconds?: number;
+}
+
+/** One segment of a long script. */
+export interface SegmentView {
+  index: number;
+  task_id: string;
+  status: string;
+  phase: string;
+  gpu_id: number | null;
+  attempts: number;
+  speech_seconds: number | null;
+  text: string;
+  start_time: string | null;
+  tts_started_time: string | null;
+  tts_ended_time: string | null;
+  render_started_time: string | null;
+  finished_time: string | null;
+  error: string | null;
+  last_error: { code: string; message: string } | null;
 }
 
 export interface SlotView {
