@@ -159,4 +159,18 @@ describe('long scripts on the preview engine (real ffmpeg)', () => {
     await waitFor(async () => kids.every((k) => !existsSync(`${dataDir}/work/${k.id}/face.mp4`) || k.state !== 'completed'));
     expect(readdirSync(`${dataDir}/outputs`).some((f) => f.startsWith(parent.id) && f.endsWith('.mp4'))).toBe(false);
   }, 300_000);
+
+  it('canceling the task cancels every segment and frees every slot', async () => {
+    const { gw } = await start();
+    const parent = await submit(gw, SCRIPT);
+    await waitFor(async () => (await gw.store.listSegments(parent.id)).some((k) => k.state === 'rendering' || k.state === 'tts'), 120_000);
+    expect(await gw.scheduler.cancel(parent.id)).toMatchObject({ state: 'canceled' });
+    const kids = await waitFor(async () => {
+      const k = await gw.store.listSegments(parent.id);
+      return k.every((c) => isFinal(c.state)) && gw.scheduler.runners.every((r) => !r.busy) ? k : undefined;
+    }, 60_000);
+    expect(kids.every((k) => k.state === 'canceled' || k.state === 'completed')).toBe(true);
+    expect(kids.some((k) => k.state === 'canceled')).toBe(true);
+    expect((await gw.store.get(parent.id))?.state).toBe('canceled');
+  }, 300_000);
 });

@@ -17,7 +17,7 @@ import { makeWav, parseWavHeader } from '../media/wav.js';
 import { finishSamples } from './speech-finish.js';
 
 const QUIET = ['-hide_banner', '-nostdin', '-v', 'error', '-y'];
-/** Segment speech is brought to one format, so the parts concatenate sample-exactly. */
+/** Sample rate segment speech is converted to when the engine's WAV is not mono PCM16. */
 export const SPEECH_RATE = 44_100;
 /** The ping-pong face is cut from at most this much of the face video (bounded memory: `reverse` buffers it). */
 const MAX_PINGPONG_SOURCE_SEC = 30;
@@ -84,16 +84,21 @@ export class SegmentMedia {
   async finishSpeech(input: string, out: string, o: { pauseSec: number; fps: number; levelDb: number; signal?: AbortSignal }): Promise<number> {
     const pcm = `${out}.pcm.wav`;
     try {
-      await this.run([...QUIET, ...SAFE_INPUT, '-i', input, '-ac', '1', '-ar', String(SPEECH_RATE), '-c:a', 'pcm_s16le', '-f', 'wav', pcm], o.signal);
-      const buf = await readFile(pcm);
-      const info = parseWavHeader(buf);
+      // mono 16-bit PCM (what the TTS engines send) is used as is; anything else is converted
+      let buf = await readFile(input);
+      let info = parseWavHeader(buf);
+      if (!info || info.channels !== 1 || info.bitsPerSample !== 16) {
+        await this.run([...QUIET, ...SAFE_INPUT, '-i', input, '-ac', '1', '-ar', String(SPEECH_RATE), '-c:a', 'pcm_s16le', '-f', 'wav', pcm], o.signal);
+        buf = await readFile(pcm);
+        info = parseWavHeader(buf);
+      }
       if (!info) throw new TaskError('tts_failed', 'The speech of this segment is not a readable WAV');
       const dataAt = buf.length - info.dataBytes;
       const samples = new Int16Array(buf.buffer.slice(buf.byteOffset + dataAt, buf.byteOffset + dataAt + (info.dataBytes & ~1)));
-      const done = finishSamples(samples, { sampleRate: SPEECH_RATE, pauseSec: o.pauseSec, fps: o.fps, levelDb: o.levelDb });
+      const done = finishSamples(samples, { sampleRate: info.sampleRate, pauseSec: o.pauseSec, fps: o.fps, levelDb: o.levelDb });
       if (done.speechSec <= 0) throw new TaskError('tts_failed', 'The speech of this segment is silent');
-      await writeAtomically(out, '.wav', (tmp) => writeFile(tmp, makeWav(done.samples, SPEECH_RATE)));
-      return done.samples.length / SPEECH_RATE;
+      await writeAtomically(out, '.wav', (tmp) => writeFile(tmp, makeWav(done.samples, info.sampleRate)));
+      return done.samples.length / info.sampleRate;
     } finally {
       await rm(pcm, { force: true });
     }
