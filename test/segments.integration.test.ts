@@ -173,4 +173,19 @@ describe('long scripts on the preview engine (real ffmpeg)', () => {
     expect(kids.some((k) => k.state === 'canceled')).toBe(true);
     expect((await gw.store.get(parent.id))?.state).toBe('canceled');
   }, 300_000);
+
+  it('captions: burn re-encodes the captions into a one-segment video; a bad value is a 400', async () => {
+    const { url, gw } = await start();
+    const bad = await fetch(`${url}/api/generate`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text: 'Hi.', captions: 'loud' }) });
+    expect(bad.status).toBe(400);
+    expect(await bad.json()).toMatchObject({ code: 'input_invalid' });
+    const res = await fetch(`${url}/api/generate`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text: 'A short line, with $x^2$ in it.', captions: 'burn' }) });
+    const id = ((await res.json()) as { task_id: string }).task_id;
+    const done = await finalOf(gw, id);
+    expect(done).toMatchObject({ state: 'completed', segmentCount: null, captions: 'burn' });
+    const d = await streamDurations(done.outputPath!);
+    expect(Math.abs(d.video - done.audioDurationSec!)).toBeLessThan(0.2);
+    const srt = await (await fetch(`${url}/api/tasks/${id}/captions.srt`)).text();
+    expect(srt).toContain('A short line, with x² in it.');
+  }, 300_000);
 });
