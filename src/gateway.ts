@@ -38,6 +38,8 @@ import { RecordRetention } from './runner/record-retention.js';
 import { normalizeForSpeech } from './text/index.js';
 import { createPublisher } from './publish/create-publisher.js';
 import type { Publisher } from './publish/publisher.service.js';
+import { createLibrary } from './library/create-library.js';
+import type { LibraryService } from './library/library.service.js';
 
 export interface Gateway {
   config: GatewayConfig;
@@ -66,6 +68,8 @@ export interface Gateway {
   health: HealthMonitor;
   /** Uploads finished videos to the configured targets (docs/publishing.md). */
   publisher: Publisher;
+  /** Avatars and voices, reused by id (docs/avatars.md). */
+  library: LibraryService;
 }
 
 export interface GatewayOverrides {
@@ -158,7 +162,9 @@ export async function createGateway(config: GatewayConfig, o: GatewayOverrides =
   const assets = await ensurePreviewAssets(config.dataDir, media, { espeakPath: config.media.espeak, voice: config.preview.voice });
   const engines = o.slotEngines ?? (config.engine === 'heygem' ? config.slots.map((s) => heygemSlot(config, s, media)) : previewSlots(config, media));
   const normalize = (text: string) => normalizeForSpeech(text).text;
+  const library = await createLibrary(config, { store, paths, media, clock, log: log.child({ component: 'library' }), pgPool });
   const pipelineDeps = {
+    inputs: library,
     lifecycle,
     media,
     clock,
@@ -231,6 +237,7 @@ export async function createGateway(config: GatewayConfig, o: GatewayOverrides =
     metrics,
     health,
     publisher,
+    library,
     startedAt: clock.now(),
     normalize,
     nodeId,
@@ -247,6 +254,7 @@ export async function createGateway(config: GatewayConfig, o: GatewayOverrides =
       if (config.scheduler.enabled) await store.unregisterSlots(nodeId).catch((err: unknown) => log.warn({ err }, 'could not unregister slots'));
       lifecycle.close();
       await publisher.close();
+      await library.store.close();
       await store.close();
       lock?.release();
     },

@@ -343,6 +343,26 @@ export const configSchema = z
         id: z.string().regex(/^[\w.:@-]{1,100}$/).optional(),
       })
       .prefault({}),
+    /** The avatar and voice library (docs/avatars.md). */
+    library: z
+      .object({
+        /** Register voices through the TTS container's /v1/preprocess_and_tran (engine heygem; first slot's TTS). @defaultValue false */
+        preprocessVoices: z.boolean().default(false),
+        /** Language sent to /v1/preprocess_and_tran. @defaultValue en */
+        preprocessLang: z.enum(['en', 'zh']).default('en'),
+        /** Length of a voice's playable sample. @defaultValue 8 s */
+        sampleSeconds: z.number().positive().max(60).default(8),
+      })
+      .strict()
+      .prefault({}),
+    /** Library items used when a request brings no face / voice (docs/avatars.md); unset = the bundled ones. */
+    defaults: z
+      .object({
+        avatarId: z.string().regex(/^av_[0-9a-z]{26}$/, 'expected an avatar id (av_…)').optional(),
+        voiceId: z.string().regex(/^vo_[0-9a-z]{26}$/, 'expected a voice id (vo_…)').optional(),
+      })
+      .strict()
+      .prefault({}),
     /** Publishing finished videos to Vimeo / S3-compatible storage (docs/publishing.md). Credentials never go here. */
     publish: publishSchema,
     /** trace | debug | info | warn | error | fatal | silent. @defaultValue info */

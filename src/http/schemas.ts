@@ -208,6 +208,12 @@ export const normalizeSchema = object('The spoken form of a text', {
 });
 
 /** Request bodies of POST /api/generate, for the docs only: the route reads the body itself. */
+/** Library ids a task may use instead of uploads (docs/avatars.md). */
+const libraryIdFields = {
+  avatar_id: { type: 'string', description: 'A library avatar (av_…) as the face; not together with `video`' },
+  voice_id: { type: 'string', description: 'A library voice (vo_…) to speak with (default: the avatar\'s own voice, else the upload\'s sound)' },
+};
+
 export const generateRequestBody: Json = {
   description: 'The text to speak and an optional face video. All three encodings are validated the same way.',
   content: {
@@ -217,15 +223,16 @@ export const generateRequestBody: Json = {
         properties: {
           text: { type: 'string', description: 'Text to speak (required; limit in /api/info `limits.max_text_chars`)' },
           video: { type: 'string', format: 'binary', description: 'Face video: mp4, avi, mov or mkv (optional; the voice is cloned from its sound)' },
+          ...libraryIdFields,
         },
         required: ['text'],
       },
     },
     'application/x-www-form-urlencoded': {
-      schema: { type: 'object', properties: { text: { type: 'string' } }, required: ['text'] },
+      schema: { type: 'object', properties: { text: { type: 'string' }, ...libraryIdFields }, required: ['text'] },
     },
     'application/json': {
-      schema: { type: 'object', properties: { text: { type: 'string' } }, required: ['text'] },
+      schema: { type: 'object', properties: { text: { type: 'string' }, ...libraryIdFields }, required: ['text'] },
     },
   },
 };

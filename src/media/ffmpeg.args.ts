@@ -4,7 +4,7 @@
  */
 import type { ProbeResult } from './media.js';
 
-const QUIET = ['-hide_banner', '-nostdin', '-v', 'error', '-y'];
+export const QUIET = ['-hide_banner', '-nostdin', '-v', 'error', '-y'];
 
 /**
  * Input hardening for files users uploaded: only self-contained containers and local files. A

@@ -13,6 +13,7 @@ import type { Clock } from './clock.js';
 import type { DataPaths } from './data-paths.js';
 import type { TaskLifecycle } from './lifecycle.js';
 import { join } from 'node:path';
+import type { LibraryInputs } from '../library/library.service.js';
 
 export interface SlotDefaults {
   faceVideo: string;
@@ -27,6 +28,8 @@ export interface PipelineDeps {
   normalize: (text: string) => string;
   maxReferenceSeconds: number;
   fallbackToReferenceAudio: boolean;
+  /** Library avatar/voice of a task, by task id (docs/avatars.md); absent = none. */
+  inputs?: { inputsForTask(taskId: string): Promise<LibraryInputs | null> };
 }
 
 /** Thrown when the task left the state we expected (canceled meanwhile): stop quietly. */
@@ -54,7 +57,9 @@ export class TaskPipeline {
     const work = this.deps.paths.taskWork(task.id);
     await mkdir(work, { recursive: true });
     let referenceAudio = this.defaults.referenceVoice;
-    if (task.videoPath) {
+    const lib = await this.deps.inputs?.inputsForTask(task.id);
+    if (lib?.voice) referenceAudio = lib.voice.path;
+    else if (task.videoPath) {
       const probe = await this.deps.media.probe(task.videoPath, signal);
       if (probe.hasAudio) {
         referenceAudio = join(work, 'reference.wav');
@@ -73,11 +78,16 @@ export class TaskPipeline {
     const outPath = this.deps.paths.speech(task.id);
     let audioPath: string;
     let durationSec: number;
+    const referenceAudio = task.referenceAudio ?? this.defaults.referenceVoice;
+    const voice = (await this.deps.inputs?.inputsForTask(task.id))?.voice;
+    const libVoice = voice && voice.path === referenceAudio ? voice : null;
     try {
       ({ audioPath, durationSec } = await this.slot.speech.synthesize({
         taskId: task.id,
         text: task.normalizedText ?? task.text,
-        referenceAudio: task.referenceAudio ?? this.defaults.referenceVoice,
+        referenceAudio,
+        referenceText: libVoice?.text,
+        referenceKey: libVoice?.hash,
         outPath,
         signal,
       }));
@@ -101,10 +111,12 @@ export class TaskPipeline {
     // speak() made outputs/ already; a fresh start only needs it when resuming (this runs while
     // the GPU waits for its next job, so no needless file-system round trip here).
     if (resume) await mkdir(this.deps.paths.outputs, { recursive: true });
+    const face = task.videoPath ? null : (await this.deps.inputs?.inputsForTask(task.id))?.face;
     const result = await this.slot.video.render({
       code: renderCode(task),
       audioPath: task.audioPath!,
-      videoPath: task.videoPath ?? this.defaults.faceVideo,
+      videoPath: task.videoPath ?? face?.path ?? this.defaults.faceVideo,
+      videoKey: face?.hash,
       audioDurationSec: task.audioDurationSec ?? 0,
       outPath: this.deps.paths.output(task.id),
       resume: resume || task.renderSubmitted,

@@ -20,6 +20,8 @@ import { charCount } from '../chars.js';
 import { ApiError, errorBodySchema } from '../errors.js';
 import { generateAcceptedSchema, generateRequestBody } from '../schemas.js';
 import { publishTargetsOf } from '../../publish/request-field.js';
+import { resolveLibraryInputs, viewerOf } from '../../library/resolve.js';
+import type { ProbeResult } from '../../media/media.js';
 
 export const VIDEO_EXTENSIONS = ['.mp4', '.avi', '.mov', '.mkv'];
 
@@ -28,6 +30,9 @@ interface Intake {
   videoPath: string | null;
   videoName: string | null;
   publish?: unknown;
+  /** Library ids (docs/avatars.md). */
+  avatar_id?: unknown;
+  voice_id?: unknown;
 }
 
 async function saveVideo(gw: Gateway, id: string, part: MultipartFile, intake: Intake): Promise<void> {
@@ -61,6 +66,7 @@ async function readMultipart(gw: Gateway, req: FastifyRequest, id: string, intak
       if (part.valueTruncated) throw tooLong(gw);
       intake.text = typeof part.value === 'string' ? part.value : String(part.value ?? '');
     } else if (part.fieldname === 'publish') intake.publish = part.value;
+    else if (part.fieldname === 'avatar_id' || part.fieldname === 'voice_id') intake[part.fieldname] = part.value;
   }
 }
 
@@ -68,7 +74,7 @@ async function readMultipart(gw: Gateway, req: FastifyRequest, id: string, intak
  * A body the multipart parser cannot read (no boundary, cut off, bad part headers) is the
  * client's fault: 400, not a 500. A full disk while streaming the upload is 507.
  */
-function multipartFault(err: unknown): never {
+export function multipartFault(err: unknown): never {
   if (err instanceof ApiError) throw err;
   const e = err as { code?: string; statusCode?: number; syscall?: string };
   if (e.code === 'ENOSPC') throw new ApiError(507, 'insufficient_storage', 'Not enough free disk space to store the upload');
@@ -87,15 +93,16 @@ const tooLong = (gw: Gateway) => new ApiError(400, 'text_too_long', `Text is lon
 /** ffprobe format names of the accepted containers (mp4/mov, mkv/webm, avi). */
 const CONTAINER_FORMATS = new Set(['mov', 'mp4', 'matroska', 'webm', 'avi']);
 
-/** Content check: a real video stream, within the length limit, with a voice to clone. */
-async function checkVideo(gw: Gateway, path: string): Promise<void> {
+/** Content check: a real video stream, within the length limit, with a voice to clone (unless one is named). */
+export async function checkVideo(gw: Gateway, path: string, requireAudio = true): Promise<ProbeResult> {
   const probe = await gw.media.probe(path).catch(() => null);
   if (!probe || !probe.hasVideo) throw new ApiError(400, 'video_invalid', 'The uploaded file is not a readable video');
   // Only self-contained containers: a playlist (HLS/m3u8, also auto-detected by content) would
   // make ffmpeg read other files on this host — e.g. another user's upload or output.
   if (!probe.formatName.split(',').some((f) => CONTAINER_FORMATS.has(f))) throw new ApiError(400, 'video_invalid', `Unsupported video container (${probe.formatName.slice(0, 40)})`);
   if (probe.durationSec > gw.config.limits.maxVideoSeconds) throw new ApiError(400, 'video_too_long', `Video is longer than ${gw.config.limits.maxVideoSeconds} s`);
-  if (!probe.hasAudio) throw new ApiError(400, 'video_no_audio', 'The video has no audio track to take the voice from');
+  if (!probe.hasAudio && requireAudio) throw new ApiError(400, 'video_no_audio', 'The video has no audio track to take the voice from (or name a voice_id)');
+  return probe;
 }
 
 /**
@@ -121,13 +128,15 @@ export function registerGenerateRoute(app: FastifyInstance, gw: Gateway): void {
         summary: 'Create a talking-head video task',
         description:
           'multipart/form-data with `text` (required) and optional `video` (mp4|avi|mov|mkv), application/x-www-form-urlencoded `text=...` ' +
+          '(all three also take `avatar_id` and/or `voice_id` from the library instead of an upload, docs/avatars.md), ' +
           '(what Python `requests.post(url, data={"text": ...})` sends), or JSON `{"text": "..."}`. Text length is counted in characters (code points).',
         // Documentation only (app.ts puts it into the OpenAPI): the handler reads the body
         // itself so that all encodings share one validation and its error codes.
         docsBody: generateRequestBody,
         response: {
           202: generateAcceptedSchema,
-          400: { ...errorBodySchema, description: 'No text, text too long, bad or unreadable video, two videos, malformed body' },
+          400: { ...errorBodySchema, description: 'No text, text too long, bad or unreadable video, two videos, a video and avatar_id, malformed body' },
+          404: { ...errorBodySchema, description: 'avatar_id / voice_id names no avatar or voice this key can see' },
           413: { ...errorBodySchema, description: 'Video or body over the size limit' },
           415: { ...errorBodySchema, description: 'Not multipart, urlencoded or JSON' },
           429: { ...errorBodySchema, description: 'Rate limit or active-task quota reached (Retry-After)' },
@@ -146,7 +155,13 @@ export function registerGenerateRoute(app: FastifyInstance, gw: Gateway): void {
         if (charCount(text) > gw.config.limits.maxTextChars) throw tooLong(gw);
         if (!req.isMultipart()) intake.publish = (req.body as { publish?: unknown } | null)?.publish;
         const publishTo = publishTargetsOf(gw.publisher, intake.publish);
-        if (intake.videoPath) await checkVideo(gw, intake.videoPath);
+        const fields = req.isMultipart() ? intake : (req.body as Record<string, unknown>);
+        const refs = await resolveLibraryInputs(gw.library, viewerOf(req), fields, !!intake.videoPath);
+        if (intake.videoPath) {
+          const probe = await checkVideo(gw, intake.videoPath, !refs.voiceId && !gw.library.hasDefaultVoice);
+          if (!probe.hasAudio && !refs.voiceId) refs.voiceId = await gw.library.defaultVoiceId();
+        }
+        await gw.library.attach(id, refs);
         await gw.publisher.requested(id, publishTo);
         const task = await gw.store.create({
           id,
