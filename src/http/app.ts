@@ -21,6 +21,8 @@ import { registerQueueRoute } from './routes/queue.route.js';
 import { registerStatusRoutes } from './routes/status.route.js';
 import { registerSystemRoutes } from './routes/system.route.js';
 import { registerUi } from './ui.js';
+import { registerAvatarRoutes } from './routes/avatars.route.js';
+import { registerVoiceRoutes } from './routes/voices.route.js';
 
 /**
  * server.trustProxy → Fastify's option. A hop count becomes "trust the nearest n hops" (the
@@ -86,6 +88,8 @@ export async function buildApp(gw: Gateway): Promise<FastifyInstance> {
   registerEventsRoute(app, gw);
   registerStatsRoute(app, gw);
   registerMetrics(app, gw.metrics);
+  registerAvatarRoutes(app, gw);
+  registerVoiceRoutes(app, gw);
   await registerUi(app);
   return app;
 }

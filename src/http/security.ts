@@ -46,7 +46,7 @@ const SECURITY_HEADERS: Record<string, string> = {
 };
 
 /** GET routes a browser fetches without custom headers: they accept `?access_token=`. */
-export const TOKEN_IN_QUERY = /^\/(api\/events|api\/download\/[^/]+|outputs\/[^/]+)$/;
+export const TOKEN_IN_QUERY = /^\/(api\/events|api\/download\/[^/]+|outputs\/[^/]+|api\/avatars\/[^/]+\/(poster\.jpg|preview\.webp)|api\/voices\/[^/]+\/sample\.wav)$/;
 /** Routes that create work: disk, quota and rate guards apply. */
 const CREATES_WORK = new Set(['POST /api/generate', 'POST /api/tasks/:id/retry']);
 const PUBLIC = new Set(
@@ -111,7 +111,7 @@ export async function installSecurity(app: FastifyInstance, gw: Gateway): Promis
     const corsOk = setCors(req, reply, origins);
     if (req.method === 'OPTIONS' && req.headers['access-control-request-method']) {
       if (!corsOk) throw new ApiError(403, 'cors_forbidden', 'Origin not allowed');
-      reply.raw.setHeader('access-control-allow-methods', 'GET, HEAD, POST');
+      reply.raw.setHeader('access-control-allow-methods', 'GET, HEAD, POST, PATCH, DELETE');
       reply.raw.setHeader('access-control-allow-headers', 'Authorization, Content-Type');
       reply.raw.setHeader('access-control-max-age', '600');
       return reply.code(204).send();

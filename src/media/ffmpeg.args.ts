@@ -11,7 +11,7 @@ export const QUIET = ['-hide_banner', '-nostdin', '-v', 'error', '-y'];
  * playlist (HLS, concat) disguised as .mp4 could otherwise make ffmpeg read other files on this
  * host, e.g. another user's upload. Applied before every `-i` and to ffprobe.
  */
-export const SAFE_INPUT = ['-format_whitelist', 'mov,mp4,m4a,3gp,3g2,mj2,matroska,webm,avi,wav', '-protocol_whitelist', 'file,pipe'];
+export const SAFE_INPUT = ['-format_whitelist', 'mov,mp4,m4a,3gp,3g2,mj2,matroska,webm,avi,wav,mp3,ogg,flac', '-protocol_whitelist', 'file,pipe'];
 
 export function probeArgs(path: string): string[] {
   return ['-v', 'error', ...SAFE_INPUT, '-print_format', 'json', '-show_format', '-show_streams', path];
