@@ -153,18 +153,12 @@ export class LibraryService {
   async registerVoice(r: { upload?: string; avatarId?: string; name: string; referenceText: string; owner: string | null; viewer: Viewer }): Promise<Voice> {
     try {
       let source: string;
-      let kind: VoiceSource;
-      if (r.avatarId) {
-        const avatar = await this.get('avatar', r.avatarId, r.viewer);
-        source = this.path(avatar.data.faceKey);
-        kind = 'avatar';
-      } else {
-        source = r.upload!;
-        const probe = await this.media.probe(source).catch(() => null);
-        if (!probe?.hasAudio) throw new ApiError(400, 'audio_missing', 'The file has no readable audio track');
-        if (probe.durationSec < 1) throw new ApiError(400, 'audio_too_short', 'The voice sample is shorter than 1 s');
-        kind = probe.hasVideo ? 'video' : 'audio';
-      }
+      if (r.avatarId) source = this.path((await this.get('avatar', r.avatarId, r.viewer)).data.faceKey);
+      else source = r.upload!;
+      const probe = await this.media.probe(source).catch(() => null);
+      if (!probe?.hasAudio) throw new ApiError(400, 'audio_missing', `The ${r.avatarId ? 'avatar\'s video' : 'file'} has no readable audio track`);
+      if (probe.durationSec < 1) throw new ApiError(400, 'audio_too_short', 'The voice sample is shorter than 1 s');
+      const kind: VoiceSource = r.avatarId ? 'avatar' : probe.hasVideo ? 'video' : 'audio';
       const voice = await this.buildVoice({ source, name: r.name, owner: r.owner, referenceText: r.referenceText, kind, sourceAvatarId: r.avatarId ?? null });
       try {
         await this.store.insert(voice);
