@@ -105,6 +105,7 @@ export function libraryStoreConformance(make: () => Promise<LibraryStore>): void
     expect((await s.usersAmong('av_1', ['t1', 't2', 't3'])).sort()).toEqual(['t1']);
     expect((await s.usersAmong('vo_1', ['t1', 't3', 'tx'])).sort()).toEqual(['t1', 't3']);
     expect(await s.usersAmong('vo_1', [])).toEqual([]);
+    expect([...(await s.avatarsOf(['t1', 't2', 't3', 'tx'])).entries()].sort()).toEqual([['t1', 'av_1'], ['t2', 'av_2']]);
     // many live tasks: looked up in chunks
     const many = Array.from({ length: 1200 }, (_, i) => `m${i}`);
     for (const id of ['m5', 'm700', 'm1199']) await s.attachTask(id, { avatarId: 'av_9', voiceId: null }, 3);

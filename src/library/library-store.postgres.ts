@@ -73,6 +73,18 @@ export class PostgresLibraryStore implements LibraryStore {
     return r.rows[0] ? { avatarId: r.rows[0].avatar_id, voiceId: r.rows[0].voice_id } : undefined;
   }
 
+  async avatarsOf(taskIds: readonly string[]): Promise<Map<string, string>> {
+    const out = new Map<string, string>();
+    for (let i = 0; i < taskIds.length; i += USERS_CHUNK) {
+      const r = await this.pool.query<{ task_id: string; avatar_id: string }>(
+        'SELECT task_id, avatar_id FROM library_task_inputs WHERE avatar_id IS NOT NULL AND task_id = ANY($1::text[])',
+        [taskIds.slice(i, i + USERS_CHUNK)],
+      );
+      for (const x of r.rows) out.set(x.task_id, x.avatar_id);
+    }
+    return out;
+  }
+
   async usersAmong(id: string, taskIds: readonly string[]): Promise<string[]> {
     const out: string[] = [];
     for (let i = 0; i < taskIds.length; i += USERS_CHUNK) {

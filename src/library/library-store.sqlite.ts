@@ -65,6 +65,18 @@ export class SqliteLibraryStore implements LibraryStore {
     return r ? { avatarId: r.avatar_id, voiceId: r.voice_id } : undefined;
   }
 
+  async avatarsOf(taskIds: readonly string[]): Promise<Map<string, string>> {
+    const out = new Map<string, string>();
+    for (let i = 0; i < taskIds.length; i += USERS_CHUNK) {
+      const chunk = taskIds.slice(i, i + USERS_CHUNK);
+      const rows = this.db
+        .prepare(`SELECT task_id, avatar_id FROM library_task_inputs WHERE avatar_id IS NOT NULL AND task_id IN (${chunk.map(() => '?').join(', ')})`)
+        .all(...chunk) as Array<{ task_id: string; avatar_id: string }>;
+      for (const r of rows) out.set(r.task_id, r.avatar_id);
+    }
+    return out;
+  }
+
   async usersAmong(id: string, taskIds: readonly string[]): Promise<string[]> {
     const out: string[] = [];
     for (let i = 0; i < taskIds.length; i += USERS_CHUNK) {

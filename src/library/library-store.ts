@@ -30,6 +30,8 @@ export interface LibraryStore {
   contentHashes(): Promise<string[]>;
   attachTask(taskId: string, refs: TaskLibraryRefs, now: number): Promise<void>;
   taskRefs(taskId: string): Promise<TaskLibraryRefs | undefined>;
+  /** The avatar of each of `taskIds` that has one. */
+  avatarsOf(taskIds: readonly string[]): Promise<Map<string, string>>;
   /** Which of `taskIds` use item `id` (as avatar or as voice). */
   usersAmong(id: string, taskIds: readonly string[]): Promise<string[]>;
   close(): Promise<void>;

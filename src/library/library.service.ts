@@ -285,6 +285,11 @@ export class LibraryService {
     };
   }
 
+  /** Avatar ids of tasks that use one (the task list shows their posters). */
+  async avatarsOf(taskIds: readonly string[]): Promise<Map<string, string>> {
+    return taskIds.length ? this.store.avatarsOf(taskIds) : new Map();
+  }
+
   // ---- container copies -------------------------------------------------------------------
 
   /** Remove content-hash copies in this node's container dirs that no library item has. */

@@ -1,6 +1,8 @@
 /** Shell: skip link, navigation from the routes table, the current page. */
 import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { ApiKeyBox } from './pages/ApiKeyBox';
+import { AvatarsPage } from './pages/AvatarsPage';
+import { VoicesPage } from './pages/VoicesPage';
 import { CreatePage } from './pages/CreatePage';
 import { FarmPage } from './pages/FarmPage';
 import { StatsPage } from './pages/StatsPage';
@@ -25,6 +27,8 @@ const PAGES: Record<PageKey, (param: string | null) => ReactNode> = {
   task: (id) => <TaskPage key={id} id={id!} />,
   farm: () => <FarmPage />,
   stats: () => <StatsPage />,
+  avatars: () => <AvatarsPage />,
+  voices: () => <VoicesPage />,
 };
 
 export function App() {

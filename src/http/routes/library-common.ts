@@ -145,6 +145,11 @@ export const deletedSchema: Json = { ...common, description: 'Deleted', required
 export const errors = (d: Record<number, string>): Record<number, Json> =>
   Object.fromEntries(Object.entries(d).map(([code, description]) => [code, { ...errorBodySchema, description }]));
 
+/** Keys a task summary gets from the library: its avatar and poster (null without one). */
+export function avatarFields(avatarId: string | undefined): Json {
+  return { avatar_id: avatarId ?? null, poster_url: avatarId ? `/api/avatars/${avatarId}/poster.jpg` : null };
+}
+
 export function presentAvatar(a: Avatar): Json {
   const d = a.data;
   return {

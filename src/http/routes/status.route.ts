@@ -7,6 +7,7 @@ import { isTaskId } from '../../domain/ids.js';
 import { TASK_STATES, isFinal, type Task, type TaskState } from '../../domain/task.js';
 import type { Gateway } from '../../gateway.js';
 import { canSee, ownerFilter } from '../access.js';
+import { avatarFields } from './library-common.js';
 import { ApiError, errorBodySchema } from '../errors.js';
 import { presentStatus, presentSummary } from '../presenters.js';
 import { taskActionSchema, taskListSchema, taskStatusSchema } from '../schemas.js';
@@ -95,7 +96,10 @@ export function registerStatusRoutes(app: FastifyInstance, gw: Gateway): void {
         offset,
       });
       const now = gw.clock.now();
-      const rows = await Promise.all(items.map(async (t) => presentSummary(t, t.state === 'queued' ? await gw.store.queuePosition(t.id) : null, now)));
+      const avatars = await gw.library.avatarsOf(items.map((t) => t.id));
+      const rows = await Promise.all(
+        items.map(async (t) => ({ ...presentSummary(t, t.state === 'queued' ? await gw.store.queuePosition(t.id) : null, now), ...avatarFields(avatars.get(t.id)) })),
+      );
       return { tasks: rows, total, limit, offset };
     },
   );

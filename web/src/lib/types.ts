@@ -13,6 +13,9 @@ export interface TaskSummary {
   finished_time: string | null;
   timing: Timing;
   result_url: string | null;
+  /** The library avatar the task uses (docs/avatars.md), absent on older servers. */
+  avatar_id?: string | null;
+  poster_url?: string | null;
 }
 
 export interface Timing {

@@ -1,6 +1,6 @@
 /** Tasks: recent and running tasks, paged, filter by status, search by text, live updates. */
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { api, describeError } from '../lib/api';
+import { api, describeError, withToken } from '../lib/api';
 import { formatAge, formatSeconds } from '../lib/format';
 import { matchesFilter, mergeTask, needsResync, throttle } from '../lib/live';
 import type { TaskSummary } from '../lib/types';
@@ -82,7 +82,10 @@ export function TasksPage() {
         {rows.map((t) => (
           <li key={t.task_id} data-testid="task-row" data-id={t.task_id} data-status={t.status}>
             <a href={`#/tasks/${t.task_id}`} className="task-link">
-              <span className="text">{t.text}</span>
+              <span className="text">
+                {t.poster_url && <img className="task-poster" src={withToken(t.poster_url)} alt="" data-testid="task-poster" />}
+                {t.text}
+              </span>
               <span className="meta">
                 <StatusBadge status={t.status} />
                 {t.status !== 'queued' && t.status !== t.phase && <span>{t.phase}</span>}
