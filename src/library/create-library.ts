@@ -43,6 +43,7 @@ export async function createLibrary(
     d.log,
     () => d.clock.now(),
   );
+  await library.clearIncoming();
   // Copies of items deleted while this node was down.
   void library.pruneCopies().catch((err: unknown) => d.log.warn({ err }, 'could not prune library copies'));
   return library;

@@ -292,6 +292,11 @@ export class LibraryService {
 
   // ---- container copies -------------------------------------------------------------------
 
+  /** Uploads of requests that died with the previous process (none is in flight before listening). */
+  async clearIncoming(): Promise<void> {
+    await rm(join(this.o.root, 'library', 'incoming'), { recursive: true, force: true });
+  }
+
   /** Remove content-hash copies in this node's container dirs that no library item has. */
   async pruneCopies(): Promise<number> {
     if (!this.o.copyDirs.length) return 0;
