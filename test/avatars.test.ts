@@ -7,10 +7,11 @@ import { mkdtempSync, readdirSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulatedFarm } from '../src/fakes/simulate.js';
 import { faceVideoWithAudio, silentVideo } from './helpers/fixtures.js';
 import { FAST_HEYGEM, startTestGateway, waitFinal, waitFor, type TestGateway } from './helpers/gateway.js';
+import { createTestDatabase, type TestDatabase } from './helpers/postgres.js';
 import { bearer, scriptedGatewaysClosedAfterEach } from './helpers/scripted.js';
 
 type Farm = Awaited<ReturnType<typeof startSimulatedFarm>>;
@@ -24,10 +25,13 @@ afterEach(async () => {
 });
 const scripted = scriptedGatewaysClosedAfterEach();
 
+let pgdb: TestDatabase;
 beforeAll(async () => {
   face = await faceVideoWithAudio(2);
   silent = await silentVideo(1);
-});
+  pgdb = await createTestDatabase();
+}, 60_000);
+afterAll(async () => pgdb?.drop());
 
 async function farmAndGateway(gwInline: Record<string, unknown> = {}, farmOpts: Record<string, unknown> = {}): Promise<{ farm: Farm; t: TestGateway }> {
   const baseDir = mkdtempSync(join(tmpdir(), 'hg-lib-farm-'));
@@ -77,69 +81,80 @@ function libraryTree(dataDir: string): string[] {
   return out;
 }
 
+/** Register an avatar, generate twice by its id, delete refused while in use then allowed; the gateway. */
+async function reuseById(gwInline: Record<string, unknown>): Promise<TestGateway> {
+  const { farm, t } = await farmAndGateway(gwInline, { renderMs: 600 });
+  const slot = farm.slots[0];
+  const created = await upload(t.url, '/api/avatars', 'video', { path: face, name: 'Anna speaking.mp4' }, { name: 'Anna' });
+  expect(created.status, JSON.stringify(created.body)).toBe(201);
+  const avatar = created.body;
+  expect(avatar).toMatchObject({ name: 'Anna', shared: false, transcoded: false, width: 320, height: 240 });
+  expect(avatar.id).toMatch(/^av_[0-9a-z]{26}$/);
+  expect(avatar.voice_id).toMatch(/^vo_/);
+  // poster, preview and the voice's sample are served with their types
+  for (const [path, type] of [[avatar.poster_url, 'image/jpeg'], [avatar.preview_url, 'image/webp']]) {
+    const r = await fetch(`${t.url}${path}`);
+    expect(r.status).toBe(200);
+    expect(r.headers.get('content-type')).toContain(type);
+    expect((await r.arrayBuffer()).byteLength).toBeGreaterThan(100);
+  }
+  const voice = (await call(t.url, 'GET', `/api/voices/${avatar.voice_id}`)).body;
+  expect(voice).toMatchObject({ source: 'avatar', source_avatar_id: avatar.id });
+  expect((await fetch(`${t.url}${voice.sample_url}`)).headers.get('content-type')).toContain('audio/wav');
+  expect((await call(t.url, 'GET', '/api/avatars')).body).toMatchObject({ total: 1, items: [{ id: avatar.id }] });
+
+  // first task by id (JSON), wait for it; the copy's inode is then fixed
+  const a = await call(t.url, 'POST', '/api/generate', { text: 'First video by avatar id.', avatar_id: avatar.id });
+  expect(a.status, JSON.stringify(a.body)).toBe(202);
+  // delete while it is queued or running: refused, naming the task
+  const refused = await call(t.url, 'DELETE', `/api/avatars/${avatar.id}`);
+  expect(refused.status).toBe(409);
+  expect(refused.body).toMatchObject({ code: 'avatar_in_use', task_ids: [a.body.task_id] });
+  expect((await waitFinal(t.url, a.body.task_id)).status).toBe('completed');
+  const temp = join(slot.videoDataDir, 'temp');
+  const [copy] = libFiles(temp);
+  expect(copy).toMatch(/^lib-[0-9a-f]{64}\.mp4$/);
+  const inode = statSync(join(temp, copy)).ino;
+
+  // second task by id (multipart) reuses it
+  const form = new FormData();
+  form.set('text', 'Second video, same face.');
+  form.set('avatar_id', avatar.id);
+  const b = await fetch(`${t.url}/api/generate`, { method: 'POST', body: form }).then(async (r) => ({ status: r.status, body: (await r.json()) as Json }));
+  expect(b.status).toBe(202);
+  expect((await waitFinal(t.url, b.body.task_id)).status).toBe('completed');
+
+  const inputs = slot.video.stats().inputs;
+  expect(inputs.map((i) => i.video_url)).toEqual([copy, copy]); // both jobs named the one copy
+  expect(libFiles(temp)).toEqual([copy]);
+  expect(statSync(join(temp, copy)).ino).toBe(inode); // not copied again
+  // no per-task face was staged, and the voice too has exactly one copy in the TTS dir
+  expect(readdirSync(temp).filter((n) => n.endsWith('.mp4') && !n.startsWith('lib-'))).toEqual([]);
+  expect(libFiles(join(slot.ttsDataDir, 'reference'))).toHaveLength(1);
+  const tts = slot.tts.stats().requests as Array<Record<string, unknown>>;
+  expect(tts.map((r) => r.reference_audio)).toEqual(tts.map(() => `/code/data/reference/${libFiles(join(slot.ttsDataDir, 'reference'))[0]}`));
+
+  // now nothing uses it: delete works, its files and its container copy go
+  const del = await call(t.url, 'DELETE', `/api/avatars/${avatar.id}`);
+  expect(del).toMatchObject({ status: 200, body: { success: true, id: avatar.id } });
+  expect(libFiles(temp)).toEqual([]);
+  expect((await call(t.url, 'GET', `/api/avatars/${avatar.id}`)).status).toBe(404);
+  expect(libraryTree(t.dataDir).some((p) => p.startsWith(`avatars/${avatar.id}`))).toBe(false);
+  // its voice stays in the library (and keeps its copy) until deleted too
+  expect(libFiles(join(slot.ttsDataDir, 'reference'))).toHaveLength(1);
+  expect((await call(t.url, 'DELETE', `/api/voices/${avatar.voice_id}`)).status).toBe(200);
+  expect(libFiles(join(slot.ttsDataDir, 'reference'))).toEqual([]);
+  return t;
+}
+
 describe('avatars and voices through the API', { timeout: 180_000 }, () => {
   it('upload once, generate twice by id: the container gets the face once; delete refused while queued, allowed after', async () => {
-    const { farm, t } = await farmAndGateway({}, { renderMs: 600 });
-    const slot = farm.slots[0];
-    const created = await upload(t.url, '/api/avatars', 'video', { path: face, name: 'Anna speaking.mp4' }, { name: 'Anna' });
-    expect(created.status, JSON.stringify(created.body)).toBe(201);
-    const avatar = created.body;
-    expect(avatar).toMatchObject({ name: 'Anna', shared: false, transcoded: false, width: 320, height: 240 });
-    expect(avatar.id).toMatch(/^av_[0-9a-z]{26}$/);
-    expect(avatar.voice_id).toMatch(/^vo_/);
-    // poster, preview and the voice's sample are served with their types
-    for (const [path, type] of [[avatar.poster_url, 'image/jpeg'], [avatar.preview_url, 'image/webp']]) {
-      const r = await fetch(`${t.url}${path}`);
-      expect(r.status).toBe(200);
-      expect(r.headers.get('content-type')).toContain(type);
-      expect((await r.arrayBuffer()).byteLength).toBeGreaterThan(100);
-    }
-    const voice = (await call(t.url, 'GET', `/api/voices/${avatar.voice_id}`)).body;
-    expect(voice).toMatchObject({ source: 'avatar', source_avatar_id: avatar.id });
-    expect((await fetch(`${t.url}${voice.sample_url}`)).headers.get('content-type')).toContain('audio/wav');
-    expect((await call(t.url, 'GET', '/api/avatars')).body).toMatchObject({ total: 1, items: [{ id: avatar.id }] });
+    await reuseById({});
+  });
 
-    // first task by id (JSON), wait for it; the copy's inode is then fixed
-    const a = await call(t.url, 'POST', '/api/generate', { text: 'First video by avatar id.', avatar_id: avatar.id });
-    expect(a.status, JSON.stringify(a.body)).toBe(202);
-    // delete while it is queued or running: refused, naming the task
-    const refused = await call(t.url, 'DELETE', `/api/avatars/${avatar.id}`);
-    expect(refused.status).toBe(409);
-    expect(refused.body).toMatchObject({ code: 'avatar_in_use', task_ids: [a.body.task_id] });
-    expect((await waitFinal(t.url, a.body.task_id)).status).toBe('completed');
-    const temp = join(slot.videoDataDir, 'temp');
-    const [copy] = libFiles(temp);
-    expect(copy).toMatch(/^lib-[0-9a-f]{64}\.mp4$/);
-    const inode = statSync(join(temp, copy)).ino;
-
-    // second task by id (multipart) reuses it
-    const form = new FormData();
-    form.set('text', 'Second video, same face.');
-    form.set('avatar_id', avatar.id);
-    const b = await fetch(`${t.url}/api/generate`, { method: 'POST', body: form }).then(async (r) => ({ status: r.status, body: (await r.json()) as Json }));
-    expect(b.status).toBe(202);
-    expect((await waitFinal(t.url, b.body.task_id)).status).toBe('completed');
-
-    const inputs = slot.video.stats().inputs;
-    expect(inputs.map((i) => i.video_url)).toEqual([copy, copy]); // both jobs named the one copy
-    expect(libFiles(temp)).toEqual([copy]);
-    expect(statSync(join(temp, copy)).ino).toBe(inode); // not copied again
-    // no per-task face was staged, and the voice too has exactly one copy in the TTS dir
-    expect(readdirSync(temp).filter((n) => n.endsWith('.mp4') && !n.startsWith('lib-'))).toEqual([]);
-    expect(libFiles(join(slot.ttsDataDir, 'reference'))).toHaveLength(1);
-    const tts = slot.tts.stats().requests as Array<Record<string, unknown>>;
-    expect(tts.map((r) => r.reference_audio)).toEqual(tts.map(() => `/code/data/reference/${libFiles(join(slot.ttsDataDir, 'reference'))[0]}`));
-
-    // now nothing uses it: delete works, its files and its container copy go
-    const del = await call(t.url, 'DELETE', `/api/avatars/${avatar.id}`);
-    expect(del).toMatchObject({ status: 200, body: { success: true, id: avatar.id } });
-    expect(libFiles(temp)).toEqual([]);
-    expect((await call(t.url, 'GET', `/api/avatars/${avatar.id}`)).status).toBe(404);
-    expect(libraryTree(t.dataDir).some((p) => p.startsWith(`avatars/${avatar.id}`))).toBe(false);
-    // its voice stays in the library (and keeps its copy) until deleted too
-    expect(libFiles(join(slot.ttsDataDir, 'reference'))).toHaveLength(1);
-    expect((await call(t.url, 'DELETE', `/api/voices/${avatar.voice_id}`)).status).toBe(200);
-    expect(libFiles(join(slot.ttsDataDir, 'reference'))).toEqual([]);
+  it('the same on the shared PostgreSQL store', async () => {
+    const t = await reuseById({ store: { driver: 'postgres', url: await pgdb.freshSchemaUrl() } });
+    expect((t.gw.config.store as { driver: string }).driver).toBe('postgres');
   });
 
   it('a voice from an audio file with its transcript, paired with another face; reference_text reaches the TTS', async () => {
