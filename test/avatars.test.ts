@@ -7,6 +7,8 @@ import { mkdtempSync, readdirSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Ajv } from 'ajv';
+import addFormatsModule from 'ajv-formats';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulatedFarm } from '../src/fakes/simulate.js';
 import { faceVideoWithAudio, silentVideo } from './helpers/fixtures.js';
@@ -16,6 +18,7 @@ import { bearer, scriptedGatewaysClosedAfterEach } from './helpers/scripted.js';
 
 type Farm = Awaited<ReturnType<typeof startSimulatedFarm>>;
 type Json = Record<string, any>;
+const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
 
 let face: string;
 let silent: string;
@@ -64,6 +67,14 @@ async function call(url: string, method: string, path: string, body?: unknown, h
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   return { status: res.status, body: (await res.json()) as Json };
+}
+
+/** The live answer matches the OpenAPI schema documented for that route and status. */
+async function matchesSpec(url: string, method: string, path: string, status: number, body: unknown): Promise<void> {
+  const doc = (await (await fetch(`${url}/docs/json`)).json()) as Json;
+  const schema = doc.paths[path][method].responses[String(status)].content['application/json'].schema;
+  const ajv = addFormats(new Ajv({ strict: false, allErrors: true }));
+  expect(ajv.validate(schema, body), `${method} ${path} ${status}: ${ajv.errorsText()}`).toBe(true);
 }
 
 const libFiles = (dir: string) => readdirSync(dir).filter((n) => n.startsWith('lib-'));
@@ -182,6 +193,15 @@ describe('avatars and voices through the API', { timeout: 180_000 }, () => {
     // rename and transcript edit
     const patched = await call(t.url, 'PATCH', `/api/voices/${v.body.id}`, { name: 'Robert', reference_text: 'Hi.' });
     expect(patched.body).toMatchObject({ name: 'Robert', reference_text: 'Hi.' });
+    // the answers are what the OpenAPI document says
+    await matchesSpec(t.url, 'post', '/api/voices', 201, v.body);
+    await matchesSpec(t.url, 'post', '/api/avatars', 201, av.body);
+    await matchesSpec(t.url, 'patch', '/api/voices/{id}', 200, patched.body);
+    await matchesSpec(t.url, 'get', '/api/voices', 200, (await call(t.url, 'GET', '/api/voices')).body);
+    await matchesSpec(t.url, 'get', '/api/avatars', 200, (await call(t.url, 'GET', '/api/avatars')).body);
+    const tasks = (await call(t.url, 'GET', '/api/tasks')).body;
+    await matchesSpec(t.url, 'get', '/api/tasks', 200, tasks);
+    expect(tasks.tasks[0]).toMatchObject({ avatar_id: av.body.id, poster_url: av.body.poster_url });
     // a voice registered from an avatar
     const fromAvatar = await call(t.url, 'POST', '/api/voices', { avatar_id: av.body.id, name: 'x' });
     expect(fromAvatar.status).toBe(400); // that face is silent

@@ -50,6 +50,15 @@ export interface TaskInputRequest {
   hasUpload: boolean;
 }
 
+/**
+ * ffmpeg refusing a file that passed the checks is the file's fault (a corrupt stream, an odd
+ * codec): the client gets a 400 that says so, not a 500.
+ */
+function mediaFault(err: unknown): unknown {
+  if (err instanceof TaskError && err.code !== 'canceled') return new ApiError(400, 'media_unprocessable', `The file could not be processed: ${err.message}`.slice(0, 300));
+  return err;
+}
+
 const notFound = (kind: LibraryKind, id: string) =>
   new ApiError(404, `${kind}_not_found`, `No ${kind} with id ${id.slice(0, 40)}`);
 
@@ -143,7 +152,7 @@ export class LibraryService {
         await this.store.delete(voice.id).catch(() => undefined);
         await rm(this.path(this.dirKey('voice', voice.id)), { recursive: true, force: true });
       }
-      throw err;
+      throw mediaFault(err);
     } finally {
       await rm(a.upload, { force: true });
     }
@@ -167,6 +176,8 @@ export class LibraryService {
         throw err;
       }
       return voice;
+    } catch (err) {
+      throw mediaFault(err);
     } finally {
       if (r.upload) await rm(r.upload, { force: true });
     }
