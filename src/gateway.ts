@@ -196,6 +196,7 @@ export async function createGateway(config: GatewayConfig, o: GatewayOverrides =
       await scheduler.stop(0);
       lifecycle.close();
       await publisher.close();
+      await library.store.close();
       await store.close();
       lock?.release();
       throw err;

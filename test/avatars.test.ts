@@ -206,6 +206,11 @@ describe('avatars and voices through the API', { timeout: 180_000 }, () => {
     const fromAvatar = await call(t.url, 'POST', '/api/voices', { avatar_id: av.body.id, name: 'x' });
     expect(fromAvatar.status).toBe(400); // that face is silent
     expect(fromAvatar.body.code).toBe('audio_missing');
+    // an avatar whose own voice was deleted still works (with the default voice)
+    const speaking = await upload(t.url, '/api/avatars', 'video', { path: face, name: 'c.mp4' });
+    expect((await call(t.url, 'DELETE', `/api/voices/${speaking.body.voice_id}`)).status).toBe(200);
+    const orphan = await call(t.url, 'POST', '/api/generate', { text: 'Own voice gone.', avatar_id: speaking.body.id });
+    expect((await waitFinal(t.url, orphan.body.task_id)).status).toBe('completed');
   });
 
   it('library.preprocessVoices: the TTS container normalizes and transcribes the voice; the gateway keeps its own copy', async () => {

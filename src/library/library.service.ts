@@ -251,7 +251,9 @@ export class LibraryService {
     if (r.hasUpload && r.avatarId) throw new ApiError(400, 'avatar_conflict', 'Send either a video upload or avatar_id, not both');
     const avatar = r.avatarId ? await this.get('avatar', r.avatarId, v) : !r.hasUpload ? ((await this.defaultItem('avatar')) as Avatar | null) : null;
     const voice = r.voiceId ? await this.get('voice', r.voiceId, v) : null;
-    let voiceId = voice?.id ?? avatar?.data.voiceId ?? null;
+    // The avatar's own voice, unless that voice was deleted from the library meanwhile.
+    const own = !voice && avatar?.data.voiceId ? await this.store.get(avatar.data.voiceId) : undefined;
+    let voiceId = voice?.id ?? own?.id ?? null;
     // With neither an uploaded video's sound nor the avatar's own voice: the default voice.
     if (!voiceId && !r.hasUpload) voiceId = (await this.defaultItem('voice'))?.id ?? null;
     return { avatarId: avatar?.id ?? null, voiceId };
