@@ -21,7 +21,7 @@ const TABLE: Record<SpanClass, Row[]> = {
   code: [['Gate C22 now', 'C22', 'Gate C twenty-two now'], ['Flight 1234 left', '1234', 'Flight twelve thirty-four left'], ['An A380 flew', 'A380', 'An A three eighty flew']],
   money: [['It costs $3.50', '$3.50', 'It costs three dollars and fifty cents'], ['Only $3/lb', '$3/lb', 'Only three dollars per pound']],
   percent: [['Up 15%', '15%', 'Up fifteen percent']],
-  measure: [['Add 3/4 cup sugar', '3/4 cup', 'Add three quarters cup sugar'], ['Dose 5 mg/kg', '5 mg/kg', 'Dose five milligrams per kilogram']],
+  measure: [['Add 3/4 cup sugar', '3/4 cup', 'Add three quarters of a cup sugar'], ['Dose 5 mg/kg', '5 mg/kg', 'Dose five milligrams per kilogram']],
   fraction: [['Mix 1½ parts', '1½', 'Mix one and a half parts']],
   ordinal: [['The 21st time', '21st', 'The twenty-first time']],
   decade: [['In the 1990s', '1990s', 'In the nineteen nineties']],

@@ -290,7 +290,7 @@ class Reader {
     if (/matrix$/.test(env)) {
       const cols = Math.max(0, ...rows.map((r) => r.length));
       const body = spokenRows.length > 1 ? `${spokenRows.slice(0, -1).join('; ')}; and ${spokenRows[spokenRows.length - 1]}` : (spokenRows[0] ?? '');
-      const lead = `the ${numberWords(String(rows.length))} by ${numberWords(String(cols))} matrix with rows`;
+      const lead = `the ${numberWords(String(rows.length))} by ${numberWords(String(cols))} matrix with ${rows.length === 1 ? 'row' : 'rows'}`;
       return [env === 'vmatrix' ? `the determinant of ${lead}` : lead, body];
     }
     return [spokenRows.join('; ')];

@@ -26,6 +26,9 @@ const ext = FILE_EXTENSIONS.join('|');
 /** Nouns after "13B", "10K": the letter is a scale (billion, thousand), not a unit. */
 const COUNTED = new Set(['model', 'models', 'parameter', 'parameters', 'params', 'token', 'tokens', 'users', 'views', 'downloads', 'subscribers', 'followers', 'people', 'visits', 'streams', 'rows', 'records', 'requests', 'run', 'race', 'steps', 'words', 'lines', 'stars', 'likes', 'members', 'customers', 'employees', 'images', 'samples', 'examples', 'llm']);
 
+/** Abbreviations written with a slash. */
+const SLASH_ABBR: Record<string, string> = { 'w/o': 'without', 'c/o': 'care of', 'n/a': 'not applicable', 'a/c': 'account' };
+
 const ROMAN: Record<string, number> = { I: 1, V: 5, X: 10, L: 50, C: 100 };
 function romanValue(s: string): number {
   let total = 0;
@@ -80,6 +83,7 @@ const FIRST: Record<string, RegExp> = {
   compare: /[<>]/, 'math-char': /[×÷±∓≤≥≠≈≡→⇒⇔←∞∑∏∫∂∇∈∉⊂∪∩∀∃∅·²³‰−∝∴]/, greek: /[α-ωΓΔΘΛΠΣΦΨΩ]/, 'prose-symbol': /[<>=\-≤≥~≈→⇒←±≠§¶©№&/+®™†‡]/, 'time-to': /[–—-]/, 'plus-after': D, ampersand: /&/,
   resolution: D, alnum: AN, 'ymd-slash': D, 'dmy-dot': D, 'month-dash': L, 'era-year': D, 'range-unit': D, roman: /[IVXLC]/, 'tex-quotes': /[`']/,
   'bare-title': /[dmspDMP]/, weekday: /[MTWFS]/, 'bare-label': /[vVNnpcCfFsS]/, 'bare-suffix': /[jsilJS]/, 'bare-vs': /v/, 'short-year': /['’]/, 'cue-digit-groups': D, 'md-slash': D,
+  'phone-local': D, emergency: /9/, 'slash-abbr': /[wcanWCAN]/, 'formula-chain': /[A-Za-z\d]/,
   'at-sign': /@/, 'at-handle': /@/, 'hash-number': /#/, hashtag: /#/, latin: /[eEiIaAnNpPvVcC]/, circa: /c/, initials: /[A-Z]/, 'saint-street': /S/, abbr: L, 'address-abbr': /[SABRLHhEPCDsabd]/, compass: /[NSEW]/, state: /[A-Z]/,
 };
 
@@ -99,14 +103,14 @@ const DIGIT_SHAPE: Record<string, [number, number, RegExp]> = {
   vulgar: [1, 4, /[ ½⅓⅔¼¾⅕⅖⅗⅘⅙⅚⅛⅜⅝⅞]/], range: [1, 99, /[.\s–—-]/], year: [4, 4, ANY], 'era-year': [1, 3, /[\sABC]/], scientific: [1, 99, /[.eE]/],
   power: [1, 99, /[.^]/], coefficient: [1, 99, /[a-z]/], factorial: [1, 3, /!/], 'plus-after': [1, 99, /\+/], 'md-heading': [1, 2, /\./], 'host-port': [1, 3, /\./],
   domain: [1, 99, /[.A-Za-z-]/], email: [1, 99, /[A-Za-z._%+@-]/], file: [1, 99, /[A-Za-z_.-]/], 'cue-digit-groups': [1, 6, /-/], 'cue-digits': [3, 12, ANY], zip: [5, 5, ANY],
-  'cue-name-number': [1, 4, ANY],
+  'cue-name-number': [1, 4, ANY], 'phone-local': [3, 3, /-/], emergency: [1, 3, /[-\s.,;:!?)]/], 'formula-chain': [1, 4, /\*/],
 };
 /** The same at an ASCII letter: the length of the leading run of letters and the character after it. */
 const LETTER_SHAPE: Record<string, [number, number, RegExp]> = {
   domain: [1, 63, /[.\d-]/], email: [1, 64, /[._%+@\d-]/], file: [1, 99, /[._\d-]/], url: [3, 5, /[:.]/], 'month-date': [3, 9, /[ .,-]/], 'month-year': [3, 9, /[ .,]/],
   'month-dash': [3, 9, /-/], 'currency-code': [3, 3, /[\s\d]/], abbr: [1, 9, /\./], latin: [1, 6, /[. ]/], circa: [1, 1, /\./], initials: [1, 3, /\./], 'saint-street': [2, 2, /\./],
   'bare-title': [2, 4, / /], 'bare-label': [2, 3, / /], 'bare-vs': [1, 2, / /], compass: [1, 1, /[. ]/], alnum: [1, 40, /[\d-]/], power: [1, 1, /\^/], sqrt: [4, 4, /\(/],
-  'function-call': [1, 1, /\(/], factorial: [1, 1, /!/], 'host-port': [9, 9, /:/], decade: [3, 5, /-/], version: [1, 7, /[\d ]/],
+  'function-call': [1, 1, /\(/], factorial: [1, 1, /!/], 'slash-abbr': [1, 1, /\//], 'formula-chain': [1, 1, /\*/], 'host-port': [9, 9, /:/], decade: [3, 5, /-/], version: [1, 7, /[\d ]/],
 };
 
 /** Characters a recognizer's match must contain somewhere: without them in the text it is not tried at all. */
@@ -170,6 +174,10 @@ export const RECOGNIZERS: Recognizer[] = [
   // --- digit strings that are names: phone numbers, codes, PINs
   r('phone', 'phone', /(?:\+\d{1,3}[ .-]?)?(?:\(\d{3}\)[ -]?|\d{3}[ .-])\d{3}[ .-]\d{4}(?:[ -]\d{1,4})?\b/y, 0.95, (m) => ({ raw: m[0] })),
   r('phone-1800', 'phone', /1[ -](?:800|888|877|866)[ -][A-Z0-9]{1,4}(?:-[A-Z0-9]{1,5}){1,3}\b/y, 0.95, (m) => ({ raw: m[0] })),
+  // a local number without its area code ("555-1234"); a range of a 3- and a 4-digit number is not read as one
+  r('phone-local', 'phone', /\d{3}-\d{4}(?![\d-])/y, 0.9, (m) => ({ raw: m[0] })),
+  // emergency numbers are said digit by digit ("nine one one")
+  r('emergency', 'phone', /(?:911|999|9-1-1)(?![\d-])/y, (_m, c) => (c.text[c.start - 1] === '$' ? 0 : 0.95), (m) => ({ raw: m[0].replace(/-/g, '').split('').join(' ') })),
   r('ssn', 'phone', /\d{3}-\d{2}-\d{4}\b/y, 0.9, (m) => ({ raw: m[0] })),
   r('cue-digits', 'digits', /\d{3,12}(?![\d.,]\d)/y, (_m, c) => (hasCue(c, DIGIT_CUES, 3) ? 1 : 0), (m) => ({ kind: 'digits', d: m[0] })),
   r('cue-digit-groups', 'digits', /\d{1,6}(?:-\d{1,7}){1,4}(?:-[\dX])?(?![\d-])/y, (_m, c) => (hasCue(c, DIGIT_CUES, 2) ? 1 : 0), (m) => ({ kind: 'digits', d: m[0] })),
@@ -180,7 +188,7 @@ export const RECOGNIZERS: Recognizer[] = [
   r('house-number', 'code', /\d{1,5}(?= (?:[NSEW]\.? )?(?:(?:[A-Z][a-z]+|\d{1,3}(?:st|nd|rd|th)) ){1,3}(?:St|Street|Ave|Avenue|Rd|Road|Blvd|Boulevard|Ln|Lane|Dr|Drive|Ct|Court|Expy|Expressway|Hwy|hwy|Highway|Pkwy|Parkway|Way|Pl|Place|Ter|Terrace)\b)/y, 0.95, (m) => ({ parts: m[0], name: '1' })),
   r('resolution', 'code', /(\d{3,4})([pi])(?![\p{L}\d])/uy, 0.9, (m) => ({ parts: `${m[1]} ${m[2]}` })),
   // names with letters and digits (A380, WD-40, R2-D2, B2A23C, covid-19): letters spelled or kept, digits said as in names
-  r('alnum', 'code', /(?=[A-Za-z-]{0,40}\d)(?=[\d-]{0,40}[A-Za-z])[A-Za-z0-9]{1,20}(?:-[A-Za-z0-9]{1,20}){0,8}(?![\p{L}\d]|\.\d)/uy, (m, c) => (!/\d/.test(m[0]) || !/[A-Za-z]/.test(m[0]) || /^\d+-[a-z]{3,}$/.test(m[0]) || /\d\.$/.test(c.text.slice(Math.max(0, c.start - 2), c.start)) ? 0 : hasCue(c, DIGIT_CUES, 3) ? 1 : /^[A-Za-z]/.test(m[0]) ? 0.85 : 0.75), (m) => ({ parts: m[0] })),
+  r('alnum', 'code', /(?=[A-Za-z-]{0,40}\d)(?=[\d-]{0,40}[A-Za-z])[A-Za-z0-9]{1,20}(?:-[A-Za-z0-9]{1,20}){0,8}(?![\p{L}\d]|\.\d)/uy, (m, c) => (!/\d/.test(m[0]) || !/[A-Za-z]/.test(m[0]) || /^\d+-[a-z]{3,}$/.test(m[0]) || /\d\.$/.test(c.text.slice(Math.max(0, c.start - 2), c.start)) ? 0 : hasCue(c, DIGIT_CUES, 3) || hasCue(c, NAME_CUES, 1) ? 1 : /^[A-Za-z]/.test(m[0]) ? 0.85 : 0.75), (m) => ({ parts: m[0] })),
   // --- money, percentages, measures
   r('currency', 'money', new RegExp(String.raw`(US\$|[$€£¥₹₩₽₺₦₱])\s?(${NUM})(\.\d+)?(?:\s?([Tt]housand|[Mm]illion|[Bb]illion|[Tt]rillion|bn|mn|tn|[kKmMbBtT](?![a-zA-Z])))?(?:\s?\/\s?([A-Za-z]{1,12}))?`, 'y'), 0.95, (m) => ({ cur: m[1], int: m[2], frac: m[3], scale: m[4], per: m[5] }), false),
   r('currency-cents', 'money', /(US\$|[$€£])(\.\d+)\b/y, 0.95, (m) => ({ cur: m[1], int: m[2].length > 3 ? '' : '0', frac: m[2] }), false),
@@ -189,7 +197,7 @@ export const RECOGNIZERS: Recognizer[] = [
   r('percent', 'percent', /([-−+]?\d+(?:[.,]\d+)?)\s?%/y, 0.95, (m) => ({ n: m[1].replace(',', '.').replace('+', '') })),
   r('temperature', 'measure', /([-−]?\d+(?:\.\d+)?)\s?[°º]\s?([CFK])\b/y, 0.95, (m) => ({ kind: 'temp', value: m[1], unit: m[2] })),
   r('degrees', 'measure', /(\d+(?:\.\d+)?)\s?[°º]/y, 0.9, (m) => ({ kind: 'deg', value: m[1] })),
-  r('unit', 'measure', new RegExp(String.raw`((?:${QTY})(?: (?:thousand|million|billion))?)\s?(${UNIT_PATTERN})(?:\s?\/\s?(${UNIT_PATTERN}|[a-z]{2,12}))?(?:\.(?= [a-z]))?(?![\p{L}\d])`, 'uy'), (m, c) => (m[2].length === 1 && /^[ \t]/.test(c.text.slice(c.start + m[1].length)) && (/^[a-z]$/.test(m[2]) ? /^[a-z]/.test(c.after) : /^\.?\s[A-Za-z0-9]/.test(c.next)) ? 0.3 : 0.9), (m) => ({ value: m[1], unit: m[2], per: m[3] })),
+  r('unit', 'measure', new RegExp(String.raw`((?:${QTY})(?: (?:thousand|million|billion))?)\s?(${UNIT_PATTERN})(?:\s?\/\s?(${UNIT_PATTERN}|[a-z]{2,12}))?(?:\.(?= [a-z]))?(?![\p{L}\d])`, 'uy'), (m, c) => (m[2].length === 1 && /^[ \t]/.test(c.text.slice(c.start + m[1].length)) && c.after !== 'of' && (/^[a-z]$/.test(m[2]) ? /^[a-z]/.test(c.after) : /^\.?\s[A-Za-z0-9]/.test(c.next)) ? 0.3 : 0.9), (m) => ({ value: m[1], unit: m[2], per: m[3] })),
   r('range-unit', 'measure', new RegExp(String.raw`(\d+(?:\.\d+)?)\s?[-–—]\s?(\d+(?:\.\d+)?)\s?(${UNIT_PATTERN})(?![\p{L}\d])`, 'uy'), 0.92, (m) => ({ kind: 'range', from: m[1], value: m[2], unit: m[3] })),
   r('per-unit', 'measure', new RegExp(String.raw`(${QTY})\s?\/\s?(${UNIT_PATTERN})(?![\p{L}\d])`, 'uy'), 0.9, (m) => ({ value: m[1], unit: '', per: m[2] })),
   r('dimension', 'dimension', new RegExp(String.raw`(\d+(?:\.\d+)?)\s?[x×]\s?(\d+(?:\.\d+)?)(?:\s?[x×]\s?(\d+(?:\.\d+)?))?\s?(${UNIT_PATTERN})?(?![\p{L}\d])`, 'uy'), (m) => (/\d[x×]\d/.test(m[0]) || m[3] || m[4] ? 0.92 : 0), (m) => ({ a: m[1], b: m[2], c: m[3], unit: m[4] })),
@@ -235,9 +243,12 @@ export const RECOGNIZERS: Recognizer[] = [
   r('hash-number', 'symbol', /#\s?(\d+)/y, 0.9, (m) => ({ kind: 'number', arg: m[1] })),
   r('hashtag', 'symbol', /#([A-Za-z]\w{0,40})/y, 0.9, (m) => ({ kind: 'hashtag', arg: m[1] })),
   // --- abbreviations: expanded or spelled, their period never read as a sentence end
+  r('slash-abbr', 'abbreviation', /([wcanWCAN])\/([ocaOCA])(?![\p{L}\d/])/uy, (m) => (SLASH_ABBR[`${m[1]}/${m[2]}`.toLowerCase()] ? 0.95 : 0), (m) => ({ spoken: SLASH_ABBR[`${m[1]}/${m[2]}`.toLowerCase()] })),
+  // a formula written with * for times ("n*x/T"): one-character operands joined by * and /
+  r('formula-chain', 'math', /[A-Za-z\d](?:[*/][A-Za-z\d]){1,12}(?![\p{L}\d*/])/uy, (m) => (m[0].includes('*') ? 0.95 : 0), (m) => ({ kind: 'chain', arg: m[0] })),
   r('latin', 'abbreviation', /(?:e\.g\.|i\.e\.|a\.k\.a\.|et al\.|[nN]\.[bB]\.|[pP]\.[sS]\.|viz\.|cf\.|approx\.|vs\.)(?=[\s,;:)]|$)/iy, 0.95, (m) => ({ abbr: m[0].replace(/\.$/, ''), spoken: LATIN[m[0]] ?? LATIN[m[0].toLowerCase()] ?? m[0] })),
   r('circa', 'abbreviation', /c\.(?= ?\d{3,4}\b)/y, 0.95, () => ({ spoken: 'circa' })),
-  r('initials', 'abbreviation', /(?:[A-Z]\.){2,5}(?:[A-Z](?![\p{L}]))?|(?:[A-Z]\.){1,4}[A-Z](?![\p{L}.])|Ph\.D\.?|M\.Sc\.|B\.Sc\.|M\.Phil\.|D\.Phil\.|LL\.[BM]\.|Ed\.D\./uy, 0.9, (m) => ({ abbr: /^(?:U\.S\.|U\.K\.|U\.N\.|E\.U\.|D\.C\.|U\.S\.A\.|U\.A\.E\.|N\.Y\.|N\.J\.)$/.test(m[0]) ? 'country' : 'initials', dot: m[0].endsWith('.') ? '1' : undefined, spoken: DOTTED_PLACES[m[0]] ?? m[0].replace(/\./g, '').toUpperCase().split('').join(' ') })),
+  r('initials', 'abbreviation', /(?:[A-Z]\.){2,5}(?:[A-Z](?![\p{L}]))?|(?:[A-Z]\.){1,4}[A-Z](?![\p{L}.])|Ph\.D\.?|M\.Sc\.|B\.Sc\.|M\.Phil\.|D\.Phil\.|LL\.[BMD]\.|Ed\.D\./uy, 0.9, (m) => ({ abbr: /^(?:U\.S\.|U\.K\.|U\.N\.|E\.U\.|D\.C\.|U\.S\.A\.|U\.A\.E\.|N\.Y\.|N\.J\.)$/.test(m[0]) ? 'country' : 'initials', dot: m[0].endsWith('.') ? '1' : undefined, spoken: DOTTED_PLACES[m[0]] ?? m[0].replace(/\./g, '').toUpperCase().split('').join(' ') })),
   r('saint-street', 'abbreviation', /[Ss]t\.(?=[\s,;:)]|$)/y, 0.92, () => ({ abbr: 'St' })),
   r('abbr', 'abbreviation', new RegExp(String.raw`(${Object.keys(ABBREVIATIONS).sort((a, b) => b.length - a.length).join('|')})\.(?=[\s,;:)]|$)`, 'y'), (m, c) => (BEFORE_NUMBER.has(m[1]) && !/^\s?[\dIVXivx(]/.test(c.next) ? 0 : 0.9), (m) => ({ abbr: m[1], dot: '1', spoken: ABBREVIATIONS[m[1]] })),
   r('bare-title', 'abbreviation', /(dr|mr|mrs|ms|st|prof|Dr|Mr|Mrs|Ms|Prof)(?= [A-Z][a-z.])/y, (m, c) => (/^(?:dr|st)$/i.test(m[1]) && /\d+ (?:[A-Z][a-z]+ ){1,3}$/.test(c.text.slice(Math.max(0, c.start - 40), c.start)) ? 0 : 0.9), (m) => ({ spoken: ({ dr: 'doctor', mr: 'mister', mrs: 'missus', ms: 'miz', st: 'saint', prof: 'professor' } as Record<string, string>)[m[1].toLowerCase()] })),

@@ -69,9 +69,14 @@ export function quantity(v: string): { words: string; singular: boolean; properF
   return { words: num(clean), singular: isOne(clean), properFraction: false, half: false };
 }
 
+/** "an ounce", "a cup": the article a unit takes when read after a fraction. */
+const article = (w: string) => (/^(?:[aeio]|u(?!ni|se|s[eu])|hour|honou?r)/i.test(w) ? `an ${w}` : `a ${w}`);
+
 function unitPhrase(q: ReturnType<typeof quantity>, unit: [string, string]): string {
-  // "one half cup", "three quarters cup": the way recipes are read aloud
-  return `${q.words} ${q.singular || q.properFraction ? unit[0] : unit[1]}`;
+  // "half a cup", "three quarters of a cup": the way recipes are read aloud
+  if (q.half) return `half ${article(unit[0])}`;
+  if (q.properFraction) return `${q.words} of ${article(unit[0])}`;
+  return `${q.words} ${q.singular ? unit[0] : unit[1]}`;
 }
 
 function speakTime(f: Fields): string {
@@ -135,7 +140,12 @@ function code(f: Fields, ctx: Context): string {
     .join(' ');
 }
 
-function math(f: Fields, recurse: (s: string) => string): string {
+/** A variable right before an arrow: "n → ∞" is "n approaches infinity", "input → output" is "input to output". */
+const VARIABLE_BEFORE = /(?:^|[^\p{L}\p{N}])\p{L}\s?$/u;
+/** One word opening a sentence or clause before "≈": "Pi ≈ 3.14" is "pi is approximately". */
+const SUBJECT_BEFORE = /(?:^|[.!?:;]\s+|\n)\s*\p{L}[\p{L}'’]*\s?$/u;
+
+function math(f: Fields, recurse: (s: string) => string, ctx: Context): string {
   const operand = (s: string | undefined) => (s && /\d/.test(s) ? num(s) : (s ?? ''));
   switch (f.kind) {
     case 'tex':
@@ -156,15 +166,18 @@ function math(f: Fields, recurse: (s: string) => string): string {
       return GREEK_CHARS[f.c ?? ''] ?? f.c ?? '';
     case 'factorial':
       return `${operand(f.n)} factorial`;
+    case 'chain':
+      return (f.arg ?? '').split(/([*/])/).map((p) => (p === '*' ? 'times' : p === '/' ? 'over' : operand(p))).join(' ');
     case 'mod':
       return `${recurse(f.a ?? '')} is congruent to ${recurse(f.b ?? '')} modulo ${operand(f.n)}`;
     default:
+      if (f.c === '→' && VARIABLE_BEFORE.test(ctx.text.slice(Math.max(0, ctx.start - 3), ctx.start))) return 'approaches';
       return MATH_CHARS[f.c ?? ''] ?? '';
   }
 }
 
 /** Titles and labels before a name or number: their period is never a sentence end. */
-const LEADING = new Set(['Dr', 'Mr', 'Mrs', 'Ms', 'Prof', 'Fig', 'fig', 'Figs', 'figs', 'Eq', 'eq', 'Eqs', 'Vol', 'vol', 'Ch', 'ch', 'Sec', 'sec', 'Secs', 'Ref', 'ref', 'Refs', 'Tab', 'Thm', 'Def', 'Prop', 'Lem', 'Cor', 'Ex', 'Rev', 'Mt', 'Ft', 'Gen', 'Gov', 'Sen', 'Rep', 'Capt', 'Lt', 'Col', 'Sgt', 'Hon', 'Pres', 'no', 'No', 'Nos', 'nos', 'p', 'pp', 'para', 'paras', 'Para', 'Art', 'art', 'cf', 'ca', 'tel', 'Tel', 'ext', 'Ext', 'Apt', 'Ste', 'e.g', 'i.e', 'a.k.a', 'vs', 'viz', 'approx', 'c']);
+const LEADING = new Set(['Dr', 'Mr', 'Mrs', 'Ms', 'Prof', 'Maj', 'Drs', 'bldg', 'Bldg', 'apt', 'Adm', 'Cmdr', 'Gens', 'Sens', 'Reps', 'Govs', 'Supt', 'Fig', 'fig', 'Figs', 'figs', 'Eq', 'eq', 'Eqs', 'Vol', 'vol', 'Ch', 'ch', 'Sec', 'sec', 'Secs', 'Ref', 'ref', 'Refs', 'Tab', 'Thm', 'Def', 'Prop', 'Lem', 'Cor', 'Ex', 'Rev', 'Mt', 'Ft', 'Gen', 'Gov', 'Sen', 'Rep', 'Capt', 'Lt', 'Col', 'Sgt', 'Hon', 'Pres', 'no', 'No', 'Nos', 'nos', 'p', 'pp', 'para', 'paras', 'Para', 'Art', 'art', 'cf', 'ca', 'tel', 'Tel', 'ext', 'Ext', 'Apt', 'Ste', 'e.g', 'i.e', 'a.k.a', 'vs', 'viz', 'approx', 'c']);
 
 function abbreviation(f: Fields, ctx: Context): string {
   let spoken = f.spoken ?? '';
@@ -191,7 +204,10 @@ function roman(n: string, ctx: Context): string {
   return REGNAL.has(prev.toLowerCase()) ? `the ${ordinal(n)}` : cardinal(n);
 }
 
-function symbol(f: Fields): string {
+function symbol(f: Fields, ctx: Context): string {
+  const before = ctx.text.slice(Math.max(0, ctx.start - 40), ctx.start);
+  if ((f.c === '→' || f.c === '->') && VARIABLE_BEFORE.test(before.slice(-3))) return 'approaches';
+  if (f.c === '≈' && SUBJECT_BEFORE.test(before)) return 'is approximately';
   switch (f.kind) {
     case 'handle':
       return `at ${f.arg}`;
@@ -208,7 +224,7 @@ function symbol(f: Fields): string {
 
 export const VERBALIZERS: Record<SpanClass, Verbalizer> = {
   markup: (f, _c, recurse) => (f.kind === 'inner' ? recurse(f.text ?? '') : f.kind === 'entity' ? (f.word ?? ' ') : ''),
-  math: (f, _c, recurse) => math(f, recurse),
+  math: (f, ctx, recurse) => math(f, recurse, ctx),
   url: (f) => speakUrl(f.url ?? ''),
   email: (f) => speakEmail(f.addr ?? ''),
   file: (f) => speakFile(f.name ?? '', f.ext ?? ''),
@@ -240,7 +256,7 @@ export const VERBALIZERS: Record<SpanClass, Verbalizer> = {
   range: (f) => `${f.a && /^\d{4}$/.test(f.a) && f.year ? year(f.a) : num(f.a ?? '')} to ${f.b && /^\d{4}$/.test(f.b) && f.year ? year(f.b) : num(f.b ?? '')}`,
   version: (f) => `${f.prefix ? 'version ' : ''}${(f.v ?? '').split('.').map((p) => cardinal(p)).join(' point ')}`,
   dimension: (f) => [f.a, f.b, f.c].filter((x): x is string => !!x).map((x) => (x.length === 4 ? pairs(x) : num(x))).join(' by ') + (f.unit ? ` ${unitFor(f.unit)?.[1] ?? f.unit}` : ''),
-  symbol: (f) => symbol(f),
+  symbol: (f, ctx) => symbol(f, ctx),
   abbreviation: (f, ctx) => abbreviation(f, ctx),
 };
 
