@@ -125,6 +125,7 @@ function classify(text: string): CandidateTable {
   const ctx = new SpanContext();
   // recognizers whose required character is absent from this text are not tried anywhere
   const absent = new Set(RECOGNIZERS.filter((r) => r.requires && !text.includes(r.requires)));
+  const local = new Map<number, Recognizer[]>();
   let i = 0;
   while (i < text.length) {
     const ch = text[i];
@@ -141,7 +142,10 @@ function classify(text: string): CandidateTable {
     const chCode = ch.charCodeAt(0);
     const afterCode = afterRun === '' ? 128 : afterRun.charCodeAt(0);
     const key = chCode < 128 && afterCode <= 128 ? (((chCode * 101 + digitRun + letterRun) * 129 + afterCode) << 1) | (wordStart ? 1 : 0) : -1;
-    let candidates = key >= 0 ? byShape.get(key) : undefined;
+    let candidates = key >= 0 ? local.get(key) : undefined;
+    if (!candidates) {
+      candidates = key >= 0 ? byShape.get(key) : undefined;
+    }
     if (!candidates) {
       candidates = recognizersFor(ch, wordStart).filter((rec) => {
         const shape = digitRun > 0 ? rec.digitShape : letterRun > 0 ? rec.letterShape : undefined;
@@ -152,8 +156,13 @@ function classify(text: string): CandidateTable {
       });
       if (key >= 0 && byShape.size < MAX_SHAPES) byShape.set(key, candidates);
     }
+    if (key >= 0 && !local.has(key)) {
+      // this text's copy of the list leaves out the recognizers whose required character it lacks
+      candidates = absent.size > 0 ? candidates.filter((rec) => !absent.has(rec)) : candidates;
+      local.set(key, candidates);
+    }
     for (const rec of candidates) {
-      if (absent.size > 0 && absent.has(rec)) continue;
+      if (key < 0 && absent.has(rec)) continue;
       if (rec.gate && !rec.gate(ctx.at(text, i, i, true))) continue;
       rec.re.lastIndex = i;
       if (typeof rec.score === 'number') {

@@ -114,7 +114,7 @@ const LETTER_SHAPE: Record<string, [number, number, RegExp]> = {
 };
 
 /** Characters a recognizer's match must contain somewhere: without them in the text it is not tried at all. */
-const REQUIRES: Record<string, string> = { congruence: '≡', email: '@', 'at-handle': '@', 'at-sign': '@', domain: '.', file: '.', ip: '.', 'host-port': ':', time: ':', 'tex-env': '\\' };
+const REQUIRES: Record<string, string> = { percent: '%', 'per-unit': '/', 'md-slash': '/', 'slash-abbr': '/', 'formula-chain': '*', fraction: '/', 'plus-after': '+', factorial: '!', 'power': '^', 'hash-number': '#', hashtag: '#', congruence: '≡', email: '@', 'at-handle': '@', 'at-sign': '@', domain: '.', file: '.', ip: '.', 'host-port': ':', time: ':', 'tex-env': '\\' };
 
 /** Cheap conditions on the words before a position, checked before a recognizer's pattern runs. */
 const GATES: Record<string, (ctx: Context) => boolean> = {
@@ -124,6 +124,8 @@ const GATES: Record<string, (ctx: Context) => boolean> = {
   'md-slash': (c) => DATE_CUES.has(c.before[0] ?? '') || c.text[c.start - 1] === '(',
   zip: (c) => /[A-Z]{2},? $/.test(c.text.slice(Math.max(0, c.start - 5), c.start)),
   state: (c) => c.text[c.start - 2] === ',',
+  // its lookbehind needs a letter right before: checked here without running the pattern
+  'number-plain': (c) => /\p{L}/u.test(c.text[c.start - 1] ?? ''),
 };
 
 function r(name: string, cls: SpanClass, re: RegExp, score: Recognizer['score'], fields: (m: RegExpExecArray) => Fields, wordStart = true): Recognizer {
