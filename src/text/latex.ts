@@ -233,6 +233,8 @@ class Reader {
     if (name === '|') return this.delimited(depth, 'the norm of', (t) => t.k === 'cmd' && t.v === '|');
     if (name === 'lVert' || name === 'Vert') return this.delimited(depth, 'the norm of', (t) => t.k === 'cmd' && (t.v === 'rVert' || t.v === 'Vert'));
     if (name === 'lvert') return this.delimited(depth, 'the absolute value of', (t) => t.k === 'cmd' && t.v === 'rvert');
+    if (name === 'lfloor') return this.delimited(depth, 'the floor of', (t) => t.k === 'cmd' && t.v === 'rfloor');
+    if (name === 'lceil') return this.delimited(depth, 'the ceiling of', (t) => t.k === 'cmd' && t.v === 'rceil');
     if (name === '%' || name === '$' || name === '#' || name === '&' || name === '_') return [name === '%' ? 'percent' : name === '$' ? 'dollars' : name === '&' ? 'and' : name === '#' ? 'number' : ''];
     if (name === 'frac' || name === 'dfrac' || name === 'tfrac' || name === 'cfrac') return this.scripts(this.fraction(depth), depth);
     if (name === 'sqrt') return this.root(depth);

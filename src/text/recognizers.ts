@@ -29,6 +29,17 @@ const COUNTED = new Set(['model', 'models', 'parameter', 'parameters', 'params',
 /** Abbreviations written with a slash. */
 const SLASH_ABBR: Record<string, string> = { 'w/o': 'without', 'c/o': 'care of', 'n/a': 'not applicable', 'a/c': 'account' };
 
+/** Words in capitals that are not names: a number next to them is an amount. */
+const CAPS_NOT_NAMES = new Set(['USD', 'EUR', 'GBP', 'JPY', 'INR', 'CAD', 'AUD', 'CHF', 'CNY', 'AD', 'BC', 'BCE', 'CE', 'AM', 'PM', 'GMT', 'UTC', 'EST', 'PST', 'CST', 'MST', 'EDT', 'PDT', 'OK', 'ID', 'PIN', 'ZIP', 'ISBN', 'SSN', 'OTP', 'VIN', 'AND', 'OR', 'THE', 'IN', 'ON', 'AT', 'TO', 'OF', 'FOR', 'BY', 'IS', 'IT', 'A', 'I', 'TV', 'FY', 'Q']);
+function capsNameAround(digits: string, c: Context): boolean {
+  if (digits.length === 4 && c.before[0] === undefined) return false;
+  const before = /(?:^|[^\p{L}\d])(\p{Lu}{2,5}|\p{Lu}\d)[ \t]$/u.exec(c.text.slice(Math.max(0, c.start - 8), c.start))?.[1];
+  return !!before && !CAPS_NOT_NAMES.has(before);
+}
+
+/** Degrees after a name or as a noun: a capital word after one starts a new sentence. */
+const DEGREES = /^(?:Ph\.D\.?|M\.D\.|M\.A\.|B\.A\.|B\.S\.|M\.S\.|M\.B\.A\.|J\.D\.|LL\.[BMD]\.|D\.D\.S\.|R\.N\.|B\.Sc\.|M\.Sc\.|Ed\.D\.|D\.Phil\.|M\.Phil\.)$/;
+
 const ROMAN: Record<string, number> = { I: 1, V: 5, X: 10, L: 50, C: 100 };
 function romanValue(s: string): number {
   let total = 0;
@@ -83,7 +94,7 @@ const FIRST: Record<string, RegExp> = {
   compare: /[<>]/, 'math-char': /[×÷±∓≤≥≠≈≡→⇒⇔←∞∑∏∫∂∇∈∉⊂∪∩∀∃∅·²³‰−∝∴]/, greek: /[α-ωΓΔΘΛΠΣΦΨΩ]/, 'prose-symbol': /[<>=\-≤≥~≈→⇒←±≠§¶©№&/+®™†‡]/, 'time-to': /[–—-]/, 'plus-after': D, ampersand: /&/,
   resolution: D, alnum: AN, 'ymd-slash': D, 'dmy-dot': D, 'month-dash': L, 'era-year': D, 'range-unit': D, roman: /[IVXLC]/, 'tex-quotes': /[`']/,
   'bare-title': /[dmspDMP]/, weekday: /[MTWFS]/, 'bare-label': /[vVNnpcCfFsS]/, 'bare-suffix': /[jsilJS]/, 'bare-vs': /v/, 'short-year': /['’]/, 'cue-digit-groups': D, 'md-slash': D,
-  'phone-local': D, emergency: /9/, 'slash-abbr': /[wcanWCAN]/, 'formula-chain': /[A-Za-z\d]/,
+  'phone-local': D, 'phone-trunk': /\(/, 'caps-number': D, multiplier: D, path: /[~./]/, 'signed-plus': /\+/, emergency: /9/, 'slash-abbr': /[wcanWCAN]/, 'formula-chain': /[A-Za-z\d]/,
   'at-sign': /@/, 'at-handle': /@/, 'hash-number': /#/, hashtag: /#/, latin: /[eEiIaAnNpPvVcC]/, circa: /c/, initials: /[A-Z]/, 'saint-street': /S/, abbr: L, 'address-abbr': /[SABRLHhEPCDsabd]/, compass: /[NSEW]/, state: /[A-Z]/,
 };
 
@@ -103,7 +114,7 @@ const DIGIT_SHAPE: Record<string, [number, number, RegExp]> = {
   vulgar: [1, 4, /[ ½⅓⅔¼¾⅕⅖⅗⅘⅙⅚⅛⅜⅝⅞]/], range: [1, 99, /[.\s–—-]/], year: [4, 4, ANY], 'era-year': [1, 3, /[\sABC]/], scientific: [1, 99, /[.eE]/],
   power: [1, 99, /[.^]/], coefficient: [1, 99, /[a-z]/], factorial: [1, 3, /!/], 'plus-after': [1, 99, /\+/], 'md-heading': [1, 2, /\./], 'host-port': [1, 3, /\./],
   domain: [1, 99, /[.A-Za-z-]/], email: [1, 99, /[A-Za-z._%+@-]/], file: [1, 99, /[A-Za-z_.-]/], 'cue-digit-groups': [1, 6, /-/], 'cue-digits': [3, 12, ANY], zip: [5, 5, ANY],
-  'cue-name-number': [1, 4, ANY], 'phone-local': [3, 3, /-/], emergency: [1, 3, /[-\s.,;:!?)]/], 'formula-chain': [1, 4, /\*/],
+  'cue-name-number': [1, 4, ANY], 'caps-number': [2, 4, ANY], multiplier: [1, 99, /[.x×]/], 'phone-local': [3, 3, /-/], emergency: [1, 3, /[-\s.,;:!?)]/], 'formula-chain': [1, 4, /\*/],
 };
 /** The same at an ASCII letter: the length of the leading run of letters and the character after it. */
 const LETTER_SHAPE: Record<string, [number, number, RegExp]> = {
@@ -114,13 +125,13 @@ const LETTER_SHAPE: Record<string, [number, number, RegExp]> = {
 };
 
 /** Characters a recognizer's match must contain somewhere: without them in the text it is not tried at all. */
-const REQUIRES: Record<string, string> = { percent: '%', 'per-unit': '/', 'md-slash': '/', 'slash-abbr': '/', 'formula-chain': '*', fraction: '/', 'plus-after': '+', factorial: '!', 'power': '^', 'hash-number': '#', hashtag: '#', congruence: '≡', email: '@', 'at-handle': '@', 'at-sign': '@', domain: '.', file: '.', ip: '.', 'host-port': ':', time: ':', 'tex-env': '\\' };
+const REQUIRES: Record<string, string> = { path: '/', 'signed-plus': '+', percent: '%', 'per-unit': '/', 'md-slash': '/', 'slash-abbr': '/', 'formula-chain': '*', fraction: '/', 'plus-after': '+', factorial: '!', 'power': '^', 'hash-number': '#', hashtag: '#', congruence: '≡', email: '@', 'at-handle': '@', 'at-sign': '@', domain: '.', file: '.', ip: '.', 'host-port': ':', time: ':', 'tex-env': '\\' };
 
 /** Cheap conditions on the words before a position, checked before a recognizer's pattern runs. */
 const GATES: Record<string, (ctx: Context) => boolean> = {
   'cue-digits': (c) => hasCue(c, DIGIT_CUES, 3),
   'cue-digit-groups': (c) => hasCue(c, DIGIT_CUES, 2),
-  'cue-name-number': (c) => hasCue(c, NAME_CUES, 1),
+  'cue-name-number': (c) => hasCue(c, NAME_CUES, 1) || c.before[1] === 'flight',
   'md-slash': (c) => DATE_CUES.has(c.before[0] ?? '') || c.text[c.start - 1] === '(',
   zip: (c) => /[A-Z]{2},? $/.test(c.text.slice(Math.max(0, c.start - 5), c.start)),
   state: (c) => c.text[c.start - 2] === ',',
@@ -158,7 +169,8 @@ export const RECOGNIZERS: Recognizer[] = [
   r('domain', 'url', new RegExp(String.raw`(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.){1,6}(?:${tld})(?::\d{1,5})?(?:\/[^\s<>"')\]]{0,300}?)?(?=[.,;:!?]?(?:\s|$|[<>"')\]]))`, 'iy'), 0.85, (m) => ({ url: m[0] })),
   r('host-port', 'url', /(?:localhost|\d{1,3}(?:\.\d{1,3}){3}):\d{1,5}(?:\/[^\s<>"')\]]{0,300}?)?(?=[.,;:!?]?(?:\s|$))/y, 0.95, (m) => ({ url: m[0] })),
   r('email', 'email', /[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){0,8}\.[A-Za-z]{2,24}\b/y, 0.95, (m) => ({ addr: m[0] })),
-  r('file', 'file', new RegExp(String.raw`([A-Za-z0-9_][A-Za-z0-9_.-]{0,100}?)\.(${ext})(?![\p{L}\p{N}_])`, 'iuy'), (m) => (/^\d+$/.test(m[1]) || (m[2].length === 1 && (m[2] !== m[2].toLowerCase() || m[1].length < 2)) ? 0 : 0.9), (m) => ({ name: m[1], ext: m[2] })),
+  r('file', 'file', new RegExp(String.raw`([A-Za-z0-9_][A-Za-z0-9_.-]{0,100})\.(${ext})(?![\p{L}\p{N}_])`, 'iuy'), (m) => (/^\d+$/.test(m[1]) || (m[2].length === 1 && (m[2] !== m[2].toLowerCase() || m[1].length < 2)) ? 0 : 0.9), (m) => ({ name: m[1], ext: m[2] })),
+  r('path', 'file', /(?:~|\.{1,2})?\/[\w.-]{1,100}(?:\/[\w.-]{1,100}){0,20}\/?(?=[.,;:!?]?(?:\s|$))/y, (m, c) => (/^[~.]/.test(m[0]) || (/\/.+\//.test(m[0]) && /(?:^|\s)$/.test(c.text.slice(Math.max(0, c.start - 1), c.start))) ? 0.93 : 0), (m) => ({ path: m[0] }), false),
   r('ip', 'digits', /\d{1,3}(?:\.\d{1,3}){3}(?![\d.]\d)/y, 0.97, (m) => ({ kind: 'ip', d: m[0] })),
   // --- dates and times
   r('iso-date', 'date', /(\d{4})-(0?[1-9]|1[0-2])-(0?[1-9]|[12]\d|3[01])(?![\d:])/y, 0.95, (m) => ({ y: m[1], mo: m[2], d: m[3], style: 'mdy' })),
@@ -175,6 +187,8 @@ export const RECOGNIZERS: Recognizer[] = [
   r('time', 'time', /([01]?\d|2[0-3]):([0-5]\d)(?::([0-5]\d))?(?!:?\d)(?:\s?(GMT|UTC|[ECMP][SD]T|gmt|utc|[ecmp]st)\b)?/y, 0.9, (m) => ({ h: m[1], mi: m[2], s: m[3], zone: m[4] })),
   // --- digit strings that are names: phone numbers, codes, PINs
   r('phone', 'phone', /(?:\+\d{1,3}[ .-]?)?(?:\(\d{3}\)[ -]?|\d{3}[ .-])\d{3}[ .-]\d{4}(?:[ -]\d{1,4})?\b/y, 0.95, (m) => ({ raw: m[0] })),
+  // numbers with a bracketed trunk code, as written outside North America: "(020) 7946 0958"
+  r('phone-trunk', 'phone', /\(0\d{1,4}\)[ -]?\d{3,4}[ -]?\d{3,4}(?![\d-])/y, 0.95, (m) => ({ raw: m[0] }), false),
   r('phone-1800', 'phone', /1[ -](?:800|888|877|866)[ -][A-Z0-9]{1,4}(?:-[A-Z0-9]{1,5}){1,3}\b/y, 0.95, (m) => ({ raw: m[0] })),
   // a local number without its area code ("555-1234"); a range of a 3- and a 4-digit number is not read as one
   r('phone-local', 'phone', /\d{3}-\d{4}(?![\d-])/y, 0.9, (m) => ({ raw: m[0] })),
@@ -185,7 +199,9 @@ export const RECOGNIZERS: Recognizer[] = [
   r('cue-digit-groups', 'digits', /\d{1,6}(?:-\d{1,7}){1,4}(?:-[\dX])?(?![\d-])/y, (_m, c) => (hasCue(c, DIGIT_CUES, 2) ? 1 : 0), (m) => ({ kind: 'digits', d: m[0] })),
   r('zip', 'digits', /\d{5}(?:-\d{4})?(?![\d.,]\d)/y, (_m, c) => (/[A-Z]{2},? $/.test(c.text.slice(Math.max(0, c.start - 5), c.start)) ? 1 : 0), (m) => ({ kind: 'digits', d: m[0] })),
   r('leading-zero', 'digits', /0\d{1,}(?![\d.,:]\d)/y, 0.9, (m) => ({ kind: 'digits', d: m[0] })),
-  r('cue-name-number', 'code', /\d{1,4}(?![\d.,]\d)/y, (_m, c) => (hasCue(c, NAME_CUES, 1) ? 1 : 0), (m) => ({ parts: m[0], name: '1' })),
+  r('cue-name-number', 'code', /\d{1,4}(?![\d.,]\d)/y, (_m, c) => (hasCue(c, NAME_CUES, 1) || (c.before[1] === 'flight' && /^[a-z\d]{2}$/.test(c.before[0] ?? '')) ? 1 : 0), (m) => ({ parts: m[0], name: '1' })),
+  // a number right after a word in capitals is part of a name ("RTX 4090", "flight AA 100")
+  r('caps-number', 'code', /\d{2,4}(?![\d.,]\d)/y, (m, c) => (capsNameAround(m[0], c) ? 0.8 : 0), (m) => ({ parts: m[0], name: '1' })),
   r('code-401k', 'code', /(\d{3})\(([a-z])\)/y, 0.95, (m) => ({ parts: `${m[1]} ${m[2]}`, name: '1' })),
   r('house-number', 'code', /\d{1,5}(?= (?:[NSEW]\.? )?(?:(?:[A-Z][a-z]+|\d{1,3}(?:st|nd|rd|th)) ){1,3}(?:St|Street|Ave|Avenue|Rd|Road|Blvd|Boulevard|Ln|Lane|Dr|Drive|Ct|Court|Expy|Expressway|Hwy|hwy|Highway|Pkwy|Parkway|Way|Pl|Place|Ter|Terrace)\b)/y, 0.95, (m) => ({ parts: m[0], name: '1' })),
   r('resolution', 'code', /(\d{3,4})([pi])(?![\p{L}\d])/uy, 0.9, (m) => ({ parts: `${m[1]} ${m[2]}` })),
@@ -203,6 +219,8 @@ export const RECOGNIZERS: Recognizer[] = [
   r('range-unit', 'measure', new RegExp(String.raw`(\d+(?:\.\d+)?)\s?[-–—]\s?(\d+(?:\.\d+)?)\s?(${UNIT_PATTERN})(?![\p{L}\d])`, 'uy'), 0.92, (m) => ({ kind: 'range', from: m[1], value: m[2], unit: m[3] })),
   r('per-unit', 'measure', new RegExp(String.raw`(${QTY})\s?\/\s?(${UNIT_PATTERN})(?![\p{L}\d])`, 'uy'), 0.9, (m) => ({ value: m[1], unit: '', per: m[2] })),
   r('dimension', 'dimension', new RegExp(String.raw`(\d+(?:\.\d+)?)\s?[x×]\s?(\d+(?:\.\d+)?)(?:\s?[x×]\s?(\d+(?:\.\d+)?))?\s?(${UNIT_PATTERN})?(?![\p{L}\d])`, 'uy'), (m) => (/\d[x×]\d/.test(m[0]) || m[3] || m[4] ? 0.92 : 0), (m) => ({ a: m[1], b: m[2], c: m[3], unit: m[4] })),
+  // "a 10x speedup", "2.5× faster": a factor, said "times"
+  r('multiplier', 'cardinal', /(\d+(?:\.\d+)?)[x×](?![\p{L}\d])/uy, (_m, c) => (/^[ \t][a-z]/.test(c.next) && !/[=+*/^-]/.test(c.text.slice(Math.max(0, c.start - 4), c.end + 4)) ? 0.93 : 0), (m) => ({ n: m[1], times: '1' })),
   r('scale-suffix', 'cardinal', /(\d+(?:\.\d+)?)\s?(K|M|B|T|bn|mn|k)(?![\p{L}\d])/uy, (m, c) => (!/\s/.test(m[0]) && COUNTED.has(c.after) ? 0.97 : 0.85), (m) => ({ n: m[1], scale: m[2] })),
   // --- numbers in their many shapes
   r('ordinal', 'ordinal', /(\d{1,3}(?:,\d{3})+|\d+)(?:st|nd|rd|th)\b/y, 0.95, (m) => ({ n: m[1].replace(/,/g, '') })),
@@ -217,6 +235,7 @@ export const RECOGNIZERS: Recognizer[] = [
   r('number', 'cardinal', /(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?(?!\d)|(?<![.\d])(\.\d+)/y, 0.6, (m) => ({ n: `${m[1] ?? ''}${m[2] ?? m[3] ?? ''}` })),
   // a sign is "minus" unless it is the operator between two operands ("5 -3" in a formula is read by the maths rules)
   r('signed-number', 'cardinal', /[-−](\d{1,3}(?:,\d{3})+|\d+|(?=\.\d))(\.\d+)?(?!\d)/y, (_m, c) => (MATH_OPERAND_BEFORE.test(c.text.slice(Math.max(0, c.start - 3), c.start)) ? 0 : 0.6), (m) => ({ n: `-${m[1]}${m[2] ?? ''}` })),
+  r('signed-plus', 'cardinal', /\+(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?(?![\d%])/y, (_m, c) => (MATH_OPERAND_BEFORE.test(c.text.slice(Math.max(0, c.start - 3), c.start)) ? 0 : 0.6), (m) => ({ n: `${m[1]}${m[2] ?? ''}`, plus: '1' }), false),
   r('number-plain', 'cardinal', /(?<=\p{L})(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?/uy, 0.55, (m) => ({ n: m[1] + (m[2] ?? '') }), false),
   r('roman', 'cardinal', /([IVXLC]{1,7})(?:\.(?=[,;:'’]))?(?![\p{L}\d])/uy, (m, c) => romanScore(m[1], c), (m) => ({ kind: 'roman', n: String(romanValue(m[1])) })),
   // --- maths in plain text
@@ -250,9 +269,9 @@ export const RECOGNIZERS: Recognizer[] = [
   r('formula-chain', 'math', /[A-Za-z\d](?:[*/][A-Za-z\d]){1,12}(?![\p{L}\d*/])/uy, (m) => (m[0].includes('*') ? 0.95 : 0), (m) => ({ kind: 'chain', arg: m[0] })),
   r('latin', 'abbreviation', /(?:e\.g\.|i\.e\.|a\.k\.a\.|et al\.|[nN]\.[bB]\.|[pP]\.[sS]\.|viz\.|cf\.|approx\.|vs\.)(?=[\s,;:)]|$)/iy, 0.95, (m) => ({ abbr: m[0].replace(/\.$/, ''), spoken: LATIN[m[0]] ?? LATIN[m[0].toLowerCase()] ?? m[0] })),
   r('circa', 'abbreviation', /c\.(?= ?\d{3,4}\b)/y, 0.95, () => ({ spoken: 'circa' })),
-  r('initials', 'abbreviation', /(?:[A-Z]\.){2,5}(?:[A-Z](?![\p{L}]))?|(?:[A-Z]\.){1,4}[A-Z](?![\p{L}.])|Ph\.D\.?|M\.Sc\.|B\.Sc\.|M\.Phil\.|D\.Phil\.|LL\.[BMD]\.|Ed\.D\./uy, 0.9, (m) => ({ abbr: /^(?:U\.S\.|U\.K\.|U\.N\.|E\.U\.|D\.C\.|U\.S\.A\.|U\.A\.E\.|N\.Y\.|N\.J\.)$/.test(m[0]) ? 'country' : 'initials', dot: m[0].endsWith('.') ? '1' : undefined, spoken: DOTTED_PLACES[m[0]] ?? m[0].replace(/\./g, '').toUpperCase().split('').join(' ') })),
+  r('initials', 'abbreviation', /(?:[A-Z]\.){2,5}(?:[A-Z](?![\p{L}]))?|(?:[A-Z]\.){1,4}[A-Z](?![\p{L}.])|Ph\.D\.?|M\.Sc\.|B\.Sc\.|M\.Phil\.|D\.Phil\.|LL\.[BMD]\.|Ed\.D\./uy, 0.9, (m) => ({ abbr: /^(?:U\.S\.|U\.K\.|U\.N\.|E\.U\.|D\.C\.|U\.S\.A\.|U\.A\.E\.|N\.Y\.|N\.J\.)$/.test(m[0]) ? 'country' : DEGREES.test(m[0]) ? 'degree' : 'initials', dot: m[0].endsWith('.') ? '1' : undefined, spoken: DOTTED_PLACES[m[0]] ?? m[0].replace(/\./g, '').toUpperCase().split('').join(' ') })),
   r('saint-street', 'abbreviation', /[Ss]t\.(?=[\s,;:)]|$)/y, 0.92, () => ({ abbr: 'St' })),
-  r('abbr', 'abbreviation', new RegExp(String.raw`(${Object.keys(ABBREVIATIONS).sort((a, b) => b.length - a.length).join('|')})\.(?=[\s,;:)]|$)`, 'y'), (m, c) => (BEFORE_NUMBER.has(m[1]) && !/^\s?[\dIVXivx(]/.test(c.next) ? 0 : 0.9), (m) => ({ abbr: m[1], dot: '1', spoken: ABBREVIATIONS[m[1]] })),
+  r('abbr', 'abbreviation', new RegExp(String.raw`(${Object.keys(ABBREVIATIONS).sort((a, b) => b.length - a.length).join('|')})\.(?=[\s,;:)]|$)`, 'y'), (m, c) => (BEFORE_NUMBER.has(m[1]) && !/^\s?[\dIVXivx([]/.test(c.next) ? 0 : 0.9), (m) => ({ abbr: m[1], dot: '1', spoken: ABBREVIATIONS[m[1]] })),
   r('bare-title', 'abbreviation', /(dr|mr|mrs|ms|st|prof|Dr|Mr|Mrs|Ms|Prof)(?= [A-Z][a-z.])/y, (m, c) => (/^(?:dr|st)$/i.test(m[1]) && /\d+ (?:[A-Z][a-z]+ ){1,3}$/.test(c.text.slice(Math.max(0, c.start - 40), c.start)) ? 0 : 0.9), (m) => ({ spoken: ({ dr: 'doctor', mr: 'mister', mrs: 'missus', ms: 'miz', st: 'saint', prof: 'professor' } as Record<string, string>)[m[1].toLowerCase()] })),
   r('bare-label', 'abbreviation', /(vol|Vol|VOL|NO|No|no|Nos|nos|pp|ch|Ch|fig|Fig|sec|Sec)(?= \d)/y, (m, c) => (m[1] === 'no' && !/^\s\d+\b/.test(c.next + c.text.slice(c.end + 3, c.end + 8)) ? 0 : m[1] === 'no' || m[1] === 'No' ? (/[a-z]/.test(c.before[0] ?? '') && !/^(?:route|bus|number|school|case|document|hadith)$/.test(c.before[0] ?? '') && c.before.length > 0 && /^[a-z]/.test(c.text.slice(Math.max(0, c.start - 20), c.start).trim().split(/\s+/).pop() ?? '') ? 0.3 : 0.9) : 0.9), (m) => ({ spoken: ({ vol: 'volume', no: 'number', nos: 'numbers', pp: 'pages', ch: 'chapter', fig: 'figure', sec: 'section' } as Record<string, string>)[m[1].toLowerCase()] })),
   r('bare-vs', 'abbreviation', /(?:vs|v)(?= [A-Z0-9])/y, (m) => (m[0] === 'v' ? 0 : 0.9), () => ({ spoken: 'versus' })),

@@ -8,7 +8,7 @@ import { SMALL_FRACTIONS } from './latex-vocab.js';
 import { cardinal, decade, digits, isOne, numberWords, ordinal, ordinalize, pairs, year } from './numbers.js';
 import type { Context, Fields, SpanClass, Verbalizer } from './spans.js';
 import { CURRENCY, CURRENCY_CODE_WORDS, SCALE_SUFFIX, unitFor } from './units.js';
-import { speakEmail, speakFile, speakUrl } from './web.js';
+import { speakEmail, speakFile, speakPath, speakUrl } from './web.js';
 
 export const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
 const MONTH_ABBR: Record<string, number> = { jan: 0, feb: 1, mar: 2, apr: 3, may: 4, jun: 5, jul: 6, aug: 7, sep: 8, sept: 8, oct: 9, nov: 10, dec: 11 };
@@ -60,7 +60,7 @@ export function quantity(v: string): { words: string; singular: boolean; properF
   if (frac) {
     const [, whole, n, d] = frac;
     const f = fractionWords(n, d);
-    if (whole) return { words: `${cardinal(whole)} and ${n === '1' && d === '2' ? 'a half' : f}`, singular: false, properFraction: false, half: false };
+    if (whole) return { words: `${cardinal(whole)} and ${n === '1' && d === '2' ? 'a half' : n === '1' ? f.replace(/^one /, 'a ') : f}`, singular: false, properFraction: false, half: false };
     return { words: f, singular: true, properFraction: Number(n) < Number(d), half: n === '1' && d === '2' };
   }
   const scaled = /^(.+?) (thousand|million|billion)$/.exec(v);
@@ -141,7 +141,7 @@ function code(f: Fields, ctx: Context): string {
 }
 
 /** A variable right before an arrow: "n → ∞" is "n approaches infinity", "input → output" is "input to output". */
-const VARIABLE_BEFORE = /(?:^|[^\p{L}\p{N}])\p{L}\s?$/u;
+const VARIABLE_BEFORE = /(?:^|[^\p{L}\p{N}])\p{Ll}\s?$/u;
 /** One word opening a sentence or clause before "≈": "Pi ≈ 3.14" is "pi is approximately". */
 const SUBJECT_BEFORE = /(?:^|[.!?:;]\s+|\n)\s*\p{L}[\p{L}'’]*\s?$/u;
 
@@ -187,6 +187,7 @@ function abbreviation(f: Fields, ctx: Context): string {
     if (!/^\s+[A-Z]/.test(ctx.next) && /^[A-Z][a-z]/.test(prev)) spoken = 'Drive';
   }
   // initials before a name ("G.C. Berkouwer") keep no period; at the very end of a line it also ends the sentence
+  if (f.abbr === 'degree') return spoken + (f.dot && sentenceEnds(ctx) && !/^\s*[,;:)]/.test(ctx.next) ? '.' : '');
   if (f.abbr === 'initials') return spoken + (f.dot && /^\s*(\n|$)/.test(ctx.next) ? '.' : '');
   if (f.abbr === 'St') {
     // "St. Louis" but "Main St." / "Elm St. It was …": Saint before a name unless a street name comes first
@@ -227,7 +228,7 @@ export const VERBALIZERS: Record<SpanClass, Verbalizer> = {
   math: (f, ctx, recurse) => math(f, recurse, ctx),
   url: (f) => speakUrl(f.url ?? ''),
   email: (f) => speakEmail(f.addr ?? ''),
-  file: (f) => speakFile(f.name ?? '', f.ext ?? ''),
+  file: (f) => (f.path !== undefined ? speakPath(f.path) : speakFile(f.name ?? '', f.ext ?? '')),
   date: (f, ctx) => date(f, ctx),
   time: (f, ctx) => speakTime(f) + (f.stopDot && sentenceEnds(ctx) ? '.' : ''),
   phone: (f) =>
@@ -252,7 +253,7 @@ export const VERBALIZERS: Record<SpanClass, Verbalizer> = {
   ordinal: (f) => ordinal(f.n ?? ''),
   decade: (f) => (f.prefix ? `${f.prefix.toLowerCase()} ` : '') + decade(f.d ?? ''),
   year: (f) => (f.y?.length === 4 ? year(f.y) : f.short ? cardinal(f.y ?? '') : pairs(f.y ?? '')) + (f.era ? ` ${f.era.replace(/\./g, '').toUpperCase().split('').join(' ')}` : ''),
-  cardinal: (f, ctx) => (f.kind === 'roman' ? roman(f.n ?? '', ctx) : f.scale ? `${num(f.n ?? '')} ${SCALE_SUFFIX[f.scale] ?? f.scale}` : num(f.n ?? '')),
+  cardinal: (f, ctx) => (f.kind === 'roman' ? roman(f.n ?? '', ctx) : f.times ? `${num(f.n ?? '')} times` : f.plus ? `plus ${num(f.n ?? '')}` : f.scale ? `${num(f.n ?? '')} ${SCALE_SUFFIX[f.scale] ?? f.scale}` : num(f.n ?? '')),
   range: (f) => `${f.a && /^\d{4}$/.test(f.a) && f.year ? year(f.a) : num(f.a ?? '')} to ${f.b && /^\d{4}$/.test(f.b) && f.year ? year(f.b) : num(f.b ?? '')}`,
   version: (f) => `${f.prefix ? 'version ' : ''}${(f.v ?? '').split('.').map((p) => cardinal(p)).join(' point ')}`,
   dimension: (f) => [f.a, f.b, f.c].filter((x): x is string => !!x).map((x) => (x.length === 4 ? pairs(x) : num(x))).join(' by ') + (f.unit ? ` ${unitFor(f.unit)?.[1] ?? f.unit}` : ''),

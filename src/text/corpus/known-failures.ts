@@ -6,7 +6,6 @@
  * the held-out set, listed without being used to change the rules.
  */
 export const KNOWN_FAILURES: Record<string, string> = {
-  "Her flight is UA 933.": "held out; our reading differs from the source (auto)",
   "The 747 landed.": "held out; our reading differs from the source (auto)",
   "Use #StaySafe today.": "held out; our reading differs from the source (auto)",
   "Play song.mp3 now.": "held out; our reading differs from the source (auto)",
@@ -231,6 +230,7 @@ export const KNOWN_FAILURES: Record<string, string> = {
   "\"STOCKTON ST JOHN'S\".": "none of the labelled readings matches ours (auto)",
   "The attenuation of DDAH allows ADMA to accumulate, and to block NO synthesis.": "none of the labelled readings matches ours (auto)",
   "Exceptions are odd electron molecules such as nitric oxide, NO, nitrogen dioxide, NO 2, some chlorine oxides and the hydroxyl radical.": "none of the labelled readings matches ours (auto)",
+  "Maharagama Vidyala junction (Route NO 990), Maharagama Hokandra (Route NO 994) Maharagama Malabe (Route NO 993), Kottawa Malabe (Route NO 336) but routes operate through Vidyala junction.": "held out; none of the labelled readings matches ours (auto)",
   "Journal of Reliability Engineering Association of Japan Accession number; 02 A 0509168, ISSN 0919-2697, VOL. 24; NO. 4; PAGE 276 - 283 (2002) \"A. Albertsen, Electrolytic Capacitor Lifetime Estimation\" (PDF).": "held out; none of the labelled readings matches ours (auto)",
   "From then the forks were primarily manufactured at Rock Shox in mt View, california.": "none of the labelled readings matches ours (auto)",
   "dr C.H. Asrani.": "held out; none of the labelled readings matches ours (auto)",
@@ -238,6 +238,7 @@ export const KNOWN_FAILURES: Record<string, string> = {
   "\"Iowa st 74, Texas A&M 50\".": "none of the labelled readings matches ours (auto)",
   "Katharine M. Rogers, L. Frank Baum, Creator of Oz: A Biography, New York, st Martin's Press, 2002; p. 62.": "held out; none of the labelled readings matches ours (auto)",
   "Richard Stanford (DR) 9.": "held out; none of the labelled readings matches ours (auto)",
+  "Use of battery power enabled these memories to retain their contents which the DR 110 was switched off.": "held out; none of the labelled readings matches ours (auto)",
   "ST S adds ST on sunroof and 16\" alloy wheels.": "held out; none of the labelled readings matches ours (auto)",
   "ltd vs Uttam Manohar Nakate on 18 January, 2005,, CASE NO.": "none of the labelled readings matches ours (auto)",
   "\"CALDWELL'S TNA NO SURRENDER PPV REPORT 9/20: Ongoing\" virtual time \"coverage of Kurt Angle vs": "none of the labelled readings matches ours (auto)",
