@@ -7,7 +7,7 @@ import type { Context } from './spans.js';
 /** Before a number read digit by digit. */
 export const DIGIT_CUES = new Set([
   'zip', 'zipcode', 'postcode', 'postal', 'pin', 'code', 'otp', 'passcode', 'password', 'account', 'acct', 'card', 'ssn', 'serial',
-  'id', 'ext', 'extension', 'ticket', 'confirmation', 'booking', 'reference', 'ref', 'tracking', 'order', 'invoice', 'policy', 'isbn', 'imei', 'vin', 'pnr',
+  'id', 'ext', 'extension', 'dial', 'sms', 'text', 'ticket', 'confirmation', 'booking', 'reference', 'ref', 'tracking', 'order', 'invoice', 'policy', 'isbn', 'imei', 'vin', 'pnr',
 ]);
 /** Before a number said the way names are said: "flight twelve thirty-four", "room one oh one". */
 export const NAME_CUES = new Set([

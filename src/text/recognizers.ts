@@ -40,6 +40,9 @@ function capsNameAround(digits: string, c: Context): boolean {
 /** Degrees after a name or as a noun: a capital word after one starts a new sentence. */
 const DEGREES = /^(?:Ph\.D\.?|M\.D\.|M\.A\.|B\.A\.|B\.S\.|M\.S\.|M\.B\.A\.|J\.D\.|LL\.[BMD]\.|D\.D\.S\.|R\.N\.|B\.Sc\.|M\.Sc\.|Ed\.D\.|D\.Phil\.|M\.Phil\.)$/;
 
+/** Nouns after "4K", "8K": a display resolution, said "four K". */
+const SCREENS = new Set(['tv', 'tvs', 'video', 'videos', 'display', 'displays', 'monitor', 'monitors', 'screen', 'screens', 'resolution', 'hdr', 'streaming', 'camera', 'cameras', 'content', 'footage', 'blu', 'uhd', 'television']);
+
 const ROMAN: Record<string, number> = { I: 1, V: 5, X: 10, L: 50, C: 100 };
 function romanValue(s: string): number {
   let total = 0;
@@ -94,7 +97,7 @@ const FIRST: Record<string, RegExp> = {
   compare: /[<>]/, 'math-char': /[×÷±∓≤≥≠≈≡→⇒⇔←∞∑∏∫∂∇∈∉⊂∪∩∀∃∅·²³‰−∝∴]/, greek: /[α-ωΓΔΘΛΠΣΦΨΩ]/, 'prose-symbol': /[<>=\-≤≥~≈→⇒←±≠§¶©№&/+®™†‡]/, 'time-to': /[–—-]/, 'plus-after': D, ampersand: /&/,
   resolution: D, alnum: AN, 'ymd-slash': D, 'dmy-dot': D, 'month-dash': L, 'era-year': D, 'range-unit': D, roman: /[IVXLC]/, 'tex-quotes': /[`']/,
   'bare-title': /[dmspDMP]/, weekday: /[MTWFS]/, 'bare-label': /[vVNnpcCfFsS]/, 'bare-suffix': /[jsilJS]/, 'bare-vs': /v/, 'short-year': /['’]/, 'cue-digit-groups': D, 'md-slash': D,
-  'phone-local': D, 'phone-trunk': /\(/, 'caps-number': D, multiplier: D, path: /[~./]/, 'signed-plus': /\+/, emergency: /9/, 'slash-abbr': /[wcanWCAN]/, 'formula-chain': /[A-Za-z\d]/,
+  'phone-local': D, 'slash-per': /\//, 'slash-words': /\//, 'music-key': /[A-G]/, ratio: D, 'feet-inches': D, inches: /[\d½⅓⅔¼¾⅕⅖⅗⅘⅙⅚⅛⅜⅝⅞]/, 'phone-zero': /0/, 'phone-trunk': /\(/, 'caps-number': D, multiplier: D, path: /[~./]/, 'signed-plus': /\+/, emergency: /9/, 'slash-abbr': /[wcanWCAN]/, 'formula-chain': /[A-Za-z\d]/,
   'at-sign': /@/, 'at-handle': /@/, 'hash-number': /#/, hashtag: /#/, latin: /[eEiIaAnNpPvVcC]/, circa: /c/, initials: /[A-Z]/, 'saint-street': /S/, abbr: L, 'address-abbr': /[SABRLHhEPCDsabd]/, compass: /[NSEW]/, state: /[A-Z]/,
 };
 
@@ -125,7 +128,7 @@ const LETTER_SHAPE: Record<string, [number, number, RegExp]> = {
 };
 
 /** Characters a recognizer's match must contain somewhere: without them in the text it is not tried at all. */
-const REQUIRES: Record<string, string> = { path: '/', 'signed-plus': '+', percent: '%', 'per-unit': '/', 'md-slash': '/', 'slash-abbr': '/', 'formula-chain': '*', fraction: '/', 'plus-after': '+', factorial: '!', 'power': '^', 'hash-number': '#', hashtag: '#', congruence: '≡', email: '@', 'at-handle': '@', 'at-sign': '@', domain: '.', file: '.', ip: '.', 'host-port': ':', time: ':', 'tex-env': '\\' };
+const REQUIRES: Record<string, string> = { 'slash-per': '/', 'slash-words': '/', 'music-key': '#', ratio: ':', inches: '"', path: '/', 'signed-plus': '+', percent: '%', 'per-unit': '/', 'md-slash': '/', 'slash-abbr': '/', 'formula-chain': '*', fraction: '/', 'plus-after': '+', factorial: '!', 'power': '^', 'hash-number': '#', hashtag: '#', congruence: '≡', email: '@', 'at-handle': '@', 'at-sign': '@', domain: '.', file: '.', ip: '.', 'host-port': ':', time: ':', 'tex-env': '\\' };
 
 /** Cheap conditions on the words before a position, checked before a recognizer's pattern runs. */
 const GATES: Record<string, (ctx: Context) => boolean> = {
@@ -184,6 +187,8 @@ export const RECOGNIZERS: Recognizer[] = [
   r('md-slash', 'date', /(0?[1-9]|1[0-2])\/(0?[1-9]|[12]\d|3[01])(?![\d/])/y, (_m, c) => c.after !== 'of' && (DATE_CUES.has(c.before[0] ?? '') || /\b(?:Mon|Tue|Tu|Wed|Thu|Fri|Sat|Sun)\w*\s?\($/.test(c.text.slice(Math.max(0, c.start - 12), c.start))) ? 0.95 : 0, (m) => ({ mo: m[1], d: m[2], style: 'mdy' })),
   r('weekday', 'abbreviation', /(Mon|Tues|Tue|Tu|Wed|Thurs|Thur|Thu|Fri|Sat|Sun)\.?(?= ?\(?\d{1,2}[/.-]\d)/y, 0.9, (m) => ({ spoken: ({ Mon: 'Monday', Tues: 'Tuesday', Tue: 'Tuesday', Tu: 'Tuesday', Wed: 'Wednesday', Thurs: 'Thursday', Thur: 'Thursday', Thu: 'Thursday', Fri: 'Friday', Sat: 'Saturday', Sun: 'Sunday' } as Record<string, string>)[m[1]] })),
   r('time-ampm', 'time', /(1[0-2]|0?[1-9])(?:[:.]([0-5]\d))?(?::([0-5]\d))?\s?([ap]\.?m\b\.?)(?:\s?([ECMP][SD]T|GMT|UTC|[ecmp]\.?[sd]\.?t\b\.?))?/iy, 0.95, (m) => ({ h: m[1], mi: m[2], s: m[3], ap: m[4], zone: m[5], stopDot: m[4].endsWith('.') || m[5]?.endsWith('.') ? '1' : undefined })),
+  // "1:2 ratio", "16:9 screen", "2:8": a colon between numbers that cannot be a time is "to"
+  r('ratio', 'range', /(\d{1,3}):(\d{1,3})(?![\d:])/y, (m, c) => (/^(?:ratio|aspect|odds|scale|split|mix|margin|win|lead|vote)s?$/.test(c.after) ? 0.97 : m[2].length === 2 && Number(m[2]) < 60 ? 0 : 0.85), (m) => ({ a: m[1], b: m[2] })),
   r('time', 'time', /([01]?\d|2[0-3]):([0-5]\d)(?::([0-5]\d))?(?!:?\d)(?:\s?(GMT|UTC|[ECMP][SD]T|gmt|utc|[ecmp]st)\b)?/y, 0.9, (m) => ({ h: m[1], mi: m[2], s: m[3], zone: m[4] })),
   // --- digit strings that are names: phone numbers, codes, PINs
   r('phone', 'phone', /(?:\+\d{1,3}[ .-]?)?(?:\(\d{3}\)[ -]?|\d{3}[ .-])\d{3}[ .-]\d{4}(?:[ -]\d{1,4})?\b/y, 0.95, (m) => ({ raw: m[0] })),
@@ -191,6 +196,8 @@ export const RECOGNIZERS: Recognizer[] = [
   r('phone-trunk', 'phone', /\(0\d{1,4}\)[ -]?\d{3,4}[ -]?\d{3,4}(?![\d-])/y, 0.95, (m) => ({ raw: m[0] }), false),
   r('phone-1800', 'phone', /1[ -](?:800|888|877|866)[ -][A-Z0-9]{1,4}(?:-[A-Z0-9]{1,5}){1,3}\b/y, 0.95, (m) => ({ raw: m[0] })),
   // a local number without its area code ("555-1234"); a range of a 3- and a 4-digit number is not read as one
+  // a number with a leading zero and more groups after it is a phone number ("07700 900123", "020 7946 0958")
+  r('phone-zero', 'phone', /0\d{2,4}(?:[ -]\d{3,8}){1,2}(?![\d-])/y, (m) => (m[0].replace(/\D/g, '').length >= 9 ? 0.95 : 0), (m) => ({ raw: m[0] })),
   r('phone-local', 'phone', /\d{3}-\d{4}(?![\d-])/y, 0.9, (m) => ({ raw: m[0] })),
   // emergency numbers are said digit by digit ("nine one one")
   r('emergency', 'phone', /(?:911|999|9-1-1)(?![\d-])/y, (_m, c) => (c.text[c.start - 1] === '$' ? 0 : 0.95), (m) => ({ raw: m[0].replace(/-/g, '').split('').join(' ') })),
@@ -213,15 +220,18 @@ export const RECOGNIZERS: Recognizer[] = [
   r('currency-code', 'money', new RegExp(String.raw`(USD|EUR|GBP|JPY|INR|KRW|RUB|CAD|AUD|CHF|CNY)\s?(${NUM})(\.\d{1,2})?(?:\s?(thousand|million|billion|trillion|bn|[kKmMbB](?![a-zA-Z])))?\b`, 'y'), 0.95, (m) => ({ cur: CURRENCY_CODES[m[1]], code: CURRENCY_CODE_WORDS[m[1]] ? m[1] : undefined, int: m[2], frac: m[3], scale: m[4] })),
   r('amount-code', 'money', new RegExp(String.raw`(${NUM})(\.\d{1,2})?\s?(thousand|million|billion|bn|[kKmMbB](?![a-zA-Z]))?\s(USD|EUR|GBP|JPY|INR|CAD|AUD|CHF)\b`, 'y'), 0.95, (m) => ({ cur: CURRENCY_CODES[m[4]], code: CURRENCY_CODE_WORDS[m[4]] ? m[4] : undefined, int: m[1], frac: m[2], scale: m[3] })),
   r('percent', 'percent', /([-−+]?\d+(?:[.,]\d+)?)\s?%/y, 0.95, (m) => ({ n: m[1].replace(',', '.').replace('+', '') })),
+  r('feet-inches', 'measure', /(\d{1,2})['′]\s?(\d{1,2}(?:\.\d)?)(?:["″]|''|\s?in\b\.?)/y, 0.95, (m) => ({ kind: 'feet-inches', from: m[1], value: m[2] })),
+  // a number then a double quote is inches unless the quote closes a quotation that opened before it
+  r('inches', 'measure', new RegExp(String.raw`(${QTY})["″](?=[\s,.;:)]|$)`, 'y'), (_m, c) => ((c.text.slice(Math.max(0, c.start - 80), c.start).split('"').length - 1) % 2 === 0 ? 0.9 : 0), (m) => ({ value: m[1], unit: 'in.' })),
   r('temperature', 'measure', /([-−]?\d+(?:\.\d+)?)\s?[°º]\s?([CFK])\b/y, 0.95, (m) => ({ kind: 'temp', value: m[1], unit: m[2] })),
   r('degrees', 'measure', /(\d+(?:\.\d+)?)\s?[°º]/y, 0.9, (m) => ({ kind: 'deg', value: m[1] })),
-  r('unit', 'measure', new RegExp(String.raw`((?:${QTY})(?: (?:thousand|million|billion))?)\s?(${UNIT_PATTERN})(?:\s?\/\s?(${UNIT_PATTERN}|[a-z]{2,12}))?(?:\.(?= [a-z]))?(?![\p{L}\d])`, 'uy'), (m, c) => (m[2].length === 1 && /^[ \t]/.test(c.text.slice(c.start + m[1].length)) && c.after !== 'of' && (/^[a-z]$/.test(m[2]) ? /^[a-z]/.test(c.after) : /^\.?\s[A-Za-z0-9]/.test(c.next)) ? 0.3 : 0.9), (m) => ({ value: m[1], unit: m[2], per: m[3] })),
+  r('unit', 'measure', new RegExp(String.raw`((?:${QTY})(?: (?:thousand|million|billion))?)(\s?|-(?=[a-zA-Z]))(${UNIT_PATTERN})(?:\s?\/\s?(${UNIT_PATTERN}|[a-z]{2,12}))?(?:\.(?= [a-z]))?(?![\p{L}\d])`, 'uy'), (m, c) => (m[3].length === 1 && /^[ \t]/.test(c.text.slice(c.start + m[1].length)) && c.after !== 'of' && (/^[a-z]$/.test(m[3]) ? /^[a-z]/.test(c.after) : /^\.?\s[A-Za-z0-9]/.test(c.next)) ? 0.3 : 0.9), (m) => ({ value: m[1], unit: m[3], per: m[4], hyphen: m[2] === '-' ? '1' : undefined })),
   r('range-unit', 'measure', new RegExp(String.raw`(\d+(?:\.\d+)?)\s?[-–—]\s?(\d+(?:\.\d+)?)\s?(${UNIT_PATTERN})(?![\p{L}\d])`, 'uy'), 0.92, (m) => ({ kind: 'range', from: m[1], value: m[2], unit: m[3] })),
   r('per-unit', 'measure', new RegExp(String.raw`(${QTY})\s?\/\s?(${UNIT_PATTERN})(?![\p{L}\d])`, 'uy'), 0.9, (m) => ({ value: m[1], unit: '', per: m[2] })),
   r('dimension', 'dimension', new RegExp(String.raw`(\d+(?:\.\d+)?)\s?[x×]\s?(\d+(?:\.\d+)?)(?:\s?[x×]\s?(\d+(?:\.\d+)?))?\s?(${UNIT_PATTERN})?(?![\p{L}\d])`, 'uy'), (m) => (/\d[x×]\d/.test(m[0]) || m[3] || m[4] ? 0.92 : 0), (m) => ({ a: m[1], b: m[2], c: m[3], unit: m[4] })),
   // "a 10x speedup", "2.5× faster": a factor, said "times"
   r('multiplier', 'cardinal', /(\d+(?:\.\d+)?)[x×](?![\p{L}\d])/uy, (_m, c) => (/^[ \t][a-z]/.test(c.next) && !/[=+*/^-]/.test(c.text.slice(Math.max(0, c.start - 4), c.end + 4)) ? 0.93 : 0), (m) => ({ n: m[1], times: '1' })),
-  r('scale-suffix', 'cardinal', /(\d+(?:\.\d+)?)\s?(K|M|B|T|bn|mn|k)(?![\p{L}\d])/uy, (m, c) => (!/\s/.test(m[0]) && COUNTED.has(c.after) ? 0.97 : 0.85), (m) => ({ n: m[1], scale: m[2] })),
+  r('scale-suffix', 'cardinal', /(\d+(?:\.\d+)?)\s?(K|M|B|T|bn|mn|k)(?![\p{L}\d])/uy, (m, c) => (m[2] === 'K' && SCREENS.has(c.after) ? 0 : !/\s/.test(m[0]) && COUNTED.has(c.after) ? 0.97 : 0.85), (m) => ({ n: m[1], scale: m[2] })),
   // --- numbers in their many shapes
   r('ordinal', 'ordinal', /(\d{1,3}(?:,\d{3})+|\d+)(?:st|nd|rd|th)\b/y, 0.95, (m) => ({ n: m[1].replace(/,/g, '') })),
   r('decade', 'decade', /(?:(mid|early|late|pre|post)-)?'?((?:1[0-9]|20)?\d0)\s?['’]?s\b/iy, (m) => (/\s/.test(m[0]) && m[2].length < 4 ? 0 : 0.95), (m) => ({ prefix: m[1], d: m[2] })),
@@ -267,6 +277,10 @@ export const RECOGNIZERS: Recognizer[] = [
   r('slash-abbr', 'abbreviation', /([wcanWCAN])\/([ocaOCA])(?![\p{L}\d/])/uy, (m) => (SLASH_ABBR[`${m[1]}/${m[2]}`.toLowerCase()] ? 0.95 : 0), (m) => ({ spoken: SLASH_ABBR[`${m[1]}/${m[2]}`.toLowerCase()] })),
   // a formula written with * for times ("n*x/T"): one-character operands joined by * and /
   r('formula-chain', 'math', /[A-Za-z\d](?:[*/][A-Za-z\d]){1,12}(?![\p{L}\d*/])/uy, (m) => (m[0].includes('*') ? 0.95 : 0), (m) => ({ kind: 'chain', arg: m[0] })),
+  // "tablets/day", "bits/byte": a slash before a unit of time or count is "per"
+  r('slash-per', 'symbol', /(?<=\p{L})\/(?=(?:day|week|month|year|hour|minute|second|night|person|user|serving|dose|head|unit|page|game|byte|item|seat)s?\b)/uy, 0.9, () => ({ c: 'per' }), false),
+  r('slash-words', 'symbol', /\/(?=(?:or|she|he|her|his|him|they|them)\b)/y, (_m, c) => (/(?:^|[^\p{L}])(?:and|he|she|his|her|him|s)$/iu.test(c.text.slice(Math.max(0, c.start - 4), c.start)) ? 0.9 : 0), () => ({ c: 'or-slash' }), false),
+  r('music-key', 'symbol', /([A-G])#(?![\w#])/y, 0.9, (m) => ({ kind: 'sharp', arg: m[1] })),
   r('latin', 'abbreviation', /(?:e\.g\.|i\.e\.|a\.k\.a\.|et al\.|[nN]\.[bB]\.|[pP]\.[sS]\.|viz\.|cf\.|approx\.|vs\.)(?=[\s,;:)]|$)/iy, 0.95, (m) => ({ abbr: m[0].replace(/\.$/, ''), spoken: LATIN[m[0]] ?? LATIN[m[0].toLowerCase()] ?? m[0] })),
   r('circa', 'abbreviation', /c\.(?= ?\d{3,4}\b)/y, 0.95, () => ({ spoken: 'circa' })),
   r('initials', 'abbreviation', /(?:[A-Z]\.){2,5}(?:[A-Z](?![\p{L}]))?|(?:[A-Z]\.){1,4}[A-Z](?![\p{L}.])|Ph\.D\.?|M\.Sc\.|B\.Sc\.|M\.Phil\.|D\.Phil\.|LL\.[BMD]\.|Ed\.D\./uy, 0.9, (m) => ({ abbr: /^(?:U\.S\.|U\.K\.|U\.N\.|E\.U\.|D\.C\.|U\.S\.A\.|U\.A\.E\.|N\.Y\.|N\.J\.)$/.test(m[0]) ? 'country' : DEGREES.test(m[0]) ? 'degree' : 'initials', dot: m[0].endsWith('.') ? '1' : undefined, spoken: DOTTED_PLACES[m[0]] ?? m[0].replace(/\./g, '').toUpperCase().split('').join(' ') })),

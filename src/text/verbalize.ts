@@ -32,12 +32,14 @@ const MATH_CHARS: Record<string, string> = {
 const PROSE_SYMBOLS: Record<string, string> = {
   '&': 'and', '@': 'at', '+': 'plus', '<': 'less than', '>': 'more than', '≤': 'at most', '≥': 'at least', '<=': 'at most', '>=': 'at least', '~': 'about', '≈': 'about',
   '→': 'to', '->': 'to', '⇒': 'then', '=>': 'then', '←': 'from', '<-': 'from', '×': 'times', '±': 'plus or minus', '≠': 'not equal to', '=': 'equals', '/': 'or', '|': ' ',
-  '§': 'section', '§§': 'sections', '¶': 'paragraph', '©': 'copyright', '®': ' ', '™': ' ', '†': ' ', '‡': ' ', '°': 'degrees', '#': 'number', '%': 'percent', '*': ' ', '^': ' ',
+  '§': 'section', per: 'per', 'or-slash': 'or', '§§': 'sections', '¶': 'paragraph', '©': 'copyright', '®': ' ', '™': ' ', '†': ' ', '‡': ' ', '°': 'degrees', '#': 'number', '%': 'percent', '*': ' ', '^': ' ',
   '‰': 'per mille', '№': 'number', '…': '…', '½': 'one half', '¼': 'one quarter', '¾': 'three quarters', '⅓': 'one third', '⅔': 'two thirds', '⅛': 'one eighth',
 };
 export const VULGAR: Record<string, [string, string]> = { '½': ['1', '2'], '⅓': ['1', '3'], '⅔': ['2', '3'], '¼': ['1', '4'], '¾': ['3', '4'], '⅕': ['1', '5'], '⅖': ['2', '5'], '⅗': ['3', '5'], '⅘': ['4', '5'], '⅙': ['1', '6'], '⅚': ['5', '6'], '⅛': ['1', '8'], '⅜': ['3', '8'], '⅝': ['5', '8'], '⅞': ['7', '8'] };
 
 const num = (s: string) => numberWords(s);
+/** Before "5/5", "8/10": a score, "five out of five". */
+const OUT_OF_CUES = new Set(['rated', 'rating', 'scored', 'score', 'scores', 'got', 'gets', 'gave', 'give', 'gives', 'giving', 'marks', 'graded']);
 const plural = (w: string) => (/(s|x|ch|sh)$/.test(w) ? `${w}es` : /[^aeiou]y$/.test(w) ? `${w.slice(0, -1)}ies` : `${w}s`);
 
 /** "3/4" → "three quarters"; "1/2" → "one half"; "5/12" → "five twelfths"; "7/100" → "seven hundredths". */
@@ -129,13 +131,16 @@ function code(f: Fields, ctx: Context): string {
   return runs
     .map((run, i) => {
       if (/^\d/.test(run)) {
-        if (byDigit || run.length >= 5) return digits(run);
+        // a cue word reads digit by digit, except a short number inside a word code ("SAVE20")
+        if ((byDigit && (run.length >= 3 || runs.length === 1)) || run.length >= 5) return digits(run);
         // "A380" → "three eighty" like a model name; "133-ABC" → "one hundred thirty-three"
         if (run.length === 3 && i === 0 && !f.name) return cardinal(run);
         return pairs(run);
       }
       // short or all-capital letter runs are spelled (W D, R T X); words stay words (covid)
-      return run.length <= 2 || (run.length <= 4 && run === run.toUpperCase()) || !/[aeiouy]/i.test(run) ? run.split('').join(' ') : run;
+      // a four-letter capitals run shaped like a word (SAVE, NASA) is said as one
+      const wordLike = run.length === 4 && /^[^AEIOU][AEIOU][^AEIOU][AEIOU]$/.test(run);
+      return run.length <= 2 || (run.length <= 4 && run === run.toUpperCase() && !wordLike) || !/[aeiouy]/i.test(run) ? run.split('').join(' ') : run;
     })
     .join(' ');
 }
@@ -206,6 +211,8 @@ function roman(n: string, ctx: Context): string {
 }
 
 function symbol(f: Fields, ctx: Context): string {
+  // "and/or" is said "and or"; "he/she" "he or she"
+  if (f.c === 'or-slash' && ctx.after === 'or') return ' ';
   const before = ctx.text.slice(Math.max(0, ctx.start - 40), ctx.start);
   if ((f.c === '→' || f.c === '->') && VARIABLE_BEFORE.test(before.slice(-3))) return 'approaches';
   if (f.c === '≈' && SUBJECT_BEFORE.test(before)) return 'is approximately';
@@ -216,6 +223,8 @@ function symbol(f: Fields, ctx: Context): string {
       return `hashtag ${f.arg}`;
     case 'number':
       return `number ${num(f.arg ?? '')}`;
+    case 'sharp':
+      return `${f.arg} sharp`;
     case 'plus-after':
       return `${num(f.arg ?? '')} plus`;
     default:
@@ -247,9 +256,12 @@ export const VERBALIZERS: Record<SpanClass, Verbalizer> = {
     const u = unitFor(f.unit ?? '') ?? [f.unit ?? '', f.unit ?? ''];
     if (f.kind === 'range') return `${num(f.from ?? '')} to ${num(f.value ?? '')} ${u[1]}`;
     const per = f.per ? ` per ${unitFor(f.per)?.[0] ?? f.per}` : '';
+    if (f.kind === 'feet-inches') return `${num(f.from ?? '')} ${isOne(f.from ?? '') ? 'foot' : 'feet'} ${num(f.value ?? '')} ${isOne(f.value ?? '') ? 'inch' : 'inches'}`;
+    // "a 12-oz can": a unit joined by a hyphen is an adjective, said in the singular
+    if (f.hyphen) return `${quantity(f.value ?? '').words} ${u[0]}${per}`;
     return unitPhrase(quantity(f.value ?? ''), u) + per;
   },
-  fraction: (f) => (f.n === '50' && f.d === '50' ? 'fifty-fifty' : quantity(f.whole ? `${f.whole} ${f.n}/${f.d}` : `${f.n}/${f.d}`).words),
+  fraction: (f, ctx) => (f.n === '50' && f.d === '50' ? 'fifty-fifty' : !f.whole && ((f.n === '24' && f.d === '7') || (f.n === '9' && f.d === '11')) ? `${cardinal(f.n)} ${cardinal(f.d)}` : !f.whole && OUT_OF_CUES.has(ctx.before[0] ?? '') && Number(f.n) <= Number(f.d) ? `${num(f.n ?? '')} out of ${num(f.d ?? '')}` : quantity(f.whole ? `${f.whole} ${f.n}/${f.d}` : `${f.n}/${f.d}`).words),
   ordinal: (f) => ordinal(f.n ?? ''),
   decade: (f) => (f.prefix ? `${f.prefix.toLowerCase()} ` : '') + decade(f.d ?? ''),
   year: (f) => (f.y?.length === 4 ? year(f.y) : f.short ? cardinal(f.y ?? '') : pairs(f.y ?? '')) + (f.era ? ` ${f.era.replace(/\./g, '').toUpperCase().split('').join(' ')}` : ''),
