@@ -2,7 +2,7 @@
  * One verbalizer per class: each turns the parsed fields of a kept span into words. Pure and
  * total; the resolver only calls a verbalizer for a span its recognizer parsed.
  */
-import { DIGIT_CUES, hasCue, REGNAL, sentenceEnds } from './cues.js';
+import { DIGIT_CUES, hasCue, REGNAL, sentenceEnds, sentenceEndsAfterAbbreviation } from './cues.js';
 import { latexToSpeech } from './latex.js';
 import { SMALL_FRACTIONS } from './latex-vocab.js';
 import { cardinal, decade, digits, isOne, numberWords, ordinal, ordinalize, pairs, year } from './numbers.js';
@@ -192,7 +192,7 @@ function abbreviation(f: Fields, ctx: Context): string {
     if (!/^\s+[A-Z]/.test(ctx.next) && /^[A-Z][a-z]/.test(prev)) spoken = 'Drive';
   }
   // initials before a name ("G.C. Berkouwer") keep no period; at the very end of a line it also ends the sentence
-  if (f.abbr === 'degree') return spoken + (f.dot && sentenceEnds(ctx) && !/^\s*[,;:)]/.test(ctx.next) ? '.' : '');
+  if (f.abbr === 'degree') return spoken + (f.dot && sentenceEndsAfterAbbreviation(ctx) ? '.' : '');
   if (f.abbr === 'initials') return spoken + (f.dot && /^\s*(\n|$)/.test(ctx.next) ? '.' : '');
   if (f.abbr === 'St') {
     // "St. Louis" but "Main St." / "Elm St. It was …": Saint before a name unless a street name comes first
@@ -200,7 +200,7 @@ function abbreviation(f: Fields, ctx: Context): string {
     const sentence = ctx.text.slice(Math.max(0, ctx.start - 60), ctx.start).split(/[.!?]\s/).pop() ?? '';
     spoken = /^\s+[A-Z]/.test(ctx.next) && (!/^[A-Z]/.test(prev) || !/\d/.test(sentence)) ? 'Saint' : 'Street';
   }
-  const ends = f.dot && f.abbr !== undefined && !LEADING.has(f.abbr) && sentenceEnds(ctx);
+  const ends = f.dot && f.abbr !== undefined && !LEADING.has(f.abbr) && sentenceEndsAfterAbbreviation(ctx);
   return spoken + (ends || (f.abbr === 'St' && spoken === 'Street' && sentenceEnds(ctx) && ctx.next !== '') ? '.' : '');
 }
 
