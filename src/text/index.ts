@@ -204,7 +204,8 @@ function scan(text: string, depth: number, changes: NormalizeChange[] | null, of
   const recurse = (s: string) => (depth >= MAX_NESTING ? s.replace(/[\\$]/g, ' ') : scan(s, depth + 1, null, 0));
   const table = classify(text);
   const kept = resolve(text.length, table);
-  const out: string[] = [];
+  // a rope built with += is cheaper than joining an array of many short pieces
+  let out = '';
   // one context for every verbalizer call: verbalizers read it and keep nothing
   const spanCtx = new SpanContext();
   let i = 0;
@@ -212,7 +213,7 @@ function scan(text: string, depth: number, changes: NormalizeChange[] | null, of
     // text no span covers is kept, except TeX leftovers that must never be read
     if (to > i) {
       const plain = text.slice(i, to);
-      out.push(TEX_LEFTOVER.test(plain) ? plain.replace(TEX_LEFTOVERS, ' ') : plain);
+      out += TEX_LEFTOVER.test(plain) ? plain.replace(TEX_LEFTOVERS, ' ') : plain;
     }
     i = Math.max(i, to);
   };
@@ -231,12 +232,15 @@ function scan(text: string, depth: number, changes: NormalizeChange[] | null, of
     }
     // no space between a spoken span and a possessive or hyphenated word after it ("29th's", "4-kilogram")
     const after = text[end];
-    out.push(spoken === '' ? ' ' : (after === "'" || after === '’' || after === '-') && /^(?:['’]s\b|-\p{L})/u.test(text.slice(end, end + 3)) ? ` ${spoken}` : ` ${spoken} `);
-    if (changes && spoken.trim() !== original.trim()) changes.push({ start: offset + start, end: offset + end, original, spoken: spoken.trim(), class: rec.cls });
+    out += spoken === '' ? ' ' : (after === "'" || after === '’' || after === '-') && /^(?:['’]s\b|-\p{L})/u.test(text.slice(end, end + 3)) ? ` ${spoken}` : ` ${spoken} `;
+    if (changes) {
+      const said = spoken.trim();
+      if (said !== original.trim()) changes.push({ start: offset + start, end: offset + end, original, spoken: said, class: rec.cls });
+    }
     i = end;
   }
   copy(text.length);
-  return out.join('');
+  return out;
 }
 
 function tidy(s: string): string {

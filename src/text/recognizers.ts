@@ -130,16 +130,30 @@ const LETTER_SHAPE: Record<string, [number, number, RegExp]> = {
 /** Characters a recognizer's match must contain somewhere: without them in the text it is not tried at all. */
 const REQUIRES: Record<string, string> = { 'slash-per': '/', 'slash-words': '/', 'music-key': '#', ratio: ':', inches: '"', 'signed-plus': '+', percent: '%', 'per-unit': '/', 'md-slash': '/', 'slash-abbr': '/', 'formula-chain': '*', fraction: '/', 'plus-after': '+', factorial: '!', 'power': '^', 'hash-number': '#', hashtag: '#', congruence: '≡', email: '@', 'at-handle': '@', 'at-sign': '@', domain: '.', file: '.', ip: '.', 'host-port': ':', time: ':', 'tex-env': '\\' };
 
+/** A word (letters, then at most a space, '.', ':' or '#') right before a position: cue words need one. */
+function wordJustBefore(c: Context): boolean {
+  for (let i = c.start - 1, n = 0; i >= 0 && n < 3; i--, n++) {
+    const k = c.text.charCodeAt(i);
+    if ((k >= 65 && k <= 90) || (k >= 97 && k <= 122) || k >= 128) return true;
+    if (k !== 32 && k !== 9 && k !== 46 && k !== 58 && k !== 35) return false;
+  }
+  return false;
+}
+
 /** Cheap conditions on the words before a position, checked before a recognizer's pattern runs. */
 const GATES: Record<string, (ctx: Context) => boolean> = {
   'cue-digits': (c) => hasCue(c, DIGIT_CUES, 3),
   'cue-digit-groups': (c) => hasCue(c, DIGIT_CUES, 2),
-  'cue-name-number': (c) => hasCue(c, NAME_CUES, 1) || c.before[1] === 'flight',
+  'cue-name-number': (c) => wordJustBefore(c) && (hasCue(c, NAME_CUES, 1) || c.before[1] === 'flight'),
+  'caps-number': (c) => (c.text[c.start - 1] === ' ' || c.text[c.start - 1] === '\t') && /[A-Z\d]/.test(c.text[c.start - 2] ?? ''),
   'md-slash': (c) => DATE_CUES.has(c.before[0] ?? '') || c.text[c.start - 1] === '(',
   zip: (c) => /[A-Z]{2},? $/.test(c.text.slice(Math.max(0, c.start - 5), c.start)),
   state: (c) => c.text[c.start - 2] === ',',
   // its lookbehind needs a letter right before: checked here without running the pattern
-  'number-plain': (c) => /\p{L}/u.test(c.text[c.start - 1] ?? ''),
+  'number-plain': (c) => {
+    const k = c.text.charCodeAt(c.start - 1);
+    return k < 128 ? (k >= 65 && k <= 90) || (k >= 97 && k <= 122) : /\p{L}/u.test(c.text[c.start - 1] ?? '');
+  },
 };
 
 function r(name: string, cls: SpanClass, re: RegExp, score: Recognizer['score'], fields: (m: RegExpExecArray) => Fields, wordStart = true): Recognizer {
