@@ -161,8 +161,10 @@ function classify(text: string): CandidateTable {
       candidates = absent.size > 0 ? candidates.filter((rec) => !absent.has(rec)) : candidates;
       local.set(key, candidates);
     }
+    let lead: string | undefined;
     for (const rec of candidates) {
       if (key < 0 && absent.has(rec)) continue;
+      if (rec.leadWords && letterRun > 0 && !rec.leadWords.has((lead ??= text.slice(i, i + letterRun).toLowerCase()))) continue;
       if (rec.gate && !rec.gate(ctx.at(text, i, i, true))) continue;
       rec.re.lastIndex = i;
       if (typeof rec.score === 'number') {

@@ -127,6 +127,24 @@ const LETTER_SHAPE: Record<string, [number, number, RegExp]> = {
   'function-call': [1, 1, /\(/], factorial: [1, 1, /!/], 'slash-abbr': [1, 1, /\//], 'formula-chain': [1, 1, /\*/], 'host-port': [9, 9, /:/], decade: [3, 5, /-/], version: [1, 7, /[\d ]/],
 };
 
+/**
+ * Keyword recognizers: the lower-cased run of letters they can start with. At a letter the run
+ * is looked up in a set before the pattern runs, so prose does not run a dozen keyword patterns
+ * at every word.
+ */
+const lower = (xs: string[]) => new Set(xs.map((x) => x.toLowerCase()));
+const MONTH_WORDS = lower(MONTH.split('|'));
+const LEAD_WORDS: Record<string, Set<string>> = {
+  'month-date': MONTH_WORDS, 'month-year': MONTH_WORDS, 'month-dash': MONTH_WORDS,
+  'currency-code': lower(['USD', 'EUR', 'GBP', 'JPY', 'INR', 'KRW', 'RUB', 'CAD', 'AUD', 'CHF', 'CNY']),
+  latin: lower(['e', 'i', 'a', 'et', 'n', 'p', 'viz', 'cf', 'approx', 'vs']),
+  'bare-title': lower(['dr', 'mr', 'mrs', 'ms', 'st', 'prof']), 'bare-label': lower(['vol', 'no', 'nos', 'pp', 'ch', 'fig', 'sec']), 'bare-vs': lower(['vs', 'v']),
+  'bare-suffix': lower(['jr', 'sr', 'inc', 'ltd']), 'address-abbr': lower(['st', 'ave', 'blvd', 'rd', 'ln', 'hwy', 'expy', 'pkwy', 'ct', 'dr']),
+  abbr: lower(Object.keys(ABBREVIATIONS)), circa: lower(['c']), 'saint-street': lower(['st']), url: lower(['http', 'https', 'www']), 'host-port': lower(['localhost']),
+  sqrt: lower(['sqrt']), 'slash-abbr': lower(['w', 'c', 'a', 'n']),
+  weekday: lower(['mon', 'tues', 'tue', 'tu', 'wed', 'thurs', 'thur', 'thu', 'fri', 'sat', 'sun', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday']),
+};
+
 /** Characters a recognizer's match must contain somewhere: without them in the text it is not tried at all. */
 const REQUIRES: Record<string, string> = { 'slash-per': '/', 'slash-words': '/', 'music-key': '#', ratio: ':', inches: '"', 'signed-plus': '+', percent: '%', 'per-unit': '/', 'md-slash': '/', 'slash-abbr': '/', 'formula-chain': '*', fraction: '/', 'plus-after': '+', factorial: '!', 'power': '^', 'hash-number': '#', hashtag: '#', congruence: '≡', email: '@', 'at-handle': '@', 'at-sign': '@', domain: '.', file: '.', ip: '.', 'host-port': ':', time: ':', 'tex-env': '\\' };
 
@@ -159,7 +177,7 @@ const GATES: Record<string, (ctx: Context) => boolean> = {
 function r(name: string, cls: SpanClass, re: RegExp, score: Recognizer['score'], fields: (m: RegExpExecArray) => Fields, wordStart = true): Recognizer {
   const first = FIRST[name];
   if (!first) throw new Error(`recognizer ${name} has no first-character class`); // caught at load by the tests
-  return { name, cls, re, score, fields, wordStart, first, gate: GATES[name], digitShape: DIGIT_SHAPE[name], letterShape: LETTER_SHAPE[name], requires: REQUIRES[name] };
+  return { name, cls, re, score, fields, wordStart, first, gate: GATES[name], digitShape: DIGIT_SHAPE[name], letterShape: LETTER_SHAPE[name], leadWords: LEAD_WORDS[name], requires: REQUIRES[name] };
 }
 
 export const RECOGNIZERS: Recognizer[] = [

@@ -38,6 +38,8 @@ export interface Recognizer {
   digitShape?: [number, number, RegExp];
   /** At an ASCII letter: the same for the leading run of letters. */
   letterShape?: [number, number, RegExp];
+  /** At an ASCII letter: the lower-cased leading letter runs this recognizer can start with (keyword recognizers). */
+  leadWords?: Set<string>;
   /** A character the text must contain for this recognizer to be tried at all. */
   requires?: string;
   /** A cheap precondition on the context (the span's end not yet known), checked before the pattern. */
