@@ -32,8 +32,8 @@ export async function runTextBench(opts: { quick?: boolean } = {}): Promise<Reco
     for (let p = 0; p < passes; p++) for (const s of inputs) normalizeForSpeech(s);
     rates.push((passes * inputs.length) / ((performance.now() - t) / 1000));
   }
-  const rate = (held: boolean) => {
-    const set = CORPUS.filter((c) => !!c.heldOut === held);
+  const rate = (held: boolean, part = '') => {
+    const set = CORPUS.filter((c) => !!c.heldOut === held && c.category.startsWith(part));
     return +((100 * set.filter((c) => speechMatches(normalizeForSpeech(c.input).text, c.expected)).length) / set.length).toFixed(1);
   };
   // per case: the median of a few runs, so one GC pause does not count as the case's time
@@ -51,6 +51,9 @@ export async function runTextBench(opts: { quick?: boolean } = {}): Promise<Reco
     corpus_sentences: inputs.length,
     tuning_pass_pct: rate(false),
     held_out_pass_pct: rate(true),
+    guides_tuning_pass_pct: rate(false, 'guides/'),
+    guides_held_out_pass_pct: rate(true, 'guides/'),
+    nemo_held_out_pass_pct: rate(true, 'nemo-'),
     sentences_per_second_median: Math.round(median(rates)),
     ms_per_sentence_p99: +sorted[Math.floor(sorted.length * 0.99)].toFixed(3),
     ms_per_sentence_max: +sorted[sorted.length - 1].toFixed(3),

@@ -11,7 +11,7 @@ export const DIGIT_CUES = new Set([
 ]);
 /** Before a number said the way names are said: "flight twelve thirty-four", "room one oh one". */
 export const NAME_CUES = new Set([
-  'flight', 'gate', 'room', 'port', 'rm', 'bus', 'route', 'highway', 'hwy', 'interstate', 'platform', 'track', 'terminal', 'boeing', 'airbus', 'model',
+  'flight', 'gate', 'room', 'port', 'box', 'rm', 'bus', 'route', 'highway', 'hwy', 'interstate', 'platform', 'track', 'terminal', 'boeing', 'airbus', 'model',
   'apartment', 'apt', 'suite', 'ste', 'seat', 'channel', 'line', 'train', 'level', 'floor', 'pier', 'berth', 'bay', 'unit', 'lane', 'locker', 'area',
 ]);
 /** Names of rulers: a Roman numeral after one is regnal ("Henry VIII" → "the eighth"). */

@@ -43,6 +43,9 @@ const DEGREES = /^(?:Ph\.D\.?|M\.D\.|M\.A\.|B\.A\.|B\.S\.|M\.S\.|M\.B\.A\.|J\.D\
 /** Nouns after "4K", "8K": a display resolution, said "four K". */
 const SCREENS = new Set(['tv', 'tvs', 'video', 'videos', 'display', 'displays', 'monitor', 'monitors', 'screen', 'screens', 'resolution', 'hdr', 'streaming', 'camera', 'cameras', 'content', 'footage', 'blu', 'uhd', 'television']);
 
+/** Before a service number (311, 999): it is dialled, so said digit by digit. */
+const CALL_WORDS = new Set(['call', 'dial', 'dialed', 'dialled', 'dialing', 'calling', 'called', 'phone', 'ring', 'text', 'try']);
+
 const ROMAN: Record<string, number> = { I: 1, V: 5, X: 10, L: 50, C: 100 };
 function romanValue(s: string): number {
   let total = 0;
@@ -97,7 +100,7 @@ const FIRST: Record<string, RegExp> = {
   compare: /[<>]/, 'math-char': /[×÷±∓≤≥≠≈≡→⇒⇔←∞∑∏∫∂∇∈∉⊂∪∩∀∃∅·²³‰−∝∴]/, greek: /[α-ωΓΔΘΛΠΣΦΨΩ]/, 'prose-symbol': /[<>=\-≤≥~≈→⇒←±≠§¶©№&/+®™†‡]/, 'time-to': /[–—-]/, 'plus-after': D, ampersand: /&/,
   resolution: D, alnum: AN, 'ymd-slash': D, 'dmy-dot': D, 'month-dash': L, 'era-year': D, 'range-unit': D, roman: /[IVXLC]/, 'tex-quotes': /[`']/,
   'bare-title': /[dmspDMP]/, weekday: /[MTWFS]/, 'bare-label': /[vVNnpcCfFsS]/, 'bare-suffix': /[jsilJS]/, 'bare-vs': /v/, 'short-year': /['’]/, 'cue-digit-groups': D, 'md-slash': D,
-  'phone-local': D, 'slash-per': /\//, 'slash-words': /\//, 'music-key': /[A-G]/, ratio: D, 'feet-inches': D, inches: /[\d½⅓⅔¼¾⅕⅖⅗⅘⅙⅚⅛⅜⅝⅞]/, 'phone-zero': /0/, 'phone-trunk': /\(/, 'caps-number': D, multiplier: D, path: /[~./]/, 'signed-plus': /\+/, emergency: /9/, 'slash-abbr': /[wcanWCAN]/, 'formula-chain': /[A-Za-z\d]/,
+  'phone-local': D, 'slash-per': /\//, 'slash-words': /\//, 'music-key': /[A-G]/, ratio: D, 'feet-inches': D, inches: /[\d½⅓⅔¼¾⅕⅖⅗⅘⅙⅚⅛⅜⅝⅞]/, 'phone-zero': /0/, 'phone-trunk': /\(/, 'caps-number': D, multiplier: D, path: /[~./]/, 'signed-plus': /\+/, emergency: /[2-9]/, 'slash-abbr': /[wcanWCAN]/, 'formula-chain': /[A-Za-z\d]/,
   'at-sign': /@/, 'at-handle': /@/, 'hash-number': /#/, hashtag: /#/, latin: /[eEiIaAnNpPvVcC]/, circa: /c/, initials: /[A-Z]/, 'saint-street': /S/, abbr: L, 'address-abbr': /[SABRLHhEPCDsabd]/, compass: /[NSEW]/, state: /[A-Z]/,
 };
 
@@ -231,8 +234,8 @@ export const RECOGNIZERS: Recognizer[] = [
   // a number with a leading zero and more groups after it is a phone number ("07700 900123", "020 7946 0958")
   r('phone-zero', 'phone', /0\d{2,4}(?:[ -]\d{3,8}){1,2}(?![\d-])/y, (m) => (m[0].replace(/\D/g, '').length >= 9 ? 0.95 : 0), (m) => ({ raw: m[0] })),
   r('phone-local', 'phone', /\d{3}-\d{4}(?![\d-])/y, 0.9, (m) => ({ raw: m[0] })),
-  // emergency numbers are said digit by digit ("nine one one")
-  r('emergency', 'phone', /(?:911|999|9-1-1)(?![\d-])/y, (_m, c) => (c.text[c.start - 1] === '$' ? 0 : 0.95), (m) => ({ raw: m[0].replace(/-/g, '').split('').join(' ') })),
+  // emergency and service numbers (911, 311, 999) are said digit by digit ("nine one one")
+  r('emergency', 'phone', /(?:[2-9]11|999|9-1-1)(?![\d-])/y, (m, c) => (c.text[c.start - 1] === '$' ? 0 : m[0] === '911' || m[0] === '9-1-1' || CALL_WORDS.has(c.before[0] ?? '') ? 0.95 : 0), (m) => ({ raw: m[0].replace(/-/g, '').split('').join(' ') })),
   r('ssn', 'phone', /\d{3}-\d{2}-\d{4}\b/y, 0.9, (m) => ({ raw: m[0] })),
   r('cue-digits', 'digits', /\d{3,12}(?![\d.,]\d)/y, (_m, c) => (hasCue(c, DIGIT_CUES, 3) ? 1 : 0), (m) => ({ kind: 'digits', d: m[0] })),
   r('cue-digit-groups', 'digits', /\d{1,6}(?:-\d{1,7}){1,4}(?:-[\dX])?(?![\d-])/y, (_m, c) => (hasCue(c, DIGIT_CUES, 2) ? 1 : 0), (m) => ({ kind: 'digits', d: m[0] })),
