@@ -235,7 +235,7 @@ export const RECOGNIZERS: Recognizer[] = [
   r('phone-zero', 'phone', /0\d{2,4}(?:[ -]\d{3,8}){1,2}(?![\d-])/y, (m) => (m[0].replace(/\D/g, '').length >= 9 ? 0.95 : 0), (m) => ({ raw: m[0] })),
   r('phone-local', 'phone', /\d{3}-\d{4}(?![\d-])/y, 0.9, (m) => ({ raw: m[0] })),
   // emergency and service numbers (911, 311, 999) are said digit by digit ("nine one one")
-  r('emergency', 'phone', /(?:[2-9]11|999|9-1-1)(?![\d-])/y, (m, c) => (c.text[c.start - 1] === '$' ? 0 : m[0] === '911' || m[0] === '9-1-1' || CALL_WORDS.has(c.before[0] ?? '') ? 0.95 : 0), (m) => ({ raw: m[0].replace(/-/g, '').split('').join(' ') })),
+  r('emergency', 'phone', /(?:[2-9]11|999|9-1-1)(?![\d-])/y, (m, c) => (c.text[c.start - 1] === '$' ? 0 : m[0] === '911' || m[0] === '9-1-1' || CALL_WORDS.has(c.before[0] ?? '') ? 0.95 : 0), (m) => ({ raw: m[0].replace(/-/g, '') })),
   r('ssn', 'phone', /\d{3}-\d{2}-\d{4}\b/y, 0.9, (m) => ({ raw: m[0] })),
   r('cue-digits', 'digits', /\d{3,12}(?![\d.,]\d)/y, (_m, c) => (hasCue(c, DIGIT_CUES, 3) ? 1 : 0), (m) => ({ kind: 'digits', d: m[0] })),
   r('cue-digit-groups', 'digits', /\d{1,6}(?:-\d{1,7}){1,4}(?:-[\dX])?(?![\d-])/y, (_m, c) => (hasCue(c, DIGIT_CUES, 2) ? 1 : 0), (m) => ({ kind: 'digits', d: m[0] })),
