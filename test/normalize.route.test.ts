@@ -42,10 +42,10 @@ describe('POST /api/normalize', () => {
   });
 
   it('accepts a script at the limit even when the client escapes every character in JSON', async () => {
-    // "中" sent as \u4e2d is 6 bytes a character: the body limit must follow generate's, not 4 bytes a character
-    const text = '中'.repeat(LIMIT);
-    const payload = JSON.stringify({ text }).replace(/中/g, '\\u4e2d');
-    expect(payload.length).toBeGreaterThan(LIMIT * 6);
+    // an emoji sent as \ud83d\ude00 is 12 bytes a character: the body limit must follow generate's, not 4 bytes a character
+    const text = '😀'.repeat(LIMIT);
+    const payload = JSON.stringify({ text }).replace(/😀/gu, '\\ud83d\\ude00');
+    expect(payload.length).toBeGreaterThan(LIMIT * 12);
     const r = await t.app.inject({ method: 'POST', url: '/api/normalize', headers: { 'content-type': 'application/json' }, payload });
     expect(r.statusCode).toBe(200);
     expect(r.json().normalized).toBe(text);
