@@ -245,16 +245,23 @@ function scan(text: string, depth: number, changes: NormalizeChange[] | null, of
   return out;
 }
 
+/**
+ * Each pass runs only if its pattern occurs: on a long text every pass copies the whole string,
+ * and skipping the ones with nothing to do saves both the copy and the garbage collection.
+ */
+const TIDY: [RegExp, RegExp, string][] = [
+  [/[ \t]{2}|\t/, /[ \t]+/g, ' '],
+  [/ \n|\n /, / *\n */g, '\n'],
+  [/\n{3}/, /\n{3,}/g, '\n\n'],
+  [/ [,.;:!?]/, / ([,.;:!?])/g, '$1'],
+  [/[,;:][^\s\d]/, /([,;:])(?=[^\s\d])/g, '$1 '],
+  [/,\s*,/, /,\s*,/g, ','],
+  [/(?<!\.)\.\.(?!\.)/, /(?<!\.)\.\.(?!\.)/g, '.'],
+];
+
 function tidy(s: string): string {
-  return s
-    .replace(/[ \t]+/g, ' ')
-    .replace(/ *\n */g, '\n')
-    .replace(/\n{3,}/g, '\n\n')
-    .replace(/ ([,.;:!?])/g, '$1')
-    .replace(/([,;:])(?=[^\s\d])/g, '$1 ')
-    .replace(/,\s*,/g, ',')
-    .replace(/(?<!\.)\.\.(?!\.)/g, '.')
-    .trim();
+  for (const [present, all, by] of TIDY) if (present.test(s)) s = s.replace(all, by);
+  return s.trim();
 }
 
 export function normalizeForSpeech(input: string, options: NormalizeOptions = {}): NormalizeResult {
