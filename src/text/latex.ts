@@ -422,9 +422,13 @@ export function latexToSpeech(src: string): string {
 }
 
 export function tidy(s: string): string {
-  return s
+  const t = s
     .replace(/\s+([,.?])/g, '$1')
     .replace(/,(\s*,)+/g, ',')
-    .replace(/^[\s,]+|[\s,]+$/g, '')
+    .replace(/^[\s,]+/, '')
     .replace(/\s{2,}/g, ' ');
+  // trailing spaces and commas cut by hand: "[\s,]+$" retries at every run of them (quadratic on long input)
+  let end = t.length;
+  while (end > 0 && (t[end - 1] === ',' || /\s/.test(t[end - 1]))) end--;
+  return end === t.length ? t : t.slice(0, end);
 }
