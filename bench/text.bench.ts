@@ -23,8 +23,8 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 
 export async function runTextBench(opts: { quick?: boolean } = {}): Promise<Record<string, number | string>> {
   const inputs = CORPUS.map((c) => c.input);
-  const rounds = opts.quick ? 3 : 9;
-  const passes = opts.quick ? 20 : 200;
+  const rounds = opts.quick ? 3 : 5;
+  const passes = opts.quick ? 5 : 20;
   for (let i = 0; i < 5; i++) for (const s of inputs) normalizeForSpeech(s); // warm up the JIT
   const rates: number[] = [];
   for (let r = 0; r < rounds; r++) {
