@@ -16,6 +16,8 @@ const ADVERSARIAL: Record<string, string> = {
   number_commas: '1,'.repeat(50_000),
   dollar_letters: '$a'.repeat(50_000),
   prose: 'The quick brown fox jumps over the lazy dog. '.repeat(2_250),
+  // every formula different: no reading can be reused from an earlier one
+  unique_tex: Array.from({ length: 12_000 }, (_, i) => `$x_{${i}}$`).join(' ').slice(0, 100_000),
   mixed: 'Pay $5 for $x^2$ on 2024-03-15 at 3:45 pm, 60 km/h, 15%. '.repeat(1_700),
 };
 

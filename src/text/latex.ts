@@ -409,7 +409,21 @@ export function power(arg: string[], raw: string): string[] {
   return ['to the power of', a, ','];
 }
 
+/** Short formulas repeat ($x$, $n$, $x^2$): each is read once per process. */
+const SPOKEN = new Map<string, string>();
+const MAX_SPOKEN = 5_000;
+
 export function latexToSpeech(src: string): string {
+  if (src.length > 64) return readTex(src);
+  const known = SPOKEN.get(src);
+  if (known !== undefined) return known;
+  const spoken = readTex(src);
+  if (SPOKEN.size >= MAX_SPOKEN) SPOKEN.clear();
+  SPOKEN.set(src, spoken);
+  return spoken;
+}
+
+function readTex(src: string): string {
   try {
     const words = new Reader(tokenize(src)).seq(0);
     const spoken = tidy(words.join(' '));
