@@ -38,6 +38,7 @@ import { RecordRetention } from './runner/record-retention.js';
 import { normalizeForSpeech } from './text/index.js';
 import { createPublisher } from './publish/create-publisher.js';
 import type { Publisher } from './publish/publisher.service.js';
+import { createPipelines, type Pipelines } from './batches/pipelines.js';
 
 export interface Gateway {
   config: GatewayConfig;
@@ -66,6 +67,8 @@ export interface Gateway {
   health: HealthMonitor;
   /** Uploads finished videos to the configured targets (docs/publishing.md). */
   publisher: Publisher;
+  /** Batches, Idempotency-Key answers, queue admission (docs/batches.md). */
+  pipelines: Pipelines;
 }
 
 export interface GatewayOverrides {
@@ -215,6 +218,7 @@ export async function createGateway(config: GatewayConfig, o: GatewayOverrides =
   const recordRetention = new RecordRetention(store, clock, config.retention, log);
   recordRetention.start();
   const metrics = new GatewayMetrics({ lifecycle, scheduler, store, gpuStats, publisher });
+  const pipelines = createPipelines(config, { tasks: store, lifecycle, scheduler, publisher, clock, normalize, log: log.child({ component: 'batches' }) });
   let closed = false;
   return {
     config,
@@ -231,6 +235,7 @@ export async function createGateway(config: GatewayConfig, o: GatewayOverrides =
     metrics,
     health,
     publisher,
+    pipelines,
     startedAt: clock.now(),
     normalize,
     nodeId,
@@ -240,6 +245,7 @@ export async function createGateway(config: GatewayConfig, o: GatewayOverrides =
       closed = true;
       gpuStats.stop();
       recordRetention.stop();
+      pipelines.close();
       await fileRetention.stop();
       await scheduler.stop(graceMs);
       // Leaving cleanly: other nodes stop listing our GPUs. Attempts handed back on shutdown

@@ -43,6 +43,10 @@ const EXTRA_RESPONSES: Record<string, Record<string, Json>> = {
     404: error('No such file, or not ready'),
     416: error('Range not satisfiable'),
   },
+  'GET /api/batches/:id/results.zip': {
+    200: binary(['application/zip'], 'Every finished video of the batch (`<row>-<task id>.mp4`), streamed as one ZIP'),
+    404: error('Unknown batch (or another key\u2019s)'),
+  },
   'GET /api/events': {
     200: { description: 'Server-sent events: one `task` event per task change', content: { 'text/event-stream': { schema: { type: 'string' } } } },
   },

@@ -48,7 +48,7 @@ const SECURITY_HEADERS: Record<string, string> = {
 /** GET routes a browser fetches without custom headers: they accept `?access_token=`. */
 export const TOKEN_IN_QUERY = /^\/(api\/events|api\/download\/[^/]+|outputs\/[^/]+)$/;
 /** Routes that create work: disk, quota and rate guards apply. */
-const CREATES_WORK = new Set(['POST /api/generate', 'POST /api/tasks/:id/retry']);
+const CREATES_WORK = new Set(['POST /api/generate', 'POST /api/tasks/:id/retry', 'POST /api/batches']);
 const PUBLIC = new Set(
   ['/api/health', '/api/health/live', '/api/health/ready', '/api/info'].flatMap((p) => [`GET ${p}`, `HEAD ${p}`]),
 );

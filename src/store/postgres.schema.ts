@@ -8,6 +8,7 @@
  * Times are BIGINT milliseconds (as in SQLite), so both adapters share one Task shape.
  */
 import type pg from 'pg';
+import { POSTGRES_BATCHES } from './migrations/batches.js';
 
 /** Arbitrary, fixed: the advisory lock every node takes while it migrates. */
 export const MIGRATION_LOCK_KEY = 0x68_67_77_01; // "hgw" 1
@@ -98,7 +99,7 @@ CREATE TABLE api_keys (
 );
 `;
 
-export const MIGRATIONS: readonly string[] = [V1];
+export const MIGRATIONS: readonly string[] = [V1, POSTGRES_BATCHES];
 export const SCHEMA_VERSION = MIGRATIONS.length;
 
 export class SchemaTooNewError extends Error {
