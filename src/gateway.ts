@@ -39,6 +39,7 @@ import { normalizeForSpeech } from './text/index.js';
 import { createPublisher } from './publish/create-publisher.js';
 import type { Publisher } from './publish/publisher.service.js';
 import { createPipelines, type Pipelines } from './batches/pipelines.js';
+import { registerBackPressureMetrics } from './batches/pipeline-metrics.js';
 
 export interface Gateway {
   config: GatewayConfig;
@@ -219,6 +220,7 @@ export async function createGateway(config: GatewayConfig, o: GatewayOverrides =
   recordRetention.start();
   const metrics = new GatewayMetrics({ lifecycle, scheduler, store, gpuStats, publisher });
   const pipelines = createPipelines(config, { tasks: store, lifecycle, scheduler, publisher, clock, normalize, log: log.child({ component: 'batches' }) });
+  registerBackPressureMetrics(metrics.registry, pipelines.admission);
   let closed = false;
   return {
     config,
