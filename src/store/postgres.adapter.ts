@@ -200,7 +200,7 @@ export class PostgresTaskStore implements TaskStore {
     const sql = `
       WITH next AS (
         -- Claim order: fair share between owners (store/fair-share.ts), FIFO within one owner.
-        SELECT t.id FROM ${fairClaimSql('IS NOT DISTINCT FROM', p.add(now))}
+        ${fairClaimSql('postgres', p.add(now))}
         LIMIT 1 FOR UPDATE OF t SKIP LOCKED
       ), u AS (
         UPDATE tasks t SET state = 'preparing', updated_at = $1, slot_id = ${p.add(slotId)}, started_at = $1,

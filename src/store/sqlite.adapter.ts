@@ -110,7 +110,7 @@ export class SqliteTaskStore implements TaskStore {
       get: this.db.prepare('SELECT * FROM tasks WHERE id = ?'),
       event: this.db.prepare('INSERT INTO task_events (task_id, attempt, at, state, slot_id, error_code, message) VALUES (?, ?, ?, ?, ?, ?, ?)'),
       // Claim order: fair share between owners (store/fair-share.ts), FIFO within one owner.
-      nextQueued: this.db.prepare(`SELECT t.id FROM ${fairClaimSql('IS', '?')} LIMIT 1`),
+      nextQueued: this.db.prepare(`${fairClaimSql('sqlite', '@now')} LIMIT 1`),
       nextAvailable: this.db.prepare(`SELECT MIN(available_at) AS t FROM tasks WHERE state = 'queued'`),
       queuedHead: this.db.prepare(`SELECT * FROM tasks WHERE state = 'queued' ORDER BY seq LIMIT ?`),
       queuedIds: this.db.prepare(`SELECT id, seq FROM tasks WHERE state = 'queued' ORDER BY seq`),
@@ -146,7 +146,7 @@ export class SqliteTaskStore implements TaskStore {
 
   async claimNext(req: ClaimRequest): Promise<Task | undefined> {
     const { slotId, holder, now, leaseMs } = req;
-    const next = this.stmts.nextQueued.get(now) as { id: string } | undefined;
+    const next = this.stmts.nextQueued.get({ now }) as { id: string } | undefined;
     if (!next) return undefined;
     return this.transitionSync(next.id, { from: ['queued'] }, 'preparing', { slotId, startedAt: now }, now, undefined, {
       holder,

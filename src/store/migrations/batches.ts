@@ -7,8 +7,9 @@
  * - `idempotency_keys`: the first answer per (owner, scope, key). The primary key is what makes
  *   two concurrent requests with one key — on one node or on two — create exactly one task:
  *   only one INSERT wins; the other waits for the winner's answer.
- * - `tasks_owner_fair`: the claim order prefers the owner with the fewest active tasks; this
- *   index counts an owner's active tasks without a table scan.
+ * - `tasks_queued_owner`: the claim order prefers the owner with the fewest active tasks; this
+ *   partial index lists the owners with queued work and each one's oldest task by index seeks
+ *   (store/fair-share.ts).
  */
 const BATCH_TABLES = (int: string) => `
 CREATE TABLE IF NOT EXISTS batches (
@@ -42,7 +43,7 @@ CREATE TABLE IF NOT EXISTS idempotency_keys (
   PRIMARY KEY (owner, scope, key)
 );
 CREATE INDEX IF NOT EXISTS idempotency_expires ON idempotency_keys (expires_at);
-CREATE INDEX IF NOT EXISTS tasks_owner_fair ON tasks (owner, state);
+CREATE INDEX IF NOT EXISTS tasks_queued_owner ON tasks (owner, seq) WHERE state = 'queued';
 `;
 
 export const SQLITE_BATCHES = BATCH_TABLES('INTEGER');
