@@ -46,7 +46,7 @@ const SECURITY_HEADERS: Record<string, string> = {
 };
 
 /** GET routes a browser fetches without custom headers: they accept `?access_token=`. */
-export const TOKEN_IN_QUERY = /^\/(api\/events|api\/download\/[^/]+|outputs\/[^/]+)$/;
+export const TOKEN_IN_QUERY = /^\/(api\/events|api\/download\/[^/]+|api\/batches\/[^/]+\/results\.zip|outputs\/[^/]+)$/;
 /** Routes that create work: disk, quota and rate guards apply. */
 const CREATES_WORK = new Set(['POST /api/generate', 'POST /api/tasks/:id/retry', 'POST /api/batches']);
 const PUBLIC = new Set(

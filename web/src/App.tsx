@@ -1,6 +1,7 @@
 /** Shell: skip link, navigation from the routes table, the current page. */
 import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { ApiKeyBox } from './pages/ApiKeyBox';
+import { BatchesPage } from './pages/BatchesPage';
 import { CreatePage } from './pages/CreatePage';
 import { FarmPage } from './pages/FarmPage';
 import { StatsPage } from './pages/StatsPage';
@@ -23,6 +24,7 @@ const PAGES: Record<PageKey, (param: string | null) => ReactNode> = {
   create: () => <CreatePage />,
   tasks: () => <TasksPage />,
   task: (id) => <TaskPage key={id} id={id!} />,
+  batches: () => <BatchesPage />,
   farm: () => <FarmPage />,
   stats: () => <StatsPage />,
 };
