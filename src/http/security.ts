@@ -80,7 +80,7 @@ function setCors(req: FastifyRequest, reply: FastifyReply, origins: ReadonlySet<
   if (typeof origin !== 'string' || !origins.has(origin)) return false;
   reply.raw.setHeader('access-control-allow-origin', origin);
   reply.raw.setHeader('vary', 'Origin');
-  reply.raw.setHeader('access-control-expose-headers', 'Retry-After, Content-Disposition, Content-Range');
+  reply.raw.setHeader('access-control-expose-headers', 'Retry-After, Content-Disposition, Content-Range, Idempotent-Replayed');
   return true;
 }
 
@@ -112,7 +112,7 @@ export async function installSecurity(app: FastifyInstance, gw: Gateway): Promis
     if (req.method === 'OPTIONS' && req.headers['access-control-request-method']) {
       if (!corsOk) throw new ApiError(403, 'cors_forbidden', 'Origin not allowed');
       reply.raw.setHeader('access-control-allow-methods', 'GET, HEAD, POST');
-      reply.raw.setHeader('access-control-allow-headers', 'Authorization, Content-Type');
+      reply.raw.setHeader('access-control-allow-headers', 'Authorization, Content-Type, Idempotency-Key');
       reply.raw.setHeader('access-control-max-age', '600');
       return reply.code(204).send();
     }
