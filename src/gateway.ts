@@ -40,6 +40,8 @@ import { createPublisher } from './publish/create-publisher.js';
 import type { Publisher } from './publish/publisher.service.js';
 import { createLibrary } from './library/create-library.js';
 import type { LibraryService } from './library/library.service.js';
+import { createPipelines, type Pipelines } from './batches/pipelines.js';
+import { registerBackPressureMetrics } from './batches/pipeline-metrics.js';
 
 export interface Gateway {
   config: GatewayConfig;
@@ -70,6 +72,8 @@ export interface Gateway {
   publisher: Publisher;
   /** Avatars and voices, reused by id (docs/avatars.md). */
   library: LibraryService;
+  /** Batches, Idempotency-Key answers, queue admission (docs/batches.md). */
+  pipelines: Pipelines;
 }
 
 export interface GatewayOverrides {
@@ -222,6 +226,17 @@ export async function createGateway(config: GatewayConfig, o: GatewayOverrides =
   const recordRetention = new RecordRetention(store, clock, config.retention, log);
   recordRetention.start();
   const metrics = new GatewayMetrics({ lifecycle, scheduler, store, gpuStats, publisher });
+  const pipelines = createPipelines(config, {
+    tasks: store,
+    lifecycle,
+    scheduler,
+    publisher,
+    clock,
+    normalize,
+    log: log.child({ component: 'batches' }),
+    attachInputs: (taskId, refs) => library.attach(taskId, refs),
+  });
+  registerBackPressureMetrics(metrics.registry, pipelines.admission);
   let closed = false;
   return {
     config,
@@ -239,6 +254,7 @@ export async function createGateway(config: GatewayConfig, o: GatewayOverrides =
     health,
     publisher,
     library,
+    pipelines,
     startedAt: clock.now(),
     normalize,
     nodeId,
@@ -248,6 +264,7 @@ export async function createGateway(config: GatewayConfig, o: GatewayOverrides =
       closed = true;
       gpuStats.stop();
       recordRetention.stop();
+      pipelines.close();
       await fileRetention.stop();
       await scheduler.stop(graceMs);
       // Leaving cleanly: other nodes stop listing our GPUs. Attempts handed back on shutdown

@@ -195,6 +195,30 @@ export const configSchema = z
         maxReferenceSeconds: z.number().positive().default(20),
         /** Refuse new work (507) when the data dir has less free space than this. 0 disables. @defaultValue 1 GiB */
         minFreeDiskBytes: z.number().int().min(0).default(1024 ** 3),
+        /** Back-pressure: most tasks waiting in the queue; beyond it new work gets 503 + Retry-After. 0 = no limit. @defaultValue 0 */
+        maxQueued: z.number().int().min(0).default(0),
+        /** Window the queue's drain rate (for Retry-After) is measured over. @defaultValue 300000 (5 min) */
+        drainWindowMs: z.number().int().min(1000).default(300_000),
+      })
+      .prefault({}),
+    /** POST /api/batches (docs/batches.md). */
+    batches: z
+      .object({
+        /** Most rows in one batch. @defaultValue 1000 */
+        maxRows: z.number().int().min(1).max(100_000).default(1000),
+        /** Largest batch request body (JSON or CSV). @defaultValue 16 MiB */
+        maxBodyBytes: z.number().int().min(1024).default(16 * 1024 * 1024),
+        /** Largest per-row metadata, as JSON. @defaultValue 4096 */
+        maxMetadataBytes: z.number().int().min(0).default(4096),
+      })
+      .prefault({}),
+    /** Idempotency-Key on POST /api/generate and /api/batches (docs/batches.md). */
+    idempotency: z
+      .object({
+        /** How long a key and its first answer are kept. @defaultValue 86400000 (24 h) */
+        ttlMs: z.number().int().min(1000).default(86_400_000),
+        /** How long a concurrent twin waits for the first request's answer before 409. @defaultValue 30000 */
+        waitMs: z.number().int().min(0).default(30_000),
       })
       .prefault({}),
     heygem: z

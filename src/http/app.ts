@@ -12,6 +12,7 @@ import type { Gateway } from '../gateway.js';
 import { installErrorHandler } from './errors.js';
 import { swaggerOptions } from './openapi.js';
 import { installSecurity } from './security.js';
+import { registerBatchRoutes } from './routes/batches.route.js';
 import { registerEventsRoute } from './routes/events.route.js';
 import { registerMetrics } from './routes/metrics.route.js';
 import { registerStatsRoute } from './routes/stats.route.js';
@@ -81,6 +82,7 @@ export async function buildApp(gw: Gateway): Promise<FastifyInstance> {
   // serve: false — only decorates reply.sendFile/download; file routes decide what is servable.
   await app.register(fastifyStatic, { root: gw.paths.outputs, serve: false, acceptRanges: true, cacheControl: false });
   registerGenerateRoute(app, gw);
+  registerBatchRoutes(app, gw);
   registerStatusRoutes(app, gw);
   registerQueueRoute(app, gw);
   registerFileRoutes(app, gw);

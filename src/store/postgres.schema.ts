@@ -9,6 +9,7 @@
  */
 import type pg from 'pg';
 import { POSTGRES_LIBRARY } from './migrations/library.js';
+import { POSTGRES_BATCHES } from './migrations/batches.js';
 
 /** Arbitrary, fixed: the advisory lock every node takes while it migrates. */
 export const MIGRATION_LOCK_KEY = 0x68_67_77_01; // "hgw" 1
@@ -99,7 +100,7 @@ CREATE TABLE api_keys (
 );
 `;
 
-export const MIGRATIONS: readonly string[] = [V1, POSTGRES_LIBRARY];
+export const MIGRATIONS: readonly string[] = [V1, POSTGRES_LIBRARY, POSTGRES_BATCHES];
 export const SCHEMA_VERSION = MIGRATIONS.length;
 
 export class SchemaTooNewError extends Error {

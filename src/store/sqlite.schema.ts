@@ -4,6 +4,7 @@
  * database written by a newer gateway (user_version above the last migration) is refused.
  */
 import { SQLITE_LIBRARY } from './migrations/library.js';
+import { SQLITE_BATCHES } from './migrations/batches.js';
 
 const V1 = `
 CREATE TABLE IF NOT EXISTS tasks (
@@ -70,7 +71,7 @@ CREATE TABLE IF NOT EXISTS slots (
 );
 `;
 
-export const MIGRATIONS: readonly string[] = [V1, V2, SQLITE_LIBRARY];
+export const MIGRATIONS: readonly string[] = [V1, V2, SQLITE_LIBRARY, SQLITE_BATCHES];
 export const SCHEMA_VERSION = MIGRATIONS.length;
 
 /** Task field → column, for patches. */

@@ -10,6 +10,7 @@ describe('routes table', () => {
     expect(matchRoute('#/stats').route.key).toBe('stats');
     expect(matchRoute('#/avatars').route.key).toBe('avatars');
     expect(matchRoute('#/voices').route.key).toBe('voices');
+    expect(matchRoute('#/batches').route.key).toBe('batches');
     expect(matchRoute('#/tasks/01m86xa6d7zag18qm7fswres0k')).toMatchObject({ route: { key: 'task' }, param: '01m86xa6d7zag18qm7fswres0k' });
   });
   it('shows the Create page for unknown hashes, and a task under Tasks', () => {
@@ -18,6 +19,6 @@ describe('routes table', () => {
     expect(navKeyOf('task')).toBe('tasks');
   });
   it('has one nav entry per top-level page', () => {
-    expect(ROUTES.filter((r) => r.nav).map((r) => r.nav!.label)).toEqual(['Create', 'Tasks', 'Avatars', 'Voices', 'GPUs & queue', 'Stats']);
+    expect(ROUTES.filter((r) => r.nav).map((r) => r.nav!.label)).toEqual(['Create', 'Tasks', 'Avatars', 'Voices', 'Batches', 'GPUs & queue', 'Stats']);
   });
 });

@@ -19,6 +19,7 @@ import { ownerOf } from '../access.js';
 import { charCount } from '../chars.js';
 import { ApiError, errorBodySchema } from '../errors.js';
 import { generateAcceptedSchema, generateRequestBody } from '../schemas.js';
+import { generateFingerprint, replyHeaders } from '../idempotency.js';
 import { publishTargetsOf } from '../../publish/request-field.js';
 import { resolveLibraryInputs, viewerOf } from '../../library/resolve.js';
 import type { ProbeResult } from '../../media/media.js';
@@ -139,7 +140,10 @@ export function registerGenerateRoute(app: FastifyInstance, gw: Gateway): void {
           404: { ...errorBodySchema, description: 'avatar_id / voice_id names no avatar or voice this key can see' },
           413: { ...errorBodySchema, description: 'Video or body over the size limit' },
           415: { ...errorBodySchema, description: 'Not multipart, urlencoded or JSON' },
+          409: { ...errorBodySchema, description: 'A request with the same Idempotency-Key is still being answered (Retry-After)' },
+          422: { ...errorBodySchema, description: 'Idempotency-Key reused with a different body (`idempotency_key_reused`)' },
           429: { ...errorBodySchema, description: 'Rate limit or active-task quota reached (Retry-After)' },
+          503: { ...errorBodySchema, description: 'Queue full (`queue_full`, limits.maxQueued): Retry-After from the measured drain rate' },
           507: { ...errorBodySchema, description: 'Not enough free disk space for new work' },
         },
       },
@@ -161,26 +165,27 @@ export function registerGenerateRoute(app: FastifyInstance, gw: Gateway): void {
           const probe = await checkVideo(gw, intake.videoPath, !refs.voiceId && !gw.library.hasDefaultVoice);
           if (!probe.hasAudio && !refs.voiceId) refs.voiceId = await gw.library.defaultVoiceId();
         }
-        await gw.library.attach(id, refs);
-        await gw.publisher.requested(id, publishTo);
-        const task = await gw.store.create({
-          id,
-          text,
-          normalizedText: gw.normalize(text),
-          videoPath: intake.videoPath,
-          videoName: intake.videoName,
-          owner: ownerOf(req),
-          createdAt: gw.clock.now(),
+        // Idempotency-Key (http/idempotency.ts): a repeat gets the first answer and creates nothing.
+        const fingerprint = () => generateFingerprint(text, { ...intake, avatarId: refs.avatarId ?? null, voiceId: refs.voiceId ?? null });
+        const answer = await gw.pipelines.idempotency.run(req, 'generate', fingerprint, async () => {
+          await gw.pipelines.admission.admit(1); // back-pressure: 503 + Retry-After past limits.maxQueued
+          await gw.library.attach(id, refs);
+          await gw.publisher.requested(id, publishTo);
+          const task = await gw.store.create({
+            id,
+            text,
+            normalizedText: gw.normalize(text),
+            videoPath: intake.videoPath,
+            videoName: intake.videoName,
+            owner: ownerOf(req),
+            createdAt: gw.clock.now(),
+          });
+          gw.lifecycle.accepted(task);
+          gw.scheduler.notify();
+          return { status: 202, body: { success: true, task_id: id, message: 'Task queued', status_url: `/api/status/${id}`, queue_position: await gw.store.queuePosition(id) } };
         });
-        gw.lifecycle.accepted(task);
-        gw.scheduler.notify();
-        return reply.code(202).send({
-          success: true,
-          task_id: id,
-          message: 'Task queued',
-          status_url: `/api/status/${id}`,
-          queue_position: await gw.store.queuePosition(id),
-        });
+        if (answer.replayed && intake.videoPath) await rm(intake.videoPath, { force: true }); // the first request's upload is the one used
+        return reply.code(202).headers(replyHeaders(answer)).send(answer.body);
       } catch (err) {
         if (intake.videoPath) await rm(intake.videoPath, { force: true });
         throw err;
