@@ -5,7 +5,8 @@
  * the queue limit, and one task for two identical requests sent at once.
  */
 import { execFile } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
@@ -23,6 +24,21 @@ async function post(url: string, path: string, body: unknown, headers: Record<st
   return { status: res.status, body: (await res.json()) as Body, headers: res.headers };
 }
 
+/** A voice in the library (from a 2 s tone), for rows that name one: ids are checked like generate's. */
+let tone = 300;
+async function registerVoice(url: string, name: string): Promise<string> {
+  tone += 40; // another pitch per voice: the library keys files by content hash
+  const wav = join(mkdtempSync(join(tmpdir(), 'hg-batch-')), 'voice.wav');
+  await run('ffmpeg', ['-v', 'error', '-y', '-f', 'lavfi', '-i', `sine=frequency=${tone}:duration=2`, '-ac', '1', wav]);
+  const form = new FormData();
+  form.set('name', name);
+  form.set('audio', new Blob([new Uint8Array(readFileSync(wav))]), 'voice.wav');
+  const res = await fetch(`${url}/api/voices`, { method: 'POST', body: form });
+  const body = (await res.json()) as Body;
+  expect(res.status, JSON.stringify(body)).toBe(201);
+  return body.id as string;
+}
+
 const get = async (url: string, path: string, headers: Record<string, string> = {}): Promise<Body> => (await (await fetch(`${url}${path}`, { headers })).json()) as Body;
 
 describe('POST /api/batches', () => {
@@ -30,8 +46,9 @@ describe('POST /api/batches', () => {
     const { t } = await gateway({}, { slots: 2 });
     const events: BatchCompletedEvent[] = [];
     t.gw.pipelines.batches.on('batch.completed', (e: BatchCompletedEvent) => events.push(e));
-    const rows = Array.from({ length: 5 }, (_, i) => ({ text: `Line ${i + 1}`, metadata: { lesson: i + 1 }, ...(i === 2 ? { avatar_id: 'anna', voice_id: 'v-2' } : {}) }));
-    const res = await post(t.url, '/api/batches', { rows, avatar_id: 'default-face' });
+    const [v1, v2] = [await registerVoice(t.url, 'Narrator'), await registerVoice(t.url, 'Guest')];
+    const rows = Array.from({ length: 5 }, (_, i) => ({ text: `Line ${i + 1}`, metadata: { lesson: i + 1 }, ...(i === 2 ? { voice_id: v2 } : {}) }));
+    const res = await post(t.url, '/api/batches', { rows, voice_id: v1 });
     expect(res.status).toBe(202);
     expect(res.body).toMatchObject({ success: true, total: 5 });
     expect(res.body.rows).toHaveLength(5);
@@ -42,12 +59,17 @@ describe('POST /api/batches', () => {
     }, 60_000);
     expect(done.counts).toEqual({ queued: 0, processing: 0, completed: 5, failed: 0, canceled: 0 });
     expect(done.rows.map((r: Body) => [r.row, r.metadata, r.avatar_id, r.voice_id])).toEqual([
-      [1, { lesson: 1 }, 'default-face', null],
-      [2, { lesson: 2 }, 'default-face', null],
-      [3, { lesson: 3 }, 'anna', 'v-2'],
-      [4, { lesson: 4 }, 'default-face', null],
-      [5, { lesson: 5 }, 'default-face', null],
+      [1, { lesson: 1 }, null, v1],
+      [2, { lesson: 2 }, null, v1],
+      [3, { lesson: 3 }, null, v2],
+      [4, { lesson: 4 }, null, v1],
+      [5, { lesson: 5 }, null, v1],
     ]);
+    // each row's task is tied to its voice in the library (the runner reads it back from there)
+    const voices = await Promise.all(done.rows.map(async (r: Body) => (await t.gw.library.inputsForTask(r.task_id))?.voice?.path));
+    const [p1, p2] = [voices[0], voices[2]];
+    expect([p1?.includes(v1), p2?.includes(v2)]).toEqual([true, true]);
+    expect(voices).toEqual([p1, p1, p2, p1, p1]);
     expect(done.rows.every((r: Body) => r.status === 'completed' && r.download_url === `/api/download/${r.task_id}`)).toBe(true);
     await waitFor(async () => events.length === 1);
     expect(events[0]).toMatchObject({ owner: null, batchId: id, payload: { status: 'completed', total: 5 } });
@@ -64,14 +86,15 @@ describe('POST /api/batches', () => {
 
   it('reads a CSV body: quotes, commas and line breaks inside quotes, CRLF, BOM; extra columns are metadata', async () => {
     const { t } = await gateway({ scheduler: { enabled: false } });
-    const csv = '\uFEFFtext,voice_id,chapter\r\n"Hello, ""you""",v1,intro\r\n"two\r\nlines",,body\r\nthird,,end\r\n';
-    const res = await post(t.url, '/api/batches?avatar_id=face-1', csv);
+    const [v1, v2] = [await registerVoice(t.url, 'One'), await registerVoice(t.url, 'All')];
+    const csv = `\uFEFFtext,voice_id,chapter\r\n"Hello, ""you""",${v1},intro\r\n"two\r\nlines",,body\r\nthird,,end\r\n`;
+    const res = await post(t.url, `/api/batches?voice_id=${v2}`, csv);
     expect(res.status).toBe(202);
     const rows = res.body.rows as Body[];
     expect(rows.map((r) => [r.row, r.voice_id, r.avatar_id, r.metadata])).toEqual([
-      [1, 'v1', 'face-1', { chapter: 'intro' }],
-      [2, null, 'face-1', { chapter: 'body' }],
-      [3, null, 'face-1', { chapter: 'end' }],
+      [1, v1, null, { chapter: 'intro' }],
+      [2, v2, null, { chapter: 'body' }],
+      [3, v2, null, { chapter: 'end' }],
     ]);
     const texts = await Promise.all(rows.map(async (r) => (await get(t.url, `/api/status/${r.task_id}`)).input_text));
     expect(texts).toEqual(['Hello, "you"', 'two\r\nlines', 'third']);
@@ -82,10 +105,19 @@ describe('POST /api/batches', () => {
     const { t } = await gateway({ scheduler: { enabled: false } });
     const form = new FormData();
     form.set('file', new Blob(['text\none\ntwo\n'], { type: 'text/csv' }), 'rows.csv');
-    form.set('voice_id', 'narrator');
+    const voice = await registerVoice(t.url, 'Narrator');
+    form.set('voice_id', voice);
     const res = await fetch(`${t.url}/api/batches`, { method: 'POST', body: form });
     expect(res.status).toBe(202);
-    expect(((await res.json()) as Body).rows.map((r: Body) => r.voice_id)).toEqual(['narrator', 'narrator']);
+    expect(((await res.json()) as Body).rows.map((r: Body) => r.voice_id)).toEqual([voice, voice]);
+
+    // an id the library does not have names its row; nothing is stored
+    const before = (await get(t.url, '/api/batches')).items.length;
+    const unknown = await post(t.url, '/api/batches', { rows: [{ text: 'a' }, { text: 'b', voice_id: 'vo_00000000000000000000000000' }] });
+    expect(unknown.status).toBe(404);
+    expect(unknown.body.row).toBe(2);
+    expect(String(unknown.body.error)).toMatch(/^Row 2: /);
+    expect((await get(t.url, '/api/batches')).items.length).toBe(before);
   });
 
   it('refuses bad rows with their row numbers and stores nothing', async () => {
