@@ -7,6 +7,7 @@
  *
  * Times are BIGINT milliseconds (as in SQLite), so both adapters share one Task shape.
  */
+import { POSTGRES_WEBHOOKS } from './migrations/webhooks.js';
 import type pg from 'pg';
 
 /** Arbitrary, fixed: the advisory lock every node takes while it migrates. */
@@ -98,7 +99,7 @@ CREATE TABLE api_keys (
 );
 `;
 
-export const MIGRATIONS: readonly string[] = [V1];
+export const MIGRATIONS: readonly string[] = [V1, POSTGRES_WEBHOOKS];
 export const SCHEMA_VERSION = MIGRATIONS.length;
 
 export class SchemaTooNewError extends Error {

@@ -3,6 +3,7 @@
  * takes a database from version i to i + 1; they run in one transaction at start, and a
  * database written by a newer gateway (user_version above the last migration) is refused.
  */
+import { SQLITE_WEBHOOKS } from './migrations/webhooks.js';
 const V1 = `
 CREATE TABLE IF NOT EXISTS tasks (
   seq               INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -68,7 +69,7 @@ CREATE TABLE IF NOT EXISTS slots (
 );
 `;
 
-export const MIGRATIONS: readonly string[] = [V1, V2];
+export const MIGRATIONS: readonly string[] = [V1, V2, SQLITE_WEBHOOKS];
 export const SCHEMA_VERSION = MIGRATIONS.length;
 
 /** Task field → column, for patches. */
