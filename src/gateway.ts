@@ -38,6 +38,9 @@ import { RecordRetention } from './runner/record-retention.js';
 import { normalizeForSpeech } from './text/index.js';
 import { createPublisher } from './publish/create-publisher.js';
 import type { Publisher } from './publish/publisher.service.js';
+import { createWebhooks } from './webhooks/create-webhooks.js';
+import type { Resolver } from './webhooks/ssrf.js';
+import type { Webhooks } from './webhooks/webhooks.service.js';
 
 export interface Gateway {
   config: GatewayConfig;
@@ -66,6 +69,8 @@ export interface Gateway {
   health: HealthMonitor;
   /** Uploads finished videos to the configured targets (docs/publishing.md). */
   publisher: Publisher;
+  /** Signed webhooks: per-task callbacks and per-key endpoints (docs/webhooks.md). */
+  webhooks: Webhooks;
 }
 
 export interface GatewayOverrides {
@@ -78,6 +83,8 @@ export interface GatewayOverrides {
   slotEngines?: SlotEngines[];
   /** Where publish credentials are read from (tests); default process.env. */
   publishEnv?: NodeJS.ProcessEnv;
+  /** Replace DNS for webhook targets (tests). */
+  webhookResolver?: Resolver;
 }
 
 function heygemSlot(c: GatewayConfig, s: ResolvedSlot, media: Media): SlotEngines {
@@ -154,6 +161,9 @@ export async function createGateway(config: GatewayConfig, o: GatewayOverrides =
   const publisher = await createPublisher(config, { tasks: store, clock, log, env: o.publishEnv ?? process.env, databasePath: paths.database, pgPool, nodeId });
   lifecycle.on('change', publisher.onTaskChange);
   await publisher.start();
+  const webhooks = await createWebhooks(config, { tasks: store, clock, log, env: o.publishEnv ?? process.env, databasePath: paths.database, pgPool, nodeId, resolver: o.webhookResolver });
+  lifecycle.on('change', webhooks.onTaskChange);
+  await webhooks.start();
   attachTaskLog(lifecycle, log); // one info line per task transition
   const assets = await ensurePreviewAssets(config.dataDir, media, { espeakPath: config.media.espeak, voice: config.preview.voice });
   const engines = o.slotEngines ?? (config.engine === 'heygem' ? config.slots.map((s) => heygemSlot(config, s, media)) : previewSlots(config, media));
@@ -190,6 +200,7 @@ export async function createGateway(config: GatewayConfig, o: GatewayOverrides =
       await scheduler.stop(0);
       lifecycle.close();
       await publisher.close();
+      await webhooks.close();
       await store.close();
       lock?.release();
       throw err;
@@ -231,6 +242,7 @@ export async function createGateway(config: GatewayConfig, o: GatewayOverrides =
     metrics,
     health,
     publisher,
+    webhooks,
     startedAt: clock.now(),
     normalize,
     nodeId,
@@ -247,6 +259,7 @@ export async function createGateway(config: GatewayConfig, o: GatewayOverrides =
       if (config.scheduler.enabled) await store.unregisterSlots(nodeId).catch((err: unknown) => log.warn({ err }, 'could not unregister slots'));
       lifecycle.close();
       await publisher.close();
+      await webhooks.close();
       await store.close();
       lock?.release();
     },

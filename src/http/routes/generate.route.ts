@@ -20,6 +20,7 @@ import { charCount } from '../chars.js';
 import { ApiError, errorBodySchema } from '../errors.js';
 import { generateAcceptedSchema, generateRequestBody } from '../schemas.js';
 import { publishTargetsOf } from '../../publish/request-field.js';
+import { callbackOf } from '../../webhooks/callback-field.js';
 
 export const VIDEO_EXTENSIONS = ['.mp4', '.avi', '.mov', '.mkv'];
 
@@ -28,6 +29,7 @@ interface Intake {
   videoPath: string | null;
   videoName: string | null;
   publish?: unknown;
+  callbackUrl?: unknown;
 }
 
 async function saveVideo(gw: Gateway, id: string, part: MultipartFile, intake: Intake): Promise<void> {
@@ -61,6 +63,7 @@ async function readMultipart(gw: Gateway, req: FastifyRequest, id: string, intak
       if (part.valueTruncated) throw tooLong(gw);
       intake.text = typeof part.value === 'string' ? part.value : String(part.value ?? '');
     } else if (part.fieldname === 'publish') intake.publish = part.value;
+    else if (part.fieldname === 'callback_url') intake.callbackUrl = part.value;
   }
 }
 
@@ -144,10 +147,12 @@ export function registerGenerateRoute(app: FastifyInstance, gw: Gateway): void {
         const text = intake.text?.trim() ?? '';
         if (!text) throw new ApiError(400, 'text_missing', 'No text provided');
         if (charCount(text) > gw.config.limits.maxTextChars) throw tooLong(gw);
-        if (!req.isMultipart()) intake.publish = (req.body as { publish?: unknown } | null)?.publish;
+        if (!req.isMultipart()) ({ publish: intake.publish, callback_url: intake.callbackUrl } = (req.body as { publish?: unknown; callback_url?: unknown } | null) ?? {});
         const publishTo = publishTargetsOf(gw.publisher, intake.publish);
+        const callbackUrl = await callbackOf(gw, intake.callbackUrl);
         if (intake.videoPath) await checkVideo(gw, intake.videoPath);
         await gw.publisher.requested(id, publishTo);
+        if (callbackUrl) await gw.webhooks.saveCallback(id, callbackUrl);
         const task = await gw.store.create({
           id,
           text,
