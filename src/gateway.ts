@@ -39,6 +39,7 @@ import { normalizeForSpeech } from './text/index.js';
 import { createPublisher } from './publish/create-publisher.js';
 import type { Publisher } from './publish/publisher.service.js';
 import { createWebhooks } from './webhooks/create-webhooks.js';
+import { EtaService } from './eta/eta.service.js';
 import type { Resolver } from './webhooks/ssrf.js';
 import type { Webhooks } from './webhooks/webhooks.service.js';
 
@@ -71,6 +72,8 @@ export interface Gateway {
   publisher: Publisher;
   /** Signed webhooks: per-task callbacks and per-key endpoints (docs/webhooks.md). */
   webhooks: Webhooks;
+  /** ETA of tasks from learned speeds and the queue (docs/api.md, "ETA"). */
+  eta: EtaService;
 }
 
 export interface GatewayOverrides {
@@ -192,6 +195,15 @@ export async function createGateway(config: GatewayConfig, o: GatewayOverrides =
   gpuStats.start();
   const scheduler = new Scheduler(runners, store, lifecycle, clock, config.scheduler, log, nodeId, (r) => describeSlot(r, gpuStats));
   const cluster = new ClusterView(store, config.scheduler.enabled ? runners : [], gpuStats, clock, nodeId, config.scheduler.leaseMs);
+  const eta = new EtaService(store, cluster, clock, {
+    renderSecPerSpeechSec: config.heygem.defaultRenderSecPerSpeechSec,
+    speechSecPerChar: 0.07,
+    ttsSecPerChar: 0.03,
+    overheadSec: 1,
+    pipelining: config.scheduler.pipelining,
+  });
+  lifecycle.on('change', eta.onTaskChange);
+  await eta.seed().catch((err: unknown) => log.warn({ err }, 'eta: could not read recent history'));
   if (config.scheduler.enabled) {
     try {
       await scheduler.start();
@@ -243,6 +255,7 @@ export async function createGateway(config: GatewayConfig, o: GatewayOverrides =
     health,
     publisher,
     webhooks,
+    eta,
     startedAt: clock.now(),
     normalize,
     nodeId,

@@ -21,6 +21,7 @@ import { ApiError, errorBodySchema } from '../errors.js';
 import { generateAcceptedSchema, generateRequestBody } from '../schemas.js';
 import { publishTargetsOf } from '../../publish/request-field.js';
 import { callbackOf } from '../../webhooks/callback-field.js';
+import { withEta } from '../../eta/schemas.js';
 
 export const VIDEO_EXTENSIONS = ['.mp4', '.avi', '.mov', '.mkv'];
 
@@ -129,7 +130,7 @@ export function registerGenerateRoute(app: FastifyInstance, gw: Gateway): void {
         // itself so that all encodings share one validation and its error codes.
         docsBody: generateRequestBody,
         response: {
-          202: generateAcceptedSchema,
+          202: withEta(generateAcceptedSchema),
           400: { ...errorBodySchema, description: 'No text, text too long, bad or unreadable video, two videos, malformed body' },
           413: { ...errorBodySchema, description: 'Video or body over the size limit' },
           415: { ...errorBodySchema, description: 'Not multipart, urlencoded or JSON' },
@@ -164,12 +165,14 @@ export function registerGenerateRoute(app: FastifyInstance, gw: Gateway): void {
         });
         gw.lifecycle.accepted(task);
         gw.scheduler.notify();
+        const position = await gw.store.queuePosition(id);
         return reply.code(202).send({
           success: true,
           task_id: id,
           message: 'Task queued',
           status_url: `/api/status/${id}`,
-          queue_position: await gw.store.queuePosition(id),
+          queue_position: position,
+          ...(await gw.eta.fields(task, position)),
         });
       } catch (err) {
         if (intake.videoPath) await rm(intake.videoPath, { force: true });
