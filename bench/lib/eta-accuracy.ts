@@ -34,8 +34,9 @@ export class EtaSampler {
     const doneBefore = tasks.filter((t) => t.state === 'completed').length;
     for (const t of tasks) {
       if (t.state === 'completed' || t.state === 'failed' || t.state === 'canceled') continue;
+      const at = Date.now(); // per task: sampling many tasks on a busy machine takes a while
       const e = await this.eta.estimate(t);
-      if (e) this.samples.push({ id: t.id, at: now, eta: e.seconds, low: e.low, high: e.high, doneBefore });
+      if (e) this.samples.push({ id: t.id, at, eta: e.seconds, low: e.low, high: e.high, doneBefore });
     }
   }
 

@@ -38,6 +38,14 @@ export interface EtaDefaults {
   pipelining: boolean;
 }
 
+interface Work {
+  prep: number;
+  tts: number;
+  render: number;
+  collect: number;
+  total: number;
+}
+
 export interface Estimate {
   seconds: number;
   low: number;
@@ -55,7 +63,9 @@ function quantile(xs: number[], q: number): number {
 export class EtaModel {
   private readonly speechPerChar: Ewma;
   private readonly ttsPerChar: Ewma;
-  private readonly overhead: Ewma;
+  /** Seconds before the speech starts (preparing) and after the render ends (collecting). */
+  private readonly prep: Ewma;
+  private readonly collect: Ewma;
   private readonly globalPace = new RenderPaceEstimator();
   private readonly slotPace = new Map<number, RenderPaceEstimator>();
   private readonly typicalChars = new Ewma(60, 0.1);
@@ -66,7 +76,8 @@ export class EtaModel {
   constructor(private readonly d: EtaDefaults) {
     this.speechPerChar = new Ewma(d.speechSecPerChar);
     this.ttsPerChar = new Ewma(d.ttsSecPerChar);
-    this.overhead = new Ewma(d.overheadSec);
+    this.prep = new Ewma(d.overheadSec / 2);
+    this.collect = new Ewma(d.overheadSec / 2);
   }
 
   /** Tasks finished since the start (or seeded from history): the estimates are learned ones. */
@@ -74,21 +85,28 @@ export class EtaModel {
     return this.speechPerChar.count;
   }
 
-  /** Learn from a completed task (each task once). */
-  observe(t: Task): void {
+  /**
+   * Learn from a completed task (each task once). `collectingAt`: when it entered collecting,
+   * i.e. when the container finished (the task's render span also covers collecting the result,
+   * during which the next render may already run); unknown for tasks finished elsewhere.
+   */
+  observe(t: Task, collectingAt: number | null = null): void {
     if (t.state !== 'completed' || this.seen.has(`${t.id}:${t.finishedAt}`)) return;
     this.seen.add(`${t.id}:${t.finishedAt}`);
     if (this.seen.size > 10_000) this.seen = new Set([...this.seen].slice(-1000));
     const n = chars(t);
     const tts = sec(t.ttsStartedAt, t.ttsEndedAt);
-    const render = sec(t.renderStartedAt, t.renderEndedAt);
-    const total = sec(t.startedAt, t.finishedAt);
+    const split = collectingAt !== null && t.renderStartedAt !== null && collectingAt >= t.renderStartedAt;
+    const render = split ? sec(t.renderStartedAt, collectingAt) : sec(t.renderStartedAt, t.renderEndedAt);
+    const prep = sec(t.startedAt, t.ttsStartedAt);
+    const collect = split ? sec(collectingAt, t.finishedAt) : sec(t.renderEndedAt, t.finishedAt);
     const speech = t.audioDurationSec;
-    if (tts !== null && render !== null && total !== null && speech) {
-      // How far off the estimate for this task was (before learning from it).
+    if (tts !== null && render !== null && prep !== null && collect !== null && speech) {
+      // How far off the estimate of this task's own work was (before learning from it); the
+      // wait for a GPU between speech and render is the timeline's part, not the task's.
       const predicted = this.work(t, t.slotId).total;
       if (predicted > 0) {
-        this.misses.push(total / predicted);
+        this.misses.push((prep + tts + render + collect) / predicted);
         if (this.misses.length > 50) this.misses.shift();
       }
     }
@@ -102,7 +120,8 @@ export class EtaModel {
         this.slotPace.get(t.slotId)!.observe(render * 1000, speech);
       }
     }
-    if (total !== null && tts !== null && render !== null) this.overhead.observe(Math.max(0, total - tts - render));
+    if (prep !== null) this.prep.observe(prep);
+    if (collect !== null) this.collect.observe(collect);
   }
 
   private pace(slotId: number | null, speechSec: number): number {
@@ -111,19 +130,28 @@ export class EtaModel {
   }
 
   /** The whole work of one task on a slot (seconds), by phase. */
-  work(t: Pick<Task, 'text' | 'normalizedText' | 'audioDurationSec'>, slotId: number | null): { tts: number; render: number; overhead: number; total: number } {
+  work(t: Pick<Task, 'text' | 'normalizedText' | 'audioDurationSec'>, slotId: number | null): Work {
     const n = chars(t);
     const speech = t.audioDurationSec ?? n * this.speechPerChar.value;
-    const tts = n * this.ttsPerChar.value;
-    const render = this.pace(slotId, speech);
-    const overhead = this.overhead.value;
-    return { tts, render, overhead, total: tts + render + overhead };
+    const w = { prep: this.prep.value, tts: n * this.ttsPerChar.value, render: this.pace(slotId, speech), collect: this.collect.value };
+    return { ...w, total: w.prep + w.tts + w.render + w.collect };
   }
 
   /** A typical queued task (for the ones ahead, whose texts are not read). */
-  private typical(slotId: number | null): { tts: number; render: number; overhead: number } {
-    const n = this.typicalChars.value;
-    return this.work({ text: 'x'.repeat(Math.round(n)), normalizedText: null, audioDurationSec: null }, slotId);
+  private typical(slotId: number | null): Work {
+    return this.work({ text: 'x'.repeat(Math.round(this.typicalChars.value)), normalizedText: null, audioDurationSec: null }, slotId);
+  }
+
+  /**
+   * Put one task on a slot whose render lane is free at `freeAt`: when its render ends (the
+   * lane is free again) and when the task ends. Pipelining: preparing and speech happen while
+   * the lane still renders the task before; without it, they hold the slot too.
+   */
+  private place(w: Work, freeAt: number, readyAt: number): { free: number; end: number } {
+    const start = this.d.pipelining ? Math.max(freeAt, readyAt + (w.prep + w.tts) * 1000) : Math.max(freeAt, readyAt) + (w.prep + w.tts) * 1000;
+    const renderEnd = start + w.render * 1000;
+    const end = renderEnd + w.collect * 1000;
+    return { free: this.d.pipelining ? renderEnd : end, end };
   }
 
   /**
@@ -136,19 +164,25 @@ export class EtaModel {
     let at = now;
     for (const t of [...held].sort((a, b) => order(a) - order(b))) {
       const w = this.work(t, slotId);
-      if (t.state === 'collecting') at += (w.overhead / 2) * 1000;
-      else if (t.state === 'rendering') {
+      if (t.state === 'collecting') {
+        const end = now + (w.collect / 2) * 1000;
+        if (!this.d.pipelining) at = Math.max(at, end);
+        ends.set(t.id, end);
+      } else if (t.state === 'rendering') {
         const elapsed = t.renderStartedAt === null ? 0 : (now - t.renderStartedAt) / 1000;
         // A render running over its estimate is assumed to be nearly done, not finished.
-        at += (Math.max(w.render * 0.05, w.render - elapsed) + w.overhead) * 1000;
+        const renderEnd = now + Math.max(w.render * 0.05, w.render - elapsed) * 1000;
+        at = Math.max(at, this.d.pipelining ? renderEnd : renderEnd + w.collect * 1000);
+        ends.set(t.id, renderEnd + w.collect * 1000);
       } else {
+        // Speech made already (waiting for the render lane), being made, or still to come.
+        const spoken = t.ttsEndedAt !== null;
         const elapsed = t.state === 'tts' && t.ttsStartedAt !== null ? (now - t.ttsStartedAt) / 1000 : 0;
-        const ttsLeftMs = Math.max(0, w.tts - elapsed) * 1000;
-        // Pipelining: the speech is made while the slot still renders the task before.
-        const start = this.d.pipelining ? Math.max(at, now + ttsLeftMs) : at + ttsLeftMs;
-        at = start + (w.render + w.overhead) * 1000;
+        const left = { ...w, prep: spoken || t.state === 'tts' ? 0 : w.prep, tts: spoken ? 0 : Math.max(0, w.tts - elapsed) };
+        const p = this.place(left, at, now);
+        at = p.free;
+        ends.set(t.id, p.end);
       }
-      ends.set(t.id, at);
     }
     return { ends, freeAt: at };
   }
@@ -160,19 +194,13 @@ export class EtaModel {
   queuedEnd(task: Task, position: number, free: ReadonlyArray<{ slotId: number; freeAt: number }>, now: number): number | null {
     if (!free.length) return null;
     const slots = free.map((s) => ({ ...s, freeAt: Math.max(now, s.freeAt) }));
-    const take = (w: { tts: number; render: number; overhead: number }, s: { freeAt: number }): number => {
-      // Pipelining: the speech is made while the slot still renders the task before.
-      const start = this.d.pipelining ? Math.max(s.freeAt, now + w.tts * 1000) : s.freeAt + w.tts * 1000;
-      return start + (w.render + w.overhead) * 1000;
-    };
+    const earliest = () => slots.reduce((a, b) => (b.freeAt < a.freeAt ? b : a));
     for (let i = 1; i < Math.min(position, 100_000); i++) {
-      let best = slots[0];
-      for (const s of slots) if (s.freeAt < best.freeAt) best = s;
-      best.freeAt = take(this.typical(best.slotId), best);
+      const s = earliest();
+      s.freeAt = this.place(this.typical(s.slotId), s.freeAt, now).free;
     }
-    let best = slots[0];
-    for (const s of slots) if (s.freeAt < best.freeAt) best = s;
-    return take(this.work(task, best.slotId), best);
+    const s = earliest();
+    return this.place(this.work(task, s.slotId), s.freeAt, now).end;
   }
 
   /** Seconds from now to `endAt`, with the range. */

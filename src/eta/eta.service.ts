@@ -41,8 +41,16 @@ export class EtaService {
     this.model = new EtaModel(defaults);
   }
 
+  /** When tasks entered collecting (the container finished): the render/collect split. */
+  private readonly collectingAt = new Map<string, number>();
+
   onTaskChange = ({ task }: TaskChange): void => {
-    if (task.state === 'completed') this.model.observe(task);
+    if (task.state === 'collecting' && !this.collectingAt.has(task.id)) {
+      this.collectingAt.set(task.id, this.clock.now());
+      if (this.collectingAt.size > 10_000) this.collectingAt.delete(this.collectingAt.keys().next().value!);
+    }
+    if (task.state === 'completed') this.model.observe(task, this.collectingAt.get(task.id) ?? null);
+    if (isFinal(task.state)) this.collectingAt.delete(task.id);
     this.snap = null; // the farm changed
   };
 
