@@ -12,7 +12,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { startSimulatedFarm } from '../src/fakes/simulate.js';
 import { faceVideoWithAudio } from './helpers/fixtures.js';
 import { FAST_HEYGEM, getStatus, waitFinal, waitFor } from './helpers/gateway.js';
-import { freePort, startServe, writeConfig, type ServeProcess } from './helpers/process.js';
+import { freePort, startServeKilledOnCleanup, writeConfig, type ServeProcess } from './helpers/process.js';
 import { startReceiver } from './helpers/webhook-receiver.js';
 
 const cleanups: Array<() => Promise<void>> = [];
@@ -22,16 +22,7 @@ afterEach(async () => {
 
 const SECRET = 'crash-test-deployment-secret-0123456789';
 
-async function serve(config: string, port: number): Promise<ServeProcess> {
-  const p = await startServe(config, port);
-  cleanups.push(async () => {
-    if (p.child.exitCode === null && p.child.signalCode === null) {
-      p.child.kill('SIGKILL');
-      await p.exited;
-    }
-  });
-  return p;
-}
+const serve = (config: string, port: number): Promise<ServeProcess> => startServeKilledOnCleanup(cleanups, config, port);
 
 async function submitWithCallback(url: string, text: string, callback: string): Promise<string> {
   const res = await fetch(`${url}/api/generate`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text, callback_url: callback }) });

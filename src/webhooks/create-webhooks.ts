@@ -3,30 +3,23 @@
  * store (the SQLite file of a single node, or the shared PostgreSQL database and pool of
  * several nodes), the target policy (allowedHosts), the deployment secret (config or env).
  */
-import type pg from 'pg';
 import type { GatewayConfig } from '../config/load.js';
 import type { Task } from '../domain/task.js';
 import { presentStatus } from '../http/presenters.js';
-import type { Logger } from '../logger.js';
-import type { Clock } from '../runner/clock.js';
+import type { PublisherFactoryDeps } from '../publish/create-publisher.js';
 import type { TaskListFilter } from '../store/task-store.js';
 import type { WebhookStore } from './outbox-store.js';
 import { SqliteWebhookStore } from './outbox-store.sqlite.js';
 import { TargetPolicy, type Resolver } from './ssrf.js';
 import { Webhooks } from './webhooks.service.js';
 
-export interface WebhooksFactoryDeps {
+/** What the publisher's factory gets (clock, log, env, database, node), plus: */
+export type WebhooksFactoryDeps = Omit<PublisherFactoryDeps, 'tasks' | 'store' | 'random'> & {
   tasks: { get(id: string): Promise<Task | undefined>; list(f: TaskListFilter): Promise<{ items: Task[]; total: number }> };
-  clock: Clock;
-  log: Logger;
-  env: NodeJS.ProcessEnv;
-  databasePath: string;
-  pgPool?: pg.Pool;
-  nodeId: string;
   /** Replace DNS (tests: a name that resolves to loopback). */
   resolver?: Resolver;
   store?: WebhookStore;
-}
+};
 
 export async function createWebhooks(config: GatewayConfig, d: WebhooksFactoryDeps): Promise<Webhooks> {
   const w = config.webhooks;

@@ -6,9 +6,8 @@
  * nodes opening together do not race on it).
  */
 import type pg from 'pg';
-import type { Logger } from '../logger.js';
 import { WEBHOOK_SCHEMA_SQL } from '../store/migrations/webhooks.js';
-import { createPgPool } from '../store/postgres.pool.js';
+import { openPostgresSide, type PostgresSideOptions } from '../store/side-store.js';
 import type { AttemptOutcome, DeliveryAttempt, DeliveryFilter, EndpointPatch, NewDelivery, WebhookDelivery, WebhookEndpoint, WebhookStore } from './outbox-store.js';
 import { deliveryQuery, endpointPatchEntries, endpointValues, SQL, toAttempt, toDelivery, toEndpoint, type Row } from './outbox-store.sql.js';
 
@@ -21,7 +20,7 @@ const numbered = (sql: string): string => {
   return sql.replace(/\?/g, () => `$${++i}`);
 };
 
-export type PostgresWebhookStoreOptions = { pool: pg.Pool } | { url: string; log?: Logger; applicationName?: string };
+export type PostgresWebhookStoreOptions = PostgresSideOptions;
 
 export class PostgresWebhookStore implements WebhookStore {
   private constructor(
@@ -30,19 +29,8 @@ export class PostgresWebhookStore implements WebhookStore {
   ) {}
 
   static async open(o: PostgresWebhookStoreOptions): Promise<PostgresWebhookStore> {
-    const own = !('pool' in o);
-    const pool = 'pool' in o ? o.pool : createPgPool({ url: o.url, max: 4, applicationName: o.applicationName?.slice(0, 63), log: o.log });
-    const store = new PostgresWebhookStore(pool, own);
-    try {
-      await store.tx(async (c) => {
-        await c.query('SELECT pg_advisory_xact_lock($1)', [WEBHOOK_MIGRATION_LOCK_KEY]);
-        await c.query(WEBHOOK_SCHEMA_SQL);
-      });
-    } catch (err) {
-      if (own) await pool.end().catch(() => undefined);
-      throw err;
-    }
-    return store;
+    const { pool, owns } = await openPostgresSide(o, WEBHOOK_MIGRATION_LOCK_KEY, WEBHOOK_SCHEMA_SQL);
+    return new PostgresWebhookStore(pool, owns);
   }
 
   private async tx<T>(work: (c: pg.PoolClient) => Promise<T>): Promise<T> {

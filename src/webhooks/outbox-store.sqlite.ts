@@ -3,10 +3,9 @@
  * the file with the task store's connection). The tables come with the task store's migrations;
  * they are applied here too (idempotent DDL) so the store also opens a file on its own.
  */
-import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import type Database from 'better-sqlite3';
 import { WEBHOOK_SCHEMA_SQL } from '../store/migrations/webhooks.js';
+import { openSqliteSide } from '../store/side-store.js';
 import type { AttemptOutcome, DeliveryAttempt, DeliveryFilter, EndpointPatch, NewDelivery, WebhookDelivery, WebhookEndpoint, WebhookStore } from './outbox-store.js';
 import { deliveryQuery, endpointPatchEntries, endpointValues, SQL, toAttempt, toDelivery, toEndpoint, type Row } from './outbox-store.sql.js';
 
@@ -14,12 +13,7 @@ export class SqliteWebhookStore implements WebhookStore {
   private readonly db: Database.Database;
 
   constructor(path: string) {
-    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-    this.db = new Database(path);
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = NORMAL');
-    this.db.pragma('busy_timeout = 5000');
-    this.db.exec(WEBHOOK_SCHEMA_SQL);
+    this.db = openSqliteSide(path, WEBHOOK_SCHEMA_SQL);
   }
 
   private all(sql: string, ...v: unknown[]): Row[] {
