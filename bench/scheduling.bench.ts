@@ -127,8 +127,9 @@ export async function runScheduling(o: SchedulingParams): Promise<Record<string,
       queries_per_render: round(queries / Math.max(1, occ.renderMs.length), 1),
       tts_overhead_p50_ms: Math.round(median(ttsOverhead)),
       fake_result_grow_ms: o.growMs,
-      // ETA: median |estimate − actual| ÷ actual once warm (after the first 2 × gpus completions).
-      ...etaSampler.report(tasks, 2 * o.gpus),
+      // ETA: median |estimate − actual| ÷ actual once warm: after the first 3 × gpus completions
+      // (the first round runs all slots' start-up at once and is slower than the steady state).
+      ...etaSampler.report(tasks, 3 * o.gpus),
     };
   } finally {
     await gw.close(0);

@@ -19,7 +19,9 @@ class Ewma {
   count = 0;
   constructor(
     initial: number,
-    private readonly alpha = 0.3,
+    // Quick to follow: a farm's speed changes with load, and the first tasks after a start
+    // (all slots starting at once) are slower than the steady state.
+    private readonly alpha = 0.5,
   ) {
     this.value = initial;
   }
@@ -66,7 +68,7 @@ export class EtaModel {
   /** Seconds before the speech starts (preparing) and after the render ends (collecting). */
   private readonly prep: Ewma;
   private readonly collect: Ewma;
-  private readonly globalPace = new RenderPaceEstimator();
+  private readonly globalPace = new RenderPaceEstimator(0.5);
   private readonly slotPace = new Map<number, RenderPaceEstimator>();
   private readonly typicalChars = new Ewma(60, 0.1);
   /** actual ÷ estimated task time of recently finished tasks (the range). */
@@ -116,7 +118,7 @@ export class EtaModel {
     if (render !== null && speech) {
       this.globalPace.observe(render * 1000, speech);
       if (t.slotId !== null) {
-        if (!this.slotPace.has(t.slotId)) this.slotPace.set(t.slotId, new RenderPaceEstimator());
+        if (!this.slotPace.has(t.slotId)) this.slotPace.set(t.slotId, new RenderPaceEstimator(0.5));
         this.slotPace.get(t.slotId)!.observe(render * 1000, speech);
       }
     }
