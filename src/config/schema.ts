@@ -95,6 +95,35 @@ const s3Target = z
 export const publishTargetSchema = z.discriminatedUnion('type', [vimeoTarget, s3Target]);
 export type PublishTargetConfig = z.infer<typeof publishTargetSchema>;
 
+/** docs/webhooks.md, "Configuration". */
+const webhooksSchema = z
+  .object({
+    /** Deployment secret signing per-task callbacks (env HEYGEM_WEBHOOKS_SECRET also works); without one, callback_url is refused. */
+    secret: z.string().min(16).optional(),
+    /** The deployment secret before a rotation: callbacks carry a signature with each while it is set. */
+    previousSecret: z.string().min(16).optional(),
+    /** Hosts (names, IPs, CIDRs) allowed although private/loopback/link-local. @defaultValue [] */
+    allowedHosts: z.array(z.string().min(1).max(255)).default([]),
+    /** Bound of one delivery attempt, connect to last byte. @defaultValue 10000 */
+    timeoutMs: z.number().int().min(100).max(120_000).default(10_000),
+    /** Attempts in flight on this node. @defaultValue 16 */
+    concurrency: z.number().int().min(1).max(1000).default(16),
+    /** Attempts in flight to one endpoint (or one callback host). @defaultValue 2 */
+    perEndpointConcurrency: z.number().int().min(1).max(100).default(2),
+    /** @defaultValue 10000 */
+    retryBaseDelayMs: z.number().int().min(1).default(10_000),
+    /** @defaultValue 3600000 */
+    retryMaxDelayMs: z.number().int().min(1).default(3_600_000),
+    /** Retries stop this long after the event. @defaultValue 86400000 (a day) */
+    maxAgeMs: z.number().int().min(1000).default(86_400_000),
+    /** How often the outbox is looked at for due retries. @defaultValue 1000 */
+    pollIntervalMs: z.number().int().min(10).default(1000),
+    /** Endpoints one API key may register. @defaultValue 20 */
+    maxEndpointsPerKey: z.number().int().min(1).max(1000).default(20),
+  })
+  .strict()
+  .prefault({});
+
 const publishSchema = z
   .object({
     /** @defaultValue [] (publishing off) */
@@ -389,6 +418,8 @@ export const configSchema = z
       .prefault({}),
     /** Publishing finished videos to Vimeo / S3-compatible storage (docs/publishing.md). Credentials never go here. */
     publish: publishSchema,
+    /** Signed webhooks: per-task callback_url and per-key endpoints (docs/webhooks.md). */
+    webhooks: webhooksSchema,
     /** trace | debug | info | warn | error | fatal | silent. @defaultValue info */
     logLevel: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
   })

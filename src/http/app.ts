@@ -21,6 +21,7 @@ import { registerGenerateRoute, textBodyLimit } from './routes/generate.route.js
 import { registerQueueRoute } from './routes/queue.route.js';
 import { registerStatusRoutes } from './routes/status.route.js';
 import { registerSystemRoutes } from './routes/system.route.js';
+import { registerWebhookRoutes } from './routes/webhooks.route.js';
 import { registerUi } from './ui.js';
 import { registerAvatarRoutes } from './routes/avatars.route.js';
 import { registerVoiceRoutes } from './routes/voices.route.js';
@@ -89,6 +90,7 @@ export async function buildApp(gw: Gateway): Promise<FastifyInstance> {
   registerSystemRoutes(app, gw);
   registerEventsRoute(app, gw);
   registerStatsRoute(app, gw);
+  registerWebhookRoutes(app, gw);
   registerMetrics(app, gw.metrics);
   registerAvatarRoutes(app, gw);
   registerVoiceRoutes(app, gw);

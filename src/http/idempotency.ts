@@ -56,7 +56,7 @@ function canonicalJson(v: unknown): string {
  */
 export async function generateFingerprint(
   text: string,
-  intake: { videoPath: string | null; publish?: unknown; avatarId?: string | null; voiceId?: string | null },
+  intake: { videoPath: string | null; publish?: unknown; avatarId?: string | null; voiceId?: string | null; callbackUrl?: string | null },
 ): Promise<string> {
   let video: string | null = null;
   if (intake.videoPath) {
@@ -64,9 +64,10 @@ export async function generateFingerprint(
     for await (const chunk of createReadStream(intake.videoPath)) h.update(chunk as Buffer);
     video = h.digest('hex');
   }
-  // Library ids only when given, so a request without them fingerprints as before.
+  // Library ids and callback only when given, so a request without them fingerprints as before.
   const library = intake.avatarId || intake.voiceId ? { avatar: intake.avatarId ?? null, voice: intake.voiceId ?? null } : {};
-  return fingerprintOf({ text, publish: intake.publish ?? null, video, ...library });
+  const callback = intake.callbackUrl ? { callback: intake.callbackUrl } : {};
+  return fingerprintOf({ text, publish: intake.publish ?? null, video, ...library, ...callback });
 }
 
 /** The request's key, or null without the header; 400 for an unusable one. */

@@ -7,6 +7,7 @@
  *
  * Times are BIGINT milliseconds (as in SQLite), so both adapters share one Task shape.
  */
+import { POSTGRES_WEBHOOKS } from './migrations/webhooks.js';
 import type pg from 'pg';
 import { POSTGRES_LIBRARY } from './migrations/library.js';
 import { POSTGRES_BATCHES } from './migrations/batches.js';
@@ -100,7 +101,7 @@ CREATE TABLE api_keys (
 );
 `;
 
-export const MIGRATIONS: readonly string[] = [V1, POSTGRES_LIBRARY, POSTGRES_BATCHES];
+export const MIGRATIONS: readonly string[] = [V1, POSTGRES_LIBRARY, POSTGRES_BATCHES, POSTGRES_WEBHOOKS];
 export const SCHEMA_VERSION = MIGRATIONS.length;
 
 export class SchemaTooNewError extends Error {

@@ -5,6 +5,7 @@
  */
 import { SQLITE_LIBRARY } from './migrations/library.js';
 import { SQLITE_BATCHES } from './migrations/batches.js';
+import { SQLITE_WEBHOOKS } from './migrations/webhooks.js';
 
 const V1 = `
 CREATE TABLE IF NOT EXISTS tasks (
@@ -71,7 +72,7 @@ CREATE TABLE IF NOT EXISTS slots (
 );
 `;
 
-export const MIGRATIONS: readonly string[] = [V1, V2, SQLITE_LIBRARY, SQLITE_BATCHES];
+export const MIGRATIONS: readonly string[] = [V1, V2, SQLITE_LIBRARY, SQLITE_BATCHES, SQLITE_WEBHOOKS];
 export const SCHEMA_VERSION = MIGRATIONS.length;
 
 /** Task field → column, for patches. */

@@ -23,6 +23,8 @@ import { generateFingerprint, replyHeaders } from '../idempotency.js';
 import { publishTargetsOf } from '../../publish/request-field.js';
 import { resolveLibraryInputs, viewerOf } from '../../library/resolve.js';
 import type { ProbeResult } from '../../media/media.js';
+import { callbackOf } from '../../webhooks/callback-field.js';
+import { withEta } from '../../eta/schemas.js';
 
 export const VIDEO_EXTENSIONS = ['.mp4', '.avi', '.mov', '.mkv'];
 
@@ -34,6 +36,7 @@ interface Intake {
   /** Library ids (docs/avatars.md). */
   avatar_id?: unknown;
   voice_id?: unknown;
+  callbackUrl?: unknown;
 }
 
 async function saveVideo(gw: Gateway, id: string, part: MultipartFile, intake: Intake): Promise<void> {
@@ -68,6 +71,7 @@ async function readMultipart(gw: Gateway, req: FastifyRequest, id: string, intak
       intake.text = typeof part.value === 'string' ? part.value : String(part.value ?? '');
     } else if (part.fieldname === 'publish') intake.publish = part.value;
     else if (part.fieldname === 'avatar_id' || part.fieldname === 'voice_id') intake[part.fieldname] = part.value;
+    else if (part.fieldname === 'callback_url') intake.callbackUrl = part.value;
   }
 }
 
@@ -135,8 +139,8 @@ export function registerGenerateRoute(app: FastifyInstance, gw: Gateway): void {
         // itself so that all encodings share one validation and its error codes.
         docsBody: generateRequestBody,
         response: {
-          202: generateAcceptedSchema,
-          400: { ...errorBodySchema, description: 'No text, text too long, bad or unreadable video, two videos, a video and avatar_id, malformed body' },
+          202: withEta(generateAcceptedSchema),
+          400: { ...errorBodySchema, description: 'No text, text too long, bad or unreadable video, two videos, a video and avatar_id, a callback_url that is refused, malformed body' },
           404: { ...errorBodySchema, description: 'avatar_id / voice_id names no avatar or voice this key can see' },
           413: { ...errorBodySchema, description: 'Video or body over the size limit' },
           415: { ...errorBodySchema, description: 'Not multipart, urlencoded or JSON' },
@@ -157,8 +161,9 @@ export function registerGenerateRoute(app: FastifyInstance, gw: Gateway): void {
         const text = intake.text?.trim() ?? '';
         if (!text) throw new ApiError(400, 'text_missing', 'No text provided');
         if (charCount(text) > gw.config.limits.maxTextChars) throw tooLong(gw);
-        if (!req.isMultipart()) intake.publish = (req.body as { publish?: unknown } | null)?.publish;
+        if (!req.isMultipart()) ({ publish: intake.publish, callback_url: intake.callbackUrl } = (req.body as { publish?: unknown; callback_url?: unknown } | null) ?? {});
         const publishTo = publishTargetsOf(gw.publisher, intake.publish);
+        const callbackUrl = await callbackOf(gw, intake.callbackUrl);
         const fields = req.isMultipart() ? intake : (req.body as Record<string, unknown>);
         const refs = await resolveLibraryInputs(gw.library, viewerOf(req), fields, !!intake.videoPath);
         if (intake.videoPath) {
@@ -166,11 +171,13 @@ export function registerGenerateRoute(app: FastifyInstance, gw: Gateway): void {
           if (!probe.hasAudio && !refs.voiceId) refs.voiceId = await gw.library.defaultVoiceId();
         }
         // Idempotency-Key (http/idempotency.ts): a repeat gets the first answer and creates nothing.
-        const fingerprint = () => generateFingerprint(text, { ...intake, avatarId: refs.avatarId ?? null, voiceId: refs.voiceId ?? null });
+        const fingerprint = () =>
+          generateFingerprint(text, { ...intake, avatarId: refs.avatarId ?? null, voiceId: refs.voiceId ?? null, callbackUrl: callbackUrl ?? null });
         const answer = await gw.pipelines.idempotency.run(req, 'generate', fingerprint, async () => {
           await gw.pipelines.admission.admit(1); // back-pressure: 503 + Retry-After past limits.maxQueued
           await gw.library.attach(id, refs);
           await gw.publisher.requested(id, publishTo);
+          if (callbackUrl) await gw.webhooks.saveCallback(id, callbackUrl);
           const task = await gw.store.create({
             id,
             text,
@@ -182,7 +189,9 @@ export function registerGenerateRoute(app: FastifyInstance, gw: Gateway): void {
           });
           gw.lifecycle.accepted(task);
           gw.scheduler.notify();
-          return { status: 202, body: { success: true, task_id: id, message: 'Task queued', status_url: `/api/status/${id}`, queue_position: await gw.store.queuePosition(id) } };
+          const position = await gw.store.queuePosition(id);
+          const body = { success: true, task_id: id, message: 'Task queued', status_url: `/api/status/${id}`, queue_position: position, ...(await gw.eta.fields(task, position)) };
+          return { status: 202, body };
         });
         if (answer.replayed && intake.videoPath) await rm(intake.videoPath, { force: true }); // the first request's upload is the one used
         return reply.code(202).headers(replyHeaders(answer)).send(answer.body);

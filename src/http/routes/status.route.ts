@@ -11,6 +11,7 @@ import { avatarFields } from './library-common.js';
 import { ApiError, errorBodySchema } from '../errors.js';
 import { presentStatus, presentSummary } from '../presenters.js';
 import { taskActionSchema, taskListSchema, taskStatusSchema } from '../schemas.js';
+import { withEta } from '../../eta/schemas.js';
 
 const idParams = { type: 'object', properties: { id: { type: 'string', maxLength: 200 } }, required: ['id'] } as const;
 
@@ -56,10 +57,11 @@ export function parseStatusFilter(status: string | undefined): TaskState[] | und
 export function registerStatusRoutes(app: FastifyInstance, gw: Gateway): void {
   app.get<{ Params: { id: string } }>(
     '/api/status/:id',
-    { schema: { tags: ['tasks'], summary: 'Status of one task (compatible shape)', params: idParams, response: { 200: taskStatusSchema, 404: notFoundSchema } } },
+    { schema: { tags: ['tasks'], summary: 'Status of one task (compatible shape)', params: idParams, response: { 200: withEta(taskStatusSchema), 404: notFoundSchema } } },
     async (req) => {
       const task = await loadTask(gw, req.params.id, req);
-      return { ...presentStatus(task, await gw.store.queuePosition(task.id), gw.clock.now()), ...(await gw.publisher.publicationStatusFields(task.id)) };
+      const position = await gw.store.queuePosition(task.id);
+      return { ...presentStatus(task, position, gw.clock.now()), ...(await gw.eta.fields(task, position)), ...(await gw.publisher.publicationStatusFields(task.id)) };
     },
   );
 
@@ -98,7 +100,10 @@ export function registerStatusRoutes(app: FastifyInstance, gw: Gateway): void {
       const now = gw.clock.now();
       const avatars = await gw.library.avatarsOf(items.map((t) => t.id));
       const rows = await Promise.all(
-        items.map(async (t) => ({ ...presentSummary(t, t.state === 'queued' ? await gw.store.queuePosition(t.id) : null, now), ...avatarFields(avatars.get(t.id)) })),
+        items.map(async (t) => {
+          const position = t.state === 'queued' ? await gw.store.queuePosition(t.id) : null;
+          return { ...presentSummary(t, position, now), ...avatarFields(avatars.get(t.id)), ...(await gw.eta.fields(t, position)) };
+        }),
       );
       return { tasks: rows, total, limit, offset };
     },
