@@ -39,6 +39,15 @@ import { normalizeForSpeech } from './text/index.js';
 import { createPublisher } from './publish/create-publisher.js';
 import type { Publisher } from './publish/publisher.service.js';
 import { Segments } from './segments/segments.js';
+import { createLibrary } from './library/create-library.js';
+import type { LibraryService } from './library/library.service.js';
+import { createPipelines, type Pipelines } from './batches/pipelines.js';
+import { registerBackPressureMetrics } from './batches/pipeline-metrics.js';
+import type { BatchCompletedEvent } from './batches/batch-service.js';
+import { createWebhooks } from './webhooks/create-webhooks.js';
+import { EtaService } from './eta/eta.service.js';
+import type { Resolver } from './webhooks/ssrf.js';
+import type { Webhooks } from './webhooks/webhooks.service.js';
 
 export interface Gateway {
   config: GatewayConfig;
@@ -69,6 +78,14 @@ export interface Gateway {
   publisher: Publisher;
   /** Long scripts: split, segment steps, stitching, captions (docs/segments.md). */
   segments: Segments;
+  /** Avatars and voices, reused by id (docs/avatars.md). */
+  library: LibraryService;
+  /** Batches, Idempotency-Key answers, queue admission (docs/batches.md). */
+  pipelines: Pipelines;
+  /** Signed webhooks: per-task callbacks and per-key endpoints (docs/webhooks.md). */
+  webhooks: Webhooks;
+  /** ETA of tasks from learned speeds and the queue (docs/api.md, "ETA"). */
+  eta: EtaService;
 }
 
 export interface GatewayOverrides {
@@ -81,6 +98,8 @@ export interface GatewayOverrides {
   slotEngines?: SlotEngines[];
   /** Where publish credentials are read from (tests); default process.env. */
   publishEnv?: NodeJS.ProcessEnv;
+  /** Replace DNS for webhook targets (tests). */
+  webhookResolver?: Resolver;
 }
 
 function heygemSlot(c: GatewayConfig, s: ResolvedSlot, media: Media): SlotEngines {
@@ -157,13 +176,18 @@ export async function createGateway(config: GatewayConfig, o: GatewayOverrides =
   const publisher = await createPublisher(config, { tasks: store, clock, log, env: o.publishEnv ?? process.env, databasePath: paths.database, pgPool, nodeId });
   lifecycle.on('change', publisher.onTaskChange);
   await publisher.start();
+  const webhooks = await createWebhooks(config, { tasks: store, clock, log, env: o.publishEnv ?? process.env, databasePath: paths.database, pgPool, nodeId, resolver: o.webhookResolver });
+  lifecycle.on('change', webhooks.onTaskChange);
+  await webhooks.start();
   attachTaskLog(lifecycle, log); // one info line per task transition
   const assets = await ensurePreviewAssets(config.dataDir, media, { espeakPath: config.media.espeak, voice: config.preview.voice });
   const engines = o.slotEngines ?? (config.engine === 'heygem' ? config.slots.map((s) => heygemSlot(config, s, media)) : previewSlots(config, media));
   const normalize = (text: string) => normalizeForSpeech(text).text;
   const segments = new Segments(config, { store, lifecycle, paths, clock, log, normalize });
+  const library = await createLibrary(config, { store, paths, media, clock, log: log.child({ component: 'library' }), pgPool });
   const pipelineDeps = {
     segments: segments.steps,
+    inputs: library,
     lifecycle,
     media,
     clock,
@@ -187,6 +211,15 @@ export async function createGateway(config: GatewayConfig, o: GatewayOverrides =
   gpuStats.start();
   const scheduler = new Scheduler(runners, store, lifecycle, clock, config.scheduler, log, nodeId, (r) => describeSlot(r, gpuStats));
   const cluster = new ClusterView(store, config.scheduler.enabled ? runners : [], gpuStats, clock, nodeId, config.scheduler.leaseMs);
+  const eta = new EtaService(store, cluster, clock, {
+    renderSecPerSpeechSec: config.heygem.defaultRenderSecPerSpeechSec,
+    speechSecPerChar: 0.07,
+    ttsSecPerChar: 0.03,
+    overheadSec: 1,
+    pipelining: config.scheduler.pipelining,
+  });
+  lifecycle.on('change', eta.onTaskChange);
+  await eta.seed().catch((err: unknown) => log.warn({ err }, 'eta: could not read recent history'));
   if (config.scheduler.enabled) {
     try {
       await scheduler.start();
@@ -195,6 +228,8 @@ export async function createGateway(config: GatewayConfig, o: GatewayOverrides =
       await scheduler.stop(0);
       lifecycle.close();
       await publisher.close();
+      await library.store.close();
+      await webhooks.close();
       await store.close();
       lock?.release();
       throw err;
@@ -221,6 +256,23 @@ export async function createGateway(config: GatewayConfig, o: GatewayOverrides =
   const recordRetention = new RecordRetention(store, clock, config.retention, log);
   recordRetention.start();
   const metrics = new GatewayMetrics({ lifecycle, scheduler, store, gpuStats, publisher });
+  const pipelines = createPipelines(config, {
+    tasks: store,
+    lifecycle,
+    scheduler,
+    publisher,
+    clock,
+    normalize,
+    log: log.child({ component: 'batches' }),
+    attachInputs: (taskId, refs) => library.attach(taskId, refs),
+    createTask: (t) => segments.create(t),
+  });
+  registerBackPressureMetrics(metrics.registry, pipelines.admission);
+  // A finished batch is a webhook event for its key's endpoints; keyed by batch id, so the
+  // event is recorded once even when two nodes see the batch finish.
+  pipelines.batches.on('batch.completed', (e: BatchCompletedEvent) => {
+    webhooks.emit('batch.completed', e.owner, e.payload, { key: `batch:${e.batchId}` }).catch((err: unknown) => log.warn({ err, batchId: e.batchId }, 'could not record the batch.completed webhook event'));
+  });
   let closed = false;
   return {
     config,
@@ -238,6 +290,10 @@ export async function createGateway(config: GatewayConfig, o: GatewayOverrides =
     health,
     publisher,
     segments,
+    library,
+    pipelines,
+    webhooks,
+    eta,
     startedAt: clock.now(),
     normalize,
     nodeId,
@@ -247,6 +303,7 @@ export async function createGateway(config: GatewayConfig, o: GatewayOverrides =
       closed = true;
       gpuStats.stop();
       recordRetention.stop();
+      pipelines.close();
       await fileRetention.stop();
       await scheduler.stop(graceMs);
       await segments.coordinator.stop();
@@ -255,6 +312,8 @@ export async function createGateway(config: GatewayConfig, o: GatewayOverrides =
       if (config.scheduler.enabled) await store.unregisterSlots(nodeId).catch((err: unknown) => log.warn({ err }, 'could not unregister slots'));
       lifecycle.close();
       await publisher.close();
+      await library.store.close();
+      await webhooks.close();
       await store.close();
       lock?.release();
     },

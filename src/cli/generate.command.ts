@@ -13,11 +13,18 @@ import { call, httpErrorMessage, request, type ClientOptions } from './client.js
 
 const FINAL = new Set(['completed', 'failed', 'timeout', 'canceled']);
 
-export function progressLine(s: { status: string; phase: string; progress: number; queue_position?: number | null }): string {
+/** "~1m20s" for an ETA in seconds. */
+export function shortEta(sec: number): string {
+  const s = Math.max(0, Math.round(sec));
+  return s < 60 ? `~${s}s` : `~${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`;
+}
+
+export function progressLine(s: { status: string; phase: string; progress: number; queue_position?: number | null; eta_seconds?: number | null; eta_high?: number | null }): string {
   const width = 30;
   const filled = Math.round((Math.max(0, Math.min(100, s.progress)) / 100) * width);
   const where = s.status === 'queued' && s.queue_position ? `queued #${s.queue_position}` : s.phase;
-  return `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${String(s.progress).padStart(3)}%  ${where}`;
+  const eta = s.eta_seconds != null && !FINAL.has(s.status) ? `  ETA ${shortEta(s.eta_seconds)}${s.eta_high != null && s.eta_high > s.eta_seconds ? ` (≤${shortEta(s.eta_high).slice(1)})` : ''}` : '';
+  return `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${String(s.progress).padStart(3)}%  ${where}${eta}`;
 }
 
 interface SegmentRow {
@@ -54,7 +61,7 @@ export async function generate(o: ClientOptions & { text: string; video?: string
   for (;;) {
     s = await call(o, `/api/status/${sub.task_id}`);
     const line = progressLine(s) + segmentsLine(s);
-    if (tty) process.stdout.write(`\r${line}`);
+    if (tty) process.stdout.write(`\r${line}\x1b[K`); // clear what a longer line left
     else if (`${s.phase}${segmentsLine(s)}` !== last) process.stdout.write(`${line}\n`);
     last = `${s.phase}${segmentsLine(s)}`;
     if (FINAL.has(s.status)) break;

@@ -79,7 +79,7 @@ export interface FakeVideoContainer {
   port: number;
   close(): Promise<void>;
   restart(): Promise<void>;
-  stats(): { submits: number; busyRefusals: number; queries: number; jobs: Array<{ code: string; status: number }>; history: JobRecord[] };
+  stats(): { submits: number; busyRefusals: number; queries: number; jobs: Array<{ code: string; status: number }>; history: JobRecord[]; inputs: Array<{ code: string; video_url: string; audio_url: string }> };
   setOptions(p: Partial<FakeVideoOptions>): void;
 }
 
@@ -97,6 +97,8 @@ export async function startFakeVideoContainer(opts: FakeVideoOptions & { port?: 
   const jobs = new Map<string, Job>();
   const counters = { submits: 0, busyRefusals: 0, queries: 0 };
   const history: JobRecord[] = [];
+  /** What each accepted submit named (the tests count face copies by it). */
+  const inputs: Array<{ code: string; video_url: string; audio_url: string }> = [];
   let random = seededRandom(o.seed ?? 1);
   let generation = 0; // bumped by restart(): work of a forgotten job must not land
 
@@ -204,6 +206,7 @@ export async function startFakeVideoContainer(opts: FakeVideoOptions & { port?: 
         return reply(res, 10001, '忙碌中'); // dropped, never queued
       }
       counters.submits += 1;
+      inputs.push({ code: String(p!.code), video_url: String(p!.video_url), audio_url: String(p!.audio_url) });
       startJob(String(p!.code), resolveInput(String(p!.video_url)), resolveInput(String(p!.audio_url)));
       return reply(res, 10000, '成功');
     }
@@ -238,7 +241,7 @@ export async function startFakeVideoContainer(opts: FakeVideoOptions & { port?: 
       await server.close();
     },
     restart: async () => forget(),
-    stats: () => ({ ...counters, jobs: [...jobs.values()].map((j) => ({ code: j.code, status: j.status })), history: [...history] }),
+    stats: () => ({ ...counters, jobs: [...jobs.values()].map((j) => ({ code: j.code, status: j.status })), history: [...history], inputs: [...inputs] }),
     setOptions: (p) => {
       Object.assign(o, p);
       if (p.seed !== undefined) random = seededRandom(p.seed);

@@ -16,6 +16,7 @@ import type pg from 'pg';
 import { FINAL_STATES, type Fence, type Task, type TaskState } from '../domain/task.js';
 import type { ErrorCode } from '../domain/errors.js';
 import type { Logger } from '../logger.js';
+import { fairClaimSql } from './fair-share.js';
 import { PgListener } from './postgres.listener.js';
 import { createPgPool } from './postgres.pool.js';
 import { PostgresSlotRegistry } from './postgres.slots.js';
@@ -199,8 +200,9 @@ export class PostgresTaskStore implements TaskStore {
     const p = new Params();
     const sql = `
       WITH next AS (
-        SELECT id FROM tasks WHERE state = 'queued' AND available_at <= ${p.add(now)} AND segment_count IS NULL
-        ORDER BY seq LIMIT 1 FOR UPDATE SKIP LOCKED
+        -- Claim order: fair share between owners (store/fair-share.ts), FIFO within one owner.
+        ${fairClaimSql('postgres', p.add(now))}
+        LIMIT 1 FOR UPDATE OF t SKIP LOCKED
       ), u AS (
         UPDATE tasks t SET state = 'preparing', updated_at = $1, slot_id = ${p.add(slotId)}, started_at = $1,
           attempt = t.attempt + 1, lease_token = ${p.add(newLeaseToken())}, lease_holder = ${p.add(holder)},

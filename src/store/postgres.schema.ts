@@ -7,7 +7,10 @@
  *
  * Times are BIGINT milliseconds (as in SQLite), so both adapters share one Task shape.
  */
+import { POSTGRES_WEBHOOKS } from './migrations/webhooks.js';
 import type pg from 'pg';
+import { POSTGRES_LIBRARY } from './migrations/library.js';
+import { POSTGRES_BATCHES } from './migrations/batches.js';
 import { POSTGRES_SEGMENTS } from './migrations/segments.js';
 
 /** Arbitrary, fixed: the advisory lock every node takes while it migrates. */
@@ -99,7 +102,7 @@ CREATE TABLE api_keys (
 );
 `;
 
-export const MIGRATIONS: readonly string[] = [V1, POSTGRES_SEGMENTS];
+export const MIGRATIONS: readonly string[] = [V1, POSTGRES_LIBRARY, POSTGRES_BATCHES, POSTGRES_WEBHOOKS, POSTGRES_SEGMENTS];
 export const SCHEMA_VERSION = MIGRATIONS.length;
 
 export class SchemaTooNewError extends Error {

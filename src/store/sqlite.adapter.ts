@@ -9,6 +9,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { ErrorCode } from '../domain/errors.js';
 import { FINAL_STATES, type Fence, type Task, type TaskState } from '../domain/task.js';
+import { fairClaimSql } from './fair-share.js';
 import { QueueIndex } from './queue-index.js';
 import { MIGRATIONS, PATCH_COLUMNS, SCHEMA_VERSION } from './sqlite.schema.js';
 import type { ClaimRequest, HeartbeatResult, NewTask, SlotRecord, TaskEvent, TaskListFilter, TaskPatch, TaskStore, TransitionGuard } from './task-store.js';
@@ -112,8 +113,9 @@ export class SqliteTaskStore implements TaskStore {
       ),
       get: this.db.prepare('SELECT * FROM tasks WHERE id = ?'),
       event: this.db.prepare('INSERT INTO task_events (task_id, attempt, at, state, slot_id, error_code, message) VALUES (?, ?, ?, ?, ?, ?, ?)'),
-      // a parent of segments is never claimed: its children are the work
-      nextQueued: this.db.prepare(`SELECT id FROM tasks WHERE state = 'queued' AND available_at <= ? AND segment_count IS NULL ORDER BY seq LIMIT 1`),
+      // Claim order: fair share between owners (store/fair-share.ts), FIFO within one owner; a
+      // parent of segments is never claimed (its children are the work).
+      nextQueued: this.db.prepare(`${fairClaimSql('sqlite', '@now')} LIMIT 1`),
       nextAvailable: this.db.prepare(`SELECT MIN(available_at) AS t FROM tasks WHERE state = 'queued' AND segment_count IS NULL`),
       segments: this.db.prepare('SELECT * FROM tasks WHERE parent_id = ? ORDER BY segment_index'),
       queuedHead: this.db.prepare(`SELECT * FROM tasks WHERE state = 'queued' ORDER BY seq LIMIT ?`),
@@ -154,7 +156,7 @@ export class SqliteTaskStore implements TaskStore {
 
   async claimNext(req: ClaimRequest): Promise<Task | undefined> {
     const { slotId, holder, now, leaseMs } = req;
-    const next = this.stmts.nextQueued.get(now) as { id: string } | undefined;
+    const next = this.stmts.nextQueued.get({ now }) as { id: string } | undefined;
     if (!next) return undefined;
     return this.transitionSync(next.id, { from: ['queued'] }, 'preparing', { slotId, startedAt: now }, now, undefined, {
       holder,

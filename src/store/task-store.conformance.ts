@@ -48,6 +48,23 @@ export function describeTaskStoreConformance(name: string, makeStore: () => Prom
       await s.close();
     });
 
+    it('fair share: a claim prefers the owner with the fewest tasks in a slot, FIFO within an owner', async () => {
+      const s = await makeStore();
+      const own = (owner: string | null, text: string, at: number) => s.create({ id: newTaskId(at), text, owner, createdAt: at });
+      const batch = [];
+      for (let i = 0; i < 5; i++) batch.push(await own('alice', `a${i}`, 1000 + i));
+      const first = await claim(s, 0, 2000);
+      expect(first?.id).toBe(batch[0].id); // one owner queued: plain FIFO
+      const bob = await own('bob', 'b0', 1100);
+      const anon = await own(null, 'n0', 1101);
+      // alice holds a slot, bob and the ownerless task none: bob's (older) goes first, then the null owner's
+      expect((await claim(s, 1, 2001))?.id).toBe(bob.id);
+      expect((await claim(s, 2, 2002))?.id).toBe(anon.id);
+      // all three hold one slot now: ties go to the oldest queued task
+      expect((await claim(s, 3, 2003))?.id).toBe(batch[1].id);
+      await s.close();
+    });
+
     it('transitions are compare-and-set on state and fence, and leave an event trail', async () => {
       const s = await makeStore();
       const a = await add(s, 'a');

@@ -13,6 +13,13 @@ export interface TaskSummary {
   finished_time: string | null;
   timing: Timing;
   result_url: string | null;
+  /** The library avatar the task uses (docs/avatars.md), absent on older servers. */
+  avatar_id?: string | null;
+  poster_url?: string | null;
+  /** Estimated seconds until the task ends, with a range; absent on live-event rows. */
+  eta_seconds?: number | null;
+  eta_low?: number | null;
+  eta_high?: number | null;
 }
 
 export interface Timing {

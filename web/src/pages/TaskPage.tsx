@@ -1,7 +1,7 @@
 /** One task: timeline, texts, speech, video, download, error, cancel/retry. Live via SSE + polling. */
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { api, ApiFailure, describeError, withToken } from '../lib/api';
-import { formatSeconds, isFinal } from '../lib/format';
+import { formatEta, formatSeconds, isFinal } from '../lib/format';
 import { applyToStatus } from '../lib/live';
 import { overheadSeconds, phaseTimeline } from '../lib/timeline';
 import { Segments } from './Segments';
@@ -88,6 +88,7 @@ export function TaskPage({ id }: { id: string }) {
       <dl className="facts">
         <dt>GPU</dt><dd>{s.gpu_id ?? '—'}</dd>
         {s.status === 'queued' && <><dt>Queue position</dt><dd>{s.queue_position ?? '—'}</dd></>}
+        {formatEta(s) && <><dt>Ready in</dt><dd data-testid="task-eta">{formatEta(s)}</dd></>}
         <dt>Created</dt><dd>{when(s.created_time)}</dd>
         <dt>Started</dt><dd>{when(s.start_time)}</dd>
         <dt>Finished</dt><dd>{when(s.finished_time)}</dd>
