@@ -1,21 +1,24 @@
 /**
  * `npm run bench` — every benchmark, a table per section, JSON under bench/results/.
  * `--quick`: a short smoke run (tiny sizes, seconds; CI runs it, with no timing assertions).
- * `--only scheduling,remote,variance,api,scale,text,publish` picks sections. `--repeat N` repeats
+ * `--only scheduling,remote,variance,api,scale,text,publish,library,batches,segments` picks sections. `--repeat N` repeats
  * scheduling and variance runs and reports medians (the machine is shared and noisy).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { runApi } from './api.bench.js';
+import { runLibraryBench } from './library.bench.js';
+import { runBatchesBench } from './batches.bench.js';
 import { runPublishBench } from './publish.bench.js';
 import { median, round } from './lib/stats.js';
 import { runScale } from './scale.bench.js';
 import { runScheduling, type SchedulingParams } from './scheduling.bench.js';
+import { runLongScripts } from './segments.bench.js';
 import { runTextBench } from './text.bench.js';
 
 const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, only: { type: 'string' }, repeat: { type: 'string' } } });
 const quick = values.quick!;
-const only = new Set((values.only ?? 'scheduling,remote,variance,api,scale,text,publish').split(','));
+const only = new Set((values.only ?? 'scheduling,remote,variance,api,scale,text,publish,library,batches,segments').split(','));
 const repeat = Number(values.repeat ?? (quick ? 1 : 3));
 mkdirSync('bench/results', { recursive: true });
 const summary: Record<string, unknown> = { quick, at: new Date().toISOString(), node: process.version };
@@ -91,6 +94,10 @@ if (only.has('api')) show('api', await runApi({ quick }));
 if (only.has('scale')) show('scale', await runScale({ quick }));
 if (only.has('text')) show('text', await runTextBench({ quick }));
 if (only.has('publish')) show('publish', await runPublishBench({ quick }));
+if (only.has('library')) show('library', await runLibraryBench({ quick }));
+if (only.has('batches')) show('batches', await runBatchesBench({ quick }));
+// one run per case unless --repeat is given: a full case takes minutes (3 minutes of one-GPU render)
+if (only.has('segments')) show('segments', await runLongScripts({ quick, repeat: values.repeat ? repeat : 1 }));
 writeFileSync('bench/results/summary.json', JSON.stringify(summary, null, 2));
 console.log('\nwrote bench/results/*.json');
 process.exit(0);

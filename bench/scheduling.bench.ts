@@ -18,6 +18,7 @@ import { describeRenderTimeModel, type RenderTimeModel } from '../src/fakes/rend
 import { seededRandom } from '../src/fakes/serial-server.js';
 import type { FakeProgressMode } from '../src/fakes/video-container.fake.js';
 import { createGateway } from '../src/gateway.js';
+import { EtaSampler } from './lib/eta-accuracy.js';
 import { startFarmProcess } from './lib/farm-process.js';
 import { startRemoteRunners } from './lib/remote-runners.js';
 import { gpuOccupancy, p } from './lib/gpu-records.js';
@@ -81,9 +82,11 @@ export async function runScheduling(o: SchedulingParams): Promise<Record<string,
     gw.scheduler.notify();
     const deadline = start + 20 * (o.ttsMs + o.renderMs) * Math.ceil(o.tasks / o.gpus) + 60_000;
     let tasks: Task[] = [];
+    const etaSampler = new EtaSampler(gw.eta);
     while (Date.now() < deadline) {
       tasks = (await Promise.all(ids.map((id) => gw.store.get(id)))) as Task[];
       if (tasks.every((t) => t.state === 'completed' || t.state === 'failed')) break;
+      await etaSampler.maybeSample(tasks, Date.now());
       await new Promise((r) => setTimeout(r, 20));
     }
     const done = tasks.filter((t) => t.state === 'completed');
@@ -121,6 +124,9 @@ export async function runScheduling(o: SchedulingParams): Promise<Record<string,
       queries_per_render: round(queries / Math.max(1, occ.renderMs.length), 1),
       tts_overhead_p50_ms: Math.round(median(ttsOverhead)),
       fake_result_grow_ms: o.growMs,
+      // ETA: median |estimate − actual| ÷ actual once warm: after the first 3 × gpus completions
+      // (the first round runs all slots' start-up at once and is slower than the steady state).
+      ...etaSampler.report(tasks, 3 * o.gpus),
     };
   } finally {
     await remote?.close();

@@ -16,6 +16,8 @@ const ADVERSARIAL: Record<string, string> = {
   number_commas: '1,'.repeat(50_000),
   dollar_letters: '$a'.repeat(50_000),
   prose: 'The quick brown fox jumps over the lazy dog. '.repeat(2_250),
+  // every formula different: no reading can be reused from an earlier one
+  unique_tex: Array.from({ length: 12_000 }, (_, i) => `$x_{${i}}$`).join(' ').slice(0, 100_000),
   mixed: 'Pay $5 for $x^2$ on 2024-03-15 at 3:45 pm, 60 km/h, 15%. '.repeat(1_700),
 };
 
@@ -23,8 +25,8 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 
 export async function runTextBench(opts: { quick?: boolean } = {}): Promise<Record<string, number | string>> {
   const inputs = CORPUS.map((c) => c.input);
-  const rounds = opts.quick ? 3 : 9;
-  const passes = opts.quick ? 20 : 200;
+  const rounds = opts.quick ? 3 : 5;
+  const passes = opts.quick ? 5 : 20;
   for (let i = 0; i < 5; i++) for (const s of inputs) normalizeForSpeech(s); // warm up the JIT
   const rates: number[] = [];
   for (let r = 0; r < rounds; r++) {
@@ -32,8 +34,8 @@ export async function runTextBench(opts: { quick?: boolean } = {}): Promise<Reco
     for (let p = 0; p < passes; p++) for (const s of inputs) normalizeForSpeech(s);
     rates.push((passes * inputs.length) / ((performance.now() - t) / 1000));
   }
-  const rate = (held: boolean) => {
-    const set = CORPUS.filter((c) => !!c.heldOut === held);
+  const rate = (held: boolean, part = '') => {
+    const set = CORPUS.filter((c) => !!c.heldOut === held && c.category.startsWith(part));
     return +((100 * set.filter((c) => speechMatches(normalizeForSpeech(c.input).text, c.expected)).length) / set.length).toFixed(1);
   };
   // per case: the median of a few runs, so one GC pause does not count as the case's time
@@ -51,6 +53,9 @@ export async function runTextBench(opts: { quick?: boolean } = {}): Promise<Reco
     corpus_sentences: inputs.length,
     tuning_pass_pct: rate(false),
     held_out_pass_pct: rate(true),
+    guides_tuning_pass_pct: rate(false, 'guides/'),
+    guides_held_out_pass_pct: rate(true, 'guides/'),
+    nemo_held_out_pass_pct: rate(true, 'nemo-'),
     sentences_per_second_median: Math.round(median(rates)),
     ms_per_sentence_p99: +sorted[Math.floor(sorted.length * 0.99)].toFixed(3),
     ms_per_sentence_max: +sorted[sorted.length - 1].toFixed(3),

@@ -39,6 +39,16 @@ import { RecordRetention } from './runner/record-retention.js';
 import { normalizeForSpeech } from './text/index.js';
 import { createPublisher } from './publish/create-publisher.js';
 import type { Publisher } from './publish/publisher.service.js';
+import { Segments } from './segments/segments.js';
+import { createLibrary } from './library/create-library.js';
+import type { LibraryService } from './library/library.service.js';
+import { createPipelines, type Pipelines } from './batches/pipelines.js';
+import { registerBackPressureMetrics } from './batches/pipeline-metrics.js';
+import type { BatchCompletedEvent } from './batches/batch-service.js';
+import { createWebhooks } from './webhooks/create-webhooks.js';
+import { EtaService } from './eta/eta.service.js';
+import type { Resolver } from './webhooks/ssrf.js';
+import type { Webhooks } from './webhooks/webhooks.service.js';
 
 export interface Gateway {
   config: GatewayConfig;
@@ -67,6 +77,16 @@ export interface Gateway {
   health: HealthMonitor;
   /** Uploads finished videos to the configured targets (docs/publishing.md). */
   publisher: Publisher;
+  /** Long scripts: split, segment steps, stitching, captions (docs/segments.md). */
+  segments: Segments;
+  /** Avatars and voices, reused by id (docs/avatars.md). */
+  library: LibraryService;
+  /** Batches, Idempotency-Key answers, queue admission (docs/batches.md). */
+  pipelines: Pipelines;
+  /** Signed webhooks: per-task callbacks and per-key endpoints (docs/webhooks.md). */
+  webhooks: Webhooks;
+  /** ETA of tasks from learned speeds and the queue (docs/api.md, "ETA"). */
+  eta: EtaService;
 }
 
 export interface GatewayOverrides {
@@ -79,6 +99,8 @@ export interface GatewayOverrides {
   slotEngines?: SlotEngines[];
   /** Where publish credentials are read from (tests); default process.env. */
   publishEnv?: NodeJS.ProcessEnv;
+  /** Replace DNS for webhook targets (tests). */
+  webhookResolver?: Resolver;
 }
 
 export function heygemSlot(c: GatewayConfig, s: ResolvedSlot, media: Media): SlotEngines {
@@ -156,11 +178,18 @@ export async function createGateway(config: GatewayConfig, o: GatewayOverrides =
   const publisher = await createPublisher(config, { tasks: store, clock, log, env: o.publishEnv ?? process.env, databasePath: paths.database, pgPool, nodeId });
   lifecycle.on('change', publisher.onTaskChange);
   await publisher.start();
+  const webhooks = await createWebhooks(config, { tasks: store, clock, log, env: o.publishEnv ?? process.env, databasePath: paths.database, pgPool, nodeId, resolver: o.webhookResolver });
+  lifecycle.on('change', webhooks.onTaskChange);
+  await webhooks.start();
   attachTaskLog(lifecycle, log); // one info line per task transition
   const assets = await ensurePreviewAssets(config.dataDir, media, { espeakPath: config.media.espeak, voice: config.preview.voice });
   const engines = o.slotEngines ?? (config.engine === 'heygem' ? config.slots.map((s) => heygemSlot(config, s, media)) : previewSlots(config, media));
   const normalize = (text: string) => normalizeForSpeech(text).text;
+  const segments = new Segments(config, { store, lifecycle, paths, clock, log, normalize });
+  const library = await createLibrary(config, { store, paths, media, clock, log: log.child({ component: 'library' }), pgPool });
   const pipelineDeps = {
+    segments: segments.steps,
+    inputs: library,
     lifecycle,
     media,
     clock,
@@ -184,6 +213,15 @@ export async function createGateway(config: GatewayConfig, o: GatewayOverrides =
   gpuStats.start();
   const scheduler = new Scheduler(runners, store, lifecycle, clock, config.scheduler, log, nodeId, (r) => describeSlot(r, gpuStats));
   const cluster = new ClusterView(store, config.scheduler.enabled ? runners : [], gpuStats, clock, nodeId, config.scheduler.leaseMs);
+  const eta = new EtaService(store, cluster, clock, {
+    renderSecPerSpeechSec: config.heygem.defaultRenderSecPerSpeechSec,
+    speechSecPerChar: 0.07,
+    ttsSecPerChar: 0.03,
+    overheadSec: 1,
+    pipelining: config.scheduler.pipelining,
+  });
+  lifecycle.on('change', eta.onTaskChange);
+  await eta.seed().catch((err: unknown) => log.warn({ err }, 'eta: could not read recent history'));
   if (config.scheduler.enabled) {
     try {
       await scheduler.start();
@@ -192,11 +230,14 @@ export async function createGateway(config: GatewayConfig, o: GatewayOverrides =
       await scheduler.stop(0);
       lifecycle.close();
       await publisher.close();
+      await library.store.close();
+      await webhooks.close();
       await store.close();
       lock?.release();
       throw err;
     }
   }
+  segments.coordinator.start();
   const health = new HealthMonitor({ store, slots: () => scheduler.runners, disk: new DiskSpaceGuard(config.dataDir, config.limits.minFreeDiskBytes), probeAll: () => scheduler.probeAll() });
   void health.startProbe(); // /api/health says `starting` until this settles
   const fileRetention = new FileRetention(
@@ -217,6 +258,23 @@ export async function createGateway(config: GatewayConfig, o: GatewayOverrides =
   const recordRetention = new RecordRetention(store, clock, config.retention, log);
   recordRetention.start();
   const metrics = new GatewayMetrics({ lifecycle, scheduler, store, gpuStats, publisher });
+  const pipelines = createPipelines(config, {
+    tasks: store,
+    lifecycle,
+    scheduler,
+    publisher,
+    clock,
+    normalize,
+    log: log.child({ component: 'batches' }),
+    attachInputs: (taskId, refs) => library.attach(taskId, refs),
+    createTask: (t) => segments.create(t),
+  });
+  registerBackPressureMetrics(metrics.registry, pipelines.admission);
+  // A finished batch is a webhook event for its key's endpoints; keyed by batch id, so the
+  // event is recorded once even when two nodes see the batch finish.
+  pipelines.batches.on('batch.completed', (e: BatchCompletedEvent) => {
+    webhooks.emit('batch.completed', e.owner, e.payload, { key: `batch:${e.batchId}` }).catch((err: unknown) => log.warn({ err, batchId: e.batchId }, 'could not record the batch.completed webhook event'));
+  });
   let closed = false;
   return {
     config,
@@ -233,6 +291,11 @@ export async function createGateway(config: GatewayConfig, o: GatewayOverrides =
     metrics,
     health,
     publisher,
+    segments,
+    library,
+    pipelines,
+    webhooks,
+    eta,
     startedAt: clock.now(),
     normalize,
     nodeId,
@@ -242,13 +305,17 @@ export async function createGateway(config: GatewayConfig, o: GatewayOverrides =
       closed = true;
       gpuStats.stop();
       recordRetention.stop();
+      pipelines.close();
       await fileRetention.stop();
       await scheduler.stop(graceMs);
+      await segments.coordinator.stop();
       // Leaving cleanly: other nodes stop listing our GPUs. Attempts handed back on shutdown
       // keep their leases, so a restart within the lease re-attaches their renders.
       if (config.scheduler.enabled) await store.unregisterSlots(nodeId).catch((err: unknown) => log.warn({ err }, 'could not unregister slots'));
       lifecycle.close();
       await publisher.close();
+      await library.store.close();
+      await webhooks.close();
       await store.close();
       lock?.release();
     },

@@ -19,5 +19,6 @@ describe('npm run bench -- --quick', () => {
     expect(summary.api).toHaveProperty('status_rps');
     expect(summary.scale).toHaveProperty('startup_ms');
     expect(summary.text).toHaveProperty('sentences_per_second_median');
+    expect(summary.batches[0]).toHaveProperty('fair_claim_select_us');
   }, 180_000);
 });

@@ -19,8 +19,8 @@ describe('POST /api/generate: one validation for multipart, urlencoded and JSON'
   let face: Buffer;
   beforeAll(async () => {
     face = await readFile(await faceVideoWithAudio(2));
-    // default limit: 5000 characters; real ffprobe for the video parts
-    ({ t } = await scriptedGateway({}, { realMedia: true, script: { renderMs: 5 } }));
+    // the replaced system's limit of 5000 characters; real ffprobe for the video parts
+    ({ t } = await scriptedGateway({ limits: { maxTextChars: 5000 }, segments: { enabled: false } }, { realMedia: true, script: { renderMs: 5 } }));
   });
   afterAll(async () => t?.close());
 

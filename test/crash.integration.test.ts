@@ -13,7 +13,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { startSimulatedFarm } from '../src/fakes/simulate.js';
 import { faceVideoWithAudio, ffprobeJson } from './helpers/fixtures.js';
 import { FAST_HEYGEM, FINAL, getStatus, submit, waitFinal, waitFor } from './helpers/gateway.js';
-import { freePort, startServe, writeConfig, type ServeProcess } from './helpers/process.js';
+import { freePort, startServe, startServeKilledOnCleanup, writeConfig, type ServeProcess } from './helpers/process.js';
 
 const cleanups: Array<() => Promise<void>> = [];
 afterEach(async () => {
@@ -39,16 +39,7 @@ async function farmAndConfig(gpus: number, farmOpts: Record<string, unknown>, ex
   return { farm, dir, port, config, dataDir: join(dir, 'data') };
 }
 
-async function serve(config: string, port: number, args: string[] = []): Promise<ServeProcess> {
-  const p = await startServe(config, port, args);
-  cleanups.push(async () => {
-    if (p.child.exitCode === null && p.child.signalCode === null) {
-      p.child.kill('SIGKILL');
-      await p.exited;
-    }
-  });
-  return p;
-}
+const serve = (config: string, port: number, args: string[] = []): Promise<ServeProcess> => startServeKilledOnCleanup(cleanups, config, port, args);
 
 const phases = async (url: string, ids: string[]) => Promise.all(ids.map(async (id) => String((await getStatus(url, id)).phase)));
 

@@ -41,6 +41,16 @@ describe('POST /api/normalize', () => {
     expect(r.json().normalized).toContain('three dollars');
   });
 
+  it('accepts a script at the limit even when the client escapes every character in JSON', async () => {
+    // an emoji sent as \ud83d\ude00 is 12 bytes a character: the body limit must follow generate's, not 4 bytes a character
+    const text = '😀'.repeat(LIMIT);
+    const payload = JSON.stringify({ text }).replace(/😀/gu, '\\ud83d\\ude00');
+    expect(payload.length).toBeGreaterThan(LIMIT * 12);
+    const r = await t.app.inject({ method: 'POST', url: '/api/normalize', headers: { 'content-type': 'application/json' }, payload });
+    expect(r.statusCode).toBe(200);
+    expect(r.json().normalized).toBe(text);
+  });
+
   it('refuses text over the limit with a JSON error', async () => {
     const r = await normalize('a'.repeat(LIMIT + 1));
     expect(r.statusCode).toBe(400);

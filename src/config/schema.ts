@@ -95,6 +95,35 @@ const s3Target = z
 export const publishTargetSchema = z.discriminatedUnion('type', [vimeoTarget, s3Target]);
 export type PublishTargetConfig = z.infer<typeof publishTargetSchema>;
 
+/** docs/webhooks.md, "Configuration". */
+const webhooksSchema = z
+  .object({
+    /** Deployment secret signing per-task callbacks (env HEYGEM_WEBHOOKS_SECRET also works); without one, callback_url is refused. */
+    secret: z.string().min(16).optional(),
+    /** The deployment secret before a rotation: callbacks carry a signature with each while it is set. */
+    previousSecret: z.string().min(16).optional(),
+    /** Hosts (names, IPs, CIDRs) allowed although private/loopback/link-local. @defaultValue [] */
+    allowedHosts: z.array(z.string().min(1).max(255)).default([]),
+    /** Bound of one delivery attempt, connect to last byte. @defaultValue 10000 */
+    timeoutMs: z.number().int().min(100).max(120_000).default(10_000),
+    /** Attempts in flight on this node. @defaultValue 16 */
+    concurrency: z.number().int().min(1).max(1000).default(16),
+    /** Attempts in flight to one endpoint (or one callback host). @defaultValue 2 */
+    perEndpointConcurrency: z.number().int().min(1).max(100).default(2),
+    /** @defaultValue 10000 */
+    retryBaseDelayMs: z.number().int().min(1).default(10_000),
+    /** @defaultValue 3600000 */
+    retryMaxDelayMs: z.number().int().min(1).default(3_600_000),
+    /** Retries stop this long after the event. @defaultValue 86400000 (a day) */
+    maxAgeMs: z.number().int().min(1000).default(86_400_000),
+    /** How often the outbox is looked at for due retries. @defaultValue 1000 */
+    pollIntervalMs: z.number().int().min(10).default(1000),
+    /** Endpoints one API key may register. @defaultValue 20 */
+    maxEndpointsPerKey: z.number().int().min(1).max(1000).default(20),
+  })
+  .strict()
+  .prefault({});
+
 const publishSchema = z
   .object({
     /** @defaultValue [] (publishing off) */
@@ -185,8 +214,8 @@ export const configSchema = z
       .prefault({}),
     limits: z
       .object({
-        /** @defaultValue 5000 characters */
-        maxTextChars: z.number().int().positive().default(5000),
+        /** Longest accepted script; long ones are split into segments (docs/segments.md). @defaultValue 100000 characters */
+        maxTextChars: z.number().int().positive().default(100_000),
         /** @defaultValue 200 MiB */
         maxUploadBytes: z.number().int().positive().default(200 * 1024 * 1024),
         /** Longest accepted face video. @defaultValue 600 s */
@@ -195,6 +224,30 @@ export const configSchema = z
         maxReferenceSeconds: z.number().positive().default(20),
         /** Refuse new work (507) when the data dir has less free space than this. 0 disables. @defaultValue 1 GiB */
         minFreeDiskBytes: z.number().int().min(0).default(1024 ** 3),
+        /** Back-pressure: most tasks waiting in the queue; beyond it new work gets 503 + Retry-After. 0 = no limit. @defaultValue 0 */
+        maxQueued: z.number().int().min(0).default(0),
+        /** Window the queue's drain rate (for Retry-After) is measured over. @defaultValue 300000 (5 min) */
+        drainWindowMs: z.number().int().min(1000).default(300_000),
+      })
+      .prefault({}),
+    /** POST /api/batches (docs/batches.md). */
+    batches: z
+      .object({
+        /** Most rows in one batch. @defaultValue 1000 */
+        maxRows: z.number().int().min(1).max(100_000).default(1000),
+        /** Largest batch request body (JSON or CSV). @defaultValue 16 MiB */
+        maxBodyBytes: z.number().int().min(1024).default(16 * 1024 * 1024),
+        /** Largest per-row metadata, as JSON. @defaultValue 4096 */
+        maxMetadataBytes: z.number().int().min(0).default(4096),
+      })
+      .prefault({}),
+    /** Idempotency-Key on POST /api/generate and /api/batches (docs/batches.md). */
+    idempotency: z
+      .object({
+        /** How long a key and its first answer are kept. @defaultValue 86400000 (24 h) */
+        ttlMs: z.number().int().min(1000).default(86_400_000),
+        /** How long a concurrent twin waits for the first request's answer before 409. @defaultValue 30000 */
+        waitMs: z.number().int().min(0).default(30_000),
       })
       .prefault({}),
     heygem: z
@@ -267,6 +320,22 @@ export const configSchema = z
         healthProbeIntervalMs: z.number().int().min(10).default(10_000),
         /** Base delay before a retryable task runs again (exponential, jittered). @defaultValue 1000 */
         retryBaseDelayMs: z.number().int().min(0).default(1000),
+      })
+      .prefault({}),
+    segments: z
+      .object({
+        /** Split long scripts into segments rendered on every GPU at once (docs/segments.md). @defaultValue true */
+        enabled: z.boolean().default(true),
+        /** Speech length a segment aims at; a script estimated at most this long stays one task. @defaultValue 20 s */
+        targetSeconds: z.number().min(2).default(20),
+        /** Speaking rate before any speech was measured (spoken characters per second); learned from completed tasks. @defaultValue 15 */
+        charsPerSecond: z.number().positive().default(15),
+        /** Most segments per task (a longer script gets longer segments). @defaultValue 200 */
+        maxSegments: z.number().int().min(2).max(1000).default(200),
+        /** Pause after each segment's speech but the last (a natural gap between sentences). @defaultValue 250 ms */
+        pauseMs: z.number().int().min(0).max(3000).default(250),
+        /** Level every segment's speech is brought to (RMS of its voiced parts, dBFS), so levels match across cuts. @defaultValue -20 */
+        levelDb: z.number().min(-40).max(-6).default(-20),
       })
       .prefault({}),
     auth: z
@@ -343,8 +412,30 @@ export const configSchema = z
         id: z.string().regex(/^[\w.:@-]{1,100}$/).optional(),
       })
       .prefault({}),
+    /** The avatar and voice library (docs/avatars.md). */
+    library: z
+      .object({
+        /** Register voices through the TTS container's /v1/preprocess_and_tran (engine heygem; first slot's TTS). @defaultValue false */
+        preprocessVoices: z.boolean().default(false),
+        /** Language sent to /v1/preprocess_and_tran. @defaultValue en */
+        preprocessLang: z.enum(['en', 'zh']).default('en'),
+        /** Length of a voice's playable sample. @defaultValue 8 s */
+        sampleSeconds: z.number().positive().max(60).default(8),
+      })
+      .strict()
+      .prefault({}),
+    /** Library items used when a request brings no face / voice (docs/avatars.md); unset = the bundled ones. */
+    defaults: z
+      .object({
+        avatarId: z.string().regex(/^av_[0-9a-z]{26}$/, 'expected an avatar id (av_…)').optional(),
+        voiceId: z.string().regex(/^vo_[0-9a-z]{26}$/, 'expected a voice id (vo_…)').optional(),
+      })
+      .strict()
+      .prefault({}),
     /** Publishing finished videos to Vimeo / S3-compatible storage (docs/publishing.md). Credentials never go here. */
     publish: publishSchema,
+    /** Signed webhooks: per-task callback_url and per-key endpoints (docs/webhooks.md). */
+    webhooks: webhooksSchema,
     /** trace | debug | info | warn | error | fatal | silent. @defaultValue info */
     logLevel: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
   })

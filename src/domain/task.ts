@@ -117,6 +117,14 @@ export interface Task {
   renderStartedAt: number | null;
   renderEndedAt: number | null;
   finishedAt: number | null;
+  /** Segment child: the parent task's id (docs/segments.md); null for every other task. */
+  parentId: string | null;
+  /** Segment child: 0-based position in the parent's script. */
+  segmentIndex: number | null;
+  /** Parent of segments: how many there are (a parent is never claimed by a slot). */
+  segmentCount: number | null;
+  /** Caption option of the request: `burn` burns the captions into the MP4. */
+  captions: 'burn' | null;
 }
 
 /** Compatible status vocabulary (docs/lifecycle.md, "Public status") — the finer phase goes in `phase`. */

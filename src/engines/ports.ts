@@ -13,8 +13,15 @@ export interface SpeechRequest {
   referenceAudio: string;
   /** Transcript of the reference voice, may be empty. */
   referenceText?: string;
+  /**
+   * Content hash of a library voice: the engine keeps one copy per hash in its container and
+   * reuses it (no per-request copy). Absent for per-task references.
+   */
+  referenceKey?: string;
   /** Where to write the synthesized WAV (host path). */
   outPath: string;
+  /** Sampling seed: every segment of one script uses the same one, so they sound like one voice. */
+  seed?: number;
   signal: AbortSignal;
 }
 
@@ -42,6 +49,8 @@ export interface RenderRequest {
   audioPath: string;
   /** Face video (host path). */
   videoPath: string;
+  /** Content hash of a library avatar's face: staged once per container under that hash. */
+  videoKey?: string;
   /** Speech duration, used to verify the result and to pace polling. */
   audioDurationSec: number;
   /** Final output path (host); written atomically (temp name, then rename). */

@@ -14,7 +14,9 @@ export type RenderTimeModel =
   /** Log-normal with mean `baseMs` and shape `sigma` (long right tail). */
   | { kind: 'lognormal'; sigma: number }
   /** Pareto with mean `baseMs` and tail index `alpha` > 1 (heavier tail for smaller alpha). */
-  | { kind: 'pareto'; alpha: number };
+  | { kind: 'pareto'; alpha: number }
+  /** Proportional to the speech with log-normal noise of shape `sigma` (mean `msPerSpeechSec` × speech). */
+  | { kind: 'scaled'; msPerSpeechSec: number; sigma: number };
 
 /** Draw one render time (ms), at least 1 ms and at most `maxMs`. */
 export function sampleRenderMs(model: RenderTimeModel, baseMs: number, speechSec: number, random: () => number, maxMs = Infinity): number {
@@ -40,6 +42,11 @@ export function sampleRenderMs(model: RenderTimeModel, baseMs: number, speechSec
       ms = xm / Math.pow(1 - random(), 1 / model.alpha);
       break;
     }
+    case 'scaled': {
+      const z = Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
+      ms = model.msPerSpeechSec * speechSec * Math.exp(model.sigma * z - (model.sigma * model.sigma) / 2);
+      break;
+    }
   }
   return Math.min(maxMs, Math.max(1, Math.round(ms)));
 }
@@ -59,6 +66,10 @@ export function parseRenderTimeModel(text: string): RenderTimeModel {
       return { kind: 'lognormal', sigma: arg ? n : 0.6 };
     case 'pareto':
       return { kind: 'pareto', alpha: arg ? n : 2.5 };
+    case 'scaled': {
+      const sigma = Number(text.split(':')[2]);
+      return { kind: 'scaled', msPerSpeechSec: arg ? n : 1000, sigma: Number.isFinite(sigma) ? sigma : 0.3 };
+    }
     default:
       throw new Error(`unknown render time model "${text}" (fixed, proportional[:msPerSpeechSec], uniform[:spread], lognormal[:sigma], pareto[:alpha])`);
   }
@@ -76,5 +87,7 @@ export function describeRenderTimeModel(m: RenderTimeModel): string {
       return `lognormal σ ${m.sigma}`;
     case 'pareto':
       return `pareto α ${m.alpha}`;
+    case 'scaled':
+      return `proportional ${m.msPerSpeechSec} ms/s × log-normal σ ${m.sigma}`;
   }
 }

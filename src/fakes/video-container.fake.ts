@@ -80,7 +80,7 @@ export interface FakeVideoContainer {
   port: number;
   close(): Promise<void>;
   restart(): Promise<void>;
-  stats(): { submits: number; busyRefusals: number; queries: number; jobs: Array<{ code: string; status: number }>; history: JobRecord[]; resultSha256: Record<string, string> };
+  stats(): { submits: number; busyRefusals: number; queries: number; jobs: Array<{ code: string; status: number }>; history: JobRecord[]; resultSha256: Record<string, string>; inputs: Array<{ code: string; video_url: string; audio_url: string }> };
   setOptions(p: Partial<FakeVideoOptions>): void;
 }
 
@@ -99,6 +99,8 @@ export async function startFakeVideoContainer(opts: FakeVideoOptions & { port?: 
   const counters = { submits: 0, busyRefusals: 0, queries: 0 };
   const history: JobRecord[] = [];
   const resultSha256: Record<string, string> = {};
+  /** What each accepted submit named (the tests count face copies by it). */
+  const inputs: Array<{ code: string; video_url: string; audio_url: string }> = [];
   let random = seededRandom(o.seed ?? 1);
   let generation = 0; // bumped by restart(): work of a forgotten job must not land
 
@@ -189,7 +191,7 @@ export async function startFakeVideoContainer(opts: FakeVideoOptions & { port?: 
     };
     const model = o.renderTime ?? { kind: 'fixed' };
     const draw = (speechSec: number) => sampleRenderMs(model, o.renderMs!, speechSec, random, o.serverTimeoutMs! * 2);
-    if (model.kind === 'proportional') void speechSeconds(audioPath).then((sec) => alive() && schedule(draw(sec)));
+    if (model.kind === 'proportional' || model.kind === 'scaled') void speechSeconds(audioPath).then((sec) => alive() && schedule(draw(sec)));
     else schedule(draw(0));
   };
 
@@ -207,6 +209,7 @@ export async function startFakeVideoContainer(opts: FakeVideoOptions & { port?: 
         return reply(res, 10001, '忙碌中'); // dropped, never queued
       }
       counters.submits += 1;
+      inputs.push({ code: String(p!.code), video_url: String(p!.video_url), audio_url: String(p!.audio_url) });
       startJob(String(p!.code), resolveInput(String(p!.video_url)), resolveInput(String(p!.audio_url)));
       return reply(res, 10000, '成功');
     }
@@ -241,7 +244,7 @@ export async function startFakeVideoContainer(opts: FakeVideoOptions & { port?: 
       await server.close();
     },
     restart: async () => forget(),
-    stats: () => ({ ...counters, jobs: [...jobs.values()].map((j) => ({ code: j.code, status: j.status })), history: [...history], resultSha256: { ...resultSha256 } }),
+    stats: () => ({ ...counters, jobs: [...jobs.values()].map((j) => ({ code: j.code, status: j.status })), history: [...history], resultSha256: { ...resultSha256 }, inputs: [...inputs] }),
     setOptions: (p) => {
       Object.assign(o, p);
       if (p.seed !== undefined) random = seededRandom(p.seed);

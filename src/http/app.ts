@@ -12,16 +12,21 @@ import type { Gateway } from '../gateway.js';
 import { installErrorHandler } from './errors.js';
 import { swaggerOptions } from './openapi.js';
 import { installSecurity } from './security.js';
+import { registerBatchRoutes } from './routes/batches.route.js';
 import { registerEventsRoute } from './routes/events.route.js';
 import { registerMetrics } from './routes/metrics.route.js';
 import { registerStatsRoute } from './routes/stats.route.js';
 import { registerFileRoutes } from './routes/files.route.js';
+import { registerCaptionRoutes } from './routes/captions.route.js';
 import { registerGenerateRoute, textBodyLimit } from './routes/generate.route.js';
 import { registerQueueRoute } from './routes/queue.route.js';
 import { registerRunnerRoutes } from './routes/runners.route.js';
 import { registerStatusRoutes } from './routes/status.route.js';
 import { registerSystemRoutes } from './routes/system.route.js';
+import { registerWebhookRoutes } from './routes/webhooks.route.js';
 import { registerUi } from './ui.js';
+import { registerAvatarRoutes } from './routes/avatars.route.js';
+import { registerVoiceRoutes } from './routes/voices.route.js';
 
 /**
  * server.trustProxy → Fastify's option. A hop count becomes "trust the nearest n hops" (the
@@ -80,13 +85,18 @@ export async function buildApp(gw: Gateway): Promise<FastifyInstance> {
   // serve: false — only decorates reply.sendFile/download; file routes decide what is servable.
   await app.register(fastifyStatic, { root: gw.paths.outputs, serve: false, acceptRanges: true, cacheControl: false });
   registerGenerateRoute(app, gw);
+  registerBatchRoutes(app, gw);
   registerStatusRoutes(app, gw);
   registerQueueRoute(app, gw);
   registerFileRoutes(app, gw);
+  registerCaptionRoutes(app, gw);
   registerSystemRoutes(app, gw);
   registerEventsRoute(app, gw);
   registerStatsRoute(app, gw);
+  registerWebhookRoutes(app, gw);
   registerMetrics(app, gw.metrics);
+  registerAvatarRoutes(app, gw);
+  registerVoiceRoutes(app, gw);
   await registerRunnerRoutes(app, gw); // remote runners (docs/runners.md)
   await registerUi(app);
   return app;

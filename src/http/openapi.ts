@@ -43,6 +43,13 @@ const EXTRA_RESPONSES: Record<string, Record<string, Json>> = {
     404: error('No such file, or not ready'),
     416: error('Range not satisfiable'),
   },
+  'GET /api/avatars/:id/poster.jpg': { 200: binary(['image/jpeg'], 'The avatar\u2019s poster frame') },
+  'GET /api/avatars/:id/preview.webp': { 200: binary(['image/webp'], 'A short silent animated preview') },
+  'GET /api/voices/:id/sample.wav': { 200: binary(['audio/wav'], 'A few seconds of the voice') },
+  'GET /api/batches/:id/results.zip': {
+    200: binary(['application/zip'], 'Every finished video of the batch (`<row>-<task id>.mp4`), streamed as one ZIP'),
+    404: error('Unknown batch (or another key\u2019s)'),
+  },
   'GET /api/events': {
     200: { description: 'Server-sent events: one `task` event per task change', content: { 'text/event-stream': { schema: { type: 'string' } } } },
   },
@@ -133,6 +140,7 @@ export function swaggerOptions(): FastifyDynamicSwaggerOptions {
         { name: 'farm', description: 'GPU slots and the queue' },
         { name: 'text', description: 'Speech normalization' },
         { name: 'system', description: 'Service information' },
+        { name: 'library', description: 'Avatars and voices, registered once and used by id' },
         { name: 'runners', description: 'Remote runner protocol v1 (docs/runners.md): runner tokens only' },
       ],
       components: {

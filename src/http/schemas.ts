@@ -9,18 +9,18 @@
 
 type Json = Record<string, unknown>;
 
-const str = (description?: string): Json => ({ type: 'string', ...(description ? { description } : {}) });
-const num = (description?: string): Json => ({ type: 'number', ...(description ? { description } : {}) });
-const int = (description?: string): Json => ({ type: 'integer', ...(description ? { description } : {}) });
-const bool = (description?: string): Json => ({ type: 'boolean', ...(description ? { description } : {}) });
+export const str = (description?: string): Json => ({ type: 'string', ...(description ? { description } : {}) });
+export const num = (description?: string): Json => ({ type: 'number', ...(description ? { description } : {}) });
+export const int = (description?: string): Json => ({ type: 'integer', ...(description ? { description } : {}) });
+export const bool = (description?: string): Json => ({ type: 'boolean', ...(description ? { description } : {}) });
 /** `{type: [t, 'null']}`: @fastify/swagger turns it into OpenAPI 3.0 `nullable: true`. */
-const nullable = (s: Json): Json => ({ ...s, type: [s.type as string, 'null'] });
+export const nullable = (s: Json): Json => ({ ...s, type: [s.type as string, 'null'] });
 
 /**
  * An open object. Every listed key is `required` by default: the serializer then fails loudly
  * (a 500) instead of silently dropping a key a client relies on.
  */
-function object(description: string, properties: Record<string, Json>, required: string[] = Object.keys(properties)): Json {
+export function object(description: string, properties: Record<string, Json>, required: string[] = Object.keys(properties)): Json {
   return { type: 'object', description, properties, required, additionalProperties: true };
 }
 
@@ -210,7 +210,16 @@ export const normalizeSchema = object('The spoken form of a text', {
   changes: { type: 'array', items: { type: 'object', additionalProperties: true } },
 });
 
+const CALLBACK_URL = { type: 'string', description: 'Optional URL that gets a signed POST when the task ends (docs/webhooks.md)' };
+
 /** Request bodies of POST /api/generate, for the docs only: the route reads the body itself. */
+const captionsField = { type: 'string', enum: ['burn', 'off'], description: 'Captions: always as SRT/WebVTT tracks; `burn` also burns them into the MP4 (docs/segments.md)' };
+/** Library ids a task may use instead of uploads (docs/avatars.md). */
+const libraryIdFields = {
+  avatar_id: { type: 'string', description: 'A library avatar (av_…) as the face; not together with `video`' },
+  voice_id: { type: 'string', description: 'A library voice (vo_…) to speak with (default: the avatar\'s own voice, else the upload\'s sound)' },
+};
+
 export const generateRequestBody: Json = {
   description: 'The text to speak and an optional face video. All three encodings are validated the same way.',
   content: {
@@ -220,15 +229,18 @@ export const generateRequestBody: Json = {
         properties: {
           text: { type: 'string', description: 'Text to speak (required; limit in /api/info `limits.max_text_chars`)' },
           video: { type: 'string', format: 'binary', description: 'Face video: mp4, avi, mov or mkv (optional; the voice is cloned from its sound)' },
+          captions: captionsField,
+          ...libraryIdFields,
+          callback_url: CALLBACK_URL,
         },
         required: ['text'],
       },
     },
     'application/x-www-form-urlencoded': {
-      schema: { type: 'object', properties: { text: { type: 'string' } }, required: ['text'] },
+      schema: { type: 'object', properties: { text: { type: 'string' }, ...libraryIdFields, callback_url: CALLBACK_URL, captions: captionsField }, required: ['text'] },
     },
     'application/json': {
-      schema: { type: 'object', properties: { text: { type: 'string' } }, required: ['text'] },
+      schema: { type: 'object', properties: { text: { type: 'string' }, ...libraryIdFields, callback_url: CALLBACK_URL, captions: captionsField }, required: ['text'] },
     },
   },
 };

@@ -46,9 +46,9 @@ const SECURITY_HEADERS: Record<string, string> = {
 };
 
 /** GET routes a browser fetches without custom headers: they accept `?access_token=`. */
-export const TOKEN_IN_QUERY = /^\/(api\/events|api\/download\/[^/]+|outputs\/[^/]+)$/;
+export const TOKEN_IN_QUERY = /^\/(api\/events|api\/download\/[^/]+|api\/batches\/[^/]+\/results\.zip|outputs\/[^/]+|api\/avatars\/[^/]+\/(poster\.jpg|preview\.webp)|api\/voices\/[^/]+\/sample\.wav)$/;
 /** Routes that create work: disk, quota and rate guards apply. */
-const CREATES_WORK = new Set(['POST /api/generate', 'POST /api/tasks/:id/retry']);
+const CREATES_WORK = new Set(['POST /api/generate', 'POST /api/tasks/:id/retry', 'POST /api/batches']);
 const PUBLIC = new Set(
   ['/api/health', '/api/health/live', '/api/health/ready', '/api/info'].flatMap((p) => [`GET ${p}`, `HEAD ${p}`]),
 );
@@ -82,7 +82,7 @@ function setCors(req: FastifyRequest, reply: FastifyReply, origins: ReadonlySet<
   if (typeof origin !== 'string' || !origins.has(origin)) return false;
   reply.raw.setHeader('access-control-allow-origin', origin);
   reply.raw.setHeader('vary', 'Origin');
-  reply.raw.setHeader('access-control-expose-headers', 'Retry-After, Content-Disposition, Content-Range');
+  reply.raw.setHeader('access-control-expose-headers', 'Retry-After, Content-Disposition, Content-Range, Idempotent-Replayed');
   return true;
 }
 
@@ -113,8 +113,8 @@ export async function installSecurity(app: FastifyInstance, gw: Gateway): Promis
     const corsOk = setCors(req, reply, origins);
     if (req.method === 'OPTIONS' && req.headers['access-control-request-method']) {
       if (!corsOk) throw new ApiError(403, 'cors_forbidden', 'Origin not allowed');
-      reply.raw.setHeader('access-control-allow-methods', 'GET, HEAD, POST');
-      reply.raw.setHeader('access-control-allow-headers', 'Authorization, Content-Type');
+      reply.raw.setHeader('access-control-allow-methods', 'GET, HEAD, POST, PATCH, DELETE');
+      reply.raw.setHeader('access-control-allow-headers', 'Authorization, Content-Type, Idempotency-Key');
       reply.raw.setHeader('access-control-max-age', '600');
       return reply.code(204).send();
     }

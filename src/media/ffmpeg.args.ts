@@ -4,14 +4,14 @@
  */
 import type { ProbeResult } from './media.js';
 
-const QUIET = ['-hide_banner', '-nostdin', '-v', 'error', '-y'];
+export const QUIET = ['-hide_banner', '-nostdin', '-v', 'error', '-y'];
 
 /**
  * Input hardening for files users uploaded: only self-contained containers and local files. A
  * playlist (HLS, concat) disguised as .mp4 could otherwise make ffmpeg read other files on this
  * host, e.g. another user's upload. Applied before every `-i` and to ffprobe.
  */
-export const SAFE_INPUT = ['-format_whitelist', 'mov,mp4,m4a,3gp,3g2,mj2,matroska,webm,avi,wav', '-protocol_whitelist', 'file,pipe'];
+export const SAFE_INPUT = ['-format_whitelist', 'mov,mp4,m4a,3gp,3g2,mj2,matroska,webm,avi,wav,mp3,ogg,flac', '-protocol_whitelist', 'file,pipe'];
 
 export function probeArgs(path: string): string[] {
   return ['-v', 'error', ...SAFE_INPUT, '-print_format', 'json', '-show_format', '-show_streams', path];

@@ -5,6 +5,7 @@
  * body chunked, which some tus servers refuse.
  */
 import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
+import type { LookupFunction } from 'node:net';
 import { request as httpsRequest } from 'node:https';
 import type { Readable } from 'node:stream';
 
@@ -23,13 +24,15 @@ export interface HttpCall {
   signal?: AbortSignal;
   /** Largest answer body kept (provider answers are small JSON). @defaultValue 1 MiB */
   maxBody?: number;
+  /** Resolve the host with this instead of DNS (webhooks: connect to the address already checked). */
+  lookup?: LookupFunction;
 }
 
 export function httpCall(c: HttpCall): Promise<HttpAnswer> {
   return new Promise((resolve, reject) => {
     const u = new URL(c.url);
     const send = u.protocol === 'https:' ? httpsRequest : httpRequest;
-    const req = send(u, { method: c.method, headers: c.headers, signal: c.signal, timeout: c.timeoutMs });
+    const req = send(u, { method: c.method, headers: c.headers, signal: c.signal, timeout: c.timeoutMs, lookup: c.lookup });
     req.on('timeout', () => req.destroy(Object.assign(new Error(`${c.method} ${u.host}: no answer within ${c.timeoutMs} ms`), { code: 'ETIMEDOUT' })));
     req.on('error', reject);
     req.on('response', (res) => {

@@ -199,6 +199,8 @@ export class SlotRunner {
     } finally {
       this.frontBusy = false;
     }
+    this.onIdle(); // a segment may wait for its face offset next: the front can take more work
+    t = await this.deps.pipeline.beforeRender(t, signal);
     const key = attemptKey(t);
     const free = this.once(await this.videoLane.acquire(signal), key);
     this.onIdle(); // the front is free: with pipelining, the next task's TTS can start now

@@ -13,6 +13,8 @@ import type { Clock } from './clock.js';
 import type { DataPaths } from './data-paths.js';
 import type { TaskLifecycle } from './lifecycle.js';
 import { join } from 'node:path';
+import type { SegmentSteps } from '../segments/segment-steps.js';
+import type { LibraryInputs } from '../library/library.service.js';
 
 export interface SlotDefaults {
   faceVideo: string;
@@ -27,6 +29,10 @@ export interface PipelineDeps {
   normalize: (text: string) => string;
   maxReferenceSeconds: number;
   fallbackToReferenceAudio: boolean;
+  /** Steps of segment children (docs/segments.md); absent → segments run as plain tasks. */
+  segments?: SegmentSteps;
+  /** Library avatar/voice of a task, by task id (docs/avatars.md); absent = none. */
+  inputs?: { inputsForTask(taskId: string): Promise<LibraryInputs | null> };
 }
 
 /** Thrown when the task left the state we expected (canceled meanwhile): stop quietly. */
@@ -54,7 +60,9 @@ export class TaskPipeline {
     const work = this.deps.paths.taskWork(task.id);
     await mkdir(work, { recursive: true });
     let referenceAudio = this.defaults.referenceVoice;
-    if (task.videoPath) {
+    const lib = await this.libraryOf(task);
+    if (lib?.voice) referenceAudio = lib.voice.path;
+    else if (task.videoPath) {
       const probe = await this.deps.media.probe(task.videoPath, signal);
       if (probe.hasAudio) {
         referenceAudio = join(work, 'reference.wav');
@@ -73,12 +81,22 @@ export class TaskPipeline {
     const outPath = this.deps.paths.speech(task.id);
     let audioPath: string;
     let durationSec: number;
-    try {
+    const referenceAudio = task.referenceAudio ?? this.defaults.referenceVoice;
+    const lib = await this.libraryOf(task);
+    const libVoice = lib?.voice && lib.voice.path === referenceAudio ? lib.voice : null;
+    const face = this.faceOf(task, lib);
+    const seg = task.parentId ? this.deps.segments : undefined;
+    const earlier = await seg?.beforeSpeech(task, face);
+    if (earlier) ({ audioPath, durationSec } = earlier);
+    else try {
       ({ audioPath, durationSec } = await this.slot.speech.synthesize({
         taskId: task.id,
         text: task.normalizedText ?? task.text,
-        referenceAudio: task.referenceAudio ?? this.defaults.referenceVoice,
+        referenceAudio,
+        referenceText: libVoice?.text,
+        referenceKey: libVoice?.hash,
         outPath,
+        seed: seg?.seedOf(task),
         signal,
       }));
     } catch (err) {
@@ -87,9 +105,26 @@ export class TaskPipeline {
       audioPath = task.referenceAudio;
       durationSec = await this.deps.media.duration(audioPath, signal);
     }
+    if (seg && !earlier) durationSec = await seg.finishSpeech(task, audioPath, face, signal);
     const patch = { ttsEndedAt: this.deps.clock.now(), audioPath, audioDurationSec: durationSec };
     await this.deps.lifecycle.progress(task, patch);
     return { ...task, ...patch };
+  }
+
+  /** The library avatar/voice of a task; a segment uses its parent's (docs/avatars.md). */
+  private async libraryOf(task: Task): Promise<LibraryInputs | null> {
+    return (await this.deps.inputs?.inputsForTask(task.parentId ?? task.id)) ?? null;
+  }
+
+  /** Face video: the upload, else the library avatar, else the slot's default. */
+  private faceOf(task: Task, lib: LibraryInputs | null): string {
+    return task.videoPath ?? lib?.face?.path ?? this.defaults.faceVideo;
+  }
+
+  /** Between speech and render: a segment waits for its face offset and cuts its face clip. */
+  async beforeRender(task: Task, signal: AbortSignal): Promise<Task> {
+    if (!task.parentId || !this.deps.segments) return task;
+    return this.deps.segments.prepareRender(task, this.faceOf(task, await this.libraryOf(task)), signal);
   }
 
   /** tts → rendering → collecting → completed (or resume a submitted render after a restart). */
@@ -101,10 +136,13 @@ export class TaskPipeline {
     // speak() made outputs/ already; a fresh start only needs it when resuming (this runs while
     // the GPU waits for its next job, so no needless file-system round trip here).
     if (resume) await mkdir(this.deps.paths.outputs, { recursive: true });
+    const lib = task.videoPath ? null : await this.libraryOf(task);
     const result = await this.slot.video.render({
       code: renderCode(task),
       audioPath: task.audioPath!,
-      videoPath: task.videoPath ?? this.defaults.faceVideo,
+      videoPath: task.parentId && this.deps.segments ? this.deps.segments.faceClipPath(task) : this.faceOf(task, lib),
+      // a segment renders its own cut of the face, never the shared content-hash copy
+      videoKey: task.parentId ? undefined : lib?.face?.hash,
       audioDurationSec: task.audioDurationSec ?? 0,
       outPath: this.deps.paths.output(task.id),
       resume: resume || task.renderSubmitted,
@@ -117,6 +155,7 @@ export class TaskPipeline {
         void toCollecting();
       },
     });
+    if (task.captions === 'burn' && !task.parentId) await this.deps.segments?.burnCaptions(task, result.outPath, signal);
     const inCollecting = rendering.state === 'collecting' ? rendering : await toCollecting();
     if (!inCollecting) throw new TaskGone(task.id);
     const now = this.deps.clock.now();

@@ -21,7 +21,8 @@ import type { Logger } from '../logger.js';
 import type { DataPaths } from '../runner/data-paths.js';
 import type { ClaimRequest, HeartbeatResult, SlotRecord, TaskPatch, TaskStore, TransitionGuard } from '../store/task-store.js';
 import type { RunnerApi } from './runner-api.client.js';
-import type { WireJob } from './runner-service.js';
+import type { WireJob, WireSegments } from './runner-service.js';
+import type { LibraryInputs } from '../library/library.service.js';
 import { JobJournal } from './job-journal.js';
 
 const FORWARD: ReadonlySet<TaskState> = new Set(['reserved', 'tts', 'rendering', 'collecting']);
@@ -30,6 +31,8 @@ const VIDEO_EXT = new Set(['.mp4', '.mov', '.mkv', '.avi', '.webm']);
 /** Runner-local paths of a job (never sent to the gateway). */
 interface Local {
   videoPath: string | null;
+  /** The library voice of the job (downloaded into the cache), with its transcript. */
+  voice?: { path: string; hash: string; text: string } | null;
   referenceAudio: string | null;
   audioPath: string | null;
 }
@@ -44,6 +47,8 @@ export interface RemoteStoreOptions {
 export class RemoteTaskStore implements TaskStore {
   readonly shared = true;
   private readonly local = new Map<string, Local>();
+  /** The last gateway view of each held job (its fence, parent), for calls about its segment. */
+  private readonly wire = new Map<string, WireJob>();
   private readonly closing = new AbortController();
   readonly journal: JobJournal;
   /** Lease terms learnt at registration. */
@@ -72,6 +77,7 @@ export class RemoteTaskStore implements TaskStore {
   /** A gateway task → a runner task: its paths are this runner's. */
   private localize(job: WireJob): Task {
     const l = this.local.get(job.id);
+    this.wire.set(job.id, job);
     const speech = this.paths.speech(job.id);
     const { inputs: _inputs, ...task } = job;
     return { ...task, videoPath: l?.videoPath ?? null, referenceAudio: l?.referenceAudio ?? null, audioPath: l?.audioPath ?? (job.audioDurationSec !== null ? speech : null), outputPath: null, leaseExpiresAt: null };
@@ -93,7 +99,8 @@ export class RemoteTaskStore implements TaskStore {
     await this.journal.write(job, req.slotId);
     try {
       const videoPath = job.inputs.video ? await this.fetchInput(job, fence) : null;
-      this.local.set(job.id, { videoPath, referenceAudio: null, audioPath: null });
+      const voice = await this.fetchVoice(job, fence);
+      this.local.set(job.id, { videoPath, voice, referenceAudio: null, audioPath: null });
     } catch (err) {
       // The input could not be fetched: the attempt ends at once (retryable), the slot stays free.
       this.log.warn({ taskId: job.id, err: (err as Error).message }, 'could not download the job input; handing it back');
@@ -104,10 +111,50 @@ export class RemoteTaskStore implements TaskStore {
     return this.localize(job);
   }
 
-  /** The job's face video from the cache (by content hash), else downloaded with the lease token. */
-  private async fetchInput(job: WireJob, fence: Fence): Promise<string> {
-    const want = job.inputs.video!;
-    const ext = VIDEO_EXT.has(extname(job.videoName ?? '').toLowerCase()) ? extname(job.videoName!).toLowerCase() : '.mp4';
+  /** The job's library voice, if it names one (cached by content hash like the face). */
+  private async fetchVoice(job: WireJob, fence: Fence): Promise<Local['voice']> {
+    const want = job.inputs.voice;
+    if (!want) return null;
+    return { path: await this.fetchInput(job, fence, 'voice'), hash: want.sha256, text: want.text };
+  }
+
+  /**
+   * For the task pipeline (docs/avatars.md): the library voice of a held job. Asked by the
+   * job's id or, for a segment, by its parent's id. The face needs no answer here: the job's
+   * `videoPath` already points at the downloaded face.
+   */
+  async inputsForTask(taskId: string): Promise<LibraryInputs | null> {
+    for (const [id, job] of this.wire) {
+      if (id !== taskId && job.parentId !== taskId) continue;
+      const voice = this.local.get(id)?.voice;
+      if (voice) return { face: null, voice };
+    }
+    return null;
+  }
+
+  /** The gateway's view of a segment's siblings, asked with the lease of a held sibling. */
+  private async segmentsOf(parentId: string): Promise<WireSegments | undefined> {
+    const job = [...this.wire.values()].find((j) => j.parentId === parentId && j.leaseToken);
+    if (!job) return undefined;
+    const r = await this.api.call<WireSegments>('GET', `/jobs/${job.id}/segments`, { fence: { attempt: job.attempt, token: job.leaseToken! }, signal: this.closing.signal });
+    if (r.status !== 200) throw new TaskError('engine_unreachable', `the gateway answered ${r.status} for the segments of ${parentId}`);
+    return r.body;
+  }
+
+  async listSegments(parentId: string): Promise<Task[]> {
+    return ((await this.segmentsOf(parentId))?.segments ?? []) as Task[];
+  }
+
+  /** A runner reads only the parent of a segment it holds (its segment count). */
+  async get(id: string): Promise<Task | undefined> {
+    const view = [...this.wire.values()].some((j) => j.parentId === id) ? await this.segmentsOf(id) : undefined;
+    return view ? ({ ...view.parent, parentId: null } as unknown as Task) : undefined;
+  }
+
+  /** An input of the job (face video or library voice) from the cache (by content hash), else downloaded with the lease token. */
+  private async fetchInput(job: WireJob, fence: Fence, name: 'video' | 'voice' = 'video'): Promise<string> {
+    const want = job.inputs[name]!;
+    const ext = name === 'voice' ? '.wav' : VIDEO_EXT.has(extname(job.videoName ?? '').toLowerCase()) ? extname(job.videoName!).toLowerCase() : '.mp4';
     const path = join(this.cacheDir, `${want.sha256}${ext}`);
     const hit = await stat(path).then((s) => s.size === want.size, () => false);
     if (hit) {
@@ -120,7 +167,7 @@ export class RemoteTaskStore implements TaskStore {
     try {
       for (let tryNo = 1; ; tryNo++) {
         try {
-          const res = await this.api.download(`/jobs/${job.id}/inputs/video`, fence, this.closing.signal);
+          const res = await this.api.download(`/jobs/${job.id}/inputs/${name}`, fence, this.closing.signal);
           if (res.status !== 200 || !res.body) throw new Error(`HTTP ${res.status}`);
           const h = createHash('sha256');
           const body = Readable.fromWeb(res.body as import('node:stream/web').ReadableStream);
@@ -212,6 +259,7 @@ export class RemoteTaskStore implements TaskStore {
   /** The job is over here: no journal entry, no local files (the input cache stays). */
   private async forget(id: string): Promise<void> {
     this.local.delete(id);
+    this.wire.delete(id);
     await this.journal.remove(id);
     await Promise.all([rm(this.paths.output(id), { force: true }), rm(this.paths.speech(id), { force: true }), rm(this.paths.taskWork(id), { recursive: true, force: true })]);
   }
@@ -251,8 +299,10 @@ export class RemoteTaskStore implements TaskStore {
       const speech = this.paths.speech(job.id);
       const hasSpeech = await stat(speech).then((s) => s.size > 0, () => false);
       let videoPath: string | null = null;
-      if (job.inputs.video) videoPath = await this.fetchInput(job, { attempt: job.attempt, token: job.leaseToken! }).catch(() => null);
-      this.local.set(job.id, { videoPath, referenceAudio: null, audioPath: hasSpeech ? speech : null });
+      const fence = { attempt: job.attempt, token: job.leaseToken! };
+      if (job.inputs.video) videoPath = await this.fetchInput(job, fence).catch(() => null);
+      const voice = await this.fetchVoice(job, fence).catch(() => null);
+      this.local.set(job.id, { videoPath, voice, referenceAudio: null, audioPath: hasSpeech ? speech : null });
       out.push(this.localize(job));
     }
     return out;
@@ -294,9 +344,6 @@ export class RemoteTaskStore implements TaskStore {
   // The rest of the port is the gateway's business; a runner never calls it.
   async listExpired(): Promise<Task[]> {
     return []; // the gateway's reaper ends expired attempts
-  }
-  async get(): Promise<Task | undefined> {
-    return undefined;
   }
   async create(): Promise<Task> {
     throw new Error('a runner does not create tasks');

@@ -4,6 +4,8 @@
  * replaced by the gateway's runner API (remote-store.ts). No database, Redis or shared disk:
  * its dataDir holds only the input cache, the job journal and per-job work files.
  */
+import { SegmentMedia } from '../segments/segment-media.js';
+import { SegmentSteps } from '../segments/segment-steps.js';
 import { mkdir, stat } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import type { GatewayConfig } from '../config/load.js';
@@ -79,6 +81,14 @@ export async function startRunnerNode(o: RunnerNodeOptions): Promise<RunnerNode>
     normalize: (text: string) => normalizeForSpeech(text).text,
     maxReferenceSeconds: config.limits.maxReferenceSeconds,
     fallbackToReferenceAudio: config.heygem.fallbackToReferenceAudio,
+    // Segments of long scripts run here like on a local slot; their siblings' speech lengths
+    // come from the gateway (docs/segments.md), polled gently since each look is an HTTP call.
+    segments: new SegmentSteps(store, new SegmentMedia({ ffmpegPath: config.media.ffmpeg, ffprobePath: config.media.ffprobe, timeoutMs: config.media.timeoutMs }), paths, {
+      pauseMs: config.segments.pauseMs,
+      levelDb: config.segments.levelDb,
+      pollMs: 500,
+    }),
+    inputs: store, // library voices arrive with the job (docs/avatars.md)
   };
   const schedOpts = { ...config.scheduler, leaseMs: terms.leaseMs, heartbeatMs: terms.heartbeatMs };
   const defaultsOf = (id: number) => {

@@ -31,7 +31,18 @@ export interface WireJob extends Omit<Task, 'videoPath' | 'referenceAudio' | 'au
   audioPath: null;
   outputPath: null;
   /** Inputs to download (GET .../jobs/:id/inputs/:name with the lease token); sha256 for the runner's cache. */
-  inputs: { video: { sha256: string; size: number } | null };
+  inputs: {
+    /** The face: the task's upload, else its library avatar (docs/avatars.md). */
+    video: { sha256: string; size: number } | null;
+    /** The library voice of the task (with its transcript), if it names one. */
+    voice: { sha256: string; size: number; text: string } | null;
+  };
+}
+
+/** What a segment's runner needs of its siblings to find its face offset (docs/segments.md). */
+export interface WireSegments {
+  parent: { id: string; segmentCount: number | null; state: TaskState };
+  segments: Array<Pick<Task, 'id' | 'parentId' | 'segmentIndex' | 'state' | 'audioDurationSec' | 'ttsEndedAt'>>;
 }
 
 /** Fields a runner may set on its attempt; paths are the gateway's own business. */
@@ -254,8 +265,29 @@ export class RunnerService {
   async inputPath(r: RunnerIdentity, id: string, fence: Fence, name: string): Promise<string> {
     this.seen(r);
     const task = await this.held1(r, id, fence);
-    if (name !== 'video' || !task.videoPath) throw new JobRefused(404, 'job_not_found', `Task ${id} has no input "${name}"`);
-    return task.videoPath;
+    if (name === 'video' && task.videoPath) return task.videoPath;
+    const lib = await this.libraryOf(task);
+    if (name === 'video' && lib?.face) return lib.face.path;
+    if (name === 'voice' && lib?.voice) return lib.voice.path;
+    throw new JobRefused(404, 'job_not_found', `Task ${id} has no input "${name}"`);
+  }
+
+  /** The siblings of a segment this runner holds (their speech lengths give its face offset). */
+  async segments(r: RunnerIdentity, id: string, fence: Fence): Promise<WireSegments> {
+    this.seen(r);
+    const task = await this.held1(r, id, fence);
+    const parent = task.parentId ? await this.gw.store.get(task.parentId) : undefined;
+    if (!parent) throw new JobRefused(404, 'job_not_found', `Task ${id} is not a segment`);
+    const all = await this.gw.store.listSegments(parent.id);
+    return {
+      parent: { id: parent.id, segmentCount: parent.segmentCount, state: parent.state },
+      segments: all.map((s) => ({ id: s.id, parentId: s.parentId, segmentIndex: s.segmentIndex, state: s.state, audioDurationSec: s.audioDurationSec, ttsEndedAt: s.ttsEndedAt })),
+    };
+  }
+
+  /** Library avatar/voice of a task; a segment uses its parent's. */
+  private libraryOf(task: Task) {
+    return this.gw.library.inputsForTask(task.parentId ?? task.id).catch(() => null);
   }
 
   /** sha256 of an input, cached by size + mtime (uploads never change in place). */
@@ -272,8 +304,13 @@ export class RunnerService {
   }
 
   async toWire(task: Task): Promise<WireJob> {
-    const video = task.videoPath ? await this.sha256Of(task.videoPath).then(({ sha256, size }) => ({ sha256, size })).catch(() => null) : null;
-    return { ...task, videoPath: null, referenceAudio: null, audioPath: null, outputPath: null, inputs: { video } };
+    const hashOf = (path: string) => this.sha256Of(path).then(({ sha256, size }) => ({ sha256, size })).catch(() => null);
+    const lib = await this.libraryOf(task);
+    const face = task.videoPath ?? lib?.face?.path ?? null;
+    const video = face ? await hashOf(face) : null;
+    const voiceFile = lib?.voice ? await hashOf(lib.voice.path) : null;
+    const voice = voiceFile && lib?.voice ? { ...voiceFile, text: lib.voice.text } : null;
+    return { ...task, videoPath: null, referenceAudio: null, audioPath: null, outputPath: null, inputs: { video, voice } };
   }
 
   completed(r: RunnerIdentity): void {

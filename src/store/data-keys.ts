@@ -60,6 +60,7 @@ export function withDataKeys(store: TaskStore, root: string): TaskStore {
       return { ...r, items: outAll(r.items) };
     },
     listForStats: async (from, to) => outAll(await store.listForStats(from, to)),
+    listSegments: async (parentId) => outAll(await store.listSegments(parentId)),
   };
   // Everything else (queue, slots, events, notifications, adapter extras like the PostgreSQL
   // pool) is the store's own.

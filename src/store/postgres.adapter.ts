@@ -16,6 +16,7 @@ import type pg from 'pg';
 import { FINAL_STATES, type Fence, type Task, type TaskState } from '../domain/task.js';
 import type { ErrorCode } from '../domain/errors.js';
 import type { Logger } from '../logger.js';
+import { fairClaimSql } from './fair-share.js';
 import { PgListener } from './postgres.listener.js';
 import { createPgPool } from './postgres.pool.js';
 import { PostgresSlotRegistry } from './postgres.slots.js';
@@ -162,9 +163,10 @@ export class PostgresTaskStore implements TaskStore {
     const p = new Params();
     const sql = `
       WITH u AS (
-        INSERT INTO tasks (id, state, text, normalized_text, video_path, video_name, owner, created_at, updated_at, available_at)
+        INSERT INTO tasks (id, state, text, normalized_text, video_path, video_name, owner, created_at, updated_at, available_at, parent_id, segment_index, segment_count, captions)
         VALUES (${p.add(t.id)}, 'queued', ${p.add(t.text)}, ${p.add(t.normalizedText ?? null)}, ${p.add(t.videoPath ?? null)},
-                ${p.add(t.videoName ?? null)}, ${p.add(t.owner ?? null)}, ${p.add(t.createdAt)}, ${p.add(t.createdAt)}, 0)
+                ${p.add(t.videoName ?? null)}, ${p.add(t.owner ?? null)}, ${p.add(t.createdAt)}, ${p.add(t.createdAt)}, 0,
+                ${p.add(t.parentId ?? null)}, ${p.add(t.segmentIndex ?? null)}, ${p.add(t.segmentCount ?? null)}, ${p.add(t.captions ?? null)})
         RETURNING *
       ), e AS (
         INSERT INTO task_events (task_id, attempt, at, state, slot_id, error_code, message)
@@ -198,8 +200,9 @@ export class PostgresTaskStore implements TaskStore {
     const p = new Params();
     const sql = `
       WITH next AS (
-        SELECT id FROM tasks WHERE state = 'queued' AND available_at <= ${p.add(now)}
-        ORDER BY seq LIMIT 1 FOR UPDATE SKIP LOCKED
+        -- Claim order: fair share between owners (store/fair-share.ts), FIFO within one owner.
+        ${fairClaimSql('postgres', p.add(now))}
+        LIMIT 1 FOR UPDATE OF t SKIP LOCKED
       ), u AS (
         UPDATE tasks t SET state = 'preparing', updated_at = $1, slot_id = ${p.add(slotId)}, started_at = $1,
           attempt = t.attempt + 1, lease_token = ${p.add(newLeaseToken())}, lease_holder = ${p.add(holder)},
@@ -288,6 +291,10 @@ export class PostgresTaskStore implements TaskStore {
     return rows.map(pgRowToTask);
   }
 
+  async listSegments(parentId: string): Promise<Task[]> {
+    return (await this.all('SELECT * FROM tasks WHERE parent_id = $1 ORDER BY segment_index', [parentId])).map(pgRowToTask);
+  }
+
   async listHeldBy(holder: string): Promise<Task[]> {
     return (await this.all('SELECT * FROM tasks WHERE lease_token IS NOT NULL AND lease_holder = $1 ORDER BY seq', [holder])).map(pgRowToTask);
   }
@@ -321,7 +328,7 @@ export class PostgresTaskStore implements TaskStore {
 
   async list(f: TaskListFilter): Promise<{ items: Task[]; total: number }> {
     const p = new Params();
-    const where: string[] = [];
+    const where: string[] = ['parent_id IS NULL'];
     if (f.states?.length) where.push(`state = ANY(${p.add([...f.states])}::text[])`);
     if (f.q) where.push(`strpos(lower(text), lower(${p.add(f.q)})) > 0`);
     if (f.from !== undefined) where.push(`created_at >= ${p.add(f.from)}`);
@@ -364,8 +371,8 @@ export class PostgresTaskStore implements TaskStore {
     // 0 when a fresh task (available_at = 0) waits — found at the head of the queue index —
     // else the earliest backoff, from the partial index of delayed retries.
     const r = await this.one(
-      `SELECT CASE WHEN EXISTS (SELECT 1 FROM tasks WHERE state = 'queued' AND available_at <= 0) THEN 0
-              ELSE (SELECT MIN(available_at) FROM tasks WHERE state = 'queued' AND available_at > 0) END AS t`,
+      `SELECT CASE WHEN EXISTS (SELECT 1 FROM tasks WHERE state = 'queued' AND available_at <= 0 AND segment_count IS NULL) THEN 0
+              ELSE (SELECT MIN(available_at) FROM tasks WHERE state = 'queued' AND available_at > 0 AND segment_count IS NULL) END AS t`,
       [],
     );
     return (r!.t as number | null) ?? null;

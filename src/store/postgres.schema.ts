@@ -7,7 +7,11 @@
  *
  * Times are BIGINT milliseconds (as in SQLite), so both adapters share one Task shape.
  */
+import { POSTGRES_WEBHOOKS } from './migrations/webhooks.js';
 import type pg from 'pg';
+import { POSTGRES_LIBRARY } from './migrations/library.js';
+import { POSTGRES_BATCHES } from './migrations/batches.js';
+import { POSTGRES_SEGMENTS } from './migrations/segments.js';
 import { POSTGRES_FILES_BY_KEY } from './migrations/files-by-key.js';
 
 /** Arbitrary, fixed: the advisory lock every node takes while it migrates. */
@@ -99,7 +103,7 @@ CREATE TABLE api_keys (
 );
 `;
 
-export const MIGRATIONS: readonly string[] = [V1, POSTGRES_FILES_BY_KEY];
+export const MIGRATIONS: readonly string[] = [V1, POSTGRES_LIBRARY, POSTGRES_BATCHES, POSTGRES_WEBHOOKS, POSTGRES_SEGMENTS, POSTGRES_FILES_BY_KEY];
 export const SCHEMA_VERSION = MIGRATIONS.length;
 
 export class SchemaTooNewError extends Error {

@@ -9,6 +9,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { ErrorCode } from '../domain/errors.js';
 import { FINAL_STATES, type Fence, type Task, type TaskState } from '../domain/task.js';
+import { fairClaimSql } from './fair-share.js';
 import { QueueIndex } from './queue-index.js';
 import { MIGRATIONS, PATCH_COLUMNS, SCHEMA_VERSION } from './sqlite.schema.js';
 import type { ClaimRequest, HeartbeatResult, NewTask, SlotRecord, TaskEvent, TaskListFilter, TaskPatch, TaskStore, TransitionGuard } from './task-store.js';
@@ -54,6 +55,10 @@ export function rowToTask(r: Row): Task {
     renderStartedAt: r.render_started_at as number | null,
     renderEndedAt: r.render_ended_at as number | null,
     finishedAt: r.finished_at as number | null,
+    parentId: (r.parent_id as string | null | undefined) ?? null,
+    segmentIndex: (r.segment_index as number | null | undefined) ?? null,
+    segmentCount: (r.segment_count as number | null | undefined) ?? null,
+    captions: r.captions === 'burn' ? 'burn' : null,
   };
 }
 
@@ -103,13 +108,16 @@ export class SqliteTaskStore implements TaskStore {
     migrateSqlite(this.db);
     this.stmts = {
       insert: this.db.prepare(
-        `INSERT INTO tasks (id, state, text, normalized_text, video_path, video_name, owner, created_at, updated_at, available_at)
-         VALUES (@id, 'queued', @text, @normalizedText, @videoPath, @videoName, @owner, @createdAt, @createdAt, 0) RETURNING *`,
+        `INSERT INTO tasks (id, state, text, normalized_text, video_path, video_name, owner, created_at, updated_at, available_at, parent_id, segment_index, segment_count, captions)
+         VALUES (@id, 'queued', @text, @normalizedText, @videoPath, @videoName, @owner, @createdAt, @createdAt, 0, @parentId, @segmentIndex, @segmentCount, @captions) RETURNING *`,
       ),
       get: this.db.prepare('SELECT * FROM tasks WHERE id = ?'),
       event: this.db.prepare('INSERT INTO task_events (task_id, attempt, at, state, slot_id, error_code, message) VALUES (?, ?, ?, ?, ?, ?, ?)'),
-      nextQueued: this.db.prepare(`SELECT id FROM tasks WHERE state = 'queued' AND available_at <= ? ORDER BY seq LIMIT 1`),
-      nextAvailable: this.db.prepare(`SELECT MIN(available_at) AS t FROM tasks WHERE state = 'queued'`),
+      // Claim order: fair share between owners (store/fair-share.ts), FIFO within one owner; a
+      // parent of segments is never claimed (its children are the work).
+      nextQueued: this.db.prepare(`${fairClaimSql('sqlite', '@now')} LIMIT 1`),
+      nextAvailable: this.db.prepare(`SELECT MIN(available_at) AS t FROM tasks WHERE state = 'queued' AND segment_count IS NULL`),
+      segments: this.db.prepare('SELECT * FROM tasks WHERE parent_id = ? ORDER BY segment_index'),
       queuedHead: this.db.prepare(`SELECT * FROM tasks WHERE state = 'queued' ORDER BY seq LIMIT ?`),
       queuedIds: this.db.prepare(`SELECT id, seq FROM tasks WHERE state = 'queued' ORDER BY seq`),
       events: this.db.prepare('SELECT * FROM task_events WHERE task_id = ? ORDER BY id'),
@@ -128,6 +136,10 @@ export class SqliteTaskStore implements TaskStore {
         videoName: t.videoName ?? null,
         owner: t.owner ?? null,
         createdAt: t.createdAt,
+        parentId: t.parentId ?? null,
+        segmentIndex: t.segmentIndex ?? null,
+        segmentCount: t.segmentCount ?? null,
+        captions: t.captions ?? null,
       }) as Row;
       this.stmts.event.run(t.id, 0, t.createdAt, 'queued', null, null, 'accepted');
       return r;
@@ -144,7 +156,7 @@ export class SqliteTaskStore implements TaskStore {
 
   async claimNext(req: ClaimRequest): Promise<Task | undefined> {
     const { slotId, holder, now, leaseMs } = req;
-    const next = this.stmts.nextQueued.get(now) as { id: string } | undefined;
+    const next = this.stmts.nextQueued.get({ now }) as { id: string } | undefined;
     if (!next) return undefined;
     return this.transitionSync(next.id, { from: ['queued'] }, 'preparing', { slotId, startedAt: now }, now, undefined, {
       holder,
@@ -229,6 +241,10 @@ export class SqliteTaskStore implements TaskStore {
     return rows.map(rowToTask);
   }
 
+  async listSegments(parentId: string): Promise<Task[]> {
+    return (this.stmts.segments.all(parentId) as Row[]).map(rowToTask);
+  }
+
   async listHeldBy(holder: string): Promise<Task[]> {
     return (this.db.prepare('SELECT * FROM tasks WHERE lease_token IS NOT NULL AND lease_holder = ? ORDER BY seq').all(holder) as Row[]).map(rowToTask);
   }
@@ -269,7 +285,7 @@ export class SqliteTaskStore implements TaskStore {
   }
 
   async list(f: TaskListFilter): Promise<{ items: Task[]; total: number }> {
-    const where: string[] = [];
+    const where: string[] = ['parent_id IS NULL'];
     const args: unknown[] = [];
     if (f.states?.length) {
       where.push(`state IN (${f.states.map(() => '?').join(', ')})`);

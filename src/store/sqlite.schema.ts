@@ -3,6 +3,10 @@
  * takes a database from version i to i + 1; they run in one transaction at start, and a
  * database written by a newer gateway (user_version above the last migration) is refused.
  */
+import { SQLITE_LIBRARY } from './migrations/library.js';
+import { SQLITE_BATCHES } from './migrations/batches.js';
+import { SQLITE_WEBHOOKS } from './migrations/webhooks.js';
+import { SQLITE_SEGMENTS } from './migrations/segments.js';
 import { SQLITE_FILES_BY_KEY } from './migrations/files-by-key.js';
 
 const V1 = `
@@ -70,7 +74,7 @@ CREATE TABLE IF NOT EXISTS slots (
 );
 `;
 
-export const MIGRATIONS: readonly string[] = [V1, V2, SQLITE_FILES_BY_KEY];
+export const MIGRATIONS: readonly string[] = [V1, V2, SQLITE_LIBRARY, SQLITE_BATCHES, SQLITE_WEBHOOKS, SQLITE_SEGMENTS, SQLITE_FILES_BY_KEY];
 export const SCHEMA_VERSION = MIGRATIONS.length;
 
 /** Task field → column, for patches. */

@@ -48,6 +48,23 @@ export function describeTaskStoreConformance(name: string, makeStore: () => Prom
       await s.close();
     });
 
+    it('fair share: a claim prefers the owner with the fewest tasks in a slot, FIFO within an owner', async () => {
+      const s = await makeStore();
+      const own = (owner: string | null, text: string, at: number) => s.create({ id: newTaskId(at), text, owner, createdAt: at });
+      const batch = [];
+      for (let i = 0; i < 5; i++) batch.push(await own('alice', `a${i}`, 1000 + i));
+      const first = await claim(s, 0, 2000);
+      expect(first?.id).toBe(batch[0].id); // one owner queued: plain FIFO
+      const bob = await own('bob', 'b0', 1100);
+      const anon = await own(null, 'n0', 1101);
+      // alice holds a slot, bob and the ownerless task none: bob's (older) goes first, then the null owner's
+      expect((await claim(s, 1, 2001))?.id).toBe(bob.id);
+      expect((await claim(s, 2, 2002))?.id).toBe(anon.id);
+      // all three hold one slot now: ties go to the oldest queued task
+      expect((await claim(s, 3, 2003))?.id).toBe(batch[1].id);
+      await s.close();
+    });
+
     it('transitions are compare-and-set on state and fence, and leave an event trail', async () => {
       const s = await makeStore();
       const a = await add(s, 'a');
@@ -189,6 +206,24 @@ export function describeTaskStoreConformance(name: string, makeStore: () => Prom
       expect((await s.listForStats(6500, 9000)).map((t) => t.id).sort()).toEqual([c.id, (await s.list({ q: 'world' })).items[0].id].sort());
       expect((await s.listForStats(5000, 9000)).length).toBe(3);
       expect((await s.listForStats(0, 2000)).length).toBe(1);
+      await s.close();
+    });
+
+    it('never claims a parent of segments; lists its children by index, not among top-level tasks', async () => {
+      const s = await makeStore();
+      const parent = await s.create({ id: newTaskId(1000), text: 'long', createdAt: 1000, segmentCount: 2, captions: 'burn' });
+      const c1 = await s.create({ id: `${parent.id}-s01`, text: 'two', createdAt: 1000, parentId: parent.id, segmentIndex: 1 });
+      const c0 = await s.create({ id: `${parent.id}-s00`, text: 'one', createdAt: 1000, parentId: parent.id, segmentIndex: 0 });
+      expect(parent).toMatchObject({ segmentCount: 2, parentId: null, segmentIndex: null, captions: 'burn' });
+      expect(c0).toMatchObject({ parentId: parent.id, segmentIndex: 0, segmentCount: null, captions: null });
+      expect((await s.listSegments(parent.id)).map((t) => t.id)).toEqual([c0.id, c1.id]);
+      expect((await s.list({})).items.map((t) => t.id)).toEqual([parent.id]);
+      // only the children are work, in queue order; the parent stays queued and never wakes the scheduler
+      expect((await claim(s, 0, 2000))?.id).toBe(c1.id);
+      expect((await claim(s, 1, 2000))?.id).toBe(c0.id);
+      expect(await claim(s, 2, 2000)).toBeUndefined();
+      expect(await s.nextAvailableAt()).toBeNull();
+      expect((await s.get(parent.id))?.state).toBe('queued');
       await s.close();
     });
 

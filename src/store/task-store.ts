@@ -20,6 +20,11 @@ export interface NewTask {
   videoName?: string | null;
   owner?: string | null;
   createdAt: number;
+  /** Segments (docs/segments.md): a child names its parent and position; a parent its count. */
+  parentId?: string | null;
+  segmentIndex?: number | null;
+  segmentCount?: number | null;
+  captions?: 'burn' | null;
 }
 
 /** Fields a transition (or a progress update) may set alongside the state. */
@@ -106,7 +111,8 @@ export interface TaskStore {
   create(task: NewTask): Promise<Task>;
   get(id: string): Promise<Task | undefined>;
   /**
-   * Atomically take the oldest queued task whose availableAt has passed: → preparing on
+   * Atomically take the oldest queued task whose availableAt has passed (never a parent of
+   * segments — its children are the work): → preparing on
    * `slotId`, as a new attempt (attempt + 1) with a fresh random token held by `holder` until
    * `now + leaseMs`.
    */
@@ -125,6 +131,8 @@ export interface TaskStore {
    * new expiry. undefined when the fence no longer holds or the lease has expired at `now`.
    */
   reclaim(id: string, fence: Fence, holder: string, now: number, leaseMs: number): Promise<Task | undefined>;
+  /** The segment children of a parent task, by segment index. */
+  listSegments(parentId: string): Promise<Task[]>;
   /** Tasks holding a slot whose lease expired at or before `now` (oldest first). */
   listExpired(now: number, limit: number): Promise<Task[]>;
   /** Tasks holding a slot under a lease of `holder`. */
@@ -135,6 +143,7 @@ export interface TaskStore {
   /** Queued tasks in order (first `limit`). */
   listQueued(limit: number): Promise<Task[]>;
   listInStates(states: readonly TaskState[]): Promise<Task[]>;
+  /** Top-level tasks only: segment children are listed through their parent (listSegments). */
   list(filter: TaskListFilter): Promise<{ items: Task[]; total: number }>;
   /** Tasks created before `to` that were unfinished at or finished after `from` (analytics). */
   listForStats(from: number, to: number): Promise<Task[]>;

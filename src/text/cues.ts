@@ -7,11 +7,11 @@ import type { Context } from './spans.js';
 /** Before a number read digit by digit. */
 export const DIGIT_CUES = new Set([
   'zip', 'zipcode', 'postcode', 'postal', 'pin', 'code', 'otp', 'passcode', 'password', 'account', 'acct', 'card', 'ssn', 'serial',
-  'id', 'ext', 'extension', 'ticket', 'confirmation', 'booking', 'reference', 'ref', 'tracking', 'order', 'invoice', 'policy', 'isbn', 'imei', 'vin', 'pnr',
+  'id', 'ext', 'extension', 'dial', 'sms', 'text', 'ticket', 'confirmation', 'booking', 'reference', 'ref', 'tracking', 'order', 'invoice', 'policy', 'isbn', 'imei', 'vin', 'pnr',
 ]);
 /** Before a number said the way names are said: "flight twelve thirty-four", "room one oh one". */
 export const NAME_CUES = new Set([
-  'flight', 'gate', 'room', 'rm', 'bus', 'route', 'highway', 'hwy', 'interstate', 'platform', 'track', 'terminal', 'boeing', 'airbus', 'model',
+  'flight', 'gate', 'room', 'port', 'box', 'rm', 'bus', 'route', 'highway', 'hwy', 'interstate', 'platform', 'track', 'terminal', 'boeing', 'airbus', 'model',
   'apartment', 'apt', 'suite', 'ste', 'seat', 'channel', 'line', 'train', 'level', 'floor', 'pier', 'berth', 'bay', 'unit', 'lane', 'locker', 'area',
 ]);
 /** Names of rulers: a Roman numeral after one is regnal ("Henry VIII" → "the eighth"). */
@@ -69,4 +69,17 @@ export const hasCue = (ctx: Context, set: Set<string>, reach = 2) => ctx.before.
 /** A period after a span also ends the sentence: at the end, before a line break, or before a capitalized word. */
 export function sentenceEnds(ctx: Context): boolean {
   return ctx.next === '' || /^\s*(\n|$)/.test(ctx.next) || /^\s+[A-Z]/.test(ctx.next);
+}
+
+/** Words that open a sentence: after an abbreviation's period, one of them means the sentence ended there. */
+const SENTENCE_STARTERS = new Set([
+  'the', 'a', 'an', 'this', 'that', 'these', 'those', 'then', 'he', 'she', 'it', 'they', 'we', 'i', 'you', 'his', 'her', 'its', 'our', 'their', 'my', 'your',
+  'but', 'and', 'or', 'so', 'yet', 'in', 'on', 'at', 'for', 'from', 'with', 'after', 'before', 'when', 'while', 'if', 'as', 'there', 'here', 'now', 'today',
+  'later', 'meanwhile', 'however', 'also', 'some', 'many', 'most', 'all', 'no', 'what', 'why', 'how', 'who', 'where', 'since', 'during', 'by', 'to', 'its',
+  'one', 'each', 'every', 'both', 'such', 'yes', 'still', 'only', 'instead', 'thus', 'hence', 'therefore', 'next', 'finally', 'first', 'soon', 'once',
+]);
+
+/** The same after an abbreviation ("U.S.", "Ph.D.", "Co."): a capitalized word after it ends the sentence only if sentences start with it ("The U.S. Army" goes on). */
+export function sentenceEndsAfterAbbreviation(ctx: Context): boolean {
+  return ctx.next === '' || /^\s*(\n|$)/.test(ctx.next) || (/^\s+[A-Z]/.test(ctx.next) && SENTENCE_STARTERS.has(ctx.after));
 }

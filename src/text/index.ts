@@ -11,8 +11,8 @@
  */
 import { wordAfter, wordsBefore } from './cues.js';
 import { RECOGNIZERS } from './recognizers.js';
-import { resolve } from './resolve.js';
-import type { Candidate, Context, Recognizer, SpanClass } from './spans.js';
+import { CandidateTable, resolve } from './resolve.js';
+import type { Context, Recognizer, SpanClass } from './spans.js';
 import { VERBALIZERS } from './verbalize.js';
 
 export type { SpanClass } from './spans.js';
@@ -105,17 +105,27 @@ function recognizersFor(ch: string, wordStart: boolean): Recognizer[] {
   return lists[wordStart ? 1 : 0];
 }
 
+/**
+ * The recognizers left after the shape checks for one ASCII situation (first character, length
+ * of the leading digit or letter run, the character after the run, word start or not), worked
+ * out once: on number-heavy text most positions repeat a few situations, and a lookup is far
+ * cheaper than forty shape tests (docs/text-normalization.md, "Speed").
+ */
+const byShape = new Map<number, Recognizer[]>();
+const MAX_SHAPES = 50_000;
+
 /** Shapes that accept any character after the digits also accept the end of the text. */
 const ANY_AFTER_SOURCE = '[\\s\\S]';
 const isAsciiLetter = (c: string | undefined) => c !== undefined && ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'));
 const isDigit = (c: string | undefined) => c !== undefined && c >= '0' && c <= '9';
 
 /** Classify: every recognizer at every position where a token may start. */
-function classify(text: string): (Candidate[] | undefined)[] {
-  const byStart: (Candidate[] | undefined)[] = new Array(text.length + 1);
+function classify(text: string): CandidateTable {
+  const table = new CandidateTable(text.length);
   const ctx = new SpanContext();
   // recognizers whose required character is absent from this text are not tried anywhere
   const absent = new Set(RECOGNIZERS.filter((r) => r.requires && !text.includes(r.requires)));
+  const local = new Map<number, Recognizer[]>();
   let i = 0;
   while (i < text.length) {
     const ch = text[i];
@@ -129,20 +139,38 @@ function classify(text: string): (Candidate[] | undefined)[] {
     if (isDigit(ch)) while (isDigit(text[i + digitRun]) && digitRun < 100) digitRun++;
     else if (isAsciiLetter(ch)) while (isAsciiLetter(text[i + letterRun]) && letterRun < 100) letterRun++;
     const afterRun = text[i + digitRun + letterRun] ?? '';
-    for (const rec of recognizersFor(ch, wordStart)) {
-      if (absent.has(rec)) continue;
-      const shape = digitRun > 0 ? rec.digitShape : letterRun > 0 ? rec.letterShape : undefined;
-      if (shape) {
+    const chCode = ch.charCodeAt(0);
+    const afterCode = afterRun === '' ? 128 : afterRun.charCodeAt(0);
+    const key = chCode < 128 && afterCode <= 128 ? (((chCode * 101 + digitRun + letterRun) * 129 + afterCode) << 1) | (wordStart ? 1 : 0) : -1;
+    let candidates = key >= 0 ? local.get(key) : undefined;
+    if (!candidates) {
+      candidates = key >= 0 ? byShape.get(key) : undefined;
+    }
+    if (!candidates) {
+      candidates = recognizersFor(ch, wordStart).filter((rec) => {
+        const shape = digitRun > 0 ? rec.digitShape : letterRun > 0 ? rec.letterShape : undefined;
+        if (!shape) return true;
         const [min, max, after] = shape;
         const runLength = digitRun + letterRun;
-        if (runLength < min || runLength > max || (afterRun === '' ? after.source !== ANY_AFTER_SOURCE : !after.test(afterRun))) continue;
-      }
+        return !(runLength < min || runLength > max || (afterRun === '' ? after.source !== ANY_AFTER_SOURCE : !after.test(afterRun)));
+      });
+      if (key >= 0 && byShape.size < MAX_SHAPES) byShape.set(key, candidates);
+    }
+    if (key >= 0 && !local.has(key)) {
+      // this text's copy of the list leaves out the recognizers whose required character it lacks
+      candidates = absent.size > 0 ? candidates.filter((rec) => !absent.has(rec)) : candidates;
+      local.set(key, candidates);
+    }
+    let lead: string | undefined;
+    for (const rec of candidates) {
+      if (key < 0 && absent.has(rec)) continue;
+      if (rec.leadWords && letterRun > 0 && !rec.leadWords.has((lead ??= text.slice(i, i + letterRun).toLowerCase()))) continue;
       if (rec.gate && !rec.gate(ctx.at(text, i, i, true))) continue;
       rec.re.lastIndex = i;
       if (typeof rec.score === 'number') {
         // a fixed score needs no groups: test() finds the span without allocating a match
         if (!rec.re.test(text) || rec.re.lastIndex <= i) continue;
-        (byStart[i] ??= []).push({ start: i, end: rec.re.lastIndex, cls: rec.cls, score: rec.score, recognizer: rec, match: null });
+        table.add(i, rec.re.lastIndex, rec.score, rec, null);
         continue;
       }
       const m = rec.re.exec(text);
@@ -150,65 +178,90 @@ function classify(text: string): (Candidate[] | undefined)[] {
       const end = i + m[0].length;
       const score = rec.score(m, ctx.at(text, i, end, true));
       if (!(score > 0)) continue;
-      (byStart[i] ??= []).push({ start: i, end, cls: rec.cls, score, recognizer: rec, match: m });
+      table.add(i, end, score, rec, m);
     }
     if (mayStartRun(ch)) {
       PLAIN_RUN.lastIndex = i;
       i = PLAIN_RUN.test(text) && PLAIN_RUN.lastIndex > i ? PLAIN_RUN.lastIndex : i + 1;
     } else i += 1;
   }
-  return byStart;
+  return table;
 }
 
 /** The match of a kept span; spans found with test() are matched again here (the same pattern at the same place). */
-function matchOf(c: Candidate, text: string): RegExpExecArray {
-  if (c.match) return c.match;
-  c.recognizer.re.lastIndex = c.start;
-  const m = c.recognizer.re.exec(text);
+function matchOf(t: CandidateTable, k: number, text: string): RegExpExecArray {
+  const found = t.match[k];
+  if (found) return found;
+  const re = t.recognizer[k].re;
+  re.lastIndex = t.start[k];
+  const m = re.exec(text);
   if (!m) throw new Error('pattern no longer matches'); // cannot happen: same pattern, same text, same place
   return m;
 }
 
+const TEX_LEFTOVER = /[\\${}^_]/;
+const TEX_LEFTOVERS = /[\\${}^_]/g;
+
 function scan(text: string, depth: number, changes: NormalizeChange[] | null, offset: number): string {
   const recurse = (s: string) => (depth >= MAX_NESTING ? s.replace(/[\\$]/g, ' ') : scan(s, depth + 1, null, 0));
-  const kept = resolve(text.length, classify(text));
-  const out: string[] = [];
+  const table = classify(text);
+  const kept = resolve(text.length, table);
+  // a rope built with += is cheaper than joining an array of many short pieces
+  let out = '';
+  // one context for every verbalizer call: verbalizers read it and keep nothing
+  const spanCtx = new SpanContext();
   let i = 0;
   const copy = (to: number) => {
     // text no span covers is kept, except TeX leftovers that must never be read
-    if (to > i) out.push(text.slice(i, to).replace(/[\\${}^_]/g, ' '));
+    if (to > i) {
+      const plain = text.slice(i, to);
+      out += TEX_LEFTOVER.test(plain) ? plain.replace(TEX_LEFTOVERS, ' ') : plain;
+    }
     i = Math.max(i, to);
   };
-  for (const c of kept) {
-    copy(c.start);
-    const original = text.slice(c.start, c.end);
+  for (const k of kept) {
+    const start = table.start[k];
+    const end = table.end[k];
+    const rec = table.recognizer[k];
+    copy(start);
+    const original = text.slice(start, end);
     let spoken: string;
     try {
-      spoken = VERBALIZERS[c.cls](c.recognizer.fields(matchOf(c, text)), new SpanContext().at(text, c.start, c.end, false), recurse);
+      spoken = VERBALIZERS[rec.cls](rec.fields(matchOf(table, k, text)), spanCtx.at(text, start, end, false), recurse);
       if (spoken.includes('\\') || spoken.includes('$')) spoken = spoken.replace(/[\\$]/g, ' ');
     } catch {
       spoken = original.replace(/[\\${}^_]/g, ' '); // defence in depth: a verbalizer that fails reads the text as written
     }
     // no space between a spoken span and a possessive or hyphenated word after it ("29th's", "4-kilogram")
-    const after = text[c.end];
-    out.push(spoken === '' ? ' ' : (after === "'" || after === '’' || after === '-') && /^(?:['’]s\b|-\p{L})/u.test(text.slice(c.end, c.end + 3)) ? ` ${spoken}` : ` ${spoken} `);
-    if (changes && spoken.trim() !== original.trim()) changes.push({ start: offset + c.start, end: offset + c.end, original, spoken: spoken.trim(), class: c.cls });
-    i = c.end;
+    const after = text[end];
+    out += spoken === '' ? ' ' : (after === "'" || after === '’' || after === '-') && /^(?:['’]s\b|-\p{L})/u.test(text.slice(end, end + 3)) ? ` ${spoken}` : ` ${spoken} `;
+    if (changes) {
+      const said = spoken.trim();
+      if (said !== original.trim()) changes.push({ start: offset + start, end: offset + end, original, spoken: said, class: rec.cls });
+    }
+    i = end;
   }
   copy(text.length);
-  return out.join('');
+  return out;
 }
 
+/**
+ * Each pass runs only if its pattern occurs: on a long text every pass copies the whole string,
+ * and skipping the ones with nothing to do saves both the copy and the garbage collection.
+ */
+const TIDY: [RegExp, RegExp, string][] = [
+  [/[ \t]{2}|\t/, /[ \t]+/g, ' '],
+  [/ \n|\n /, / *\n */g, '\n'],
+  [/\n{3}/, /\n{3,}/g, '\n\n'],
+  [/ [,.;:!?]/, / ([,.;:!?])/g, '$1'],
+  [/[,;:][^\s\d]/, /([,;:])(?=[^\s\d])/g, '$1 '],
+  [/,\s*,/, /,\s*,/g, ','],
+  [/(?<!\.)\.\.(?!\.)/, /(?<!\.)\.\.(?!\.)/g, '.'],
+];
+
 function tidy(s: string): string {
-  return s
-    .replace(/[ \t]+/g, ' ')
-    .replace(/ *\n */g, '\n')
-    .replace(/\n{3,}/g, '\n\n')
-    .replace(/ ([,.;:!?])/g, '$1')
-    .replace(/([,;:])(?=[^\s\d])/g, '$1 ')
-    .replace(/,\s*,/g, ',')
-    .replace(/(?<!\.)\.\.(?!\.)/g, '.')
-    .trim();
+  for (const [present, all, by] of TIDY) if (present.test(s)) s = s.replace(all, by);
+  return s.trim();
 }
 
 export function normalizeForSpeech(input: string, options: NormalizeOptions = {}): NormalizeResult {

@@ -233,6 +233,8 @@ class Reader {
     if (name === '|') return this.delimited(depth, 'the norm of', (t) => t.k === 'cmd' && t.v === '|');
     if (name === 'lVert' || name === 'Vert') return this.delimited(depth, 'the norm of', (t) => t.k === 'cmd' && (t.v === 'rVert' || t.v === 'Vert'));
     if (name === 'lvert') return this.delimited(depth, 'the absolute value of', (t) => t.k === 'cmd' && t.v === 'rvert');
+    if (name === 'lfloor') return this.delimited(depth, 'the floor of', (t) => t.k === 'cmd' && t.v === 'rfloor');
+    if (name === 'lceil') return this.delimited(depth, 'the ceiling of', (t) => t.k === 'cmd' && t.v === 'rceil');
     if (name === '%' || name === '$' || name === '#' || name === '&' || name === '_') return [name === '%' ? 'percent' : name === '$' ? 'dollars' : name === '&' ? 'and' : name === '#' ? 'number' : ''];
     if (name === 'frac' || name === 'dfrac' || name === 'tfrac' || name === 'cfrac') return this.scripts(this.fraction(depth), depth);
     if (name === 'sqrt') return this.root(depth);
@@ -290,7 +292,7 @@ class Reader {
     if (/matrix$/.test(env)) {
       const cols = Math.max(0, ...rows.map((r) => r.length));
       const body = spokenRows.length > 1 ? `${spokenRows.slice(0, -1).join('; ')}; and ${spokenRows[spokenRows.length - 1]}` : (spokenRows[0] ?? '');
-      const lead = `the ${numberWords(String(rows.length))} by ${numberWords(String(cols))} matrix with rows`;
+      const lead = `the ${numberWords(String(rows.length))} by ${numberWords(String(cols))} matrix with ${rows.length === 1 ? 'row' : 'rows'}`;
       return [env === 'vmatrix' ? `the determinant of ${lead}` : lead, body];
     }
     return [spokenRows.join('; ')];
@@ -407,7 +409,21 @@ export function power(arg: string[], raw: string): string[] {
   return ['to the power of', a, ','];
 }
 
+/** Short formulas repeat ($x$, $n$, $x^2$): each is read once per process. */
+const SPOKEN = new Map<string, string>();
+const MAX_SPOKEN = 5_000;
+
 export function latexToSpeech(src: string): string {
+  if (src.length > 64) return readTex(src);
+  const known = SPOKEN.get(src);
+  if (known !== undefined) return known;
+  const spoken = readTex(src);
+  if (SPOKEN.size >= MAX_SPOKEN) SPOKEN.clear();
+  SPOKEN.set(src, spoken);
+  return spoken;
+}
+
+function readTex(src: string): string {
   try {
     const words = new Reader(tokenize(src)).seq(0);
     const spoken = tidy(words.join(' '));
@@ -420,9 +436,13 @@ export function latexToSpeech(src: string): string {
 }
 
 export function tidy(s: string): string {
-  return s
+  const t = s
     .replace(/\s+([,.?])/g, '$1')
     .replace(/,(\s*,)+/g, ',')
-    .replace(/^[\s,]+|[\s,]+$/g, '')
+    .replace(/^[\s,]+/, '')
     .replace(/\s{2,}/g, ' ');
+  // trailing spaces and commas cut by hand: "[\s,]+$" retries at every run of them (quadratic on long input)
+  let end = t.length;
+  while (end > 0 && (t[end - 1] === ',' || /\s/.test(t[end - 1]))) end--;
+  return end === t.length ? t : t.slice(0, end);
 }

@@ -42,7 +42,21 @@ export function cardinal(intDigits: string): string {
 }
 
 /** "3.14" → "three point one four"; "-2" → "minus two"; "1,234.5" → "one thousand … point five". */
+const SHORT_NUMBERS = new Map<string, string>();
+
 export function numberWords(raw: string): string {
+  // number-heavy text repeats the same short numbers: said once, looked up after
+  if (raw.length <= 7) {
+    const known = SHORT_NUMBERS.get(raw);
+    if (known !== undefined) return known;
+    const words = spellNumber(raw);
+    if (SHORT_NUMBERS.size < 20_000) SHORT_NUMBERS.set(raw, words);
+    return words;
+  }
+  return spellNumber(raw);
+}
+
+function spellNumber(raw: string): string {
   let s = raw.replace(/[,\u202f\u00a0]/g, '').replace(/^\+/, '');
   let sign = '';
   if (s.startsWith('-') || s.startsWith('−')) {

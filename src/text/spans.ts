@@ -11,16 +11,6 @@ export type SpanClass =
 /** Parsed pieces of a span, named per class; `kind` picks a variant within the class. */
 export type Fields = Record<string, string | undefined> & { kind?: string };
 
-export interface Candidate {
-  start: number;
-  end: number;
-  cls: SpanClass;
-  /** 0..1: how sure the recognizer is, after cue words. The resolver weighs score × length. */
-  score: number;
-  /** The recognizer and its match: fields are parsed only for the spans the resolver keeps. */
-  recognizer: Recognizer;
-  match: RegExpExecArray | null;
-}
 
 /** What a recognizer may look at besides its match: the words around it. */
 export interface Context {
@@ -48,6 +38,8 @@ export interface Recognizer {
   digitShape?: [number, number, RegExp];
   /** At an ASCII letter: the same for the leading run of letters. */
   letterShape?: [number, number, RegExp];
+  /** At an ASCII letter: the lower-cased leading letter runs this recognizer can start with (keyword recognizers). */
+  leadWords?: Set<string>;
   /** A character the text must contain for this recognizer to be tried at all. */
   requires?: string;
   /** A cheap precondition on the context (the span's end not yet known), checked before the pattern. */

@@ -70,3 +70,12 @@ export function speakFile(name: string, ext: string): string {
   const e = SAID_AS[lower] ?? (SAID.has(lower) ? lower : lower.split('').join(' '));
   return `${speakParts(name, false)} dot ${e}`;
 }
+
+/** A path as read aloud: "./build.sh" → "dot slash build dot s h", "~/.bashrc" → "tilde slash dot bashrc". */
+export function speakPath(path: string): string {
+  const m = /\.([A-Za-z0-9]{1,5})$/.exec(path);
+  const ext = m && FILE_EXTENSIONS.includes(m[1].toLowerCase()) ? m[1] : undefined;
+  const body = ext ? path.slice(0, -ext.length - 1) : path;
+  const spoken = speakParts(body, false);
+  return ext ? `${spoken} ${speakFile('', ext).replace(/^\s*/, '')}` : spoken;
+}

@@ -58,3 +58,15 @@ export async function startServe(configPath: string, port: number, extraArgs: st
   });
   return { child, url: `http://127.0.0.1:${port}`, output: () => out, exited };
 }
+
+/** `startServe`, with a cleanup that SIGKILLs the process if it is still running when the test ends. */
+export async function startServeKilledOnCleanup(cleanups: Array<() => Promise<void>>, configPath: string, port: number, extraArgs: string[] = []): Promise<ServeProcess> {
+  const p = await startServe(configPath, port, extraArgs);
+  cleanups.push(async () => {
+    if (p.child.exitCode === null && p.child.signalCode === null) {
+      p.child.kill('SIGKILL');
+      await p.exited;
+    }
+  });
+  return p;
+}

@@ -1,6 +1,9 @@
 /** Shell: skip link, navigation from the routes table, the current page. */
 import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { ApiKeyBox } from './pages/ApiKeyBox';
+import { AvatarsPage } from './pages/AvatarsPage';
+import { VoicesPage } from './pages/VoicesPage';
+import { BatchesPage } from './pages/BatchesPage';
 import { CreatePage } from './pages/CreatePage';
 import { FarmPage } from './pages/FarmPage';
 import { StatsPage } from './pages/StatsPage';
@@ -23,8 +26,11 @@ const PAGES: Record<PageKey, (param: string | null) => ReactNode> = {
   create: () => <CreatePage />,
   tasks: () => <TasksPage />,
   task: (id) => <TaskPage key={id} id={id!} />,
+  batches: () => <BatchesPage />,
   farm: () => <FarmPage />,
   stats: () => <StatsPage />,
+  avatars: () => <AvatarsPage />,
+  voices: () => <VoicesPage />,
 };
 
 export function App() {

@@ -8,6 +8,9 @@ describe('routes table', () => {
     expect(matchRoute('#/tasks').route.key).toBe('tasks');
     expect(matchRoute('#/farm').route.key).toBe('farm');
     expect(matchRoute('#/stats').route.key).toBe('stats');
+    expect(matchRoute('#/avatars').route.key).toBe('avatars');
+    expect(matchRoute('#/voices').route.key).toBe('voices');
+    expect(matchRoute('#/batches').route.key).toBe('batches');
     expect(matchRoute('#/tasks/01m86xa6d7zag18qm7fswres0k')).toMatchObject({ route: { key: 'task' }, param: '01m86xa6d7zag18qm7fswres0k' });
   });
   it('shows the Create page for unknown hashes, and a task under Tasks', () => {
@@ -16,6 +19,6 @@ describe('routes table', () => {
     expect(navKeyOf('task')).toBe('tasks');
   });
   it('has one nav entry per top-level page', () => {
-    expect(ROUTES.filter((r) => r.nav).map((r) => r.nav!.label)).toEqual(['Create', 'Tasks', 'GPUs & queue', 'Stats']);
+    expect(ROUTES.filter((r) => r.nav).map((r) => r.nav!.label)).toEqual(['Create', 'Tasks', 'Avatars', 'Voices', 'Batches', 'GPUs & queue', 'Stats']);
   });
 });

@@ -4,7 +4,7 @@
  * its component in App's PAGES map; rows with a `nav` label appear in the top navigation.
  * Pure, so matching is unit-tested without a browser.
  */
-export type PageKey = 'create' | 'tasks' | 'task' | 'farm' | 'stats';
+export type PageKey = 'create' | 'tasks' | 'task' | 'farm' | 'stats' | 'avatars' | 'voices' | 'batches';
 
 export interface RouteDef {
   key: PageKey;
@@ -19,6 +19,9 @@ export const ROUTES: RouteDef[] = [
   { key: 'task', pattern: /^\/tasks\/([0-9a-z]{26})$/, title: 'Task' },
   { key: 'create', pattern: /^\/?$/, nav: { href: '#/', label: 'Create' }, title: 'Create' },
   { key: 'tasks', pattern: /^\/tasks\/?$/, nav: { href: '#/tasks', label: 'Tasks' }, title: 'Tasks' },
+  { key: 'avatars', pattern: /^\/avatars\/?$/, nav: { href: '#/avatars', label: 'Avatars' }, title: 'Avatars' },
+  { key: 'voices', pattern: /^\/voices\/?$/, nav: { href: '#/voices', label: 'Voices' }, title: 'Voices' },
+  { key: 'batches', pattern: /^\/batches\/?$/, nav: { href: '#/batches', label: 'Batches' }, title: 'Batches' },
   { key: 'farm', pattern: /^\/farm\/?$/, nav: { href: '#/farm', label: 'GPUs & queue' }, title: 'GPUs & queue' },
   { key: 'stats', pattern: /^\/stats\/?$/, nav: { href: '#/stats', label: 'Stats' }, title: 'Stats' },
 ];

@@ -1,7 +1,8 @@
 /** Staging a task's inputs in a video container's data dir (see video.adapter.ts). */
 import { existsSync, linkSync, mkdirSync, rmSync } from 'node:fs';
-import { copyFile, mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { copyFile, mkdir, rename, rm, stat } from 'node:fs/promises';
+import { basename, join } from 'node:path';
 
 /**
  * Put an input into the container's temp/ under its per-task name. A hard link costs one
@@ -25,4 +26,31 @@ export async function stageInput(from: string, dir: string, name: string): Promi
     await mkdir(dir, { recursive: true });
     await copyFile(from, to);
   }
+}
+
+/** Container-side name of a library input: its content hash, never anything a user typed. */
+export const sharedInputName = (contentHash: string, ext: string): string => `lib-${contentHash}${ext}`;
+/** Matches sharedInputName: the hash is group 1. */
+export const SHARED_INPUT = /^lib-([0-9a-f]{64})\.[a-z0-9]+$/;
+
+/**
+ * Put a library input (avatar face, voice) into a container dir under its content-hash name,
+ * once: a copy already there is reused by every later task on this container, so it is not
+ * removed after the task (the library prunes it when nothing references it any more). Written
+ * under a temp name and renamed, so a reader never sees half a file. Returns true when it staged.
+ */
+export async function stageShared(from: string, dir: string, name: string): Promise<boolean> {
+  const to = join(dir, name);
+  const [have, want] = await Promise.all([stat(to).catch(() => null), stat(from)]);
+  if (have && have.size === want.size) return false;
+  const tmp = `${to}.tmp-${randomBytes(4).toString('hex')}`;
+  await mkdir(dir, { recursive: true });
+  try {
+    await stageInput(from, dir, basename(tmp));
+    await rename(tmp, to);
+  } catch (err) {
+    await rm(tmp, { force: true });
+    throw err;
+  }
+  return true;
 }

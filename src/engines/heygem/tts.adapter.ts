@@ -11,6 +11,7 @@ import { TaskError } from '../../domain/errors.js';
 import { parseWavHeader } from '../../media/wav.js';
 import type { SpeechEngine, SpeechRequest, SpeechResult } from '../ports.js';
 import { readJson, request, withTimeout } from './http-json.js';
+import { sharedInputName, stageShared } from './stage-input.js';
 
 export interface HeygemTtsOptions {
   url: string;
@@ -55,13 +56,18 @@ export class HeygemTtsEngine implements SpeechEngine {
   constructor(private readonly opts: HeygemTtsOptions) {}
 
   async synthesize(req: SpeechRequest): Promise<SpeechResult> {
-    const name = `${req.taskId}-${randomBytes(4).toString('hex')}.wav`;
+    // A library voice keeps one copy per content hash in the container's dir, reused by later
+    // requests; any other reference is a per-request copy removed afterwards.
+    const shared = req.referenceKey !== undefined;
+    const name = shared ? sharedInputName(req.referenceKey!, '.wav') : `${req.taskId}-${randomBytes(4).toString('hex')}.wav`;
     const refDir = join(this.opts.hostDataDir, 'reference');
     const hostRef = join(refDir, name);
     await mkdir(refDir, { recursive: true });
-    await copyFile(req.referenceAudio, hostRef);
+    if (shared) await stageShared(req.referenceAudio, refDir, name);
+    else await copyFile(req.referenceAudio, hostRef);
     try {
-      const body = invokeBody(req.text, `${this.opts.containerDataDir}/reference/${name}`, req.referenceText ?? '', this.opts.params);
+      const params = req.seed !== undefined && this.opts.params.seed === undefined ? { ...this.opts.params, seed: req.seed } : this.opts.params;
+      const body = invokeBody(req.text, `${this.opts.containerDataDir}/reference/${name}`, req.referenceText ?? '', params);
       const res = await request(
         `${this.opts.url}/v1/invoke`,
         { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), signal: withTimeout(req.signal, this.opts.timeoutMs) },
@@ -81,7 +87,7 @@ export class HeygemTtsEngine implements SpeechEngine {
       await rename(tmp, req.outPath);
       return { audioPath: req.outPath, durationSec: wav.durationSec };
     } finally {
-      await rm(hostRef, { force: true });
+      if (!shared) await rm(hostRef, { force: true });
     }
   }
 

@@ -24,7 +24,7 @@ import { readJson, request, withTimeout } from './http-json.js';
 import { Handover } from './handover.js';
 import { containerFinishedAt, judgeRender, nextPollDelay, RenderPaceEstimator, type HangLimits } from './render-timing.js';
 import { ResultFileSignal } from './result-file-signal.js';
-import { stageInput } from './stage-input.js';
+import { sharedInputName, stageInput, stageShared } from './stage-input.js';
 import { isVideoReply, readQuery, renderFailureBlamesInput, resultHostPath, submitBody, VIDEO_CODES, type QueryOutcome, type VideoReply } from './video-protocol.js';
 
 export interface HeygemVideoOptions {
@@ -74,13 +74,13 @@ export class HeygemVideoEngine implements VideoEngine {
     return join(this.opts.hostDataDir, 'temp');
   }
 
-  private inputNames(code: string, videoPath: string): { audio: string; video: string } {
+  private inputNames(code: string, videoPath: string, videoKey?: string): { audio: string; video: string; shared: boolean } {
     const ext = extname(videoPath).toLowerCase() || '.mp4';
-    return { audio: `${code}.wav`, video: `${code}${ext}` };
+    return { audio: `${code}.wav`, video: videoKey ? sharedInputName(videoKey, ext) : `${code}${ext}`, shared: !!videoKey };
   }
 
   async render(req: RenderRequest): Promise<RenderResult> {
-    const names = this.inputNames(req.code, req.videoPath);
+    const names = this.inputNames(req.code, req.videoPath, req.videoKey);
     if (await this.stillStuck(req.signal)) {
       throw new TaskError('engine_busy', `Video container is still stuck on job ${this.stuckCode} (far over its expected time); restart it`, { retryable: true });
     }
@@ -110,13 +110,16 @@ export class HeygemVideoEngine implements VideoEngine {
       // On shutdown the job lives on in the container and the next start re-attaches to it:
       // its inputs and result must stay. Every other ending removes the per-task files.
       if (abortKind(req.signal) !== 'shutdown') {
-        await Promise.all([names.audio, names.video, `${req.code}-r.mp4`].map((n) => rm(join(this.tempDir, n), { force: true })));
+        // A library face (content-hash name) stays for the next task that uses it.
+        const own = [names.audio, `${req.code}-r.mp4`, ...(names.shared ? [] : [names.video])];
+        await Promise.all(own.map((n) => rm(join(this.tempDir, n), { force: true })));
       }
     }
   }
 
-  private async submit(req: RenderRequest, names: { audio: string; video: string }): Promise<void> {
-    await Promise.all([stageInput(req.audioPath, this.tempDir, names.audio), stageInput(req.videoPath, this.tempDir, names.video)]);
+  private async submit(req: RenderRequest, names: { audio: string; video: string; shared: boolean }): Promise<void> {
+    const face = names.shared ? stageShared(req.videoPath, this.tempDir, names.video) : stageInput(req.videoPath, this.tempDir, names.video);
+    await Promise.all([stageInput(req.audioPath, this.tempDir, names.audio), face]);
     const reply = await this.call('/easy/submit', { method: 'POST', body: JSON.stringify(submitBody(req.code, names.audio, names.video)) }, req.signal).finally(() => this.handover.submitted());
     if (reply.code === VIDEO_CODES.OK) {
       req.onSubmitted?.();

@@ -19,7 +19,13 @@ import { ownerOf } from '../access.js';
 import { charCount } from '../chars.js';
 import { ApiError, errorBodySchema } from '../errors.js';
 import { generateAcceptedSchema, generateRequestBody } from '../schemas.js';
+import { generateFingerprint, replyHeaders } from '../idempotency.js';
 import { publishTargetsOf } from '../../publish/request-field.js';
+import { captionsOption } from '../../segments/request-field.js';
+import { resolveLibraryInputs, viewerOf } from '../../library/resolve.js';
+import type { ProbeResult } from '../../media/media.js';
+import { callbackOf } from '../../webhooks/callback-field.js';
+import { withEta } from '../../eta/schemas.js';
 
 export const VIDEO_EXTENSIONS = ['.mp4', '.avi', '.mov', '.mkv'];
 
@@ -28,6 +34,11 @@ interface Intake {
   videoPath: string | null;
   videoName: string | null;
   publish?: unknown;
+  captions?: unknown;
+  /** Library ids (docs/avatars.md). */
+  avatar_id?: unknown;
+  voice_id?: unknown;
+  callbackUrl?: unknown;
 }
 
 async function saveVideo(gw: Gateway, id: string, part: MultipartFile, intake: Intake): Promise<void> {
@@ -61,6 +72,9 @@ async function readMultipart(gw: Gateway, req: FastifyRequest, id: string, intak
       if (part.valueTruncated) throw tooLong(gw);
       intake.text = typeof part.value === 'string' ? part.value : String(part.value ?? '');
     } else if (part.fieldname === 'publish') intake.publish = part.value;
+    else if (part.fieldname === 'captions') intake.captions = part.value;
+    else if (part.fieldname === 'avatar_id' || part.fieldname === 'voice_id') intake[part.fieldname] = part.value;
+    else if (part.fieldname === 'callback_url') intake.callbackUrl = part.value;
   }
 }
 
@@ -68,7 +82,7 @@ async function readMultipart(gw: Gateway, req: FastifyRequest, id: string, intak
  * A body the multipart parser cannot read (no boundary, cut off, bad part headers) is the
  * client's fault: 400, not a 500. A full disk while streaming the upload is 507.
  */
-function multipartFault(err: unknown): never {
+export function multipartFault(err: unknown): never {
   if (err instanceof ApiError) throw err;
   const e = err as { code?: string; statusCode?: number; syscall?: string };
   if (e.code === 'ENOSPC') throw new ApiError(507, 'insufficient_storage', 'Not enough free disk space to store the upload');
@@ -87,15 +101,16 @@ const tooLong = (gw: Gateway) => new ApiError(400, 'text_too_long', `Text is lon
 /** ffprobe format names of the accepted containers (mp4/mov, mkv/webm, avi). */
 const CONTAINER_FORMATS = new Set(['mov', 'mp4', 'matroska', 'webm', 'avi']);
 
-/** Content check: a real video stream, within the length limit, with a voice to clone. */
-async function checkVideo(gw: Gateway, path: string): Promise<void> {
+/** Content check: a real video stream, within the length limit, with a voice to clone (unless one is named). */
+export async function checkVideo(gw: Gateway, path: string, requireAudio = true): Promise<ProbeResult> {
   const probe = await gw.media.probe(path).catch(() => null);
   if (!probe || !probe.hasVideo) throw new ApiError(400, 'video_invalid', 'The uploaded file is not a readable video');
   // Only self-contained containers: a playlist (HLS/m3u8, also auto-detected by content) would
   // make ffmpeg read other files on this host — e.g. another user's upload or output.
   if (!probe.formatName.split(',').some((f) => CONTAINER_FORMATS.has(f))) throw new ApiError(400, 'video_invalid', `Unsupported video container (${probe.formatName.slice(0, 40)})`);
   if (probe.durationSec > gw.config.limits.maxVideoSeconds) throw new ApiError(400, 'video_too_long', `Video is longer than ${gw.config.limits.maxVideoSeconds} s`);
-  if (!probe.hasAudio) throw new ApiError(400, 'video_no_audio', 'The video has no audio track to take the voice from');
+  if (!probe.hasAudio && requireAudio) throw new ApiError(400, 'video_no_audio', 'The video has no audio track to take the voice from (or name a voice_id)');
+  return probe;
 }
 
 /**
@@ -121,16 +136,21 @@ export function registerGenerateRoute(app: FastifyInstance, gw: Gateway): void {
         summary: 'Create a talking-head video task',
         description:
           'multipart/form-data with `text` (required) and optional `video` (mp4|avi|mov|mkv), application/x-www-form-urlencoded `text=...` ' +
+          '(all three also take `avatar_id` and/or `voice_id` from the library instead of an upload, docs/avatars.md), ' +
           '(what Python `requests.post(url, data={"text": ...})` sends), or JSON `{"text": "..."}`. Text length is counted in characters (code points).',
         // Documentation only (app.ts puts it into the OpenAPI): the handler reads the body
         // itself so that all encodings share one validation and its error codes.
         docsBody: generateRequestBody,
         response: {
-          202: generateAcceptedSchema,
-          400: { ...errorBodySchema, description: 'No text, text too long, bad or unreadable video, two videos, malformed body' },
+          202: withEta(generateAcceptedSchema),
+          400: { ...errorBodySchema, description: 'No text, text too long, bad or unreadable video, two videos, a video and avatar_id, a callback_url that is refused, malformed body' },
+          404: { ...errorBodySchema, description: 'avatar_id / voice_id names no avatar or voice this key can see' },
           413: { ...errorBodySchema, description: 'Video or body over the size limit' },
           415: { ...errorBodySchema, description: 'Not multipart, urlencoded or JSON' },
+          409: { ...errorBodySchema, description: 'A request with the same Idempotency-Key is still being answered (Retry-After)' },
+          422: { ...errorBodySchema, description: 'Idempotency-Key reused with a different body (`idempotency_key_reused`)' },
           429: { ...errorBodySchema, description: 'Rate limit or active-task quota reached (Retry-After)' },
+          503: { ...errorBodySchema, description: 'Queue full (`queue_full`, limits.maxQueued): Retry-After from the measured drain rate' },
           507: { ...errorBodySchema, description: 'Not enough free disk space for new work' },
         },
       },
@@ -144,28 +164,45 @@ export function registerGenerateRoute(app: FastifyInstance, gw: Gateway): void {
         const text = intake.text?.trim() ?? '';
         if (!text) throw new ApiError(400, 'text_missing', 'No text provided');
         if (charCount(text) > gw.config.limits.maxTextChars) throw tooLong(gw);
-        if (!req.isMultipart()) intake.publish = (req.body as { publish?: unknown } | null)?.publish;
+        if (!req.isMultipart()) {
+          ({ publish: intake.publish, callback_url: intake.callbackUrl, captions: intake.captions } =
+            (req.body as { publish?: unknown; callback_url?: unknown; captions?: unknown } | null) ?? {});
+        }
+        const captions = captionsOption(intake.captions);
         const publishTo = publishTargetsOf(gw.publisher, intake.publish);
-        if (intake.videoPath) await checkVideo(gw, intake.videoPath);
-        await gw.publisher.requested(id, publishTo);
-        const task = await gw.store.create({
-          id,
-          text,
-          normalizedText: gw.normalize(text),
-          videoPath: intake.videoPath,
-          videoName: intake.videoName,
-          owner: ownerOf(req),
-          createdAt: gw.clock.now(),
+        const callbackUrl = await callbackOf(gw, intake.callbackUrl);
+        const fields = req.isMultipart() ? intake : (req.body as Record<string, unknown>);
+        const refs = await resolveLibraryInputs(gw.library, viewerOf(req), fields, !!intake.videoPath);
+        if (intake.videoPath) {
+          const probe = await checkVideo(gw, intake.videoPath, !refs.voiceId && !gw.library.hasDefaultVoice);
+          if (!probe.hasAudio && !refs.voiceId) refs.voiceId = await gw.library.defaultVoiceId();
+        }
+        // Idempotency-Key (http/idempotency.ts): a repeat gets the first answer and creates nothing.
+        const fingerprint = () =>
+          generateFingerprint(text, { ...intake, captions, avatarId: refs.avatarId ?? null, voiceId: refs.voiceId ?? null, callbackUrl: callbackUrl ?? null });
+        const answer = await gw.pipelines.idempotency.run(req, 'generate', fingerprint, async () => {
+          await gw.pipelines.admission.admit(1); // back-pressure: 503 + Retry-After past limits.maxQueued
+          await gw.library.attach(id, refs);
+          await gw.publisher.requested(id, publishTo);
+          if (callbackUrl) await gw.webhooks.saveCallback(id, callbackUrl);
+          const task = await gw.segments.create({
+            id,
+            text,
+            normalizedText: gw.normalize(text),
+            videoPath: intake.videoPath,
+            videoName: intake.videoName,
+            owner: ownerOf(req),
+            createdAt: gw.clock.now(),
+            captions,
+          });
+          gw.lifecycle.accepted(task);
+          gw.scheduler.notify();
+          const position = await gw.store.queuePosition(id);
+          const body = { success: true, task_id: id, message: 'Task queued', status_url: `/api/status/${id}`, queue_position: position, ...(await gw.eta.fields(task, position)) };
+          return { status: 202, body };
         });
-        gw.lifecycle.accepted(task);
-        gw.scheduler.notify();
-        return reply.code(202).send({
-          success: true,
-          task_id: id,
-          message: 'Task queued',
-          status_url: `/api/status/${id}`,
-          queue_position: await gw.store.queuePosition(id),
-        });
+        if (answer.replayed && intake.videoPath) await rm(intake.videoPath, { force: true }); // the first request's upload is the one used
+        return reply.code(202).headers(replyHeaders(answer)).send(answer.body);
       } catch (err) {
         if (intake.videoPath) await rm(intake.videoPath, { force: true });
         throw err;

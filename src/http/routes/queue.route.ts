@@ -125,9 +125,10 @@ export function registerQueueRoute(app: FastifyInstance, gw: Gateway): void {
       const head = await cache.get(now);
       return {
         gpus,
-        queue: head.tasks.map((t, i) => {
+        queue: await Promise.all(head.tasks.map(async (t, i) => {
           const mine = owner === undefined || t.owner === owner;
           return {
+            ...(await gw.eta.fields(t, i + 1)),
             task_id: mine ? t.id : null,
             position: i + 1,
             queued_time: new Date(t.createdAt).toISOString(),
@@ -136,7 +137,7 @@ export function registerQueueRoute(app: FastifyInstance, gw: Gateway): void {
             mine,
             attempts: t.attempts,
           };
-        }),
+        })),
         queue_size: head.size,
       };
     },

@@ -171,12 +171,25 @@ export async function registerRunnerRoutes(app: FastifyInstance, gw: Gateway): P
       );
       r.post('/jobs/:id/abort', jobRoute('Hand the job back (runner shutting down): queued again at once'), async (req) => svc.abort(who(req), (req.params as { id: string }).id, fenceOf(req)).catch(refusal));
       r.get(
+        '/jobs/:id/segments',
+        {
+          schema: {
+            tags,
+            summary: 'For a segment of a long script this runner holds: its parent and siblings (speech lengths give the face offset, docs/segments.md)',
+            params: idParams,
+            headers: fenceHeaders,
+            response: { 200: { type: 'object', additionalProperties: true }, ...refusals },
+          },
+        },
+        async (req) => svc.segments(who(req), (req.params as { id: string }).id, fenceOf(req)).catch(refusal),
+      );
+      r.get(
         '/jobs/:id/inputs/:name',
         {
           schema: {
             tags,
-            summary: 'Download an input of a job this runner holds (`video`: the uploaded face video)',
-            params: { type: 'object', properties: { id: { type: 'string', pattern: ID.source }, name: { type: 'string', enum: ['video'] } }, required: ['id', 'name'] },
+            summary: 'Download an input of a job this runner holds (`video`: the face video, uploaded or the library avatar; `voice`: the library voice)',
+            params: { type: 'object', properties: { id: { type: 'string', pattern: ID.source }, name: { type: 'string', enum: ['video', 'voice'] } }, required: ['id', 'name'] },
             headers: fenceHeaders,
           },
         },

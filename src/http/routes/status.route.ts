@@ -7,9 +7,13 @@ import { isTaskId } from '../../domain/ids.js';
 import { TASK_STATES, isFinal, type Task, type TaskState } from '../../domain/task.js';
 import type { Gateway } from '../../gateway.js';
 import { canSee, ownerFilter } from '../access.js';
+import { avatarFields } from './library-common.js';
 import { ApiError, errorBodySchema } from '../errors.js';
 import { presentStatus, presentSummary } from '../presenters.js';
+import { segmentStatusFields } from '../../segments/status.js';
+import { withSegmentFields } from '../../segments/status.schema.js';
 import { taskActionSchema, taskListSchema, taskStatusSchema } from '../schemas.js';
+import { withEta } from '../../eta/schemas.js';
 
 const idParams = { type: 'object', properties: { id: { type: 'string', maxLength: 200 } }, required: ['id'] } as const;
 
@@ -55,10 +59,13 @@ export function parseStatusFilter(status: string | undefined): TaskState[] | und
 export function registerStatusRoutes(app: FastifyInstance, gw: Gateway): void {
   app.get<{ Params: { id: string } }>(
     '/api/status/:id',
-    { schema: { tags: ['tasks'], summary: 'Status of one task (compatible shape)', params: idParams, response: { 200: taskStatusSchema, 404: notFoundSchema } } },
+    { schema: { tags: ['tasks'], summary: 'Status of one task (compatible shape)', params: idParams, response: { 200: withEta(withSegmentFields(taskStatusSchema)), 404: notFoundSchema } } },
     async (req) => {
       const task = await loadTask(gw, req.params.id, req);
-      return { ...presentStatus(task, await gw.store.queuePosition(task.id), gw.clock.now()), ...(await gw.publisher.publicationStatusFields(task.id)) };
+      const now = gw.clock.now();
+      const position = await gw.store.queuePosition(task.id);
+      const segments = segmentStatusFields(task, await gw.segments.segmentsOf(task), now);
+      return { ...presentStatus(task, position, now), ...segments, ...(await gw.eta.fields(task, position)), ...(await gw.publisher.publicationStatusFields(task.id)) };
     },
   );
 
@@ -95,7 +102,13 @@ export function registerStatusRoutes(app: FastifyInstance, gw: Gateway): void {
         offset,
       });
       const now = gw.clock.now();
-      const rows = await Promise.all(items.map(async (t) => presentSummary(t, t.state === 'queued' ? await gw.store.queuePosition(t.id) : null, now)));
+      const avatars = await gw.library.avatarsOf(items.map((t) => t.id));
+      const rows = await Promise.all(
+        items.map(async (t) => {
+          const position = t.state === 'queued' ? await gw.store.queuePosition(t.id) : null;
+          return { ...presentSummary(t, position, now), ...avatarFields(avatars.get(t.id)), ...(await gw.eta.fields(t, position)) };
+        }),
+      );
       return { tasks: rows, total, limit, offset };
     },
   );

@@ -8,7 +8,7 @@ import { charCount } from '../chars.js';
 import { ApiError } from '../errors.js';
 import { API_VERSION } from '../openapi.js';
 import { healthSchema, infoSchema, normalizeSchema } from '../schemas.js';
-import { VIDEO_EXTENSIONS } from './generate.route.js';
+import { textBodyLimit, VIDEO_EXTENSIONS } from './generate.route.js';
 import { registerHealthRoutes } from './health.route.js';
 
 const VERSION = API_VERSION;
@@ -66,8 +66,8 @@ export function registerSystemRoutes(app: FastifyInstance, gw: Gateway): void {
   app.post<{ Body: { text: string } }>(
     '/api/normalize',
     {
-      // any text that generate accepts: the configured limit, up to 4 bytes a character in JSON
-      bodyLimit: Math.max(1024 * 1024, gw.config.limits.maxTextChars * 4 + 1024),
+      // any text that generate accepts: the same body limit as generate's (JSON may escape a character as up to 12 bytes)
+      bodyLimit: textBodyLimit(gw.config.limits.maxTextChars),
       schema: {
         tags: ['text'],
         summary: 'Preview what the voice will say',

@@ -58,7 +58,7 @@ export const OWN_CASES: CorpusCase[] = [
     ['x^2 + 3x - 4 = 0', 'x squared plus three x minus four equals zero'], ['2/3', 'two thirds'], ['1/2', 'one half'], ['3/4', 'three quarters'],
     ['sqrt(2)', 'the square root of two'], ['a² + b² = c²', 'a squared plus b squared equals c squared'], ['x³', 'x cubed'], ['5 × 3', 'five times three'],
     ['10 ÷ 2', 'ten divided by two'], ['±5', 'plus or minus five'], ['x ≤ 5', 'x is less than or equal to five'], ['x ≥ 5', 'x is greater than or equal to five'],
-    ['a ≠ b', 'a is not equal to b'], ['π ≈ 3.14', 'pi is approximately equal to three point one four'], ['x → ∞', 'x to infinity'], ['√2', 'the square root of two'],
+    ['a ≠ b', 'a is not equal to b'], ['π ≈ 3.14', 'pi is approximately equal to three point one four'], ['x → ∞', ['x approaches infinity', 'x to infinity']], ['√2', 'the square root of two'],
     ['∑ of terms', 'the sum of of terms'], ['α and β', 'alpha and beta'], ['Δ is change', 'capital delta is change'], ['f(x) = 2x', 'f of x equals two x'],
     ['1e-3', 'one times ten to the power of minus three'], ['10^6', 'ten to the power of six'], ['6.02e23', 'six point zero two times ten to the power of twenty-three'],
     ['2^10 = 1024', 'two to the power of ten equals one thousand twenty-four'], ['3 + 4 = 7', 'three plus four equals seven'], ['9 - 5 = 4', 'nine minus five equals four'],

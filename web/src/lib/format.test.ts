@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkVideoFile, fieldForError, formatAge, formatBytes, formatSeconds, formatWait, isFinal } from './format';
+import { checkVideoFile, fieldForError, formatAge, formatBytes, formatSeconds, formatEta, formatWait, isFinal } from './format';
 
 describe('format', () => {
   it('formats durations, ages and sizes', () => {
@@ -35,5 +35,14 @@ describe('format', () => {
     expect(checkVideoFile({ name: 'a.gif', size: 10 }, ['mp4'], 100)).toMatch(/Unsupported format \.gif/);
     expect(checkVideoFile({ name: 'noext', size: 10 }, ['mp4'], 100)).toMatch(/Unsupported/);
     expect(checkVideoFile({ name: 'a.mp4', size: 1000 }, ['mp4'], 100)).toMatch(/limit/);
+  });
+});
+
+describe('formatEta', () => {
+  it('reads the estimate with its range; nothing without one', () => {
+    expect(formatEta({ eta_seconds: 80, eta_low: 50, eta_high: 125 })).toBe('about 1 min 20 s (50.0 s – 2 min 5 s)');
+    expect(formatEta({ eta_seconds: 0.4, eta_low: 0.4, eta_high: 0.4 })).toBe('about < 1 s');
+    expect(formatEta({ eta_seconds: null })).toBeNull();
+    expect(formatEta({})).toBeNull();
   });
 });

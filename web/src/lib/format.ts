@@ -63,3 +63,10 @@ export function errorText(code: string, message: string): string {
 export function formatWait(s: number): string {
   return s < 1 ? '< 1 s' : formatSeconds(s);
 }
+
+/** "about 1 min 20 s (50.0 s – 2 min 5 s)"; null when there is no estimate. */
+export function formatEta(t: { eta_seconds?: number | null; eta_low?: number | null; eta_high?: number | null }): string | null {
+  if (t.eta_seconds === null || t.eta_seconds === undefined) return null;
+  const range = t.eta_low != null && t.eta_high != null && t.eta_high > t.eta_low ? ` (${formatWait(t.eta_low)} – ${formatSeconds(t.eta_high)})` : '';
+  return `about ${formatWait(t.eta_seconds)}${range}`;
+}

@@ -13,6 +13,13 @@ export interface TaskSummary {
   finished_time: string | null;
   timing: Timing;
   result_url: string | null;
+  /** The library avatar the task uses (docs/avatars.md), absent on older servers. */
+  avatar_id?: string | null;
+  poster_url?: string | null;
+  /** Estimated seconds until the task ends, with a range; absent on live-event rows. */
+  eta_seconds?: number | null;
+  eta_low?: number | null;
+  eta_high?: number | null;
 }
 
 export interface Timing {
@@ -30,6 +37,32 @@ export interface TaskStatus extends Omit<TaskSummary, 'text'> {
   download_url: string | null;
   attempts: number;
   start_time: string | null;
+  last_error: { code: string; message: string } | null;
+  /** Caption tracks once the speech exists (docs/segments.md). */
+  captions?: { srt: string; vtt: string } | null;
+  /** Long scripts only. */
+  segment_count?: number;
+  segments?: SegmentView[];
+  speech_seconds?: number | null;
+  rendered_speech_seconds?: number;
+}
+
+/** One segment of a long script. */
+export interface SegmentView {
+  index: number;
+  task_id: string;
+  status: string;
+  phase: string;
+  gpu_id: number | null;
+  attempts: number;
+  speech_seconds: number | null;
+  text: string;
+  start_time: string | null;
+  tts_started_time: string | null;
+  tts_ended_time: string | null;
+  render_started_time: string | null;
+  finished_time: string | null;
+  error: string | null;
   last_error: { code: string; message: string } | null;
 }
 

@@ -4,6 +4,7 @@ import { api, ApiFailure, describeError } from '../lib/api';
 import { fieldForError } from '../lib/format';
 import { classLabel, distinctChanges, rawPreview, type NormalizeView } from '../lib/spoken';
 import type { InfoView } from '../lib/types';
+import { LibraryPickers } from './LibraryPickers';
 import { VideoPicker } from './VideoPicker';
 
 type Errors = { text?: string; video?: string; form?: string };
@@ -14,6 +15,8 @@ export function CreatePage() {
   const [text, setText] = useState('');
   const [preview, setPreview] = useState<NormalizeView & { fallback?: boolean }>(rawPreview(''));
   const [file, setFile] = useState<File | null>(null);
+  const [avatarId, setAvatarId] = useState('');
+  const [voiceId, setVoiceId] = useState('');
   const [errors, setErrors] = useState<Errors>({});
   const [busy, setBusy] = useState(false);
 
@@ -44,7 +47,9 @@ export function CreatePage() {
     setBusy(true);
     const form = new FormData();
     form.set('text', text);
-    if (file) form.set('video', file, file.name);
+    if (file && !avatarId) form.set('video', file, file.name);
+    if (avatarId) form.set('avatar_id', avatarId);
+    if (voiceId) form.set('voice_id', voiceId);
     try {
       const r = await api<{ task_id: string }>('/api/generate', { method: 'POST', body: form });
       window.location.hash = `#/tasks/${r.task_id}`;
@@ -84,7 +89,8 @@ export function CreatePage() {
         </ul>
       )}
 
-      <VideoPicker info={info} file={file} error={errors.video} onChange={(f, problem) => { setFile(f); setErrors((e) => ({ ...e, video: problem ?? undefined })); }} />
+      <LibraryPickers avatarId={avatarId} voiceId={voiceId} onAvatar={setAvatarId} onVoice={setVoiceId} />
+      {!avatarId && <VideoPicker info={info} file={file} error={errors.video} onChange={(f, problem) => { setFile(f); setErrors((e) => ({ ...e, video: problem ?? undefined })); }} />}
       {errors.form && <p id="form-error" className="error" role="alert">{errors.form}</p>}
       <button type="submit" disabled={busy}>{busy ? 'Submitting…' : 'Generate video'}</button>
     </form>

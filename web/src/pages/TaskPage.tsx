@@ -1,9 +1,10 @@
 /** One task: timeline, texts, speech, video, download, error, cancel/retry. Live via SSE + polling. */
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { api, ApiFailure, describeError, withToken } from '../lib/api';
-import { formatSeconds, isFinal } from '../lib/format';
+import { formatEta, formatSeconds, isFinal } from '../lib/format';
 import { applyToStatus } from '../lib/live';
 import { overheadSeconds, phaseTimeline } from '../lib/timeline';
+import { Segments } from './Segments';
 import type { TaskStatus } from '../lib/types';
 import { useLiveTasks } from '../lib/useLive';
 import { Progress, StatusBadge } from './widgets';
@@ -87,6 +88,7 @@ export function TaskPage({ id }: { id: string }) {
       <dl className="facts">
         <dt>GPU</dt><dd>{s.gpu_id ?? '—'}</dd>
         {s.status === 'queued' && <><dt>Queue position</dt><dd>{s.queue_position ?? '—'}</dd></>}
+        {formatEta(s) && <><dt>Ready in</dt><dd data-testid="task-eta">{formatEta(s)}</dd></>}
         <dt>Created</dt><dd>{when(s.created_time)}</dd>
         <dt>Started</dt><dd>{when(s.start_time)}</dd>
         <dt>Finished</dt><dd>{when(s.finished_time)}</dd>
@@ -95,6 +97,7 @@ export function TaskPage({ id }: { id: string }) {
       </dl>
       {s.error && <p className="error" role="alert" data-testid="task-error"><strong>{s.error_code}</strong>: {s.error}</p>}
       {!s.error && s.last_error && <p className="notice">Retrying after {s.last_error.code}: {s.last_error.message}</p>}
+      {s.segments && s.segments.length > 0 && <Segments items={s.segments} rendered={s.rendered_speech_seconds} total={s.speech_seconds} />}
       <h2 className="small">Input text</h2>
       <p className="quote">{s.input_text}</p>
       <h2 className="small">What the voice says</h2>
@@ -108,12 +111,15 @@ export function TaskPage({ id }: { id: string }) {
       {s.result_url && (
         <>
           <h2 className="small" id="video-h">Video</h2>
-          <video className="result" controls preload="metadata" src={withToken(s.result_url)} aria-labelledby="video-h" data-testid="result-video" />
+          <video className="result" controls preload="metadata" src={withToken(s.result_url)} aria-labelledby="video-h" data-testid="result-video">
+            {s.captions && <track kind="captions" src={withToken(s.captions.vtt)} srcLang="en" label="Captions" default />}
+          </video>
         </>
       )}
       <Publications items={(s as WithPublications).publications} />
       <div className="row actions">
         {s.download_url && <a className="button" href={withToken(s.download_url)} download data-testid="download">Download MP4</a>}
+        {s.captions && <a className="button" href={withToken(s.captions.srt)} download data-testid="captions-srt">Captions (SRT)</a>}
         {!isFinal(s.status) && <button type="button" disabled={acting} onClick={() => act('cancel')}>Cancel</button>}
         {(s.status === 'failed' || s.status === 'timeout' || s.status === 'canceled') && <button type="button" disabled={acting} onClick={() => act('retry')}>Retry</button>}
         <a href="#/tasks" className="back">All tasks</a>

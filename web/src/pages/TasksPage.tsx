@@ -1,7 +1,7 @@
 /** Tasks: recent and running tasks, paged, filter by status, search by text, live updates. */
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { api, describeError } from '../lib/api';
-import { formatAge, formatSeconds } from '../lib/format';
+import { api, describeError, withToken } from '../lib/api';
+import { formatAge, formatEta, formatSeconds } from '../lib/format';
 import { matchesFilter, mergeTask, needsResync, throttle } from '../lib/live';
 import type { TaskSummary } from '../lib/types';
 import { useLiveTasks } from '../lib/useLive';
@@ -82,12 +82,16 @@ export function TasksPage() {
         {rows.map((t) => (
           <li key={t.task_id} data-testid="task-row" data-id={t.task_id} data-status={t.status}>
             <a href={`#/tasks/${t.task_id}`} className="task-link">
-              <span className="text">{t.text}</span>
+              <span className="text">
+                {t.poster_url && <img className="task-poster" src={withToken(t.poster_url)} alt="" data-testid="task-poster" />}
+                {t.text}
+              </span>
               <span className="meta">
                 <StatusBadge status={t.status} />
                 {t.status !== 'queued' && t.status !== t.phase && <span>{t.phase}</span>}
                 {t.gpu_id !== null && <span>GPU {t.gpu_id}</span>}
                 {t.queue_position !== null && <span>#{t.queue_position} in queue</span>}
+                {formatEta(t) && <span data-testid="task-eta">ready in {formatEta(t)}</span>}
                 <span title={new Date(t.created_time).toLocaleString()}>{formatAge(t.created_time, now)}</span>
                 {t.timing.total_time !== null && t.finished_time && <span>took {formatSeconds(t.timing.total_time)}</span>}
                 {t.error_code && t.status !== 'canceled' && <span className="bad-text">{t.error_code}</span>}

@@ -1,0 +1,251 @@
+/**
+ * Batches (docs/batches.md): POST /api/batches (JSON rows, a CSV body, or a CSV file upload)
+ * → one batch id; GET /api/batches (own batches), GET /api/batches/:id (counts and per-row
+ * results), GET /api/batches/:id/results.zip (every finished MP4, streamed),
+ * POST /api/batches/:id/cancel. `Idempotency-Key` works as on /api/generate.
+ */
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { isTaskId } from '../../domain/ids.js';
+import type { Gateway } from '../../gateway.js';
+import { parseCsvRows, parseJsonRows, type RowInput } from '../../batches/batch-rows.js';
+import { presentBatch } from '../../batches/batch-presenter.js';
+import type { BatchRecord } from '../../batches/batch-store.js';
+import { zipStream, type ZipEntry } from '../../batches/zip-writer.js';
+import { publishTargetsOf } from '../../publish/request-field.js';
+import { canSee, ownerFilter, ownerOf } from '../access.js';
+import { ApiError, errorBodySchema } from '../errors.js';
+import { fingerprintOf, replyHeaders } from '../idempotency.js';
+import { resolveLibraryInputs, viewerOf } from '../../library/resolve.js';
+import type { TaskLibraryRefs } from '../../library/library.js';
+
+type Json = Record<string, unknown>;
+const errorDoc = (description: string) => ({ ...errorBodySchema, description });
+const idParams = { type: 'object', properties: { id: { type: 'string', maxLength: 200 } }, required: ['id'] } as const;
+/** Open objects: the serializer keeps every key the presenter writes. */
+const batchSchema: Json = {
+  type: 'object',
+  description: 'A batch: status, counts by status, and one entry per row (task id, status, result links, avatar/voice ids, metadata echoed back)',
+  properties: {
+    success: { type: 'boolean' },
+    batch_id: { type: 'string' },
+    status: { type: 'string', enum: ['queued', 'processing', 'completed', 'canceled'] },
+    total: { type: 'integer' },
+    counts: { type: 'object', additionalProperties: { type: 'integer' } },
+    rows: { type: 'array', items: { type: 'object', additionalProperties: true } },
+  },
+  required: ['success', 'batch_id', 'status', 'total', 'counts', 'rows'],
+  additionalProperties: true,
+};
+const batchListSchema: Json = {
+  type: 'object',
+  description: 'Batches, newest first (without rows)',
+  properties: { success: { type: 'boolean' }, items: { type: 'array', items: { type: 'object', additionalProperties: true } } },
+  required: ['success', 'items'],
+  additionalProperties: true,
+};
+
+interface BatchInput {
+  rows: RowInput[];
+  defaults: Record<string, unknown>;
+  publish: unknown;
+  /** What the Idempotency-Key fingerprint covers. */
+  fingerprint: unknown;
+}
+
+async function readCsvUpload(gw: Gateway, req: FastifyRequest): Promise<{ csv: string; fields: Record<string, string> }> {
+  const fields: Record<string, string> = {};
+  let csv: string | null = null;
+  for await (const part of req.parts()) {
+    if (part.type === 'file') {
+      if (part.fieldname !== 'file' || csv !== null) {
+        part.file.resume();
+        throw new ApiError(400, 'unexpected_file', 'Send one CSV file in the "file" field');
+      }
+      const chunks: Buffer[] = [];
+      let size = 0;
+      for await (const c of part.file) {
+        size += (c as Buffer).length;
+        if (size > gw.config.batches.maxBodyBytes) {
+          part.file.resume();
+          throw new ApiError(413, 'batch_too_large', `The CSV file is larger than ${gw.config.batches.maxBodyBytes} bytes (batches.maxBodyBytes)`);
+        }
+        chunks.push(c as Buffer);
+      }
+      csv = Buffer.concat(chunks).toString('utf8');
+    } else if (typeof part.value === 'string') fields[part.fieldname] = part.value;
+  }
+  if (csv === null) throw new ApiError(400, 'batch_invalid', 'No CSV file (multipart field "file")');
+  return { csv, fields };
+}
+
+async function readInput(gw: Gateway, req: FastifyRequest): Promise<BatchInput> {
+  const limits = { maxRows: gw.config.batches.maxRows, maxTextChars: gw.config.limits.maxTextChars, maxMetadataBytes: gw.config.batches.maxMetadataBytes };
+  if (req.isMultipart()) {
+    const { csv, fields } = await readCsvUpload(gw, req).catch((err: unknown) => {
+      if (err instanceof ApiError) throw err;
+      throw new ApiError(400, 'multipart_invalid', 'Malformed or incomplete multipart body');
+    });
+    const defaults = { avatar_id: fields.avatar_id, voice_id: fields.voice_id };
+    return { rows: parseCsvRows(csv, defaults, limits), defaults: clean(defaults), publish: fields.publish, fingerprint: { csv, ...fields } };
+  }
+  if (typeof req.body === 'string') {
+    const q = req.query as Record<string, unknown>;
+    const defaults = { avatar_id: q.avatar_id, voice_id: q.voice_id };
+    return { rows: parseCsvRows(req.body, defaults, limits), defaults: clean(defaults), publish: q.publish, fingerprint: { csv: req.body, ...defaults, publish: q.publish } };
+  }
+  const rows = parseJsonRows(req.body, limits);
+  const b = req.body as Record<string, unknown>;
+  return { rows, defaults: clean({ avatar_id: b.avatar_id, voice_id: b.voice_id }), publish: b.publish, fingerprint: b };
+}
+
+const clean = (o: Record<string, unknown>): Record<string, unknown> => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined && v !== null));
+
+async function loadBatch(gw: Gateway, req: FastifyRequest<{ Params: { id: string } }>): Promise<BatchRecord> {
+  const id = req.params.id;
+  const batch = isTaskId(id) ? await gw.pipelines.batches.get(id) : undefined;
+  if (!batch || !canSee(req, batch)) throw new ApiError(404, 'batch_not_found', `Batch not found: ${id.slice(0, 64)}`);
+  return batch;
+}
+
+/** Completed rows' MP4s in row order, named `<row>-<task id>.mp4`. */
+async function* zipEntries(gw: Gateway, batch: BatchRecord): AsyncGenerator<ZipEntry> {
+  const view = await gw.pipelines.batches.view(batch);
+  const width = String(batch.rowCount).length;
+  for (const { rec, task } of view.rows) {
+    if (task?.state !== 'completed' || !task.outputPath) continue;
+    yield { name: `${String(rec.rowIndex).padStart(width, '0')}-${task.id}.mp4`, path: gw.paths.output(task.id) };
+  }
+}
+
+export function registerBatchRoutes(app: FastifyInstance, gw: Gateway): void {
+  const { batches, idempotency, admission } = gw.pipelines;
+  void app.register(async (scope) => {
+    // CSV as the body itself (`curl --data-binary @rows.csv -H 'content-type: text/csv'`).
+    scope.addContentTypeParser('text/csv', { parseAs: 'string', bodyLimit: gw.config.batches.maxBodyBytes }, (_req, body, done) => done(null, body));
+    scope.post(
+      '/api/batches',
+      {
+        bodyLimit: gw.config.batches.maxBodyBytes,
+        schema: {
+          tags: ['batches'],
+          summary: 'Submit many texts as one batch',
+          description:
+            'JSON `{"rows": [{"text", "avatar_id"?, "voice_id"?, "metadata"?}], "avatar_id"?, "voice_id"?}`, a `text/csv` body (header row with `text`, ' +
+            'optional `avatar_id`, `voice_id`; other columns become per-row metadata; batch-wide ids as query parameters), or multipart with the CSV in `file`. ' +
+            'All rows are validated first; any bad row → 400 listing the rows, nothing stored. `Idempotency-Key` replays the first answer.',
+          docsBody: {
+            required: true,
+            content: {
+              'application/json': { schema: { type: 'object', properties: { rows: { type: 'array', items: { type: 'object', properties: { text: { type: 'string' }, avatar_id: { type: 'string' }, voice_id: { type: 'string' }, metadata: {} }, required: ['text'] } }, avatar_id: { type: 'string' }, voice_id: { type: 'string' } }, required: ['rows'] } },
+              'text/csv': { schema: { type: 'string' } },
+              'multipart/form-data': { schema: { type: 'object', properties: { file: { type: 'string', format: 'binary' }, avatar_id: { type: 'string' }, voice_id: { type: 'string' } }, required: ['file'] } },
+            },
+          },
+          response: {
+            202: batchSchema,
+            400: errorDoc('Bad rows (`batch_rows_invalid` with `errors[]`: row, line, field, code), malformed CSV (`csv_invalid` with line), no rows, bad Idempotency-Key'),
+            413: errorDoc('More rows than batches.maxRows (or than limits.maxQueued), or the body is too large'),
+            422: errorDoc('Idempotency-Key reused with another body (`idempotency_key_reused`)'),
+            409: errorDoc('A request with the same Idempotency-Key is still being answered'),
+            429: errorDoc('Rate limit or active-task quota reached (Retry-After)'),
+            503: errorDoc('Queue full (`queue_full`, limits.maxQueued); Retry-After from the drain rate'),
+            507: errorDoc('Not enough free disk space for new work'),
+          },
+        },
+      },
+      async (req, reply) => {
+        const input = await readInput(gw, req);
+        if (admission.limit > 0 && input.rows.length > admission.limit) {
+          throw new ApiError(413, 'batch_too_large', `The batch has ${input.rows.length} rows, more than the queue holds (limits.maxQueued ${admission.limit}); split it`, { limit: admission.limit });
+        }
+        const publishTo = publishTargetsOf(gw.publisher, input.publish);
+        const inputs = await libraryInputsOf(gw, req, input.rows);
+        const answer = await idempotency.run(req, 'batches', () => fingerprintOf(input.fingerprint), async () => {
+          await admission.admit(input.rows.length);
+          const view = await batches.create(ownerOf(req), input.rows, publishTo, input.defaults, inputs);
+          return { status: 202, body: presentBatch(view, gw.clock.now()) };
+        });
+        return reply.code(answer.status as 202).headers(replyHeaders(answer)).send(answer.body);
+      },
+    );
+  });
+
+  app.get<{ Querystring: { limit?: number } }>(
+    '/api/batches',
+    {
+      schema: {
+        tags: ['batches'],
+        summary: 'Batches of this API key (all with an admin key), newest first',
+        querystring: { type: 'object', properties: { limit: { type: 'integer', minimum: 1, maximum: 500, default: 50 } } },
+        response: { 200: batchListSchema },
+      },
+    },
+    async (req) => {
+      const list = await batches.list(ownerFilter(req), req.query.limit ?? 50);
+      return {
+        success: true,
+        items: list.map((b) => ({ batch_id: b.id, total: b.rowCount, created_time: new Date(b.createdAt).toISOString(), completed_time: b.completedAt ? new Date(b.completedAt).toISOString() : null, canceled_time: b.canceledAt ? new Date(b.canceledAt).toISOString() : null, status_url: `/api/batches/${b.id}` })),
+      };
+    },
+  );
+
+  app.get<{ Params: { id: string } }>(
+    '/api/batches/:id',
+    { schema: { tags: ['batches'], summary: 'A batch: counts and per-row results', params: idParams, response: { 200: batchSchema, 404: errorDoc('Unknown batch, or another API key\u2019s') } } },
+    async (req) => presentBatch(await batches.view(await loadBatch(gw, req)), gw.clock.now()),
+  );
+
+  app.get<{ Params: { id: string } }>(
+    '/api/batches/:id/results.zip',
+    { schema: { tags: ['batches'], summary: 'Every finished video of the batch as one ZIP (streamed)', params: idParams } },
+    async (req, reply) => {
+      const batch = await loadBatch(gw, req);
+      return reply
+        .header('content-type', 'application/zip')
+        .header('content-disposition', `attachment; filename="batch-${batch.id}.zip"`)
+        .header('cache-control', 'no-store')
+        .send(zipStream(zipEntries(gw, batch)));
+    },
+  );
+
+  app.post<{ Params: { id: string } }>(
+    '/api/batches/:id/cancel',
+    {
+      schema: {
+        tags: ['batches'],
+        summary: 'Cancel every unfinished task of a batch',
+        params: idParams,
+        response: { 200: batchSchema, 404: errorDoc('Unknown batch, or another API key\u2019s') },
+      },
+    },
+    async (req) => {
+      const batch = await loadBatch(gw, req);
+      const canceled = await batches.cancel(batch);
+      const fresh = (await batches.get(batch.id)) ?? batch;
+      return { ...presentBatch(await batches.view(fresh), gw.clock.now()), canceled_tasks: canceled };
+    },
+  );
+}
+
+/**
+ * Every row's avatar_id / voice_id → library items the caller may use (the same check as
+ * generate). Runs before anything is stored; an unknown or foreign id names its row.
+ */
+async function libraryInputsOf(gw: Gateway, req: FastifyRequest, rows: readonly RowInput[]): Promise<TaskLibraryRefs[]> {
+  const viewer = viewerOf(req);
+  const out: TaskLibraryRefs[] = [];
+  let defaults: TaskLibraryRefs | null = null; // rows without ids: the deployment defaults, looked up once
+  for (const r of rows) {
+    if (!r.avatarId && !r.voiceId) {
+      out.push((defaults ??= await resolveLibraryInputs(gw.library, viewer, {})));
+      continue;
+    }
+    try {
+      out.push(await resolveLibraryInputs(gw.library, viewer, { avatar_id: r.avatarId, voice_id: r.voiceId }));
+    } catch (err) {
+      if (err instanceof ApiError) throw new ApiError(err.status, err.code, `Row ${r.row}: ${err.message}`, { ...err.extra, row: r.row });
+      throw err;
+    }
+  }
+  return out;
+}

@@ -1,0 +1,64 @@
+/**
+ * The ffmpeg work of registering an avatar: the face re-encoded once (when the upload is not
+ * already what the containers read best), a poster JPEG and a short animated WebP preview.
+ * Pure argument builders (unit-tested) plus a small runner; argument arrays only.
+ */
+import { TaskError } from '../domain/errors.js';
+import { QUIET, SAFE_INPUT } from '../media/ffmpeg.args.js';
+import { writeAtomically } from '../media/ffmpeg.adapter.js';
+import type { ProbeResult } from '../media/media.js';
+import { ProcessError, runProcess } from '../media/process.js';
+
+/** H.264 yuv420p + AAC in MP4 with even dimensions: what HeyGem reads without surprises. */
+export function needsTranscode(p: ProbeResult): boolean {
+  const mp4 = p.formatName.split(',').some((f) => f === 'mp4' || f === 'mov');
+  const evenSize = (p.width ?? 0) % 2 === 0 && (p.height ?? 0) % 2 === 0;
+  return !(mp4 && p.videoCodec === 'h264' && (!p.hasAudio || p.audioCodec === 'aac') && evenSize);
+}
+
+export function transcodeArgs(input: string, out: string): string[] {
+  return [
+    ...QUIET, ...SAFE_INPUT, '-i', input,
+    '-map', '0:v:0', '-map', '0:a:0?',
+    '-vf', 'scale=trunc(iw/2)*2:trunc(ih/2)*2',
+    '-c:v', 'libx264', '-preset', 'veryfast', '-pix_fmt', 'yuv420p',
+    '-c:a', 'aac', '-b:a', '128k', '-ar', '44100',
+    '-movflags', '+faststart', '-f', 'mp4', out,
+  ];
+}
+
+/** One frame, half a second in (the first frame is often black or mid-blink), 320 px wide. */
+export function posterArgs(input: string, out: string, durationSec: number): string[] {
+  const at = Math.max(0, Math.min(0.5, durationSec / 2));
+  return [...QUIET, '-ss', at.toFixed(2), ...SAFE_INPUT, '-i', input, '-frames:v', '1', '-vf', 'scale=320:-2', '-q:v', '4', '-update', '1', '-f', 'image2', out];
+}
+
+/** The first seconds as a looping, silent animated WebP (plays in any <img>, no codec needed). */
+export function previewArgs(input: string, out: string, seconds = 3): string[] {
+  return [...QUIET, ...SAFE_INPUT, '-t', String(seconds), '-i', input, '-an', '-vf', 'fps=8,scale=240:-2', '-c:v', 'libwebp_anim', '-loop', '0', '-quality', '60', '-f', 'webp', out];
+}
+
+export class LibraryMedia {
+  constructor(private readonly o: { ffmpegPath: string; timeoutMs: number }) {}
+
+  transcode(input: string, out: string): Promise<void> {
+    return writeAtomically(out, '.mp4', (tmp) => this.run(transcodeArgs(input, tmp)));
+  }
+
+  poster(input: string, out: string, durationSec: number): Promise<void> {
+    return writeAtomically(out, '.jpg', (tmp) => this.run(posterArgs(input, tmp, durationSec)));
+  }
+
+  preview(input: string, out: string): Promise<void> {
+    return writeAtomically(out, '.webp', (tmp) => this.run(previewArgs(input, tmp)));
+  }
+
+  private async run(args: string[]): Promise<void> {
+    try {
+      await runProcess(this.o.ffmpegPath, args, { timeoutMs: this.o.timeoutMs, maxOutputBytes: 64 * 1024 });
+    } catch (err) {
+      const tail = err instanceof ProcessError ? err.stderrTail : String(err);
+      throw new TaskError('input_invalid', `ffmpeg could not process the video: ${tail.split('\n').filter(Boolean).pop() ?? ''}`.slice(0, 300));
+    }
+  }
+}

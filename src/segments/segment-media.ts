@@ -1,0 +1,184 @@
+/**
+ * The ffmpeg work of long scripts (docs/segments.md), with argument arrays only:
+ *  - finish a segment's speech: matched loudness, 10 ms fades (no clicks), a pause after it,
+ *    padded to a whole number of video frames (so cuts fall on frame boundaries and the parts
+ *    add up without drift);
+ *  - the face for segment k: the face video played forward then backward (ping-pong, so
+ *    looping never jumps), starting at the frame where segment k−1 ended;
+ *  - stitch: the rendered parts' video copied as is (no re-encode), one sound track made from
+ *    the segments' speech, then verified (duration and audio/video drift).
+ */
+import { readFile, rm, writeFile } from 'node:fs/promises';
+import { TaskError } from '../domain/errors.js';
+import { SAFE_INPUT } from '../media/ffmpeg.args.js';
+import { writeAtomically } from '../media/ffmpeg.adapter.js';
+import { ProcessError, runProcess } from '../media/process.js';
+import { makeWav, parseWavHeader } from '../media/wav.js';
+import { finishSamples } from './speech-finish.js';
+
+const QUIET = ['-hide_banner', '-nostdin', '-v', 'error', '-y'];
+/** Sample rate segment speech is converted to when the engine's WAV is not mono PCM16. */
+export const SPEECH_RATE = 44_100;
+/** The ping-pong face is cut from at most this much of the face video (bounded memory: `reverse` buffers it). */
+const MAX_PINGPONG_SOURCE_SEC = 30;
+
+export interface SegmentMediaOptions {
+  ffmpegPath?: string;
+  ffprobePath?: string;
+  timeoutMs?: number;
+}
+
+export interface StreamFacts {
+  fps: number;
+  videoFrames: number;
+  videoSec: number;
+  audioSec: number;
+  durationSec: number;
+}
+
+export class SegmentMedia {
+  private readonly ffmpeg: string;
+  private readonly ffprobe: string;
+  private readonly timeoutMs: number;
+
+  constructor(o: SegmentMediaOptions = {}) {
+    this.ffmpeg = o.ffmpegPath ?? 'ffmpeg';
+    this.ffprobe = o.ffprobePath ?? 'ffprobe';
+    this.timeoutMs = o.timeoutMs ?? 300_000;
+  }
+
+  async run(args: string[], signal?: AbortSignal): Promise<void> {
+    try {
+      await runProcess(this.ffmpeg, args, { signal, timeoutMs: this.timeoutMs, maxOutputBytes: 64 * 1024 });
+    } catch (err) {
+      if (err instanceof ProcessError && err.kind === 'aborted') throw new TaskError('canceled', 'Task was canceled');
+      const tail = err instanceof ProcessError ? err.stderrTail : String(err);
+      throw new TaskError('internal', `ffmpeg failed: ${tail.trim().split('\n').pop() ?? ''}`);
+    }
+  }
+
+  /** Frame rate, frame count and per-stream durations (ffprobe counts the packets). */
+  async streams(path: string, signal?: AbortSignal): Promise<StreamFacts> {
+    const { stdout } = await runProcess(
+      this.ffprobe,
+      ['-v', 'error', '-count_packets', '-show_entries', 'stream=codec_type,r_frame_rate,nb_read_packets,duration:format=duration', '-of', 'json', path],
+      { signal, timeoutMs: 60_000 },
+    );
+    const j = JSON.parse(stdout) as { streams?: Array<Record<string, string>>; format?: { duration?: string } };
+    const v = j.streams?.find((s) => s.codec_type === 'video');
+    const a = j.streams?.find((s) => s.codec_type === 'audio');
+    const [num, den] = (v?.r_frame_rate ?? '25/1').split('/').map(Number);
+    return {
+      fps: den ? num / den : num || 25,
+      videoFrames: Number(v?.nb_read_packets ?? 0),
+      videoSec: Number(v?.duration ?? 0),
+      audioSec: Number(a?.duration ?? 0),
+      durationSec: Number(j.format?.duration ?? 0),
+    };
+  }
+
+  /**
+   * Segment speech → mono PCM16 at SPEECH_RATE (ffmpeg, a plain conversion), then finished in
+   * memory (speech-finish.ts: trim, level, fades, pause, whole frames). Returns its length.
+   */
+  async finishSpeech(input: string, out: string, o: { pauseSec: number; fps: number; levelDb: number; signal?: AbortSignal }): Promise<number> {
+    const pcm = `${out}.pcm.wav`;
+    try {
+      // mono 16-bit PCM (what the TTS engines send) is used as is; anything else is converted
+      let buf = await readFile(input);
+      let info = parseWavHeader(buf);
+      if (!info || info.channels !== 1 || info.bitsPerSample !== 16) {
+        await this.run([...QUIET, ...SAFE_INPUT, '-i', input, '-ac', '1', '-ar', String(SPEECH_RATE), '-c:a', 'pcm_s16le', '-f', 'wav', pcm], o.signal);
+        buf = await readFile(pcm);
+        info = parseWavHeader(buf);
+      }
+      if (!info) throw new TaskError('tts_failed', 'The speech of this segment is not a readable WAV');
+      const dataAt = buf.length - info.dataBytes;
+      const samples = new Int16Array(buf.buffer.slice(buf.byteOffset + dataAt, buf.byteOffset + dataAt + (info.dataBytes & ~1)));
+      const done = finishSamples(samples, { sampleRate: info.sampleRate, pauseSec: o.pauseSec, fps: o.fps, levelDb: o.levelDb });
+      if (done.speechSec <= 0) throw new TaskError('tts_failed', 'The speech of this segment is silent');
+      await writeAtomically(out, '.wav', (tmp) => writeFile(tmp, makeWav(done.samples, info.sampleRate)));
+      return done.samples.length / info.sampleRate;
+    } finally {
+      await rm(pcm, { force: true });
+    }
+  }
+
+  /**
+   * The face played forward then backward, every frame a key frame (so a copy can start at any
+   * frame): looping it never jumps. Returns its frame rate and length in frames.
+   */
+  async pingPong(face: string, out: string, signal?: AbortSignal): Promise<{ fps: number; frames: number }> {
+    await writeAtomically(out, '.mp4', (tmp) =>
+      this.run(
+        [
+          ...QUIET, ...SAFE_INPUT, '-i', face, '-t', String(MAX_PINGPONG_SOURCE_SEC),
+          '-filter_complex', '[0:v]scale=trunc(iw/2)*2:trunc(ih/2)*2,format=yuv420p,split[f][b];[b]reverse[r];[f][r]concat=n=2:v=1:a=0[v]',
+          '-map', '[v]', '-an', '-c:v', 'libx264', '-preset', 'ultrafast', '-g', '1', '-crf', '16', '-f', 'mp4', tmp,
+        ],
+        signal,
+      ),
+    );
+    const s = await this.streams(out, signal);
+    return { fps: s.fps, frames: s.videoFrames };
+  }
+
+  /** `frames` frames of the looped ping-pong face from frame `start` on (copied, not encoded). */
+  async faceClip(pingPong: string, out: string, o: { fps: number; periodFrames: number; startFrame: number; frames: number; signal?: AbortSignal }): Promise<void> {
+    const start = ((o.startFrame % o.periodFrames) + o.periodFrames) % o.periodFrames;
+    await writeAtomically(out, '.mp4', (tmp) =>
+      this.run(
+        [
+          ...QUIET, '-stream_loop', '-1', '-i', pingPong,
+          '-ss', (start / o.fps).toFixed(6), '-frames:v', String(o.frames), '-map', '0:v:0', '-c', 'copy', '-f', 'mp4', tmp,
+        ],
+        o.signal,
+      ),
+    );
+  }
+
+  /** The joined speech as AAC (made while the last segments still render: off the critical path). */
+  async encodeSpeech(wav: string, out: string, signal?: AbortSignal): Promise<void> {
+    await writeAtomically(out, '.m4a', (tmp) => this.run([...QUIET, '-i', wav, '-c:a', 'aac', '-b:a', '128k', '-ar', '44100', '-f', 'mp4', tmp], signal));
+  }
+
+  /**
+   * Parts' video copied one after another, with the sound track copied from the encoded speech
+   * (nothing is re-encoded); +faststart. `listDir` holds the concat list (our own files only).
+   */
+  async stitch(o: { videos: string[]; speech: string; out: string; listDir: string; signal?: AbortSignal }): Promise<void> {
+    const list = `${o.listDir}/videos.txt`;
+    await writeFile(list, o.videos.map((v) => `file '${v.replace(/'/g, "'\\''")}'\n`).join(''));
+    await writeAtomically(o.out, '.mp4', (tmp) =>
+      this.run(
+        [
+          ...QUIET, '-f', 'concat', '-safe', '0', '-i', list, '-i', o.speech,
+          '-map', '0:v:0', '-map', '1:a:0', '-c', 'copy',
+          '-movflags', '+faststart', '-f', 'mp4', tmp,
+        ],
+        o.signal,
+      ),
+    );
+  }
+
+  /** The segments' speech back to back (all PCM at SPEECH_RATE: a plain copy). */
+  async joinSpeech(parts: string[], out: string, listDir: string, signal?: AbortSignal): Promise<void> {
+    const list = `${listDir}/speech.txt`;
+    await writeFile(list, parts.map((v) => `file '${v.replace(/'/g, "'\\''")}'\n`).join(''));
+    await writeAtomically(out, '.wav', (tmp) => this.run([...QUIET, '-f', 'concat', '-safe', '0', '-i', list, '-c:a', 'pcm_s16le', '-f', 'wav', tmp], signal));
+  }
+
+  /** Burn subtitles into a video (re-encodes the video; the sound is copied). */
+  async burnCaptions(video: string, srt: string, out: string, signal?: AbortSignal): Promise<void> {
+    const escaped = srt.replace(/\\/g, '\\\\').replace(/:/g, '\\:').replace(/'/g, "\\'");
+    await writeAtomically(out, '.mp4', (tmp) =>
+      this.run(
+        [
+          ...QUIET, ...SAFE_INPUT, '-i', video, '-vf', `subtitles=filename='${escaped}':force_style='FontSize=18,Outline=1'`,
+          '-c:v', 'libx264', '-preset', 'veryfast', '-pix_fmt', 'yuv420p', '-c:a', 'copy', '-movflags', '+faststart', '-f', 'mp4', tmp,
+        ],
+        signal,
+      ),
+    );
+  }
+}

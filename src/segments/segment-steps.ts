@@ -1,0 +1,148 @@
+/**
+ * What a slot does differently for a segment child (docs/segments.md), called from the task
+ * pipeline at three points:
+ *  - after TTS: the speech is finished (levels, fades, pause, whole frames); a retried segment
+ *    reuses the speech of its earlier attempt, so the offsets of later segments stay true;
+ *  - before the render: wait until every earlier segment's speech length is known (the face
+ *    offset), then cut this segment's face from the ping-pong face at that offset;
+ *  - the render reads that face clip instead of the whole face video.
+ */
+import { access, mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { TaskError } from '../domain/errors.js';
+import { isFinal, type Task } from '../domain/task.js';
+import type { TaskStore } from '../store/task-store.js';
+import type { DataPaths } from '../runner/data-paths.js';
+import type { SegmentMedia } from './segment-media.js';
+import { captionCues, toSrt } from './captions.js';
+
+export interface SegmentStepsOptions {
+  pauseMs: number;
+  levelDb: number;
+  /** How often a segment waiting for its offset looks at its siblings. */
+  pollMs?: number;
+}
+
+const exists = (p: string) => access(p).then(
+  () => true,
+  () => false,
+);
+
+export class SegmentSteps {
+  /** Ping-pong faces being made in this process, by path (two slots never make one twice). */
+  private readonly making = new Map<string, Promise<{ fps: number; frames: number }>>();
+
+  constructor(
+    private readonly store: TaskStore,
+    private readonly media: SegmentMedia,
+    private readonly paths: DataPaths,
+    private readonly o: SegmentStepsOptions,
+  ) {}
+
+  /** One sampling seed per script (from the parent id): every segment speaks with the same voice. */
+  seedOf(task: Pick<Task, 'parentId'>): number | undefined {
+    if (!task.parentId) return undefined;
+    let h = 0x811c9dc5;
+    for (const c of task.parentId) h = Math.imul(h ^ c.charCodeAt(0), 0x01000193) >>> 0;
+    return h & 0x7fffffff;
+  }
+
+  /** The face clip the render of segment `task` reads (deterministic: a resumed render finds it). */
+  faceClipPath(task: Pick<Task, 'id'>): string {
+    return join(this.paths.taskWork(task.id), 'face.mp4');
+  }
+
+  /**
+   * Before TTS: start making the ping-pong face (in parallel with the speech, so the first
+   * segments do not wait for it). A retried segment keeps the speech of its earlier attempt
+   * (same length, so the offsets of later segments stay true): returned here, TTS is skipped.
+   */
+  async beforeSpeech(task: Task, faceVideo: string): Promise<{ audioPath: string; durationSec: number } | null> {
+    if (!task.parentId) return null;
+    this.pingPong(task, faceVideo, new AbortController().signal).catch(() => undefined); // awaited (and its error seen) later
+    if (!task.audioPath || !task.audioDurationSec) return null;
+    return (await exists(task.audioPath)) ? { audioPath: task.audioPath, durationSec: task.audioDurationSec } : null;
+  }
+
+  /** TTS output → finished segment speech (in place); the padded length is the segment's length. */
+  async finishSpeech(task: Task, audioPath: string, faceVideo: string, signal: AbortSignal): Promise<number> {
+    const { fps } = await this.pingPong(task, faceVideo, signal);
+    const parent = task.parentId ? await this.store.get(task.parentId) : undefined;
+    const last = parent?.segmentCount !== null && parent?.segmentCount !== undefined && task.segmentIndex === parent.segmentCount - 1;
+    return this.media.finishSpeech(audioPath, audioPath, { pauseSec: last ? 0 : this.o.pauseMs / 1000, fps, levelDb: this.o.levelDb, signal });
+  }
+
+  /**
+   * Wait for the speech lengths of every earlier segment (they give this segment's start in
+   * the face), then cut the face clip. Heartbeats continue meanwhile; a cancel aborts `signal`.
+   */
+  async prepareRender(task: Task, faceVideo: string, signal: AbortSignal): Promise<Task> {
+    if (!task.parentId || task.segmentIndex === null) return task;
+    const offsetSec = await this.offsetOf(task, signal);
+    const pp = await this.pingPong(task, faceVideo, signal);
+    const frames = Math.round((task.audioDurationSec ?? 0) * pp.fps) + 1; // +1: the renderer never runs short
+    await mkdir(this.paths.taskWork(task.id), { recursive: true });
+    await this.media.faceClip(this.pingPongPath(task), this.faceClipPath(task), { fps: pp.fps, periodFrames: pp.frames, startFrame: Math.round(offsetSec * pp.fps), frames, signal });
+    return task;
+  }
+
+  /** `captions: burn` on a one-segment task: burn its captions into the rendered MP4. */
+  async burnCaptions(task: Task, video: string, signal: AbortSignal): Promise<void> {
+    const cues = captionCues(task, [], 0);
+    if (!cues?.length) return;
+    await mkdir(this.paths.taskWork(task.id), { recursive: true });
+    const srt = join(this.paths.taskWork(task.id), 'captions.srt');
+    await writeFile(srt, toSrt(cues));
+    await this.media.burnCaptions(video, srt, video, signal);
+  }
+
+  private async offsetOf(task: Task, signal: AbortSignal): Promise<number> {
+    const poll = this.o.pollMs ?? 100;
+    for (;;) {
+      if (signal.aborted) throw new TaskError('canceled', 'Task was canceled');
+      const before = (await this.store.listSegments(task.parentId!)).filter((s) => (s.segmentIndex ?? 0) < task.segmentIndex!);
+      const gone = before.find((s) => isFinal(s.state) && s.state !== 'completed');
+      // the parent is failing or being canceled: this segment is canceled next; stop waiting
+      if (gone) throw new TaskError('canceled', `Segment ${gone.segmentIndex! + 1} ended ${gone.state}`);
+      if (before.length === task.segmentIndex && before.every((s) => s.audioDurationSec !== null && s.ttsEndedAt !== null)) {
+        return before.reduce((a, s) => a + s.audioDurationSec!, 0);
+      }
+      await new Promise<void>((res) => {
+        const done = () => {
+          clearTimeout(t);
+          signal.removeEventListener('abort', done);
+          res();
+        };
+        const t = setTimeout(done, poll);
+        signal.addEventListener('abort', done, { once: true });
+      });
+    }
+  }
+
+  private pingPongPath(task: Task): string {
+    return join(this.paths.taskWork(task.parentId!), 'pingpong.mp4');
+  }
+
+  /** The parent's ping-pong face: made once (by whichever segment needs it first), then reused. */
+  private async pingPong(task: Task, faceVideo: string, signal: AbortSignal): Promise<{ fps: number; frames: number }> {
+    const path = this.pingPongPath(task);
+    let p = this.making.get(path);
+    if (!p) {
+      p = (async () => {
+        await mkdir(this.paths.taskWork(task.parentId!), { recursive: true });
+        if (await exists(path)) {
+          const s = await this.media.streams(path, signal);
+          if (s.videoFrames > 0) return { fps: s.fps, frames: s.videoFrames };
+        }
+        // not tied to this segment's signal: other segments of the task wait for the same face
+        return this.media.pingPong(faceVideo, path);
+      })();
+      this.making.set(path, p);
+      p.then(
+        () => setTimeout(() => this.making.delete(path), 60_000).unref(),
+        () => this.making.delete(path),
+      );
+    }
+    return p;
+  }
+}

@@ -1,0 +1,67 @@
+/**
+ * Long scripts, wired (docs/segments.md): the submit side (split + rows), the slot side (steps
+ * the pipeline calls for a child), the owner of parents (coordinator) and captions for status
+ * and download. The gateway builds one per process.
+ */
+import type { GatewayConfig } from '../config/load.js';
+import type { Task } from '../domain/task.js';
+import type { Logger } from '../logger.js';
+import type { Clock } from '../runner/clock.js';
+import type { DataPaths } from '../runner/data-paths.js';
+import type { TaskLifecycle } from '../runner/lifecycle.js';
+import type { NewTask, TaskStore } from '../store/task-store.js';
+import { captionCues, type Cue } from './captions.js';
+import { SegmentCoordinator } from './coordinator.js';
+import { SegmentMedia } from './segment-media.js';
+import { SegmentSteps } from './segment-steps.js';
+import { Stitcher } from './stitcher.js';
+import { createTask, SpeakingRate } from './submit.js';
+
+export interface SegmentsDeps {
+  store: TaskStore;
+  lifecycle: TaskLifecycle;
+  paths: DataPaths;
+  clock: Clock;
+  log: Logger;
+  normalize: (text: string) => string;
+}
+
+export class Segments {
+  readonly steps: SegmentSteps;
+  readonly coordinator: SegmentCoordinator;
+  readonly rate: SpeakingRate;
+  readonly pauseSec: number;
+
+  constructor(
+    private readonly config: GatewayConfig,
+    private readonly d: SegmentsDeps,
+  ) {
+    const media = new SegmentMedia({ ffmpegPath: config.media.ffmpeg, ffprobePath: config.media.ffprobe, timeoutMs: config.media.timeoutMs });
+    this.pauseSec = config.segments.pauseMs / 1000;
+    this.steps = new SegmentSteps(d.store, media, d.paths, { pauseMs: config.segments.pauseMs, levelDb: config.segments.levelDb });
+    this.coordinator = new SegmentCoordinator(d.store, d.lifecycle, new Stitcher(media, d.paths, this.pauseSec), d.clock, d.log.child({ component: 'segments' }), {
+      sweepMs: config.scheduler.reapIntervalMs,
+      staleStitchMs: Math.max(600_000, 10 * config.scheduler.leaseMs),
+    });
+    this.rate = new SpeakingRate(config.segments.charsPerSecond);
+    d.lifecycle.on('change', ({ task }) => {
+      if (task.state === 'completed') this.rate.observe(task, this.pauseSec);
+    });
+  }
+
+  /** Store a new task: one row, or a parent with one child per segment. */
+  create(t: NewTask & { normalizedText: string }): Promise<Task> {
+    const gpus = async () => (await this.d.store.listSlots()).filter((s) => this.d.clock.now() - s.heartbeatAt < 3 * this.config.scheduler.leaseMs).length || 1;
+    return createTask({ store: this.d.store, normalize: this.d.normalize, config: this.config.segments, rate: this.rate, gpus }, t);
+  }
+
+  /** The task's segments (empty for a one-segment task). */
+  async segmentsOf(task: Task): Promise<Task[]> {
+    return task.segmentCount !== null ? this.d.store.listSegments(task.id) : [];
+  }
+
+  /** Caption cues once the speech is known (null before). */
+  async cues(task: Task): Promise<Cue[] | null> {
+    return captionCues(task, await this.segmentsOf(task), this.pauseSec);
+  }
+}

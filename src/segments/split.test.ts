@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import { planSegments, sentences } from './split.js';
+
+describe('sentences', () => {
+  it('cuts at sentence ends and paragraph breaks, never inside numbers, URLs, formulas or abbreviations', () => {
+    const t = 'Dr. Smith paid $3.50 on Jan. 5. See https://example.com/a.b for details! The formula $E = mc^2$. is famous.\n\nNew paragraph. U.S. policy, e.g. this one, is fine. Pi is 3.14159 approx. right?';
+    expect(sentences(t).map((s) => s.text)).toEqual([
+      'Dr. Smith paid $3.50 on Jan. 5.',
+      'See https://example.com/a.b for details!',
+      'The formula $E = mc^2$. is famous.',
+      'New paragraph.',
+      'U.S. policy, e.g. this one, is fine.',
+      'Pi is 3.14159 approx. right?',
+    ]);
+    expect(sentences(t)[2].paragraphEnd).toBe(true);
+  });
+
+  it('keeps offsets into the original text', () => {
+    const t = '  One.   Two!\nThree?';
+    for (const s of sentences(t)) expect(t.slice(s.start, s.end)).toBe(s.text);
+  });
+});
+
+describe('planSegments', () => {
+  const script = Array.from({ length: 40 }, (_, i) => `Sentence ${i + 1} explains one more step of the method in plain words.`).join(' ');
+
+  it('keeps a script that fits the target as one segment', () => {
+    expect(planSegments('Hello there. How are you?', { targetSeconds: 20, charsPerSecond: 15, maxSegments: 100 }).texts).toEqual(['Hello there. How are you?']);
+  });
+
+  it('cuts a long script into near-equal segments of whole sentences, in order, losing nothing', () => {
+    const plan = planSegments(script, { targetSeconds: 20, charsPerSecond: 15, maxSegments: 100 });
+    const total = plan.estimatedSec.reduce((a, b) => a + b, 0);
+    expect(plan.texts.length).toBe(Math.ceil(total / 20));
+    expect(plan.texts.join(' ')).toBe(script);
+    for (const t of plan.texts) expect(t).toMatch(/^Sentence \d+ .*words\.$/);
+    const mean = total / plan.texts.length;
+    for (const s of plan.estimatedSec) expect(Math.abs(s - mean)).toBeLessThan(0.5 * mean);
+  });
+
+  it('caps the number of segments', () => {
+    expect(planSegments(script, { targetSeconds: 2, charsPerSecond: 15, maxSegments: 4 }).texts).toHaveLength(4);
+  });
+});

@@ -1,0 +1,150 @@
+/**
+ * Where a long script may be cut (docs/segments.md). Pure. The *original* text is cut — at
+ * sentence ends and paragraph breaks only — and each piece is normalized on its own later.
+ * A cut never falls inside a span the normalizer reads as one thing (formula, number, URL,
+ * date, abbreviation …), nor after a known abbreviation or an initial ("Dr.", "e.g.", "J.").
+ */
+import { ABBREVIATIONS, LATIN } from '../text/abbreviations.js';
+import { normalizeForSpeech } from '../text/index.js';
+
+export interface Sentence {
+  /** Offsets into the original text (trimmed of surrounding white space). */
+  start: number;
+  end: number;
+  text: string;
+  /** Ends a paragraph (a blank line follows). */
+  paragraphEnd: boolean;
+}
+
+const END_PUNCT = /[.!?…。！？]/;
+const CLOSERS = /["'”’)\]»]/;
+
+function spanCovers(spans: ReadonlyArray<{ start: number; end: number }>, pos: number): boolean {
+  // spans are few per sentence and sorted by start; a linear scan is cheap next to normalizing
+  for (const s of spans) {
+    if (s.start >= pos) return false;
+    if (s.end > pos) return true;
+  }
+  return false;
+}
+
+/** The word (letters and inner dots) right before `dot`, e.g. "Dr" or "e.g". */
+function wordBefore(text: string, dot: number): string {
+  let i = dot;
+  while (i > 0 && /[\p{L}.]/u.test(text[i - 1])) i--;
+  return text.slice(i, dot);
+}
+
+function isAbbreviationDot(text: string, dot: number): boolean {
+  const w = wordBefore(text, dot);
+  if (!w) return false;
+  if (ABBREVIATIONS[w] !== undefined || LATIN[`${w}.`] !== undefined) return true;
+  // an initial ("J. Smith") or a dotted acronym ("U.S.")
+  return /^\p{Lu}$/u.test(w) || /^(?:\p{L}\.)+\p{L}$/u.test(w);
+}
+
+/** Split into sentences; the pieces joined back (with the white space between) are the input. */
+export function sentences(text: string): Sentence[] {
+  const spans = normalizeForSpeech(text).changes.map((c) => ({ start: c.start, end: c.end })).sort((a, b) => a.start - b.start);
+  const out: Sentence[] = [];
+  let start = 0;
+  const push = (end: number, paragraphEnd: boolean) => {
+    const raw = text.slice(start, end);
+    const lead = raw.length - raw.trimStart().length;
+    const t = raw.trim();
+    if (t) out.push({ start: start + lead, end: start + lead + t.length, text: t, paragraphEnd });
+    start = end;
+  };
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === '\n') {
+      let j = i;
+      while (j < text.length && /\s/.test(text[j])) j++;
+      const blank = (text.slice(i, j).match(/\n/g)?.length ?? 0) >= 2;
+      if ((blank || j === text.length || /[.!?…:;]\s*$/.test(text.slice(start, i))) && !spanCovers(spans, i)) push(i, blank);
+      i = j - 1;
+      continue;
+    }
+    if (!END_PUNCT.test(c)) continue;
+    let end = i + 1;
+    while (end < text.length && (END_PUNCT.test(text[end]) || CLOSERS.test(text[end]))) end++;
+    if (end < text.length && !/\s/.test(text[end])) continue; // "3.14", "example.com", "e.g.x"
+    if (spanCovers(spans, i) || spanCovers(spans, end - 1)) continue;
+    if (c === '.' && isAbbreviationDot(text, i)) continue;
+    // a lower-case continuation is the same sentence ("approx. five", "… and so on")
+    const next = text.slice(end).trimStart()[0];
+    if (next && /\p{Ll}/u.test(next)) continue;
+    push(end, /^[ \t]*\n\s*\n/.test(text.slice(end, end + 200)));
+    i = end - 1;
+  }
+  push(text.length, true);
+  return out;
+}
+
+export interface SegmentPlan {
+  /** Original text of each segment (sentences joined as written). */
+  texts: string[];
+  /** Estimated speech seconds of each segment. */
+  estimatedSec: number[];
+}
+
+export interface SplitOptions {
+  targetSeconds: number;
+  /** Spoken characters per second (prior or learned). */
+  charsPerSecond: number;
+  /** Upper bound on segments (a very long script gets longer segments instead). */
+  maxSegments: number;
+  /**
+   * GPUs that can take segments: the count is rounded up to a multiple of it, so every GPU
+   * gets the same share and none idles while another renders its last segment.
+   */
+  gpus?: number;
+}
+
+/** Seconds of speech a text is expected to take. */
+export function estimateSeconds(text: string, charsPerSecond: number): number {
+  return normalizeForSpeech(text).text.length / Math.max(1, charsPerSecond);
+}
+
+/**
+ * Cut into n ≈ total / target segments of near-equal speech: the k-th cut is placed at the
+ * sentence end closest to k·total/n (a paragraph end wins a near tie). One segment when the
+ * whole script fits the target.
+ */
+export function planSegments(text: string, o: SplitOptions): SegmentPlan {
+  const sents = sentences(text);
+  const secs = sents.map((s) => estimateSeconds(s.text, o.charsPerSecond));
+  const total = secs.reduce((a, b) => a + b, 0);
+  let n = Math.max(1, Math.ceil(total / o.targetSeconds - 1e-9));
+  const g = Math.max(1, o.gpus ?? 1);
+  if (n > 1 && g > 1) n = Math.ceil(n / g) * g;
+  n = Math.min(o.maxSegments, sents.length, n);
+  if (n <= 1) return { texts: [text], estimatedSec: [total] };
+  const cuts: number[] = []; // index of the first sentence of each later segment
+  let acc = 0;
+  let k = 1;
+  for (let i = 0; i < sents.length - 1 && k < n; i++) {
+    const before = acc;
+    acc += secs[i];
+    const goal = (k * total) / n;
+    if (acc < goal) continue;
+    // cut after i, or before i when that is closer to the goal (and leaves i a segment of its own)
+    const bonusAfter = sents[i].paragraphEnd ? secs[i] * 0.25 : 0;
+    const cutAfter = acc - goal - bonusAfter <= goal - before || cuts.at(-1) === i || (i === 0 && cuts.length === 0);
+    const at = cutAfter ? i + 1 : i;
+    if (at > (cuts.at(-1) ?? 0)) {
+      cuts.push(at);
+      k++;
+    }
+  }
+  const bounds = [0, ...cuts, sents.length];
+  const texts: string[] = [];
+  const estimatedSec: number[] = [];
+  for (let j = 0; j + 1 < bounds.length; j++) {
+    const first = sents[bounds[j]];
+    const last = sents[bounds[j + 1] - 1];
+    texts.push(text.slice(first.start, last.end));
+    estimatedSec.push(secs.slice(bounds[j], bounds[j + 1]).reduce((a, b) => a + b, 0));
+  }
+  return { texts, estimatedSec };
+}

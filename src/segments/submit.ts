@@ -1,0 +1,70 @@
+/**
+ * Accepting a script (docs/segments.md): one task as before when its speech fits the target,
+ * else a parent row plus one child row per segment — cut from the original text at sentence
+ * ends, each normalized on its own. The parent is created first, children in script order (the
+ * queue order, so the segment whose offset is known first is rendered first).
+ */
+import { newTaskId } from '../domain/ids.js';
+import type { Task } from '../domain/task.js';
+import type { NewTask, TaskStore } from '../store/task-store.js';
+import { planSegments } from './split.js';
+
+export interface SegmentsConfig {
+  enabled: boolean;
+  targetSeconds: number;
+  charsPerSecond: number;
+  maxSegments: number;
+}
+
+/**
+ * Speaking rate learned from completed speech (spoken characters per second), a slow moving
+ * average starting at the configured prior, so estimates follow the voice actually in use.
+ */
+export class SpeakingRate {
+  private rate: number;
+  constructor(prior: number) {
+    this.rate = prior;
+  }
+  get charsPerSecond(): number {
+    return this.rate;
+  }
+  observe(task: Pick<Task, 'normalizedText' | 'audioDurationSec' | 'parentId' | 'segmentCount'>, pauseSec: number): void {
+    if (task.segmentCount !== null || !task.normalizedText || !task.audioDurationSec) return;
+    const speech = task.audioDurationSec - (task.parentId ? pauseSec : 0);
+    if (speech < 1) return;
+    const observed = task.normalizedText.length / speech;
+    if (observed > 3 && observed < 60) this.rate = this.rate * 0.8 + observed * 0.2;
+  }
+}
+
+export interface CreateDeps {
+  store: TaskStore;
+  normalize: (text: string) => string;
+  config: SegmentsConfig;
+  rate: SpeakingRate;
+  /** GPUs that can take work now (the segment count is rounded up to a multiple of it). */
+  gpus: () => Promise<number>;
+}
+
+/** Store a new task (one row, or a parent with its segments); returns the task the client sees. */
+export async function createTask(d: CreateDeps, t: NewTask & { normalizedText: string }): Promise<Task> {
+  const plan = d.config.enabled
+    ? planSegments(t.text, { targetSeconds: d.config.targetSeconds, charsPerSecond: d.rate.charsPerSecond, maxSegments: d.config.maxSegments, gpus: await d.gpus().catch(() => 1) })
+    : null;
+  if (!plan || plan.texts.length < 2) return d.store.create(t);
+  const parent = await d.store.create({ ...t, segmentCount: plan.texts.length });
+  for (let i = 0; i < plan.texts.length; i++) {
+    await d.store.create({
+      id: newTaskId(t.createdAt),
+      text: plan.texts[i],
+      normalizedText: d.normalize(plan.texts[i]),
+      videoPath: t.videoPath,
+      videoName: t.videoName,
+      owner: t.owner,
+      createdAt: t.createdAt,
+      parentId: parent.id,
+      segmentIndex: i,
+    });
+  }
+  return parent;
+}

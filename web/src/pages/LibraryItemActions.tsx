@@ -1,0 +1,45 @@
+/** Rename and delete for one library card (avatar or voice); errors (e.g. 409 in use) shown inline. */
+import { useState } from 'react';
+import { api, describeError } from '../lib/api';
+
+export function LibraryItemActions(props: { kind: 'avatars' | 'voices'; id: string; name: string; onChanged: () => void }) {
+  const { kind, id, name, onChanged } = props;
+  const [editing, setEditing] = useState(false);
+  const [value, setValue] = useState(name);
+  const [error, setError] = useState<string | null>(null);
+  const rename = async (e: React.FormEvent) => {
+    e.preventDefault();
+    try {
+      await api(`/api/${kind}/${id}`, { method: 'PATCH', body: JSON.stringify({ name: value }) });
+      setEditing(false);
+      setError(null);
+      onChanged();
+    } catch (err) {
+      setError(describeError(err));
+    }
+  };
+  const remove = async () => {
+    try {
+      await api(`/api/${kind}/${id}`, { method: 'DELETE' });
+      onChanged();
+    } catch (err) {
+      setError(describeError(err));
+    }
+  };
+  return (
+    <>
+      {editing ? (
+        <form className="row" onSubmit={rename}>
+          <input aria-label="New name" value={value} maxLength={80} onChange={(e) => setValue(e.target.value)} />
+          <button type="submit">Save</button>
+        </form>
+      ) : (
+        <div className="row">
+          <button type="button" className="ghost" onClick={() => setEditing(true)}>Rename</button>
+          <button type="button" className="ghost" onClick={remove}>Delete</button>
+        </div>
+      )}
+      {error && <p className="error small" role="alert">{error}</p>}
+    </>
+  );
+}

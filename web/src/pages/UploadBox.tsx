@@ -1,0 +1,45 @@
+/** An upload form for the library pages: a file, a name, extra fields, and a progress bar. */
+import { useState, type ReactNode } from 'react';
+import { describeError } from '../lib/api';
+import { uploadWithProgress } from '../lib/library';
+
+export function UploadBox(props: { path: string; field: string; accept: string; label: string; extra?: (form: FormData) => void; children?: ReactNode; onDone: () => void }) {
+  const [file, setFile] = useState<File | null>(null);
+  const [name, setName] = useState('');
+  const [progress, setProgress] = useState<number | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const submit = async (e: React.FormEvent) => {
+    e.preventDefault();
+    if (!file) return setError('Choose a file first.');
+    const form = new FormData();
+    if (name.trim()) form.set('name', name.trim());
+    props.extra?.(form);
+    form.set(props.field, file, file.name);
+    setError(null);
+    setProgress(0);
+    try {
+      await uploadWithProgress(props.path, form, setProgress);
+      setFile(null);
+      setName('');
+      (e.target as HTMLFormElement).reset();
+      props.onDone();
+    } catch (err) {
+      setError(describeError(err));
+    } finally {
+      setProgress(null);
+    }
+  };
+  const id = `upload-${props.field}`;
+  return (
+    <form className="upload" onSubmit={submit} noValidate>
+      <label htmlFor={id}>{props.label}</label>
+      <input id={id} type="file" accept={props.accept} onChange={(e) => setFile(e.target.files?.[0] ?? null)} />
+      <label htmlFor={`${id}-name`}>Name</label>
+      <input id={`${id}-name`} value={name} maxLength={80} onChange={(e) => setName(e.target.value)} placeholder="default: the file name" />
+      {props.children}
+      {progress !== null && <progress max={1} value={progress} aria-label="Upload progress" data-testid="upload-progress" />}
+      {error && <p className="error" role="alert">{error}</p>}
+      <button type="submit" disabled={progress !== null}>{progress !== null ? `Uploading… ${Math.round(progress * 100)}%` : 'Upload'}</button>
+    </form>
+  );
+}
