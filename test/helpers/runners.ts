@@ -21,7 +21,7 @@ export interface RunnerProcess {
 }
 
 /** Lease terms small enough that a dead runner's attempt is reaped within seconds. */
-export function gatewayConfig(dir: string, port: number, scheduler: Record<string, unknown> = {}): string {
+export function gatewayConfig(dir: string, port: number, scheduler: Record<string, unknown> = {}, extra: Record<string, unknown> = {}): string {
   mkdirSync(dir, { recursive: true });
   return writeConfig(dir, {
     server: { host: '127.0.0.1', port },
@@ -30,6 +30,7 @@ export function gatewayConfig(dir: string, port: number, scheduler: Record<strin
     slots: [],
     heygem: FAST_HEYGEM,
     scheduler: { retryBaseDelayMs: 20, leaseMs: 4000, heartbeatMs: 400, reapIntervalMs: 300, ...scheduler },
+    ...extra,
   });
 }
 
