@@ -18,11 +18,8 @@ export async function freePort(): Promise<number> {
   });
 }
 
-export interface ServeProcess {
-  child: ChildProcess;
+export interface ServeProcess extends CliProcess {
   url: string;
-  output(): string;
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
 export function writeConfig(dir: string, config: Record<string, unknown>): string {
@@ -31,11 +28,22 @@ export function writeConfig(dir: string, config: Record<string, unknown>): strin
   return path;
 }
 
-/** Start `serve` and resolve once it prints its listening line (bounded). */
-export async function startServe(configPath: string, port: number, extraArgs: string[] = [], timeoutMs = 30_000): Promise<ServeProcess> {
-  const child = spawn(process.execPath, [join(ROOT, 'bin', 'heygem-gateway.js'), 'serve', '--config', configPath, ...extraArgs], {
+/** A CLI child process started by `startCli`: its output so far and its exit. */
+export interface CliProcess {
+  child: ChildProcess;
+  output(): string;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+/**
+ * Run `node bin/heygem-gateway.js <args>` and resolve once its stdout says `readyText`
+ * (bounded by `timeoutMs`; an exit before that rejects with the output). The environment's
+ * gateway variables are cleared so only the given config applies.
+ */
+export async function startCli(args: string[], o: { label: string; readyText: string; timeoutMs: number; env?: Record<string, string> }): Promise<CliProcess> {
+  const child = spawn(process.execPath, [join(ROOT, 'bin', 'heygem-gateway.js'), ...args], {
     cwd: ROOT,
-    env: { ...process.env, HEYGEM_GATEWAY_CONFIG: '', PORT: '', HOST: '', DATA_DIR: '', LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'warn' },
+    env: { ...process.env, ...o.env, HEYGEM_GATEWAY_CONFIG: '', PORT: '', HOST: '', DATA_DIR: '', LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'warn' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
@@ -43,20 +51,25 @@ export async function startServe(configPath: string, port: number, extraArgs: st
   child.stderr!.on('data', (c) => (out += c));
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`serve did not start in ${timeoutMs} ms:\n${out}`)), timeoutMs);
-    const check = () => {
-      if (out.includes('listening on')) {
+    const timer = setTimeout(() => reject(new Error(`${o.label} did not start in ${o.timeoutMs} ms:\n${out}`)), o.timeoutMs);
+    child.stdout!.on('data', () => {
+      if (out.includes(o.readyText)) {
         clearTimeout(timer);
         resolve();
       }
-    };
-    child.stdout!.on('data', check);
+    });
     void exited.then(() => {
       clearTimeout(timer);
-      reject(new Error(`serve exited before listening:\n${out}`));
+      reject(new Error(`${o.label} exited before it was ready:\n${out}`));
     });
   });
-  return { child, url: `http://127.0.0.1:${port}`, output: () => out, exited };
+  return { child, output: () => out, exited };
+}
+
+/** Start `serve` and resolve once it prints its listening line (bounded). */
+export async function startServe(configPath: string, port: number, extraArgs: string[] = [], timeoutMs = 30_000): Promise<ServeProcess> {
+  const p = await startCli(['serve', '--config', configPath, ...extraArgs], { label: 'serve', readyText: 'listening on', timeoutMs });
+  return { ...p, url: `http://127.0.0.1:${port}` };
 }
 
 /** `startServe`, with a cleanup that SIGKILLs the process if it is still running when the test ends. */

@@ -3,22 +3,15 @@
  * all real CLI processes on loopback, each runner driving its own protocol fakes that live in
  * the test process (so a kill -9 of a runner leaves its containers — and their jobs — alive).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import type { FarmSlot } from '../../src/fakes/simulate.js';
 import { openApiKeys } from '../../src/security/api-keys.js';
 import { FAST_HEYGEM } from './gateway.js';
-import { startServe, writeConfig, type ServeProcess } from './process.js';
+import { startCli, startServe, writeConfig, type CliProcess, type ServeProcess } from './process.js';
 
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-
-export interface RunnerProcess {
-  child: ChildProcess;
-  output(): string;
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-}
+export type RunnerProcess = CliProcess;
 
 /** Lease terms small enough that a dead runner's attempt is reaped within seconds. */
 export function gatewayConfig(dir: string, port: number, scheduler: Record<string, unknown> = {}, extra: Record<string, unknown> = {}): string {
@@ -67,29 +60,12 @@ export function runnerConfig(dir: string, slots: FarmSlot[]): string {
 
 /** Start `runner` and resolve once it says it works for the gateway (bounded). */
 export async function startRunner(server: string, token: string, configPath: string, extraArgs: string[] = [], timeoutMs = 60_000): Promise<RunnerProcess> {
-  const child = spawn(process.execPath, [join(ROOT, 'bin', 'heygem-gateway.js'), 'runner', '--server', server, '--config', configPath, '--poll-ms', '2000', ...extraArgs], {
-    cwd: ROOT,
-    env: { ...process.env, HEYGEM_RUNNER_TOKEN: token, HEYGEM_GATEWAY_CONFIG: '', PORT: '', HOST: '', DATA_DIR: '', LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'warn' },
-    stdio: ['ignore', 'pipe', 'pipe'],
+  return startCli(['runner', '--server', server, '--config', configPath, '--poll-ms', '2000', ...extraArgs], {
+    label: 'runner',
+    readyText: 'working for',
+    timeoutMs,
+    env: { HEYGEM_RUNNER_TOKEN: token },
   });
-  let out = '';
-  child.stdout!.on('data', (c) => (out += c));
-  child.stderr!.on('data', (c) => (out += c));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`runner did not start in ${timeoutMs} ms:\n${out}`)), timeoutMs);
-    child.stdout!.on('data', () => {
-      if (out.includes('working for')) {
-        clearTimeout(timer);
-        resolve();
-      }
-    });
-    void exited.then(() => {
-      clearTimeout(timer);
-      reject(new Error(`runner exited before working:\n${out}`));
-    });
-  });
-  return { child, output: () => out, exited };
 }
 
 /** Stop a child for good and wait for it (SIGKILL when `hard`). */
