@@ -10,13 +10,12 @@ import { join } from 'node:path';
 import { Ajv } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startSimulatedFarm } from '../src/fakes/simulate.js';
+import { startGatewayOnFarm } from './helpers/farm.js';
 import { faceVideoWithAudio, silentVideo } from './helpers/fixtures.js';
 import { FAST_HEYGEM, startTestGateway, waitFinal, waitFor, type TestGateway } from './helpers/gateway.js';
 import { createTestDatabase, type TestDatabase } from './helpers/postgres.js';
 import { bearer, scriptedGatewaysClosedAfterEach } from './helpers/scripted.js';
 
-type Farm = Awaited<ReturnType<typeof startSimulatedFarm>>;
 type Json = Record<string, any>;
 const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
 
@@ -36,20 +35,8 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(async () => pgdb?.drop());
 
-async function farmAndGateway(gwInline: Record<string, unknown> = {}, farmOpts: Record<string, unknown> = {}): Promise<{ farm: Farm; t: TestGateway }> {
-  const baseDir = mkdtempSync(join(tmpdir(), 'hg-lib-farm-'));
-  const farm = await startSimulatedFarm({ gpus: 1, baseDir, host: '127.0.0.1', videoBasePort: 0, ttsBasePort: 0, renderMs: 300, ttsMs: 30, ...farmOpts });
-  cleanups.push(() => farm.close());
-  const t = await startTestGateway({
-    engine: 'heygem',
-    slots: farm.slots.map((s) => ({ id: s.id, video: { url: s.video.url, dataDir: s.videoDataDir }, tts: { url: s.tts.url, dataDir: s.ttsDataDir } })),
-    heygem: FAST_HEYGEM,
-    scheduler: { retryBaseDelayMs: 20, healthProbeIntervalMs: 200 },
-    ...gwInline,
-  });
-  cleanups.push(() => t.close());
-  return { farm, t };
-}
+const farmAndGateway = (gwInline: Record<string, unknown> = {}, farmOpts: Record<string, unknown> = {}) =>
+  startGatewayOnFarm(cleanups, { gpus: 1, ttsMs: 30, dirPrefix: 'hg-lib-farm-', farm: farmOpts, gateway: gwInline });
 
 async function upload(url: string, route: string, field: string, file: { path?: string; bytes?: Buffer; name: string }, fields: Record<string, string> = {}, headers: Record<string, string> = {}): Promise<{ status: number; body: Json }> {
   const form = new FormData();

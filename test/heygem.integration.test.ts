@@ -2,15 +2,13 @@
  * The gateway driving protocol-exact fake HeyGem containers on loopback: several slots, many
  * tasks, faults. Real SQLite, real ffmpeg, real HTTP.
  */
-import { mkdtempSync, readdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startSimulatedFarm } from '../src/fakes/simulate.js';
+import { startGatewayOnFarm } from './helpers/farm.js';
 import { faceVideoWithAudio, ffprobeJson } from './helpers/fixtures.js';
-import { FAST_HEYGEM, getStatus, startTestGateway, submit, waitFinal, waitFor, type TestGateway } from './helpers/gateway.js';
+import { FAST_HEYGEM, getStatus, startTestGateway, submit, waitFinal, waitFor } from './helpers/gateway.js';
 
-type Farm = Awaited<ReturnType<typeof startSimulatedFarm>>;
 
 let face: string;
 const cleanups: Array<() => Promise<void>> = [];
@@ -22,20 +20,8 @@ beforeAll(async () => {
   face = await faceVideoWithAudio(2);
 });
 
-async function farmAndGateway(gpus: number, farmOpts: Record<string, unknown> = {}, gwInline: Record<string, unknown> = {}): Promise<{ farm: Farm; t: TestGateway }> {
-  const baseDir = mkdtempSync(join(tmpdir(), 'hg-farm-'));
-  const farm = await startSimulatedFarm({ gpus, baseDir, host: '127.0.0.1', videoBasePort: 0, ttsBasePort: 0, renderMs: 300, ttsMs: 50, ...farmOpts });
-  cleanups.push(() => farm.close());
-  const t = await startTestGateway({
-    engine: 'heygem',
-    slots: farm.slots.map((s) => ({ id: s.id, video: { url: s.video.url, dataDir: s.videoDataDir }, tts: { url: s.tts.url, dataDir: s.ttsDataDir } })),
-    heygem: FAST_HEYGEM,
-    scheduler: { retryBaseDelayMs: 20, healthProbeIntervalMs: 200 },
-    ...gwInline,
-  });
-  cleanups.push(() => t.close());
-  return { farm, t };
-}
+const farmAndGateway = (gpus: number, farmOpts: Record<string, unknown> = {}, gwInline: Record<string, unknown> = {}) =>
+  startGatewayOnFarm(cleanups, { gpus, ttsMs: 50, dirPrefix: 'hg-farm-', farm: farmOpts, gateway: gwInline });
 
 // Real ffmpeg and HTTP per task: every wait inside is a bounded condition; this outer bound
 // only has to hold on a loaded 2-core machine.
