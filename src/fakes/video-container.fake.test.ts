@@ -1,5 +1,5 @@
 /** The fake speaks the real protocol (docs/protocol.md), checked byte-level. */
-import { mkdtempSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, statSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -71,6 +71,30 @@ describe('fake video container', () => {
     await post(url, submitBody);
     await sleep(500);
     expect((await query(url, 'c1')).data.status).toBe(3);
+  });
+
+  it('failCodes (set at runtime) fails exactly the matching jobs at the end of their render', async () => {
+    const { dataDir, url } = await setup({ renderMs: 150 });
+    fake!.setOptions({ failCodes: (code) => code.split('-')[0] === 'c1' });
+    const finalOf = async (code: string) => {
+      let q = await query(url, code);
+      for (let i = 0; i < 400 && q.data.status === 1; i++) {
+        await sleep(10);
+        q = await query(url, code);
+      }
+      return q.data;
+    };
+    await post(url, submitBody);
+    expect(await finalOf('c1')).toMatchObject({ status: 3, msg: '视频合成失败 (render failed)', result: '/c1-r.mp4' });
+    await post(url, submitBody.replace('"code":"c1"', '"code":"c1-a2"')); // a retry's code still matches
+    expect(await finalOf('c1-a2')).toMatchObject({ status: 3, msg: '视频合成失败 (render failed)' });
+    await post(url, submitBody.replace('"code":"c1"', '"code":"c2"'));
+    expect(await finalOf('c2')).toMatchObject({ status: 2, progress: 100, result: '/c2-r.mp4' });
+    expect(fake!.stats().history.map((h) => `${h.code}:${h.status}`)).toEqual(['c1:3', 'c1-a2:3', 'c2:2']);
+    // once settled, a failed job left none of the fake's own scratch behind
+    for (let i = 0; i < 200 && fake!.stats().settling.length; i++) await sleep(10);
+    expect(fake!.stats().settling).toEqual([]);
+    expect(readdirSync(join(dataDir, '.fake-work'))).toEqual([]);
   });
 
   it('names the result at progress 90 while still running, and forgets everything on restart', async () => {

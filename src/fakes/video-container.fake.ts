@@ -10,7 +10,8 @@
  * Real behaviour the gateway must cope with, on demand: render times drawn from a distribution
  * that is not proportional to speech (`renderTime`, seeded), progress that sits at 20 for the
  * whole render (`progress: 'flat'`), a hung job (`hang`), a server that stops answering
- * (`frozen`). The result is a real MP4 (ffmpeg muxes the submitted face video and audio).
+ * (`frozen`), renders that fail at random (`failRate`) or by job code (`failCodes`). The result
+ * is a real MP4 (ffmpeg muxes the submitted face video and audio).
  */
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -40,6 +41,12 @@ export interface FakeVideoOptions {
   renderTime?: RenderTimeModel;
   progress?: FakeProgressMode;
   failRate?: number;
+  /**
+   * Deterministic fault: a job whose code matches fails at the end of its render with the
+   * container's own render-failure message, status 3 (like a `failRate` hit, but chosen by code,
+   * so a test can fail exactly one task — every attempt of it — and nothing else).
+   */
+  failCodes?: (code: string) => boolean;
   seed?: number;
   growMs?: number;
   /** Jobs stay "running" at progress 20 forever (the container needs a restart). */
@@ -80,7 +87,11 @@ export interface FakeVideoContainer {
   port: number;
   close(): Promise<void>;
   restart(): Promise<void>;
-  stats(): { submits: number; busyRefusals: number; queries: number; jobs: Array<{ code: string; status: number }>; history: JobRecord[]; resultSha256: Record<string, string>; inputs: Array<{ code: string; video_url: string; audio_url: string }> };
+  /**
+   * `settling`: codes of ended jobs whose files the fake is still writing or removing (the rest
+   * of a growing result, its scratch) — a test looking at the data dir waits for none.
+   */
+  stats(): { submits: number; busyRefusals: number; queries: number; jobs: Array<{ code: string; status: number }>; settling: string[]; history: JobRecord[]; resultSha256: Record<string, string>; inputs: Array<{ code: string; video_url: string; audio_url: string }> };
   setOptions(p: Partial<FakeVideoOptions>): void;
 }
 
@@ -101,6 +112,8 @@ export async function startFakeVideoContainer(opts: FakeVideoOptions & { port?: 
   const resultSha256: Record<string, string> = {};
   /** What each accepted submit named (the tests count face copies by it). */
   const inputs: Array<{ code: string; video_url: string; audio_url: string }> = [];
+  /** Ended jobs with file work still to do (by job, not code: a code may be submitted again). */
+  const settling = new Set<Job>();
   let random = seededRandom(o.seed ?? 1);
   let generation = 0; // bumped by restart(): work of a forgotten job must not land
 
@@ -135,12 +148,6 @@ export async function startFakeVideoContainer(opts: FakeVideoOptions & { port?: 
     jobs.set(code, job);
     const gen = generation;
     const alive = () => gen === generation && jobs.get(code) === job;
-    const fail = (msg: string) => {
-      if (!alive() || job.status !== 1) return;
-      job.status = 3;
-      job.msg = msg;
-      job.doneAt = Date.now();
-    };
     const work = join(o.dataDir, '.fake-work');
     const staged = join(work, `${code}.mp4`);
     const ready = (async () => {
@@ -150,6 +157,19 @@ export async function startFakeVideoContainer(opts: FakeVideoOptions & { port?: 
       await produce(code, videoPath, audioPath, staged);
     })();
     ready.catch(() => undefined);
+    const fail = (msg: string) => {
+      if (!alive() || job.status !== 1) return;
+      job.status = 3;
+      job.msg = msg;
+      job.doneAt = Date.now();
+      // A failed job leaves none of the fake's own scratch behind (once it is written): what a
+      // test finds of a task in the container's dir must be what the gateway left there.
+      settling.add(job);
+      void ready
+        .then(() => undefined, () => undefined)
+        .then(() => rm(staged, { force: true }))
+        .finally(() => settling.delete(job));
+    };
     // Times are relative to the submit, even when scheduling waited for the speech length.
     const at = (ms: number, fn: () => void) => job.timers.push(setTimeout(() => alive() && fn(), Math.max(0, job.submittedAt + ms - Date.now())));
     const schedule = (renderMs: number) => {
@@ -167,7 +187,8 @@ export async function startFakeVideoContainer(opts: FakeVideoOptions & { port?: 
         });
       }
       at(renderMs, () => {
-        if (o.failRate && random() < o.failRate) return fail('视频合成失败 (render failed)');
+        // failRate is drawn first, so setting failCodes never shifts a seeded run's draws.
+        if ((o.failRate && random() < o.failRate) || o.failCodes?.(code)) return fail('视频合成失败 (render failed)');
         ready.then(
           async () => {
             if (!alive()) return;
@@ -183,7 +204,9 @@ export async function startFakeVideoContainer(opts: FakeVideoOptions & { port?: 
             job.progress = 100;
             job.msg = '成功';
             job.result = `/${code}-r.mp4`;
-            job.timers.push(setTimeout(() => void appendFile(out, bytes.subarray(half)).then(() => rm(staged, { force: true })), o.growMs));
+            settling.add(job);
+            const grow = () => appendFile(out, bytes.subarray(half)).then(() => rm(staged, { force: true }));
+            job.timers.push(setTimeout(() => void grow().finally(() => settling.delete(job)), o.growMs));
           },
           (err: Error) => fail(`文件不存在 (${err.message})`),
         );
@@ -233,7 +256,10 @@ export async function startFakeVideoContainer(opts: FakeVideoOptions & { port?: 
   const server: SerialServer = await startSerialServer(handle, { port: opts.port, host: opts.host, startupDelayMs: o.startupDelayMs });
   const forget = () => {
     generation += 1;
-    for (const j of jobs.values()) j.timers.forEach(clearTimeout);
+    for (const j of jobs.values()) {
+      j.timers.forEach(clearTimeout);
+      if (j.status === 2) settling.delete(j); // the rest of its result was dropped with its timers
+    }
     jobs.clear();
   };
   return {
@@ -244,7 +270,7 @@ export async function startFakeVideoContainer(opts: FakeVideoOptions & { port?: 
       await server.close();
     },
     restart: async () => forget(),
-    stats: () => ({ ...counters, jobs: [...jobs.values()].map((j) => ({ code: j.code, status: j.status })), history: [...history], resultSha256: { ...resultSha256 }, inputs: [...inputs] }),
+    stats: () => ({ ...counters, jobs: [...jobs.values()].map((j) => ({ code: j.code, status: j.status })), settling: [...settling].map((j) => j.code), history: [...history], resultSha256: { ...resultSha256 }, inputs: [...inputs] }),
     setOptions: (p) => {
       Object.assign(o, p);
       if (p.seed !== undefined) random = seededRandom(p.seed);

@@ -109,7 +109,12 @@ export class HeygemVideoEngine implements VideoEngine {
     } finally {
       // On shutdown the job lives on in the container and the next start re-attaches to it:
       // its inputs and result must stay. Every other ending removes the per-task files.
-      if (abortKind(req.signal) !== 'shutdown') {
+      const kind = abortKind(req.signal);
+      // Canceled (or lost) around the job's end — while draining it, or while collecting — the
+      // result may still be growing. Removed now, the container's last write re-creates it after
+      // our clean-up and it stays in temp/ for good, so let it complete first.
+      if (kind === 'cancel' || kind === 'lost') await this.settled(req);
+      if (kind !== 'shutdown') {
         // A library face (content-hash name) stays for the next task that uses it.
         const own = [names.audio, `${req.code}-r.mp4`, ...(names.shared ? [] : [names.video])];
         await Promise.all(own.map((n) => rm(join(this.tempDir, n), { force: true })));
@@ -152,6 +157,16 @@ export class HeygemVideoEngine implements VideoEngine {
       }
       throw err;
     }
+  }
+
+  /**
+   * Wait until a result file of `req` the container may still be writing verifies (bounded by
+   * verifyTimeoutMs; one that never does is removed anyway). No file: nothing to wait for.
+   */
+  private async settled(req: RenderRequest): Promise<void> {
+    const result = join(this.tempDir, `${req.code}-r.mp4`);
+    if (!(await stat(result).then(() => true, () => false))) return;
+    await this.waitUntilValid(result, { ...req, signal: new AbortController().signal }).catch(() => undefined);
   }
 
   private get hangLimits(): HangLimits {

@@ -1,0 +1,103 @@
+/**
+ * A long script whose segment fails for good, against protocol-exact fake HeyGem containers
+ * (issue #12): every render of segment 3 fails in the video container itself (status 3, its own
+ * "render failed" message), is retried up to maxAttempts, and then the task fails naming that
+ * segment — and nothing is left on any container: no job still running, no file of the task
+ * (parent or segment id in its name) anywhere under a video or TTS container's data dir, no
+ * output MP4. Later segments are usually still speaking or rendering when it fails: their cancel,
+ * and the drain of a render already in the container, must leave nothing either. The
+ * preview-engine twin of this check is in segments.integration.test.ts.
+ */
+import { readdirSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { newTaskId } from '../src/domain/ids.js';
+import { isFinal } from '../src/domain/task.js';
+import { startGatewayOnFarm, type Farm } from './helpers/farm.js';
+import { getStatus } from './helpers/gateway.js';
+import { waitFor } from './helpers/wait.js';
+
+const SCRIPT = Array.from({ length: 9 }, (_, i) => `Part ${i + 1} of the lesson explains one idea, and then it stops.`).join(' ');
+const MAX_ATTEMPTS = 3;
+
+const cleanups: Array<() => Promise<void>> = [];
+afterEach(async () => {
+  while (cleanups.length) await cleanups.pop()!().catch(() => undefined);
+});
+
+/** Every file under `dir`, as a path relative to `root` (a missing dir has none). */
+function filesUnder(dir: string, root = dir): string[] {
+  let entries;
+  try {
+    entries = readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return [];
+  }
+  return entries.flatMap((e) => (e.isDirectory() ? filesUnder(join(dir, e.name), root) : [relative(root, join(dir, e.name))]));
+}
+
+/** Files of the task (any of `ids` in the name) in every container's host data dir. */
+function leftovers(farm: Farm, ids: string[]): string[] {
+  return farm.slots
+    .flatMap((s) => [...filesUnder(s.videoDataDir).map((f) => `video${s.id}:${f}`), ...filesUnder(s.ttsDataDir).map((f) => `tts${s.id}:${f}`)])
+    .filter((f) => ids.some((id) => f.includes(id)));
+}
+
+describe('long scripts on fake HeyGem containers', () => {
+  it('a segment the container fails for good fails the task naming it; nothing is left on any container', async () => {
+    const { farm, t } = await startGatewayOnFarm(cleanups, {
+      gpus: 3,
+      // Speech slower than a render: the doomed segment's retries reuse its speech and come
+      // quickly, so later segments are usually still speaking or rendering when it fails for good
+      // — their cancel (and the drain of a render in flight) is what can leave files behind.
+      ttsMs: 1000,
+      dirPrefix: 'hg-seg-fail-',
+      farm: { renderMs: 300 },
+      gateway: {
+        segments: { targetSeconds: 6 },
+        // Retries come quickly; the slot is never benched for the doomed segment's faults
+        // (three in a row on one slot would mark it unhealthy: this test is about segments).
+        scheduler: { retryBaseDelayMs: 20, healthProbeIntervalMs: 200, maxAttempts: MAX_ATTEMPTS, unhealthyAfterFailures: 100 },
+      },
+    });
+    const gw = t.gw;
+    const parent = await gw.segments.create({ id: newTaskId(), text: SCRIPT, normalizedText: gw.normalize(SCRIPT), createdAt: gw.clock.now() });
+    const children = await gw.store.listSegments(parent.id);
+    expect(children.length).toBeGreaterThanOrEqual(3);
+    // Set before the task is accepted (segment 3 must speak before it can reach a container):
+    // every render of it, any attempt (`<id>`, `<id>-a2`, …), fails in the container.
+    const doomed = children.find((c) => c.segmentIndex === 2)!;
+    for (const s of farm.slots) s.video.setOptions({ failCodes: (code) => code.split('-')[0] === doomed.id });
+    gw.lifecycle.accepted(parent);
+    gw.scheduler.notify();
+
+    const done = await waitFor(async () => {
+      const p = await gw.store.get(parent.id);
+      return p && isFinal(p.state) ? p : undefined;
+    }, 240_000, 100);
+    expect(done.state, done.errorMessage ?? '').toBe('failed');
+    expect(done.errorMessage).toMatch(/^Segment 3 of \d+ failed/);
+    expect(done.errorMessage).toContain('render failed');
+    expect(await getStatus(t.url, parent.id)).toMatchObject({ status: 'failed' });
+
+    // The other segments are canceled (a running render drains first): wait until all ended.
+    const kids = await waitFor(async () => {
+      const k = await gw.store.listSegments(parent.id);
+      return k.every((c) => isFinal(c.state)) && gw.scheduler.runners.every((r) => !r.busy) ? k : undefined;
+    }, 120_000, 50);
+    expect(kids[2]).toMatchObject({ state: 'failed', attempt: MAX_ATTEMPTS });
+    expect(kids.filter((k) => k.segmentIndex !== 2).every((k) => k.state === 'completed' || k.state === 'canceled')).toBe(true);
+    // The container really was asked (and failed) once per attempt.
+    const doomedRenders = farm.slots.flatMap((s) => s.video.stats().history.filter((h) => h.code.split('-')[0] === doomed.id));
+    expect(doomedRenders.map((h) => h.status)).toEqual(Array(MAX_ATTEMPTS).fill(3));
+
+    // Nothing is left on any container: no job running, and — once the containers have
+    // finished writing what their ended jobs produce — no file of the task in their dirs.
+    for (const s of farm.slots) expect(s.video.stats().jobs.filter((j) => j.status === 1), `video${s.id} still running`).toEqual([]);
+    await waitFor(async () => farm.slots.every((s) => s.video.stats().settling.length === 0), 30_000);
+    const ids = [parent.id, ...kids.map((k) => k.id)];
+    const left = leftovers(farm, ids);
+    expect(left, `left on the containers: ${left.join(', ')}`).toEqual([]);
+    expect(readdirSync(join(t.dataDir, 'outputs')).filter((f) => f.startsWith(parent.id) && f.endsWith('.mp4'))).toEqual([]);
+  }, 300_000);
+});
