@@ -258,7 +258,7 @@ export async function createGateway(config: GatewayConfig, o: GatewayOverrides =
   void fileRetention.clearInterruptedReferences(wallStart).catch((err: unknown) => log.warn({ err }, 'could not clear interrupted reference copies'));
   const recordRetention = new RecordRetention(store, clock, config.retention, log);
   recordRetention.start();
-  const metrics = new GatewayMetrics({ lifecycle, scheduler, store, gpuStats, publisher });
+  const metrics = new GatewayMetrics({ lifecycle, scheduler, store, gpuStats, publisher, backups: segments.backups });
   const pipelines = createPipelines(config, {
     tasks: store,
     lifecycle,
