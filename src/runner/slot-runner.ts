@@ -121,7 +121,9 @@ export class SlotRunner {
 
   /** The task the GPU is working for: the one rendering, else the one in TTS. */
   get currentTaskId(): string | null {
-    const key = this.renderingKey ?? [...this.running.keys()][0];
+    // (the rendering key may outlive its attempt while the container finishes a job nobody needs)
+    const rendering = this.renderingKey !== null && this.running.has(this.renderingKey) ? this.renderingKey : null;
+    const key = rendering ?? [...this.running.keys()][0];
     return key ? (this.running.get(key)?.task.id ?? null) : null;
   }
 
