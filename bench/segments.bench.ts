@@ -3,7 +3,7 @@
  * the same script as one task on one GPU, with protocol-exact fakes in their own process and
  * render times proportional to the speech with log-normal noise (not only proportional).
  *
- * lower bound = Σ render time of the segments (the fakes' own records) / GPUs
+ * lower bound = Σ render time of the segments (the fakes' own records, one render each) / GPUs
  *             + one segment's speech (its longest TTS call) + the stitch (parent collecting → done).
  */
 import { mkdtempSync } from 'node:fs';
@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import pino from 'pino';
 import { loadConfig } from '../src/config/load.js';
 import { newTaskId } from '../src/domain/ids.js';
-import { isFinal, type Task } from '../src/domain/task.js';
+import { isFinal, renderCode, type Task } from '../src/domain/task.js';
 import { describeRenderTimeModel, type RenderTimeModel } from '../src/fakes/render-time.js';
 import { createGateway } from '../src/gateway.js';
 import { startFarmProcess } from './lib/farm-process.js';
@@ -52,7 +52,7 @@ export async function runLongScript(o: LongScriptParams): Promise<Record<string,
       segments: { enabled: o.segmented, targetSeconds: o.targetSeconds ?? 20 },
     },
   });
-  const gw = await createGateway(config, { log: pino({ level: 'silent' }) });
+  const gw = await createGateway(config, { log: pino({ level: process.env.BENCH_LOG ?? 'silent' }) });
   try {
     const text = lessonScript(o.sentences);
     const start = Date.now();
@@ -70,9 +70,13 @@ export async function runLongScript(o: LongScriptParams): Promise<Record<string,
     const makespan = done.finishedAt! - start;
     const kids = await gw.store.listSegments(task.id);
     const parts = kids.length ? kids : [done];
-    const codes = new Set(parts.map((p) => p.id));
-    const jobs = (await farm.videoStats()).flatMap((s) => s.history).filter((j) => codes.has(j.code.split('-')[0]) && j.doneAt !== null);
-    const renderMs = jobs.reduce((a, j) => a + (j.doneAt! - j.submittedAt), 0);
+    // One render per segment counts: the shortest finished job of its final attempt (its own
+    // render or a backup of it, docs/segments.md), so backups never make the bound easier.
+    const jobs = (await farm.videoStats()).flatMap((s) => s.history).filter((j) => j.doneAt !== null);
+    const renderMs = parts.reduce((a, p) => {
+      const mine = jobs.filter((j) => j.code === renderCode(p) || j.code.startsWith(`${renderCode(p)}-b`)).map((j) => j.doneAt! - j.submittedAt);
+      return a + (mine.length ? Math.min(...mine) : 0);
+    }, 0);
     const speechMs = Math.max(...parts.map((p) => (p.ttsEndedAt ?? 0) - (p.ttsStartedAt ?? 0)));
     const stitchMs = kids.length ? done.finishedAt! - Math.max(...kids.map((k) => k.finishedAt ?? 0)) : 0;
     const bound = renderMs / o.gpus + speechMs + stitchMs;
@@ -89,6 +93,8 @@ export async function runLongScript(o: LongScriptParams): Promise<Record<string,
       lower_bound_s: round(bound / 1000),
       makespan_s: round(makespan / 1000),
       over_bound: round(makespan / bound - 1),
+      backups_started: gw.segments.backups.counts.started,
+      backups_won: gw.segments.backups.counts.won,
     };
   } finally {
     await gw.close(2000);
@@ -116,7 +122,7 @@ export async function runLongScripts(o: { quick: boolean; repeat: number }): Pro
   const rows: Array<Record<string, number | string | boolean>> = [];
   for (const renderTime of models) {
     for (let r = 0; r < o.repeat; r++) {
-      const base = { sentences, ttsMs: 500, renderTime, seed: r + 1, targetSeconds: o.quick ? 6 : 8 };
+      const base = { sentences, ttsMs: 500, renderTime, seed: r + 1, targetSeconds: o.quick ? 6 : undefined }; // the default target otherwise
       const one = await runLongScript({ ...base, gpus: 1, segmented: false });
       const seg = await runLongScript({ ...base, gpus, segmented: true });
       rows.push(one, { ...seg, vs_one_gpu: round((seg.makespan_s as number) / (one.makespan_s as number)) });

@@ -189,6 +189,7 @@ export async function createGateway(config: GatewayConfig, o: GatewayOverrides =
   const library = await createLibrary(config, { store, paths, media, clock, log: log.child({ component: 'library' }), pgPool });
   const pipelineDeps = {
     segments: segments.steps,
+    backups: segments.backups,
     inputs: library,
     lifecycle,
     media,
@@ -211,7 +212,7 @@ export async function createGateway(config: GatewayConfig, o: GatewayOverrides =
       ? new NvidiaSmiSampler({ binary: config.telemetry.nvidiaSmi, intervalMs: config.telemetry.intervalMs })
       : new NoGpuStats(config.engine === 'preview' ? 'preview engine: no GPUs' : 'GPU telemetry off (telemetry.gpu)'));
   gpuStats.start();
-  const scheduler = new Scheduler(runners, store, lifecycle, clock, config.scheduler, log, nodeId, (r) => describeSlot(r, gpuStats));
+  const scheduler = new Scheduler(runners, store, lifecycle, clock, config.scheduler, log, nodeId, (r) => describeSlot(r, gpuStats), segments.backups);
   const cluster = new ClusterView(store, config.scheduler.enabled ? runners : [], gpuStats, clock, nodeId, config.scheduler.leaseMs);
   const eta = new EtaService(store, cluster, clock, {
     renderSecPerSpeechSec: config.heygem.defaultRenderSecPerSpeechSec,
@@ -257,7 +258,7 @@ export async function createGateway(config: GatewayConfig, o: GatewayOverrides =
   void fileRetention.clearInterruptedReferences(wallStart).catch((err: unknown) => log.warn({ err }, 'could not clear interrupted reference copies'));
   const recordRetention = new RecordRetention(store, clock, config.retention, log);
   recordRetention.start();
-  const metrics = new GatewayMetrics({ lifecycle, scheduler, store, gpuStats, publisher });
+  const metrics = new GatewayMetrics({ lifecycle, scheduler, store, gpuStats, publisher, backups: segments.backups });
   const pipelines = createPipelines(config, {
     tasks: store,
     lifecycle,

@@ -336,6 +336,13 @@ export const configSchema = z
         pauseMs: z.number().int().min(0).max(3000).default(250),
         /** Level every segment's speech is brought to (RMS of its voiced parts, dBFS), so levels match across cuts. @defaultValue -20 */
         levelDb: z.number().min(-40).max(-6).default(-20),
+        /**
+         * Backup renders: a GPU with nothing to claim renders a segment that is still rendering
+         * elsewhere, and the first result wins (render times vary on their own). The most backups
+         * of one segment at a time; 0 turns them off. Default: 1 on the heygem engine, 0 on the
+         * preview engine (its "GPUs" share the CPU, so a second render slows the first).
+         */
+        backupRenders: z.number().int().min(0).max(8).optional(),
       })
       .prefault({}),
     auth: z

@@ -14,6 +14,7 @@ import { isRemoteHolder } from '../runners/holder.js';
 import type { SlotRecord, TaskStore } from '../store/task-store.js';
 import type { Clock } from './clock.js';
 import type { TaskChange, TaskLifecycle } from './lifecycle.js';
+import type { BackupRenders } from '../segments/backup-renders.js';
 import type { SlotRunner } from './slot-runner.js';
 
 export interface SchedulerOptions {
@@ -55,8 +56,11 @@ export class Scheduler {
     private readonly log: Logger,
     readonly nodeId: string,
     private readonly slotInfo: SlotInfo = () => ({}),
+    /** Backup renders of segments for slots with nothing to claim (docs/segments.md). */
+    private readonly backups?: Pick<BackupRenders, 'offer' | 'onOpen'>,
   ) {
     for (const r of runners) r.onIdle = () => this.notify();
+    if (backups) backups.onOpen = () => this.notify();
   }
 
   /** Register this node's slots, recover what a crash or stop left, then start taking work. */
@@ -184,6 +188,8 @@ export class Scheduler {
       const task = await this.store.claimNext({ slotId: runner.id, holder: this.nodeId, now: this.clock.now(), leaseMs: this.opts.leaseMs });
       if (!task) {
         await this.armRetryTimer();
+        // Nothing to claim: idle slots may back up a segment still rendering elsewhere.
+        if (this.backups) for (const r of this.runners) if (r.idle) this.backups.offer(r);
         return;
       }
       this.lifecycle.claimed(task);

@@ -67,6 +67,8 @@ export class SlotRunner {
   /** Attempts whose render is done (video lane released) that are only verifying/copying. */
   private readonly collecting = new Set<string>();
   private renderingKey: string | null = null;
+  /** A backup render of another slot's segment running here (docs/segments.md). */
+  private backup: Promise<void> | null = null;
   /** Called whenever this slot may take more work (the scheduler pumps the queue). */
   onIdle: () => void = () => undefined;
 
@@ -81,16 +83,47 @@ export class SlotRunner {
   }
 
   get load(): number {
-    return this.running.size;
+    return this.running.size + (this.backup ? 1 : 0);
   }
 
   get busy(): boolean {
-    return this.running.size > 0;
+    return this.running.size > 0 || this.backup !== null;
+  }
+
+  /** Nothing to do at all: no attempt, no backup, the video container free. */
+  get idle(): boolean {
+    return this.healthy && this.running.size === 0 && !this.backup && !this.videoLane.busy;
+  }
+
+  /**
+   * Run a backup render of another slot's segment (src/segments/backup-renders.ts) on this
+   * slot's engines, holding its video lane; only when the slot is idle. A task claimed
+   * meanwhile speaks, then waits for the lane.
+   */
+  runBackup(work: (engines: SlotEngines, signal: AbortSignal) => Promise<void>, signal: AbortSignal): boolean {
+    if (!this.idle) return false;
+    this.backup = this.videoLane
+      .acquire() // free (checked above): granted at once
+      .then(async (release) => {
+        try {
+          await work(this.engines, signal);
+        } finally {
+          release();
+        }
+      })
+      .catch((err: unknown) => this.deps.log.warn({ err, slot: this.id }, 'backup render ended with an error'))
+      .finally(() => {
+        this.backup = null;
+        this.onIdle();
+      });
+    return true;
   }
 
   /** The task the GPU is working for: the one rendering, else the one in TTS. */
   get currentTaskId(): string | null {
-    const key = this.renderingKey ?? [...this.running.keys()][0];
+    // (the rendering key may outlive its attempt while the container finishes a job nobody needs)
+    const rendering = this.renderingKey !== null && this.running.has(this.renderingKey) ? this.renderingKey : null;
+    const key = rendering ?? [...this.running.keys()][0];
     return key ? (this.running.get(key)?.task.id ?? null) : null;
   }
 
@@ -204,11 +237,15 @@ export class SlotRunner {
     const key = attemptKey(t);
     const free = this.once(await this.videoLane.acquire(signal), key);
     this.onIdle(); // the front is free: with pipelining, the next task's TTS can start now
+    // A backup's video can end the attempt while this slot's container still renders its own
+    // job (it cannot be stopped): the lane stays held until that job is over.
+    const hold: { until?: Promise<unknown> } = {};
     try {
       this.renderingKey = key;
-      await this.deps.pipeline.render(t, signal, false, free);
+      await this.deps.pipeline.render(t, signal, false, free, (p) => (hold.until = p));
     } finally {
-      free();
+      if (hold.until) void hold.until.finally(free);
+      else free();
     }
   }
 

@@ -7,7 +7,7 @@
 import { mkdir, rm } from 'node:fs/promises';
 import { TaskError } from '../domain/errors.js';
 import { renderCode, type Task } from '../domain/task.js';
-import type { SlotEngines } from '../engines/ports.js';
+import type { RenderRequest, RenderResult, SlotEngines } from '../engines/ports.js';
 import type { Media } from '../media/media.js';
 import type { Clock } from './clock.js';
 import type { DataPaths } from './data-paths.js';
@@ -15,6 +15,7 @@ import type { TaskLifecycle } from './lifecycle.js';
 import { join } from 'node:path';
 import type { SegmentSteps } from '../segments/segment-steps.js';
 import type { LibraryInputs } from '../library/library.service.js';
+import type { BackupRenders } from '../segments/backup-renders.js';
 
 export interface SlotDefaults {
   faceVideo: string;
@@ -33,6 +34,8 @@ export interface PipelineDeps {
   segments?: SegmentSteps;
   /** Library avatar/voice of a task, by task id (docs/avatars.md); absent = none. */
   inputs?: { inputsForTask(taskId: string): Promise<LibraryInputs | null> };
+  /** Backup renders of segments on idle slots of this node (docs/segments.md); absent = none. */
+  backups?: BackupRenders;
 }
 
 /** Thrown when the task left the state we expected (canceled meanwhile): stop quietly. */
@@ -127,8 +130,18 @@ export class TaskPipeline {
     return this.deps.segments.prepareRender(task, this.faceOf(task, await this.libraryOf(task)), signal);
   }
 
-  /** tts → rendering → collecting → completed (or resume a submitted render after a restart). */
-  async render(task: Task, signal: AbortSignal, resume = false, onEngineFree: () => void = () => undefined): Promise<Task> {
+  /**
+   * tts → rendering → collecting → completed (or resume a submitted render after a restart).
+   * `onEngineFree` is called once the video container is free; when a backup render ends the
+   * attempt first, `holdEngine` gets the own job still running instead (the slot keeps its lane).
+   */
+  async render(
+    task: Task,
+    signal: AbortSignal,
+    resume = false,
+    onEngineFree: () => void = () => undefined,
+    holdEngine: (until: Promise<unknown>) => void = () => undefined,
+  ): Promise<Task> {
     if (!resume) task = await this.move(task, 'rendering', { renderStartedAt: this.deps.clock.now(), engineProgress: 0 });
     const rendering = task;
     let collecting: Promise<Task | undefined> | null = null;
@@ -137,7 +150,7 @@ export class TaskPipeline {
     // the GPU waits for its next job, so no needless file-system round trip here).
     if (resume) await mkdir(this.deps.paths.outputs, { recursive: true });
     const lib = task.videoPath ? null : await this.libraryOf(task);
-    const result = await this.slot.video.render({
+    const req: RenderRequest = {
       code: renderCode(task),
       audioPath: task.audioPath!,
       videoPath: task.parentId && this.deps.segments ? this.deps.segments.faceClipPath(task) : this.faceOf(task, lib),
@@ -154,7 +167,14 @@ export class TaskPipeline {
         onEngineFree();
         void toCollecting();
       },
-    });
+    };
+    const backups = task.parentId && !resume && this.deps.backups?.enabled ? this.deps.backups : undefined;
+    let result: RenderResult;
+    if (backups) {
+      const raced = await backups.race(task, this.slot.id, req, (r) => this.slot.video.render(r));
+      if (raced.engineBusy) holdEngine(raced.engineBusy);
+      result = raced.result;
+    } else result = await this.slot.video.render(req);
     if (task.captions === 'burn' && !task.parentId) await this.deps.segments?.burnCaptions(task, result.outPath, signal);
     const inCollecting = rendering.state === 'collecting' ? rendering : await toCollecting();
     if (!inCollecting) throw new TaskGone(task.id);

@@ -10,6 +10,7 @@ import type { Clock } from '../runner/clock.js';
 import type { DataPaths } from '../runner/data-paths.js';
 import type { TaskLifecycle } from '../runner/lifecycle.js';
 import type { NewTask, TaskStore } from '../store/task-store.js';
+import { BackupRenders } from './backup-renders.js';
 import { captionCues, type Cue } from './captions.js';
 import { SegmentCoordinator } from './coordinator.js';
 import { SegmentMedia } from './segment-media.js';
@@ -31,6 +32,8 @@ export class Segments {
   readonly coordinator: SegmentCoordinator;
   readonly rate: SpeakingRate;
   readonly pauseSec: number;
+  /** Backup renders of segments on this node's idle slots. */
+  readonly backups: BackupRenders;
 
   constructor(
     private readonly config: GatewayConfig,
@@ -44,6 +47,9 @@ export class Segments {
       staleStitchMs: Math.max(600_000, 10 * config.scheduler.leaseMs),
     });
     this.rate = new SpeakingRate(config.segments.charsPerSecond);
+    this.backups = new BackupRenders(d.paths, d.clock, d.log.child({ component: 'backups' }), {
+      maxPerRender: config.segments.backupRenders ?? (config.engine === 'heygem' ? 1 : 0),
+    });
     d.lifecycle.on('change', ({ task }) => {
       if (task.state === 'completed') this.rate.observe(task, this.pauseSec);
     });

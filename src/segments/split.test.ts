@@ -38,6 +38,22 @@ describe('planSegments', () => {
     for (const s of plan.estimatedSec) expect(Math.abs(s - mean)).toBeLessThan(0.5 * mean);
   });
 
+  it('on several GPUs, keeps segments near the target early and shortens them toward the end, losing nothing', () => {
+    const plan = planSegments(script, { targetSeconds: 20, charsPerSecond: 15, maxSegments: 100, gpus: 3 });
+    const sec = plan.estimatedSec;
+    const sentence = sec.at(-1)!; // the last segments are single sentences
+    expect(plan.texts.join(' ')).toBe(script);
+    expect(plan.texts.at(-1)).toMatch(/^Sentence 40 /);
+    expect(Math.max(...sec)).toBeLessThanOrEqual(20 + sentence / 2);
+    expect(sec[0]).toBeGreaterThan(15);
+    for (let k = 1; k < sec.length; k++) expect(sec[k]).toBeLessThanOrEqual(sec[k - 1] + sentence * 0.6); // never grows again
+    expect(plan.texts.slice(-6).every((t) => t.split('. ').length === 1)).toBe(true); // the last two rounds: one sentence each
+  });
+
+  it('caps the number of segments on several GPUs too', () => {
+    expect(planSegments(script, { targetSeconds: 2, charsPerSecond: 15, maxSegments: 5, gpus: 3 }).texts).toHaveLength(5);
+  });
+
   it('caps the number of segments', () => {
     expect(planSegments(script, { targetSeconds: 2, charsPerSecond: 15, maxSegments: 4 }).texts).toHaveLength(4);
   });

@@ -95,8 +95,8 @@ export interface SplitOptions {
   /** Upper bound on segments (a very long script gets longer segments instead). */
   maxSegments: number;
   /**
-   * GPUs that can take segments: the count is rounded up to a multiple of it, so every GPU
-   * gets the same share and none idles while another renders its last segment.
+   * GPUs that can take segments. With more than one, segments get shorter toward the end of
+   * the script (see `shrinkingBounds`), so the GPUs finish together even when render times vary.
    */
   gpus?: number;
 }
@@ -107,19 +107,60 @@ export function estimateSeconds(text: string, charsPerSecond: number): number {
 }
 
 /**
- * Cut into n ≈ total / target segments of near-equal speech: the k-th cut is placed at the
- * sentence end closest to k·total/n (a paragraph end wins a near tie). One segment when the
- * whole script fits the target.
+ * Cut a script into segments of whole sentences. One segment when the whole script fits the
+ * target. On one GPU: n ≈ total / target near-equal segments (`equalBounds`). On several: the
+ * shrinking plan of `shrinkingBounds`.
  */
 export function planSegments(text: string, o: SplitOptions): SegmentPlan {
   const sents = sentences(text);
   const secs = sents.map((s) => estimateSeconds(s.text, o.charsPerSecond));
   const total = secs.reduce((a, b) => a + b, 0);
-  let n = Math.max(1, Math.ceil(total / o.targetSeconds - 1e-9));
+  if (sents.length < 2 || total <= o.targetSeconds + 1e-9 || o.maxSegments < 2) return { texts: [text], estimatedSec: [total] };
   const g = Math.max(1, o.gpus ?? 1);
-  if (n > 1 && g > 1) n = Math.ceil(n / g) * g;
-  n = Math.min(o.maxSegments, sents.length, n);
-  if (n <= 1) return { texts: [text], estimatedSec: [total] };
+  let bounds = g > 1 ? shrinkingBounds(sents, secs, o.targetSeconds, g, o.maxSegments) : null;
+  if (!bounds || bounds.length - 1 > o.maxSegments) bounds = equalBounds(sents, secs, Math.min(o.maxSegments, sents.length, Math.ceil(total / o.targetSeconds - 1e-9)));
+  const texts: string[] = [];
+  const estimatedSec: number[] = [];
+  for (let j = 0; j + 1 < bounds.length; j++) {
+    const first = sents[bounds[j]];
+    const last = sents[bounds[j + 1] - 1];
+    texts.push(text.slice(first.start, last.end));
+    estimatedSec.push(secs.slice(bounds[j], bounds[j + 1]).reduce((a, b) => a + b, 0));
+  }
+  return { texts, estimatedSec };
+}
+
+/**
+ * Segments of about `target` seconds while much speech remains, then shorter ones: each aims at
+ * min(target, remaining / (2·GPUs)), down to one sentence. Segments are claimed in script
+ * order, so the last ones rendered are the short ones, and a GPU that finishes early picks up
+ * a short piece instead of idling while another renders a long one — render times vary on
+ * their own, and the whole video waits for the last segment (guided self-scheduling;
+ * docs/segments.md). Returns the index of each segment's first sentence plus the end.
+ */
+function shrinkingBounds(sents: Sentence[], secs: number[], target: number, gpus: number, maxSegments: number): number[] {
+  const total = secs.reduce((a, b) => a + b, 0);
+  const floor = total / maxSegments;
+  const bounds = [0];
+  let remaining = total;
+  let i = 0;
+  while (i < secs.length) {
+    const goal = Math.max(floor, Math.min(target, remaining / (2 * gpus)));
+    let cur = secs[i++];
+    // take the next sentence while most of it fits; a paragraph end close to the goal wins
+    while (i < secs.length && cur + secs[i] / 2 <= goal && !(sents[i - 1].paragraphEnd && cur >= 0.75 * goal)) cur += secs[i++];
+    remaining -= cur;
+    bounds.push(i);
+  }
+  return bounds;
+}
+
+/**
+ * n near-equal segments: the k-th cut is placed at the sentence end closest to k·total/n (a
+ * paragraph end wins a near tie). Returns the index of each segment's first sentence plus the end.
+ */
+function equalBounds(sents: Sentence[], secs: number[], n: number): number[] {
+  const total = secs.reduce((a, b) => a + b, 0);
   const cuts: number[] = []; // index of the first sentence of each later segment
   let acc = 0;
   let k = 1;
@@ -137,14 +178,5 @@ export function planSegments(text: string, o: SplitOptions): SegmentPlan {
       k++;
     }
   }
-  const bounds = [0, ...cuts, sents.length];
-  const texts: string[] = [];
-  const estimatedSec: number[] = [];
-  for (let j = 0; j + 1 < bounds.length; j++) {
-    const first = sents[bounds[j]];
-    const last = sents[bounds[j + 1] - 1];
-    texts.push(text.slice(first.start, last.end));
-    estimatedSec.push(secs.slice(bounds[j], bounds[j + 1]).reduce((a, b) => a + b, 0));
-  }
-  return { texts, estimatedSec };
+  return [0, ...cuts, sents.length];
 }

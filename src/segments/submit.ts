@@ -42,7 +42,7 @@ export interface CreateDeps {
   normalize: (text: string) => string;
   config: SegmentsConfig;
   rate: SpeakingRate;
-  /** GPUs that can take work now (the segment count is rounded up to a multiple of it). */
+  /** GPUs that can take work now (with several, segments shorten toward the end: split.ts). */
   gpus: () => Promise<number>;
 }
 

@@ -22,6 +22,8 @@ export interface MetricsDeps {
   store: TaskStore;
   gpuStats: GpuStatsSource;
   publisher?: Publisher;
+  /** Backup renders of segments (docs/segments.md): how many started and how many won. */
+  backups?: { counts: { started: number; won: number } };
 }
 
 export class GatewayMetrics {
@@ -117,6 +119,20 @@ export class GatewayMetrics {
       d.publisher.on('outcome', (o) => {
         publishTotal.inc({ target: o.target, outcome: o.outcome });
         publishTime.observe({ target: o.target, outcome: o.outcome }, o.seconds);
+      });
+    }
+    if (d.backups) {
+      const counts = d.backups.counts;
+      new Counter({
+        name: `${P}backup_renders_total`,
+        help: 'Backup renders of segments on idle GPUs, by outcome (started, won: its video was used)',
+        labelNames: ['outcome'],
+        registers: [r],
+        collect() {
+          this.reset();
+          this.inc({ outcome: 'started' }, counts.started);
+          this.inc({ outcome: 'won' }, counts.won);
+        },
       });
     }
     this.httpRequests = new Counter({ name: `${P}http_requests_total`, help: 'HTTP requests by method, route pattern and status', labelNames: ['method', 'route', 'status'], registers: [r] });

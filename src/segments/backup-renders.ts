@@ -1,0 +1,229 @@
+/**
+ * Backup renders of segments (docs/segments.md, "Backup renders"): when a GPU of this node has
+ * nothing to claim while segments still render elsewhere, it renders one of them again — the
+ * same finished speech and the same face clip, so the result is interchangeable — and whichever
+ * render finishes first is the segment's video. Render times vary on their own (the face, GPU
+ * clocks, contention), and a long script waits for its slowest segment: a second draw on an
+ * otherwise idle GPU cuts that tail.
+ *
+ * Ownership stays where it is: the segment's attempt (its lease, its state changes) belongs to
+ * the slot that claimed it. A backup only offers a finished file; the owner takes it, moves the
+ * task on, and cancels the render it no longer needs. HeyGem containers cannot stop a job, so a
+ * canceled render keeps its slot's video lane until the container finishes it and its files are
+ * removed (the video adapter's drain) — a backup never leaves work behind on a container.
+ *
+ * Backups only start on a slot with nothing else to do (no attempt, video lane free), so they
+ * never delay queued work; a task claimed meanwhile speaks while the backup finishes and waits
+ * for the lane at most one segment render.
+ */
+import { rename, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { AbortReason, abortKind } from '../domain/abort.js';
+import { renderCode, type Task } from '../domain/task.js';
+import type { RenderRequest, RenderResult, SlotEngines } from '../engines/ports.js';
+import type { Logger } from '../logger.js';
+import type { Clock } from '../runner/clock.js';
+import type { DataPaths } from '../runner/data-paths.js';
+
+/** A slot that can run a backup render (SlotRunner). */
+export interface BackupHost {
+  readonly id: number;
+  /** Run `work` on this slot's engines holding its video lane; false when the slot is not idle. */
+  runBackup(work: (engines: SlotEngines, signal: AbortSignal) => Promise<void>, signal: AbortSignal): boolean;
+}
+
+export interface BackupRendersOptions {
+  /** Most backups of one segment render at a time (0 = off). */
+  maxPerRender: number;
+}
+
+/** A segment render in flight on this node, open to backups. */
+interface Watched {
+  task: Task;
+  slotId: number;
+  startedAt: number;
+  audioSec: number;
+  audioPath: string;
+  videoPath: string;
+  /** No new backups: the own render reached its result, or the race is over. */
+  closed: boolean;
+  /** Backups running, by slot id. */
+  backups: Map<number, { controller: AbortController; run: Promise<void> }>;
+  /** Resolved by the first backup that produced a verified file. */
+  won: Promise<RenderResult>;
+  win: (r: RenderResult) => void;
+  winner: RenderResult | null;
+}
+
+type First = { kind: 'own'; result: RenderResult } | { kind: 'own-failed'; err: unknown } | { kind: 'backup'; result: RenderResult };
+
+/** What the owner's render ended with; `engineBusy` settles once its own container job is over. */
+export interface RaceResult {
+  result: RenderResult;
+  engineBusy?: Promise<unknown>;
+}
+
+/** Render ms per speech second of recent segment renders on this node (median of a window). */
+class Pace {
+  private readonly ratios: number[] = [];
+  observe(ms: number, audioSec: number): void {
+    if (audioSec <= 0 || ms <= 0) return;
+    this.ratios.push(ms / audioSec);
+    if (this.ratios.length > 30) this.ratios.shift();
+  }
+  expectedMs(audioSec: number): number | null {
+    if (!this.ratios.length) return null;
+    const s = [...this.ratios].sort((a, b) => a - b);
+    return s[Math.floor(s.length / 2)] * audioSec;
+  }
+}
+
+export class BackupRenders {
+  private readonly watched = new Map<string, Watched>();
+  private readonly pace = new Pace();
+  /** Called when a render opens for backups (the scheduler looks for idle slots). */
+  onOpen: () => void = () => undefined;
+  /** Backups started and won since start (metrics, the bench). */
+  readonly counts = { started: 0, won: 0 };
+
+  constructor(
+    private readonly paths: DataPaths,
+    private readonly clock: Clock,
+    private readonly log: Logger,
+    private readonly o: BackupRendersOptions,
+  ) {}
+
+  get enabled(): boolean {
+    return this.o.maxPerRender > 0;
+  }
+
+  /**
+   * Render segment `task` on its own slot (`render` with `req`), racing any backups started
+   * meanwhile. A backup's file is moved to `req.outPath`; the own render is then canceled, and
+   * `engineBusy` tells the slot when its container is free again.
+   */
+  async race(task: Task, slotId: number, req: RenderRequest, render: (r: RenderRequest) => Promise<RenderResult>): Promise<RaceResult> {
+    const own = new AbortController();
+    const forward = () => own.abort(req.signal.reason);
+    if (req.signal.aborted) forward();
+    else req.signal.addEventListener('abort', forward, { once: true });
+    let win!: (r: RenderResult) => void;
+    const won = new Promise<RenderResult>((res) => (win = res));
+    const w: Watched = { task, slotId, startedAt: this.clock.now(), audioSec: req.audioDurationSec, audioPath: req.audioPath, videoPath: req.videoPath, closed: false, backups: new Map(), won, win, winner: null };
+    const key = renderCode(task);
+    this.watched.set(key, w);
+    let ownEngineDone = false;
+    const mine = render({
+      ...req,
+      signal: own.signal,
+      onCollecting: () => {
+        ownEngineDone = true;
+        w.closed = true;
+        this.pace.observe(this.clock.now() - w.startedAt, w.audioSec);
+        req.onCollecting?.();
+      },
+    });
+    mine.catch(() => undefined); // awaited below or handed to the slot as engineBusy
+    this.onOpen();
+    try {
+      const first = await Promise.race<First>([
+        mine.then(
+          (result) => ({ kind: 'own', result }),
+          (err: unknown) => ({ kind: 'own-failed', err }),
+        ),
+        won.then((result) => ({ kind: 'backup', result })),
+      ]);
+      if (first.kind === 'own') return { result: first.result };
+      if (first.kind === 'backup') {
+        // The own container answered done first after all: it is being collected, keep it.
+        if (ownEngineDone) return { result: await mine };
+        own.abort(new AbortReason('cancel'));
+        return { result: await this.adopt(first.result, req.outPath, task), engineBusy: mine.then(() => undefined, () => undefined) };
+      }
+      // The own render failed: a backup still running may save the attempt.
+      w.closed = true;
+      if (req.signal.aborted || !w.backups.size) throw first.err;
+      const saved = await Promise.race([won, Promise.allSettled([...w.backups.values()].map((b) => b.run)).then(() => w.winner)]);
+      if (!saved) throw first.err;
+      this.log.info({ taskId: task.id, slot: slotId }, 'segment render failed; a backup render had it');
+      return { result: await this.adopt(saved, req.outPath, task) };
+    } finally {
+      req.signal.removeEventListener('abort', forward);
+      w.closed = true;
+      this.watched.delete(key);
+      // A shutdown leaves jobs to the next start; any other end drains the backups' containers.
+      const kind = abortKind(req.signal) === 'shutdown' ? 'shutdown' : 'cancel';
+      for (const b of w.backups.values()) b.controller.abort(new AbortReason(kind));
+    }
+  }
+
+  private async adopt(result: RenderResult, outPath: string, task: Task): Promise<RenderResult> {
+    await rename(result.outPath, outPath);
+    this.counts.won += 1;
+    this.log.info({ taskId: task.id }, 'backup render finished first; its video is the segment\'s');
+    return { ...result, outPath };
+  }
+
+  /**
+   * A slot of this node has nothing to claim: start a backup on it when a segment render is
+   * worth one. Fewest backups first, then the render expected to end last; a render about to
+   * finish as expected is left alone. Returns whether a backup started.
+   */
+  offer(host: BackupHost): boolean {
+    if (!this.enabled) return false;
+    const now = this.clock.now();
+    let best: Watched | undefined;
+    let bestScore = -Infinity;
+    for (const w of this.watched.values()) {
+      if (w.closed || w.slotId === host.id || w.backups.has(host.id) || w.backups.size >= this.o.maxPerRender) continue;
+      const expected = this.pace.expectedMs(w.audioSec);
+      const elapsed = now - w.startedAt;
+      let remaining = expected === null ? elapsed : expected - elapsed;
+      if (expected !== null && remaining > 0 && remaining < 0.2 * expected) continue;
+      // Overdue: its end is unknown — count it as long as a fresh render.
+      if (expected !== null && remaining <= 0) remaining = expected;
+      const score = remaining - w.backups.size * 1e9;
+      if (score > bestScore) {
+        bestScore = score;
+        best = w;
+      }
+    }
+    if (!best) return false;
+    const w = best;
+    const entry = { controller: new AbortController(), run: Promise.resolve() };
+    // the slot calls back once its video lane is held (a moment later): `run` is set by then
+    const started = host.runBackup((engines, signal) => (entry.run = this.runBackup(w, host.id, engines, signal)), entry.controller.signal);
+    if (!started) return false;
+    w.backups.set(host.id, entry);
+    this.counts.started += 1;
+    this.log.info({ taskId: w.task.id, slot: host.id, ownSlot: w.slotId }, 'backup render started');
+    return true;
+  }
+
+  private async runBackup(w: Watched, slotId: number, engines: SlotEngines, signal: AbortSignal): Promise<void> {
+    if (w.closed || signal.aborted) return;
+    const outPath = join(this.paths.taskWork(w.task.id), `backup-${slotId}.mp4`);
+    const startedAt = this.clock.now();
+    try {
+      const result = await engines.video.render({
+        code: `${renderCode(w.task)}-b${slotId}`,
+        audioPath: w.audioPath,
+        videoPath: w.videoPath,
+        audioDurationSec: w.audioSec,
+        outPath,
+        signal,
+      });
+      this.pace.observe(this.clock.now() - startedAt, w.audioSec);
+      if (w.winner || signal.aborted || !this.watched.has(renderCode(w.task))) {
+        await rm(outPath, { force: true });
+        return;
+      }
+      w.winner = result;
+      w.win(result);
+    } catch (err) {
+      // A backup is a second chance, never a failure of the task: its errors end only itself.
+      if (!signal.aborted) this.log.warn({ err, taskId: w.task.id, slot: slotId }, 'backup render failed');
+      await rm(outPath, { force: true }).catch(() => undefined);
+    }
+  }
+}
