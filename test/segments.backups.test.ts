@@ -12,9 +12,8 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { newTaskId } from '../src/domain/ids.js';
-import { isFinal } from '../src/domain/task.js';
 import { startGatewayOnFarm } from './helpers/farm.js';
-import { FAST_HEYGEM } from './helpers/gateway.js';
+import { FAST_HEYGEM, waitFinalInStore } from './helpers/gateway.js';
 import { waitFor } from './helpers/wait.js';
 
 const run = promisify(execFile);
@@ -47,10 +46,7 @@ describe('backup renders on a HeyGem farm', { timeout: 180_000 }, () => {
     gw.lifecycle.accepted(parent);
     gw.scheduler.notify();
 
-    const done = await waitFor(async () => {
-      const p = await gw.store.get(parent.id);
-      return p && isFinal(p.state) ? p : undefined;
-    }, 150_000, 100);
+    const done = await waitFinalInStore(gw, parent.id, 150_000);
     expect(done.state, done.errorMessage ?? '').toBe('completed');
     const kids = await gw.store.listSegments(parent.id);
     const stuck = kids.find((k) => k.slotId === hung.id);

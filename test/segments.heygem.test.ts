@@ -14,7 +14,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { newTaskId } from '../src/domain/ids.js';
 import { isFinal } from '../src/domain/task.js';
 import { startGatewayOnFarm, type Farm } from './helpers/farm.js';
-import { getStatus } from './helpers/gateway.js';
+import { getStatus, waitFinalInStore } from './helpers/gateway.js';
 import { waitFor } from './helpers/wait.js';
 
 const SCRIPT = Array.from({ length: 9 }, (_, i) => `Part ${i + 1} of the lesson explains one idea, and then it stops.`).join(' ');
@@ -71,10 +71,7 @@ describe('long scripts on fake HeyGem containers', () => {
     gw.lifecycle.accepted(parent);
     gw.scheduler.notify();
 
-    const done = await waitFor(async () => {
-      const p = await gw.store.get(parent.id);
-      return p && isFinal(p.state) ? p : undefined;
-    }, 240_000, 100);
+    const done = await waitFinalInStore(gw, parent.id);
     expect(done.state, done.errorMessage ?? '').toBe('failed');
     expect(done.errorMessage).toMatch(/^Segment 3 of \d+ failed/);
     expect(done.errorMessage).toContain('render failed');

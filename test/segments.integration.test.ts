@@ -13,7 +13,7 @@ import { newTaskId } from '../src/domain/ids.js';
 import { isFinal, type Task } from '../src/domain/task.js';
 import { captionCues } from '../src/segments/captions.js';
 import { frameIndices, indexedFace, silences } from './helpers/indexed-face.js';
-import { startTestGateway, type TestGateway } from './helpers/gateway.js';
+import { startTestGateway, waitFinalInStore, type TestGateway } from './helpers/gateway.js';
 import { waitFor } from './helpers/wait.js';
 
 const run = promisify(execFile);
@@ -38,10 +38,7 @@ async function submit(gw: TestGateway['gw'], text: string, videoPath?: string): 
   return task;
 }
 
-const finalOf = (gw: TestGateway['gw'], id: string) => waitFor(async () => {
-  const p = await gw.store.get(id);
-  return p && isFinal(p.state) ? p : undefined;
-}, 240_000, 100);
+const finalOf = (gw: TestGateway['gw'], id: string) => waitFinalInStore(gw, id);
 
 async function streamDurations(file: string): Promise<{ video: number; audio: number }> {
   const { stdout } = await run('ffprobe', ['-v', 'error', '-show_entries', 'stream=codec_type,duration', '-of', 'json', file]);
@@ -130,6 +127,32 @@ describe('long scripts on the preview engine (real ffmpeg)', () => {
     expect(kids.filter((k) => k.segmentIndex !== 1).every((k) => k.attempt === 1)).toBe(true);
     const d = await streamDurations(done.outputPath!);
     expect(Math.abs(d.video - kids.reduce((a, k) => a + k.audioDurationSec!, 0))).toBeLessThanOrEqual(1 / FPS + 1e-3);
+  }, 300_000);
+
+  it('segments waiting for an earlier segment that is back in the queue do not hold every seat', async () => {
+    // Segment 1's speech fails once and waits out a retry delay; meanwhile every slot claims
+    // later segments, which wait for segment 1's length. Were those waiters to keep their seats,
+    // no slot could claim segment 1 again and the script would never finish.
+    const { gw } = await start({ scheduler: { retryBaseDelayMs: 1500 } });
+    let failed = false;
+    for (const r of gw.scheduler.runners) {
+      const speech = r.engines.speech;
+      const synthesize = speech.synthesize.bind(speech);
+      speech.synthesize = async (req) => {
+        const task = await gw.store.get(req.taskId);
+        if (task?.segmentIndex === 0 && !failed) {
+          failed = true;
+          throw new TaskError('tts_failed', 'scripted TTS fault', { retryable: true });
+        }
+        return synthesize(req);
+      };
+    }
+    const parent = await submit(gw, SCRIPT);
+    expect(parent.segmentCount).toBeGreaterThan(gw.scheduler.runners.length * 2); // more than every seat
+    const done = await finalOf(gw, parent.id);
+    expect(done.state, done.errorMessage ?? '').toBe('completed');
+    const kids = await gw.store.listSegments(parent.id);
+    expect(kids[0]).toMatchObject({ state: 'completed', attempt: 2 });
   }, 300_000);
 
   it('a segment that fails for good fails the task naming it; nothing is left running or on disk', async () => {

@@ -66,6 +66,14 @@ export class SlotRunner {
   private readonly running = new Map<string, Running>();
   /** Attempts whose render is done (video lane released) that are only verifying/copying. */
   private readonly collecting = new Set<string>();
+  /**
+   * Segments waiting for the speech of an earlier segment that is back in the queue (a retry
+   * after a TTS fault). They need neither lane while they wait, so they take no seat: with
+   * every seat held by such waiters, nobody could claim that earlier segment and nothing would
+   * move. (Waiting on a segment that another slot is speaking keeps its seat, so one slot does
+   * not hoard segments it must then render alone.)
+   */
+  private readonly waiting = new Set<string>();
   private renderingKey: string | null = null;
   /** A backup render of another slot's segment running here (docs/segments.md). */
   private backup: Promise<void> | null = null;
@@ -141,7 +149,7 @@ export class SlotRunner {
     // Pipelined: one task rendering plus one in prepare/TTS (the front is free, so the one
     // running task is past TTS). Otherwise one task at a time. A task only collecting its
     // result needs neither lane, so the next task's speech can start meanwhile.
-    const active = this.running.size - this.collecting.size;
+    const active = this.running.size - this.collecting.size - this.waiting.size;
     return this.opts.pipelining ? active < 2 : active === 0;
   }
 
@@ -195,6 +203,7 @@ export class SlotRunner {
         clearInterval(entry.heartbeat);
         this.running.delete(key);
         this.collecting.delete(key);
+        this.waiting.delete(key);
         this.onIdle();
       });
   }
@@ -233,7 +242,17 @@ export class SlotRunner {
       this.frontBusy = false;
     }
     this.onIdle(); // a segment may wait for its face offset next: the front can take more work
-    t = await this.deps.pipeline.beforeRender(t, signal);
+    const waitKey = attemptKey(t);
+    const onQueuedWait = (queued: boolean) => {
+      if (queued) this.waiting.add(waitKey);
+      else this.waiting.delete(waitKey);
+      if (queued) this.onIdle();
+    };
+    try {
+      t = await this.deps.pipeline.beforeRender(t, signal, onQueuedWait);
+    } finally {
+      this.waiting.delete(waitKey);
+    }
     const key = attemptKey(t);
     const free = this.once(await this.videoLane.acquire(signal), key);
     this.onIdle(); // the front is free: with pipelining, the next task's TTS can start now

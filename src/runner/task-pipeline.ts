@@ -124,10 +124,13 @@ export class TaskPipeline {
     return task.videoPath ?? lib?.face?.path ?? this.defaults.faceVideo;
   }
 
-  /** Between speech and render: a segment waits for its face offset and cuts its face clip. */
-  async beforeRender(task: Task, signal: AbortSignal): Promise<Task> {
+  /**
+   * Between speech and render: a segment waits for its face offset and cuts its face clip.
+   * `onQueuedWait(true)` while it waits on an earlier segment that is back in the queue.
+   */
+  async beforeRender(task: Task, signal: AbortSignal, onQueuedWait?: (queued: boolean) => void): Promise<Task> {
     if (!task.parentId || !this.deps.segments) return task;
-    return this.deps.segments.prepareRender(task, this.faceOf(task, await this.libraryOf(task)), signal);
+    return this.deps.segments.prepareRender(task, this.faceOf(task, await this.libraryOf(task)), signal, onQueuedWait);
   }
 
   /**

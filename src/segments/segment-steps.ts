@@ -76,9 +76,9 @@ export class SegmentSteps {
    * Wait for the speech lengths of every earlier segment (they give this segment's start in
    * the face), then cut the face clip. Heartbeats continue meanwhile; a cancel aborts `signal`.
    */
-  async prepareRender(task: Task, faceVideo: string, signal: AbortSignal): Promise<Task> {
+  async prepareRender(task: Task, faceVideo: string, signal: AbortSignal, onQueuedWait?: (queued: boolean) => void): Promise<Task> {
     if (!task.parentId || task.segmentIndex === null) return task;
-    const offsetSec = await this.offsetOf(task, signal);
+    const offsetSec = await this.offsetOf(task, signal, onQueuedWait);
     const pp = await this.pingPong(task, faceVideo, signal);
     const frames = Math.round((task.audioDurationSec ?? 0) * pp.fps) + 1; // +1: the renderer never runs short
     await mkdir(this.paths.taskWork(task.id), { recursive: true });
@@ -96,8 +96,9 @@ export class SegmentSteps {
     await this.media.burnCaptions(video, srt, video, signal);
   }
 
-  private async offsetOf(task: Task, signal: AbortSignal): Promise<number> {
+  private async offsetOf(task: Task, signal: AbortSignal, onQueuedWait?: (queued: boolean) => void): Promise<number> {
     const poll = this.o.pollMs ?? 100;
+    let queued = false;
     for (;;) {
       if (signal.aborted) throw new TaskError('canceled', 'Task was canceled');
       const before = (await this.store.listSegments(task.parentId!)).filter((s) => (s.segmentIndex ?? 0) < task.segmentIndex!);
@@ -105,8 +106,12 @@ export class SegmentSteps {
       // the parent is failing or being canceled: this segment is canceled next; stop waiting
       if (gone) throw new TaskError('canceled', `Segment ${gone.segmentIndex! + 1} ended ${gone.state}`);
       if (before.length === task.segmentIndex && before.every((s) => s.audioDurationSec !== null && s.ttsEndedAt !== null)) {
+        if (queued) onQueuedWait?.(false);
         return before.reduce((a, s) => a + s.audioDurationSec!, 0);
       }
+      // waiting on a segment nobody holds (queued for a retry): tell the slot it may claim it
+      const nowQueued = before.some((s) => s.state === 'queued' && (s.audioDurationSec === null || s.ttsEndedAt === null));
+      if (nowQueued !== queued) onQueuedWait?.((queued = nowQueued));
       await new Promise<void>((res) => {
         const done = () => {
           clearTimeout(t);

@@ -12,6 +12,7 @@ import type { TaskLifecycle } from '../runner/lifecycle.js';
 import type { NewTask, TaskStore } from '../store/task-store.js';
 import { BackupRenders } from './backup-renders.js';
 import { captionCues, type Cue } from './captions.js';
+import { RenderCost } from './render-cost.js';
 import { SegmentCoordinator } from './coordinator.js';
 import { SegmentMedia } from './segment-media.js';
 import { SegmentSteps } from './segment-steps.js';
@@ -31,6 +32,8 @@ export class Segments {
   readonly steps: SegmentSteps;
   readonly coordinator: SegmentCoordinator;
   readonly rate: SpeakingRate;
+  /** Per-job render cost learned here: the floor of segment length. */
+  readonly renderCost = new RenderCost();
   readonly pauseSec: number;
   /** Backup renders of segments on this node's idle slots. */
   readonly backups: BackupRenders;
@@ -51,14 +54,16 @@ export class Segments {
       maxPerRender: config.segments.backupRenders ?? (config.engine === 'heygem' ? 1 : 0),
     });
     d.lifecycle.on('change', ({ task }) => {
-      if (task.state === 'completed') this.rate.observe(task, this.pauseSec);
+      if (task.state !== 'completed') return;
+      this.rate.observe(task, this.pauseSec);
+      this.renderCost.observe(task);
     });
   }
 
   /** Store a new task: one row, or a parent with one child per segment. */
   create(t: NewTask & { normalizedText: string }): Promise<Task> {
     const gpus = async () => (await this.d.store.listSlots()).filter((s) => this.d.clock.now() - s.heartbeatAt < 3 * this.config.scheduler.leaseMs).length || 1;
-    return createTask({ store: this.d.store, normalize: this.d.normalize, config: this.config.segments, rate: this.rate, gpus }, t);
+    return createTask({ store: this.d.store, normalize: this.d.normalize, config: this.config.segments, rate: this.rate, gpus, minSeconds: () => this.renderCost.minSegmentSeconds() }, t);
   }
 
   /** The task's segments (empty for a one-segment task). */

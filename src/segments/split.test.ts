@@ -50,6 +50,13 @@ describe('planSegments', () => {
     expect(plan.texts.slice(-6).every((t) => t.split('. ').length === 1)).toBe(true); // the last two rounds: one sentence each
   });
 
+  it('keeps segments at least as long as a learned floor (a render with a fixed cost per job)', () => {
+    const plan = planSegments(script, { targetSeconds: 20, charsPerSecond: 15, maxSegments: 100, gpus: 3, minSeconds: 12 });
+    expect(plan.texts.join(' ')).toBe(script);
+    for (const s of plan.estimatedSec.slice(0, -1)) expect(s).toBeGreaterThanOrEqual(12 - 2.5); // to the nearest sentence
+    expect(plan.texts.length).toBeLessThan(planSegments(script, { targetSeconds: 20, charsPerSecond: 15, maxSegments: 100, gpus: 3 }).texts.length);
+  });
+
   it('caps the number of segments on several GPUs too', () => {
     expect(planSegments(script, { targetSeconds: 2, charsPerSecond: 15, maxSegments: 5, gpus: 3 }).texts).toHaveLength(5);
   });

@@ -99,6 +99,8 @@ export interface SplitOptions {
    * the script (see `shrinkingBounds`), so the GPUs finish together even when render times vary.
    */
   gpus?: number;
+  /** Shortest segment worth its render's fixed cost (learned: render-cost.ts); at most the target. */
+  minSeconds?: number;
 }
 
 /** Seconds of speech a text is expected to take. */
@@ -117,7 +119,7 @@ export function planSegments(text: string, o: SplitOptions): SegmentPlan {
   const total = secs.reduce((a, b) => a + b, 0);
   if (sents.length < 2 || total <= o.targetSeconds + 1e-9 || o.maxSegments < 2) return { texts: [text], estimatedSec: [total] };
   const g = Math.max(1, o.gpus ?? 1);
-  let bounds = g > 1 ? shrinkingBounds(sents, secs, o.targetSeconds, g, o.maxSegments) : null;
+  let bounds = g > 1 ? shrinkingBounds(sents, secs, o.targetSeconds, g, Math.max(total / o.maxSegments, Math.min(o.minSeconds ?? 0, o.targetSeconds))) : null;
   if (!bounds || bounds.length - 1 > o.maxSegments) bounds = equalBounds(sents, secs, Math.min(o.maxSegments, sents.length, Math.ceil(total / o.targetSeconds - 1e-9)));
   const texts: string[] = [];
   const estimatedSec: number[] = [];
@@ -132,15 +134,14 @@ export function planSegments(text: string, o: SplitOptions): SegmentPlan {
 
 /**
  * Segments of about `target` seconds while much speech remains, then shorter ones: each aims at
- * min(target, remaining / (2·GPUs)), down to one sentence. Segments are claimed in script
+ * min(target, remaining / (2·GPUs)), down to one sentence or `floor` seconds. Segments are claimed in script
  * order, so the last ones rendered are the short ones, and a GPU that finishes early picks up
  * a short piece instead of idling while another renders a long one — render times vary on
  * their own, and the whole video waits for the last segment (guided self-scheduling;
  * docs/segments.md). Returns the index of each segment's first sentence plus the end.
  */
-function shrinkingBounds(sents: Sentence[], secs: number[], target: number, gpus: number, maxSegments: number): number[] {
+function shrinkingBounds(sents: Sentence[], secs: number[], target: number, gpus: number, floor: number): number[] {
   const total = secs.reduce((a, b) => a + b, 0);
-  const floor = total / maxSegments;
   const bounds = [0];
   let remaining = total;
   let i = 0;

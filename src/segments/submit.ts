@@ -44,12 +44,14 @@ export interface CreateDeps {
   rate: SpeakingRate;
   /** GPUs that can take work now (with several, segments shorten toward the end: split.ts). */
   gpus: () => Promise<number>;
+  /** Shortest segment worth a render's fixed cost (render-cost.ts); 0 = no floor. */
+  minSeconds?: () => number;
 }
 
 /** Store a new task (one row, or a parent with its segments); returns the task the client sees. */
 export async function createTask(d: CreateDeps, t: NewTask & { normalizedText: string }): Promise<Task> {
   const plan = d.config.enabled
-    ? planSegments(t.text, { targetSeconds: d.config.targetSeconds, charsPerSecond: d.rate.charsPerSecond, maxSegments: d.config.maxSegments, gpus: await d.gpus().catch(() => 1) })
+    ? planSegments(t.text, { targetSeconds: d.config.targetSeconds, charsPerSecond: d.rate.charsPerSecond, maxSegments: d.config.maxSegments, gpus: await d.gpus().catch(() => 1), minSeconds: d.minSeconds?.() })
     : null;
   if (!plan || plan.texts.length < 2) return d.store.create(t);
   const parent = await d.store.create({ ...t, segmentCount: plan.texts.length });

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pino from 'pino';
 import { loadConfig } from '../../src/config/load.js';
+import { isFinal, type Task } from '../../src/domain/task.js';
 import { createGateway, type Gateway, type GatewayOverrides } from '../../src/gateway.js';
 import { buildApp } from '../../src/http/app.js';
 import type { FastifyInstance } from 'fastify';
@@ -76,4 +77,12 @@ export async function waitFinal(url: string, id: string, timeoutMs = 90_000): Pr
     const s = await getStatus(url, id);
     return FINAL.has(String(s.status)) ? s : undefined;
   }, timeoutMs);
+}
+
+/** The task row once it is final (read from the store, not over HTTP), bounded by `timeoutMs`. */
+export function waitFinalInStore(gw: Gateway, id: string, timeoutMs = 240_000): Promise<Task> {
+  return waitFor(async () => {
+    const t = await gw.store.get(id);
+    return t && isFinal(t.state) ? t : undefined;
+  }, timeoutMs, 100);
 }
