@@ -94,8 +94,9 @@ export class SlotRunner {
     return this.running.size + (this.backup ? 1 : 0);
   }
 
+  /** Working on something: an attempt, a backup, or a container job nobody needs any more. */
   get busy(): boolean {
-    return this.running.size > 0 || this.backup !== null;
+    return this.running.size > 0 || this.backup !== null || this.videoLane.busy;
   }
 
   /** Nothing to do at all: no attempt, no backup, the video container free. */

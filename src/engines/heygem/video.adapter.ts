@@ -125,7 +125,11 @@ export class HeygemVideoEngine implements VideoEngine {
   private async submit(req: RenderRequest, names: { audio: string; video: string; shared: boolean }): Promise<void> {
     const face = names.shared ? stageShared(req.videoPath, this.tempDir, names.video) : stageInput(req.videoPath, this.tempDir, names.video);
     await Promise.all([stageInput(req.audioPath, this.tempDir, names.audio), face]);
-    const reply = await this.call('/easy/submit', { method: 'POST', body: JSON.stringify(submitBody(req.code, names.audio, names.video)) }, req.signal).finally(() => this.handover.submitted());
+    // Not aborted by a cancel: a submit cut off after the container took it would leave a job
+    // running that nobody follows or drains. It is short (bounded by requestTimeoutMs); a cancel
+    // meanwhile is seen right after it, by followOrDrain, which drains an accepted job.
+    if (req.signal.aborted) throw new TaskError('canceled', 'Task was canceled');
+    const reply = await this.call('/easy/submit', { method: 'POST', body: JSON.stringify(submitBody(req.code, names.audio, names.video)) }, new AbortController().signal).finally(() => this.handover.submitted());
     if (reply.code === VIDEO_CODES.OK) {
       req.onSubmitted?.();
       return;
