@@ -29,7 +29,8 @@ function describeApiKeys(name: string, makeBackend: () => Promise<Backend>): voi
       expect(await ks.verify('Bearer nonsense')).toBeNull();
       expect(await ks.list()).toHaveLength(1);
       expect((await ks.list())[0].lastUsedAt).toBe(2000);
-      expect(JSON.stringify(await b.raw())).not.toContain(token.split('_')[2]);
+      // the secret part is base64url, which may itself hold '_': take everything after the id
+      expect(JSON.stringify(await b.raw())).not.toContain(token.split('_').slice(2).join('_'));
       expect(await ks.activeCount()).toBe(1);
       expect(await ks.revoke(key.id)).toBe(true);
       expect(await ks.revoke(key.id)).toBe(false);
