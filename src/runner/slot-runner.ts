@@ -243,18 +243,17 @@ export class SlotRunner {
       this.frontBusy = false;
     }
     this.onIdle(); // a segment may wait for its face offset next: the front can take more work
-    const waitKey = attemptKey(t);
+    const key = attemptKey(t);
     const onQueuedWait = (queued: boolean) => {
-      if (queued) this.waiting.add(waitKey);
-      else this.waiting.delete(waitKey);
+      if (queued) this.waiting.add(key);
+      else this.waiting.delete(key);
       if (queued) this.onIdle();
     };
     try {
       t = await this.deps.pipeline.beforeRender(t, signal, onQueuedWait);
     } finally {
-      this.waiting.delete(waitKey);
+      this.waiting.delete(key);
     }
-    const key = attemptKey(t);
     const free = this.once(await this.videoLane.acquire(signal), key);
     this.onIdle(); // the front is free: with pipelining, the next task's TTS can start now
     // A backup's video can end the attempt while this slot's container still renders its own
