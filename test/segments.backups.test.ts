@@ -76,4 +76,41 @@ describe('backup renders on a HeyGem farm', { timeout: 180_000 }, () => {
       expect(left, `slot ${s.id}`).toEqual([]);
     }
   });
+  it('with pipelining, a segment spoken on the hung GPU and waiting for its container is rendered by the idle GPU too', async () => {
+    const { farm, t } = await startGatewayOnFarm(cleanups, {
+      gpus: 2,
+      ttsMs: 50,
+      dirPrefix: 'hg-seg-backup-pipe-',
+      gateway: {
+        heygem: { ...FAST_HEYGEM, renderTimeoutMs: 600_000 },
+        segments: { targetSeconds: 6, backupRenders: 1 },
+        scheduler: { retryBaseDelayMs: 20, healthProbeIntervalMs: 200 },
+      },
+    });
+    const hung = farm.slots[1];
+    hung.video.setOptions({ hang: true });
+    const { gw } = t;
+    const parent = await gw.segments.create({ id: newTaskId(), text: SCRIPT, normalizedText: gw.normalize(SCRIPT), createdAt: gw.clock.now() });
+    gw.lifecycle.accepted(parent);
+    gw.scheduler.notify();
+    const done = await waitFinalInStore(gw, parent.id, 150_000);
+    expect(done.state, done.errorMessage ?? '').toBe('completed');
+    const kids = await gw.store.listSegments(parent.id);
+    const onHung = kids.filter((k) => k.slotId === hung.id);
+    // the hung GPU took a segment to render and, pipelined, spoke another one meanwhile
+    expect(onHung.length).toBeGreaterThanOrEqual(2);
+    expect(kids.map((k) => [k.state, k.attempt])).toEqual(kids.map(() => ['completed', 1]));
+    expect(gw.segments.backups.counts.won).toBeGreaterThanOrEqual(onHung.length);
+    // only one job ever reached the hung container: the waiting segments never rendered there
+    expect(hung.video.stats().submits).toBe(1);
+    expect(hung.video.stats().busyRefusals).toBe(0);
+    await hung.video.restart();
+    hung.video.setOptions({ hang: false });
+    await waitFor(async () => gw.scheduler.runners.every((r) => r.idle));
+    const ids = [parent.id, ...kids.map((k) => k.id)];
+    for (const s of farm.slots) {
+      const left = [...readdirSync(join(s.videoDataDir, 'temp')), ...readdirSync(join(s.ttsDataDir, 'reference'))].filter((f) => ids.some((id) => f.includes(id)));
+      expect(left, `slot ${s.id}`).toEqual([]);
+    }
+  });
 });

@@ -22,6 +22,7 @@ import type { TaskStore } from '../store/task-store.js';
 import type { Clock } from './clock.js';
 import { Lane } from './lane.js';
 import type { TaskLifecycle } from './lifecycle.js';
+import type { LaneWait } from '../segments/backup-renders.js';
 import { TaskGone, type TaskPipeline } from './task-pipeline.js';
 
 export interface SlotRunnerOptions {
@@ -254,7 +255,9 @@ export class SlotRunner {
     } finally {
       this.waiting.delete(key);
     }
-    const free = this.once(await this.videoLane.acquire(signal), key);
+    const lane = await this.acquireOrBackup(t, signal);
+    if (lane === 'done') return;
+    const free = this.once(lane.release, key);
     this.onIdle(); // the front is free: with pipelining, the next task's TTS can start now
     // A backup's video can end the attempt while this slot's container still renders its own
     // job (it cannot be stopped): the lane stays held until that job is over.
@@ -265,6 +268,34 @@ export class SlotRunner {
     } finally {
       if (hold.until) void hold.until.finally(free);
       else free();
+      lane.backups?.close(abortKind(signal) === 'shutdown' ? 'shutdown' : 'cancel'); // no-op once the render's race closed it
+    }
+  }
+
+  /**
+   * Wait for the video lane. A segment waiting here (its slot still renders something else) is
+   * open for backup renders on idle slots meanwhile; when one of them finishes first, its video
+   * completes the segment and this slot never renders it ('done').
+   */
+  private async acquireOrBackup(t: Task, signal: AbortSignal): Promise<{ release: () => void; backups?: LaneWait } | 'done'> {
+    const wait = this.videoLane.busy ? this.deps.pipeline.openForBackups(t) : null;
+    if (!wait) return { release: await this.videoLane.acquire(signal) };
+    const laneWait = new AbortController();
+    const forward = () => laneWait.abort(signal.reason);
+    signal.addEventListener('abort', forward, { once: true });
+    const lane = this.videoLane.acquire(laneWait.signal);
+    try {
+      const first = await Promise.race([lane.then((release) => ({ release })), wait.won.then((result) => ({ result }))]);
+      if ('release' in first) return { release: first.release, backups: wait }; // the entry goes on into the own render's race
+      laneWait.abort(new AbortReason('cancel'));
+      lane.then((release) => release(), () => undefined); // granted at the same moment: give it back
+      await this.deps.pipeline.completeWithBackup(t, signal, wait, first.result);
+      return 'done';
+    } catch (err) {
+      wait.close(abortKind(signal) === 'shutdown' ? 'shutdown' : 'cancel');
+      throw err;
+    } finally {
+      signal.removeEventListener('abort', forward);
     }
   }
 

@@ -15,7 +15,7 @@ import type { TaskLifecycle } from './lifecycle.js';
 import { join } from 'node:path';
 import type { SegmentSteps } from '../segments/segment-steps.js';
 import type { LibraryInputs } from '../library/library.service.js';
-import type { BackupRenders } from '../segments/backup-renders.js';
+import type { BackupRenders, LaneWait } from '../segments/backup-renders.js';
 
 export interface SlotDefaults {
   faceVideo: string;
@@ -134,6 +134,21 @@ export class TaskPipeline {
   }
 
   /**
+   * A segment ready to render (spoken, face clip cut) whose slot's video lane is taken: open it
+   * for backup renders on idle slots meanwhile (docs/segments.md). Null for anything else.
+   */
+  openForBackups(task: Task): LaneWait | null {
+    const backups = this.deps.backups;
+    if (!task.parentId || !backups?.enabled || !this.deps.segments || !task.audioPath) return null;
+    return backups.waitForLane(task, this.slot.id, { audioPath: task.audioPath, videoPath: this.deps.segments.faceClipPath(task), audioSec: task.audioDurationSec ?? 0 });
+  }
+
+  /** A segment whose backup render finished before its own slot was free: its file is the video. */
+  async completeWithBackup(task: Task, signal: AbortSignal, wait: LaneWait, result: RenderResult): Promise<Task> {
+    return this.render(task, signal, false, () => undefined, () => undefined, await wait.adopt(result, this.deps.paths.output(task.id)));
+  }
+
+  /**
    * tts → rendering → collecting → completed (or resume a submitted render after a restart).
    * `onEngineFree` is called once the video container is free; when a backup render ends the
    * attempt first, `holdEngine` gets the own job still running instead (the slot keeps its lane).
@@ -144,6 +159,8 @@ export class TaskPipeline {
     resume = false,
     onEngineFree: () => void = () => undefined,
     holdEngine: (until: Promise<unknown>) => void = () => undefined,
+    /** The video already exists (a backup render's): no render on this slot. */
+    rendered?: RenderResult,
   ): Promise<Task> {
     if (!resume) task = await this.move(task, 'rendering', { renderStartedAt: this.deps.clock.now(), engineProgress: 0 });
     const rendering = task;
@@ -173,7 +190,8 @@ export class TaskPipeline {
     };
     const backups = task.parentId && !resume && this.deps.backups?.enabled ? this.deps.backups : undefined;
     let result: RenderResult;
-    if (backups) {
+    if (rendered) result = rendered;
+    else if (backups) {
       const raced = await backups.race(task, this.slot.id, req, (r) => this.slot.video.render(r));
       if (raced.engineBusy) holdEngine(raced.engineBusy);
       result = raced.result;

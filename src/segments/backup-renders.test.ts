@@ -127,6 +127,39 @@ describe('backup renders', () => {
     expect(readFileSync((await racing).result.outPath, 'utf8')).toBe('own');
   });
 
+  it('a segment still waiting for its own lane is backed up first, and its backup can complete it', async () => {
+    const { b, task, req, outPath } = setup();
+    const rendering = controlled();
+    const racing = b.race({ ...task, id: 'seg0' }, 1, { ...req(), code: 'seg0' }, rendering.render);
+    const wait = b.waitForLane(task, 1, { audioPath: '/a.wav', videoPath: '/face.mp4', audioSec: 2 });
+    const backup = controlled();
+    expect(b.offer(host(2, backup.render))).toBe(true);
+    await tick();
+    expect(backup.calls[0].code).toBe('seg1-b2'); // the waiting one, not the one rendering
+    backup.finish('from the backup');
+    const result = await wait.adopt(await wait.won, outPath);
+    expect(readFileSync(result.outPath, 'utf8')).toBe('from the backup');
+    wait.close('cancel'); // idempotent
+    expect(b.offer(host(3, controlled().render))).toBe(true); // only seg0 is left to back up
+    rendering.finish('own');
+    await racing;
+  });
+
+  it('a waiting segment whose lane comes first renders itself; the same backups race on', async () => {
+    const { b, task, req } = setup();
+    const wait = b.waitForLane(task, 0, { audioPath: '/a.wav', videoPath: '/face.mp4', audioSec: 2 });
+    const backup = controlled();
+    b.offer(host(1, backup.render));
+    await tick();
+    const own = controlled();
+    const racing = b.race(task, 0, req(), own.render); // the lane was granted
+    expect(b.offer(host(2, controlled().render))).toBe(false); // still one backup of it
+    backup.finish('backup');
+    expect(readFileSync((await racing).result.outPath, 'utf8')).toBe('backup');
+    expect(own.aborted).toEqual(['cancel']);
+    wait.close('cancel');
+  });
+
   it('never backs up on the own slot, twice on one slot, more than allowed, or when off', async () => {
     const { b, task, req } = setup(1);
     const own = controlled();

@@ -45,6 +45,8 @@ interface Watched {
   audioSec: number;
   audioPath: string;
   videoPath: string;
+  /** Spoken and cut, but still waiting for its own slot's video lane (no own render yet). */
+  waiting: boolean;
   /** No new backups: the own render reached its result, or the race is over. */
   closed: boolean;
   /** Backups running, by slot id. */
@@ -53,6 +55,13 @@ interface Watched {
   won: Promise<RenderResult>;
   win: (r: RenderResult) => void;
   winner: RenderResult | null;
+}
+
+/** A segment waiting for its own slot's video lane, open for backups (see `waitForLane`). */
+export interface LaneWait {
+  won: Promise<RenderResult>;
+  adopt(result: RenderResult, outPath: string): Promise<RenderResult>;
+  close(kind: 'cancel' | 'shutdown'): void;
 }
 
 type First = { kind: 'own'; result: RenderResult } | { kind: 'own-failed'; err: unknown } | { kind: 'backup'; result: RenderResult };
@@ -102,16 +111,59 @@ export class BackupRenders {
    * meanwhile. A backup's file is moved to `req.outPath`; the own render is then canceled, and
    * `engineBusy` tells the slot when its container is free again.
    */
+  /**
+   * A segment that has spoken and cut its face clip waits for its own slot's video lane (the
+   * slot still renders something else): it is open for backups already. `won` resolves with a
+   * backup's file if one finishes before the lane is free; then `adopt` moves it into place and
+   * the segment never renders on its own slot. Otherwise `race` takes the same entry over when
+   * the own render starts. `close` (idempotent) ends it on any other way out.
+   */
+  waitForLane(task: Task, slotId: number, inputs: { audioPath: string; videoPath: string; audioSec: number }): LaneWait {
+    const w = this.open(task, slotId, inputs, true);
+    return {
+      won: w.won,
+      adopt: async (result, outPath) => {
+        try {
+          return await this.adopt(result, outPath, task);
+        } finally {
+          this.close(w, 'cancel');
+        }
+      },
+      close: (kind) => this.close(w, kind),
+    };
+  }
+
+  private open(task: Task, slotId: number, inputs: { audioPath: string; videoPath: string; audioSec: number }, waiting: boolean): Watched {
+    const key = renderCode(task);
+    const existing = this.watched.get(key);
+    if (existing && existing.task.attempt === task.attempt) {
+      existing.waiting = waiting;
+      existing.startedAt = this.clock.now();
+      return existing;
+    }
+    let win!: (r: RenderResult) => void;
+    const won = new Promise<RenderResult>((res) => (win = res));
+    const w: Watched = { task, slotId, startedAt: this.clock.now(), audioSec: inputs.audioSec, audioPath: inputs.audioPath, videoPath: inputs.videoPath, waiting, closed: false, backups: new Map(), won, win, winner: null };
+    this.watched.set(key, w);
+    this.onOpen();
+    return w;
+  }
+
+  /** End an entry: no more backups; running ones drain (cancel) or are left (shutdown). */
+  private close(w: Watched, kind: 'cancel' | 'shutdown'): void {
+    w.closed = true;
+    const key = renderCode(w.task);
+    if (this.watched.get(key) === w) this.watched.delete(key);
+    for (const b of w.backups.values()) if (!b.controller.signal.aborted) b.controller.abort(new AbortReason(kind));
+  }
+
   async race(task: Task, slotId: number, req: RenderRequest, render: (r: RenderRequest) => Promise<RenderResult>): Promise<RaceResult> {
     const own = new AbortController();
     const forward = () => own.abort(req.signal.reason);
     if (req.signal.aborted) forward();
     else req.signal.addEventListener('abort', forward, { once: true });
-    let win!: (r: RenderResult) => void;
-    const won = new Promise<RenderResult>((res) => (win = res));
-    const w: Watched = { task, slotId, startedAt: this.clock.now(), audioSec: req.audioDurationSec, audioPath: req.audioPath, videoPath: req.videoPath, closed: false, backups: new Map(), won, win, winner: null };
-    const key = renderCode(task);
-    this.watched.set(key, w);
+    const w = this.open(task, slotId, { audioPath: req.audioPath, videoPath: req.videoPath, audioSec: req.audioDurationSec }, false);
+    const won = w.won;
     let ownEngineDone = false;
     const mine = render({
       ...req,
@@ -124,7 +176,6 @@ export class BackupRenders {
       },
     });
     mine.catch(() => undefined); // awaited below or handed to the slot as engineBusy
-    this.onOpen();
     try {
       const first = await Promise.race<First>([
         mine.then(
@@ -149,11 +200,8 @@ export class BackupRenders {
       return { result: await this.adopt(saved, req.outPath, task) };
     } finally {
       req.signal.removeEventListener('abort', forward);
-      w.closed = true;
-      this.watched.delete(key);
       // A shutdown leaves jobs to the next start; any other end drains the backups' containers.
-      const kind = abortKind(req.signal) === 'shutdown' ? 'shutdown' : 'cancel';
-      for (const b of w.backups.values()) b.controller.abort(new AbortReason(kind));
+      this.close(w, abortKind(req.signal) === 'shutdown' ? 'shutdown' : 'cancel');
     }
   }
 
@@ -177,12 +225,13 @@ export class BackupRenders {
     for (const w of this.watched.values()) {
       if (w.closed || w.slotId === host.id || w.backups.has(host.id) || w.backups.size >= this.o.maxPerRender) continue;
       const expected = this.pace.expectedMs(w.audioSec);
-      const elapsed = now - w.startedAt;
+      const elapsed = w.waiting ? 0 : now - w.startedAt;
       let remaining = expected === null ? elapsed : expected - elapsed;
       if (expected !== null && remaining > 0 && remaining < 0.2 * expected) continue;
       // Overdue: its end is unknown — count it as long as a fresh render.
       if (expected !== null && remaining <= 0) remaining = expected;
-      const score = remaining - w.backups.size * 1e9;
+      // a segment still waiting for its own lane will take a whole render after that wait
+      const score = remaining + (w.waiting ? 1e6 : 0) - w.backups.size * 1e9;
       if (score > bestScore) {
         bestScore = score;
         best = w;
