@@ -12,8 +12,8 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { newTaskId } from '../src/domain/ids.js';
-import { startGatewayOnFarm } from './helpers/farm.js';
-import { FAST_HEYGEM, waitFinalInStore } from './helpers/gateway.js';
+import { startGatewayOnFarm, type Farm } from './helpers/farm.js';
+import { FAST_HEYGEM, waitFinalInStore, type TestGateway } from './helpers/gateway.js';
 import { waitFor } from './helpers/wait.js';
 
 const run = promisify(execFile);
@@ -24,27 +24,47 @@ afterEach(async () => {
   while (cleanups.length) await cleanups.pop()!().catch(() => undefined);
 });
 
+/**
+ * A 2-GPU farm whose second video container hangs on every job it takes, and SCRIPT submitted
+ * as a long script. No hang verdict or render timeout fires during a test: only a backup can
+ * finish a segment stuck there.
+ */
+async function hungFarmWithScript(dirPrefix: string, scheduler: Record<string, unknown>) {
+  const { farm, t } = await startGatewayOnFarm(cleanups, {
+    gpus: 2,
+    ttsMs: 50,
+    dirPrefix,
+    gateway: {
+      heygem: { ...FAST_HEYGEM, renderTimeoutMs: 600_000 },
+      segments: { targetSeconds: 6, backupRenders: 1 },
+      scheduler: { retryBaseDelayMs: 20, healthProbeIntervalMs: 200, ...scheduler },
+    },
+  });
+  const hung = farm.slots[1];
+  hung.video.setOptions({ hang: true });
+  const { gw } = t;
+  const parent = await gw.segments.create({ id: newTaskId(), text: SCRIPT, normalizedText: gw.normalize(SCRIPT), createdAt: gw.clock.now() });
+  expect(parent.segmentCount).toBeGreaterThanOrEqual(3);
+  gw.lifecycle.accepted(parent);
+  gw.scheduler.notify();
+  return { farm, t, gw, hung, parent };
+}
+
+/** The operator restarts the hung container: then every slot is idle and nothing of the task is left on the containers. */
+async function restartHungAndExpectNothingLeft(farm: Farm, gw: TestGateway['gw'], hung: Farm['slots'][number], ids: string[]): Promise<void> {
+  await hung.video.restart();
+  hung.video.setOptions({ hang: false });
+  await waitFor(async () => gw.scheduler.runners.every((r) => r.idle));
+  for (const s of farm.slots) {
+    const left = [...readdirSync(join(s.videoDataDir, 'temp')), ...readdirSync(join(s.ttsDataDir, 'reference'))].filter((f) => ids.some((id) => f.includes(id)));
+    expect(left, `slot ${s.id}`).toEqual([]);
+  }
+}
+
 describe('backup renders on a HeyGem farm', { timeout: 180_000 }, () => {
   it('a segment stuck on a hung container is rendered again on an idle GPU; the task completes without a retry and leaves nothing behind', async () => {
-    const { farm, t } = await startGatewayOnFarm(cleanups, {
-      gpus: 2,
-      ttsMs: 50,
-      dirPrefix: 'hg-seg-backup-',
-      gateway: {
-        // no hang verdict or render timeout during the test: only a backup can finish that segment
-        heygem: { ...FAST_HEYGEM, renderTimeoutMs: 600_000 },
-        segments: { targetSeconds: 6, backupRenders: 1 },
-        // one task per slot at a time: the hung slot takes no second segment meanwhile
-        scheduler: { retryBaseDelayMs: 20, healthProbeIntervalMs: 200, pipelining: false },
-      },
-    });
-    const hung = farm.slots[1];
-    hung.video.setOptions({ hang: true });
-    const { gw } = t;
-    const parent = await gw.segments.create({ id: newTaskId(), text: SCRIPT, normalizedText: gw.normalize(SCRIPT), createdAt: gw.clock.now() });
-    expect(parent.segmentCount).toBeGreaterThanOrEqual(3);
-    gw.lifecycle.accepted(parent);
-    gw.scheduler.notify();
+    // one task per slot at a time: the hung slot takes no second segment meanwhile
+    const { farm, t, gw, hung, parent } = await hungFarmWithScript('hg-seg-backup-', { pipelining: false });
 
     const done = await waitFinalInStore(gw, parent.id, 150_000);
     expect(done.state, done.errorMessage ?? '').toBe('completed');
@@ -66,33 +86,11 @@ describe('backup renders on a HeyGem farm', { timeout: 180_000 }, () => {
     // submit reached it while its job ran (a busy container refuses and drops a submit).
     expect(hung.video.stats().busyRefusals).toBe(0);
     expect(gw.scheduler.runners.find((r) => r.id === hung.id)!.idle).toBe(false);
-    await hung.video.restart(); // the operator restarts the hung container
-    hung.video.setOptions({ hang: false });
-    await waitFor(async () => gw.scheduler.runners.every((r) => r.idle));
-    // Nothing of the task is left on any container.
-    const ids = [parent.id, ...kids.map((k) => k.id)];
-    for (const s of farm.slots) {
-      const left = [...readdirSync(join(s.videoDataDir, 'temp')), ...readdirSync(join(s.ttsDataDir, 'reference'))].filter((f) => ids.some((id) => f.includes(id)));
-      expect(left, `slot ${s.id}`).toEqual([]);
-    }
+    await restartHungAndExpectNothingLeft(farm, gw, hung, [parent.id, ...kids.map((k) => k.id)]);
   });
+
   it('with pipelining, a segment spoken on the hung GPU and waiting for its container is rendered by the idle GPU too', async () => {
-    const { farm, t } = await startGatewayOnFarm(cleanups, {
-      gpus: 2,
-      ttsMs: 50,
-      dirPrefix: 'hg-seg-backup-pipe-',
-      gateway: {
-        heygem: { ...FAST_HEYGEM, renderTimeoutMs: 600_000 },
-        segments: { targetSeconds: 6, backupRenders: 1 },
-        scheduler: { retryBaseDelayMs: 20, healthProbeIntervalMs: 200 },
-      },
-    });
-    const hung = farm.slots[1];
-    hung.video.setOptions({ hang: true });
-    const { gw } = t;
-    const parent = await gw.segments.create({ id: newTaskId(), text: SCRIPT, normalizedText: gw.normalize(SCRIPT), createdAt: gw.clock.now() });
-    gw.lifecycle.accepted(parent);
-    gw.scheduler.notify();
+    const { farm, gw, hung, parent } = await hungFarmWithScript('hg-seg-backup-pipe-', {});
     const done = await waitFinalInStore(gw, parent.id, 150_000);
     expect(done.state, done.errorMessage ?? '').toBe('completed');
     const kids = await gw.store.listSegments(parent.id);
@@ -104,13 +102,6 @@ describe('backup renders on a HeyGem farm', { timeout: 180_000 }, () => {
     // only one job ever reached the hung container: the waiting segments never rendered there
     expect(hung.video.stats().submits).toBe(1);
     expect(hung.video.stats().busyRefusals).toBe(0);
-    await hung.video.restart();
-    hung.video.setOptions({ hang: false });
-    await waitFor(async () => gw.scheduler.runners.every((r) => r.idle));
-    const ids = [parent.id, ...kids.map((k) => k.id)];
-    for (const s of farm.slots) {
-      const left = [...readdirSync(join(s.videoDataDir, 'temp')), ...readdirSync(join(s.ttsDataDir, 'reference'))].filter((f) => ids.some((id) => f.includes(id)));
-      expect(left, `slot ${s.id}`).toEqual([]);
-    }
+    await restartHungAndExpectNothingLeft(farm, gw, hung, [parent.id, ...kids.map((k) => k.id)]);
   });
 });
