@@ -119,8 +119,8 @@ export function planSegments(text: string, o: SplitOptions): SegmentPlan {
   const total = secs.reduce((a, b) => a + b, 0);
   if (sents.length < 2 || total <= o.targetSeconds + 1e-9 || o.maxSegments < 2) return { texts: [text], estimatedSec: [total] };
   const g = Math.max(1, o.gpus ?? 1);
-  let bounds = g > 1 ? shrinkingBounds(sents, secs, o.targetSeconds, g, Math.max(total / o.maxSegments, Math.min(o.minSeconds ?? 0, o.targetSeconds))) : null;
-  if (!bounds || bounds.length - 1 > o.maxSegments) bounds = equalBounds(sents, secs, Math.min(o.maxSegments, sents.length, Math.ceil(total / o.targetSeconds - 1e-9)));
+  let bounds = g > 1 ? shrinkingBounds(sents, secs, total, o.targetSeconds, g, Math.max(total / o.maxSegments, Math.min(o.minSeconds ?? 0, o.targetSeconds))) : null;
+  if (!bounds || bounds.length - 1 > o.maxSegments) bounds = equalBounds(sents, secs, total, Math.min(o.maxSegments, sents.length, Math.ceil(total / o.targetSeconds - 1e-9)));
   const texts: string[] = [];
   const estimatedSec: number[] = [];
   for (let j = 0; j + 1 < bounds.length; j++) {
@@ -134,14 +134,13 @@ export function planSegments(text: string, o: SplitOptions): SegmentPlan {
 
 /**
  * Segments of about `target` seconds while much speech remains, then shorter ones: each aims at
- * min(target, remaining / (2·GPUs)), down to one sentence or `floor` seconds. Segments are claimed in script
- * order, so the last ones rendered are the short ones, and a GPU that finishes early picks up
+ * min(target, remaining / (2·GPUs)), down to one sentence or `floor` seconds. Segments are
+ * claimed in script order, so the last ones rendered are the short ones; a GPU that finishes early picks up
  * a short piece instead of idling while another renders a long one — render times vary on
  * their own, and the whole video waits for the last segment (guided self-scheduling;
  * docs/segments.md). Returns the index of each segment's first sentence plus the end.
  */
-function shrinkingBounds(sents: Sentence[], secs: number[], target: number, gpus: number, floor: number): number[] {
-  const total = secs.reduce((a, b) => a + b, 0);
+function shrinkingBounds(sents: Sentence[], secs: number[], total: number, target: number, gpus: number, floor: number): number[] {
   const bounds = [0];
   let remaining = total;
   let i = 0;
@@ -160,8 +159,7 @@ function shrinkingBounds(sents: Sentence[], secs: number[], target: number, gpus
  * n near-equal segments: the k-th cut is placed at the sentence end closest to k·total/n (a
  * paragraph end wins a near tie). Returns the index of each segment's first sentence plus the end.
  */
-function equalBounds(sents: Sentence[], secs: number[], n: number): number[] {
-  const total = secs.reduce((a, b) => a + b, 0);
+function equalBounds(sents: Sentence[], secs: number[], total: number, n: number): number[] {
   const cuts: number[] = []; // index of the first sentence of each later segment
   let acc = 0;
   let k = 1;
