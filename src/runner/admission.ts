@@ -5,7 +5,7 @@
  * `drainWindowMs`, counted from the task events of every node — instead of accepting work the
  * deployment cannot start for hours. 0 (the default) keeps the queue unbounded, as before.
  */
-import { ApiError } from '../http/errors.js';
+import { DomainError } from '../domain/errors.js';
 import type { BatchStore } from '../batches/batch-store.js';
 import type { TaskStore } from '../store/task-store.js';
 import type { Clock } from './clock.js';
@@ -47,19 +47,19 @@ export class Admission {
     return Math.min(MAX_SECONDS, Math.max(1, Math.ceil(excess / rate)));
   }
 
-  /** Throw 503 + Retry-After when `incoming` more tasks would exceed the queue limit. */
+  /** Refuse (`queue_full`, kind unavailable: 503 + Retry-After over HTTP) when `incoming` more tasks would exceed the queue limit. */
   async admit(incoming: number): Promise<void> {
     if (this.o.maxQueued <= 0) return;
     const queued = await this.tasks.queueSize();
     if (queued + incoming <= this.o.maxQueued) return;
     const excess = queued + incoming - this.o.maxQueued;
     const secs = await this.retryAfterSeconds(excess);
-    throw new ApiError(
-      503,
+    throw new DomainError(
       'queue_full',
+      'unavailable',
       `The queue is full (${queued} waiting, limit ${this.o.maxQueued}); retry in ${secs} s`,
       { queued, limit: this.o.maxQueued, retry_after_seconds: secs },
-      { 'retry-after': String(secs) },
+      { retryAfterSeconds: secs },
     );
   }
 }

@@ -4,9 +4,9 @@
 import type { FastifyInstance } from 'fastify';
 import type { Gateway } from '../../gateway.js';
 import { normalizeForSpeech } from '../../text/index.js';
-import { charCount } from '../chars.js';
+import { charCount } from '../../domain/chars.js';
 import { ApiError } from '../errors.js';
-import { API_VERSION } from '../openapi.js';
+import { API_VERSION } from '../../domain/version.js';
 import { healthSchema, infoSchema, normalizeSchema } from '../schemas.js';
 import { textBodyLimit, VIDEO_EXTENSIONS } from './generate.route.js';
 import { registerHealthRoutes } from './health.route.js';
