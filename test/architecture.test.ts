@@ -1,7 +1,8 @@
 /**
  * The layer rule (docs/architecture.md), checked on the import graph of src/: layers point down
- * (cli → http → gateway.ts → features, runner, stores, engines… → domain), and no module takes
- * part in an import cycle. Unit tests beside the code are not part of the product's graph.
+ * (cli → http → gateway.ts → features, runner, stores, engines… → domain), no module takes
+ * part in an import cycle, and no product module imports test code (it would ship in dist/).
+ * Unit tests beside the code are not part of the product's graph.
  */
 import { describe, expect, it } from 'vitest';
 import { cycles, importGraph, layerOf, upwardImports } from './helpers/import-graph.js';
@@ -23,6 +24,14 @@ describe('the import graph of src/', () => {
 
   it('has no import from a lower layer into http/, cli/ or the composition root', () => {
     expect(upwardImports(graph.edges)).toEqual([]);
+  });
+
+  it('holds no test code: no product module imports vitest or anything under test/', () => {
+    const testCode = [...graph.edges].flatMap(([m, targets]) => [
+      ...targets.filter((t) => t.startsWith('../')).map((t) => `${m} → ${t}`),
+      ...(graph.packages.get(m) ?? []).filter((p) => p === 'vitest' || p.startsWith('vitest/')).map((p) => `${m} → ${p}`),
+    ]);
+    expect(testCode).toEqual([]);
   });
 
   it('covers the whole product (the check reads real imports)', () => {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { newTaskId } from '../domain/ids.js';
 import { SqliteTaskStore } from './sqlite.adapter.js';
-import { describeTaskStoreConformance } from './task-store.conformance.js';
+import { describeTaskStoreConformance } from '../../test/conformance/task-store.conformance.js';
 
 describeTaskStoreConformance('sqlite', async () => new SqliteTaskStore(join(mkdtempSync(join(tmpdir(), 'hg-store-')), 'db.sqlite')));
 

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSimulatedFarm } from '../../src/fakes/simulate.js';
+import { startSimulatedFarm } from '../../src/simulate/simulate.js';
 import { faceVideoWithAudio } from '../helpers/fixtures.js';
 import { FAST_HEYGEM, startTestGateway, waitFor, type TestGateway } from '../helpers/gateway.js';
 import { ARTIFACTS, ensureUiBuilt, haveChromium, launchBrowser } from './browser.js';

@@ -5,9 +5,9 @@
  * reaper's guard, and the slot registry. Semantics: docs/lifecycle.md.
  */
 import { describe, expect, it } from 'vitest';
-import { newTaskId } from '../domain/ids.js';
-import { fenceOf, type Fence, type Task } from '../domain/task.js';
-import type { TaskStore } from './task-store.js';
+import { newTaskId } from '../../src/domain/ids.js';
+import { fenceOf, type Fence, type Task } from '../../src/domain/task.js';
+import type { TaskStore } from '../../src/store/task-store.js';
 
 export function describeTaskStoreConformance(name: string, makeStore: () => Promise<TaskStore>): void {
   describe(`TaskStore conformance: ${name}`, () => {
