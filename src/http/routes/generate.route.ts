@@ -26,6 +26,7 @@ import { resolveLibraryInputs, viewerOf } from '../../library/resolve.js';
 import type { ProbeResult } from '../../media/media.js';
 import { callbackOf } from '../../webhooks/callback-field.js';
 import { withEta } from '../../eta/schemas.js';
+import { access } from '../security.js';
 
 export const VIDEO_EXTENSIONS = ['.mp4', '.avi', '.mov', '.mkv'];
 
@@ -129,7 +130,7 @@ function textOf(body: unknown): string | null {
 export function registerGenerateRoute(app: FastifyInstance, gw: Gateway): void {
   app.post(
     '/api/generate',
-    {
+    { config: access('submit', { createsWork: true }),
       bodyLimit: textBodyLimit(gw.config.limits.maxTextChars),
       schema: {
         tags: ['tasks'],

@@ -17,6 +17,7 @@ import { RUNNER_API, runnerHolder } from '../../runners/holder.js';
 import { JobRefused, RunnerService, type RunnerIdentity } from '../../runners/runner-service.js';
 import { hasScope, openApiKeys } from '../../security/api-keys.js';
 import { ApiError, errorBodySchema } from '../errors.js';
+import { declareScope } from '../security.js';
 
 export { RUNNER_API };
 const ID = /^[0-9a-z]{26}$/;
@@ -64,6 +65,7 @@ export async function registerRunnerRoutes(app: FastifyInstance, gw: Gateway): P
 
   await app.register(
     async (r) => {
+      declareScope(r, 'runner'); // runner tokens, checked here and never API keys
       r.addHook('onRequest', async (req) => {
         const m = /^Bearer\s+(\S+)\s*$/i.exec(String(req.headers.authorization ?? ''));
         const key = m ? await keys.verify(m[1], gw.clock.now()) : null;
