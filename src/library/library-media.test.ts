@@ -39,6 +39,8 @@ describe('library media', () => {
     const lib = new LibraryMedia({ ffmpegPath: 'ffmpeg', timeoutMs: 30_000 });
     await lib.poster(one, join(dir, 'poster.jpg'), face);
     expect(statSync(join(dir, 'poster.jpg')).size).toBeGreaterThan(300);
+    await lib.preview(one, join(dir, 'preview.webp'));
+    expect(statSync(join(dir, 'preview.webp')).size).toBeGreaterThan(300);
     const stop = new AbortController();
     stop.abort();
     await expect(lib.preview(one, join(dir, 'never.webp'), stop.signal)).rejects.toMatchObject({ code: 'input_invalid' });

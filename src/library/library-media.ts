@@ -38,9 +38,13 @@ export function posterArgs(input: string, out: string, face: Pick<ProbeResult, '
   return [...QUIET, '-ss', at.toFixed(2), ...SAFE_INPUT, '-i', input, '-frames:v', '1', '-vf', 'scale=320:-2', '-q:v', '4', '-update', '1', '-f', 'image2', out];
 }
 
-/** The first seconds as a looping, silent animated WebP (plays in any <img>, no codec needed). */
+/**
+ * The first seconds as a looping, silent animated WebP (plays in any <img>, no codec needed).
+ * The last frame is held for a second (`tpad`): the WebP encoder refuses an animation of a
+ * single frame, which is what a one-frame face video would give.
+ */
 export function previewArgs(input: string, out: string, seconds = 3): string[] {
-  return [...QUIET, ...SAFE_INPUT, '-t', String(seconds), '-i', input, '-an', '-vf', 'fps=8,scale=240:-2', '-c:v', 'libwebp_anim', '-loop', '0', '-quality', '60', '-f', 'webp', out];
+  return [...QUIET, ...SAFE_INPUT, '-t', String(seconds), '-i', input, '-an', '-vf', 'tpad=stop_mode=clone:stop_duration=1,fps=8,scale=240:-2', '-t', String(seconds), '-c:v', 'libwebp_anim', '-loop', '0', '-quality', '60', '-f', 'webp', out];
 }
 
 export class LibraryMedia {

@@ -159,7 +159,7 @@ export async function registerRunnerRoutes(app: FastifyInstance, gw: Gateway): P
             response: { 200: { type: 'object', properties: { result: { type: 'string', enum: ['ok', 'lost'] }, canceled: { type: 'boolean' } }, required: ['result', 'canceled'] } },
           },
         },
-        async (req) => svc.heartbeat(who(req), (req.params as { id: string }).id, fenceOf(req)),
+        async (req) => svc.heartbeat(who(req), (req.params as { id: string }).id, fenceOf(req)).catch(refusal),
       );
       r.post('/jobs/:id/reclaim', jobRoute('A restarted runner takes its own live attempt back (fresh lease token)'), async (req) => svc.reclaim(who(req), (req.params as { id: string }).id, fenceOf(req)).catch(refusal));
       r.post(
