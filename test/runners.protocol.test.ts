@@ -83,6 +83,12 @@ describe('runner protocol v1', { timeout: 60_000 }, () => {
     const other = await fetch(`${t.url}${V1}/jobs/${id}/inputs/video`, { headers: { ...bearer(tokens.b), 'x-job-attempt': '1', 'x-job-token': fence.token } });
     expect(other.status).toBe(410);
     expect((await call(tokens.a, 'POST', `${V1}/jobs/${id}/heartbeat`, undefined, { attempt: 1, token: 'wrong' })).body.result).toBe('lost');
+    // Another runner that learned a's fence cannot keep a's lease alive: 410 like every other job call.
+    const leaseBefore = (await t.gw.store.get(id))!.leaseExpiresAt;
+    const stolen = await call(tokens.b, 'POST', `${V1}/jobs/${id}/heartbeat`, undefined, fence);
+    expect(stolen.status).toBe(410);
+    expect(stolen.body.code).toBe('lease_lost');
+    expect((await t.gw.store.get(id))!.leaseExpiresAt).toBe(leaseBefore);
     expect((await call(tokens.a, 'POST', `${V1}/jobs/${id}/transition`, { from: 'preparing', to: 'completed' }, fence)).status).toBe(409);
     let from = 'preparing';
     for (const to of ['reserved', 'tts', 'rendering']) {
