@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import type { BatchStore } from '../batches/batch-store.js';
 import { DomainError } from '../domain/errors.js';
 import type { TaskStore } from '../store/task-store.js';
 import { Admission } from './admission.js';
@@ -7,8 +6,7 @@ import { Admission } from './admission.js';
 /** Only what Admission reads: the queue size and the claims in the window. */
 function admission(queued: number, claimsInWindow: number, maxQueued: number): Admission {
   const tasks = { queueSize: async () => queued } as unknown as TaskStore;
-  const batches = { claimsSince: async () => claimsInWindow } as unknown as BatchStore;
-  return new Admission(tasks, batches, { now: () => 1_000_000 }, { maxQueued, drainWindowMs: 60_000 });
+  return new Admission(tasks, { claimsSince: async () => claimsInWindow }, { now: () => 1_000_000 }, { maxQueued, drainWindowMs: 60_000 });
 }
 
 async function refusal(a: Admission, incoming: number): Promise<DomainError> {
