@@ -29,7 +29,6 @@ export const en = {
     cancel: 'Cancel',
     retry: 'Retry',
     allTasks: 'All tasks',
-    none: '—',
     gpu: 'GPU {{id}}',
     taskShort: 'Task {{id}}',
     shared: 'shared',
@@ -82,8 +81,8 @@ export const en = {
   create: {
     title: 'Create a video',
     text: 'Text',
-    count_one: '{{count}} / {{max}} character',
-    count_other: '{{count}} / {{max}} characters',
+    count_one: '{{count, number}} / {{max, number}} character',
+    count_other: '{{count, number}} / {{max, number}} characters',
     textMissing: 'Enter the text to speak.',
     example: 'This phone costs $299, 20% less than last year. Order now and it ships within 3 days!',
     useExample: 'Use the example',

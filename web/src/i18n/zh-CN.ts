@@ -30,7 +30,6 @@ export const zhCN: Catalog = {
     cancel: '取消',
     retry: '重试',
     allTasks: '全部任务',
-    none: '—',
     gpu: 'GPU {{id}}',
     taskShort: '任务 {{id}}',
     shared: '共享',
@@ -82,7 +81,7 @@ export const zhCN: Catalog = {
   create: {
     title: '创建视频',
     text: '文本',
-    count_other: '{{count}} / {{max}} 字',
+    count_other: '{{count, number}} / {{max, number}} 字',
     textMissing: '请输入要朗读的文本。',
     example: '这款手机售价2999元，比去年便宜了20%。现在下单，3天内发货！',
     useExample: '使用示例',
