@@ -80,6 +80,7 @@ export const en = {
   },
   create: {
     title: 'Create a video',
+    previewNotice: 'Preview engine: espeak-ng speech over the looped face video. No lip-sync, no voice cloning.',
     text: 'Text',
     count_one: '{{count, number}} / {{max, number}} character',
     count_other: '{{count, number}} / {{max, number}} characters',
@@ -174,6 +175,7 @@ export const en = {
     busyCount: '({{busy}} of {{total}} busy)',
     stale: '{{error}} — showing the last known state.',
     queue: 'Queue',
+    queueSize: '({{size}})',
     otherUser: 'Another user’s task',
     waiting: ' · waiting {{time}}',
     empty: 'The queue is empty.',

@@ -80,6 +80,7 @@ export const zhCN: Catalog = {
   },
   create: {
     title: '创建视频',
+    previewNotice: '预览引擎：espeak-ng 语音配循环播放的人脸视频。没有口型同步，也没有声音克隆。',
     text: '文本',
     count_other: '{{count, number}} / {{max, number}} 字',
     textMissing: '请输入要朗读的文本。',
@@ -172,6 +173,7 @@ export const zhCN: Catalog = {
     busyCount: '（{{total}} 个中 {{busy}} 个忙碌）',
     stale: '{{error}} — 显示最后已知状态。',
     queue: '队列',
+    queueSize: '（{{size}}）',
     otherUser: '其他用户的任务',
     waiting: ' · 已等待 {{time}}',
     empty: '队列为空。',

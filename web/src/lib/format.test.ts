@@ -10,7 +10,8 @@ describe('format', () => {
     expect(formatSeconds(0.25, 'en')).toBe('250 ms');
     expect(formatSeconds(12.34, 'en')).toBe('12.3 sec');
     expect(formatSeconds(125, 'en')).toBe('2 min 5 sec');
-    expect(formatSeconds(119.6, 'en')).toBe('2 min 0 sec'); // rounds the whole, never "1 min 60 sec"
+    expect(formatSeconds(119.6, 'en')).toBe('2 min'); // rounds the whole, never "1 min 60 sec"
+    expect(formatSeconds(600, 'zh-CN')).toBe('10分钟');
     expect(formatSeconds(null, 'en')).toBe('—');
     expect(formatSeconds(Number.NaN, 'en')).toBe('—');
     expect(formatAge('2026-01-01T00:00:00Z', Date.parse('2026-01-01T00:05:00Z'), 'en')).toBe('5 min. ago');

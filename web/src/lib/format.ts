@@ -39,8 +39,9 @@ export function formatSeconds(s: number | null | undefined, locale: string): str
   if (s < 1) return unit(Math.round(s * 1000), 'millisecond', locale);
   if (s < 60) return unit(s, 'second', locale, 1);
   const whole = Math.round(s);
-  const parts = [unit(Math.floor(whole / 60), 'minute', locale), unit(whole % 60, 'second', locale)];
-  return new Intl.ListFormat(locale, { type: 'unit', style: 'narrow' }).format(parts);
+  const minutes = unit(Math.floor(whole / 60), 'minute', locale);
+  if (whole % 60 === 0) return minutes;
+  return new Intl.ListFormat(locale, { type: 'unit', style: 'narrow' }).format([minutes, unit(whole % 60, 'second', locale)]);
 }
 
 export function formatAge(iso: string, now: number, locale: string): string {

@@ -72,7 +72,8 @@ export function CreatePage() {
   return (
     <form className="card create" onSubmit={submit} noValidate>
       <h1>{t('create.title')}</h1>
-      {info?.preview_notice && <p className="notice">{info.preview_notice}</p>}
+      {/* the gateway's notice is fixed English text for the preview engine: shown from the catalog */}
+      {info?.preview_notice && <p className="notice">{info.engine === 'preview' ? t('create.previewNotice') : info.preview_notice}</p>}
       <div className="row between wrap">
         <label htmlFor="text">{t('create.text')}</label>
         <button type="button" className="ghost small" data-testid="use-example" onClick={() => setText(example)}>{t('create.useExample')}</button>

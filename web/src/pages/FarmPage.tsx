@@ -59,7 +59,7 @@ export function FarmPage() {
         </div>
       </section>
       <section className="card" aria-labelledby="queue-h">
-        <h1 id="queue-h">{t('farm.queue')} <span className="muted">({formatNumber(q.queue_size, lng)})</span></h1>
+        <h1 id="queue-h">{t('farm.queue')} <span className="muted">{t('farm.queueSize', { size: formatNumber(q.queue_size, lng) })}</span></h1>
         <ol className="queue" data-testid="queue">
           {q.queue.map((x) => (
             <li key={x.position}>
