@@ -24,13 +24,16 @@ afterAll(async () => {
   await gw?.close();
 });
 
-/** Opens a browser in `locale`, runs `body` on its page, always closes it. */
+/** Opens a browser in `locale`, runs `body` on its page, always closes it; the i18n libraries must not have warned. */
 async function inBrowser(locale: string, body: (page: Page) => Promise<void>): Promise<void> {
   const { ctx, close } = await launchBrowser({ locale });
+  const warnings: string[] = [];
   try {
     const page = ctx.pages()[0] ?? (await ctx.newPage());
+    page.on('console', (m) => /i18n|translation/i.test(m.text()) && warnings.push(`${m.type()}: ${m.text()}`));
     page.setDefaultTimeout(45_000); // bounds for a busy 2-core CI machine, not expectations
     await body(page);
+    expect(warnings).toEqual([]);
   } finally {
     await close();
   }
