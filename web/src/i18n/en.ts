@@ -286,6 +286,7 @@ export const en = {
   // The API's error codes (grep `new ApiError(` in src/); others show the server's message.
   errors: {
     network: 'The gateway could not be reached',
+    http_status: 'The gateway answered with HTTP status {{status}}',
     auth_required: 'This gateway needs an API key',
     auth_invalid: 'The API key was not accepted',
     forbidden: 'The API key lacks the permission for this',

@@ -281,6 +281,7 @@ export const zhCN: Catalog = {
   },
   errors: {
     network: '无法连接到网关',
+    http_status: '网关返回了 HTTP 状态码 {{status}}',
     auth_required: '此网关需要 API 密钥',
     auth_invalid: 'API 密钥未被接受',
     forbidden: '此 API 密钥没有执行该操作的权限',

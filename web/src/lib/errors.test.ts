@@ -16,6 +16,10 @@ describe('API errors in the UI language', () => {
     expect(errorText(zh, 'brand_new_code', 'Something new went wrong')).toBe('Something new went wrong（brand_new_code）');
     expect(errorText(en, 'brand_new_code', 'Something new went wrong')).toBe('Something new went wrong (brand_new_code)');
   });
+  it('says which HTTP status came back when the answer had no error body', () => {
+    expect(errorText(zh, 'http_502', 'Request failed (502)')).toBe('网关返回了 HTTP 状态码 502（http_502）');
+    expect(errorText(en, 'http_502', 'Request failed (502)')).toBe('The gateway answered with HTTP status 502 (http_502)');
+  });
   it('names the characters of unsupported_script when the body lists them', () => {
     const extra = { characters: [{ char: 'क', index: 0 }, { char: '한', index: 5 }, { char: 'क', index: 9 }] };
     expect(unsupportedChars(extra)).toBe('क, 한');

@@ -27,6 +27,9 @@ export function unsupportedChars(extra: ErrorExtra | undefined, max = 10): strin
 
 /** The message of an error in the UI's language, falling back to the server's. */
 export function errorMessage(t: TFunction, code: string, serverMessage: string, extra?: ErrorExtra): string {
+  // no JSON error body (a proxy's error page, say): `api` names the code after the status
+  const http = /^http_(\d{3})$/.exec(code);
+  if (http) return t('errors.http_status', { status: http[1] });
   if (code === 'unsupported_script') {
     const chars = unsupportedChars(extra);
     if (chars) return t('errors.unsupported_script_chars', { chars });
