@@ -120,7 +120,7 @@ describe.skipIf(!have)('avatars and voices in chromium', () => {
     expect(['queued', 'preparing', 'reserved', 'tts', 'rendering']).toContain((await gw.gw.store.get(second))?.state);
     await page.click('[data-testid="avatar-card"] button:text("Delete")');
     await page.waitForSelector('[data-testid="avatar-card"] [role="alert"]');
-    expect(await page.textContent('[data-testid="avatar-card"] [role="alert"]')).toMatch(/unfinished task/);
+    expect(await page.textContent('[data-testid="avatar-card"] [role="alert"]')).toMatch(/^Unfinished tasks still use this avatar.*\(avatar_in_use\)/);
     await shot('avatars-delete-refused');
 
     // the task list shows the avatar's poster on both tasks
