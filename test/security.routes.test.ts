@@ -73,7 +73,7 @@ beforeAll(async () => {
   const face = await faceVideoWithAudio(2);
   own.avatar = (await upload('/api/avatars', 'video', face, 'alice-face', tokens.alice)).id;
   own.voice = (await post('/api/voices', { avatar_id: own.avatar, name: 'alice-voice' })).id;
-  for (const [k, v] of Object.entries(own)) expect(v, k).toMatch(/^[0-9A-Za-z_]{8,40}$/);
+  for (const [k, v] of Object.entries(own)) expect(v, k).toMatch(/^[0-9A-Za-z_-]{8,40}$/);
 }, 120_000);
 afterAll(async () => t?.close());
 
