@@ -36,7 +36,7 @@ import { NoGpuStats, type GpuStatsSource } from './telemetry/gpu-stats.js';
 import { GatewayMetrics } from './telemetry/metrics.js';
 import { NvidiaSmiSampler } from './telemetry/nvidia-smi.js';
 import { RecordRetention } from './runner/record-retention.js';
-import { normalizeForSpeech } from './text/index.js';
+import { speechText, type Normalize } from './language/speech-text.js';
 import { createPublisher } from './publish/create-publisher.js';
 import type { Publisher } from './publish/publisher.service.js';
 import { Segments } from './segments/segments.js';
@@ -61,7 +61,7 @@ export interface Gateway {
   clock: Clock;
   log: Logger;
   startedAt: number;
-  normalize: (text: string) => string;
+  normalize: Normalize;
   /** Stop taking work, finish or hand back in-flight tasks within graceMs, close the store. */
   close(graceMs?: number): Promise<void>;
   /** Scheduled removal of old per-task files (config fileRetention). */
@@ -141,7 +141,7 @@ export function heygemSlot(c: GatewayConfig, s: ResolvedSlot, media: Media): Slo
 export function previewSlots(c: GatewayConfig, media: Media): SlotEngines[] {
   return Array.from({ length: c.preview.slots }, (_, id) => ({
     id,
-    speech: new PreviewSpeechEngine({ media, espeakPath: c.media.espeak, voice: c.preview.voice }),
+    speech: new PreviewSpeechEngine({ media, espeakPath: c.media.espeak, voice: c.preview.voice, voiceZh: c.preview.voiceZh }),
     video: new PreviewVideoEngine({ media }),
     videoPort: null,
     ttsPort: null,
@@ -184,7 +184,7 @@ export async function createGateway(config: GatewayConfig, o: GatewayOverrides =
   attachTaskLog(lifecycle, log); // one info line per task transition
   const assets = await ensurePreviewAssets(config.dataDir, media, { espeakPath: config.media.espeak, voice: config.preview.voice });
   const engines = o.slotEngines ?? (config.engine === 'heygem' ? config.slots.map((s) => heygemSlot(config, s, media)) : previewSlots(config, media));
-  const normalize = (text: string) => normalizeForSpeech(text).text;
+  const normalize = speechText;
   const segments = new Segments(config, { store, lifecycle, paths, clock, log, normalize });
   const library = await createLibrary(config, { store, paths, media, clock, log: log.child({ component: 'library' }), pgPool });
   const pipelineDeps = {

@@ -6,6 +6,7 @@
  * knows which moves are legal; the store refuses anything else.
  */
 import type { ErrorCode } from './errors.js';
+import type { LanguageOption, SpeechLanguage } from '../text/language.js';
 
 export const TASK_STATES = [
   'queued',
@@ -125,6 +126,13 @@ export interface Task {
   segmentCount: number | null;
   /** Caption option of the request: `burn` burns the captions into the MP4. */
   captions: 'burn' | null;
+  /**
+   * Language the speech text, sentence splits, captions and preview voice follow: what the
+   * request named, or what detection chose at intake (docs/api.md, "Language").
+   */
+  language: SpeechLanguage;
+  /** What the request asked for: `auto` (detect) unless it named a language. */
+  languageRequested: LanguageOption;
 }
 
 /** Compatible status vocabulary (docs/lifecycle.md, "Public status") — the finer phase goes in `phase`. */

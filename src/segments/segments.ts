@@ -18,6 +18,7 @@ import { SegmentMedia } from './segment-media.js';
 import { SegmentSteps } from './segment-steps.js';
 import { Stitcher } from './stitcher.js';
 import { createTask, SpeakingRate } from './submit.js';
+import type { Normalize } from '../language/speech-text.js';
 
 export interface SegmentsDeps {
   store: TaskStore;
@@ -25,7 +26,7 @@ export interface SegmentsDeps {
   paths: DataPaths;
   clock: Clock;
   log: Logger;
-  normalize: (text: string) => string;
+  normalize: Normalize;
 }
 
 export class Segments {

@@ -8,6 +8,7 @@ import { newTaskId } from '../domain/ids.js';
 import type { Task } from '../domain/task.js';
 import type { NewTask, TaskStore } from '../store/task-store.js';
 import { planSegments } from './split.js';
+import type { Normalize } from '../language/speech-text.js';
 
 export interface SegmentsConfig {
   enabled: boolean;
@@ -39,7 +40,7 @@ export class SpeakingRate {
 
 export interface CreateDeps {
   store: TaskStore;
-  normalize: (text: string) => string;
+  normalize: Normalize;
   config: SegmentsConfig;
   rate: SpeakingRate;
   /** GPUs that can take work now (with several, segments shorten toward the end: split.ts). */
@@ -59,13 +60,15 @@ export async function createTask(d: CreateDeps, t: NewTask & { normalizedText: s
     await d.store.create({
       id: newTaskId(t.createdAt),
       text: plan.texts[i],
-      normalizedText: d.normalize(plan.texts[i]),
+      normalizedText: d.normalize(plan.texts[i], t.language),
       videoPath: t.videoPath,
       videoName: t.videoName,
       owner: t.owner,
       createdAt: t.createdAt,
       parentId: parent.id,
       segmentIndex: i,
+      language: t.language,
+      languageRequested: t.languageRequested,
     });
   }
   return parent;

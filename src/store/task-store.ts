@@ -11,6 +11,7 @@
  */
 import type { ErrorCode } from '../domain/errors.js';
 import type { Fence, Task, TaskState } from '../domain/task.js';
+import type { LanguageOption, SpeechLanguage } from '../text/language.js';
 
 export interface NewTask {
   id: string;
@@ -25,6 +26,9 @@ export interface NewTask {
   segmentIndex?: number | null;
   segmentCount?: number | null;
   captions?: 'burn' | null;
+  /** Language the task follows (resolved at intake) and what the request asked for. @defaultValue en / auto */
+  language?: SpeechLanguage;
+  languageRequested?: LanguageOption;
 }
 
 /** Fields a transition (or a progress update) may set alongside the state. */
