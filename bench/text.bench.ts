@@ -5,7 +5,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { CORPUS, speechMatches } from '../src/text/corpus.js';
+import { CORPUS, speechMatches } from '../test/text-corpus/corpus.js';
 import { normalizeForSpeech } from '../src/text/index.js';
 
 const ADVERSARIAL: Record<string, string> = {

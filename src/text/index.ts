@@ -290,7 +290,7 @@ export function normalizeEnglish(text: string): Omit<NormalizeResult, 'language'
 /** One normalizer per language; each is total and pure. */
 const NORMALIZERS: Record<SpeechLanguage, (text: string) => Omit<NormalizeResult, 'language'>> = {
   en: normalizeEnglish,
-  zh: normalizeChinese,
+  zh: (text) => normalizeChinese(text, normalizeEnglish),
 };
 
 export function normalizeForSpeech(input: string, options: NormalizeOptions = {}): NormalizeResult {

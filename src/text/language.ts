@@ -14,15 +14,20 @@ const isHanCode = (k: number) => (k >= 0x4e00 && k <= 0x9fff) || (k >= 0x3400 &&
 const HAN_SUPPLEMENTARY = /\p{Script=Han}/u;
 const isLatinLetter = (k: number) => (k >= 65 && k <= 90) || (k >= 97 && k <= 122) || (k >= 0xc0 && k <= 0x24f && k !== 0xd7 && k !== 0xf7) || (k >= 0xff21 && k <= 0xff3a) || (k >= 0xff41 && k <= 0xff5a);
 
-/** Counts Han characters and Latin words (a run of Latin letters, joined by ' or - inside: "Wi-Fi" is one word). */
+/**
+ * Counts Han characters and Latin words: runs of two or more Latin letters, joined by ' or -
+ * inside ("Wi-Fi" is one word). A single letter is a variable or an initial ("x", "B超"), not a word.
+ */
 export function languageCounts(text: string): { han: number; latinWords: number } {
   let han = 0;
   let latinWords = 0;
   let inWord = false;
+  let wordLength = 0;
   for (let i = 0; i < text.length; i++) {
     const k = text.charCodeAt(i);
     if (isLatinLetter(k)) {
-      if (!inWord) latinWords++;
+      if (!inWord) wordLength = 0;
+      if (++wordLength === 2) latinWords++;
       inWord = true;
       continue;
     }

@@ -1,31 +1,124 @@
 /**
  * Chinese speech text (docs/text-normalization.md, "Chinese"). Same design as the English side:
- * classify (recognizers.ts) → resolve (../resolve.ts) → verbalize (verbalize.ts).
+ * classify (recognizers.ts) → resolve (../resolve.ts) → verbalize (verbalize.ts), on a copy of
+ * the text with full-width forms folded (fold.ts: offsets are unchanged). A paragraph written in
+ * English inside a Chinese script is read by the English normalizer, so its numbers are read in
+ * English; English words and names inside Chinese sentences stay as written.
  */
 import type { NormalizeChange } from '../index.js';
+import { languageCounts } from '../language.js';
+import { CandidateTable, resolve } from '../resolve.js';
 import { foldWidth, isFullWidthAlnum } from './fold.js';
-import { numberZh } from './numbers.js';
+import { RECOGNIZERS_ZH, type ZhContext, type ZhRecognizer } from './recognizers.js';
+import { VERBALIZERS_ZH } from './verbalize.js';
 
-const NUMBER = /[-−]?\d+(?:\.\d+)?/g;
+type Normalized = { text: string; changes: NormalizeChange[] };
 
-export function normalizeChinese(input: string): { text: string; changes: NormalizeChange[] } {
-  const text = foldWidth(input);
-  const changes: NormalizeChange[] = [];
-  let out = '';
-  let i = 0;
-  for (const m of text.matchAll(NUMBER)) {
-    out += copy(input, text, i, m.index);
-    const spoken = numberZh(m[0]);
-    changes.push({ start: m.index, end: m.index + m[0].length, original: input.slice(m.index, m.index + m[0].length), spoken, class: 'cardinal' });
-    out += spoken;
-    i = m.index + m[0].length;
+/** The recognizers that can start at a character, worked out once per distinct character. */
+const byFirstChar = new Map<string, ZhRecognizer[]>();
+function recognizersFor(ch: string): ZhRecognizer[] {
+  let list = byFirstChar.get(ch);
+  if (!list) {
+    list = RECOGNIZERS_ZH.filter((r) => r.first.test(ch));
+    if (byFirstChar.size < 10_000) byFirstChar.set(ch, list);
   }
-  return { text: out + copy(input, text, i, text.length), changes };
+  return list;
+}
+const isAlnum = (k: number) => (k >= 48 && k <= 57) || (k >= 65 && k <= 90) || (k >= 97 && k <= 122);
+const isDigitCode = (k: number) => k >= 48 && k <= 57;
+
+function classify(text: string): CandidateTable<ZhRecognizer> {
+  const table = new CandidateTable<ZhRecognizer>(text.length);
+  const ctx: ZhContext = { text, start: 0, end: 0 };
+  for (let i = 0; i < text.length; i++) {
+    const k = text.charCodeAt(i);
+    // Han characters and Chinese punctuation start nothing: most of a Chinese script is skipped here
+    if (k >= 0x3000 && k !== 0x33a1 && !(k >= 0x3380 && k <= 0x33df) && k !== 0xffe5) continue;
+    if (k === 32 || k === 10 || k === 9 || k === 13) continue;
+    // a token starts only where the previous character is not part of the same run of digits or letters
+    const prev = i > 0 ? text.charCodeAt(i - 1) : 0;
+    if (isAlnum(k) && isAlnum(prev)) continue;
+    if (isDigitCode(k) && prev === 46 && isDigitCode(text.charCodeAt(i - 2) || 0)) continue; // inside "3.5"
+    for (const rec of recognizersFor(text[i])) {
+      rec.re.lastIndex = i;
+      const m = rec.re.exec(text);
+      if (!m || m[0].length === 0) continue;
+      ctx.start = i;
+      ctx.end = i + m[0].length;
+      const score = typeof rec.score === 'number' ? rec.score : rec.score(m, ctx);
+      if (score > 0) table.add(i, ctx.end, score, rec, m);
+    }
+  }
+  return table;
 }
 
-/** Uncovered text is copied as written, except full-width letters and digits (folded). */
+const TEX_LEFTOVERS = /[\\${}^_]/g;
+
+/** Uncovered text is copied as written, except full-width letters and digits (folded) and TeX leftovers. */
 function copy(input: string, folded: string, from: number, to: number): string {
   let out = '';
-  for (let i = from; i < to; i++) out += isFullWidthAlnum(input.charCodeAt(i)) ? folded[i] : input[i];
+  for (let i = from; i < to; i++) {
+    const c = input[i];
+    out += isFullWidthAlnum(input.charCodeAt(i)) ? folded[i] : c === '\\' || c === '$' || c === '{' || c === '}' || c === '^' || c === '_' ? ' ' : c;
+  }
   return out;
+}
+
+function scanChinese(input: string, offset: number, changes: NormalizeChange[]): string {
+  const text = foldWidth(input);
+  const table = classify(text);
+  const kept = resolve(text.length, table);
+  const ctx: ZhContext = { text, start: 0, end: 0 };
+  let out = '';
+  let i = 0;
+  for (const k of kept) {
+    const start = table.start[k];
+    const end = table.end[k];
+    out += copy(input, text, i, start);
+    const original = input.slice(start, end);
+    const rec = table.recognizer[k];
+    ctx.start = start;
+    ctx.end = end;
+    let spoken: string;
+    try {
+      spoken = VERBALIZERS_ZH[rec.cls]?.(rec.fields(table.match[k]!), ctx) ?? original;
+    } catch {
+      spoken = original.replace(TEX_LEFTOVERS, ' '); // defence in depth: a verbalizer that fails reads the text as written
+    }
+    out += spoken;
+    if (spoken !== original) changes.push({ start: offset + start, end: offset + end, original, spoken, class: rec.cls });
+    i = end;
+  }
+  return out + copy(input, text, i, text.length);
+}
+
+/** A paragraph with no Han character and a few English words is English. */
+function isEnglishParagraph(p: string): boolean {
+  const { han, latinWords } = languageCounts(p);
+  return han === 0 && latinWords >= 3;
+}
+
+function tidy(s: string): string {
+  return s.replace(/[ \t]{2,}/g, ' ').replace(/ *\n */g, '\n').trim();
+}
+
+export function normalizeChinese(input: string, english?: (text: string) => Normalized): Normalized {
+  const changes: NormalizeChange[] = [];
+  try {
+    let out = '';
+    let offset = 0;
+    for (const paragraph of input.split('\n')) {
+      if (offset > 0) out += '\n';
+      if (english && isEnglishParagraph(paragraph)) {
+        const r = english(paragraph);
+        out += r.text;
+        for (const c of r.changes) changes.push({ ...c, start: c.start + offset, end: c.end + offset });
+      } else out += scanChinese(paragraph, offset, changes);
+      offset += paragraph.length + 1;
+    }
+    return { text: tidy(out), changes };
+  } catch {
+    // total even if a recognizer misbehaves: strip what must never be spoken
+    return { text: tidy(input.replace(TEX_LEFTOVERS, ' ')), changes: [] };
+  }
 }
