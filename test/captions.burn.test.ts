@@ -3,10 +3,11 @@
  * video through the gateway's own burn step, and the frame's pixels are read back.
  *
  * What tells real glyphs from tofu: without a font that holds them, every Han character is
- * drawn as the same "missing glyph" box, so two different captions ("你好" and "我们") come out
- * as the same picture. With the font they differ in most of their inked pixels. The last test
- * runs the same check with fontconfig limited to a directory without any CJK font and shows it
- * then sees the boxes — so this test fails on a machine without fonts-noto-cjk.
+ * drawn as the same "missing glyph" box (or, with libass and no fallback font, not at all), so
+ * two different captions ("你好" and "我们") come out as the same picture. With the font they
+ * differ in most of their inked pixels (helpers/caption-pixels.ts). The last test runs the same
+ * check with fontconfig limited to a directory without any CJK font and shows it then fails —
+ * so this test fails on a machine without fonts-noto-cjk.
  */
 import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -17,6 +18,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { subtitlesFilter } from '../src/segments/burn-args.js';
 import { toSrt } from '../src/segments/captions.js';
 import { DEFAULT_CAPTION_STYLE, SegmentMedia } from '../src/segments/segment-media.js';
+import { differing, grayFrame, readableCaptions } from './helpers/caption-pixels.js';
 
 const run = promisify(execFile);
 const W = 640;
@@ -37,11 +39,7 @@ afterAll(async () => {
 });
 
 /** Grey pixels of the frame at 0.5 s. */
-async function frame(video: string): Promise<Buffer> {
-  const { stdout } = await run('ffmpeg', ['-hide_banner', '-v', 'error', '-ss', '0.5', '-i', video, '-frames:v', '1', '-f', 'rawvideo', '-pix_fmt', 'gray', '-'], { encoding: 'buffer', maxBuffer: 16 * 1024 * 1024 });
-  expect(stdout.length).toBe(W * H);
-  return stdout;
-}
+const frame = (video: string) => grayFrame(video, 0.5, { width: W, height: H });
 
 async function srtOf(name: string, text: string): Promise<string> {
   const path = join(dir, `${name}.srt`);
@@ -56,21 +54,6 @@ async function burned(name: string, text: string): Promise<Buffer> {
   return frame(out);
 }
 
-/** Pixels that differ clearly (white text with a black outline on a mid-blue ground). */
-const differing = (a: Buffer, b: Buffer) => a.reduce((n, v, i) => n + (Math.abs(v - b[i]) > 48 ? 1 : 0), 0);
-
-/**
- * Two captions of different Chinese characters are readable when both put ink on the frame
- * and their pictures differ in a good part of that ink. Tofu fails: every missing glyph is the
- * same box (or nothing at all), so the two pictures are the same.
- */
-function readable(a: Buffer, b: Buffer, bg: Buffer): { ok: boolean; inkA: number; inkB: number; diff: number } {
-  const inkA = differing(a, bg);
-  const inkB = differing(b, bg);
-  const diff = differing(a, b);
-  return { ok: inkA > 60 && inkB > 60 && diff > 0.4 * Math.min(inkA, inkB), inkA, inkB, diff };
-}
-
 describe('burned Chinese captions', () => {
   let bg: Buffer;
   beforeAll(async () => {
@@ -78,7 +61,7 @@ describe('burned Chinese captions', () => {
   });
 
   it('draw real glyphs: different characters make different pictures', async () => {
-    const r = readable(await burned('nihao', '你好'), await burned('women', '我们'), bg);
+    const r = readableCaptions(await burned('nihao', '你好'), await burned('women', '我们'), bg);
     expect(r).toMatchObject({ ok: true });
   });
 
@@ -98,6 +81,6 @@ describe('burned Chinese captions', () => {
       await run('ffmpeg', ['-hide_banner', '-v', 'error', '-y', '-i', plain, '-vf', vf, '-c:v', 'libx264', '-pix_fmt', 'yuv420p', '-c:a', 'copy', out], { env });
       return frame(out);
     };
-    expect(readable(await noFont('nihao', '你好'), await noFont('women', '我们'), bg)).toMatchObject({ ok: false });
+    expect(readableCaptions(await noFont('nihao', '你好'), await noFont('women', '我们'), bg)).toMatchObject({ ok: false });
   });
 });
