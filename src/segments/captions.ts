@@ -7,13 +7,13 @@
  *
  * Chinese (a sentence holding Han characters): one cue per sentence, or — when it does not fit
  * — per clause (cut after ，、；：), clauses packed while they fit; lines of at most 16 full-width
- * characters, broken by Chinese rules (cjk-lines.ts). Spoken length counts a Han character as
+ * characters, broken at clause marks where that fits, else by Chinese rules (cjk-lines.ts). Spoken length counts a Han character as
  * three units (spoken-units.ts), so a number read out in Chinese gets the time it takes.
  */
 import type { Task } from '../domain/task.js';
 import { normalizeForSpeech } from '../text/index.js';
 import type { SpeechLanguage } from '../text/language.js';
-import { clausesOf, HAN, wrapCjk } from './cjk-lines.js';
+import { clausesOf, HAN, layoutCjk } from './cjk-lines.js';
 import { readableText } from './readable.js';
 import { sentences } from './split.js';
 import { spokenUnits } from './spoken-units.js';
@@ -80,7 +80,8 @@ function latinPieces(text: string, weight: number, o: CaptionLayout): Piece[] {
 
 /** A Chinese sentence: one cue if it fits, else whole clauses packed into cues; each timed by its own speech. */
 function cjkPieces(text: string, o: CaptionLayout, language?: SpeechLanguage): Piece[] {
-  const fits = (t: string) => wrapCjk(readableText(t), o.maxLineCharsCjk).length <= o.maxLines;
+  const layout = (t: string) => layoutCjk(readableText(t), o.maxLineCharsCjk, o.maxLines);
+  const fits = (t: string) => layout(t).length <= o.maxLines;
   const groups: string[] = [];
   if (fits(text)) groups.push(text);
   else {
@@ -97,7 +98,7 @@ function cjkPieces(text: string, o: CaptionLayout, language?: SpeechLanguage): P
   const out: Piece[] = [];
   for (const g of groups) {
     // a clause longer than a whole cue: its lines in cue-sized chunks, time shared by width
-    const lines = wrapCjk(readableText(g), o.maxLineCharsCjk);
+    const lines = layout(g);
     const weight = spokenLength(g, language);
     for (let c = 0; c * o.maxLines < lines.length; c++) {
       const part = lines.slice(c * o.maxLines, (c + 1) * o.maxLines);

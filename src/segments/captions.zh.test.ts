@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Task } from '../domain/task.js';
 import { captionFontSize, subtitlesFilter } from './burn-args.js';
 import { captionCues, cuesOf, DEFAULT_LAYOUT } from './captions.js';
-import { cellWidth, clausesOf, wrapCjk } from './cjk-lines.js';
+import { cellWidth, clausesOf, layoutCjk, wrapCjk } from './cjk-lines.js';
 
 const LINE = '这款手机售价2999元，比去年便宜了20%。现在下单，3天内发货！';
 
@@ -31,6 +31,13 @@ describe('Chinese caption lines', () => {
     for (const l of lines) expect(l).not.toMatch(/“$/);
   });
 
+  it('break a cue at its clause marks when whole clauses fit the lines', () => {
+    expect(layoutCjk('这款手机售价2999元，比去年便宜了20%。', 16, 2)).toEqual(['这款手机售价2999元，', '比去年便宜了20%。']);
+    expect(layoutCjk('现在下单，3天内发货！', 16, 2)).toEqual(['现在下单，3天内发货！']);
+    // a clause wider than a line: broken by the width rules instead
+    expect(layoutCjk('我们今天要讲的内容包括产品的设计生产销售和售后服务。', 16, 2)).toEqual(wrapCjk('我们今天要讲的内容包括产品的设计生产销售和售后服务。', 16));
+  });
+
   it('cut clauses after ，、；：', () => {
     expect(clausesOf('一，二、三；四：五。')).toEqual(['一，', '二、', '三；', '四：', '五。']);
   });
@@ -39,7 +46,7 @@ describe('Chinese caption lines', () => {
 describe('Chinese caption cues', () => {
   it('the e-commerce line: one cue per sentence, ≤ 2 lines of ≤ 16 cells, timed over the speech', () => {
     const cues = cuesOf({ text: LINE, startSec: 0, endSec: 8 }, DEFAULT_LAYOUT, 'zh');
-    expect(cues.map((c) => c.lines.join(''))).toEqual(['这款手机售价2999元，比去年便宜了20%。', '现在下单，3天内发货！']);
+    expect(cues.map((c) => c.lines)).toEqual([['这款手机售价2999元，', '比去年便宜了20%。'], ['现在下单，3天内发货！']]);
     for (const c of cues) {
       expect(c.lines.length).toBeLessThanOrEqual(2);
       for (const l of c.lines) expect(cellWidth(l)).toBeLessThanOrEqual(16);

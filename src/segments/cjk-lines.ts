@@ -93,3 +93,18 @@ export function clausesOf(text: string): string[] {
   for (const m of text.matchAll(re)) if (m[0].trim()) out.push(m[0].trim());
   return out.length ? out : [text];
 }
+
+/**
+ * Lines of a cue: whole clauses a line when that fits in `maxLines` lines (a subtitle reads best
+ * broken at its commas: "这款手机售价2999元，" / "比去年便宜了20%。"), else `wrapCjk`.
+ */
+export function layoutCjk(text: string, maxCells: number, maxLines: number): string[] {
+  const lines: string[] = [];
+  for (const clause of clausesOf(text)) {
+    if (cellWidth(clause) > maxCells) return wrapCjk(text, maxCells);
+    const last = lines.length ? lines[lines.length - 1] : null;
+    if (last !== null && cellWidth(last + clause) <= maxCells) lines[lines.length - 1] = last + clause;
+    else lines.push(clause);
+  }
+  return lines.length <= maxLines ? lines : wrapCjk(text, maxCells);
+}
