@@ -78,6 +78,7 @@ describe('a Chinese script on the preview engine', () => {
     expect(status.normalized_text).not.toMatch(/[0-9]/);
     expect(status.normalized_text).not.toMatch(/[a-z]{3,}/i);
     expect(status.normalized_text).toContain('两千九百九十九元');
+    expect(status.normalized_text).toContain('百分之二十');
   });
 
   it('is spoken by the Mandarin voice', async () => {
