@@ -74,6 +74,24 @@ describe('language on generate', () => {
   });
 });
 
+describe('a long Chinese script', () => {
+  it('is split at Chinese sentence ends into segments that keep the language and speak Chinese', async () => {
+    const { t } = await gateway({ segments: { targetSeconds: 8 } });
+    const script = Array.from({ length: 6 }, (_, i) => `第${i + 1}款手机售价${1999 + i * 1000}元，现在下单${i + 2}天内发货。`).join('');
+    const r = await json(t, '/api/generate', { text: script });
+    expect(r.status).toBe(202);
+    const parent = (await t.gw.store.get(r.body.task_id))!;
+    expect(parent.segmentCount).toBeGreaterThan(1);
+    const children = await t.gw.store.listSegments(parent.id);
+    expect(children.map((c) => c.text).join('')).toBe(script);
+    for (const c of children) {
+      expect(c).toMatchObject({ language: 'zh', languageRequested: 'auto' });
+      expect(c.text).toMatch(/。$/);
+      expect(c.normalizedText).not.toMatch(/[0-9]/);
+    }
+  });
+});
+
 describe('scripts the TTS cannot speak', () => {
   it('Hindi and Korean are refused with 422 unsupported_script naming characters and positions; nothing stored', async () => {
     const { t } = await gateway();
