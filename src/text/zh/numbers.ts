@@ -76,8 +76,23 @@ export function cardinalZh(digits: string, opts: CardinalOptions = {}): string {
   return out;
 }
 
+/** Readings of short numbers, kept between calls (bounded): scripts repeat their numbers. */
+const memo = new Map<string, string>();
+const MEMO_MAX = 20_000;
+
 /** "3.05" → "三点零五"; "-2" → "负二"; "1,200" → "一千二百". */
 export function numberZh(s: string, opts: CardinalOptions = {}): string {
+  if (s.length > 12) return readNumber(s, opts);
+  const key = opts.counting ? `${s}+` : s;
+  let spoken = memo.get(key);
+  if (spoken === undefined) {
+    spoken = readNumber(s, opts);
+    if (memo.size < MEMO_MAX) memo.set(key, spoken);
+  }
+  return spoken;
+}
+
+function readNumber(s: string, opts: CardinalOptions): string {
   let t = s.replace(/[,，]/g, '');
   let sign = '';
   if (/^[-−﹣－]/.test(t)) {

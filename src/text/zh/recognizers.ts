@@ -22,6 +22,15 @@ export interface ZhRecognizer {
   re: RegExp;
   score: number | ((m: RegExpExecArray, ctx: ZhContext) => number);
   fields: (m: RegExpExecArray) => Fields;
+  /**
+   * At a digit, checked before the pattern runs: the length of the run of digits starting here,
+   * the character right after it, and the first character after the whole number (digits, ','
+   * and '.', then at most one space). Most positions in number-heavy text fail here, so their
+   * patterns (some long alternations of units and currencies) never run.
+   */
+  shape?: (run: number, next: string, afterNumber: string) => boolean;
+  /** A cheap condition on what comes before (the span's end not yet known), checked before the pattern. */
+  gate?: (ctx: ZhContext) => boolean;
 }
 
 const esc = (s: string) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
@@ -32,11 +41,16 @@ const SIGNS = Object.keys(CURRENCY_SIGNS).sort((a, b) => b.length - a.length).ma
 const CODES = Object.keys(CURRENCY_CODES_ZH).join('|');
 /** Units of one letter only right after the number; longer ones may follow a space. */
 const UNITS = UNIT_KEYS.map((u) => (u.length === 1 && /[A-Za-z]/.test(u) ? esc(u) : `\\s?${esc(u)}`)).join('|');
+/** A character a unit can start with, or a range sign before a second number. */
+const UNIT_START = new RegExp(`[${[...new Set(UNIT_KEYS.map((u) => u[0]))].join('').replace(/[\]\\^-]/g, '\\$&')}\\-~～—–至到]`);
 const RANGE_SEP = String.raw`\s?[-~～—–至到]\s?`;
 
 const before = (c: ZhContext, n: number) => c.text.slice(Math.max(0, c.start - n), c.start);
 /** An operand right before a sign makes it an operator ("5-3"), otherwise it is a sign ("-3"). */
 const operandBefore = (c: ZhContext) => /[\dA-Za-z)\]²³]\s?$/.test(before(c, 2));
+/** A minus sign with an operand before it is an operator: no signed number starts there. */
+const signAllowed = (c: ZhContext) => !((c.text[c.start] === '-' || c.text[c.start] === '−') && operandBefore(c));
+const letterBefore = (c: ZhContext) => /[A-Za-z]/.test(c.text[c.start - 1] ?? '');
 const hasCue = (c: ZhContext, cues: string[], n: number) => {
   const b = before(c, n).replace(/[\s:：是为]+$/, '');
   return cues.some((w) => b.endsWith(w));
@@ -61,8 +75,8 @@ export const RECOGNIZERS_ZH: ZhRecognizer[] = [
     name: 'tex-command', cls: 'math', first: /\\/, re: /\\[dt]?frac\s?(?:\{[^{}]{0,80}\}|\d)\s?(?:\{[^{}]{0,80}\}|\d)|\\sqrt(?:\[[^\]]{0,5}\])?\{[^{}]{0,80}\}|\\[A-Za-z]{1,20}/y,
     score: 0.9, fields: (m) => ({ kind: 'tex', tex: m[0] }),
   },
-  { name: 'power', cls: 'math', first: /[A-Za-z\d]/, re: /([A-Za-z]|\d+(?:\.\d+)?)\^(?:\{(-?[\w.]{1,10})\}|(-?\d{1,4}|[A-Za-z]))/y, score: 0.9, fields: (m) => ({ kind: 'power', base: m[1], exp: m[2] ?? m[3] }) },
-  { name: 'superscript', cls: 'math', first: /[A-Za-z\d]/, re: /([A-Za-z]|\d+)([²³])(?![A-Za-z])/y, score: 0.8, fields: (m) => ({ kind: 'power', base: m[1], exp: m[2] === '²' ? '2' : '3' }) },
+  { name: 'power', cls: 'math', first: /[A-Za-z\d]/, shape: (_r, n) => n === '^' || n === '.', re: /([A-Za-z]|\d+(?:\.\d+)?)\^(?:\{(-?[\w.]{1,10})\}|(-?\d{1,4}|[A-Za-z]))/y, score: 0.9, fields: (m) => ({ kind: 'power', base: m[1], exp: m[2] ?? m[3] }) },
+  { name: 'superscript', cls: 'math', first: /[A-Za-z\d]/, shape: (_r, n) => n === '²' || n === '³', re: /([A-Za-z]|\d+)([²³])(?![A-Za-z])/y, score: 0.8, fields: (m) => ({ kind: 'power', base: m[1], exp: m[2] === '²' ? '2' : '3' }) },
   {
     // a formula: operands joined by operators, at least one of them not a dash or a slash ("1+2=3", "2 ≥ 1", "x-1=0")
     name: 'formula', cls: 'math', first: /[-−\dA-Za-z(α-ω]/,
@@ -71,22 +85,22 @@ export const RECOGNIZERS_ZH: ZhRecognizer[] = [
   },
   { name: 'root', cls: 'math', first: /√/, re: /√\s?(\d+(?:\.\d+)?|[A-Za-z]|\([^()]{1,40}\))/y, score: 0.9, fields: (m) => ({ kind: 'formula', tex: m[0] }) },
   { name: 'math-symbol', cls: 'symbol', first: /[≥≤≠≈±×÷∞→∈∉⊂∪∩∴∵∠⊥∥∑∫∂∀∃∅<>]/, re: /<=|>=|[≥≤≠≈±×÷∞→∈∉⊂∪∩∴∵∠⊥∥∑∫∂∀∃∅]/y, score: 0.6, fields: (m) => ({ c: m[0] }) },
-  { name: 'greek', cls: 'math', first: /[α-ωΔΣΩ]/, re: /[α-ωΔΣΩ](?![α-ωΑ-Ω])/y, score: (_m, c) => (/[α-ωΑ-Ω]$/.test(before(c, 1)) ? 0 : 0.6), fields: (m) => ({ kind: 'greek', c: m[0] }) },
+  { name: 'greek', cls: 'math', first: /[α-ωΔΣΩ]/, re: /[α-ωΔΣΩ](?![α-ωΑ-Ω])/y, gate: (c) => !/[α-ωΑ-Ω]/.test(c.text[c.start - 1] ?? ''), score: 0.6, fields: (m) => ({ kind: 'greek', c: m[0] }) },
   { name: 'minus-word', cls: 'symbol', first: /[-−]/, re: /[-−](?=百分之|千分之|万分之)/y, score: 0.6, fields: () => ({ c: 'minus' }) },
-  { name: 'tilde', cls: 'symbol', first: /[~～]/, re: /[~～](?=\s?\d)/y, score: (_m, c) => (/\d\s?$/.test(before(c, 2)) ? 0 : 0.6), fields: () => ({ c: '~' }) },
-  { name: 'plus-after', cls: 'symbol', first: /\+/, re: /\+(?![\d\s]{0,2}\d)(?![A-Za-z(])/y, score: (_m, c) => (/[\d万亿千百]$/.test(before(c, 1)) ? 0.6 : 0), fields: () => ({ c: 'more' }) },
+  { name: 'tilde', cls: 'symbol', first: /[~～]/, re: /[~～](?=\s?\d)/y, gate: (c) => !/\d\s?$/.test(before(c, 2)), score: 0.6, fields: () => ({ c: '~' }) },
+  { name: 'plus-after', cls: 'symbol', first: /\+/, re: /\+(?![\d\s]{0,2}\d)(?![A-Za-z(])/y, gate: (c) => /[\d万亿千百]/.test(c.text[c.start - 1] ?? ''), score: 0.6, fields: () => ({ c: 'more' }) },
   { name: 'ampersand', cls: 'symbol', first: /&/, re: /\s&\s|&/y, score: (m, c) => (m[0] === '&' && /[A-Za-z]$/.test(before(c, 1)) ? 0 : 0.6), fields: () => ({ c: '&' }) },
 
   // dates and times
-  { name: 'date-ymd', cls: 'date', first: D, re: /(\d{4})([-/.·])(\d{1,2})\2(\d{1,2})(?![\d.])/y, score: (m) => (validDate(m[3], m[4]) ? 0.95 : 0), fields: (m) => ({ y: m[1], mo: m[3], d: m[4] }) },
-  { name: 'date-yymmdd', cls: 'date', first: D, re: /(\d{2})([/.])(\d{1,2})\2(\d{1,2})(?![\d./])/y, score: (m) => (validDate(m[3], m[4]) ? 0.9 : 0), fields: (m) => ({ y: m[1], mo: m[3], d: m[4] }) },
-  { name: 'date-mdy', cls: 'date', first: D, re: /(\d{1,2})([-/.])(\d{1,2})\2(\d{4})(?!\d)/y, score: (m) => (validDate(m[1], m[3]) ? 0.95 : 0), fields: (m) => ({ y: m[4], mo: m[1], d: m[3] }) },
-  { name: 'date-ym', cls: 'date', first: D, re: /(\d{4})([-/.])(\d{1,2})(?![\d])(?!\2\d)/y, score: (m, c) => (validDate(m[3]) && Number(m[1]) >= 1000 && (m[2] !== '.' || m[3].length === 2) && !/^[万亿千百%‰]/.test(c.text.slice(c.end, c.end + 1)) ? 0.9 : 0), fields: (m) => ({ y: m[1], mo: m[3] }) },
-  { name: 'date-my', cls: 'date', first: D, re: /(\d{1,2})([-/.])(\d{4})(?!\d)/y, score: (m) => (validDate(m[1]) && m[1].length === 2 ? 0.9 : 0), fields: (m) => ({ y: m[3], mo: m[1] }) },
-  { name: 'date-md', cls: 'date', first: D, re: /(\d{2})([-/.])(\d{2})(?![\d/.-])/y, score: (m) => (validDate(m[1], m[3]) && (m[1][0] === '0' || m[3][0] === '0') ? 0.9 : 0), fields: (m) => ({ mo: m[1], d: m[3] }) },
+  { name: 'date-ymd', cls: 'date', first: D, shape: (r, n) => r === 4 && /[-/.·]/.test(n), re: /(\d{4})([-/.·])(\d{1,2})\2(\d{1,2})(?!\.?\d)/y, score: (m) => (validDate(m[3], m[4]) ? 0.95 : 0), fields: (m) => ({ y: m[1], mo: m[3], d: m[4] }) },
+  { name: 'date-yymmdd', cls: 'date', first: D, shape: (r, n) => r === 2 && /[/.]/.test(n), re: /(\d{2})([/.])(\d{1,2})\2(\d{1,2})(?![\d/]|\.\d)/y, score: (m) => (validDate(m[3], m[4]) ? 0.9 : 0), fields: (m) => ({ y: m[1], mo: m[3], d: m[4] }) },
+  { name: 'date-mdy', cls: 'date', first: D, shape: (r, n) => r <= 2 && /[-/.]/.test(n), re: /(\d{1,2})([-/.])(\d{1,2})\2(\d{4})(?!\d)/y, score: (m) => (validDate(m[1], m[3]) ? 0.95 : 0), fields: (m) => ({ y: m[4], mo: m[1], d: m[3] }) },
+  { name: 'date-ym', cls: 'date', first: D, shape: (r, n) => r === 4 && /[-/.]/.test(n), re: /(\d{4})([-/.])(\d{1,2})(?![\d])(?!\2\d)/y, score: (m, c) => (validDate(m[3]) && Number(m[1]) >= 1000 && (m[2] !== '.' || m[3].length === 2) && !/^[万亿千百%‰]/.test(c.text.slice(c.end, c.end + 1)) ? 0.9 : 0), fields: (m) => ({ y: m[1], mo: m[3] }) },
+  { name: 'date-my', cls: 'date', first: D, shape: (r, n) => r === 2 && /[-/.]/.test(n), re: /(\d{1,2})([-/.])(\d{4})(?!\d)/y, score: (m) => (validDate(m[1]) && m[1].length === 2 ? 0.9 : 0), fields: (m) => ({ y: m[3], mo: m[1] }) },
+  { name: 'date-md', cls: 'date', first: D, shape: (r, n) => r === 2 && /[-/.]/.test(n), re: /(\d{2})([-/.])(\d{2})(?![\d/-]|\.\d)/y, score: (m) => (validDate(m[1], m[3]) && (m[1][0] === '0' || m[3][0] === '0') ? 0.9 : 0), fields: (m) => ({ mo: m[1], d: m[3] }) },
   {
     // "2024年": read digit by digit, unless it is a length of time ("20年后", "过了100年")
-    name: 'year', cls: 'year', first: D, re: /(\d{2,4})(?=\s?年)/y,
+    name: 'year', cls: 'year', first: D, shape: (r, n) => r >= 2 && r <= 4 && /[\s年]/.test(n), re: /(\d{2,4})(?=\s?年)/y,
     score: (m, c) => {
       const after = c.text.slice(c.end, c.end + 8).replace(/^\s/, '');
       if (/(?:公元前?|纪元|西元)\s?$/.test(before(c, 3))) return 0.9;
@@ -96,47 +110,48 @@ export const RECOGNIZERS_ZH: ZhRecognizer[] = [
     },
     fields: (m) => ({ y: m[1] }),
   },
-  { name: 'era', cls: 'year', first: D, re: /(\d{1,4})\s?(a\.d\.|ad|b\.c\.|bc)(?![A-Za-z])/iy, score: 0.9, fields: (m) => ({ y: m[1], era: m[2].toLowerCase().startsWith('b') ? 'bc' : 'ad' }) },
-  { name: 'generation', cls: 'year', first: D, re: /(\d{2})(?=后(?![面边来]))/y, score: 0.8, fields: (m) => ({ y: m[1], kind: 'generation' }) },
+  { name: 'era', cls: 'year', first: D, shape: (r, n) => r <= 4 && /[\saAbB]/.test(n), re: /(\d{1,4})\s?(a\.d\.|ad|b\.c\.|bc)(?![A-Za-z])/iy, score: 0.9, fields: (m) => ({ y: m[1], era: m[2].toLowerCase().startsWith('b') ? 'bc' : 'ad' }) },
+  { name: 'generation', cls: 'year', first: D, shape: (r, n) => r === 2 && n === '后', re: /(\d{2})(?=后(?![面边来]))/y, score: 0.8, fields: (m) => ({ y: m[1], kind: 'generation' }) },
   {
-    name: 'time', cls: 'time', first: D, re: /(\d{1,2})[:：](\d{2})(?:[:：](\d{2}))?(?:\s?([aApP])\.?[mM]\.?(?![A-Za-z]))?(?![\d:])/y,
+    name: 'time', cls: 'time', first: D, shape: (r, n) => r <= 2 && /[:：]/.test(n), re: /(\d{1,2})[:：](\d{2})(?:[:：](\d{2}))?(?:\s?([aApP])\.?[mM]\.?(?![A-Za-z]))?(?![\d:])/y,
     score: (m, c) => {
       if (Number(m[1]) > 24 || Number(m[2]) > 59 || Number(m[3] ?? 0) > 59) return 0;
       return !m[3] && hasCue(c, SCORE_CUES, 4) ? 0.3 : 0.9;
     },
     fields: (m) => ({ h: m[1], mi: m[2], s: m[3], ap: m[4]?.toLowerCase() }),
   },
-  { name: 'score-colon', cls: 'range', first: D, re: /(\d{1,3})\s?[:：]\s?(\d{1,3})(?![\d:：])/y, score: 0.7, fields: (m) => ({ a: m[1], b: m[2], kind: 'score' }) },
+  { name: 'score-colon', cls: 'range', first: D, shape: (r, n) => r <= 3 && /[\s:：]/.test(n), re: /(\d{1,3})\s?[:：]\s?(\d{1,3})(?![\d:：])/y, score: 0.7, fields: (m) => ({ a: m[1], b: m[2], kind: 'score' }) },
 
   // digits read one by one
-  { name: 'mobile', cls: 'phone', first: /[+\d]/, re: /(?:\+?86[ -]?)?1[3-9]\d(?:[ -]?\d{4}){2}(?!\d)/y, score: 0.95, fields: (m) => ({ d: m[0] }) },
-  { name: 'landline', cls: 'phone', first: /[+\d(]/, re: /(?:\+\d{1,3}[ -]?)?\(?0\d{2,3}\)?[ -]?\d{7,8}(?!\d)|[48]00[ -]?\d{3}[ -]?\d{4}(?!\d)/y, score: 0.95, fields: (m) => ({ d: m[0] }) },
-  { name: 'ip', cls: 'digits', first: D, re: /\d{1,3}(?:\.\d{1,3}){3}(?![\d.])/y, score: 0.95, fields: (m) => ({ d: m[0], kind: 'ip' }) },
-  { name: 'cue-digits', cls: 'digits', first: D, re: /\d{3,24}(?:[- ]\d{2,8}){0,4}(?![\d.])/y, score: (_m, c) => (hasCue(c, DIGIT_CUES, 6) && !liangAfter(c.text, c.end) ? 0.9 : 0), fields: (m) => ({ d: m[0] }) },
-  { name: 'service', cls: 'digits', first: D, re: /\d{3,5}(?![\d.])/y, score: (m, c) => (SERVICE_NUMBERS.has(m[0]) && !liangAfter(c.text, c.end) && !/^[%‰万亿千百]/.test(c.text.slice(c.end, c.end + 1)) && !/[-−+]$/.test(before(c, 1)) ? 0.8 : 0), fields: (m) => ({ d: m[0] }) },
-  { name: 'leading-zero', cls: 'digits', first: /0/, re: /0\d{2,30}(?![\d.])/y, score: 0.8, fields: (m) => ({ d: m[0] }) },
-  { name: 'long-digits', cls: 'digits', first: D, re: /\d{17,60}(?![\d.])/y, score: 0.8, fields: (m) => ({ d: m[0] }) },
+  { name: 'mobile', cls: 'phone', first: /[+\d]/, shape: (r) => r === 11 || r === 13 || r === 3 || r === 2, re: /(?:\+?86[ -]?)?1[3-9]\d(?:[ -]?\d{4}){2}(?!\d)/y, score: 0.95, fields: (m) => ({ d: m[0] }) },
+  { name: 'landline', cls: 'phone', first: /[+\d(]/, shape: (r) => r >= 3, re: /(?:\+\d{1,3}[ -]?)?\(?0\d{2,3}\)?[ -]?\d{7,8}(?!\d)|[48]00[ -]?\d{3}[ -]?\d{4}(?!\d)/y, score: 0.95, fields: (m) => ({ d: m[0] }) },
+  { name: 'ip', cls: 'digits', first: D, shape: (r, n) => r <= 3 && n === '.', re: /\d{1,3}(?:\.\d{1,3}){3}(?!\.?\d)/y, score: 0.95, fields: (m) => ({ d: m[0], kind: 'ip' }) },
+  { name: 'cue-digits', cls: 'digits', first: D, shape: (r) => r >= 3, re: /\d{3,24}(?:[- ]\d{2,8}){0,4}(?!\.?\d)/y, score: (_m, c) => (hasCue(c, DIGIT_CUES, 6) && !liangAfter(c.text, c.end) ? 0.9 : 0), fields: (m) => ({ d: m[0] }) },
+  { name: 'service', cls: 'digits', first: D, shape: (r) => r >= 3 && r <= 5, re: /\d{3,5}(?!\.?\d)/y, score: (m, c) => (SERVICE_NUMBERS.has(m[0]) && !liangAfter(c.text, c.end) && !/^[%‰万亿千百]/.test(c.text.slice(c.end, c.end + 1)) && !/[-−+]$/.test(before(c, 1)) ? 0.8 : 0), fields: (m) => ({ d: m[0] }) },
+  { name: 'room', cls: 'digits', first: D, shape: (r, n) => r >= 3 && r <= 5 && /[\s室房号]/.test(n), re: /\d{3,5}(?=\s?(?:室|房间|号房|号室))/y, score: 0.85, fields: (m) => ({ d: m[0] }) },
+  { name: 'leading-zero', cls: 'digits', first: /0/, shape: (r) => r >= 3, re: /0\d{2,30}(?!\.?\d)/y, score: 0.8, fields: (m) => ({ d: m[0] }) },
+  { name: 'long-digits', cls: 'digits', first: D, shape: (r) => r >= 17, re: /\d{17,60}(?!\.?\d)/y, score: 0.8, fields: (m) => ({ d: m[0] }) },
 
   // money, percent, units
   {
-    name: 'money-sign', cls: 'money', first: /[A-Z$¥￥€£₩₹₽₫฿₱]/, re: new RegExp(String.raw`(${SIGNS})\s?([-−]?${DEC})(${SCALE})?(?:${RANGE_SEP}(?:${SIGNS})?\s?(${DEC})(${SCALE})?)?(?![\d.])`, 'y'),
-    score: (m, c) => (/[A-Za-z]$/.test(before(c, 1)) ? 0 : 0.95), fields: (m) => ({ cur: CURRENCY_SIGNS[m[1]], n: m[2], scale: m[3], to: m[4], toScale: m[5] }),
+    name: 'money-sign', cls: 'money', first: /[A-Z$¥￥€£₩₹₽₫฿₱]/, re: new RegExp(String.raw`(${SIGNS})\s?([-−]?${DEC})(${SCALE})?(?:${RANGE_SEP}(?:${SIGNS})?\s?(${DEC})(${SCALE})?)?(?!\.?\d)`, 'y'),
+    gate: (c) => !letterBefore(c), score: 0.95, fields: (m) => ({ cur: CURRENCY_SIGNS[m[1]], n: m[2], scale: m[3], to: m[4], toScale: m[5] }),
   },
-  { name: 'money-code', cls: 'money', first: /[A-Z]/, re: new RegExp(String.raw`(${CODES})\s?(${DEC})(${SCALE})?(?![\d.])`, 'y'), score: (_m, c) => (/[A-Za-z]$/.test(before(c, 1)) ? 0 : 0.95), fields: (m) => ({ cur: CURRENCY_CODES_ZH[m[1]], n: m[2], scale: m[3] }) },
-  { name: 'amount-code', cls: 'money', first: D, re: new RegExp(String.raw`(${DEC})(${SCALE})?\s?(${CODES})(?![A-Za-z])`, 'y'), score: 0.95, fields: (m) => ({ cur: CURRENCY_CODES_ZH[m[3]], n: m[1], scale: m[2] }) },
+  { name: 'money-code', cls: 'money', first: /[A-Z]/, re: new RegExp(String.raw`(${CODES})\s?(${DEC})(${SCALE})?(?!\.?\d)`, 'y'), gate: (c) => !letterBefore(c), score: 0.95, fields: (m) => ({ cur: CURRENCY_CODES_ZH[m[1]], n: m[2], scale: m[3] }) },
+  { name: 'amount-code', cls: 'money', first: D, shape: (_r, _n, a) => /[CRUHEGJKATSINM万亿千百kKwWmMbB]/.test(a), re: new RegExp(String.raw`(${DEC})(${SCALE})?\s?(${CODES})(?![A-Za-z])`, 'y'), score: 0.95, fields: (m) => ({ cur: CURRENCY_CODES_ZH[m[3]], n: m[1], scale: m[2] }) },
   {
-    name: 'percent', cls: 'percent', first: /[-−\d]/, re: new RegExp(String.raw`([-−]?${DEC})(?:\s?%?${RANGE_SEP}([-−]?${DEC}))?\s?([%‰])`, 'y'),
-    score: (_m, c) => (operandBefore(c) && /^[-−]/.test(c.text.slice(c.start)) ? 0 : 0.9), fields: (m) => ({ from: m[2] ? m[1] : undefined, n: m[2] ?? m[1], per: m[3] }),
+    name: 'percent', cls: 'percent', first: /[-−\d]/, shape: (_r, _n, a) => /[%‰\-~～—–至到]/.test(a), re: new RegExp(String.raw`([-−]?${DEC})(?:\s?%?${RANGE_SEP}([-−]?${DEC}))?\s?([%‰])`, 'y'),
+    gate: signAllowed, score: 0.9, fields: (m) => ({ from: m[2] ? m[1] : undefined, n: m[2] ?? m[1], per: m[3] }),
   },
   {
-    name: 'unit', cls: 'measure', first: /[-−\d]/, re: new RegExp(String.raw`([-−]?${DEC})(?:${RANGE_SEP}([-−]?${DEC}))?(${UNITS})(?![A-Za-z\d²³])`, 'y'),
-    score: (m, c) => (operandBefore(c) && /^[-−]/.test(m[0]) ? 0 : 0.9), fields: (m) => ({ from: m[2] ? m[1] : undefined, n: m[2] ?? m[1], unit: m[3].trim() }),
+    name: 'unit', cls: 'measure', first: /[-−\d]/, shape: (_r, _n, a) => UNIT_START.test(a), re: new RegExp(String.raw`([-−]?${DEC})(?:${RANGE_SEP}([-−]?${DEC}))?(${UNITS})(?![A-Za-z\d²³])`, 'y'),
+    gate: signAllowed, score: 0.9, fields: (m) => ({ from: m[2] ? m[1] : undefined, n: m[2] ?? m[1], unit: m[3].trim() }),
   },
 
   // numbers
-  { name: 'fraction', cls: 'fraction', first: /[-−\d]/, re: /([-−]?)(\d{1,9})\s?\/\s?(\d{1,9})(?![\d/])/y, score: (m, c) => (m[1] && operandBefore(c) ? 0 : 0.8), fields: (m) => ({ sign: m[1], n: m[2], d: m[3] }) },
+  { name: 'fraction', cls: 'fraction', first: /[-−\d]/, shape: (_r, n) => /[\s/]/.test(n), re: /([-−]?)(\d{1,9})\s?\/\s?(\d{1,9})(?![\d/])/y, gate: signAllowed, score: 0.8, fields: (m) => ({ sign: m[1], n: m[2], d: m[3] }) },
   {
-    name: 'range', cls: 'range', first: D, re: new RegExp(String.raw`(${DEC})(${RANGE_SEP})(${DEC})(?![\d.])`, 'y'),
+    name: 'range', cls: 'range', first: D, shape: (_r, _n, a) => /[-~～—–至到]/.test(a), re: new RegExp(String.raw`(${DEC})(${RANGE_SEP})(${DEC})(?!\.?\d)`, 'y'),
     score: (m, c) => {
       if (/[~～至到]/.test(m[2]) || measureAfter(c.text, c.end)) return 0.85;
       return 0.6;
@@ -145,12 +160,12 @@ export const RECOGNIZERS_ZH: ZhRecognizer[] = [
   },
   {
     name: 'cardinal', cls: 'cardinal', first: /[-−\d]/, re: new RegExp(String.raw`([-−]?)(${DEC})(?:\s?([wk])(?![A-Za-z]))?`, 'y'),
-    score: (m, c) => (m[1] && operandBefore(c) ? 0 : 0.5), fields: (m) => ({ sign: m[1], n: m[2], scale: m[3] }),
+    gate: signAllowed, score: 0.5, fields: (m) => ({ sign: m[1], n: m[2], scale: m[3] }),
   },
   {
     // letters and digits in one token: G1234, CA1234, iPhone15, 5G, v1.2.3; a name such as GPT-4o stays as written
-    name: 'code', cls: 'code', first: /[A-Za-z\d]/, re: /[A-Za-z\d]{1,40}(?:[-_.][A-Za-z\d]{1,40}){0,6}/y,
-    score: (m, c) => (/\d/.test(m[0]) && /[A-Za-z]/.test(m[0]) && !/[A-Za-z\d]$/.test(before(c, 1)) ? 0.7 : 0), fields: (m) => ({ code: m[0] }),
+    name: 'code', cls: 'code', first: /[A-Za-z\d]/, shape: (_r, n) => /[A-Za-z_.-]/.test(n), re: /[A-Za-z\d]{1,40}(?:[-_.][A-Za-z\d]{1,40}){0,6}/y,
+    score: (m) => (/\d/.test(m[0]) && /[A-Za-z]/.test(m[0]) ? 0.7 : 0), fields: (m) => ({ code: m[0] }),
   },
 ];
 

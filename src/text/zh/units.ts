@@ -16,8 +16,8 @@ export const UNITS_ZH: Record<string, string> = {
   'kcal': '千卡', 'cal': '卡', 'kJ': '千焦', 'J': '焦',
   'W': '瓦', 'kW': '千瓦', 'MW': '兆瓦', 'V': '伏', 'kV': '千伏', 'mA': '毫安', 'A': '安', 'Hz': '赫兹', 'kHz': '千赫', 'MHz': '兆赫', 'GHz': '吉赫', 'Ω': '欧', 'dB': '分贝',
   'KB': 'KB', 'MB': 'MB', 'GB': 'GB', 'TB': 'TB', 'PB': 'PB', 'Kb': 'Kb', 'Mb': 'Mb', 'Gb': 'Gb', 'Mbps': '兆比特每秒', 'Gbps': 'G比特每秒', 'Kbps': '千比特每秒', 'MB/s': 'MB每秒', 'GB/s': 'GB每秒', 'fps': '帧每秒', 'px': '像素',
-  'ft': '英尺', 'in': '英寸', 'mi': '英里', 'yd': '码', 'ha': '公顷', 'mu': '亩', 'Pa': '帕', 'kPa': '千帕', 'MPa': '兆帕', 'hPa': '百帕', 'N': '牛', 'mol': '摩尔', 'ppm': 'ppm',
-  '°C': '摄氏度', '℃': '摄氏度', '°F': '华氏度', '℉': '华氏度', 'K': '开', '°': '度', '‰': '‰',
+  'ft': '英尺', 'yd': '码', 'Pa': '帕', 'kPa': '千帕', 'MPa': '兆帕', 'hPa': '百帕', 'N': '牛', 'mol': '摩尔', 'ppm': 'ppm',
+  '°C': '摄氏度', '℃': '摄氏度', '°F': '华氏度', '℉': '华氏度', '°': '度', '‰': '‰',
 };
 
 /** Units that are also English words or single letters: only after a number with no letter right after (checked by the pattern). */
