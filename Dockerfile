@@ -3,9 +3,11 @@
 # Build: docker build -t heygem-gateway .   Run with the GPU containers: deploy/docker-compose.yml
 # (see docs/deployment.md).
 
+# Node 24, the LTS line with security fixes until April 2028 (Node 20's ended in April 2026); the
+# code itself still runs on Node >= 20.10 (package.json engines), which CI uses.
 # --- build: dependencies (better-sqlite3 compiles from source when no prebuilt binary downloads),
 # then the server (tsc → dist/) and the UI (vite → web/dist/), then drop the dev dependencies.
-FROM node:20-bookworm-slim AS build
+FROM node:24-bookworm-slim AS build
 RUN apt-get update \
  && apt-get install -y --no-install-recommends python3 make g++ \
  && rm -rf /var/lib/apt/lists/*
@@ -21,7 +23,7 @@ COPY web ./web
 RUN npm run build && npm prune --omit=dev --no-audit --no-fund
 
 # --- runtime: only what runs. No sources in the image, so bin/ uses the shipped build as it is.
-FROM node:20-bookworm-slim AS runtime
+FROM node:24-bookworm-slim AS runtime
 RUN apt-get update \
  && apt-get install -y --no-install-recommends ffmpeg espeak-ng fonts-noto-cjk \
  && rm -rf /var/lib/apt/lists/*

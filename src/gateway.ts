@@ -239,7 +239,14 @@ export async function createGateway(config: GatewayConfig, o: GatewayOverrides =
     }
   }
   segments.coordinator.start();
-  const health = new HealthMonitor({ store, slots: () => scheduler.runners, disk: new DiskSpaceGuard(config.dataDir, config.limits.minFreeDiskBytes), probeAll: () => scheduler.probeAll() });
+  const health = new HealthMonitor({
+    store,
+    // An API-only node (scheduler.enabled: false) drives none of its configured slots.
+    slots: () => (config.scheduler.enabled ? scheduler.runners : []),
+    deploymentSlots: () => cluster.slots(),
+    disk: new DiskSpaceGuard(config.dataDir, config.limits.minFreeDiskBytes),
+    probeAll: () => scheduler.probeAll(),
+  });
   void health.startProbe(); // /api/health says `starting` until this settles
   const fileRetention = new FileRetention(
     store,

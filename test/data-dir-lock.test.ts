@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { acquireDataDirLock, DataDirLockedError } from '../src/store/data-dir-lock.js';
 import { freePort, startServe, writeConfig, type ServeProcess } from './helpers/process.js';
+import { waitFor } from './helpers/wait.js';
 
 const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
@@ -47,12 +48,49 @@ describe('data dir lock', () => {
     const lock = acquireDataDirLock(d);
     expect(JSON.parse(readFileSync(join(d, 'gateway.lock'), 'utf8')).pid).toBe(process.pid);
     lock.release();
+    // A holder file naming a live process that is not a gateway (pid reuse after a reboot) does not block.
+    writeFileSync(join(d, 'gateway.lock'), JSON.stringify({ pid: process.ppid, host: hostname(), startedAt: '2026-01-01T00:00:00.000Z' }));
+    acquireDataDirLock(d).release();
     writeFileSync(join(d, 'gateway.lock'), JSON.stringify({ pid: 1, host: 'other-host.example', startedAt: '2026-01-01T00:00:00.000Z' }));
     expect(() => acquireDataDirLock(d)).toThrow(/pid 1 on other-host\.example.*delete .*gateway\.lock/);
   });
 });
 
 describe('two serve processes on one data dir', () => {
+  it('a restart right after kill -9 starts, while the killed process is still an unreaped zombie', async () => {
+    const base = dir();
+    const [port1, port2] = [await freePort(), await freePort()];
+    const config = (port: number) =>
+      writeConfig(mkdtempSync(join(base, 'cfg-')), { server: { host: '127.0.0.1', port }, dataDir: join(base, 'data'), engine: 'preview', preview: { slots: 1 } });
+    // A parent that starts `serve` and then never runs its event loop again, so it never reaps
+    // the child: what a shell or process manager that has not waited yet looks like.
+    const parentScript = [
+      "const { spawn } = require('node:child_process');",
+      "const c = spawn(process.execPath, ['bin/heygem-gateway.js', 'serve', '--config', process.argv[1]], { stdio: ['ignore', 'inherit', 'inherit'] });",
+      "process.stdout.write('child-pid:' + c.pid + '\\n', () => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0));",
+    ].join('\n');
+    const parent = spawn(process.execPath, ['-e', parentScript, config(port1)], {
+      env: { ...process.env, HEYGEM_GATEWAY_CONFIG: '', PORT: '', HOST: '', DATA_DIR: '', LOG_LEVEL: 'info' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    cleanups.push(() => void parent.kill('SIGKILL'));
+    let out = '';
+    parent.stdout.on('data', (c) => (out += c));
+    parent.stderr.on('data', (c) => (out += c));
+    await waitFor(async () => out.includes('listening on'), 60_000);
+    const pid = Number(/child-pid:(\d+)/.exec(out)![1]);
+    process.kill(pid, 'SIGKILL');
+    const state = () => (existsSync(`/proc/${pid}/stat`) ? readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.[0] : 'gone');
+    await waitFor(async () => state() === 'Z');
+    const restarted = await startServe(config(port2), port2);
+    cleanups.push(async () => {
+      restarted.child.kill('SIGKILL');
+      await restarted.exited;
+    });
+    expect(state()).toBe('Z'); // still unreaped while the new one serves
+    expect((await fetch(`${restarted.url}/api/health/live`)).status).toBe(200);
+  }, 120_000);
+
   it('the second exits non-zero with a message naming the first; after the first stops, a new one starts', async () => {
     const base = dir();
     const [port1, port2] = [await freePort(), await freePort()];

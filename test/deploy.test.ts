@@ -178,7 +178,7 @@ describe('Dockerfile', () => {
 
   it('builds in one stage and runs from a slim node 20 stage', () => {
     expect(stages).toHaveLength(2);
-    expect(stages.map((s) => s.from)).toEqual(['node:20-bookworm-slim', 'node:20-bookworm-slim']);
+    expect(stages.map((s) => s.from)).toEqual(['node:24-bookworm-slim', 'node:24-bookworm-slim']);
     expect(build.name).toBe('build');
     const runs = all(build, 'RUN').join('\n');
     expect(runs).toContain('npm ci');

@@ -95,12 +95,16 @@ describe.skipIf(skipReason !== '')('a full disk', () => {
     expect(refused.status).toBe(507);
     expect(await refused.json()).toMatchObject({ code: 'insufficient_storage', error: expect.stringMatching(/free disk space/) });
     const health = (await (await fetch(`${t.url}/api/health`)).json()) as Record<string, unknown>;
-    expect(health).toMatchObject({ status: 'degraded', disk: { ok: false, min_free_bytes: 2 * MiB } });
+    // (status `unhealthy`, not `degraded`: with the scheduler off this node renders nothing itself)
+    expect(health).toMatchObject({ status: 'unhealthy', disk: { ok: false, min_free_bytes: 2 * MiB } });
+    expect((health.reasons as string[]).some((r) => r.startsWith('disk:'))).toBe(true);
     expect((await fetch(`${t.url}/api/health/ready`)).status).toBe(503);
-    // Space freed: accepted again at once.
+    // Space freed: accepted again at once, and the disk no longer holds readiness back (this node
+    // drives no slot — scheduler off — so readiness waits on the deployment, not on the disk).
     rmSync(filler);
     expect((await fetch(`${t.url}/api/generate`, json('room again'))).status).toBe(202);
-    expect((await fetch(`${t.url}/api/health/ready`)).status).toBe(200);
+    const ready = (await (await fetch(`${t.url}/api/health/ready`)).json()) as { reasons: string[] };
+    expect(ready.reasons.filter((r) => r.startsWith('disk:'))).toEqual([]);
   });
 
   it('SQLITE_FULL on submit answers a JSON 507; the serve process survives and recovers when space is freed', async () => {

@@ -60,8 +60,12 @@ describe('runner protocol v1', { timeout: 60_000 }, () => {
     // Work is requested only for the runner's own slots.
     expect((await call(tokens.b, 'POST', `${V1}/jobs/request`, { slotId: 7 })).status).toBe(409);
     expect(maskToken(tokens.a)).not.toContain(tokens.a.slice(17));
-    // A gateway without local slots (runners only) is ready on its store and disk alone.
-    expect((await fetch(`${t.url}/api/health/ready`)).status).toBe(200);
+    // A gateway without local slots (runners only) is ready once a runner reports a healthy slot.
+    const notYet = await fetch(`${t.url}/api/health/ready`);
+    expect(notYet.status).toBe(503);
+    expect(((await notYet.json()) as { reasons: string[] }).reasons).toContain('no healthy slot in the deployment (this node drives none)');
+    expect((await call(tokens.a, 'POST', `${V1}/slots`, { slots: [{ slotId: 7, info: { healthy: true } }] })).status).toBe(200);
+    await waitFor(async () => (await fetch(`${t.url}/api/health/ready`)).status === 200);
   });
 
   it('request → inputs → transitions → verified upload; other runners and stale fences are refused; a late upload replaces nothing', async () => {
@@ -83,6 +87,12 @@ describe('runner protocol v1', { timeout: 60_000 }, () => {
     const other = await fetch(`${t.url}${V1}/jobs/${id}/inputs/video`, { headers: { ...bearer(tokens.b), 'x-job-attempt': '1', 'x-job-token': fence.token } });
     expect(other.status).toBe(410);
     expect((await call(tokens.a, 'POST', `${V1}/jobs/${id}/heartbeat`, undefined, { attempt: 1, token: 'wrong' })).body.result).toBe('lost');
+    // Another runner that learned a's fence cannot keep a's lease alive: 410 like every other job call.
+    const leaseBefore = (await t.gw.store.get(id))!.leaseExpiresAt;
+    const stolen = await call(tokens.b, 'POST', `${V1}/jobs/${id}/heartbeat`, undefined, fence);
+    expect(stolen.status).toBe(410);
+    expect(stolen.body.code).toBe('lease_lost');
+    expect((await t.gw.store.get(id))!.leaseExpiresAt).toBe(leaseBefore);
     expect((await call(tokens.a, 'POST', `${V1}/jobs/${id}/transition`, { from: 'preparing', to: 'completed' }, fence)).status).toBe(409);
     let from = 'preparing';
     for (const to of ['reserved', 'tts', 'rendering']) {

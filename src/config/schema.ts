@@ -222,6 +222,10 @@ export const configSchema = z
         maxUploadBytes: z.number().int().positive().default(200 * 1024 * 1024),
         /** Longest accepted face video. @defaultValue 600 s */
         maxVideoSeconds: z.number().positive().default(600),
+        /** Largest face video frame, width × height, read by ffprobe before any decode (a tiny file can declare 16000×16000 and take gigabytes to decode). @defaultValue 8847360 (4096 × 2160) */
+        maxVideoPixels: z.number().int().positive().default(4096 * 2160),
+        /** Most frames in a face video (counted by the container, else duration × frame rate). @defaultValue 36000 (600 s at 60 fps) */
+        maxVideoFrames: z.number().int().positive().default(36_000),
         /** Reference voice cut from an upload. @defaultValue 20 s (longer clips gain little) */
         maxReferenceSeconds: z.number().positive().default(20),
         /** Refuse new work (507) when the data dir has less free space than this. 0 disables. @defaultValue 1 GiB */

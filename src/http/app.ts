@@ -11,7 +11,7 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } 
 import type { Gateway } from '../gateway.js';
 import { installErrorHandler } from './errors.js';
 import { swaggerOptions } from './openapi.js';
-import { installSecurity } from './security.js';
+import { declareScope, installSecurity, rewriteRequestUrl } from './security.js';
 import { registerBatchRoutes } from './routes/batches.route.js';
 import { registerEventsRoute } from './routes/events.route.js';
 import { registerMetrics } from './routes/metrics.route.js';
@@ -56,6 +56,8 @@ export async function buildApp(gw: Gateway): Promise<FastifyInstance> {
     // one line per request is noise at dashboard polling rates; errors are still logged
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 1024 * 1024,
+    // One normal form for every path before routing; ambiguous first segments are refused (http/request-path.ts).
+    rewriteUrl: rewriteRequestUrl,
     // Ids are ours (validated); never trust a client-sent request id.
     genReqId: (() => {
       let n = 0;
@@ -67,7 +69,10 @@ export async function buildApp(gw: Gateway): Promise<FastifyInstance> {
   // OpenAPI generated from the route schemas (one source of truth), served at /docs;
   // openapi.ts adds security, non-JSON answers and upload bodies for the docs only.
   await app.register(swagger, swaggerOptions());
-  await app.register(swaggerUi, { routePrefix: '/docs' });
+  await app.register(async (docs) => {
+    declareScope(docs, 'public');
+    await docs.register(swaggerUi, { routePrefix: '/docs' });
+  });
   await app.register(multipart, {
     limits: {
       fileSize: gw.config.limits.maxUploadBytes,
@@ -98,6 +103,9 @@ export async function buildApp(gw: Gateway): Promise<FastifyInstance> {
   registerAvatarRoutes(app, gw);
   registerVoiceRoutes(app, gw);
   await registerRunnerRoutes(app, gw); // remote runners (docs/runners.md)
-  await registerUi(app);
+  await app.register(async (ui) => {
+    declareScope(ui, 'public'); // the UI's files and fallback page
+    await registerUi(ui);
+  });
   return app;
 }

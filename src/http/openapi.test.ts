@@ -9,7 +9,7 @@ describe('documentRoute (OpenAPI additions, docs only)', () => {
     const response = { 200: { type: 'object', properties: { a: { type: 'string' } } } };
     const schema = { tags: ['x'], docsBody: { content: {} }, response };
     const frozen = JSON.stringify(schema);
-    const doc = documentRoute(schema, '/api/status/:id', 'GET');
+    const doc = documentRoute(schema, '/api/status/:id', 'GET', { scope: 'read' });
     expect(JSON.stringify(schema)).toBe(frozen);
     expect(doc.body).toEqual({ content: {} });
     expect(doc.docsBody).toBeUndefined();
@@ -17,23 +17,23 @@ describe('documentRoute (OpenAPI additions, docs only)', () => {
     expect(response[200]).not.toHaveProperty('description');
   });
 
-  it('derives security and auth answers from the scope the route needs', () => {
-    const pub = documentRoute({}, '/api/health', 'GET');
+  it('derives security and auth answers from the access the route declares', () => {
+    const pub = documentRoute({}, '/api/health', 'GET', { scope: 'public' });
     expect(pub.security).toEqual([]);
     expect(pub.response[401]).toBeUndefined();
-    const submit = documentRoute({}, '/api/generate', 'POST');
+    const submit = documentRoute({}, '/api/generate', 'POST', { scope: 'submit', createsWork: true });
     expect(submit.security).toEqual([{ bearerAuth: [] }]);
     expect(submit.description).toContain('`submit` scope');
     expect(Object.keys(submit.response)).toEqual(expect.arrayContaining(['401', '403', '500']));
-    const dl = documentRoute({ params: {} }, '/api/download/:id', 'GET');
+    const dl = documentRoute({ params: {} }, '/api/download/:id', 'GET', { scope: 'read', tokenInQuery: true });
     expect(dl.security).toEqual([{ bearerAuth: [] }, { accessToken: [] }]);
     expect(Object.keys(dl.response[200].content)).toEqual(['video/mp4']);
     expect(dl.response[400]).toBeDefined();
-    const metrics = documentRoute({}, '/metrics', 'GET');
+    const metrics = documentRoute({}, '/metrics', 'GET', { scope: 'admin' });
     expect(metrics.description).toContain('`admin` scope');
   });
 
   it('leaves hidden routes alone', () => {
-    expect(documentRoute({ hide: true }, '/', 'GET')).toEqual({ hide: true });
+    expect(documentRoute({ hide: true }, '/', 'GET', { scope: 'public' })).toEqual({ hide: true });
   });
 });

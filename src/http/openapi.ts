@@ -2,7 +2,7 @@
  * The OpenAPI document (served at /docs) is generated from the route schemas — one source of
  * truth. This module adds what a route schema cannot say by itself, for documentation only
  * (it never changes validation or serialization):
- * - the security of each route, from the same `requiredScope` the auth hook enforces
+ * - the security of each route, from the same `access` declaration the auth hook enforces
  *   (bearer key; `?access_token=` on the routes that accept it), and their 401/403 answers;
  * - request bodies a handler reads itself (`schema.docsBody`, e.g. multipart uploads);
  * - the answers of routes that stream or send non-JSON (files, SSE, metrics);
@@ -12,7 +12,7 @@
 import type { FastifyDynamicSwaggerOptions } from '@fastify/swagger';
 import type { FastifySchema } from 'fastify';
 import { errorBodySchema } from './errors.js';
-import { TOKEN_IN_QUERY, requiredScope } from './security.js';
+import type { RouteAccess } from './security.js';
 
 type Json = Record<string, unknown>;
 
@@ -93,7 +93,7 @@ const DEFAULT_DESCRIPTIONS: Record<string, string> = {
 const methodOf = (m: string | string[]): string => (Array.isArray(m) ? m[0] : m);
 
 /** The documented form of one route; pure, so tests can call it directly. */
-export function documentRoute(schema: FastifySchema | undefined, url: string, method: string): FastifySchema {
+export function documentRoute(schema: FastifySchema | undefined, url: string, method: string, access: RouteAccess | undefined): FastifySchema {
   const s: Json = { ...(schema ?? {}) };
   if (s.hide) return s as FastifySchema;
   if (s.docsBody) s.body = s.docsBody;
@@ -101,15 +101,15 @@ export function documentRoute(schema: FastifySchema | undefined, url: string, me
   const responses: Record<string, Json> = { ...EXTRA_RESPONSES[`${method} ${url}`] };
   for (const [code, r] of Object.entries((s.response ?? {}) as Record<string, Json>)) responses[code] = r;
   if ((s.params || s.querystring || s.body) && !responses[400]) responses[400] = error(DEFAULT_DESCRIPTIONS[400]);
-  const scope = requiredScope(method, url);
-  if (scope) {
+  const scope = access?.scope ?? 'public';
+  if (scope !== 'public' && scope !== 'runner') {
     // Swagger UI sends `Authorization: Bearer …`; routes a browser loads without headers also
     // take the key as `?access_token=` (two alternatives: either one is enough).
-    s.security = TOKEN_IN_QUERY.test(url) ? [{ bearerAuth: [] }, { accessToken: [] }] : [{ bearerAuth: [] }];
+    s.security = access?.tokenInQuery ? [{ bearerAuth: [] }, { accessToken: [] }] : [{ bearerAuth: [] }];
     s.description = `${s.description ? `${String(s.description)}\n\n` : ''}Needs an API key with the \`${scope}\` scope when auth is on.`;
     responses[401] ??= error(DEFAULT_DESCRIPTIONS[401]);
     responses[403] ??= error(DEFAULT_DESCRIPTIONS[403]);
-  } else if (url.startsWith('/api/runners/')) {
+  } else if (scope === 'runner') {
     // Remote runners: their own tokens, never API keys (docs/runners.md).
     s.security = [{ runnerToken: [] }];
     responses[401] ??= error('No, invalid or revoked runner token');
@@ -151,6 +151,6 @@ export function swaggerOptions(): FastifyDynamicSwaggerOptions {
         },
       },
     },
-    transform: ({ schema, url, route }) => ({ schema: documentRoute(schema, url, methodOf(route.method)), url }),
+    transform: ({ schema, url, route }) => ({ schema: documentRoute(schema, url, methodOf(route.method), route.config?.access), url }),
   };
 }

@@ -11,7 +11,8 @@
  * (security/proxy-auth.ts).
  * Threat model and settings: docs/security.md.
  */
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
+import type { IncomingMessage } from 'node:http';
 import { ACTIVE_STATES } from '../domain/task.js';
 import type { Gateway } from '../gateway.js';
 import { formatBytes } from '../maintenance/disk-space.js';
@@ -20,6 +21,7 @@ import { authEnabled, authStartupProblem, isLoopbackHost } from '../security/aut
 import { authRequiredFor } from '../security/proxy-auth.js';
 import { TokenBuckets } from '../security/token-bucket.js';
 import { ApiError } from './errors.js';
+import { normalizeRequestUrl } from './request-path.js';
 import './access.js';
 
 /** Allows the bundled UI (Vite build: external scripts, inline styles, blob/data media). */
@@ -45,32 +47,49 @@ const SECURITY_HEADERS: Record<string, string> = {
   'content-security-policy': CONTENT_SECURITY_POLICY,
 };
 
-/** GET routes a browser fetches without custom headers: they accept `?access_token=`. */
-export const TOKEN_IN_QUERY = /^\/(api\/events|api\/download\/[^/]+|api\/batches\/[^/]+\/results\.zip|outputs\/[^/]+|api\/avatars\/[^/]+\/(poster\.jpg|preview\.webp)|api\/voices\/[^/]+\/sample\.wav)$/;
-/** Routes that create work: disk, quota and rate guards apply. */
-const CREATES_WORK = new Set(['POST /api/generate', 'POST /api/tasks/:id/retry', 'POST /api/batches']);
-const PUBLIC = new Set(
-  ['/api/health', '/api/health/live', '/api/health/ready', '/api/info'].flatMap((p) => [`GET ${p}`, `HEAD ${p}`]),
-);
-
-/** The scope a request needs; null = public (UI assets, docs, health, info). */
-export function requiredScope(method: string, path: string): Scope | null {
-  const protectedPath = path.startsWith('/api/') || path === '/api' || path.startsWith('/outputs/') || path === '/metrics';
-  if (!protectedPath || PUBLIC.has(`${method} ${path}`)) return null;
-  // Remote runners authenticate with their own tokens (routes/runners.route.ts), never API keys.
-  if (path.startsWith('/api/runners/')) return null;
-  if (path === '/metrics' || path.startsWith('/api/admin/')) return 'admin';
-  if (method === 'GET' || method === 'HEAD' || path === '/api/normalize') return 'read';
-  return 'submit';
+/**
+ * What a route needs, declared in its own definition (`config: access('read', …)`) and enforced
+ * by the onRequest hook below on the *matched* route — never on the URL's spelling, which the
+ * router decodes (the `/%61pi/tasks` bypass). A route without a declaration fails start-up.
+ * - `public`: anyone (health, info, docs, UI files);
+ * - `read` / `submit` / `admin`: an API key with that scope when auth is on;
+ * - `runner`: the remote-runner protocol, which checks runner tokens itself (routes/runners.route.ts).
+ */
+export type RouteScope = Scope | 'public';
+export interface RouteAccess {
+  scope: RouteScope;
+  /** A GET a browser loads without custom headers (EventSource, <video src>): `?access_token=` works. */
+  tokenInQuery?: boolean;
+  /** Creates work: disk, quota and rate guards apply. */
+  createsWork?: boolean;
+}
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    access?: RouteAccess;
+  }
+}
+/** The route config declaring who may call a route. */
+export function access(scope: RouteScope, extra: Omit<RouteAccess, 'scope'> = {}): { access: RouteAccess } {
+  return { access: { scope, ...extra } };
 }
 
-function bearer(req: FastifyRequest, path: string): string | null {
+/**
+ * One declaration for every route registered inside `app` (an encapsulated plugin) that has
+ * none of its own: the docs and UI plugins (public), the runner protocol (runner).
+ */
+export function declareScope(app: FastifyInstance, scope: RouteScope): void {
+  app.addHook('onRoute', (opts) => {
+    opts.config = { ...(opts.config ?? {}), access: opts.config?.access ?? { scope } };
+  });
+}
+
+function bearer(req: FastifyRequest, tokenInQuery: boolean): string | null {
   const h = req.headers.authorization;
   if (typeof h === 'string') {
     const m = /^Bearer\s+(\S+)\s*$/i.exec(h);
     return m ? m[1] : '';
   }
-  if ((req.method === 'GET' || req.method === 'HEAD') && TOKEN_IN_QUERY.test(path)) {
+  if ((req.method === 'GET' || req.method === 'HEAD') && tokenInQuery) {
     const t = (req.query as Record<string, unknown> | undefined)?.access_token;
     if (typeof t === 'string') return t;
   }
@@ -84,6 +103,36 @@ function setCors(req: FastifyRequest, reply: FastifyReply, origins: ReadonlySet<
   reply.raw.setHeader('vary', 'Origin');
   reply.raw.setHeader('access-control-expose-headers', 'Retry-After, Content-Disposition, Content-Range, Idempotent-Replayed');
   return true;
+}
+
+/** Every route declares its access; checked once all routes are in, so a missing one stops start-up. */
+export function requireAccessDeclarations(app: FastifyInstance): void {
+  const routes: RouteOptions[] = [];
+  app.addHook('onRoute', (opts) => void routes.push(opts));
+  app.addHook('onReady', async () => {
+    const bare = routes.filter((r) => !r.config?.access).map((r) => `${String(r.method)} ${r.url}`);
+    if (bare.length) throw new Error(`routes without an access declaration (config: access(...), http/security.ts): ${bare.join(', ')}`);
+  });
+}
+
+/** Multipart boundaries, headers and text fields next to the largest file a work route accepts. */
+const UPLOAD_FIELDS_ALLOWANCE = 1024 * 1024;
+
+const REFUSED = Symbol('refusedPath');
+type MarkedRequest = IncomingMessage & { [REFUSED]?: string };
+const refusedPath = (raw: IncomingMessage): string | undefined => (raw as MarkedRequest)[REFUSED];
+
+/**
+ * Fastify's `rewriteUrl`: the router sees the normalized path (http/request-path.ts). A path that
+ * is refused keeps its raw form and is marked; the first onRequest hook answers it 400 before any
+ * handler runs, matched or not.
+ */
+export function rewriteRequestUrl(raw: IncomingMessage): string {
+  const url = raw.url ?? '/';
+  const v = normalizeRequestUrl(url);
+  if (v.ok) return v.url;
+  (raw as MarkedRequest)[REFUSED] = v.reason;
+  return url;
 }
 
 export async function installSecurity(app: FastifyInstance, gw: Gateway): Promise<void> {
@@ -103,13 +152,16 @@ export async function installSecurity(app: FastifyInstance, gw: Gateway): Promis
   const origins = new Set(cfg.server.corsOrigins);
   const disk = gw.health.disk;
   const rl = cfg.rateLimit;
+  const reservationCap = Math.max(cfg.limits.maxUploadBytes, cfg.batches.maxBodyBytes) + UPLOAD_FIELDS_ALLOWANCE;
   const perKey = rl.submitsPerMinutePerKey > 0 ? TokenBuckets.perMinute(rl.submitsPerMinutePerKey, gw.clock) : null;
   const perIp = rl.submitsPerMinutePerIp > 0 ? TokenBuckets.perMinute(rl.submitsPerMinutePerIp, gw.clock) : null;
 
   app.decorateRequest('apiKey', null);
+  requireAccessDeclarations(app);
   app.addHook('onRequest', async (req, reply) => {
     for (const [k, v] of Object.entries(SECURITY_HEADERS)) reply.raw.setHeader(k, v);
-    const path = req.url.split('?')[0];
+    const refused = refusedPath(req.raw);
+    if (refused) throw new ApiError(400, 'path_invalid', refused);
     const corsOk = setCors(req, reply, origins);
     if (req.method === 'OPTIONS' && req.headers['access-control-request-method']) {
       if (!corsOk) throw new ApiError(403, 'cors_forbidden', 'Origin not allowed');
@@ -118,11 +170,16 @@ export async function installSecurity(app: FastifyInstance, gw: Gateway): Promis
       reply.raw.setHeader('access-control-max-age', '600');
       return reply.code(204).send();
     }
-    const scope = requiredScope(req.method, path);
-    if (!scope) return;
+    // Unmatched requests end in the 404 handler and reveal nothing; every matched route declared its access.
+    if (req.is404) return;
+    const declared = req.routeOptions.config.access;
+    // Unreachable after the start-up check above; refuse rather than serve if it ever is.
+    if (!declared) throw new ApiError(403, 'forbidden', 'This route declares no access');
+    const scope = declared.scope;
+    if (scope === 'public' || scope === 'runner') return;
     const proxied = !enabled && authRequiredFor(cfg.auth.enabled, req.ip, req.headers);
     if (!enabled && !proxied) return;
-    const token = bearer(req, path);
+    const token = bearer(req, declared.tokenInQuery === true);
     if (token === null) {
       const why = proxied ? ' — requests through a reverse proxy need one, see docs/operations.md' : '';
       throw new ApiError(401, 'auth_required', `An API key is required (Authorization: Bearer <key>)${why}`, {}, { 'www-authenticate': 'Bearer' });
@@ -134,10 +191,12 @@ export async function installSecurity(app: FastifyInstance, gw: Gateway): Promis
   });
 
   app.addHook('preHandler', async (req, reply) => {
-    if (!CREATES_WORK.has(`${req.method} ${req.routeOptions.url}`)) return;
+    if (req.is404 || !req.routeOptions.config.access?.createsWork) return;
     // The declared upload size counts against the free space until the request ends, so a
-    // burst of uploads cannot all pass on one reading (maintenance/disk-space.ts).
-    const declared = Number(req.headers['content-length']) || 0;
+    // burst of uploads cannot all pass on one reading (maintenance/disk-space.ts). It is capped
+    // at the largest body a work route takes: a socket that declares gigabytes and sends nothing
+    // must not hold other keys' submits at 507 (the body parsers stop at that size anyway).
+    const declared = Math.min(Number(req.headers['content-length']) || 0, reservationCap);
     const d = await disk.check(declared);
     if (!d.ok) {
       throw new ApiError(507, 'insufficient_storage', `Not enough free disk space for new tasks (${formatBytes(d.freeBytes)} free, at least ${formatBytes(d.minFreeBytes)} required); try again when space has been freed`);

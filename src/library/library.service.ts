@@ -108,7 +108,7 @@ export class LibraryService {
    * A face video already validated by the route (type, ffprobe, duration, audio unless a voice
    * is named). `upload` is moved or re-encoded into the library; it is gone afterwards either way.
    */
-  async registerAvatar(a: { upload: string; name: string; owner: string | null; voiceId?: string | null; viewer: Viewer }): Promise<Avatar> {
+  async registerAvatar(a: { upload: string; name: string; owner: string | null; voiceId?: string | null; viewer: Viewer; signal?: AbortSignal }): Promise<Avatar> {
     const id = `av_${newTaskId()}`;
     const dirKey = this.dirKey('avatar', id);
     const dir = this.path(dirKey);
@@ -123,10 +123,19 @@ export class LibraryService {
       else await rename(a.upload, this.path(faceKey));
       const face = transcoded ? await this.media.probe(this.path(faceKey)) : probe;
       const [hash, st] = await Promise.all([sha256File(this.path(faceKey)), stat(this.path(faceKey))]);
-      await Promise.all([
-        this.libMedia.poster(this.path(faceKey), this.path(`${dirKey}/poster.jpg`), face.durationSec),
-        this.libMedia.preview(this.path(faceKey), this.path(`${dirKey}/preview.webp`)),
-      ]);
+      // Either one failing stops the other: no ffmpeg outlives the answer.
+      const stop = new AbortController();
+      const abortOnFailure = <T>(p: Promise<T>) => p.catch((err: unknown) => { stop.abort(); throw err; });
+      const onClientGone = () => stop.abort();
+      a.signal?.addEventListener('abort', onClientGone, { once: true });
+      try {
+        await Promise.all([
+          abortOnFailure(this.libMedia.poster(this.path(faceKey), this.path(`${dirKey}/poster.jpg`), face, stop.signal)),
+          abortOnFailure(this.libMedia.preview(this.path(faceKey), this.path(`${dirKey}/preview.webp`), stop.signal)),
+        ]);
+      } finally {
+        a.signal?.removeEventListener('abort', onClientGone);
+      }
       if (!named && face.hasAudio) {
         voice = await this.buildVoice({ source: this.path(faceKey), name: `${a.name} (voice)`, owner: a.owner, referenceText: '', kind: 'avatar', sourceAvatarId: id });
       }

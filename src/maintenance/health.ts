@@ -1,7 +1,9 @@
 /**
  * What the health routes report (docs/operations.md, "Health"):
  * - live: the process answers;
- * - ready: the store answers, the disk has room for new work and at least one slot is healthy;
+ * - ready: the store answers, the disk has room for new work and at least one slot is healthy —
+ *   this node's own slots, or, on a node that drives none (API-only, or remote runners only),
+ *   any live slot of the deployment (other nodes', runners');
  * - the compatible /api/health summary: `starting` until the first probe of every slot has
  *   finished (never "healthy" on the strength of nobody having looked), then `healthy`,
  *   `degraded` (some slots down, or the disk too full for new work) or `unhealthy`.
@@ -32,6 +34,8 @@ export interface HealthDeps {
   store: Pick<TaskStore, 'queueSize'>;
   slots: () => SlotHealthView[];
   disk: DiskSpaceGuard;
+  /** Every slot of the deployment (other nodes, remote runners): readiness of a node that drives none. */
+  deploymentSlots?: () => Promise<Array<{ healthy: boolean; stale: boolean }>>;
   /** Probe every slot once (the scheduler's probe). */
   probeAll: () => Promise<void>;
   storeTimeoutMs?: number;
@@ -81,6 +85,11 @@ export class HealthMonitor {
     }
   }
 
+  private async deploymentUp(): Promise<number> {
+    const all = await this.deps.deploymentSlots!().catch(() => []);
+    return all.filter((s) => s.healthy && !s.stale).length;
+  }
+
   async report(): Promise<HealthReport> {
     const [store, disk] = await Promise.all([this.storeCheck(), this.deps.disk.check()]);
     const slots = this.deps.slots().map((s) => ({
@@ -89,16 +98,18 @@ export class HealthMonitor {
       busy: s.busy,
       state: !s.healthy ? ('unhealthy' as const) : this.probed || s.busy ? ('healthy' as const) : ('unknown' as const),
     }));
-    // A gateway with no local slots serves remote runners only (docs/runners.md): their slots
-    // are not this process's to probe, so readiness rests on the store and the disk.
-    const up = slots.length ? slots.filter((s) => s.state === 'healthy').length : 1;
+    // A node with no slots of its own (API-only, or serving remote runners: docs/runners.md) is
+    // ready when the deployment can render: some other node's or runner's slot is healthy and live.
+    const elsewhere = slots.length || !this.deps.deploymentSlots ? null : await this.deploymentUp();
+    const up = elsewhere ?? slots.filter((s) => s.state === 'healthy').length;
     const down = slots.filter((s) => s.state === 'unhealthy');
     const reasons: string[] = [];
     if (!store.ok) reasons.push(`store unreachable: ${store.error}`);
     if (!disk.ok) reasons.push(`disk: ${Math.max(0, Math.round(disk.freeBytes))} bytes free, at least ${disk.minFreeBytes} required for new work`);
-    if (!this.probed && up === 0) reasons.push('starting: the first health probe of the slots has not finished');
+    if (!this.probed && up === 0 && elsewhere === null) reasons.push('starting: the first health probe of the slots has not finished');
     for (const s of down) reasons.push(`slot ${s.id} unhealthy`);
-    if (this.probed && up === 0) reasons.push('no healthy slot');
+    if (elsewhere === 0) reasons.push('no healthy slot in the deployment (this node drives none)');
+    else if (this.probed && up === 0) reasons.push('no healthy slot');
     let status: HealthStatus;
     if (!store.ok || (this.probed && up === 0)) status = 'unhealthy';
     else if (!this.probed && up === 0) status = 'starting';

@@ -70,7 +70,7 @@ export function defaultFaceArgs(out: string, o: { seconds?: number } = {}): stri
 
 interface RawProbe {
   format?: { format_name?: string; duration?: string };
-  streams?: Array<{ codec_type?: string; codec_name?: string; width?: number; height?: number; duration?: string }>;
+  streams?: Array<{ codec_type?: string; codec_name?: string; width?: number; height?: number; duration?: string; nb_frames?: string; avg_frame_rate?: string; r_frame_rate?: string }>;
 }
 
 export function parseProbeJson(json: string): ProbeResult {
@@ -88,5 +88,22 @@ export function parseProbeJson(json: string): ProbeResult {
     audioCodec: a?.codec_name,
     width: v?.width,
     height: v?.height,
+    ...videoLength(v, duration),
   };
+}
+
+/** "30000/1001" → 29.97; 0 when absent or malformed. */
+function rate(r: string | undefined): number {
+  const [n, d] = (r ?? '').split('/').map(Number);
+  return Number.isFinite(n) && Number.isFinite(d) && d > 0 ? n / d : 0;
+}
+
+function videoLength(v: NonNullable<RawProbe['streams']>[number] | undefined, fallbackSec: number): Pick<ProbeResult, 'videoDurationSec' | 'frameCount'> {
+  if (!v) return {};
+  const own = Number(v.duration);
+  const sec = Number.isFinite(own) ? own : Number.isFinite(fallbackSec) ? fallbackSec : undefined;
+  const counted = Number(v.nb_frames);
+  const fps = rate(v.avg_frame_rate) || rate(v.r_frame_rate);
+  const frames = Number.isFinite(counted) && counted > 0 ? counted : sec !== undefined && fps > 0 ? Math.round(sec * fps) : undefined;
+  return { ...(sec !== undefined ? { videoDurationSec: sec } : {}), ...(frames !== undefined ? { frameCount: frames } : {}) };
 }

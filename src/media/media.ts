@@ -12,6 +12,10 @@ export interface ProbeResult {
   audioCodec?: string;
   width?: number;
   height?: number;
+  /** The video stream's own length (a one-frame video inside a long audio track is short here). */
+  videoDurationSec?: number;
+  /** Frames of the video stream: counted by the container, else duration × frame rate. */
+  frameCount?: number;
 }
 
 export interface MediaVerifyOptions {

@@ -27,7 +27,7 @@ describe('credential loading', () => {
     const c = loadCredentials(targets, { HEYGEM_PUBLISH_VIMEO_MAIN_ACCESS_TOKEN: 'tok-1234', AWS_ACCESS_KEY_ID: 'AK', AWS_SECRET_ACCESS_KEY: 'SK-secret', AWS_SESSION_TOKEN: 'sess-tok' });
     expect(c.get('vimeo-main')).toEqual({ kind: 'vimeo', accessToken: 'tok-1234' });
     expect(c.get('r2')).toEqual({ kind: 's3', accessKeyId: 'AK', secretAccessKey: 'SK-secret', sessionToken: 'sess-tok' });
-    expect(secretValues(c).sort()).toEqual(['SK-secret', 'sess-tok', 'tok-1234']);
+    expect(secretValues(c).sort()).toEqual(['AK', 'SK-secret', 'sess-tok', 'tok-1234']);
   });
 
   it('a per-target key id never pairs with the global secret', () => {
@@ -97,5 +97,14 @@ describe('redaction', () => {
     expect(text).not.toContain('SK-secret');
     expect(text).not.toContain('https://x/tus/1');
     expect(text).toContain('[redacted]');
+  });
+
+  it('scrubs the S3 access key id from an error an endpoint echoed, like the secrets', () => {
+    const c = loadCredentials(targets, { HEYGEM_PUBLISH_VIMEO_MAIN_ACCESS_TOKEN: 'tok-1234', HEYGEM_PUBLISH_R2_ACCESS_KEY_ID: 'AKIAIOSFODNN7EXAMPLE', HEYGEM_PUBLISH_R2_SECRET_ACCESS_KEY: 'wJalrXUtnFEMI-secret' });
+    const echoed = '<Error><Code>SignatureDoesNotMatch</Code><AWSAccessKeyId>AKIAIOSFODNN7EXAMPLE</AWSAccessKeyId><CanonicalRequest>Credential=AKIAIOSFODNN7EXAMPLE/20261207/auto/s3/aws4_request</CanonicalRequest></Error>';
+    const out = scrubSecrets(echoed, secretValues(c));
+    expect(out).not.toContain('AKIAIOSFODNN7EXAMPLE');
+    expect(out).toContain('SignatureDoesNotMatch');
+    expect(REDACT_PATHS).toEqual(expect.arrayContaining(['accessKeyId', '*.accessKeyId']));
   });
 });

@@ -107,12 +107,16 @@ export function loadCredentials(targets: readonly CredentialTarget[], env: NodeJ
   return out;
 }
 
-/** Every secret value, for scrubbing text (see redact.ts). */
+/**
+ * Every credential value, for scrubbing text (see redact.ts). The S3 access key id is not a
+ * secret by itself, but it names the account: an endpoint that echoes the request must not put
+ * it into a status body or a log either.
+ */
 export function secretValues(creds: Map<string, TargetCredentials>): string[] {
   const out: string[] = [];
   for (const c of creds.values()) {
     if (c.kind === 'vimeo') out.push(c.accessToken);
-    else out.push(c.secretAccessKey, ...(c.sessionToken ? [c.sessionToken] : []));
+    else out.push(c.accessKeyId, c.secretAccessKey, ...(c.sessionToken ? [c.sessionToken] : []));
   }
   return out;
 }

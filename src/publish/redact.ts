@@ -5,6 +5,7 @@
  */
 export const REDACT_PATHS = [
   'accessToken',
+  'accessKeyId',
   'secretAccessKey',
   'sessionToken',
   'credentials',
@@ -13,6 +14,7 @@ export const REDACT_PATHS = [
   'headers.authorization',
   'headers.Authorization',
   '*.accessToken',
+  '*.accessKeyId',
   '*.secretAccessKey',
   '*.sessionToken',
   '*.credentials',

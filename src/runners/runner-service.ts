@@ -224,6 +224,12 @@ export class RunnerService {
   /** Renew the lease. `lost` tells the runner to stop (and why: canceled, or someone else's now). */
   async heartbeat(r: RunnerIdentity, id: string, fence: Fence): Promise<{ result: 'ok' | 'lost'; canceled: boolean }> {
     this.seen(r);
+    // The holder is checked like on every other job call: a runner that learned another's fence
+    // must not keep that runner's lease alive (the fence itself is checked by the store below).
+    const held = await this.gw.store.get(id);
+    if (held && held.attempt === fence.attempt && held.leaseToken === fence.token && held.leaseHolder !== r.nodeId) {
+      throw new JobRefused(410, 'lease_lost', `Attempt ${fence.attempt} of task ${id} is not yours`);
+    }
     const result = await this.gw.store.heartbeat(id, fence, this.gw.clock.now(), this.leaseMs);
     if (result === 'ok') return { result, canceled: false };
     const task = await this.gw.store.get(id);

@@ -1,15 +1,20 @@
 /**
  * One gateway process per data dir with the SQLite store. Two processes on one dir would both
  * "recover" each other's live tasks and drive the same containers (a container renders one job
- * at a time and drops a second submit). The lock is a file created with O_EXCL holding the
- * holder's pid, host and start time:
- * - held by a live pid on this host → refused, naming the holder;
- * - held by a pid that is gone (kill -9, power loss) → stale, taken over;
- * - held from another host (a data dir on a network share) → refused: its liveness cannot be
- *   checked from here, so the message says how to clear it by hand.
+ * at a time and drops a second submit).
+ *
+ * The lock is held by the operating system: an exclusive SQLite lock (fcntl) on a small
+ * `gateway.lock.db`, kept for the life of the connection. The kernel drops it the moment the
+ * process dies — before its parent reaps it — so a restart right after `kill -9` always works,
+ * and a pid reused by an unrelated process cannot block one (liveness was judged by
+ * `kill(pid, 0)` once: a zombie and a stranger both passed). `gateway.lock` beside it names the
+ * holder (pid, host, start time) for the error message only, except:
+ * - a holder file from another host (a data dir on a network share, where file locks may not
+ *   reach across hosts) → refused: the message says how to clear it by hand.
  * Details: docs/operations.md ("One process per data dir").
  */
-import { closeSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
+import Database from 'better-sqlite3';
+import { readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 
@@ -36,18 +41,6 @@ export class DataDirLockedError extends Error {
   }
 }
 
-/** Lock files taken by this process and not yet released (a second gateway in one process). */
-const heldHere = new Set<string>();
-
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM'; // alive, owned by someone else
-  }
-}
-
 function readHolder(path: string): LockHolder | null {
   try {
     const h = JSON.parse(readFileSync(path, 'utf8')) as LockHolder;
@@ -57,63 +50,50 @@ function readHolder(path: string): LockHolder | null {
   }
 }
 
-function isStale(path: string, h: LockHolder | null): boolean {
-  if (!h) return false; // being written right now, or garbage: refuse rather than guess
-  if (h.host !== hostname()) return false;
-  // Our own pid without holding it here: a container restarted under the same pid (often 1).
-  if (h.pid === process.pid) return !heldHere.has(path);
-  return !pidAlive(h.pid);
-}
-
 export interface DataDirLock {
   readonly path: string;
   release(): void;
 }
 
+const isBusy = (err: unknown) => /^SQLITE_(BUSY|LOCKED)/.test(String((err as { code?: unknown }).code ?? ''));
+
 /** Take the lock on `dataDir` or throw DataDirLockedError. Release it on shutdown. */
 export function acquireDataDirLock(dataDir: string, now = () => new Date()): DataDirLock {
   const path = join(dataDir, 'gateway.lock');
   const me: LockHolder = { pid: process.pid, host: hostname(), startedAt: now().toISOString(), dataDir };
-  for (let attempt = 0; ; attempt++) {
-    let fd: number;
-    try {
-      fd = openSync(path, 'wx', 0o644);
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-      const holder = readHolder(path);
-      if (attempt < 2 && isStale(path, holder)) {
-        try {
-          unlinkSync(path); // two starters may race here: the loser's openSync sees EEXIST again
-        } catch {
-          /* already removed by the other starter */
-        }
-        continue;
-      }
-      throw new DataDirLockedError(path, holder);
-    }
-    try {
-      writeSync(fd, `${JSON.stringify(me)}\n`);
-    } finally {
-      closeSync(fd);
-    }
-    heldHere.add(path);
-    let released = false;
-    return {
-      path,
-      release() {
-        if (released) return;
-        released = true;
-        heldHere.delete(path);
-        // Remove only our own lock: never one a later process took over.
-        const h = readHolder(path);
-        if (h && h.pid === me.pid && h.startedAt === me.startedAt && h.host === me.host) {
-          try {
-            unlinkSync(path);
-          } catch {
-            /* already gone */
-          }
-        }
-      },
-    };
+  let db: Database.Database | null = null;
+  try {
+    // timeout 0: a held lock is an answer, not something to wait for.
+    db = new Database(join(dataDir, 'gateway.lock.db'), { timeout: 0 });
+    db.pragma('locking_mode = EXCLUSIVE'); // the first write takes the lock, and it is never given back
+    db.exec('BEGIN EXCLUSIVE; CREATE TABLE IF NOT EXISTS holder (pid INTEGER); COMMIT');
+  } catch (err) {
+    db?.close();
+    if (isBusy(err)) throw new DataDirLockedError(path, readHolder(path));
+    throw err;
   }
+  const previous = readHolder(path);
+  if (previous && previous.host !== hostname()) {
+    db.close();
+    throw new DataDirLockedError(path, previous);
+  }
+  writeFileSync(path, `${JSON.stringify(me)}\n`, { mode: 0o644 });
+  let released = false;
+  return {
+    path,
+    release() {
+      if (released) return;
+      released = true;
+      // The holder file first: once the lock is free, another process may write its own.
+      const h = readHolder(path);
+      if (h && h.pid === me.pid && h.startedAt === me.startedAt && h.host === me.host) {
+        try {
+          unlinkSync(path);
+        } catch {
+          /* already gone */
+        }
+      }
+      db!.close();
+    },
+  };
 }

@@ -11,6 +11,7 @@ import { ApiError } from '../errors.js';
 import { checkVideo, VIDEO_EXTENSIONS } from './generate.route.js';
 import { rm } from 'node:fs/promises';
 import { avatarSchema, deletedSchema, errors, idParams, itemName, listSchema, nameBody, pageQuery, presentAvatar, receiveUpload, registerItemFile } from './library-common.js';
+import { access } from '../security.js';
 
 const uploadBody = {
   description: 'The face video and its name',
@@ -32,7 +33,7 @@ const uploadBody = {
 export function registerAvatarRoutes(app: FastifyInstance, gw: Gateway): void {
   app.post(
     '/api/avatars',
-    {
+    { config: access('submit'),
       schema: {
         tags: ['library'],
         summary: 'Register an avatar (face video)',
@@ -55,7 +56,11 @@ export function registerAvatarRoutes(app: FastifyInstance, gw: Gateway): void {
         if (!up.file) throw new ApiError(400, 'video_missing', 'Send the face video in the "video" field');
         const voiceId = up.fields.voice_id?.trim() || null;
         await checkVideo(gw, up.file, !voiceId);
+        // A client that goes away stops the poster and preview encodes with it.
+        const gone = new AbortController();
+        reply.raw.once('close', () => reply.raw.writableFinished || gone.abort());
         const avatar = await gw.library.registerAvatar({
+          signal: gone.signal,
           upload: up.file,
           name: itemName(up.fields.name, up.fileName, 'Avatar'),
           owner: ownerOf(req),
@@ -71,7 +76,7 @@ export function registerAvatarRoutes(app: FastifyInstance, gw: Gateway): void {
 
   app.get(
     '/api/avatars',
-    { schema: { tags: ['library'], summary: 'Avatars this key can use (own and shared), newest first', querystring: pageQuery, response: { 200: listSchema(avatarSchema, 'avatars') } } },
+    { config: access('read'), schema: { tags: ['library'], summary: 'Avatars this key can use (own and shared), newest first', querystring: pageQuery, response: { 200: listSchema(avatarSchema, 'avatars') } } },
     async (req) => {
       const { limit, offset } = req.query as { limit: number; offset: number };
       const page = await gw.library.list('avatar', viewerOf(req), limit, offset);
@@ -81,13 +86,13 @@ export function registerAvatarRoutes(app: FastifyInstance, gw: Gateway): void {
 
   app.get(
     '/api/avatars/:id',
-    { schema: { tags: ['library'], summary: 'One avatar', params: idParams, response: { 200: avatarSchema, ...errors({ 404: 'No such avatar (or another key\u2019s)' }) } } },
+    { config: access('read'), schema: { tags: ['library'], summary: 'One avatar', params: idParams, response: { 200: avatarSchema, ...errors({ 404: 'No such avatar (or another key\u2019s)' }) } } },
     async (req) => presentAvatar(await gw.library.get('avatar', (req.params as { id: string }).id, viewerOf(req))),
   );
 
   app.patch(
     '/api/avatars/:id',
-    {
+    { config: access('submit'),
       schema: {
         tags: ['library'],
         summary: 'Rename an avatar, or (admin) share it with every key',
@@ -105,7 +110,7 @@ export function registerAvatarRoutes(app: FastifyInstance, gw: Gateway): void {
 
   app.delete(
     '/api/avatars/:id',
-    {
+    { config: access('submit'),
       schema: {
         tags: ['library'],
         summary: 'Delete an avatar (refused while unfinished tasks use it)',

@@ -18,6 +18,7 @@ import { rowsScripts } from '../language-intake.js';
 import { fingerprintOf, replyHeaders } from '../idempotency.js';
 import { resolveLibraryInputs, viewerOf } from '../../library/resolve.js';
 import type { TaskLibraryRefs } from '../../library/library.js';
+import { access } from '../security.js';
 
 type Json = Record<string, unknown>;
 const errorDoc = (description: string) => ({ ...errorBodySchema, description });
@@ -126,7 +127,7 @@ export function registerBatchRoutes(app: FastifyInstance, gw: Gateway): void {
     scope.addContentTypeParser('text/csv', { parseAs: 'string', bodyLimit: gw.config.batches.maxBodyBytes }, (_req, body, done) => done(null, body));
     scope.post(
       '/api/batches',
-      {
+      { config: access('submit', { createsWork: true }),
         bodyLimit: gw.config.batches.maxBodyBytes,
         schema: {
           tags: ['batches'],
@@ -175,7 +176,7 @@ export function registerBatchRoutes(app: FastifyInstance, gw: Gateway): void {
 
   app.get<{ Querystring: { limit?: number } }>(
     '/api/batches',
-    {
+    { config: access('read'),
       schema: {
         tags: ['batches'],
         summary: 'Batches of this API key (all with an admin key), newest first',
@@ -194,13 +195,13 @@ export function registerBatchRoutes(app: FastifyInstance, gw: Gateway): void {
 
   app.get<{ Params: { id: string } }>(
     '/api/batches/:id',
-    { schema: { tags: ['batches'], summary: 'A batch: counts and per-row results', params: idParams, response: { 200: batchSchema, 404: errorDoc('Unknown batch, or another API key\u2019s') } } },
+    { config: access('read'), schema: { tags: ['batches'], summary: 'A batch: counts and per-row results', params: idParams, response: { 200: batchSchema, 404: errorDoc('Unknown batch, or another API key\u2019s') } } },
     async (req) => presentBatch(await batches.view(await loadBatch(gw, req)), gw.clock.now()),
   );
 
   app.get<{ Params: { id: string } }>(
     '/api/batches/:id/results.zip',
-    { schema: { tags: ['batches'], summary: 'Every finished video of the batch as one ZIP (streamed)', params: idParams } },
+    { config: access('read', { tokenInQuery: true }), schema: { tags: ['batches'], summary: 'Every finished video of the batch as one ZIP (streamed)', params: idParams } },
     async (req, reply) => {
       const batch = await loadBatch(gw, req);
       return reply
@@ -213,7 +214,7 @@ export function registerBatchRoutes(app: FastifyInstance, gw: Gateway): void {
 
   app.post<{ Params: { id: string } }>(
     '/api/batches/:id/cancel',
-    {
+    { config: access('submit'),
       schema: {
         tags: ['batches'],
         summary: 'Cancel every unfinished task of a batch',

@@ -8,6 +8,7 @@ import { toSrt, toVtt } from '../../segments/captions.js';
 import { errorBodySchema } from '../errors.js';
 import { ApiError } from '../errors.js';
 import { loadTask } from './status.route.js';
+import { access } from '../security.js';
 
 const FORMATS = { srt: { type: 'application/x-subrip; charset=utf-8', render: toSrt }, vtt: { type: 'text/vtt; charset=utf-8', render: toVtt } } as const;
 
@@ -15,7 +16,7 @@ export function registerCaptionRoutes(app: FastifyInstance, gw: Gateway): void {
   for (const [ext, f] of Object.entries(FORMATS)) {
     app.get<{ Params: { id: string } }>(
       `/api/tasks/:id/captions.${ext}`,
-      {
+      { config: access('read'),
         schema: {
           tags: ['tasks'],
           summary: `Captions as ${ext === 'srt' ? 'SRT' : 'WebVTT'}, timed from the task's speech (≤ 2 lines of ≤ 42 characters, Chinese ≤ 16 full-width; maths readable)`,

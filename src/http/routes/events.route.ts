@@ -8,6 +8,7 @@ import type { Gateway } from '../../gateway.js';
 import type { TaskChange } from '../../runner/lifecycle.js';
 import { canSee } from '../access.js';
 import { presentSummary } from '../presenters.js';
+import { access } from '../security.js';
 
 const HEARTBEAT_MS = 15_000;
 
@@ -18,7 +19,7 @@ export function registerEventsRoute(app: FastifyInstance, gw: Gateway): void {
   app.addHook('preClose', async () => {
     for (const end of [...open]) end();
   });
-  app.get('/api/events', { schema: { tags: ['tasks'], summary: 'Live task changes (text/event-stream)' } }, (req, reply) => {
+  app.get('/api/events', { config: access('read', { tokenInQuery: true }), schema: { tags: ['tasks'], summary: 'Live task changes (text/event-stream)' } }, (req, reply) => {
     reply.hijack();
     const res = reply.raw;
     res.writeHead(200, {

@@ -9,13 +9,14 @@ import type { Gateway } from '../../gateway.js';
 import { canSee } from '../access.js';
 import { ApiError } from '../errors.js';
 import { loadTask } from './status.route.js';
+import { access } from '../security.js';
 
 const OUTPUT_FILE = /^([0-9a-z]{26})\.(mp4|wav)$/;
 
 export function registerFileRoutes(app: FastifyInstance, gw: Gateway): void {
   app.get<{ Params: { id: string } }>(
     '/api/download/:id',
-    { schema: { tags: ['files'], summary: 'Download the finished MP4 (byte ranges supported)', params: { type: 'object', properties: { id: { type: 'string', maxLength: 200 } } } } },
+    { config: access('read', { tokenInQuery: true }), schema: { tags: ['files'], summary: 'Download the finished MP4 (byte ranges supported)', params: { type: 'object', properties: { id: { type: 'string', maxLength: 200 } } } } },
     async (req, reply) => {
       const task = await loadTask(gw, req.params.id, req);
       if (task.state !== 'completed' || !task.outputPath) {
@@ -27,7 +28,7 @@ export function registerFileRoutes(app: FastifyInstance, gw: Gateway): void {
 
   app.get<{ Params: { file: string } }>(
     '/outputs/:file',
-    { schema: { tags: ['files'], summary: 'A finished video or speech file, inline (byte ranges supported)', params: { type: 'object', properties: { file: { type: 'string', maxLength: 200 } } } } },
+    { config: access('read', { tokenInQuery: true }), schema: { tags: ['files'], summary: 'A finished video or speech file, inline (byte ranges supported)', params: { type: 'object', properties: { file: { type: 'string', maxLength: 200 } } } } },
     async (req, reply) => {
       const m = OUTPUT_FILE.exec(req.params.file);
       if (!m || !isTaskId(m[1])) throw new ApiError(404, 'file_not_found', 'No such output file');

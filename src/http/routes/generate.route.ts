@@ -27,6 +27,7 @@ import { resolveLibraryInputs, viewerOf } from '../../library/resolve.js';
 import type { ProbeResult } from '../../media/media.js';
 import { callbackOf } from '../../webhooks/callback-field.js';
 import { withEta } from '../../eta/schemas.js';
+import { access } from '../security.js';
 
 export const VIDEO_EXTENSIONS = ['.mp4', '.avi', '.mov', '.mkv'];
 
@@ -113,6 +114,15 @@ export async function checkVideo(gw: Gateway, path: string, requireAudio = true)
   // make ffmpeg read other files on this host — e.g. another user's upload or output.
   if (!probe.formatName.split(',').some((f) => CONTAINER_FORMATS.has(f))) throw new ApiError(400, 'video_invalid', `Unsupported video container (${probe.formatName.slice(0, 40)})`);
   if (probe.durationSec > gw.config.limits.maxVideoSeconds) throw new ApiError(400, 'video_too_long', `Video is longer than ${gw.config.limits.maxVideoSeconds} s`);
+  // Checked on ffprobe's header reading, before any frame is decoded.
+  const { maxVideoPixels, maxVideoFrames } = gw.config.limits;
+  const pixels = (probe.width ?? 0) * (probe.height ?? 0);
+  if (pixels > maxVideoPixels) {
+    throw new ApiError(400, 'video_too_large', `Video frames are ${probe.width}×${probe.height}, more than ${maxVideoPixels} pixels (limits.maxVideoPixels)`, { width: probe.width, height: probe.height, max_pixels: maxVideoPixels });
+  }
+  if ((probe.frameCount ?? 0) > maxVideoFrames) {
+    throw new ApiError(400, 'video_too_many_frames', `Video has ${probe.frameCount} frames, more than ${maxVideoFrames} (limits.maxVideoFrames)`, { frames: probe.frameCount, max_frames: maxVideoFrames });
+  }
   if (!probe.hasAudio && requireAudio) throw new ApiError(400, 'video_no_audio', 'The video has no audio track to take the voice from (or name a voice_id)');
   return probe;
 }
@@ -133,7 +143,7 @@ function textOf(body: unknown): string | null {
 export function registerGenerateRoute(app: FastifyInstance, gw: Gateway): void {
   app.post(
     '/api/generate',
-    {
+    { config: access('submit', { createsWork: true }),
       bodyLimit: textBodyLimit(gw.config.limits.maxTextChars),
       schema: {
         tags: ['tasks'],

@@ -10,18 +10,19 @@
 import type { FastifyInstance } from 'fastify';
 import type { Gateway } from '../../gateway.js';
 import { healthSchema, liveSchema, readySchema } from '../schemas.js';
+import { access } from '../security.js';
 
 const SERVICE = 'heygem-gateway';
 
 export function registerHealthRoutes(app: FastifyInstance, gw: Gateway): void {
-  app.get('/api/health/live', { schema: { tags: ['system'], summary: 'Liveness: the process answers', response: { 200: liveSchema } } }, async () => ({
+  app.get('/api/health/live', { config: access('public'), schema: { tags: ['system'], summary: 'Liveness: the process answers', response: { 200: liveSchema } } }, async () => ({
     status: 'live',
     service: SERVICE,
     uptime_seconds: Math.round((gw.clock.now() - gw.startedAt) / 1000),
     timestamp: new Date(gw.clock.now()).toISOString(),
   }));
 
-  app.get('/api/health/ready', { schema: { tags: ['system'], summary: 'Readiness: store, disk and at least one healthy slot', response: { 200: readySchema, 503: { ...readySchema, description: 'Not ready: see reasons' } } } }, async (_req, reply) => {
+  app.get('/api/health/ready', { config: access('public'), schema: { tags: ['system'], summary: 'Readiness: store, disk and at least one healthy slot', response: { 200: readySchema, 503: { ...readySchema, description: 'Not ready: see reasons' } } } }, async (_req, reply) => {
     const h = await gw.health.report();
     return reply.code(h.ready ? 200 : 503).send({
       status: h.ready ? 'ready' : 'not_ready',
@@ -31,7 +32,7 @@ export function registerHealthRoutes(app: FastifyInstance, gw: Gateway): void {
     });
   });
 
-  app.get('/api/health', { schema: { tags: ['system'], summary: 'Health summary: slots, store, disk', response: { 200: healthSchema, 503: { ...healthSchema, description: 'Starting, or no slot healthy' } } } }, async (_req, reply) => {
+  app.get('/api/health', { config: access('public'), schema: { tags: ['system'], summary: 'Health summary: slots, store, disk', response: { 200: healthSchema, 503: { ...healthSchema, description: 'Starting, or no slot healthy' } } } }, async (_req, reply) => {
     const [h, deployment] = await Promise.all([gw.health.report(), gw.cluster.slots().catch(() => [])]);
     const healthy = h.slots.filter((s) => s.state === 'healthy').length;
     return reply.code(h.status === 'healthy' || h.status === 'degraded' ? 200 : 503).send({

@@ -14,6 +14,7 @@ import { viewerOf } from '../../library/resolve.js';
 import { formatBytes } from '../../maintenance/disk-space.js';
 import { ApiError, errorBodySchema } from '../errors.js';
 import { multipartFault } from './generate.route.js';
+import { access } from '../security.js';
 
 type Json = Record<string, unknown>;
 
@@ -199,7 +200,7 @@ export function registerItemFile<K extends LibraryKind>(
 ): void {
   app.get(
     `/api/${kind}s/:id/${file}`,
-    { schema: { tags: ['library'], summary: `The ${kind}'s ${file}`, params: idParams, response: errors({ 404: `No such ${kind} (or another key\u2019s)` }) } },
+    { config: access('read', { tokenInQuery: true }), schema: { tags: ['library'], summary: `The ${kind}'s ${file}`, params: idParams, response: errors({ 404: `No such ${kind} (or another key\u2019s)` }) } },
     async (req, reply) => {
       const item = await gw.library.get(kind, (req.params as { id: string }).id, viewerOf(req));
       // Files never change under an id: browsers may keep them.

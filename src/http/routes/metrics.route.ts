@@ -4,6 +4,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import type { GatewayMetrics } from '../../telemetry/metrics.js';
+import { access } from '../security.js';
 
 export function registerMetrics(app: FastifyInstance, metrics: GatewayMetrics): void {
   app.addHook('onResponse', async (req, reply) => {
@@ -12,7 +13,7 @@ export function registerMetrics(app: FastifyInstance, metrics: GatewayMetrics): 
     metrics.httpRequests.inc({ method: req.method, route, status: String(reply.statusCode) });
     metrics.httpDuration.observe({ method: req.method, route }, reply.elapsedTime / 1000);
   });
-  app.get('/metrics', { schema: { tags: ['system'], summary: 'Prometheus metrics (admin scope when auth is on)' } }, async (_req, reply) => {
+  app.get('/metrics', { config: access('admin'), schema: { tags: ['system'], summary: 'Prometheus metrics (admin scope when auth is on)' } }, async (_req, reply) => {
     reply.type(metrics.registry.contentType);
     return metrics.registry.metrics();
   });

@@ -12,6 +12,7 @@ import type { ClusterSlot } from '../../runner/cluster.js';
 import { ownerFilter } from '../access.js';
 import { firstChars } from '../chars.js';
 import { queueSchema } from '../schemas.js';
+import { access } from '../security.js';
 
 const QUEUE_LIST_LIMIT = 100;
 /** What the replaced app showed for an unknown telemetry value (nvidia-smi missing). */
@@ -111,7 +112,7 @@ export function registerQueueRoute(app: FastifyInstance, gw: Gateway): void {
   const slotOwners = new SlotOwners(gw);
   app.get(
     '/api/queue',
-    { schema: { tags: ['farm'], summary: 'GPU slots and the queue (compatible shape)', response: { 200: queueSchema } } },
+    { config: access('read'), schema: { tags: ['farm'], summary: 'GPU slots and the queue (compatible shape)', response: { 200: queueSchema } } },
     async (req) => {
       // Positions and counts are shared knowledge; other keys' task ids and texts are not
       // (admin keys, and everyone when auth is off, see all).

@@ -17,6 +17,7 @@ import { RUNNER_API, runnerHolder } from '../../runners/holder.js';
 import { JobRefused, RunnerService, type RunnerIdentity } from '../../runners/runner-service.js';
 import { hasScope, openApiKeys } from '../../security/api-keys.js';
 import { ApiError, errorBodySchema } from '../errors.js';
+import { declareScope } from '../security.js';
 
 export { RUNNER_API };
 const ID = /^[0-9a-z]{26}$/;
@@ -64,6 +65,7 @@ export async function registerRunnerRoutes(app: FastifyInstance, gw: Gateway): P
 
   await app.register(
     async (r) => {
+      declareScope(r, 'runner'); // runner tokens, checked here and never API keys
       r.addHook('onRequest', async (req) => {
         const m = /^Bearer\s+(\S+)\s*$/i.exec(String(req.headers.authorization ?? ''));
         const key = m ? await keys.verify(m[1], gw.clock.now()) : null;
@@ -157,7 +159,7 @@ export async function registerRunnerRoutes(app: FastifyInstance, gw: Gateway): P
             response: { 200: { type: 'object', properties: { result: { type: 'string', enum: ['ok', 'lost'] }, canceled: { type: 'boolean' } }, required: ['result', 'canceled'] } },
           },
         },
-        async (req) => svc.heartbeat(who(req), (req.params as { id: string }).id, fenceOf(req)),
+        async (req) => svc.heartbeat(who(req), (req.params as { id: string }).id, fenceOf(req)).catch(refusal),
       );
       r.post('/jobs/:id/reclaim', jobRoute('A restarted runner takes its own live attempt back (fresh lease token)'), async (req) => svc.reclaim(who(req), (req.params as { id: string }).id, fenceOf(req)).catch(refusal));
       r.post(

@@ -9,13 +9,14 @@ import { computeStats, parseBucket } from '../../analytics/stats.js';
 import type { Gateway } from '../../gateway.js';
 import { ownerFilter } from '../access.js';
 import { ApiError } from '../errors.js';
+import { access } from '../security.js';
 
 const MAX_BUCKETS = 2000;
 
 export function registerStatsRoute(app: FastifyInstance, gw: Gateway): void {
   app.get<{ Querystring: { from?: string; to?: string; bucket?: string } }>(
     '/api/stats',
-    {
+    { config: access('read'),
       schema: {
         tags: ['system'],
         summary: 'Throughput, outcomes, phase-time percentiles and slot utilization over a window (default: last 24 h, 1 h buckets)',

@@ -14,6 +14,7 @@ import { segmentStatusFields } from '../../segments/status.js';
 import { withSegmentFields } from '../../segments/status.schema.js';
 import { taskActionSchema, taskListSchema, taskStatusSchema } from '../schemas.js';
 import { withEta } from '../../eta/schemas.js';
+import { access } from '../security.js';
 
 const idParams = { type: 'object', properties: { id: { type: 'string', maxLength: 200 } }, required: ['id'] } as const;
 
@@ -59,7 +60,7 @@ export function parseStatusFilter(status: string | undefined): TaskState[] | und
 export function registerStatusRoutes(app: FastifyInstance, gw: Gateway): void {
   app.get<{ Params: { id: string } }>(
     '/api/status/:id',
-    { schema: { tags: ['tasks'], summary: 'Status of one task (compatible shape)', params: idParams, response: { 200: withEta(withSegmentFields(taskStatusSchema)), 404: notFoundSchema } } },
+    { config: access('read'), schema: { tags: ['tasks'], summary: 'Status of one task (compatible shape)', params: idParams, response: { 200: withEta(withSegmentFields(taskStatusSchema)), 404: notFoundSchema } } },
     async (req) => {
       const task = await loadTask(gw, req.params.id, req);
       const now = gw.clock.now();
@@ -71,7 +72,7 @@ export function registerStatusRoutes(app: FastifyInstance, gw: Gateway): void {
 
   app.get<{ Querystring: { status?: string; q?: string; from?: string; to?: string; limit?: number; offset?: number } }>(
     '/api/tasks',
-    {
+    { config: access('read'),
       schema: {
         tags: ['tasks'],
         summary: 'Task history, newest first (paged, filter by status, time range, text)',
@@ -115,7 +116,7 @@ export function registerStatusRoutes(app: FastifyInstance, gw: Gateway): void {
 
   app.post<{ Params: { id: string } }>(
     '/api/tasks/:id/cancel',
-    {
+    { config: access('submit'),
       schema: {
         tags: ['tasks'],
         summary: 'Cancel a queued or running task',
@@ -134,7 +135,7 @@ export function registerStatusRoutes(app: FastifyInstance, gw: Gateway): void {
 
   app.post<{ Params: { id: string } }>(
     '/api/tasks/:id/retry',
-    {
+    { config: access('submit', { createsWork: true }),
       schema: {
         tags: ['tasks'],
         summary: 'Queue a failed or canceled task again',
@@ -144,6 +145,7 @@ export function registerStatusRoutes(app: FastifyInstance, gw: Gateway): void {
           404: notFoundSchema,
           409: errorDoc('Only failed or canceled tasks can be retried'),
           429: errorDoc('Rate limit or quota reached (Retry-After)'),
+          503: errorDoc('The queue is full (limits.maxQueued); Retry-After says when to try again'),
           507: errorDoc('Not enough free disk space for new work'),
         },
       },
@@ -151,6 +153,7 @@ export function registerStatusRoutes(app: FastifyInstance, gw: Gateway): void {
     async (req, reply) => {
       const task = await loadTask(gw, req.params.id, req);
       if (task.state !== 'failed' && task.state !== 'canceled') throw new ApiError(409, 'task_not_retryable', `Only failed or canceled tasks can be retried (this one is ${task.state})`);
+      await gw.pipelines.admission.admit(1); // a retry joins the queue like a new submit: 503 + Retry-After past limits.maxQueued
       const next = await gw.scheduler.retry(task);
       if (!next) throw new ApiError(409, 'task_not_retryable', 'Task changed state; try again');
       return reply.code(202).send({ success: true, task_id: task.id, status: 'queued', status_url: `/api/status/${task.id}` });

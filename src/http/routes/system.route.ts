@@ -11,6 +11,7 @@ import { API_VERSION } from '../openapi.js';
 import { healthSchema, infoSchema, normalizeSchema } from '../schemas.js';
 import { textBodyLimit, VIDEO_EXTENSIONS } from './generate.route.js';
 import { registerHealthRoutes } from './health.route.js';
+import { access } from '../security.js';
 
 const VERSION = API_VERSION;
 const SERVICE = 'heygem-gateway';
@@ -38,7 +39,7 @@ function listenPort(app: FastifyInstance, configured: number): number {
 }
 
 export function registerSystemRoutes(app: FastifyInstance, gw: Gateway): void {
-  app.get('/api/info', { schema: { tags: ['system'], summary: 'Service facts and limits', response: { 200: infoSchema } } }, async () => ({
+  app.get('/api/info', { config: access('public'), schema: { tags: ['system'], summary: 'Service facts and limits', response: { 200: infoSchema } } }, async () => ({
     node: gw.nodeId,
     service: SERVICE,
     name: SERVICE,
@@ -66,7 +67,7 @@ export function registerSystemRoutes(app: FastifyInstance, gw: Gateway): void {
 
   app.post<{ Body: { text: string; language?: string } }>(
     '/api/normalize',
-    {
+    { config: access('read'),
       // any text that generate accepts: the same body limit as generate's (JSON may escape a character as up to 12 bytes)
       bodyLimit: textBodyLimit(gw.config.limits.maxTextChars),
       schema: {

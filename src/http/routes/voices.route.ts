@@ -11,6 +11,7 @@ import { ownerOf } from '../access.js';
 import { ApiError } from '../errors.js';
 import { VIDEO_EXTENSIONS } from './generate.route.js';
 import { deletedSchema, errors, idParams, itemName, listSchema, nameBody, pageQuery, presentVoice, receiveUpload, registerItemFile, voiceSchema } from './library-common.js';
+import { access } from '../security.js';
 
 export const AUDIO_EXTENSIONS = ['.wav', '.mp3', '.m4a', '.ogg', '.flac'];
 const MAX_REFERENCE_TEXT = 2000;
@@ -49,7 +50,7 @@ function referenceText(v: unknown): string {
 export function registerVoiceRoutes(app: FastifyInstance, gw: Gateway): void {
   app.post(
     '/api/voices',
-    {
+    { config: access('submit'),
       schema: {
         tags: ['library'],
         summary: 'Register a voice',
@@ -91,7 +92,7 @@ export function registerVoiceRoutes(app: FastifyInstance, gw: Gateway): void {
 
   app.get(
     '/api/voices',
-    { schema: { tags: ['library'], summary: 'Voices this key can use (own and shared), newest first', querystring: pageQuery, response: { 200: listSchema(voiceSchema, 'voices') } } },
+    { config: access('read'), schema: { tags: ['library'], summary: 'Voices this key can use (own and shared), newest first', querystring: pageQuery, response: { 200: listSchema(voiceSchema, 'voices') } } },
     async (req) => {
       const { limit, offset } = req.query as { limit: number; offset: number };
       const page = await gw.library.list('voice', viewerOf(req), limit, offset);
@@ -101,13 +102,13 @@ export function registerVoiceRoutes(app: FastifyInstance, gw: Gateway): void {
 
   app.get(
     '/api/voices/:id',
-    { schema: { tags: ['library'], summary: 'One voice', params: idParams, response: { 200: voiceSchema, ...errors({ 404: 'No such voice (or another key\u2019s)' }) } } },
+    { config: access('read'), schema: { tags: ['library'], summary: 'One voice', params: idParams, response: { 200: voiceSchema, ...errors({ 404: 'No such voice (or another key\u2019s)' }) } } },
     async (req) => presentVoice(await gw.library.get('voice', (req.params as { id: string }).id, viewerOf(req))),
   );
 
   app.patch(
     '/api/voices/:id',
-    {
+    { config: access('submit'),
       schema: {
         tags: ['library'],
         summary: 'Rename a voice, edit its transcript, or (admin) share it',
@@ -126,7 +127,7 @@ export function registerVoiceRoutes(app: FastifyInstance, gw: Gateway): void {
 
   app.delete(
     '/api/voices/:id',
-    {
+    { config: access('submit'),
       schema: {
         tags: ['library'],
         summary: 'Delete a voice (refused while unfinished tasks use it)',

@@ -24,6 +24,7 @@ import { TargetRefused } from '../../webhooks/ssrf.js';
 import { ownerFilter, ownerOf } from '../access.js';
 import { ApiError, errorBodySchema } from '../errors.js';
 import { loadTask } from './status.route.js';
+import { access } from '../security.js';
 
 const TASK_EVENTS: WebhookEventType[] = ['task.completed', 'task.failed', 'task.canceled'];
 const idParams = { type: 'object', properties: { id: { type: 'string', maxLength: 100 } }, required: ['id'] } as const;
@@ -66,7 +67,7 @@ export function registerWebhookRoutes(app: FastifyInstance, gw: Gateway): void {
 
   app.post<{ Body: CreateBody }>(
     '/api/webhooks',
-    {
+    { config: access('submit'),
       schema: {
         tags: ['webhooks'],
         summary: 'Register a webhook endpoint for this API key',
@@ -99,20 +100,20 @@ export function registerWebhookRoutes(app: FastifyInstance, gw: Gateway): void {
     },
   );
 
-  app.get('/api/webhooks', { schema: { tags: ['webhooks'], summary: 'Webhook endpoints of this API key (all, for an admin key)', response: { 200: endpointListSchema } } }, async (req) => {
+  app.get('/api/webhooks', { config: access('read'), schema: { tags: ['webhooks'], summary: 'Webhook endpoints of this API key (all, for an admin key)', response: { 200: endpointListSchema } } }, async (req) => {
     const now = gw.clock.now();
     return { webhooks: (await store.listEndpoints(ownerFilter(req))).map((e) => presentEndpoint(e, now)) };
   });
 
   app.get<{ Params: { id: string } }>(
     '/api/webhooks/:id',
-    { schema: { tags: ['webhooks'], summary: 'One webhook endpoint', params: idParams, response: { 200: endpointSchema, 404: err('Unknown endpoint, or another key’s') } } },
+    { config: access('read'), schema: { tags: ['webhooks'], summary: 'One webhook endpoint', params: idParams, response: { 200: endpointSchema, 404: err('Unknown endpoint, or another key’s') } } },
     async (req) => presentEndpoint(await loadEndpoint(req, req.params.id), gw.clock.now()),
   );
 
   app.patch<{ Params: { id: string }; Body: PatchBody }>(
     '/api/webhooks/:id',
-    {
+    { config: access('submit'),
       schema: {
         tags: ['webhooks'],
         summary: 'Change an endpoint, or rotate its secret (the old one stays valid during the overlap)',
@@ -144,7 +145,7 @@ export function registerWebhookRoutes(app: FastifyInstance, gw: Gateway): void {
 
   app.delete<{ Params: { id: string } }>(
     '/api/webhooks/:id',
-    {
+    { config: access('submit'),
       schema: {
         tags: ['webhooks'],
         summary: 'Remove an endpoint (its pending deliveries end failed)',
@@ -161,7 +162,7 @@ export function registerWebhookRoutes(app: FastifyInstance, gw: Gateway): void {
 
   app.get<{ Params: { id: string }; Querystring: { limit: number } }>(
     '/api/webhooks/:id/deliveries',
-    {
+    { config: access('read'),
       schema: {
         tags: ['webhooks'],
         summary: 'Deliveries to one endpoint with every attempt, newest first',
@@ -178,7 +179,7 @@ export function registerWebhookRoutes(app: FastifyInstance, gw: Gateway): void {
 
   app.get<{ Params: { id: string }; Querystring: { limit: number } }>(
     '/api/tasks/:id/webhooks',
-    {
+    { config: access('read'),
       schema: {
         tags: ['webhooks'],
         summary: 'Webhook deliveries of one task (its callback_url and the key’s endpoints) with every attempt',
@@ -195,7 +196,7 @@ export function registerWebhookRoutes(app: FastifyInstance, gw: Gateway): void {
 
   app.post<{ Params: { deliveryId: string } }>(
     '/api/webhooks/deliveries/:deliveryId/redeliver',
-    {
+    { config: access('submit'),
       schema: {
         tags: ['webhooks'],
         summary: 'Send a delivery again now (same body, new signature)',
