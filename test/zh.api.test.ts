@@ -164,6 +164,7 @@ describe('language on batch rows', () => {
     expect(csv.status, JSON.stringify(cb)).toBe(202);
     const rows = await Promise.all(cb.rows.map(async (r: Body) => (await t.gw.store.get(r.task_id))!));
     expect(rows.map((x) => x.language)).toEqual(['zh', 'en']);
+    expect(cb.rows.map((r: Body) => r.language)).toEqual(['zh', 'en']); // each row shows the language its task follows
     expect(cb.rows[0].metadata).toEqual({ campaign: 'spring' }); // the language column is not metadata
   });
 
