@@ -6,7 +6,14 @@
  * knows which moves are legal; the store refuses anything else.
  */
 import type { ErrorCode } from './errors.js';
-import type { LanguageOption, SpeechLanguage } from '../text/language.js';
+
+/**
+ * Languages a task can follow, and what a request may ask for (`auto`: detect at intake). The
+ * same values as text/language.ts's SpeechLanguage and LanguageOption; declared here because
+ * the domain imports nothing outside itself.
+ */
+export type TaskLanguage = 'zh' | 'en';
+export type TaskLanguageRequest = TaskLanguage | 'auto';
 
 export const TASK_STATES = [
   'queued',
@@ -130,9 +137,9 @@ export interface Task {
    * Language the speech text, sentence splits, captions and preview voice follow: what the
    * request named, or what detection chose at intake (docs/api.md, "Language").
    */
-  language: SpeechLanguage;
+  language: TaskLanguage;
   /** What the request asked for: `auto` (detect) unless it named a language. */
-  languageRequested: LanguageOption;
+  languageRequested: TaskLanguageRequest;
 }
 
 /** Compatible status vocabulary (docs/lifecycle.md, "Public status") — the finer phase goes in `phase`. */

@@ -10,8 +10,7 @@
  * `undefined`. See docs/lifecycle.md.
  */
 import type { ErrorCode } from '../domain/errors.js';
-import type { Fence, Task, TaskState } from '../domain/task.js';
-import type { LanguageOption, SpeechLanguage } from '../text/language.js';
+import type { Fence, Task, TaskLanguage, TaskLanguageRequest, TaskState } from '../domain/task.js';
 
 export interface NewTask {
   id: string;
@@ -27,8 +26,8 @@ export interface NewTask {
   segmentCount?: number | null;
   captions?: 'burn' | null;
   /** Language the task follows (resolved at intake) and what the request asked for. @defaultValue en / auto */
-  language?: SpeechLanguage;
-  languageRequested?: LanguageOption;
+  language?: TaskLanguage;
+  languageRequested?: TaskLanguageRequest;
 }
 
 /** Fields a transition (or a progress update) may set alongside the state. */
