@@ -141,7 +141,7 @@ export function registerBatchRoutes(app: FastifyInstance, gw: Gateway): void {
             content: {
               'application/json': { schema: { type: 'object', properties: { rows: { type: 'array', items: { type: 'object', properties: { text: { type: 'string' }, avatar_id: { type: 'string' }, voice_id: { type: 'string' }, language: LANGUAGE_DOC, metadata: {} }, required: ['text'] } }, avatar_id: { type: 'string' }, voice_id: { type: 'string' }, language: LANGUAGE_DOC }, required: ['rows'] } },
               'text/csv': { schema: { type: 'string' } },
-              'multipart/form-data': { schema: { type: 'object', properties: { file: { type: 'string', format: 'binary' }, avatar_id: { type: 'string' }, voice_id: { type: 'string' } }, required: ['file'] } },
+              'multipart/form-data': { schema: { type: 'object', properties: { file: { type: 'string', format: 'binary' }, avatar_id: { type: 'string' }, voice_id: { type: 'string' }, language: LANGUAGE_DOC }, required: ['file'] } },
             },
           },
           response: {
