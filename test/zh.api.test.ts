@@ -6,7 +6,10 @@
  * `unsupported_script` naming each character and its position, with nothing stored — or, with
  * `text.unsupportedScripts: strip | pass`, removed (and listed) or passed through.
  */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { faceVideoWithAudio } from './helpers/fixtures.js';
 import { scriptedGatewaysClosedAfterEach } from './helpers/scripted.js';
 import type { TestGateway } from './helpers/gateway.js';
 
@@ -109,6 +112,12 @@ describe('scripts the TTS cannot speak', () => {
     expect(korean.body.details.map((d: Body) => [d.char, d.index, d.script])).toEqual([...KOREAN].map((c, i) => [c, 3 + i, 'Hangul']));
     const urlencoded = await form(t, { text: KOREAN }, false);
     expect(urlencoded.status).toBe(422);
+    // with a face video: refused, and the upload is removed too
+    const withVideo = new FormData();
+    withVideo.set('text', HINDI);
+    withVideo.set('video', new Blob([new Uint8Array(readFileSync(await faceVideoWithAudio(1)))]), 'face.mp4');
+    expect((await fetch(`${t.url}/api/generate`, { method: 'POST', body: withVideo })).status).toBe(422);
+    expect(readdirSync(join(t.dataDir, 'uploads'))).toEqual([]);
     expect(await stored(t)).toBe(0);
   });
 
