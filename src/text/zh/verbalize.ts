@@ -103,7 +103,8 @@ const SYMBOLS: Record<string, string> = { ...MATH_WORDS_ZH, minus: '负', to: '�
 
 export const VERBALIZERS_ZH: Partial<Record<SpanClass, ZhVerbalizer>> = {
   math: (f) => (f.kind === 'power' ? powerZh(f.base ?? '', f.exp ?? '') : f.kind === 'greek' ? greekZh(f.c ?? '') : readMathZh(f.tex ?? '')),
-  symbol: (f) => SYMBOLS[f.c ?? ''] ?? '',
+  // "大约~100": the 约 is already said
+  symbol: (f, ctx) => (f.c === '~' && /约\s?$/.test(ctx.text.slice(Math.max(0, ctx.start - 2), ctx.start)) ? '' : (SYMBOLS[f.c ?? ''] ?? '')),
   date,
   time,
   year: (f) => (f.era ? `公元${f.era === 'bc' ? '前' : ''}${digitsZh(f.y ?? '')}年` : digitsZh(f.y ?? '')),
