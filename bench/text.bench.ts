@@ -8,7 +8,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { CORPUS, speechMatches } from '../test/text-corpus/corpus.js';
 import { normalizeForSpeech } from '../src/text/index.js';
-import { ZH_CORPUS, speechMatchesZh } from '../test/text-corpus/zh/index.js';
+import { ZH_CORPUS, ZH_HELD_OUT, speechMatchesZh } from '../test/text-corpus/zh/index.js';
 
 const to100kb = (s: string) => s.repeat(Math.ceil(100_000 / s.length)).slice(0, 100_000);
 /** A Chinese script dense with numbers, units, dates and a formula. */
@@ -80,6 +80,7 @@ export async function runTextBench(opts: { quick?: boolean } = {}): Promise<Reco
     zh_wetext_pass_pct: zhRate('wetext'),
     zh_nemo_pass_pct: zhRate('nemo'),
     zh_own_pass_pct: zhRate('own'),
+    zh_held_out_pass_pct: +((100 * ZH_HELD_OUT.filter((c) => speechMatchesZh(normalizeForSpeech(c.input, { language: 'zh' }).text, c.expected)).length) / ZH_HELD_OUT.length).toFixed(1),
     sentences_per_second_median: Math.round(median(rates)),
     ms_per_sentence_p99: +sorted[Math.floor(sorted.length * 0.99)].toFixed(3),
     ms_per_sentence_max: +sorted[sorted.length - 1].toFixed(3),

@@ -87,7 +87,13 @@ export const RECOGNIZERS_ZH: ZhRecognizer[] = [
   { name: 'math-symbol', cls: 'symbol', first: /[≥≤≠≈±×÷∞→∈∉⊂∪∩∴∵∠⊥∥∑∫∂∀∃∅<>]/, re: /<=|>=|[≥≤≠≈±×÷∞→∈∉⊂∪∩∴∵∠⊥∥∑∫∂∀∃∅]/y, score: 0.6, fields: (m) => ({ c: m[0] }) },
   { name: 'greek', cls: 'math', first: /[α-ωΔΣΩ]/, re: /[α-ωΔΣΩ](?![α-ωΑ-Ω])/y, gate: (c) => !/[α-ωΑ-Ω]/.test(c.text[c.start - 1] ?? ''), score: 0.6, fields: (m) => ({ kind: 'greek', c: m[0] }) },
   { name: 'minus-word', cls: 'symbol', first: /[-−]/, re: /[-−](?=百分之|千分之|万分之)/y, score: 0.6, fields: () => ({ c: 'minus' }) },
-  { name: 'tilde', cls: 'symbol', first: /[~～]/, re: /[~～](?=\s?\d)/y, gate: (c) => !/\d\s?$/.test(before(c, 2)), score: 0.6, fields: () => ({ c: '~' }) },
+  {
+    // a dash or tilde between two readings that are not one range span ("8:00-20:00", "-20℃~40℃", "2024.6.1-2024.6.18")
+    name: 'range-sign', cls: 'symbol', first: /[-~～—–\s]/, re: /\s?[-~～—–]\s?(?=[-−]?\d)/y,
+    gate: (c) => /[\d℃℉%‰°²³]\s?$/.test(before(c, 2)), score: 0.4, fields: () => ({ c: 'to' }),
+  },
+  { name: 'per-slash', cls: 'symbol', first: /\//, re: /\/(?=[\u4e00-\u9fff])/y, gate: (c) => /[\d\u4e00-\u9fffA-Za-z]/.test(c.text[c.start - 1] ?? ''), score: 0.6, fields: () => ({ c: 'per' }) },
+  { name: 'tilde', cls: 'symbol', first: /[~～]/, re: /[~～](?=\s?\d)/y, gate: (c) => !/[\d℃℉%‰°²³]\s?$/.test(before(c, 2)), score: 0.6, fields: () => ({ c: '~' }) },
   { name: 'plus-after', cls: 'symbol', first: /\+/, re: /\+(?![\d\s]{0,2}\d)(?![A-Za-z(])/y, gate: (c) => /[\d万亿千百]/.test(c.text[c.start - 1] ?? ''), score: 0.6, fields: () => ({ c: 'more' }) },
   { name: 'ampersand', cls: 'symbol', first: /&/, re: /\s&\s|&/y, score: (m, c) => (m[0] === '&' && /[A-Za-z]$/.test(before(c, 1)) ? 0 : 0.6), fields: () => ({ c: '&' }) },
 
@@ -165,7 +171,7 @@ export const RECOGNIZERS_ZH: ZhRecognizer[] = [
   {
     // letters and digits in one token: G1234, CA1234, iPhone15, 5G, v1.2.3; a name such as GPT-4o stays as written
     name: 'code', cls: 'code', first: /[A-Za-z\d]/, shape: (_r, n) => /[A-Za-z_.-]/.test(n), re: /[A-Za-z\d]{1,40}(?:[-_.][A-Za-z\d]{1,40}){0,6}/y,
-    score: (m) => (/\d/.test(m[0]) && /[A-Za-z]/.test(m[0]) ? 0.7 : 0), fields: (m) => ({ code: m[0] }),
+    score: (m) => (/\d/.test(m[0]) && /[A-Za-z]/.test(m[0]) && !/^\d+[wk]$/.test(m[0]) ? 0.7 : 0), fields: (m) => ({ code: m[0] }),
   },
 ];
 

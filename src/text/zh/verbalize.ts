@@ -49,11 +49,13 @@ function time(f: Fields): string {
   return out;
 }
 
-function money(f: Fields, ctx: ZhContext): string {
+function money(f: Fields): string {
+  // "¥1,299.00": no cents said
+  if (f.n && /\.0+$/.test(f.n)) f = { ...f, n: f.n.replace(/\.0+$/, '') };
   const counting = !f.scale && !/\./.test(f.n ?? '');
   const from = scaled(f.n ?? '', f.scale, counting);
   if (!f.to) return `${from}${f.cur}`;
-  return `${from}到${scaled(f.to, f.toScale ?? (f.scale && !f.toScale ? undefined : undefined), !f.toScale)}${f.cur}`;
+  return `${from}到${scaled(f.to.replace(/\.0+$/, ''), f.toScale, !f.toScale)}${f.cur}`;
 }
 
 function measure(f: Fields): string {
@@ -82,12 +84,13 @@ function code(f: Fields): string {
   // B2B, O2O, P2P: said "B to B"
   const pair = /^([A-Z])2([A-Z])$/.exec(c);
   if (pair) return `${pair[1]} to ${pair[2]}`;
-  // "300w", "5k": 万 and 千 written the way people type them
-  const shorthand = /^(\d{1,8})([wk])$/.exec(c);
-  if (shorthand) return cardinalZh(shorthand[1], { counting: true }) + (shorthand[2] === 'w' ? '万' : '千');
   const digitsLetter = /^(\d{1,4})([A-Z])$/.exec(c);
   if (digitsLetter) return cardinalZh(digitsLetter[1]) + digitsLetter[2];
-  return c;
+  // a token that opens with a number is not a name: its numbers are read, its letters kept ("3D", "4K60")
+  if (/^\d/.test(c)) return c.replace(/\d+/g, (d) => (d.length >= 5 ? digitsZh(d) : cardinalZh(d)));
+  // a name with a digit right before a letter stays as written (GPT-4o, H2O, x86_64 is read); otherwise its numbers are read
+  if (/\d[A-Za-z]/.test(c)) return c;
+  return c.replace(/\d+(?:\.\d+)?/g, (d) => (/^\d{3,}$/.test(d) ? digitsZh(d) : numberZh(d))).replace(/[-_](?=[零一二三四五六七八九十两])/g, ' ');
 }
 
 function range(f: Fields, ctx: ZhContext): string {
@@ -96,11 +99,12 @@ function range(f: Fields, ctx: ZhContext): string {
   return `${numberZh(f.a ?? '', { counting })}到${numberZh(f.b ?? '', { counting })}`;
 }
 
-const SYMBOLS: Record<string, string> = { ...MATH_WORDS_ZH, minus: '负', '~': '约', more: '多', '&': '和', '→': '到', '<=': '小于等于', '>=': '大于等于' };
+const SYMBOLS: Record<string, string> = { ...MATH_WORDS_ZH, minus: '负', to: '到', per: '每', '~': '约', more: '多', '&': '和', '→': '到', '<=': '小于等于', '>=': '大于等于' };
 
 export const VERBALIZERS_ZH: Partial<Record<SpanClass, ZhVerbalizer>> = {
   math: (f) => (f.kind === 'power' ? powerZh(f.base ?? '', f.exp ?? '') : f.kind === 'greek' ? greekZh(f.c ?? '') : readMathZh(f.tex ?? '')),
-  symbol: (f) => SYMBOLS[f.c ?? ''] ?? '',
+  // "大约~100": the 约 is already said
+  symbol: (f, ctx) => (f.c === '~' && /约\s?$/.test(ctx.text.slice(Math.max(0, ctx.start - 2), ctx.start)) ? '' : (SYMBOLS[f.c ?? ''] ?? '')),
   date,
   time,
   year: (f) => (f.era ? `公元${f.era === 'bc' ? '前' : ''}${digitsZh(f.y ?? '')}年` : digitsZh(f.y ?? '')),

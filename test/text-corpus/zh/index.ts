@@ -11,6 +11,7 @@
  * - ¥/￥ amounts said 元 or 人民币; 号 or 日 after a day of the month;
  * - km/h said 公里每小时 or 每小时…公里.
  */
+import { ZH_HELD_OUT_ROWS } from './heldout.data.js';
 import { ZH_OWN_ROWS } from './own.js';
 import { ZH_ROWS } from './sources.data.js';
 
@@ -18,6 +19,14 @@ export interface ZhCorpusCase {
   input: string;
   expected: string[];
   source: 'wetext' | 'nemo' | 'own';
+  category: string;
+}
+
+/** Held-out cases (heldout.data.ts): counted, never shown, never used to change a rule. */
+export interface ZhHeldOutCase {
+  input: string;
+  expected: string[];
+  source: 'wetext-itn' | 'nemo-itn';
   category: string;
 }
 
@@ -46,6 +55,8 @@ export const ZH_CORPUS: ZhCorpusCase[] = [
   ...ZH_ROWS.map(([source, category, input, expected]) => ({ input, expected: conventionVariants(expected), source, category })),
   ...ZH_OWN_ROWS.map(([input, expected]) => ({ input, expected: Array.isArray(expected) ? expected : [expected], source: 'own' as const, category: 'own' })),
 ];
+
+export const ZH_HELD_OUT: ZhHeldOutCase[] = ZH_HELD_OUT_ROWS.map(([source, category, input, expected]) => ({ input, expected: expected.flatMap(conventionVariants), source, category }));
 
 /** Compare as speech: whitespace, sentence punctuation and quotes are not heard; Latin letters in either case are the same letters. */
 export function canonZh(s: string): string {
