@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
 import { loadConfig } from '../src/config/load.js';
-import { startSimulatedFarm } from '../src/fakes/simulate.js';
+import { startSimulatedFarm } from '../src/simulate/simulate.js';
 import { createGateway } from '../src/gateway.js';
 import { buildApp } from '../src/http/app.js';
 import { quantile, round } from './lib/stats.js';

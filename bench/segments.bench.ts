@@ -13,7 +13,7 @@ import pino from 'pino';
 import { loadConfig } from '../src/config/load.js';
 import { newTaskId } from '../src/domain/ids.js';
 import { isFinal, renderCode, type Task } from '../src/domain/task.js';
-import { describeRenderTimeModel, type RenderTimeModel } from '../src/fakes/render-time.js';
+import { describeRenderTimeModel, type RenderTimeModel } from '../src/simulate/render-time.js';
 import { createGateway } from '../src/gateway.js';
 import { startFarmProcess } from './lib/farm-process.js';
 import { round } from './lib/stats.js';

@@ -88,8 +88,30 @@ export function build(part) {
   const started = Date.now();
   const r = spawnSync(process.execPath, [entry, ...args], { cwd: ROOT, stdio: ['ignore', 2, 2] });
   if (r.status !== 0) throw new Error(`building ${part} failed (exit ${r.status ?? r.signal})`);
+  if (part === 'server') pruneOrphans(join(ROOT, 'dist'), join(ROOT, 'src'));
   writeFileSync(join(ROOT, p.out, STAMP), `${new Date().toISOString()}\n`);
   process.stderr.write(`heygem-gateway: built ${part} → ${p.out}/ in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+}
+
+/**
+ * Remove compiled files whose source is gone (renamed, moved to test/, deleted): tsc only ever
+ * adds to dist/, and a build updated in place must not keep shipping old modules. Files are
+ * removed one by one, never the whole tree, so a running server's lazy imports keep working.
+ */
+function pruneOrphans(out, src) {
+  if (!existsSync(out)) return;
+  for (const entry of readdirSync(out)) {
+    const built = join(out, entry);
+    if (statSync(built).isDirectory()) {
+      pruneOrphans(built, join(src, entry));
+      if (!readdirSync(built).length) rmSync(built, { recursive: true, force: true });
+      continue;
+    }
+    const m = /^(.*)\.js(\.map)?$/.exec(entry);
+    if (!m) continue;
+    const stem = join(src, m[1]);
+    if (/\.test$/.test(m[1]) || !(existsSync(`${stem}.ts`) || existsSync(`${stem}.tsx`))) rmSync(built, { force: true });
+  }
 }
 
 const needsBuild = (part) => ['missing', 'stale'].includes(buildState(part));

@@ -5,13 +5,10 @@
 import { mkdir } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { assertContainerDirs } from './config/container-dirs.js';
-import type { GatewayConfig, ResolvedSlot } from './config/load.js';
-import { HeygemTtsEngine } from './engines/heygem/tts.adapter.js';
-import { portOf } from './engines/heygem/http-json.js';
-import { HeygemVideoEngine } from './engines/heygem/video.adapter.js';
+import type { GatewayConfig } from './config/load.js';
 import type { SlotEngines } from './engines/ports.js';
+import { slotEnginesOf } from './engines/slot-engines.js';
 import { ensurePreviewAssets } from './engines/preview/assets.js';
-import { PreviewSpeechEngine, PreviewVideoEngine } from './engines/preview/preview.engines.js';
 import { createLogger, type Logger } from './logger.js';
 import { DiskSpaceGuard } from './maintenance/disk-space.js';
 import { FileRetention } from './maintenance/file-retention.js';
@@ -103,53 +100,6 @@ export interface GatewayOverrides {
   webhookResolver?: Resolver;
 }
 
-export function heygemSlot(c: GatewayConfig, s: ResolvedSlot, media: Media): SlotEngines {
-  const h = c.heygem;
-  return {
-    id: s.id,
-    speech: new HeygemTtsEngine({
-      url: s.ttsUrl,
-      hostDataDir: s.ttsDataDir,
-      containerDataDir: s.ttsContainerDataDir,
-      timeoutMs: h.ttsTimeoutMs,
-      healthTimeoutMs: h.requestTimeoutMs,
-      params: h.tts,
-    }),
-    video: new HeygemVideoEngine({
-      url: s.videoUrl,
-      hostDataDir: s.videoDataDir,
-      containerDataDir: s.videoContainerDataDir,
-      media,
-      pollIntervalMs: h.pollIntervalMs,
-      minPollIntervalMs: h.minPollIntervalMs,
-      requestTimeoutMs: h.requestTimeoutMs,
-      renderTimeoutMs: h.renderTimeoutMs,
-      hangFactor: h.hangFactor,
-      hangMinMs: h.hangMinMs,
-      defaultRenderSecPerSpeechSec: h.defaultRenderSecPerSpeechSec,
-      watchResultFile: h.watchResultFile,
-      verifyTimeoutMs: h.verifyTimeoutMs,
-      healthTimeoutMs: h.requestTimeoutMs,
-    }),
-    videoPort: portOf(s.videoUrl),
-    ttsPort: portOf(s.ttsUrl),
-    videoUrl: s.videoUrl,
-    ttsUrl: s.ttsUrl,
-  };
-}
-
-export function previewSlots(c: GatewayConfig, media: Media): SlotEngines[] {
-  return Array.from({ length: c.preview.slots }, (_, id) => ({
-    id,
-    speech: new PreviewSpeechEngine({ media, espeakPath: c.media.espeak, voice: c.preview.voice, voiceZh: c.preview.voiceZh }),
-    video: new PreviewVideoEngine({ media }),
-    videoPort: null,
-    ttsPort: null,
-    videoUrl: null,
-    ttsUrl: null,
-  }));
-}
-
 export async function createGateway(config: GatewayConfig, o: GatewayOverrides = {}): Promise<Gateway> {
   const log = o.log ?? createLogger(config.logLevel);
   // Wall-clock start, taken before any work begins: file mtimes are compared with it.
@@ -183,7 +133,7 @@ export async function createGateway(config: GatewayConfig, o: GatewayOverrides =
   await webhooks.start();
   attachTaskLog(lifecycle, log); // one info line per task transition
   const assets = await ensurePreviewAssets(config.dataDir, media, { espeakPath: config.media.espeak, voice: config.preview.voice });
-  const engines = o.slotEngines ?? (config.engine === 'heygem' ? config.slots.map((s) => heygemSlot(config, s, media)) : previewSlots(config, media));
+  const engines = o.slotEngines ?? slotEnginesOf(config, media);
   const normalize = speechText;
   const segments = new Segments(config, { store, lifecycle, paths, clock, log, normalize });
   const library = await createLibrary(config, { store, paths, media, clock, log: log.child({ component: 'library' }), pgPool });

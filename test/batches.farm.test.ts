@@ -12,7 +12,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
-import { startSimulatedFarm } from '../src/fakes/simulate.js';
+import { startSimulatedFarm } from '../src/simulate/simulate.js';
 import { SqliteApiKeys } from '../src/security/api-keys.js';
 import { SqliteTaskStore } from '../src/store/sqlite.adapter.js';
 import { FAST_HEYGEM, startTestGateway, waitFor, type TestGateway } from './helpers/gateway.js';

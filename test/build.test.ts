@@ -38,7 +38,7 @@ describe('npm run build', () => {
   it('compiles every server module to ES modules that run under plain node', async () => {
     await run(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json', '--outDir', out], { timeout: 120_000 });
     const sources = files('src')
-      .filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts') && !f.endsWith('.conformance.ts'))
+      .filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'))
       .map((f) => relative('src', f).replace(/\.ts$/, '.js'));
     const built = new Set(files(out).map((f) => relative(out, f)));
     expect(sources.filter((f) => !built.has(f))).toEqual([]);
@@ -49,6 +49,14 @@ describe('npm run build', () => {
 
   it('npm run build left a current build behind (dist/ and web/dist/ with their stamps)', () => {
     for (const f of ['dist/cli/main.js', 'dist/.build-stamp', 'web/dist/index.html', 'web/dist/.build-stamp']) expect(existsSync(f), f).toBe(true);
+  });
+
+  it('dist/ holds only product modules: none without a source in src/, no tests', () => {
+    const orphans = files('dist')
+      .filter((f) => f.endsWith('.js'))
+      .map((f) => relative('dist', f).replace(/\.js$/, ''))
+      .filter((m) => m.endsWith('.test') || !(existsSync(join('src', `${m}.ts`)) || existsSync(join('src', `${m}.tsx`))));
+    expect(orphans).toEqual([]);
   });
 });
 

@@ -12,7 +12,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startSimulatedFarm } from '../src/fakes/simulate.js';
+import { startSimulatedFarm } from '../src/simulate/simulate.js';
 import { InertMedia, scriptedSlots } from './doubles/scripted-engines.js';
 import { PostgresTaskStore } from '../src/store/postgres.adapter.js';
 import { FAST_HEYGEM, getStatus, startTestGateway, submit, waitFinal, waitFor, type TestGateway } from './helpers/gateway.js';

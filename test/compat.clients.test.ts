@@ -9,7 +9,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSimulatedFarm } from '../src/fakes/simulate.js';
+import { startSimulatedFarm } from '../src/simulate/simulate.js';
 import type { GpuSample, GpuStatsSource } from '../src/telemetry/gpu-stats.js';
 import { FAST_HEYGEM, startTestGateway, type TestGateway } from './helpers/gateway.js';
 import { fieldProblems, getJson, pollLikeOldClient, postForm, pyFixed, rawRequest } from './helpers/old-client.js';

@@ -10,7 +10,7 @@ import { existsSync, mkdtempSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startSimulatedFarm } from '../src/fakes/simulate.js';
+import { startSimulatedFarm } from '../src/simulate/simulate.js';
 import { faceVideoWithAudio, ffprobeJson } from './helpers/fixtures.js';
 import { FAST_HEYGEM, FINAL, getStatus, submit, waitFinal, waitFor } from './helpers/gateway.js';
 import { freePort, startServe, startServeKilledOnCleanup, writeConfig, type ServeProcess } from './helpers/process.js';

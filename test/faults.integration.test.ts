@@ -9,8 +9,8 @@ import type { ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startSerialServer } from '../src/fakes/serial-server.js';
-import { startSimulatedFarm } from '../src/fakes/simulate.js';
+import { startSerialServer } from '../src/simulate/serial-server.js';
+import { startSimulatedFarm } from '../src/simulate/simulate.js';
 import { faceVideoWithAudio, ffprobeJson } from './helpers/fixtures.js';
 import { FAST_HEYGEM, startTestGateway, submit, waitFinal, waitFor, type TestGateway } from './helpers/gateway.js';
 

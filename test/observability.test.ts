@@ -11,7 +11,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runChecks, formatChecks } from '../src/cli/doctor.command.js';
 import { loadConfig } from '../src/config/load.js';
-import { startSimulatedFarm } from '../src/fakes/simulate.js';
+import { startSimulatedFarm } from '../src/simulate/simulate.js';
 import { ffprobeJson } from './helpers/fixtures.js';
 import { startTestGateway, submit, waitFinal, type TestGateway } from './helpers/gateway.js';
 

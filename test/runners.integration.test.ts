@@ -9,7 +9,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startSimulatedFarm } from '../src/fakes/simulate.js';
+import { startSimulatedFarm } from '../src/simulate/simulate.js';
 import { faceVideoWithAudio } from './helpers/fixtures.js';
 import { getStatus, submit, waitFinal, waitFor } from './helpers/gateway.js';
 import { freePort } from './helpers/process.js';

@@ -5,7 +5,7 @@
  */
 import { readFileSync, statSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { toneWav } from '../src/fakes/tts-container.fake.js';
+import { toneWav } from '../src/simulate/tts-container.fake.js';
 import { maskToken } from '../src/runners/runner-api.client.js';
 import { faceVideoWithAudio } from './helpers/fixtures.js';
 import { bearer, scriptedGatewaysClosedAfterEach } from './helpers/scripted.js';

@@ -9,7 +9,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startSimulatedFarm } from '../src/fakes/simulate.js';
+import { startSimulatedFarm } from '../src/simulate/simulate.js';
 import { faceVideoWithAudio } from './helpers/fixtures.js';
 import { FAST_HEYGEM, getStatus, waitFinal, waitFor } from './helpers/gateway.js';
 import { freePort, startServeKilledOnCleanup, writeConfig, type ServeProcess } from './helpers/process.js';

@@ -1,10 +1,10 @@
 /**
- * Runs a simulated GPU farm (src/fakes/simulate.ts) in its own process for benchmarks: real
+ * Runs a simulated GPU farm (src/simulate/simulate.ts) in its own process for benchmarks: real
  * containers are other processes, and the fake's own work (ffmpeg muxing each result) must not
  * run on the event loop of the gateway being measured. Driven over the IPC channel by
  * farm-process.ts.
  */
-import { startSimulatedFarm, type FarmOptions } from '../../src/fakes/simulate.js';
+import { startSimulatedFarm, type FarmOptions } from '../../src/simulate/simulate.js';
 
 type Msg = { type: 'start'; options: FarmOptions; seeds?: number[] } | { type: 'stats' } | { type: 'close' };
 

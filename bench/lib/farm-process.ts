@@ -1,8 +1,8 @@
 /** A simulated farm in a child process (see farm-child.ts), with its containers' records. */
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import type { FarmOptions } from '../../src/fakes/simulate.js';
-import type { FakeVideoContainer } from '../../src/fakes/video-container.fake.js';
+import type { FarmOptions } from '../../src/simulate/simulate.js';
+import type { FakeVideoContainer } from '../../src/simulate/video-container.fake.js';
 
 export interface RemoteSlot {
   id: number;

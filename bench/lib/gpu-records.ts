@@ -2,7 +2,7 @@
  * GPU occupancy from the fake video containers' own job records (submit and finish times as the
  * container saw them), so the gateway's view cannot flatter itself.
  */
-import type { JobRecord } from '../../src/fakes/video-container.fake.js';
+import type { JobRecord } from '../../src/simulate/video-container.fake.js';
 import { median, quantile } from './stats.js';
 
 export interface GpuOccupancy {

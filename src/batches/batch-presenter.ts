@@ -1,8 +1,13 @@
 /** A batch → JSON for GET /api/batches/:id (and the batch.completed event). Pure. */
-import { isFinal, overallProgress, publicStatus } from '../domain/task.js';
-import { outputUrl } from '../http/presenters.js';
-import type { BatchRecord } from './batch-store.js';
-import type { BatchView } from './batch-service.js';
+import { isFinal, overallProgress, publicStatus, type Task } from '../domain/task.js';
+import { outputUrl } from '../domain/presenters.js';
+import type { BatchRecord, BatchRowRecord } from './batch-store.js';
+
+/** A batch with each row's task as it is now (undefined once retention purged it). */
+export interface BatchView {
+  batch: BatchRecord;
+  rows: Array<{ rec: BatchRowRecord; task: Task | undefined; queuePosition: number | null }>;
+}
 
 const iso = (t: number | null): string | null => (t === null ? null : new Date(t).toISOString());
 

@@ -4,8 +4,8 @@
  * `voice_id`, `language`; every other column becomes that row's metadata). Every row is checked before
  * anything is stored; all problems are reported together with their row numbers.
  */
-import { ApiError } from '../http/errors.js';
-import { charCount } from '../http/chars.js';
+import { charCount } from '../domain/chars.js';
+import { DomainError } from '../domain/errors.js';
 import { CsvError, parseCsv } from './csv.js';
 import { LANGUAGE_OPTIONS, parseLanguageOption } from '../language/intake.js';
 import type { LanguageOption } from '../text/language.js';
@@ -42,7 +42,7 @@ const MAX_PROBLEMS = 100;
 
 export function parseJsonRows(body: unknown, limits: RowLimits): RowInput[] {
   if (!body || typeof body !== 'object' || !Array.isArray((body as { rows?: unknown }).rows)) {
-    throw new ApiError(400, 'batch_invalid', 'Send JSON {"rows": [{"text": "..."}, ...]} or a CSV file');
+    throw new DomainError('batch_invalid', 'invalid', 'Send JSON {"rows": [{"text": "..."}, ...]} or a CSV file');
   }
   const b = body as { rows: unknown[]; avatar_id?: unknown; voice_id?: unknown; language?: unknown };
   const defaults = batchDefaults(b.avatar_id, b.voice_id, b.language);
@@ -67,15 +67,15 @@ export function parseCsvRows(text: string, defaultsRaw: { avatar_id?: unknown; v
   try {
     records = parseCsv(text);
   } catch (err) {
-    if (err instanceof CsvError) throw new ApiError(400, 'csv_invalid', `CSV is malformed: ${err.message}`, { line: err.line });
+    if (err instanceof CsvError) throw new DomainError('csv_invalid', 'invalid', `CSV is malformed: ${err.message}`, { line: err.line });
     throw err;
   }
   const [header, ...data] = records;
   const names = header?.fields.map((f) => f.trim()) ?? [];
   const textCol = names.indexOf('text');
-  if (textCol < 0) throw new ApiError(400, 'csv_invalid', 'The first CSV line must be a header naming a "text" column (optional: avatar_id, voice_id, and metadata columns)');
+  if (textCol < 0) throw new DomainError('csv_invalid', 'invalid', 'The first CSV line must be a header naming a "text" column (optional: avatar_id, voice_id, and metadata columns)');
   const dup = names.find((n, i) => n && names.indexOf(n) !== i);
-  if (dup) throw new ApiError(400, 'csv_invalid', `The CSV header names column "${dup.slice(0, 40)}" twice`);
+  if (dup) throw new DomainError('csv_invalid', 'invalid', `The CSV header names column "${dup.slice(0, 40)}" twice`);
   checkCount(data.length, limits);
   const avatarCol = names.indexOf('avatar_id');
   const voiceCol = names.indexOf('voice_id');
@@ -101,7 +101,7 @@ function batchDefaults(avatar: unknown, voice: unknown, language: unknown): { av
   const avatarId = checkId(0, undefined, 'avatar_id', avatar ?? null, problems);
   const voiceId = checkId(0, undefined, 'voice_id', voice ?? null, problems);
   const lang = checkLanguage(0, undefined, language, problems);
-  if (problems.length) throw new ApiError(400, 'batch_invalid', problems[0].message, { errors: problems });
+  if (problems.length) throw new DomainError('batch_invalid', 'invalid', problems[0].message, { errors: problems });
   return { avatarId, voiceId, language: lang };
 }
 
@@ -113,8 +113,8 @@ function checkLanguage(row: number, line: number | undefined, v: unknown, proble
 }
 
 function checkCount(n: number, limits: RowLimits): void {
-  if (n === 0) throw new ApiError(400, 'batch_empty', 'The batch has no rows');
-  if (n > limits.maxRows) throw new ApiError(413, 'batch_too_large', `The batch has ${n} rows; at most ${limits.maxRows} are accepted (batches.maxRows)`, { limit: limits.maxRows });
+  if (n === 0) throw new DomainError('batch_empty', 'invalid', 'The batch has no rows');
+  if (n > limits.maxRows) throw new DomainError('batch_too_large', 'too_large', `The batch has ${n} rows; at most ${limits.maxRows} are accepted (batches.maxRows)`, { limit: limits.maxRows });
 }
 
 function checkId(row: number, line: number | undefined, field: string, v: unknown, problems: RowProblem[]): string | null {
@@ -143,5 +143,5 @@ function throwProblems(problems: RowProblem[]): void {
   if (!problems.length) return;
   const rows = [...new Set(problems.map((p) => p.row))];
   const listed = rows.slice(0, 10).join(', ') + (rows.length > 10 ? ', …' : '');
-  throw new ApiError(400, 'batch_rows_invalid', `${rows.length} row(s) are invalid (rows ${listed}); nothing was stored`, { errors: problems.slice(0, MAX_PROBLEMS), invalid_rows: rows.length });
+  throw new DomainError('batch_rows_invalid', 'invalid', `${rows.length} row(s) are invalid (rows ${listed}); nothing was stored`, { errors: problems.slice(0, MAX_PROBLEMS), invalid_rows: rows.length });
 }

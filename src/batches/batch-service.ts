@@ -19,7 +19,7 @@ import type { Scheduler } from '../runner/scheduler.js';
 import type { TaskStore } from '../store/task-store.js';
 import type { BatchRecord, BatchRowRecord, BatchStore } from './batch-store.js';
 import type { RowInput } from './batch-rows.js';
-import { presentBatch } from './batch-presenter.js';
+import { presentBatch, type BatchView } from './batch-presenter.js';
 import type { TaskLibraryRefs } from '../library/library.js';
 import type { Normalize } from '../language/speech-text.js';
 import { resolveLanguage } from '../language/intake.js';
@@ -42,15 +42,10 @@ export interface BatchServiceDeps {
   clock: Clock;
   normalize: Normalize;
   log: Logger;
-  /** Ties a new task to its avatar/voice before the task row exists (library/resolve.ts). */
+  /** Ties a new task to its avatar/voice before the task row exists (LibraryService.attach; the request fields are read in http/fields/library.ts). */
   attachInputs?: (taskId: string, refs: TaskLibraryRefs) => Promise<void>;
   /** Stores a new task; long texts become segments there (segments/segments.ts). Default: tasks.create. */
   createTask?: (t: { id: string; text: string; normalizedText: string; owner: string | null; createdAt: number; language: SpeechLanguage; languageRequested: LanguageOption }) => Promise<Task>;
-}
-
-export interface BatchView {
-  batch: BatchRecord;
-  rows: Array<{ rec: BatchRowRecord; task: Task | undefined; queuePosition: number | null }>;
 }
 
 export class BatchService extends EventEmitter {

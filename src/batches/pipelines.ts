@@ -3,7 +3,7 @@
  * Idempotency-Key store, and admission (queue limit + Retry-After). docs/batches.md.
  */
 import type { GatewayConfig } from '../config/load.js';
-import { Idempotency } from '../http/idempotency.js';
+import { Idempotency } from './idempotency.js';
 import { Admission } from '../runner/admission.js';
 import { BatchService, type BatchServiceDeps } from './batch-service.js';
 import { openBatchStore } from './open-batch-store.js';

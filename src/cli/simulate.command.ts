@@ -5,7 +5,7 @@
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { stringify } from 'yaml';
-import { startSimulatedFarm } from '../fakes/simulate.js';
+import { startSimulatedFarm } from '../simulate/simulate.js';
 
 export interface SimulateOptions {
   gpus: number;

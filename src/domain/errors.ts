@@ -38,3 +38,32 @@ export function toTaskError(err: unknown, fallback: ErrorCode = 'internal'): Tas
   const message = err instanceof Error ? err.message : String(err);
   return new TaskError(fallback, message);
 }
+
+/**
+ * What kind of refusal a request met, in the words of the feature that refused it. The HTTP layer
+ * turns a kind into a status code in one place (src/http/errors.ts); features never name a status.
+ */
+export const DOMAIN_ERROR_KINDS = ['invalid', 'forbidden', 'not_found', 'conflict', 'too_large', 'unprocessable', 'upstream_failed', 'unavailable'] as const;
+export type DomainErrorKind = (typeof DOMAIN_ERROR_KINDS)[number];
+
+/**
+ * A request a feature refuses: a stable machine `code` clients branch on (`batch_invalid`,
+ * `queue_full`, …), its `kind`, a human `message`, and `details` that go into the error body
+ * next to `error` and `code` (e.g. `{ errors: [...] }`). Thrown by feature code (batches,
+ * library, admission, …) so that none of it depends on the HTTP layer.
+ */
+export class DomainError extends Error {
+  readonly code: string;
+  readonly kind: DomainErrorKind;
+  readonly details: Record<string, unknown>;
+  /** When trying again later may succeed (a full queue): how long to wait. Sent as Retry-After. */
+  readonly retryAfterSeconds: number | undefined;
+  constructor(code: string, kind: DomainErrorKind, message: string, details: Record<string, unknown> = {}, opts: { retryAfterSeconds?: number; cause?: unknown } = {}) {
+    super(message, opts.cause === undefined ? undefined : { cause: opts.cause });
+    this.name = 'DomainError';
+    this.code = code;
+    this.kind = kind;
+    this.details = details;
+    this.retryAfterSeconds = opts.retryAfterSeconds;
+  }
+}

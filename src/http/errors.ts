@@ -4,6 +4,7 @@
  * 500 with a request id — never a stack trace or an internal path.
  */
 import type { FastifyError, FastifyInstance } from 'fastify';
+import { DomainError, type DomainErrorKind } from '../domain/errors.js';
 import { isDiskFullError } from '../maintenance/disk-space.js';
 
 export class ApiError extends Error {
@@ -19,6 +20,24 @@ export class ApiError extends Error {
   }
 }
 
+/** The one place a feature's refusal (a DomainError's kind) becomes an HTTP status. */
+export const STATUS_OF_KIND: Record<DomainErrorKind, number> = {
+  invalid: 400,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  too_large: 413,
+  unprocessable: 422,
+  upstream_failed: 502,
+  unavailable: 503,
+};
+
+/** A feature's DomainError as the ApiError it answers: same code, message and body keys. */
+export function apiErrorOf(err: DomainError): ApiError {
+  const headers: Record<string, string> = err.retryAfterSeconds === undefined ? {} : { 'retry-after': String(err.retryAfterSeconds) };
+  return new ApiError(STATUS_OF_KIND[err.kind], err.code, err.message, err.details, headers);
+}
+
 export const errorBodySchema = {
   type: 'object',
   properties: { error: { type: 'string' }, code: { type: 'string' }, request_id: { type: 'string' } },
@@ -27,7 +46,8 @@ export const errorBodySchema = {
 } as const;
 
 export function installErrorHandler(app: FastifyInstance): void {
-  app.setErrorHandler((err: FastifyError | ApiError, req, reply) => {
+  app.setErrorHandler((thrown: FastifyError | ApiError | DomainError, req, reply) => {
+    const err = thrown instanceof DomainError ? apiErrorOf(thrown) : thrown;
     if (err instanceof ApiError) {
       void reply.code(err.status).headers(err.headers).send({ error: err.message, code: err.code, ...err.extra });
       return;

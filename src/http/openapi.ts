@@ -12,11 +12,10 @@
 import type { FastifyDynamicSwaggerOptions } from '@fastify/swagger';
 import type { FastifySchema } from 'fastify';
 import { errorBodySchema } from './errors.js';
+import { API_VERSION } from '../domain/version.js';
 import type { RouteAccess } from './security.js';
 
 type Json = Record<string, unknown>;
-
-export const API_VERSION = '0.1.0';
 
 const binary = (types: string[], description: string): Json => ({
   description,

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../test/helpers/postgres.js';
 import { PostgresTaskStore } from '../store/postgres.adapter.js';
 import { SqliteTaskStore } from '../store/sqlite.adapter.js';
-import { libraryStoreConformance } from './library-store.conformance.js';
+import { libraryStoreConformance } from '../../test/conformance/library-store.conformance.js';
 import type { LibraryStore } from './library-store.js';
 import { PostgresLibraryStore } from './library-store.postgres.js';
 import { SqliteLibraryStore } from './library-store.sqlite.js';

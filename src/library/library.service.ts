@@ -9,11 +9,10 @@
  */
 import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { TaskError } from '../domain/errors.js';
+import { DomainError, TaskError } from '../domain/errors.js';
 import { newTaskId } from '../domain/ids.js';
 import { FINAL_STATES, TASK_STATES } from '../domain/task.js';
 import { SHARED_INPUT } from '../engines/heygem/stage-input.js';
-import { ApiError } from '../http/errors.js';
 import type { Logger } from '../logger.js';
 import type { Media } from '../media/media.js';
 import type { TaskStore } from '../store/task-store.js';
@@ -55,12 +54,12 @@ export interface TaskInputRequest {
  * codec): the client gets a 400 that says so, not a 500.
  */
 function mediaFault(err: unknown): unknown {
-  if (err instanceof TaskError && err.code !== 'canceled') return new ApiError(400, 'media_unprocessable', `The file could not be processed: ${err.message}`.slice(0, 300));
+  if (err instanceof TaskError && err.code !== 'canceled') return new DomainError('media_unprocessable', 'invalid', `The file could not be processed: ${err.message}`.slice(0, 300));
   return err;
 }
 
 const notFound = (kind: LibraryKind, id: string) =>
-  new ApiError(404, `${kind}_not_found`, `No ${kind} with id ${id.slice(0, 40)}`);
+  new DomainError(`${kind}_not_found`, 'not_found', `No ${kind} with id ${id.slice(0, 40)}`);
 
 export class LibraryService {
   constructor(
@@ -174,8 +173,8 @@ export class LibraryService {
       if (r.avatarId) source = this.path((await this.get('avatar', r.avatarId, r.viewer)).data.faceKey);
       else source = r.upload!;
       const probe = await this.media.probe(source).catch(() => null);
-      if (!probe?.hasAudio) throw new ApiError(400, 'audio_missing', `The ${r.avatarId ? 'avatar\'s video' : 'file'} has no readable audio track`);
-      if (probe.durationSec < 1) throw new ApiError(400, 'audio_too_short', 'The voice sample is shorter than 1 s');
+      if (!probe?.hasAudio) throw new DomainError('audio_missing', 'invalid', `The ${r.avatarId ? 'avatar\'s video' : 'file'} has no readable audio track`);
+      if (probe.durationSec < 1) throw new DomainError('audio_too_short', 'invalid', 'The voice sample is shorter than 1 s');
       const kind: VoiceSource = r.avatarId ? 'avatar' : probe.hasVideo ? 'video' : 'audio';
       const voice = await this.buildVoice({ source, name: r.name, owner: r.owner, referenceText: r.referenceText, kind, sourceAvatarId: r.avatarId ?? null });
       try {
@@ -226,8 +225,8 @@ export class LibraryService {
 
   async update(kind: LibraryKind, id: string, v: Viewer, p: { name?: string; shared?: boolean; referenceText?: string }): Promise<LibraryItem> {
     const item = await this.get(kind, id, v);
-    if (!canChangeItem(v, item)) throw new ApiError(403, 'forbidden', `This ${kind} belongs to another API key`);
-    if (p.shared !== undefined && !v.admin) throw new ApiError(403, 'forbidden', 'Only an admin key marks items shared');
+    if (!canChangeItem(v, item)) throw new DomainError('forbidden', 'forbidden', `This ${kind} belongs to another API key`);
+    if (p.shared !== undefined && !v.admin) throw new DomainError('forbidden', 'forbidden', 'Only an admin key marks items shared');
     const data = kind === 'voice' && p.referenceText !== undefined ? { ...(item.data as VoiceData), referenceText: p.referenceText } : undefined;
     const next = await this.store.update(id, { name: p.name, shared: p.shared, data }, this.now());
     if (!next) throw notFound(kind, id);
@@ -237,11 +236,11 @@ export class LibraryService {
   /** Refused (409) while a queued or running task uses the item; its files and copies go with it. */
   async delete(kind: LibraryKind, id: string, v: Viewer): Promise<void> {
     const item = await this.get(kind, id, v);
-    if (!canChangeItem(v, item)) throw new ApiError(403, 'forbidden', `This ${kind} belongs to another API key`);
+    if (!canChangeItem(v, item)) throw new DomainError('forbidden', 'forbidden', `This ${kind} belongs to another API key`);
     const live = (await this.tasks.listInStates(TASK_STATES.filter((s) => !FINAL_STATES.has(s)))).map((t) => t.id);
     const users = await this.store.usersAmong(id, live);
     if (users.length) {
-      throw new ApiError(409, `${kind}_in_use`, `${users.length} unfinished task(s) use this ${kind}; delete it when they have ended`, { task_ids: users.slice(0, 20) });
+      throw new DomainError(`${kind}_in_use`, 'conflict', `${users.length} unfinished task(s) use this ${kind}; delete it when they have ended`, { task_ids: users.slice(0, 20) });
     }
     await this.store.delete(id);
     await rm(this.path(this.dirKey(kind, id)), { recursive: true, force: true });
@@ -257,7 +256,7 @@ export class LibraryService {
    * for other submit paths (batches): see resolveLibraryInputs.
    */
   async resolveForTask(v: Viewer, r: TaskInputRequest): Promise<TaskLibraryRefs> {
-    if (r.hasUpload && r.avatarId) throw new ApiError(400, 'avatar_conflict', 'Send either a video upload or avatar_id, not both');
+    if (r.hasUpload && r.avatarId) throw new DomainError('avatar_conflict', 'invalid', 'Send either a video upload or avatar_id, not both');
     const avatar = r.avatarId ? await this.get('avatar', r.avatarId, v) : !r.hasUpload ? ((await this.defaultItem('avatar')) as Avatar | null) : null;
     const voice = r.voiceId ? await this.get('voice', r.voiceId, v) : null;
     // The avatar's own voice, unless that voice was deleted from the library meanwhile.

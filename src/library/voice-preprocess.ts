@@ -9,7 +9,7 @@
 import { randomBytes } from 'node:crypto';
 import { copyFile, mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ApiError } from '../http/errors.js';
+import { DomainError } from '../domain/errors.js';
 import { readJson, request, withTimeout } from '../engines/heygem/http-json.js';
 
 export interface PreprocessTarget {
@@ -52,7 +52,7 @@ export async function preprocessVoice(t: PreprocessTarget, wav: string, outWav: 
     );
     const body = (await readJson(res).catch(() => null)) as PreprocessReply | null;
     if (!res.ok || !body || body.code !== 0) {
-      throw new ApiError(502, 'voice_preprocess_failed', `The TTS container could not preprocess the voice (HTTP ${res.status}${body?.msg ? `: ${String(body.msg).slice(0, 200)}` : ''})`);
+      throw new DomainError('voice_preprocess_failed', 'upstream_failed', `The TTS container could not preprocess the voice (HTTP ${res.status}${body?.msg ? `: ${String(body.msg).slice(0, 200)}` : ''})`);
     }
     const text = typeof body.reference_audio_text === 'string' ? body.reference_audio_text : '';
     const url = typeof body.asr_format_audio_url === 'string' ? body.asr_format_audio_url : '';
@@ -64,8 +64,8 @@ export async function preprocessVoice(t: PreprocessTarget, wav: string, outWav: 
     await rm(hostOut, { force: true });
     return { text, normalized: copied };
   } catch (err) {
-    if (err instanceof ApiError) throw err;
-    throw new ApiError(502, 'voice_preprocess_failed', `The TTS container could not preprocess the voice: ${(err as Error).message}`.slice(0, 300));
+    if (err instanceof DomainError) throw err;
+    throw new DomainError('voice_preprocess_failed', 'upstream_failed', `The TTS container could not preprocess the voice: ${(err as Error).message}`.slice(0, 300));
   } finally {
     await rm(join(refDir, name), { force: true }); // the container deletes it; not always
   }

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { faceVideoWithAudio, silentVideo } from '../../test/helpers/fixtures.js';
-import { toneWav } from '../fakes/tts-container.fake.js';
+import { toneWav } from '../simulate/tts-container.fake.js';
 import { FfmpegMedia, findBinary } from './ffmpeg.adapter.js';
 import { runProcess } from './process.js';
 

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../test/helpers/postgres.js';
-import { MemoryPublicationStore } from './publication-store.memory.js';
+import { MemoryPublicationStore } from '../../test/doubles/publication-store.memory.js';
 import type { PublicationStore } from './publication-store.js';
 import { PostgresPublicationStore } from './publication-store.postgres.js';
 import { SqlitePublicationStore } from './publication-store.sqlite.js';

@@ -6,7 +6,7 @@ import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import type { Task } from '../domain/task.js';
 import { waitFor } from '../../test/helpers/gateway.js';
-import { MemoryPublicationStore } from './publication-store.memory.js';
+import { MemoryPublicationStore } from '../../test/doubles/publication-store.memory.js';
 import { Publisher, type PublishOutcome, type PublisherTarget } from './publisher.service.js';
 import { PublishError, type UploadJob, type Uploader } from './uploader.js';
 

@@ -1,22 +1,20 @@
 import { describe, expect, it } from 'vitest';
-import type { BatchStore } from '../batches/batch-store.js';
-import { ApiError } from '../http/errors.js';
+import { DomainError } from '../domain/errors.js';
 import type { TaskStore } from '../store/task-store.js';
 import { Admission } from './admission.js';
 
 /** Only what Admission reads: the queue size and the claims in the window. */
 function admission(queued: number, claimsInWindow: number, maxQueued: number): Admission {
   const tasks = { queueSize: async () => queued } as unknown as TaskStore;
-  const batches = { claimsSince: async () => claimsInWindow } as unknown as BatchStore;
-  return new Admission(tasks, batches, { now: () => 1_000_000 }, { maxQueued, drainWindowMs: 60_000 });
+  return new Admission(tasks, { claimsSince: async () => claimsInWindow }, { now: () => 1_000_000 }, { maxQueued, drainWindowMs: 60_000 });
 }
 
-async function refusal(a: Admission, incoming: number): Promise<ApiError> {
+async function refusal(a: Admission, incoming: number): Promise<DomainError> {
   const err = await a.admit(incoming).then(
     () => undefined,
     (e: unknown) => e,
   );
-  if (!(err instanceof ApiError)) throw new Error('expected a refusal');
+  if (!(err instanceof DomainError)) throw new Error('expected a refusal');
   return err;
 }
 
@@ -29,17 +27,17 @@ describe('Admission (queue limit + Retry-After)', () => {
   it('refuses past the limit with Retry-After = excess / measured drain rate', async () => {
     // 120 claims a minute = 2/s; 10 queued + 5 incoming over a limit of 10 → 5 excess → 3 s
     const err = await refusal(admission(10, 120, 10), 5);
-    expect(err.status).toBe(503);
+    expect(err.kind).toBe('unavailable');
     expect(err.code).toBe('queue_full');
-    expect(err.headers['retry-after']).toBe('3');
-    expect(err.extra).toMatchObject({ queued: 10, limit: 10, retry_after_seconds: 3 });
+    expect(err.retryAfterSeconds).toBe(3);
+    expect(err.details).toMatchObject({ queued: 10, limit: 10, retry_after_seconds: 3 });
     // a slower drain → a later retry; never below 1 s, never above an hour
-    expect((await refusal(admission(10, 6, 10), 5)).headers['retry-after']).toBe('50');
-    expect((await refusal(admission(10, 6000, 10), 1)).headers['retry-after']).toBe('1');
-    expect((await refusal(admission(100_000, 1, 10), 1)).headers['retry-after']).toBe('3600');
+    expect((await refusal(admission(10, 6, 10), 5)).retryAfterSeconds).toBe(50);
+    expect((await refusal(admission(10, 6000, 10), 1)).retryAfterSeconds).toBe(1);
+    expect((await refusal(admission(100_000, 1, 10), 1)).retryAfterSeconds).toBe(3600);
   });
 
   it('with nothing drained in the window it says a minute', async () => {
-    expect((await refusal(admission(10, 0, 10), 1)).headers['retry-after']).toBe('60');
+    expect((await refusal(admission(10, 0, 10), 1)).retryAfterSeconds).toBe(60);
   });
 });

@@ -5,8 +5,7 @@
  * `drainWindowMs`, counted from the task events of every node — instead of accepting work the
  * deployment cannot start for hours. 0 (the default) keeps the queue unbounded, as before.
  */
-import { ApiError } from '../http/errors.js';
-import type { BatchStore } from '../batches/batch-store.js';
+import { DomainError } from '../domain/errors.js';
 import type { TaskStore } from '../store/task-store.js';
 import type { Clock } from './clock.js';
 
@@ -17,6 +16,11 @@ export interface AdmissionOptions {
   drainWindowMs: number;
 }
 
+/** Where the drain rate is read: claims of every node since a time (the batch store counts them from task events). */
+export interface ClaimCounter {
+  claimsSince(since: number): Promise<number>;
+}
+
 /** Retry-After bounds: at least 1 s; without any measured drain, a minute; at most an hour. */
 const NO_RATE_SECONDS = 60;
 const MAX_SECONDS = 3600;
@@ -24,7 +28,7 @@ const MAX_SECONDS = 3600;
 export class Admission {
   constructor(
     private readonly tasks: TaskStore,
-    private readonly batches: BatchStore,
+    private readonly claims: ClaimCounter,
     private readonly clock: Clock,
     private readonly o: AdmissionOptions,
   ) {}
@@ -36,7 +40,7 @@ export class Admission {
   /** Claims per second over the drain window, from every node. */
   async drainPerSecond(): Promise<number> {
     const now = this.clock.now();
-    const n = await this.batches.claimsSince(now - this.o.drainWindowMs);
+    const n = await this.claims.claimsSince(now - this.o.drainWindowMs);
     return n / (this.o.drainWindowMs / 1000);
   }
 
@@ -47,19 +51,19 @@ export class Admission {
     return Math.min(MAX_SECONDS, Math.max(1, Math.ceil(excess / rate)));
   }
 
-  /** Throw 503 + Retry-After when `incoming` more tasks would exceed the queue limit. */
+  /** Refuse (`queue_full`, kind unavailable: 503 + Retry-After over HTTP) when `incoming` more tasks would exceed the queue limit. */
   async admit(incoming: number): Promise<void> {
     if (this.o.maxQueued <= 0) return;
     const queued = await this.tasks.queueSize();
     if (queued + incoming <= this.o.maxQueued) return;
     const excess = queued + incoming - this.o.maxQueued;
     const secs = await this.retryAfterSeconds(excess);
-    throw new ApiError(
-      503,
+    throw new DomainError(
       'queue_full',
+      'unavailable',
       `The queue is full (${queued} waiting, limit ${this.o.maxQueued}); retry in ${secs} s`,
       { queued, limit: this.o.maxQueued, retry_after_seconds: secs },
-      { 'retry-after': String(secs) },
+      { retryAfterSeconds: secs },
     );
   }
 }

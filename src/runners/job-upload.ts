@@ -9,8 +9,7 @@
 import { readFile, rename, rm } from 'node:fs/promises';
 import { parseWavHeader } from '../media/wav.js';
 import type { Fence } from '../domain/task.js';
-import type { Gateway } from '../gateway.js';
-import { cleanPatch, JobRefused, type RunnerIdentity, type RunnerService, type WireJob } from './runner-service.js';
+import { cleanPatch, JobRefused, type RunnerIdentity, type RunnerService, type RunnerServiceDeps, type WireJob } from './runner-service.js';
 
 export class UploadInvalid extends Error {
   readonly code = 'upload_invalid';
@@ -21,7 +20,7 @@ export interface UploadedResult {
   speech: string;
 }
 
-export async function completeUpload(gw: Gateway, svc: RunnerService, r: RunnerIdentity, id: string, fence: Fence, files: UploadedResult, patch: unknown): Promise<WireJob> {
+export async function completeUpload(gw: RunnerServiceDeps, svc: RunnerService, r: RunnerIdentity, id: string, fence: Fence, files: UploadedResult, patch: unknown): Promise<WireJob> {
   try {
     const task = await svc.held1(r, id, fence);
     if (task.state !== 'collecting' && task.state !== 'rendering') throw new JobRefused(409, 'state_conflict', `Task ${id} is ${task.state}; a result is accepted while rendering or collecting`);
@@ -50,7 +49,7 @@ export async function completeUpload(gw: Gateway, svc: RunnerService, r: RunnerI
 }
 
 /** A retried success whose first answer was lost: the same attempt already completed it. */
-export async function alreadyCompleted(gw: Gateway, id: string, fence: Fence): Promise<boolean> {
+export async function alreadyCompleted(gw: Pick<RunnerServiceDeps, 'store'>, id: string, fence: Fence): Promise<boolean> {
   const task = await gw.store.get(id);
   return Boolean(task && task.state === 'completed' && task.attempt === fence.attempt);
 }

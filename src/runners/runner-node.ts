@@ -12,8 +12,8 @@ import type { GatewayConfig } from '../config/load.js';
 import { renderCode, type Task } from '../domain/task.js';
 import { ensurePreviewAssets } from '../engines/preview/assets.js';
 import type { SlotEngines } from '../engines/ports.js';
-import { heygemSlot, previewSlots } from '../gateway.js';
-import { API_VERSION } from '../http/openapi.js';
+import { slotEnginesOf } from '../engines/slot-engines.js';
+import { API_VERSION } from '../domain/version.js';
 import type { Logger } from '../logger.js';
 import { FfmpegMedia } from '../media/ffmpeg.adapter.js';
 import type { Media } from '../media/media.js';
@@ -59,7 +59,7 @@ export async function startRunnerNode(o: RunnerNodeOptions): Promise<RunnerNode>
   const paths = new DataPaths(config.dataDir);
   await Promise.all([paths.outputs, paths.work, paths.assets].map((d) => mkdir(d, { recursive: true })));
   const media = o.media ?? new FfmpegMedia({ ffmpegPath: config.media.ffmpeg, ffprobePath: config.media.ffprobe, timeoutMs: config.media.timeoutMs });
-  const engines = o.slotEngines ?? (config.engine === 'heygem' ? config.slots.map((s) => heygemSlot(config, s, media)) : previewSlots(config, media));
+  const engines = o.slotEngines ?? slotEnginesOf(config, media);
   const api = new RunnerApi({ server: o.server, token: o.token, log: log.child({ component: 'runner-api' }), retryForMs: o.retryForMs ?? 60_000, requestTimeoutMs: 30_000 });
   const store = new RemoteTaskStore(api, paths, log, { pollWaitMs: o.pollWaitMs ?? 20_000, cacheMaxFiles: o.cacheMaxFiles ?? 200 });
   await store.connect(

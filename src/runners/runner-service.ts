@@ -9,9 +9,27 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { ERROR_CODES, TaskError, type ErrorCode } from '../domain/errors.js';
 import { isFinal, type Fence, type Task, type TaskState } from '../domain/task.js';
-import type { Gateway } from '../gateway.js';
-import type { TaskPatch } from '../store/task-store.js';
+import type { GatewayConfig } from '../config/load.js';
+import type { LibraryService } from '../library/library.service.js';
+import type { Media } from '../media/media.js';
+import type { Clock } from '../runner/clock.js';
+import type { DataPaths } from '../runner/data-paths.js';
+import type { TaskLifecycle } from '../runner/lifecycle.js';
+import type { TaskPatch, TaskStore } from '../store/task-store.js';
+import type { GatewayMetrics } from '../telemetry/metrics.js';
 import { RunnerMetrics } from './runner-metrics.js';
+
+/** What the runner protocol uses of the gateway (the composition root's Gateway has all of it). */
+export interface RunnerServiceDeps {
+  config: Pick<GatewayConfig, 'scheduler'>;
+  store: TaskStore;
+  lifecycle: TaskLifecycle;
+  clock: Clock;
+  metrics: Pick<GatewayMetrics, 'registry'>;
+  library: Pick<LibraryService, 'inputsForTask'>;
+  media: Pick<Media, 'verifyMp4'>;
+  paths: DataPaths;
+}
 
 /** Why a runner's call about a job was refused (the route turns these into 409/410). */
 export class JobRefused extends Error {
@@ -81,7 +99,7 @@ export class RunnerService {
 
   readonly metrics: RunnerMetrics;
 
-  constructor(private readonly gw: Gateway) {
+  constructor(private readonly gw: RunnerServiceDeps) {
     this.metrics = new RunnerMetrics(gw.metrics.registry, gw.store, gw.clock, () => new Map([...this.stats].map(([k, v]) => [k, v.lastSeenAt])));
     // A long-polling runner wakes as soon as work is queued (new, retried or handed back).
     gw.lifecycle.on('change', ({ task }) => {

@@ -7,7 +7,7 @@
 import type pg from 'pg';
 import { createPgPool } from '../store/postgres.pool.js';
 import { migratePostgres } from '../store/postgres.schema.js';
-import { LastUsedThrottle, mintKey, tokenKeyId, tokenMatches, toKey, type ApiKey, type ApiKeyRepository, type ApiKeyRow, type Scope } from './api-keys.js';
+import { LastUsedThrottle, mintKey, tokenKeyId, tokenMatches, toKey, type ApiKey, type ApiKeyRepository, type ApiKeyRow, type Scope } from './api-key.js';
 
 export class PostgresApiKeys implements ApiKeyRepository {
   private readonly throttle = new LastUsedThrottle();

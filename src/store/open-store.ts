@@ -22,5 +22,5 @@ export async function openTaskStore(store: StoreConfig, o: { sqlitePath: string;
     return PostgresTaskStore.connect({ url: store.url, nodeId: o.nodeId, poolSize: store.poolSize, log: o.log });
   }
   if (store.driver !== 'sqlite') throw new Error(`unknown store.driver "${store.driver}" (expected sqlite or postgres)`);
-  return new SqliteTaskStore(o.sqlitePath);
+  return new SqliteTaskStore(o.sqlitePath, o.log);
 }

@@ -3,7 +3,7 @@ import { newTaskId } from '../domain/ids.js';
 import { createTestDatabase, waitFor, type TestDatabase } from '../../test/helpers/postgres.js';
 import { PostgresTaskStore, type PostgresStoreOptions } from './postgres.adapter.js';
 import { SCHEMA_VERSION } from './postgres.schema.js';
-import { describeTaskStoreConformance } from './task-store.conformance.js';
+import { describeTaskStoreConformance } from '../../test/conformance/task-store.conformance.js';
 
 let db: TestDatabase;
 const opened: PostgresTaskStore[] = [];

@@ -17,6 +17,7 @@ import { FINAL_STATES, type Fence, type Task, type TaskState } from '../domain/t
 import type { ErrorCode } from '../domain/errors.js';
 import type { Logger } from '../logger.js';
 import { fairClaimSql } from './fair-share.js';
+import { legalSources } from './legal-moves.js';
 import { PgListener } from './postgres.listener.js';
 import { createPgPool } from './postgres.pool.js';
 import { PostgresSlotRegistry } from './postgres.slots.js';
@@ -221,10 +222,12 @@ export class PostgresTaskStore implements TaskStore {
 
   /**
    * The one UPDATE every move goes through; a move to queued or a final state ends the lease
-   * (claims, which open one, are claimNext).
+   * (claims, which open one, are claimNext). The transition table is part of its WHERE
+   * (legal-moves.ts), next to the fence.
    */
   async transition(id: string, guard: TransitionGuard, to: TaskState, patch: TaskPatch, now: number, message?: string): Promise<Task | undefined> {
-    const from = typeof guard.from === 'string' ? [guard.from] : [...guard.from];
+    const from = legalSources(id, guard, to, this.log);
+    if (!from.length) return undefined;
     const p = new Params();
     let sets = `state = ${p.add(to)}, updated_at = ${p.add(now)}${this.patchSql(patch, p)}`;
     if (to === 'queued' || FINAL_STATES.has(to)) sets += ', lease_token = NULL, lease_holder = NULL, lease_expires_at = NULL';

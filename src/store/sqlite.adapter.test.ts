@@ -3,8 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { newTaskId } from '../domain/ids.js';
+import type { Logger } from '../logger.js';
 import { SqliteTaskStore } from './sqlite.adapter.js';
-import { describeTaskStoreConformance } from './task-store.conformance.js';
+import { describeTaskStoreConformance } from '../../test/conformance/task-store.conformance.js';
 
 describeTaskStoreConformance('sqlite', async () => new SqliteTaskStore(join(mkdtempSync(join(tmpdir(), 'hg-store-')), 'db.sqlite')));
 
@@ -41,5 +42,16 @@ describe('SqliteTaskStore durability', () => {
     newer.pragma('user_version = 99');
     newer.close();
     expect(() => new SqliteTaskStore(path)).toThrow(/newer than this gateway understands/);
+  });
+
+  it('logs a refused illegal transition with the states asked for', async () => {
+    const warnings: unknown[][] = [];
+    const log = { warn: (...a: unknown[]) => warnings.push(a) } as unknown as Logger;
+    const s = new SqliteTaskStore(':memory:', log);
+    const t = await s.create({ id: newTaskId(), text: 'x', createdAt: 1 });
+    expect(await s.transition(t.id, { from: ['queued'] }, 'completed', {}, 2)).toBeUndefined();
+    expect(warnings).toEqual([[{ taskId: t.id, from: ['queued'], to: 'completed' }, 'illegal task transition refused']]);
+    expect((await s.get(t.id))?.state).toBe('queued');
+    await s.close();
   });
 });

@@ -9,7 +9,9 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { ErrorCode } from '../domain/errors.js';
 import { FINAL_STATES, type Fence, type Task, type TaskState } from '../domain/task.js';
+import type { Logger } from '../logger.js';
 import { fairClaimSql } from './fair-share.js';
+import { legalSources } from './legal-moves.js';
 import { QueueIndex } from './queue-index.js';
 import { MIGRATIONS, PATCH_COLUMNS, SCHEMA_VERSION } from './sqlite.schema.js';
 import type { ClaimRequest, HeartbeatResult, NewTask, SlotRecord, TaskEvent, TaskListFilter, TaskPatch, TaskStore, TransitionGuard } from './task-store.js';
@@ -101,7 +103,11 @@ export class SqliteTaskStore implements TaskStore {
   private readonly queue = new QueueIndex();
   private readonly stmts;
 
-  constructor(path: string) {
+  /** `log` hears of refused illegal transitions (callers' bugs). */
+  constructor(
+    path: string,
+    private readonly log?: Logger,
+  ) {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
     this.db = new Database(path);
     this.db.pragma('journal_mode = WAL');
@@ -175,7 +181,8 @@ export class SqliteTaskStore implements TaskStore {
 
   /**
    * The one UPDATE every move goes through. A claim (`lease` given) opens attempt + 1; a move
-   * to queued or a final state closes the lease; other moves keep it.
+   * to queued or a final state closes the lease; other moves keep it. The transition table is
+   * part of its WHERE (legal-moves.ts), next to the fence.
    */
   private transitionSync(
     id: string,
@@ -186,7 +193,8 @@ export class SqliteTaskStore implements TaskStore {
     message: string | undefined,
     lease?: { holder: string; token: string; expiresAt: number },
   ): Task | undefined {
-    const from = typeof guard.from === 'string' ? [guard.from] : guard.from;
+    const from = legalSources(id, guard, to, this.log);
+    if (!from.length) return undefined;
     const { sets, values } = this.patchSql(patch);
     let leaseSql = '';
     const leaseValues: unknown[] = [];

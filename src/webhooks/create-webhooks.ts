@@ -5,7 +5,7 @@
  */
 import type { GatewayConfig } from '../config/load.js';
 import type { Task } from '../domain/task.js';
-import { presentStatus } from '../http/presenters.js';
+import { presentStatus } from '../domain/presenters.js';
 import type { PublisherFactoryDeps } from '../publish/create-publisher.js';
 import type { TaskListFilter } from '../store/task-store.js';
 import type { WebhookStore } from './outbox-store.js';

@@ -1,6 +1,6 @@
 /**
  * In-process doubles for scheduler tests: engines with scripted delays/failures and a Media that
- * never spawns. (The protocol-exact container fakes live in src/fakes/; these stand in for the
+ * never spawns. (The protocol-exact container fakes live in src/simulate/; these stand in for the
  * engine *ports*, one level up, so runner logic is tested without HTTP or ffmpeg.)
  */
 import { writeFile } from 'node:fs/promises';

@@ -2,7 +2,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startSimulatedFarm } from '../../src/fakes/simulate.js';
+import { startSimulatedFarm } from '../../src/simulate/simulate.js';
 import { FAST_HEYGEM, startTestGateway, type TestGateway } from './gateway.js';
 
 export type Farm = Awaited<ReturnType<typeof startSimulatedFarm>>;

@@ -6,7 +6,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { FarmSlot } from '../../src/fakes/simulate.js';
+import type { FarmSlot } from '../../src/simulate/simulate.js';
 import { openApiKeys } from '../../src/security/api-keys.js';
 import { FAST_HEYGEM } from './gateway.js';
 import { startCli, startServe, writeConfig, type CliProcess, type ServeProcess } from './process.js';

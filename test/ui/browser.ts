@@ -28,10 +28,14 @@ export async function ensureUiBuilt(): Promise<void> {
   await promisify(execFile)(process.execPath, ['node_modules/vite/bin/vite.js', 'build', '--config', 'web/vite.config.ts'], { timeout: 120_000 });
 }
 
-/** A persistent context on a throw-away profile (playwright-core needs launchPersistentContext for that). */
-export async function launchBrowser(): Promise<{ ctx: BrowserContext; close: () => Promise<void> }> {
+/**
+ * A persistent context on a throw-away profile (playwright-core needs launchPersistentContext for
+ * that). `locale` is the browser's language (navigator.languages, Accept-Language), which the UI
+ * starts in: English unless a test asks for another, whatever the machine's own locale.
+ */
+export async function launchBrowser(opts: { locale?: string } = {}): Promise<{ ctx: BrowserContext; close: () => Promise<void> }> {
   const profile = mkdtempSync(join(tmpdir(), 'hg-chrome-'));
-  const ctx = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: ARGS, viewport: WIDE, timeout: 60_000 });
+  const ctx = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: ARGS, viewport: WIDE, timeout: 60_000, locale: opts.locale ?? 'en-US' });
   return {
     ctx,
     async close() {

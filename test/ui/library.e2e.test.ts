@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSimulatedFarm } from '../../src/fakes/simulate.js';
+import { startSimulatedFarm } from '../../src/simulate/simulate.js';
 import { faceVideoWithAudio } from '../helpers/fixtures.js';
 import { FAST_HEYGEM, startTestGateway, waitFor, type TestGateway } from '../helpers/gateway.js';
 import { ARTIFACTS, ensureUiBuilt, haveChromium, launchBrowser } from './browser.js';
@@ -120,7 +120,7 @@ describe.skipIf(!have)('avatars and voices in chromium', () => {
     expect(['queued', 'preparing', 'reserved', 'tts', 'rendering']).toContain((await gw.gw.store.get(second))?.state);
     await page.click('[data-testid="avatar-card"] button:text("Delete")');
     await page.waitForSelector('[data-testid="avatar-card"] [role="alert"]');
-    expect(await page.textContent('[data-testid="avatar-card"] [role="alert"]')).toMatch(/unfinished task/);
+    expect(await page.textContent('[data-testid="avatar-card"] [role="alert"]')).toMatch(/^Unfinished tasks still use this avatar.*\(avatar_in_use\)/);
     await shot('avatars-delete-refused');
 
     // the task list shows the avatar's poster on both tasks

@@ -145,11 +145,11 @@ describe.skipIf(!have)('web UI in chromium', () => {
     await page.waitForFunction(() => document.querySelector('.badge')?.textContent === 'canceled');
     await page.goto(gw.url + '/#/tasks');
     await page.waitForSelector(`[data-testid="task-row"][data-id="${ids[3]}"][data-status="canceled"]`);
-    await page.selectOption('select', 'canceled');
+    await page.selectOption('.filters select', 'canceled');
     await page.waitForFunction(() => [...document.querySelectorAll('[data-testid="task-row"]')].every((r) => r.getAttribute('data-status') === 'canceled'));
     await page.fill('input[type="search"]', 'number 3');
     await page.waitForFunction(() => document.querySelectorAll('[data-testid="task-row"]').length === 1);
-    await page.selectOption('select', '');
+    await page.selectOption('.filters select', '');
     await page.fill('input[type="search"]', '');
     await page.waitForFunction(() => document.querySelectorAll('[data-testid="task-row"]').length > 1);
     await shot('tasks');

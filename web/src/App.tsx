@@ -1,6 +1,8 @@
-/** Shell: skip link, navigation from the routes table, the current page. */
+/** Shell: skip link, navigation from the routes table, language switch, the current page. */
 import { useEffect, useRef, useState, type ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
 import { ApiKeyBox } from './pages/ApiKeyBox';
+import { LanguageSwitch } from './pages/LanguageSwitch';
 import { AvatarsPage } from './pages/AvatarsPage';
 import { VoicesPage } from './pages/VoicesPage';
 import { BatchesPage } from './pages/BatchesPage';
@@ -34,29 +36,32 @@ const PAGES: Record<PageKey, (param: string | null) => ReactNode> = {
 };
 
 export function App() {
+  const { t } = useTranslation();
   const hash = useHash();
   const { route, param } = matchRoute(hash);
   const current = navKeyOf(route.key);
+  const title = t(`nav.${route.key}`);
   const first = useRef(true);
   useEffect(() => {
-    document.title = `${route.title} · heygem-gateway`;
+    document.title = `${title} · heygem-gateway`;
     // After in-app navigation, move focus to the new page for keyboard and screen-reader users
     // (hash navigation leaves it on the clicked link); not on first load.
     if (!first.current) document.getElementById('main')?.focus({ preventScroll: true });
     first.current = false;
-  }, [route.key, param, route.title]);
+  }, [route.key, param, title]);
   return (
     <>
-      <a className="skip" href="#main" onClick={(e) => { e.preventDefault(); document.getElementById('main')?.focus(); }}>Skip to content</a>
+      <a className="skip" href="#main" onClick={(e) => { e.preventDefault(); document.getElementById('main')?.focus(); }}>{t('app.skip')}</a>
       <header className="top">
         <a className="brand" href="#/">heygem-gateway</a>
-        <nav aria-label="Main">
+        <nav aria-label={t('app.mainNav')}>
           {ROUTES.filter((r) => r.nav).map((r) => (
             <a key={r.key} href={r.nav!.href} aria-current={r.key === current ? 'page' : undefined}>
-              {r.nav!.label}
+              {t(`nav.${r.key}`)}
             </a>
           ))}
         </nav>
+        <LanguageSwitch />
         <ApiKeyBox />
       </header>
       <main id="main" tabIndex={-1}>{PAGES[route.key](param)}</main>

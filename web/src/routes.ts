@@ -1,7 +1,8 @@
 /**
  * The routes table (hash routing: #/, #/tasks, #/tasks/<id>, #/farm, #/stats). Hash routes need
  * no server support, so the gateway serves one index.html. Adding a page = one row here plus
- * its component in App's PAGES map; rows with a `nav` label appear in the top navigation.
+ * its component in App's PAGES map (+ its name under `nav.<key>` in each catalog, web/src/i18n);
+ * rows with `nav` appear in the top navigation.
  * Pure, so matching is unit-tested without a browser.
  */
 export type PageKey = 'create' | 'tasks' | 'task' | 'farm' | 'stats' | 'avatars' | 'voices' | 'batches';
@@ -10,20 +11,19 @@ export interface RouteDef {
   key: PageKey;
   /** Matched against the hash without its leading '#'; capture group 1 is the page's param. */
   pattern: RegExp;
-  /** Link target and label for the top navigation (omit for detail pages). */
-  nav?: { href: string; label: string };
-  title: string;
+  /** Link target for the top navigation (omit for detail pages). Label and page title: `nav.<key>`. */
+  nav?: { href: string };
 }
 
 export const ROUTES: RouteDef[] = [
-  { key: 'task', pattern: /^\/tasks\/([0-9a-z]{26})$/, title: 'Task' },
-  { key: 'create', pattern: /^\/?$/, nav: { href: '#/', label: 'Create' }, title: 'Create' },
-  { key: 'tasks', pattern: /^\/tasks\/?$/, nav: { href: '#/tasks', label: 'Tasks' }, title: 'Tasks' },
-  { key: 'avatars', pattern: /^\/avatars\/?$/, nav: { href: '#/avatars', label: 'Avatars' }, title: 'Avatars' },
-  { key: 'voices', pattern: /^\/voices\/?$/, nav: { href: '#/voices', label: 'Voices' }, title: 'Voices' },
-  { key: 'batches', pattern: /^\/batches\/?$/, nav: { href: '#/batches', label: 'Batches' }, title: 'Batches' },
-  { key: 'farm', pattern: /^\/farm\/?$/, nav: { href: '#/farm', label: 'GPUs & queue' }, title: 'GPUs & queue' },
-  { key: 'stats', pattern: /^\/stats\/?$/, nav: { href: '#/stats', label: 'Stats' }, title: 'Stats' },
+  { key: 'task', pattern: /^\/tasks\/([0-9a-z]{26})$/ },
+  { key: 'create', pattern: /^\/?$/, nav: { href: '#/' } },
+  { key: 'tasks', pattern: /^\/tasks\/?$/, nav: { href: '#/tasks' } },
+  { key: 'avatars', pattern: /^\/avatars\/?$/, nav: { href: '#/avatars' } },
+  { key: 'voices', pattern: /^\/voices\/?$/, nav: { href: '#/voices' } },
+  { key: 'batches', pattern: /^\/batches\/?$/, nav: { href: '#/batches' } },
+  { key: 'farm', pattern: /^\/farm\/?$/, nav: { href: '#/farm' } },
+  { key: 'stats', pattern: /^\/stats\/?$/, nav: { href: '#/stats' } },
 ];
 
 export interface Match {

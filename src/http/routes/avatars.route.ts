@@ -5,7 +5,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Gateway } from '../../gateway.js';
 import type { Avatar } from '../../library/library.js';
-import { viewerOf } from '../../library/resolve.js';
+import { viewerOf } from '../fields/library.js';
 import { ownerOf } from '../access.js';
 import { ApiError } from '../errors.js';
 import { checkVideo, VIDEO_EXTENSIONS } from './generate.route.js';

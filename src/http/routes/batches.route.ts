@@ -11,12 +11,13 @@ import { parseCsvRows, parseJsonRows, type RowInput } from '../../batches/batch-
 import { presentBatch } from '../../batches/batch-presenter.js';
 import type { BatchRecord } from '../../batches/batch-store.js';
 import { zipStream, type ZipEntry } from '../../batches/zip-writer.js';
-import { publishTargetsOf } from '../../publish/request-field.js';
+import { publishTargetsOf } from '../fields/publish.js';
 import { canSee, ownerFilter, ownerOf } from '../access.js';
-import { ApiError, errorBodySchema } from '../errors.js';
-import { rowsScripts } from '../language-intake.js';
-import { fingerprintOf, replyHeaders } from '../idempotency.js';
-import { resolveLibraryInputs, viewerOf } from '../../library/resolve.js';
+import { DomainError } from '../../domain/errors.js';
+import { ApiError, apiErrorOf, errorBodySchema } from '../errors.js';
+import { fingerprintOf, idempotencyOf, replyHeaders } from '../idempotency.js';
+import { resolveLibraryInputs, viewerOf } from '../fields/library.js';
+import { rowsScripts } from '../fields/language.js';
 import type { TaskLibraryRefs } from '../../library/library.js';
 import { access } from '../security.js';
 
@@ -85,7 +86,7 @@ async function readInput(gw: Gateway, req: FastifyRequest): Promise<BatchInput> 
   const limits = { maxRows: gw.config.batches.maxRows, maxTextChars: gw.config.limits.maxTextChars, maxMetadataBytes: gw.config.batches.maxMetadataBytes };
   if (req.isMultipart()) {
     const { csv, fields } = await readCsvUpload(gw, req).catch((err: unknown) => {
-      if (err instanceof ApiError) throw err;
+      if (err instanceof ApiError || err instanceof DomainError) throw err;
       throw new ApiError(400, 'multipart_invalid', 'Malformed or incomplete multipart body');
     });
     const defaults = { avatar_id: fields.avatar_id, voice_id: fields.voice_id, language: fields.language };
@@ -164,7 +165,7 @@ export function registerBatchRoutes(app: FastifyInstance, gw: Gateway): void {
         }
         const publishTo = publishTargetsOf(gw.publisher, input.publish);
         const inputs = await libraryInputsOf(gw, req, input.rows);
-        const answer = await idempotency.run(req, 'batches', () => fingerprintOf(input.fingerprint), async () => {
+        const answer = await idempotency.run(idempotencyOf(req), 'batches', () => fingerprintOf(input.fingerprint), async () => {
           await admission.admit(input.rows.length);
           const view = await batches.create(ownerOf(req), input.rows, publishTo, input.defaults, inputs);
           return { status: 202, body: presentBatch(view, gw.clock.now()) };
@@ -247,7 +248,8 @@ async function libraryInputsOf(gw: Gateway, req: FastifyRequest, rows: readonly 
     try {
       out.push(await resolveLibraryInputs(gw.library, viewer, { avatar_id: r.avatarId, voice_id: r.voiceId }));
     } catch (err) {
-      if (err instanceof ApiError) throw new ApiError(err.status, err.code, `Row ${r.row}: ${err.message}`, { ...err.extra, row: r.row });
+      const e = err instanceof DomainError ? apiErrorOf(err) : err;
+      if (e instanceof ApiError) throw new ApiError(e.status, e.code, `Row ${r.row}: ${e.message}`, { ...e.extra, row: r.row });
       throw err;
     }
   }

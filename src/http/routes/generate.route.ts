@@ -16,17 +16,18 @@ import { newTaskId } from '../../domain/ids.js';
 import type { Gateway } from '../../gateway.js';
 import { formatBytes } from '../../maintenance/disk-space.js';
 import { ownerOf } from '../access.js';
-import { charCount } from '../chars.js';
+import { charCount } from '../../domain/chars.js';
+import { DomainError } from '../../domain/errors.js';
 import { ApiError, errorBodySchema } from '../errors.js';
-import { languageFields, languageIntake } from '../language-intake.js';
+import { languageFields, languageIntake } from '../fields/language.js';
 import { generateAcceptedSchema, generateRequestBody } from '../schemas.js';
-import { generateFingerprint, replyHeaders } from '../idempotency.js';
-import { publishTargetsOf } from '../../publish/request-field.js';
-import { captionsOption } from '../../segments/request-field.js';
-import { resolveLibraryInputs, viewerOf } from '../../library/resolve.js';
+import { generateFingerprint, idempotencyOf, replyHeaders } from '../idempotency.js';
+import { publishTargetsOf } from '../fields/publish.js';
+import { captionsOption } from '../fields/captions.js';
+import { resolveLibraryInputs, viewerOf } from '../fields/library.js';
 import type { ProbeResult } from '../../media/media.js';
-import { callbackOf } from '../../webhooks/callback-field.js';
-import { withEta } from '../../eta/schemas.js';
+import { callbackOf } from '../fields/callback.js';
+import { withEta } from '../eta.schemas.js';
 import { access } from '../security.js';
 
 export const VIDEO_EXTENSIONS = ['.mp4', '.avi', '.mov', '.mkv'];
@@ -88,7 +89,7 @@ async function readMultipart(gw: Gateway, req: FastifyRequest, id: string, intak
  * client's fault: 400, not a 500. A full disk while streaming the upload is 507.
  */
 export function multipartFault(err: unknown): never {
-  if (err instanceof ApiError) throw err;
+  if (err instanceof ApiError || err instanceof DomainError) throw err;
   const e = err as { code?: string; statusCode?: number; syscall?: string };
   if (e.code === 'ENOSPC') throw new ApiError(507, 'insufficient_storage', 'Not enough free disk space to store the upload');
   // busboy's count limits are malformed requests, not large ones: 400, not 413
@@ -197,7 +198,7 @@ export function registerGenerateRoute(app: FastifyInstance, gw: Gateway): void {
         // Idempotency-Key (http/idempotency.ts): a repeat gets the first answer and creates nothing.
         const fingerprint = () =>
           generateFingerprint(text, { ...intake, captions, language: lang.requested, avatarId: refs.avatarId ?? null, voiceId: refs.voiceId ?? null, callbackUrl: callbackUrl ?? null });
-        const answer = await gw.pipelines.idempotency.run(req, 'generate', fingerprint, async () => {
+        const answer = await gw.pipelines.idempotency.run(idempotencyOf(req), 'generate', fingerprint, async () => {
           await gw.pipelines.admission.admit(1); // back-pressure: 503 + Retry-After past limits.maxQueued
           await gw.library.attach(id, refs);
           await gw.publisher.requested(id, publishTo);

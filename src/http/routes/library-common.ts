@@ -10,7 +10,7 @@ import { extname } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { Gateway } from '../../gateway.js';
 import type { Avatar, LibraryKind, Voice } from '../../library/library.js';
-import { viewerOf } from '../../library/resolve.js';
+import { viewerOf } from '../fields/library.js';
 import { formatBytes } from '../../maintenance/disk-space.js';
 import { ApiError, errorBodySchema } from '../errors.js';
 import { multipartFault } from './generate.route.js';

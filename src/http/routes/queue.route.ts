@@ -10,7 +10,7 @@ import type { Task } from '../../domain/task.js';
 import type { Gateway } from '../../gateway.js';
 import type { ClusterSlot } from '../../runner/cluster.js';
 import { ownerFilter } from '../access.js';
-import { firstChars } from '../chars.js';
+import { firstChars } from '../../domain/chars.js';
 import { queueSchema } from '../schemas.js';
 import { access } from '../security.js';
 

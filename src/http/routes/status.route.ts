@@ -9,11 +9,11 @@ import type { Gateway } from '../../gateway.js';
 import { canSee, ownerFilter } from '../access.js';
 import { avatarFields } from './library-common.js';
 import { ApiError, errorBodySchema } from '../errors.js';
-import { presentStatus, presentSummary } from '../presenters.js';
+import { presentStatus, presentSummary } from '../../domain/presenters.js';
 import { segmentStatusFields } from '../../segments/status.js';
 import { withSegmentFields } from '../../segments/status.schema.js';
 import { taskActionSchema, taskListSchema, taskStatusSchema } from '../schemas.js';
-import { withEta } from '../../eta/schemas.js';
+import { withEta } from '../eta.schemas.js';
 import { access } from '../security.js';
 
 const idParams = { type: 'object', properties: { id: { type: 'string', maxLength: 200 } }, required: ['id'] } as const;

@@ -4,10 +4,10 @@
 import type { FastifyInstance } from 'fastify';
 import type { Gateway } from '../../gateway.js';
 import { normalizePreview } from '../../language/preview.js';
-import { languageOf } from '../language-intake.js';
-import { charCount } from '../chars.js';
+import { languageOf } from '../fields/language.js';
+import { charCount } from '../../domain/chars.js';
 import { ApiError } from '../errors.js';
-import { API_VERSION } from '../openapi.js';
+import { API_VERSION } from '../../domain/version.js';
 import { healthSchema, infoSchema, normalizeSchema } from '../schemas.js';
 import { textBodyLimit, VIDEO_EXTENSIONS } from './generate.route.js';
 import { registerHealthRoutes } from './health.route.js';

@@ -6,7 +6,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Gateway } from '../../gateway.js';
 import type { Voice } from '../../library/library.js';
-import { idField, viewerOf } from '../../library/resolve.js';
+import { idField, viewerOf } from '../fields/library.js';
 import { ownerOf } from '../access.js';
 import { ApiError } from '../errors.js';
 import { VIDEO_EXTENSIONS } from './generate.route.js';

@@ -18,7 +18,7 @@ import {
   endpointSchema,
   endpointWithSecretSchema,
   patchEndpointBody,
-} from '../../webhooks/schemas.js';
+} from '../webhook.schemas.js';
 import { newSecret } from '../../webhooks/signer.js';
 import { TargetRefused } from '../../webhooks/ssrf.js';
 import { ownerFilter, ownerOf } from '../access.js';

@@ -1,5 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { createI18n } from '../i18n/setup';
 import { api, ApiFailure, describeError, getApiKey, setApiKey, withToken } from './api';
+
+const en = createI18n('en').t;
+const zh = createI18n('zh-CN').t;
 
 // The node test environment has neither fetch to a gateway nor localStorage: stub both.
 const store = new Map<string, string>();
@@ -47,6 +51,9 @@ describe('api client', () => {
     const e = await api('/api/generate').catch((x: unknown) => x);
     expect(e).toBeInstanceOf(ApiFailure);
     expect(e).toMatchObject({ status: 400, code: 'text_missing', message: 'No text provided' });
+    // the rest of the body rides along for codes that carry details
+    reply = () => Response.json({ error: 'Unsupported characters', code: 'unsupported_script', characters: [{ char: 'क', index: 0 }] }, { status: 422 });
+    expect(await api('/api/generate').catch((x: unknown) => x)).toMatchObject({ code: 'unsupported_script', extra: { characters: [{ char: 'क', index: 0 }] } });
     reply = () => new Response('<html>bad gateway</html>', { status: 502 });
     expect(await api('/api/info').catch((x: unknown) => x)).toMatchObject({ status: 502, code: 'http_502' });
   });
@@ -54,7 +61,9 @@ describe('api client', () => {
     reply = () => Promise.reject(new TypeError('fetch failed'));
     const e = await api('/api/info').catch((x: unknown) => x);
     expect(e).toMatchObject({ code: 'network' });
-    expect(describeError(e)).toMatch(/^The gateway could not be reached \(network\) — Check that the gateway/);
-    expect(describeError(new ApiFailure(401, 'auth_required', 'API key required'))).toMatch(/^API key required \(auth_required\) — .*API key/);
+    expect(describeError(e, en)).toMatch(/^The gateway could not be reached \(network\) — Check that the gateway/);
+    expect(describeError(e, zh)).toBe('无法连接到网关（network）— 请确认网关正在运行且可以访问。');
+    expect(describeError(new ApiFailure(401, 'auth_required', 'API key required'), en)).toMatch(/^This gateway needs an API key \(auth_required\) — .*API key/);
+    expect(describeError(new Error('boom'), en)).toBe('boom');
   });
 });

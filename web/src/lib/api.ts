@@ -8,13 +8,17 @@ export interface ApiErrorBody {
   code: string;
 }
 
-import { errorText } from './format';
+import type { TFunction } from 'i18next';
+import { errorText, type ErrorExtra } from './errors';
 
 export class ApiFailure extends Error {
   constructor(
     readonly status: number,
     readonly code: string,
+    /** The server's (English) message; the page shows the catalog's text for known codes. */
     message: string,
+    /** The rest of the error body (details some codes carry). */
+    readonly extra: ErrorExtra = {},
   ) {
     super(message);
   }
@@ -61,14 +65,14 @@ export async function api<T>(path: string, init: RequestInit = {}): Promise<T> {
     body = null;
   }
   if (!res.ok) {
-    const e = (body ?? {}) as Partial<ApiErrorBody>;
-    throw new ApiFailure(res.status, e.code ?? `http_${res.status}`, e.error ?? `Request failed (${res.status})`);
+    const { error, code, ...extra } = (body && typeof body === 'object' ? body : {}) as Partial<ApiErrorBody> & ErrorExtra;
+    throw new ApiFailure(res.status, code ?? `http_${res.status}`, error ?? `Request failed (${res.status})`, extra);
   }
   return body as T;
 }
 
-/** Any error from `api` as one line for the page (message, code, what to do). */
-export function describeError(err: unknown): string {
-  if (err instanceof ApiFailure) return errorText(err.code, err.message);
+/** Any error from `api` as one line for the page, in the UI's language (message, code, what to do). */
+export function describeError(err: unknown, t: TFunction): string {
+  if (err instanceof ApiFailure) return errorText(t, err.code, err.message, err.extra);
   return err instanceof Error ? err.message : String(err);
 }

@@ -53,7 +53,8 @@ export function uploadWithProgress<T>(path: string, form: FormData, onProgress: 
         body = null;
       }
       if (xhr.status >= 200 && xhr.status < 300) return resolve(body as T);
-      reject(new ApiFailure(xhr.status, String(body?.code ?? `http_${xhr.status}`), String(body?.error ?? `Upload failed (${xhr.status})`)));
+      const { error, code, ...extra } = body ?? {};
+      reject(new ApiFailure(xhr.status, String(code ?? `http_${xhr.status}`), String(error ?? `Upload failed (${xhr.status})`), extra));
     };
     xhr.send(form);
   });

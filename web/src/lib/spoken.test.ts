@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { createI18n } from '../i18n/setup';
 import { classLabel, distinctChanges, rawPreview } from './spoken';
+
+const en = createI18n('en').t;
+const zh = createI18n('zh-CN').t;
 
 const c = (start: number, original: string, spoken: string) => ({ start, end: start + original.length, original, spoken });
 
@@ -13,11 +17,14 @@ describe('spoken preview', () => {
     expect(distinctChanges(many, 12).shown).toHaveLength(12);
   });
   it('labels each rewrite with the class it was read as', () => {
-    expect(classLabel('year')).toBe('year');
-    expect(classLabel('url')).toBe('web address');
-    expect(classLabel('cardinal')).toBe('number');
-    expect(classLabel('something-new')).toBe('something-new');
-    expect(classLabel(undefined)).toBe('');
+    expect(classLabel(en, 'year')).toBe('year');
+    expect(classLabel(en, 'url')).toBe('web address');
+    expect(classLabel(en, 'cardinal')).toBe('number');
+    expect(classLabel(zh, 'url')).toBe('网址');
+    expect(classLabel(zh, 'money')).toBe('金额');
+    expect(classLabel(en, 'something-new')).toBe('something-new');
+    expect(classLabel(zh, 'something-new')).toBe('something-new');
+    expect(classLabel(en, undefined)).toBe('');
   });
   it('falls back to the text as typed', () => {
     expect(rawPreview('x = 1')).toEqual({ normalized: 'x = 1', changes: [] });

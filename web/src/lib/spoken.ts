@@ -1,4 +1,6 @@
 /** The Create page's "what the voice will say" preview (pure parts). */
+import type { TFunction } from 'i18next';
+import { tr } from '../i18n/tr';
 
 /** One rewrite reported by POST /api/normalize; offsets are into the original text. */
 export interface SpokenChange {
@@ -10,17 +12,9 @@ export interface SpokenChange {
   class?: string;
 }
 
-/** Words for the classes the normalizer reports (docs/text-normalization.md); unknown ones are shown as sent. */
-const CLASS_LABELS: Record<string, string> = {
-  markup: 'markup', math: 'maths', url: 'web address', email: 'e-mail', file: 'file name', date: 'date', time: 'time', phone: 'phone number',
-  digits: 'digits', code: 'code', money: 'money', percent: 'percent', measure: 'measure', fraction: 'fraction', ordinal: 'ordinal', decade: 'decade',
-  year: 'year', cardinal: 'number', range: 'range', version: 'version', dimension: 'dimensions', symbol: 'symbol', abbreviation: 'abbreviation',
-};
-
-/** The label shown next to a rewrite: "year", "web address", … ('' when the server sent no class). */
-export function classLabel(cls: string | undefined): string {
-  if (!cls) return '';
-  return CLASS_LABELS[cls] ?? cls;
+/** The label shown next to a rewrite: "year", "web address", … in the UI's language; unknown classes as sent, '' for none. */
+export function classLabel(t: TFunction, cls: string | undefined): string {
+  return cls ? tr(t, 'spokenClass', cls) : '';
 }
 
 export interface NormalizeView {

@@ -6,7 +6,7 @@ const states = (phase: string, status = 'processing') => phaseTimeline({ phase, 
 
 describe('phase timeline', () => {
   it('lists queued → preparing → TTS → rendering → collecting → done', () => {
-    expect(phaseTimeline({ phase: 'queued', status: 'queued', timing }).map((s) => s.label)).toEqual(['Queued', 'Preparing', 'Speech (TTS)', 'Rendering', 'Collecting', 'Done']);
+    expect(phaseTimeline({ phase: 'queued', status: 'queued', timing }).map((s) => s.label)).toEqual(['phase.queued', 'phase.preparing', 'phase.tts', 'phase.rendering', 'phase.collecting', 'phase.completed']);
   });
   it('marks done, active and pending steps for each phase', () => {
     expect(states('queued', 'queued')).toEqual(['active', 'pending', 'pending', 'pending', 'pending', 'pending']);
@@ -24,8 +24,8 @@ describe('phase timeline', () => {
     const failed = phaseTimeline({ phase: 'failed', status: 'failed', timing });
     expect(failed.map((s) => s.state)).toEqual(['done', 'done', 'done', 'pending', 'pending', 'failed']);
     expect(phaseTimeline({ phase: 'canceled', status: 'canceled', timing: { ...timing, queue_time: null, tts_time: null } }).map((s) => s.state)).toEqual([...Array(5).fill('pending'), 'failed']);
-    expect(failed.at(-1)).toMatchObject({ label: 'Failed', seconds: 4 });
-    expect(phaseTimeline({ phase: 'canceled', status: 'canceled', timing }).at(-1)!.label).toBe('Canceled');
+    expect(failed.at(-1)).toMatchObject({ label: 'phase.failed', seconds: 4 });
+    expect(phaseTimeline({ phase: 'canceled', status: 'canceled', timing }).at(-1)!.label).toBe('phase.canceled');
   });
   it('attributes the untimed rest of the total to preparing + collecting', () => {
     expect(overheadSeconds({ queue_time: 1, tts_time: 2, video_time: 3, total_time: 6.5 })).toBe(0.5);

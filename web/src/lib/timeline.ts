@@ -3,14 +3,15 @@ import type { TaskStatus, Timing } from './types';
 
 export interface PhaseStep {
   key: string;
-  label: string;
+  /** The step's name in the catalog (`phase.*`): the step, or the outcome on the last one. */
+  label: PhaseLabel;
   state: 'done' | 'active' | 'pending' | 'failed';
   /** Time spent in the step, when the gateway reports it (see `timing`). */
   seconds: number | null;
 }
 
 const ORDER = ['queued', 'preparing', 'tts', 'rendering', 'collecting', 'completed'] as const;
-const LABELS: Record<string, string> = { queued: 'Queued', preparing: 'Preparing', tts: 'Speech (TTS)', rendering: 'Rendering', collecting: 'Collecting', completed: 'Done' };
+export type PhaseLabel = `phase.${(typeof ORDER)[number] | 'failed' | 'canceled'}`;
 
 /** `reserved` (a slot is held, nothing runs yet) is shown as part of preparing. */
 function stepOf(phase: string): string {
@@ -36,7 +37,7 @@ export function phaseTimeline(s: Pick<TaskStatus, 'phase' | 'status' | 'timing'>
     else if (s.phase === 'completed' || i < current) state = 'done';
     else if (i === current) state = 'active';
     else state = 'pending';
-    const label = key === 'completed' && ended ? (s.phase === 'canceled' ? 'Canceled' : 'Failed') : LABELS[key];
+    const label: PhaseLabel = key === 'completed' && ended ? (s.phase === 'canceled' ? 'phase.canceled' : 'phase.failed') : `phase.${key}`;
     return { key, label, state, seconds: key === 'completed' && ended ? s.timing.total_time : seconds[key] };
   });
 }

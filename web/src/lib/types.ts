@@ -45,6 +45,8 @@ export interface TaskStatus extends Omit<TaskSummary, 'text'> {
   segments?: SegmentView[];
   speech_seconds?: number | null;
   rendered_speech_seconds?: number;
+  /** The text's language (`zh` or `en`, detected when the task asked for `auto`); absent on older servers. */
+  language?: string | null;
 }
 
 /** One segment of a long script. */

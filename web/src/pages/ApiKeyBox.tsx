@@ -1,14 +1,16 @@
 /** API key entry: kept in this browser (localStorage), sent as a bearer token. */
 import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { getApiKey, setApiKey } from '../lib/api';
 
 export function ApiKeyBox() {
+  const { t } = useTranslation();
   const [open, setOpen] = useState(false);
   const [value, setValue] = useState(getApiKey());
   return (
     <div className="keybox">
       <button type="button" className="ghost" aria-expanded={open} onClick={() => setOpen(!open)}>
-        {getApiKey() ? 'API key ✓' : 'API key'}
+        {getApiKey() ? t('apiKey.buttonSet') : t('apiKey.button')}
       </button>
       {open && (
         <form
@@ -20,9 +22,9 @@ export function ApiKeyBox() {
             window.location.reload();
           }}
         >
-          <label htmlFor="apikey">API key (only needed when the gateway requires one)</label>
+          <label htmlFor="apikey">{t('apiKey.label')}</label>
           <input id="apikey" type="password" autoComplete="off" autoFocus value={value} onChange={(e) => setValue(e.target.value)} />
-          <button type="submit">Save</button>
+          <button type="submit">{t('common.save')}</button>
         </form>
       )}
     </div>

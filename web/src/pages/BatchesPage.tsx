@@ -2,8 +2,12 @@
  * Batches: send a CSV (file or pasted), see this key's batches, and follow one — counts, every
  * row's status and result, the ZIP of all finished videos, cancel. Polls while a batch runs.
  */
-import { useCallback, useEffect, useState } from 'react';
-import { api, describeError, getApiKey, withToken } from '../lib/api';
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { Trans, useTranslation } from 'react-i18next';
+import type { TFunction } from 'i18next';
+import { tr } from '../i18n/tr';
+import { api, ApiFailure, describeError, getApiKey, withToken } from '../lib/api';
+import { formatDateTime, formatNumber } from '../lib/format';
 import { StatusBadge } from './widgets';
 
 interface BatchRow {
@@ -32,15 +36,29 @@ interface BatchListItem {
   canceled_time: string | null;
 }
 
+/** The CSV goes up as text/csv (not JSON, which `api` would label it): same key, same error shape. */
 async function sendCsv(csv: string): Promise<Batch> {
   const key = getApiKey();
   const res = await fetch('/api/batches', { method: 'POST', headers: { 'content-type': 'text/csv', ...(key ? { authorization: `Bearer ${key}` } : {}) }, body: csv });
-  const body = (await res.json()) as Batch & { error?: string; errors?: Array<{ row: number; message: string }> };
-  if (!res.ok) throw new Error([body.error, ...(body.errors ?? []).slice(0, 5).map((e) => `row ${e.row}: ${e.message}`)].filter(Boolean).join(' · '));
+  const body = (await res.json().catch(() => ({}))) as Batch & { error?: string; code?: string; errors?: Array<{ row: number; message: string }> };
+  if (!res.ok) {
+    const { error, code, ...extra } = body;
+    throw new ApiFailure(res.status, code ?? `http_${res.status}`, error ?? `Request failed (${res.status})`, extra);
+  }
   return body;
 }
 
+/** A failed send as one line: the error, then the first rows the gateway named (their messages as sent). */
+function describeSendError(e: unknown, t: TFunction): string {
+  const rows = e instanceof ApiFailure && Array.isArray(e.extra.errors) ? (e.extra.errors as Array<{ row: number; message: string }>) : [];
+  return [describeError(e, t), ...rows.slice(0, 5).map((r) => t('batches.rowError', { row: r.row, message: r.message }))].join(' · ');
+}
+
 export function BatchesPage() {
+  const { t, i18n } = useTranslation();
+  const lng = i18n.language;
+  const tRef = useRef(t);
+  tRef.current = t;
   const [list, setList] = useState<BatchListItem[]>([]);
   const [current, setCurrent] = useState<Batch | null>(null);
   const [csv, setCsv] = useState('text\n');
@@ -48,18 +66,18 @@ export function BatchesPage() {
   const [busy, setBusy] = useState(false);
 
   const loadList = useCallback(() => {
-    api<{ items: BatchListItem[] }>('/api/batches?limit=20').then((r) => setList(r.items), (e) => setError(describeError(e)));
+    api<{ items: BatchListItem[] }>('/api/batches?limit=20').then((r) => setList(r.items), (e) => setError(describeError(e, tRef.current)));
   }, []);
   useEffect(() => loadList(), [loadList]);
 
   const open = useCallback((id: string) => {
-    api<Batch>(`/api/batches/${id}`).then(setCurrent, (e) => setError(describeError(e)));
+    api<Batch>(`/api/batches/${id}`).then(setCurrent, (e) => setError(describeError(e, tRef.current)));
   }, []);
   // follow a running batch
   useEffect(() => {
     if (!current || current.status === 'completed' || current.status === 'canceled') return;
-    const t = setTimeout(() => open(current.batch_id), 2000);
-    return () => clearTimeout(t);
+    const timer = setTimeout(() => open(current.batch_id), 2000);
+    return () => clearTimeout(timer);
   }, [current, open]);
 
   const submit = async () => {
@@ -70,7 +88,7 @@ export function BatchesPage() {
       setCurrent(b);
       loadList();
     } catch (e) {
-      setError(describeError(e));
+      setError(describeSendError(e, t));
     } finally {
       setBusy(false);
     }
@@ -78,35 +96,35 @@ export function BatchesPage() {
 
   return (
     <section className="card">
-      <h1>Batches</h1>
+      <h1>{t('batches.title')}</h1>
       <label>
-        CSV (a header with <code>text</code>; optional <code>avatar_id</code>, <code>voice_id</code>; other columns are kept as metadata)
-        <textarea rows={6} value={csv} onChange={(e) => setCsv(e.target.value)} aria-label="CSV rows" />
+        <Trans i18nKey="batches.csvHelp" t={t} components={[<code />, <code />, <code />]} />
+        <textarea rows={6} value={csv} onChange={(e) => setCsv(e.target.value)} aria-label={t('batches.csvRows')} />
       </label>
       <div className="row">
-        <input type="file" accept=".csv,text/csv" aria-label="CSV file" onChange={(e) => void e.target.files?.[0]?.text().then(setCsv)} />
-        <button type="button" onClick={() => void submit()} disabled={busy}>Send batch</button>
+        <input type="file" accept=".csv,text/csv" aria-label={t('batches.csvFile')} onChange={(e) => void e.target.files?.[0]?.text().then(setCsv)} />
+        <button type="button" onClick={() => void submit()} disabled={busy}>{t('batches.send')}</button>
       </div>
       {error && <p className="error" role="alert">{error}</p>}
       {current && (
         <div data-testid="batch">
           <h2>
-            Batch {current.batch_id} <StatusBadge status={current.status} />
+            {t('batches.batch', { id: current.batch_id })} <StatusBadge status={current.status} />
           </h2>
           <p className="muted">
-            {Object.entries(current.counts).map(([k, v]) => `${k} ${v}`).join(' · ')} of {current.total}
+            {t('batches.of', { counts: Object.entries(current.counts).map(([k, v]) => `${tr(t, 'status', k)} ${formatNumber(v, lng)}`).join(' · '), total: formatNumber(current.total, lng) })}
           </p>
           <div className="row">
-            <a href={withToken(current.results_url)} download>Download finished videos (ZIP)</a>
+            <a href={withToken(current.results_url)} download>{t('batches.download')}</a>
             {current.status !== 'completed' && current.status !== 'canceled' && (
-              <button type="button" onClick={() => api<Batch>(`/api/batches/${current.batch_id}/cancel`, { method: 'POST' }).then(setCurrent, (e) => setError(describeError(e)))}>
-                Cancel batch
+              <button type="button" onClick={() => api<Batch>(`/api/batches/${current.batch_id}/cancel`, { method: 'POST' }).then(setCurrent, (e) => setError(describeError(e, t)))}>
+                {t('batches.cancel')}
               </button>
             )}
           </div>
           <table>
             <thead>
-              <tr><th>Row</th><th>Status</th><th>Metadata</th><th>Result</th></tr>
+              <tr><th>{t('batches.row')}</th><th>{t('batches.status')}</th><th>{t('batches.metadata')}</th><th>{t('batches.result')}</th></tr>
             </thead>
             <tbody>
               {current.rows.map((r) => (
@@ -121,16 +139,16 @@ export function BatchesPage() {
           </table>
         </div>
       )}
-      <h2>Recent batches</h2>
+      <h2>{t('batches.recent')}</h2>
       <ul className="tasks">
         {list.map((b) => (
           <li key={b.batch_id}>
             <button type="button" className="link" onClick={() => open(b.batch_id)}>
-              {b.batch_id} · {b.total} rows · {new Date(b.created_time).toLocaleString()} · {b.canceled_time ? 'canceled' : b.completed_time ? 'completed' : 'running'}
+              {b.batch_id} · {t('batches.rows', { count: b.total })} · {formatDateTime(b.created_time, lng)} · {tr(t, 'status', b.canceled_time ? 'canceled' : b.completed_time ? 'completed' : 'running')}
             </button>
           </li>
         ))}
-        {!list.length && <li className="muted">No batches yet.</li>}
+        {!list.length && <li className="muted">{t('batches.none')}</li>}
       </ul>
     </section>
   );

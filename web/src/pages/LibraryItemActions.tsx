@@ -1,9 +1,11 @@
 /** Rename and delete for one library card (avatar or voice); errors (e.g. 409 in use) shown inline. */
 import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { api, describeError } from '../lib/api';
 
 export function LibraryItemActions(props: { kind: 'avatars' | 'voices'; id: string; name: string; onChanged: () => void }) {
   const { kind, id, name, onChanged } = props;
+  const { t } = useTranslation();
   const [editing, setEditing] = useState(false);
   const [value, setValue] = useState(name);
   const [error, setError] = useState<string | null>(null);
@@ -15,7 +17,7 @@ export function LibraryItemActions(props: { kind: 'avatars' | 'voices'; id: stri
       setError(null);
       onChanged();
     } catch (err) {
-      setError(describeError(err));
+      setError(describeError(err, t));
     }
   };
   const remove = async () => {
@@ -23,20 +25,20 @@ export function LibraryItemActions(props: { kind: 'avatars' | 'voices'; id: stri
       await api(`/api/${kind}/${id}`, { method: 'DELETE' });
       onChanged();
     } catch (err) {
-      setError(describeError(err));
+      setError(describeError(err, t));
     }
   };
   return (
     <>
       {editing ? (
         <form className="row" onSubmit={rename}>
-          <input aria-label="New name" value={value} maxLength={80} onChange={(e) => setValue(e.target.value)} />
-          <button type="submit">Save</button>
+          <input aria-label={t('upload.newName')} value={value} maxLength={80} onChange={(e) => setValue(e.target.value)} />
+          <button type="submit">{t('common.save')}</button>
         </form>
       ) : (
         <div className="row">
-          <button type="button" className="ghost" onClick={() => setEditing(true)}>Rename</button>
-          <button type="button" className="ghost" onClick={remove}>Delete</button>
+          <button type="button" className="ghost" onClick={() => setEditing(true)}>{t('common.rename')}</button>
+          <button type="button" className="ghost" onClick={remove}>{t('common.delete')}</button>
         </div>
       )}
       {error && <p className="error small" role="alert">{error}</p>}

@@ -1,7 +1,8 @@
 /** Stats: throughput, outcomes, phase percentiles and slot utilization from GET /api/stats. */
 import { useEffect, useState } from 'react';
-import { api } from '../lib/api';
-import { formatSeconds } from '../lib/format';
+import { useTranslation } from 'react-i18next';
+import { api, describeError } from '../lib/api';
+import { formatDateTime, formatNumber, formatPercent, formatSeconds } from '../lib/format';
 
 interface Summary {
   count: number;
@@ -17,12 +18,14 @@ interface StatsView {
 }
 
 const WINDOWS = [
-  { label: 'Last hour', ms: 3_600_000, bucket: '5m' },
-  { label: 'Last 24 hours', ms: 86_400_000, bucket: '1h' },
-  { label: 'Last 7 days', ms: 7 * 86_400_000, bucket: '1d' },
-];
+  { label: 'hour', ms: 3_600_000, bucket: '5m' },
+  { label: 'day', ms: 86_400_000, bucket: '1h' },
+  { label: 'week', ms: 7 * 86_400_000, bucket: '1d' },
+] as const;
 
 export function StatsPage() {
+  const { t, i18n } = useTranslation();
+  const lng = i18n.language;
   const [w, setW] = useState(1);
   const [s, setS] = useState<StatsView | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -30,57 +33,59 @@ export function StatsPage() {
     const to = new Date();
     const from = new Date(to.getTime() - WINDOWS[w].ms);
     const q = new URLSearchParams({ from: from.toISOString(), to: to.toISOString(), bucket: WINDOWS[w].bucket });
-    api<StatsView>(`/api/stats?${q}`).then(setS, (e: Error) => setError(e.message));
-  }, [w]);
-  if (!s) return <section className="card">{error ? <p className="error">{error}</p> : <p className="muted">Loading…</p>}</section>;
+    api<StatsView>(`/api/stats?${q}`).then(setS, (e: unknown) => setError(describeError(e, t)));
+  }, [w, t]);
+  if (!s) return <section className="card">{error ? <p className="error">{error}</p> : <p className="muted">{t('common.loading')}</p>}</section>;
+  const pct = (f: number) => formatPercent(f, lng);
+  const n = (v: number) => formatNumber(v, lng);
   const peak = Math.max(1, ...s.throughput.map((b) => b.completed + b.failed + b.canceled));
   return (
     <section className="card stats">
       <div className="row between">
-        <h1>Stats</h1>
+        <h1>{t('stats.title')}</h1>
         <label>
-          Window{' '}
+          {t('stats.window')}{' '}
           <select value={w} onChange={(e) => setW(Number(e.target.value))}>
-            {WINDOWS.map((x, i) => <option key={x.label} value={i}>{x.label}</option>)}
+            {WINDOWS.map((x, i) => <option key={x.label} value={i}>{t(`stats.windows.${x.label}`)}</option>)}
           </select>
         </label>
       </div>
       <dl className="facts" data-testid="stats-totals">
-        <dt>Completed</dt><dd>{s.totals.completed}</dd>
-        <dt>Failed</dt><dd>{s.totals.failed}</dd>
-        <dt>Canceled</dt><dd>{s.totals.canceled}</dd>
-        <dt>Success rate</dt><dd>{s.totals.success_rate === null ? '—' : `${(s.totals.success_rate * 100).toFixed(1)}%`}</dd>
+        <dt>{t('stats.completed')}</dt><dd>{n(s.totals.completed)}</dd>
+        <dt>{t('stats.failed')}</dt><dd>{n(s.totals.failed)}</dd>
+        <dt>{t('stats.canceled')}</dt><dd>{n(s.totals.canceled)}</dd>
+        <dt>{t('stats.successRate')}</dt><dd>{s.totals.success_rate === null ? '—' : pct(s.totals.success_rate)}</dd>
       </dl>
-      <h2 className="small">Throughput</h2>
-      <div className="bars" role="img" aria-label="Tasks finished per interval">
+      <h2 className="small">{t('stats.throughput')}</h2>
+      <div className="bars" role="img" aria-label={t('stats.throughputLabel')}>
         {s.throughput.map((b) => (
-          <div key={b.start} className="bar" title={`${new Date(b.start).toLocaleString()}: ${b.completed} completed, ${b.failed} failed`}>
+          <div key={b.start} className="bar" title={t('stats.bar', { time: formatDateTime(b.start, lng), completed: n(b.completed), failed: n(b.failed) })}>
             <div className="ok" style={{ height: `${(b.completed / peak) * 100}%` }} />
             <div className="bad" style={{ height: `${((b.failed + b.canceled) / peak) * 100}%` }} />
           </div>
         ))}
       </div>
-      <h2 className="small">Time per phase (completed tasks)</h2>
+      <h2 className="small">{t('stats.phases')}</h2>
       <table>
-        <thead><tr><th>phase</th><th>p50</th><th>p95</th><th>tasks</th></tr></thead>
+        <thead><tr><th>{t('stats.phase')}</th><th>p50</th><th>p95</th><th>{t('stats.tasks')}</th></tr></thead>
         <tbody>
           {(['queue', 'tts', 'render', 'total'] as const).map((k) => (
-            <tr key={k}><td>{k}</td><td>{formatSeconds(s.durations_seconds[k].p50)}</td><td>{formatSeconds(s.durations_seconds[k].p95)}</td><td>{s.durations_seconds[k].count}</td></tr>
+            <tr key={k}><td>{t(`stats.phaseNames.${k}`)}</td><td>{formatSeconds(s.durations_seconds[k].p50, lng)}</td><td>{formatSeconds(s.durations_seconds[k].p95, lng)}</td><td>{n(s.durations_seconds[k].count)}</td></tr>
           ))}
         </tbody>
       </table>
-      <h2 className="small">Failures by code</h2>
+      <h2 className="small">{t('stats.failures')}</h2>
       {Object.keys(s.failures_by_code).length ? (
-        <ul>{Object.entries(s.failures_by_code).map(([code, f]) => <li key={code}><code>{code}</code>: {f.count} ({(f.rate * 100).toFixed(1)}%)</li>)}</ul>
-      ) : <p className="muted">No failures in this window.</p>}
-      <h2 className="small">GPU slot utilization</h2>
+        <ul>{Object.entries(s.failures_by_code).map(([code, f]) => <li key={code}><code>{code}</code>: {n(f.count)} ({pct(f.rate)})</li>)}</ul>
+      ) : <p className="muted">{t('stats.noFailures')}</p>}
+      <h2 className="small">{t('stats.utilization')}</h2>
       {Object.entries(s.slots).map(([id, u]) => (
         <div key={id} className="util">
-          <span>GPU {id}</span>
-          <div className="progress" role="progressbar" aria-valuemin={0} aria-valuemax={100} aria-valuenow={Math.round(u.utilization * 100)} aria-label={`GPU ${id} utilization`}>
+          <span>{t('common.gpu', { id })}</span>
+          <div className="progress" role="progressbar" aria-valuemin={0} aria-valuemax={100} aria-valuenow={Math.round(u.utilization * 100)} aria-label={t('stats.utilizationLabel', { id })}>
             <div style={{ width: `${u.utilization * 100}%` }} />
           </div>
-          <span className="muted">{(u.utilization * 100).toFixed(1)}%</span>
+          <span className="muted">{pct(u.utilization)}</span>
         </div>
       ))}
     </section>

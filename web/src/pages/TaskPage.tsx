@@ -1,7 +1,9 @@
 /** One task: timeline, texts, speech, video, download, error, cancel/retry. Live via SSE + polling. */
 import { useCallback, useEffect, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { tr } from '../i18n/tr';
 import { api, ApiFailure, describeError, withToken } from '../lib/api';
-import { formatEta, formatSeconds, isFinal } from '../lib/format';
+import { formatDateTime, formatEta, formatSeconds, isFinal } from '../lib/format';
 import { applyToStatus } from '../lib/live';
 import { overheadSeconds, phaseTimeline } from '../lib/timeline';
 import { Segments } from './Segments';
@@ -10,10 +12,14 @@ import { useLiveTasks } from '../lib/useLive';
 import { Progress, StatusBadge } from './widgets';
 import { Publications, publishing, type WithPublications } from './Publications';
 
-const STATE_TEXT = { done: 'done', active: 'in progress', pending: 'not started', failed: 'ended' } as const;
-const when = (iso: string | null) => (iso ? new Date(iso).toLocaleString() : '—');
+/** The captions track's language: the task's text language when the gateway reports one. */
+const captionsLang = (language: string | null | undefined) => (language === 'zh' ? 'zh' : 'en');
 
 export function TaskPage({ id }: { id: string }) {
+  const { t, i18n } = useTranslation();
+  const lng = i18n.language;
+  const tRef = useRef(t);
+  tRef.current = t;
   const [s, setS] = useState<TaskStatus | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [acting, setActing] = useState(false);
@@ -24,7 +30,7 @@ export function TaskPage({ id }: { id: string }) {
         setS(r);
         setError(null);
       },
-      (e) => setError(e instanceof ApiFailure && e.status === 404 ? 'No such task (or it has been removed).' : describeError(e)),
+      (e) => setError(e instanceof ApiFailure && e.status === 404 ? tRef.current('task.notFound') : describeError(e, tRef.current)),
     );
   }, [id]);
   useEffect(() => load(), [load]);
@@ -58,71 +64,74 @@ export function TaskPage({ id }: { id: string }) {
       await api(`/api/tasks/${id}/${what}`, { method: 'POST' });
       load();
     } catch (e) {
-      setError(describeError(e));
+      setError(describeError(e, t));
     } finally {
       setActing(false);
     }
   };
 
-  if (error && !s) return <section className="card"><h1>Task</h1><p className="error" role="alert">{error}</p><a href="#/tasks">All tasks</a></section>;
-  if (!s) return <section className="card"><p className="muted">Loading…</p></section>;
+  if (error && !s) return <section className="card"><h1>{t('task.heading')}</h1><p className="error" role="alert">{error}</p><a href="#/tasks">{t('common.allTasks')}</a></section>;
+  if (!s) return <section className="card"><p className="muted">{t('common.loading')}</p></section>;
   const steps = phaseTimeline(s);
   const overhead = s.status === 'completed' ? overheadSeconds(s.timing) : null;
+  const eta = formatEta(s, t, lng);
+  const when = (iso: string | null) => formatDateTime(iso, lng);
   return (
     <section className="card task">
       <div className="row between wrap">
-        <h1>Task <code>{s.task_id}</code></h1>
+        <h1>{t('task.heading')} <code>{s.task_id}</code></h1>
         <span role="status"><StatusBadge status={s.status} /></span>
       </div>
-      <Progress value={s.progress} label={`${s.phase} ${s.progress}%`} />
-      <ol className="timeline" aria-label="Phases">
+      <Progress value={s.progress} label={t('common.progress', { label: tr(t, 'status', s.phase), value: s.progress })} />
+      <ol className="timeline" aria-label={t('task.phases')}>
         {steps.map((p) => (
           <li key={p.key} className={`step ${p.state}`} data-state={p.state}>
             <span className="dot" aria-hidden="true" />
-            <span>{p.label}<span className="sr-only"> ({STATE_TEXT[p.state]})</span></span>
-            {p.seconds !== null && <span className="muted">{formatSeconds(p.seconds)}</span>}
+            <span>{t(p.label)}<span className="sr-only"> ({t(`stepState.${p.state}`)})</span></span>
+            {p.seconds !== null && <span className="muted">{formatSeconds(p.seconds, lng)}</span>}
           </li>
         ))}
       </ol>
-      {overhead !== null && <p className="muted small">Preparing and collecting together: {formatSeconds(overhead)}</p>}
+      {overhead !== null && <p className="muted small">{t('task.overhead', { time: formatSeconds(overhead, lng) })}</p>}
       <dl className="facts">
-        <dt>GPU</dt><dd>{s.gpu_id ?? '—'}</dd>
-        {s.status === 'queued' && <><dt>Queue position</dt><dd>{s.queue_position ?? '—'}</dd></>}
-        {formatEta(s) && <><dt>Ready in</dt><dd data-testid="task-eta">{formatEta(s)}</dd></>}
-        <dt>Created</dt><dd>{when(s.created_time)}</dd>
-        <dt>Started</dt><dd>{when(s.start_time)}</dd>
-        <dt>Finished</dt><dd>{when(s.finished_time)}</dd>
-        <dt>Attempts</dt><dd>{s.attempts}</dd>
-        <dt>Face video</dt><dd>{s.video_name ?? 'default'}</dd>
+        <dt>{t('task.gpu')}</dt><dd>{s.gpu_id ?? '—'}</dd>
+        {s.status === 'queued' && <><dt>{t('task.queuePosition')}</dt><dd>{s.queue_position ?? '—'}</dd></>}
+        {eta && <><dt>{t('task.readyIn')}</dt><dd data-testid="task-eta">{eta}</dd></>}
+        <dt>{t('task.created')}</dt><dd>{when(s.created_time)}</dd>
+        <dt>{t('task.started')}</dt><dd>{when(s.start_time)}</dd>
+        <dt>{t('task.finished')}</dt><dd>{when(s.finished_time)}</dd>
+        <dt>{t('task.attempts')}</dt><dd>{s.attempts}</dd>
+        <dt>{t('task.faceVideo')}</dt><dd>{s.video_name ?? t('task.faceDefault')}</dd>
+        {s.language && <><dt>{t('task.language')}</dt><dd data-testid="task-language">{tr(t, 'language', s.language)}</dd></>}
       </dl>
-      {s.error && <p className="error" role="alert" data-testid="task-error"><strong>{s.error_code}</strong>: {s.error}</p>}
-      {!s.error && s.last_error && <p className="notice">Retrying after {s.last_error.code}: {s.last_error.message}</p>}
+      {s.error && <p className="error" role="alert" data-testid="task-error"><strong>{s.error_code}</strong>: {s.error_code ? tr(t, 'errors', s.error_code, s.error) : s.error}</p>}
+      {!s.error && s.last_error && <p className="notice">{t('task.retrying', { code: s.last_error.code, message: tr(t, 'errors', s.last_error.code, s.last_error.message) })}</p>}
       {s.segments && s.segments.length > 0 && <Segments items={s.segments} rendered={s.rendered_speech_seconds} total={s.speech_seconds} />}
-      <h2 className="small">Input text</h2>
+      <h2 className="small">{t('task.inputText')}</h2>
       <p className="quote">{s.input_text}</p>
-      <h2 className="small">What the voice says</h2>
+      <h2 className="small">{t('task.spoken')}</h2>
       <p className="quote">{s.normalized_text ?? '—'}</p>
       {s.generated_audio_url && (
         <>
-          <h2 className="small" id="speech-h">Speech</h2>
+          <h2 className="small" id="speech-h">{t('task.speech')}</h2>
           <audio controls preload="none" src={withToken(s.generated_audio_url)} aria-labelledby="speech-h" data-testid="speech-audio" />
         </>
       )}
       {s.result_url && (
         <>
-          <h2 className="small" id="video-h">Video</h2>
+          <h2 className="small" id="video-h">{t('task.video')}</h2>
           <video className="result" controls preload="metadata" src={withToken(s.result_url)} aria-labelledby="video-h" data-testid="result-video">
-            {s.captions && <track kind="captions" src={withToken(s.captions.vtt)} srcLang="en" label="Captions" default />}
+            {s.captions && <track kind="captions" src={withToken(s.captions.vtt)} srcLang={captionsLang(s.language)} label={t('task.captions')} default />}
           </video>
         </>
       )}
       <Publications items={(s as WithPublications).publications} />
       <div className="row actions">
-        {s.download_url && <a className="button" href={withToken(s.download_url)} download data-testid="download">Download MP4</a>}
-        {s.captions && <a className="button" href={withToken(s.captions.srt)} download data-testid="captions-srt">Captions (SRT)</a>}
-        {!isFinal(s.status) && <button type="button" disabled={acting} onClick={() => act('cancel')}>Cancel</button>}
-        {(s.status === 'failed' || s.status === 'timeout' || s.status === 'canceled') && <button type="button" disabled={acting} onClick={() => act('retry')}>Retry</button>}
-        <a href="#/tasks" className="back">All tasks</a>
+        {s.download_url && <a className="button" href={withToken(s.download_url)} download data-testid="download">{t('task.download')}</a>}
+        {s.captions && <a className="button" href={withToken(s.captions.srt)} download data-testid="captions-srt">{t('task.captionsSrt')}</a>}
+        {!isFinal(s.status) && <button type="button" disabled={acting} onClick={() => act('cancel')}>{t('common.cancel')}</button>}
+        {(s.status === 'failed' || s.status === 'timeout' || s.status === 'canceled') && <button type="button" disabled={acting} onClick={() => act('retry')}>{t('common.retry')}</button>}
+        <a href="#/tasks" className="back">{t('common.allTasks')}</a>
       </div>
       {error && <p className="error" role="alert">{error}</p>}
     </section>

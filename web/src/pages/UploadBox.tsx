@@ -1,16 +1,19 @@
 /** An upload form for the library pages: a file, a name, extra fields, and a progress bar. */
 import { useState, type ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
 import { describeError } from '../lib/api';
+import { formatPercent } from '../lib/format';
 import { uploadWithProgress } from '../lib/library';
 
 export function UploadBox(props: { path: string; field: string; accept: string; label: string; extra?: (form: FormData) => void; children?: ReactNode; onDone: () => void }) {
+  const { t, i18n } = useTranslation();
   const [file, setFile] = useState<File | null>(null);
   const [name, setName] = useState('');
   const [progress, setProgress] = useState<number | null>(null);
   const [error, setError] = useState<string | null>(null);
   const submit = async (e: React.FormEvent) => {
     e.preventDefault();
-    if (!file) return setError('Choose a file first.');
+    if (!file) return setError(t('upload.chooseFile'));
     const form = new FormData();
     if (name.trim()) form.set('name', name.trim());
     props.extra?.(form);
@@ -24,7 +27,7 @@ export function UploadBox(props: { path: string; field: string; accept: string; 
       (e.target as HTMLFormElement).reset();
       props.onDone();
     } catch (err) {
-      setError(describeError(err));
+      setError(describeError(err, t));
     } finally {
       setProgress(null);
     }
@@ -34,12 +37,12 @@ export function UploadBox(props: { path: string; field: string; accept: string; 
     <form className="upload" onSubmit={submit} noValidate>
       <label htmlFor={id}>{props.label}</label>
       <input id={id} type="file" accept={props.accept} onChange={(e) => setFile(e.target.files?.[0] ?? null)} />
-      <label htmlFor={`${id}-name`}>Name</label>
-      <input id={`${id}-name`} value={name} maxLength={80} onChange={(e) => setName(e.target.value)} placeholder="default: the file name" />
+      <label htmlFor={`${id}-name`}>{t('upload.name')}</label>
+      <input id={`${id}-name`} value={name} maxLength={80} onChange={(e) => setName(e.target.value)} placeholder={t('upload.namePlaceholder')} />
       {props.children}
-      {progress !== null && <progress max={1} value={progress} aria-label="Upload progress" data-testid="upload-progress" />}
+      {progress !== null && <progress max={1} value={progress} aria-label={t('upload.progress')} data-testid="upload-progress" />}
       {error && <p className="error" role="alert">{error}</p>}
-      <button type="submit" disabled={progress !== null}>{progress !== null ? `Uploading… ${Math.round(progress * 100)}%` : 'Upload'}</button>
+      <button type="submit" disabled={progress !== null}>{progress !== null ? t('upload.uploading', { percent: formatPercent(progress, i18n.language, 0) }) : t('upload.submit')}</button>
     </form>
   );
 }

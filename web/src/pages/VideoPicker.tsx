@@ -4,7 +4,8 @@
  * preview frame of the chosen file.
  */
 import { useEffect, useRef, useState } from 'react';
-import { checkVideoFile, formatBytes } from '../lib/format';
+import { useTranslation } from 'react-i18next';
+import { checkVideoFile, formatBytes, formatSeconds } from '../lib/format';
 import type { InfoView } from '../lib/types';
 
 const ACCEPT = 'video/mp4,video/quicktime,video/x-matroska,video/x-msvideo,.mp4,.mov,.mkv,.avi';
@@ -12,6 +13,8 @@ const FALLBACK_FORMATS = ['mp4', 'avi', 'mov', 'mkv'];
 
 export function VideoPicker(props: { info: InfoView | null; file: File | null; error?: string; onChange: (f: File | null, problem: string | null) => void }) {
   const { info, file, error, onChange } = props;
+  const { t, i18n } = useTranslation();
+  const lng = i18n.language;
   const [drag, setDrag] = useState(false);
   const [thumb, setThumb] = useState<string | null>(null);
   const input = useRef<HTMLInputElement>(null);
@@ -26,7 +29,7 @@ export function VideoPicker(props: { info: InfoView | null; file: File | null; e
   const choose = (f: File | undefined) => {
     if (!f) return;
     const formats = info?.limits.video_formats ?? FALLBACK_FORMATS;
-    const problem = checkVideoFile(f, formats, info?.limits.max_upload_bytes ?? Infinity);
+    const problem = checkVideoFile(f, formats, info?.limits.max_upload_bytes ?? Infinity, t, lng);
     if (problem && input.current) input.current.value = '';
     onChange(problem ? null : f, problem);
   };
@@ -35,10 +38,14 @@ export function VideoPicker(props: { info: InfoView | null; file: File | null; e
     onChange(null, null);
   };
 
-  const limits = info ? `${info.limits.video_formats.join(', ')}, up to ${formatBytes(info.limits.max_upload_bytes)}${info.limits.max_video_seconds ? ` and ${info.limits.max_video_seconds} s` : ''}` : '';
+  const limits = !info
+    ? ''
+    : info.limits.max_video_seconds
+      ? t('video.limitsSeconds', { formats: info.limits.video_formats.join(', '), size: formatBytes(info.limits.max_upload_bytes, lng), seconds: formatSeconds(info.limits.max_video_seconds, lng) })
+      : t('video.limits', { formats: info.limits.video_formats.join(', '), size: formatBytes(info.limits.max_upload_bytes, lng) });
   return (
     <>
-      <label htmlFor="video">Face video (optional{limits ? `: ${limits}` : ''})</label>
+      <label htmlFor="video">{limits ? t('video.labelLimits', { limits }) : t('video.label')}</label>
       <div
         className={`drop${drag ? ' over' : ''}${error ? ' invalid' : ''}`}
         data-testid="drop"
@@ -54,13 +61,13 @@ export function VideoPicker(props: { info: InfoView | null; file: File | null; e
         }}
       >
         <input id="video" ref={input} type="file" accept={ACCEPT} onChange={(e) => choose(e.target.files?.[0])} aria-describedby={error ? 'video-error' : undefined} aria-invalid={!!error} />
-        <span className="muted small">or drop a file here. Without one, the default face and voice are used.</span>
+        <span className="muted small">{t('video.drop')}</span>
         {file && (
           <div className="thumb">
             {/* #t=0.1 makes the browser decode and show a frame instead of a black box */}
-            {thumb && <video src={`${thumb}#t=0.1`} muted preload="metadata" playsInline aria-label="Preview of the chosen video" data-testid="thumb" />}
-            <span>{file.name} · {formatBytes(file.size)}</span>
-            <button type="button" className="ghost" onClick={clear}>Remove</button>
+            {thumb && <video src={`${thumb}#t=0.1`} muted preload="metadata" playsInline aria-label={t('video.preview')} data-testid="thumb" />}
+            <span>{file.name} · {formatBytes(file.size, lng)}</span>
+            <button type="button" className="ghost" onClick={clear}>{t('common.remove')}</button>
           </div>
         )}
       </div>

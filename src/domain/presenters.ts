@@ -1,10 +1,10 @@
 /**
  * Task → JSON for the compatible status route (every old key with its old type, see
- * docs/compatibility.md; the schema is in schemas.ts). Pure: no I/O, so it is cheap on the
- * hottest route and unit-testable.
+ * docs/compatibility.md; the schema is in src/http/schemas.ts) and for webhook payloads, which
+ * carry the same status. Pure: no I/O, so it is cheap on the hottest route and unit-testable.
  */
 import { basename } from 'node:path';
-import { overallProgress, publicStatus, taskTiming, type Task } from '../domain/task.js';
+import { overallProgress, publicStatus, taskTiming, type Task } from './task.js';
 import { charCount, firstChars } from './chars.js';
 
 const iso = (t: number | null): string | null => (t === null ? null : new Date(t).toISOString());

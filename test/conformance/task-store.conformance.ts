@@ -5,9 +5,9 @@
  * reaper's guard, and the slot registry. Semantics: docs/lifecycle.md.
  */
 import { describe, expect, it } from 'vitest';
-import { newTaskId } from '../domain/ids.js';
-import { fenceOf, type Fence, type Task } from '../domain/task.js';
-import type { TaskStore } from './task-store.js';
+import { newTaskId } from '../../src/domain/ids.js';
+import { fenceOf, type Fence, type Task } from '../../src/domain/task.js';
+import type { TaskStore } from '../../src/store/task-store.js';
 
 export function describeTaskStoreConformance(name: string, makeStore: () => Promise<TaskStore>): void {
   describe(`TaskStore conformance: ${name}`, () => {
@@ -62,6 +62,33 @@ export function describeTaskStoreConformance(name: string, makeStore: () => Prom
       expect((await claim(s, 2, 2002))?.id).toBe(anon.id);
       // all three hold one slot now: ties go to the oldest queued task
       expect((await claim(s, 3, 2003))?.id).toBe(batch[1].id);
+      await s.close();
+    });
+
+    it('refuses a move the transition table forbids, even when the caller allows it and holds the fence', async () => {
+      const s = await makeStore();
+      const a = await add(s, 'a');
+      // skipping ahead from the queue, with no claim
+      expect(await s.transition(a.id, { from: 'queued' }, 'rendering', {}, 1500)).toBeUndefined();
+      const t = await claim(s, 0, 2000);
+      const f = fence(t);
+      // with the right fence: skipping a phase, going backwards, staying put
+      expect(await s.transition(a.id, { from: 'preparing', fence: f }, 'completed', { finishedAt: 2100 }, 2100)).toBeUndefined();
+      expect(await s.transition(a.id, { from: 'preparing', fence: f }, 'tts', {}, 2100)).toBeUndefined();
+      expect(await s.transition(a.id, { from: 'preparing', fence: f }, 'preparing', {}, 2100)).toBeUndefined();
+      const reserved = await s.transition(a.id, { from: 'preparing', fence: f }, 'reserved', {}, 2200);
+      expect(reserved).toMatchObject({ state: 'reserved', attempt: 1, leaseToken: f.token });
+      // a caller that allows a forbidden source state along with others: the row's state decides
+      expect(await s.transition(a.id, { from: ['preparing', 'reserved'], fence: f }, 'preparing', {}, 2300)).toBeUndefined();
+      expect(await s.get(a.id)).toMatchObject({ state: 'reserved', updatedAt: 2200 });
+      // nothing leaves completed; a failed task only goes back to the queue (retry)
+      const done = await s.transition(a.id, { from: 'reserved', fence: f }, 'failed', { errorCode: 'tts_failed', errorMessage: 'x', finishedAt: 2400 }, 2400);
+      expect(done?.state).toBe('failed');
+      expect(await s.transition(a.id, { from: 'failed' }, 'completed', {}, 2500)).toBeUndefined();
+      expect(await s.transition(a.id, { from: 'failed' }, 'canceled', {}, 2500)).toBeUndefined();
+      expect((await s.transition(a.id, { from: 'failed' }, 'queued', {}, 2600))?.state).toBe('queued');
+      // a refused move leaves no event
+      expect((await s.events(a.id)).map((e) => e.state).filter((st) => st !== 'queued')).toEqual(['preparing', 'reserved', 'failed']);
       await s.close();
     });
 

@@ -1,5 +1,5 @@
 /** The ETA keys of status, queue, list and generate answers (documented, not required: older rows lack them). */
-import { nullable, num } from '../http/schemas.js';
+import { nullable, num } from './schemas.js';
 
 type Json = Record<string, unknown>;
 

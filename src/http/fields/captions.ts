@@ -1,5 +1,5 @@
 /** The `captions` field of POST /api/generate: `burn` burns them into the MP4; absent, "" or `off`: tracks only. */
-import { ApiError } from '../http/errors.js';
+import { ApiError } from '../errors.js';
 
 export function captionsOption(value: unknown): 'burn' | null {
   if (value === undefined || value === null || value === '' || value === 'off' || value === 'tracks') return null;

@@ -2,9 +2,9 @@
  * The generate route's one call into publishing: the request's `publish` field (multipart,
  * urlencoded or JSON) → target ids, or a 400 with code `publish_target_unknown`.
  */
-import { ApiError } from '../http/errors.js';
-import { PublishChoiceError } from './choice.js';
-import type { Publisher } from './publisher.service.js';
+import { ApiError } from '../errors.js';
+import { PublishChoiceError } from '../../publish/choice.js';
+import type { Publisher } from '../../publish/publisher.service.js';
 
 export function publishTargetsOf(publisher: Publisher, raw: unknown): string[] {
   try {

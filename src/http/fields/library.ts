@@ -5,11 +5,11 @@
  * without them).
  */
 import type { FastifyRequest } from 'fastify';
-import { hasScope } from '../security/api-keys.js';
-import { ApiError } from '../http/errors.js';
-import type { TaskLibraryRefs } from './library.js';
-import type { LibraryService } from './library.service.js';
-import type { Viewer } from './viewer.js';
+import { hasScope } from '../../security/api-keys.js';
+import { ApiError } from '../errors.js';
+import type { TaskLibraryRefs } from '../../library/library.js';
+import type { LibraryService } from '../../library/library.service.js';
+import type { Viewer } from '../../library/viewer.js';
 
 export function viewerOf(req: FastifyRequest): Viewer {
   const key = req.apiKey;

@@ -3,8 +3,8 @@
  * PostgreSQL. Each test gets a fresh, empty store.
  */
 import { expect, it } from 'vitest';
-import type { Avatar, Voice } from './library.js';
-import type { LibraryStore } from './library-store.js';
+import type { Avatar, Voice } from '../../src/library/library.js';
+import type { LibraryStore } from '../../src/library/library-store.js';
 
 const hash = (c: string) => c.repeat(64).slice(0, 64);
 

@@ -3,10 +3,10 @@
  * language/intake.ts answered as API errors — 400 `language_invalid` for a value that names no
  * language, 422 `unsupported_script` naming every character the TTS cannot speak.
  */
-import type { UnsupportedChar } from '../text/scripts.js';
-import type { LanguageOption, SpeechLanguage } from '../text/language.js';
-import { checkScripts, describeUnsupported, LANGUAGE_OPTIONS, MAX_LISTED, parseLanguageOption, presentChar, resolveLanguage, type UnsupportedScriptPolicy } from '../language/intake.js';
-import { ApiError } from './errors.js';
+import type { UnsupportedChar } from '../../text/scripts.js';
+import type { LanguageOption, SpeechLanguage } from '../../text/language.js';
+import { checkScripts, describeUnsupported, LANGUAGE_OPTIONS, MAX_LISTED, parseLanguageOption, presentChar, resolveLanguage, type UnsupportedScriptPolicy } from '../../language/intake.js';
+import { ApiError } from '../errors.js';
 
 export interface LanguageIntake {
   /** The text to store: as submitted, or without the removed characters (`strip`). */

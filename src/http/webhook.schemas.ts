@@ -1,6 +1,6 @@
 /** Response and request schemas of the webhook routes (documentation + serialization). */
-import { bool, int, nullable, object, str } from '../http/schemas.js';
-import { WEBHOOK_EVENT_TYPES } from './outbox-store.js';
+import { bool, int, nullable, object, str } from './schemas.js';
+import { WEBHOOK_EVENT_TYPES } from '../webhooks/outbox-store.js';
 
 const eventList = { type: 'array', items: { type: 'string', enum: [...WEBHOOK_EVENT_TYPES] }, minItems: 1, maxItems: WEBHOOK_EVENT_TYPES.length, uniqueItems: true };
 

@@ -1,6 +1,6 @@
 /** In-memory PublicationStore for unit tests; passes the same conformance suite as SQLite. */
-import type { Publication, PublicationState, TargetType } from './publication.js';
-import type { PublicationPatch, PublicationStore, PublishRequest } from './publication-store.js';
+import type { Publication, PublicationState, TargetType } from '../../src/publish/publication.js';
+import type { PublicationPatch, PublicationStore, PublishRequest } from '../../src/publish/publication-store.js';
 
 export class MemoryPublicationStore implements PublicationStore {
   private readonly requests = new Map<string, PublishRequest>();
