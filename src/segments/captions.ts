@@ -80,13 +80,14 @@ function latinPieces(text: string, weight: number, o: CaptionLayout): Piece[] {
 
 /** A Chinese sentence: one cue if it fits, else whole clauses packed into cues; each timed by its own speech. */
 function cjkPieces(text: string, o: CaptionLayout, language?: SpeechLanguage): Piece[] {
-  const layout = (t: string) => layoutCjk(readableText(t), o.maxLineCharsCjk, o.maxLines);
+  const shown = readableText(text); // once per sentence: the clauses are cut from what is shown
+  const layout = (t: string) => layoutCjk(t, o.maxLineCharsCjk, o.maxLines);
   const fits = (t: string) => layout(t).length <= o.maxLines;
   const groups: string[] = [];
-  if (fits(text)) groups.push(text);
+  if (fits(shown)) groups.push(shown);
   else {
     let cur = '';
-    for (const clause of clausesOf(text)) {
+    for (const clause of clausesOf(shown)) {
       if (cur && !fits(cur + clause)) {
         groups.push(cur);
         cur = '';
