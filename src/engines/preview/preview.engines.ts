@@ -18,7 +18,7 @@ import { runProcess } from '../../media/process.js';
  * plain `cmn` voice reads many syllables as English words plus a tone digit ("你好" → "ni
  * three hao three"); the pinyin variant reads every Han character in Mandarin, and Latin runs
  * never reach it (they go to the English voice). Its default rate is 200 words (syllables) a
- * minute: about 4.5 characters a second, as a Mandarin speaker reads; at 160 it drawls.
+ * minute: about 4 characters a second with its pauses, as a Mandarin speaker reads; at 160 it drawls.
  */
 export const PREVIEW_VOICES: Record<SpeechLanguage, PreviewVoice> = {
   en: { name: 'en', wordsPerMinute: 160 },
