@@ -22,7 +22,7 @@ import { normalizeChinese } from './zh/index.js';
 
 export type { SpanClass } from './spans.js';
 export type { LanguageOption, SpeechLanguage } from './language.js';
-export { detectLanguage } from './language.js';
+export { detectLanguage, isLanguageOption, SPEECH_LANGUAGES } from './language.js';
 export { findUnsupported, stripUnsupported, type UnsupportedChar } from './scripts.js';
 
 export interface NormalizeChange {

@@ -41,6 +41,9 @@ const SIGNS = Object.keys(CURRENCY_SIGNS).sort((a, b) => b.length - a.length).ma
 const CODES = Object.keys(CURRENCY_CODES_ZH).join('|');
 /** Units of one letter only right after the number; longer ones may follow a space. */
 const UNITS = UNIT_KEYS.map((u) => (u.length === 1 && /[A-Za-z]/.test(u) ? esc(u) : `\\s?${esc(u)}`)).join('|');
+/** An operand in a plain formula: a number (with a variable: 3x), a variable, f(x), a Greek letter; a power; brackets. */
+const OPERAND = String.raw`[-−]?\(?(?:\d+(?:\.\d+)?(?:[A-Za-z](?![A-Za-z(]))?|[A-Za-z]\([A-Za-z\d]{1,8}\)|[A-Za-z](?![A-Za-z(])|[α-ω])(?:[²³]|\^\d{1,3})?\)?`;
+
 /** A character a unit can start with, or a range sign before a second number. */
 const UNIT_START = new RegExp(`[${[...new Set(UNIT_KEYS.map((u) => u[0]))].join('').replace(/[\]\\^-]/g, '\\$&')}\\-~～—–至到]`);
 const RANGE_SEP = String.raw`\s?[-~～—–至到]\s?`;
@@ -80,7 +83,7 @@ export const RECOGNIZERS_ZH: ZhRecognizer[] = [
   {
     // a formula: operands joined by operators, at least one of them not a dash or a slash ("1+2=3", "2 ≥ 1", "x-1=0")
     name: 'formula', cls: 'math', first: /[-−\dA-Za-z(α-ω]/,
-    re: /[-−]?\(?(?:\d+(?:\.\d+)?(?:[A-Za-z](?![A-Za-z]))?|[A-Za-z](?![A-Za-z])|[α-ω])(?:[²³]|\^\d{1,3})?\)?(?:\s?(?:<=|>=|!=|==|[-+−×÷=<>≤≥≠≈*/])\s?[-−]?\(?(?:\d+(?:\.\d+)?(?:[A-Za-z](?![A-Za-z]))?|[A-Za-z](?![A-Za-z])|[α-ω])(?:[²³]|\^\d{1,3})?\)?){1,30}/y,
+    re: new RegExp(String.raw`${OPERAND}(?:\s?(?:<=|>=|!=|==|[-+−×÷=<>≤≥≠≈*/])\s?${OPERAND}){1,30}`, 'y'),
     score: (m, c) => (/(?:<=|>=|!=|[+×÷=<>≤≥≠≈*])/.test(m[0]) && !/[A-Za-z]$/.test(before(c, 1)) ? 0.92 : 0), fields: (m) => ({ kind: 'formula', tex: m[0] }),
   },
   { name: 'root', cls: 'math', first: /√/, re: /√\s?(\d+(?:\.\d+)?|[A-Za-z]|\([^()]{1,40}\))/y, score: 0.9, fields: (m) => ({ kind: 'formula', tex: m[0] }) },
@@ -130,7 +133,7 @@ export const RECOGNIZERS_ZH: ZhRecognizer[] = [
 
   // digits read one by one
   { name: 'mobile', cls: 'phone', first: /[+\d]/, shape: (r) => r === 11 || r === 13 || r === 3 || r === 2, re: /(?:\+?86[ -]?)?1[3-9]\d(?:[ -]?\d{4}){2}(?!\d)/y, score: 0.95, fields: (m) => ({ d: m[0] }) },
-  { name: 'landline', cls: 'phone', first: /[+\d(]/, shape: (r) => r >= 3, re: /(?:\+\d{1,3}[ -]?)?\(?0\d{2,3}\)?[ -]?\d{7,8}(?!\d)|[48]00[ -]?\d{3}[ -]?\d{4}(?!\d)/y, score: 0.95, fields: (m) => ({ d: m[0] }) },
+  { name: 'landline', cls: 'phone', first: /[+\d(]/, shape: (r) => r >= 3, re: /(?:\+\d{1,3}[ -]?)?\(?0\d{2,3}\)?[ -]?\d{3,4}[ -]?\d{4}(?!\d)|[48]00[ -]?\d{3}[ -]?\d{4}(?!\d)/y, score: 0.95, fields: (m) => ({ d: m[0] }) },
   { name: 'ip', cls: 'digits', first: D, shape: (r, n) => r <= 3 && n === '.', re: /\d{1,3}(?:\.\d{1,3}){3}(?!\.?\d)/y, score: 0.95, fields: (m) => ({ d: m[0], kind: 'ip' }) },
   { name: 'cue-digits', cls: 'digits', first: D, shape: (r) => r >= 3, re: /\d{3,24}(?:[- ]\d{2,8}){0,4}(?!\.?\d)/y, score: (_m, c) => (hasCue(c, DIGIT_CUES, 6) && !liangAfter(c.text, c.end) ? 0.9 : 0), fields: (m) => ({ d: m[0] }) },
   { name: 'service', cls: 'digits', first: D, shape: (r) => r >= 3 && r <= 5, re: /\d{3,5}(?!\.?\d)/y, score: (m, c) => (SERVICE_NUMBERS.has(m[0]) && !liangAfter(c.text, c.end) && !/^[%‰万亿千百]/.test(c.text.slice(c.end, c.end + 1)) && !/[-−+]$/.test(before(c, 1)) ? 0.8 : 0), fields: (m) => ({ d: m[0] }) },

@@ -49,7 +49,10 @@ function time(f: Fields): string {
   return out;
 }
 
-function money(f: Fields): string {
+function money(f: Fields, ctx: ZhContext): string {
+  // "¥9,200元": the currency is said once, by the word already written after the amount
+  const written = /^\s?(?:元|块|人民币|美元|港元|欧元|英镑|日元|韩元)/.test(ctx.text.slice(ctx.end, ctx.end + 4));
+  if (written) f = { ...f, cur: '' };
   // "¥1,299.00": no cents said
   if (f.n && /\.0+$/.test(f.n)) f = { ...f, n: f.n.replace(/\.0+$/, '') };
   const counting = !f.scale && !/\./.test(f.n ?? '');
@@ -110,7 +113,7 @@ export const VERBALIZERS_ZH: Partial<Record<SpanClass, ZhVerbalizer>> = {
   year: (f) => (f.era ? `公元${f.era === 'bc' ? '前' : ''}${digitsZh(f.y ?? '')}年` : digitsZh(f.y ?? '')),
   phone: (f) => digitString(f.d ?? ''),
   digits: (f) => digitString(f.d ?? '', f.kind),
-  money,
+  money: (f, ctx) => money(f, ctx),
   percent,
   measure,
   fraction: (f) => `${f.sign ? '负' : ''}${cardinalZh(f.d ?? '')}分之${cardinalZh(f.n ?? '')}`,
