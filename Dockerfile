@@ -1,5 +1,6 @@
-# heygem-gateway image: the compiled server and web UI, ffmpeg and espeak-ng, run as a non-root
-# user. Build: docker build -t heygem-gateway .   Run with the GPU containers: deploy/docker-compose.yml
+# heygem-gateway image: the compiled server and web UI, ffmpeg, espeak-ng and the CJK font of
+# burned captions (fonts-noto-cjk: "Noto Sans CJK SC"), run as a non-root user.
+# Build: docker build -t heygem-gateway .   Run with the GPU containers: deploy/docker-compose.yml
 # (see docs/deployment.md).
 
 # Node 24, the LTS line with security fixes until April 2028 (Node 20's ended in April 2026); the
@@ -24,7 +25,7 @@ RUN npm run build && npm prune --omit=dev --no-audit --no-fund
 # --- runtime: only what runs. No sources in the image, so bin/ uses the shipped build as it is.
 FROM node:24-bookworm-slim AS runtime
 RUN apt-get update \
- && apt-get install -y --no-install-recommends ffmpeg espeak-ng \
+ && apt-get install -y --no-install-recommends ffmpeg espeak-ng fonts-noto-cjk \
  && rm -rf /var/lib/apt/lists/*
 # A fixed uid/gid, so host directories can be prepared for it (deploy/docker-compose.yml's init).
 ARG HEYGEM_UID=10001

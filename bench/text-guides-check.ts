@@ -3,7 +3,7 @@
  * shares, per batch; with --show, the failing tuning cases (held-out cases are never shown).
  * Usage: npx tsx bench/text-guides-check.ts [--show]
  */
-import { CORPUS, speechMatches } from '../src/text/corpus.js';
+import { CORPUS, speechMatches } from '../test/text-corpus/corpus.js';
 import { normalizeForSpeech } from '../src/text/index.js';
 
 const guides = CORPUS.filter((c) => c.category.startsWith('guides/')).map((c) => ({ c, got: normalizeForSpeech(c.input).text }));

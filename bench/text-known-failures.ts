@@ -1,5 +1,5 @@
 /**
- * Rewrites src/text/corpus/known-failures.ts from the current corpus results: cases that still
+ * Rewrites test/text-corpus/en/known-failures.ts from the current corpus results: cases that still
  * fail keep their written reason; new failures get a reason from the rules below, marked
  * "(auto)" so a person can tell them from reasons written after looking at the case; cases that
  * now pass are dropped. Held-out failures are listed too (the corpus test requires every case),
@@ -8,8 +8,8 @@
  * Usage: npx tsx bench/text-known-failures.ts
  */
 import { writeFileSync } from 'node:fs';
-import { CORPUS, speechMatches } from '../src/text/corpus.js';
-import { KNOWN_FAILURES } from '../src/text/corpus/known-failures.js';
+import { CORPUS, speechMatches } from '../test/text-corpus/corpus.js';
+import { KNOWN_FAILURES } from '../test/text-corpus/en/known-failures.js';
 import { normalizeForSpeech } from '../src/text/index.js';
 
 function autoReason(category: string, input: string, expected: string[]): string {
@@ -42,7 +42,7 @@ for (const c of CORPUS) {
   out.push([c.input, old && !old.endsWith('(auto)') ? old : `${c.heldOut ? 'held out; ' : ''}${autoReason(c.category, c.input, expected)} (auto)`]);
 }
 writeFileSync(
-  'src/text/corpus/known-failures.ts',
+  'test/text-corpus/en/known-failures.ts',
   `/**
  * Corpus cases we know we read differently, each with the reason. The corpus test requires
  * every other case to pass, and fails when a case listed here starts passing (so the list

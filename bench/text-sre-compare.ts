@@ -5,7 +5,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { CORPUS } from '../src/text/corpus.js';
+import { CORPUS } from '../test/text-corpus/corpus.js';
 import { normalizeForSpeech } from '../src/text/index.js';
 import { numberWords } from '../src/text/numbers.js';
 

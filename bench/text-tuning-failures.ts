@@ -2,7 +2,7 @@
  * Lists the tuning-set cases that fail, by category (never the held-out ones), for working on
  * the rules. Usage: npx tsx bench/text-tuning-failures.ts [category prefix]
  */
-import { CORPUS, speechMatches } from '../src/text/corpus.js';
+import { CORPUS, speechMatches } from '../test/text-corpus/corpus.js';
 import { normalizeForSpeech } from '../src/text/index.js';
 
 const prefix = process.argv[2] ?? '';

@@ -33,7 +33,7 @@ import { NoGpuStats, type GpuStatsSource } from './telemetry/gpu-stats.js';
 import { GatewayMetrics } from './telemetry/metrics.js';
 import { NvidiaSmiSampler } from './telemetry/nvidia-smi.js';
 import { RecordRetention } from './runner/record-retention.js';
-import { normalizeForSpeech } from './text/index.js';
+import { speechText, type Normalize } from './language/speech-text.js';
 import { createPublisher } from './publish/create-publisher.js';
 import type { Publisher } from './publish/publisher.service.js';
 import { Segments } from './segments/segments.js';
@@ -58,7 +58,7 @@ export interface Gateway {
   clock: Clock;
   log: Logger;
   startedAt: number;
-  normalize: (text: string) => string;
+  normalize: Normalize;
   /** Stop taking work, finish or hand back in-flight tasks within graceMs, close the store. */
   close(graceMs?: number): Promise<void>;
   /** Scheduled removal of old per-task files (config fileRetention). */
@@ -134,7 +134,7 @@ export async function createGateway(config: GatewayConfig, o: GatewayOverrides =
   attachTaskLog(lifecycle, log); // one info line per task transition
   const assets = await ensurePreviewAssets(config.dataDir, media, { espeakPath: config.media.espeak, voice: config.preview.voice });
   const engines = o.slotEngines ?? slotEnginesOf(config, media);
-  const normalize = (text: string) => normalizeForSpeech(text).text;
+  const normalize = speechText;
   const segments = new Segments(config, { store, lifecycle, paths, clock, log, normalize });
   const library = await createLibrary(config, { store, paths, media, clock, log: log.child({ component: 'library' }), pgPool });
   const pipelineDeps = {

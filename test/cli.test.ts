@@ -129,5 +129,17 @@ describe('CLI client commands find the gateway and explain failures', () => {
     expect(r).toMatchObject({ code: 1, stderr: 'heygem-gateway generate: cannot read --video /nonexistent/face.mp4: no such file\n' });
     expect((await t.gw.store.queueSize())).toBe(0);
   });
+
+  it('generate --language sends the language (a bad one is named); tasks lists it', async () => {
+    const bad = await cli(['generate', '你好。', '--language', 'fr', '--url', t.url]);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('language_invalid');
+    const r = await cli(['generate', 'Hello, 世界。', '--language', 'zh', '--url', t.url, '-o', join(mkdtempSync(join(tmpdir(), 'hg-cli-')), 'zh.mp4')]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^task \S+ \(language zh\)$/m);
+    const list = await cli(['tasks', '--url', t.url]);
+    expect(list.stdout).toMatch(/ LANG /);
+    expect(list.stdout).toMatch(/ zh +\d{4}-/);
+  });
 });
 

@@ -200,10 +200,11 @@ describe('Dockerfile', () => {
     expect(fromBuild.sort()).toEqual(['/app/bin', '/app/dist', '/app/node_modules', '/app/package.json', '/app/web/dist']);
   });
 
-  it('runs as a non-root user with ffmpeg and espeak-ng, a data volume, port 5003 and a health check', () => {
+  it('runs as a non-root user with ffmpeg, espeak-ng and the CJK caption font, a data volume, port 5003 and a health check', () => {
     const runs = all(runtime, 'RUN').join('\n');
     expect(runs).toMatch(/apt-get install[^\n]*\bffmpeg\b/);
     expect(runs).toMatch(/apt-get install[^\n]*\bespeak-ng\b/);
+    expect(runs).toMatch(/apt-get install[^\n]*\bfonts-noto-cjk\b/);
     const user = all(runtime, 'USER');
     expect(user).toHaveLength(1);
     expect(['root', '0', '0:0']).not.toContain(user[0]);

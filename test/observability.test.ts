@@ -102,6 +102,10 @@ describe('doctor', () => {
       const live = await runChecks(loadConfig({ env: {} as NodeJS.ProcessEnv, inline: { dataDir: join(base, 'data'), engine: 'heygem', slots: [slot], telemetry: { nvidiaSmi: '/nonexistent/nvidia-smi' } } }));
       expect(live.filter((c) => c.status === 'fail')).toEqual([]);
       expect(live.find((c) => c.name === 'nvidia-smi')?.status).toBe('warn');
+      // the caption font (fonts-noto-cjk, installed by .ci/run): found; a font that is not installed is a warning with the fix
+      expect(live.find((c) => c.name === 'caption font')).toMatchObject({ status: 'pass', detail: 'Noto Sans CJK SC' });
+      const noFont = await runChecks(loadConfig({ env: {} as NodeJS.ProcessEnv, inline: { dataDir: join(base, 'data'), captions: { font: 'No Such Font' } } }));
+      expect(noFont.find((c) => c.name === 'caption font')).toMatchObject({ status: 'warn', fix: expect.stringContaining('fonts-noto-cjk') });
       const deadSlot = { ...slot, video: { ...slot.video, url: 'http://127.0.0.1:1' }, tts: { ...slot.tts, url: 'http://127.0.0.1:2' } };
       const dead = await runChecks(loadConfig({ env: {} as NodeJS.ProcessEnv, inline: { dataDir: join(base, 'data'), engine: 'heygem', slots: [deadSlot] } }));
       const failed = dead.filter((c) => c.status === 'fail').map((c) => c.name);

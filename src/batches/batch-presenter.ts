@@ -42,6 +42,7 @@ export function presentBatch(view: BatchView, now: number): Record<string, unkno
       download_url: result ? `/api/download/${rec.taskId}` : null,
       avatar_id: rec.avatarId,
       voice_id: rec.voiceId,
+      language: task?.language ?? null,
       metadata: rec.metadata,
     };
   });

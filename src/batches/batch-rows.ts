@@ -1,12 +1,14 @@
 /**
  * Batch input → validated rows, from JSON (`{"rows": [{text, avatar_id?, voice_id?, metadata?}],
  * avatar_id?, voice_id?}`) or CSV (a header row with `text` and optional `avatar_id`,
- * `voice_id`; every other column becomes that row's metadata). Every row is checked before
+ * `voice_id`, `language`; every other column becomes that row's metadata). Every row is checked before
  * anything is stored; all problems are reported together with their row numbers.
  */
 import { charCount } from '../domain/chars.js';
 import { DomainError } from '../domain/errors.js';
 import { CsvError, parseCsv } from './csv.js';
+import { LANGUAGE_OPTIONS, parseLanguageOption } from '../language/intake.js';
+import type { LanguageOption } from '../text/language.js';
 
 export interface RowInput {
   /** 1-based row number (JSON: index + 1; CSV: data row, header not counted). */
@@ -14,6 +16,8 @@ export interface RowInput {
   text: string;
   avatarId: string | null;
   voiceId: string | null;
+  /** `auto` unless the row (or the batch) names a language (docs/api.md, "Language"). */
+  language: LanguageOption;
   metadata: unknown;
 }
 
@@ -40,8 +44,8 @@ export function parseJsonRows(body: unknown, limits: RowLimits): RowInput[] {
   if (!body || typeof body !== 'object' || !Array.isArray((body as { rows?: unknown }).rows)) {
     throw new DomainError('batch_invalid', 'invalid', 'Send JSON {"rows": [{"text": "..."}, ...]} or a CSV file');
   }
-  const b = body as { rows: unknown[]; avatar_id?: unknown; voice_id?: unknown };
-  const defaults = batchDefaults(b.avatar_id, b.voice_id);
+  const b = body as { rows: unknown[]; avatar_id?: unknown; voice_id?: unknown; language?: unknown };
+  const defaults = batchDefaults(b.avatar_id, b.voice_id, b.language);
   checkCount(b.rows.length, limits);
   const problems: RowProblem[] = [];
   const rows = b.rows.map((raw, i) => {
@@ -51,14 +55,14 @@ export function parseJsonRows(body: unknown, limits: RowLimits): RowInput[] {
       return null;
     }
     const r = raw as Record<string, unknown>;
-    return checkRow(row, undefined, r.text, r.avatar_id ?? defaults.avatarId, r.voice_id ?? defaults.voiceId, r.metadata ?? null, limits, problems);
+    return checkRow(row, undefined, r.text, r.avatar_id ?? defaults.avatarId, r.voice_id ?? defaults.voiceId, r.language ?? defaults.language, r.metadata ?? null, limits, problems);
   });
   throwProblems(problems);
   return rows as RowInput[];
 }
 
-export function parseCsvRows(text: string, defaultsRaw: { avatar_id?: unknown; voice_id?: unknown }, limits: RowLimits): RowInput[] {
-  const defaults = batchDefaults(defaultsRaw.avatar_id, defaultsRaw.voice_id);
+export function parseCsvRows(text: string, defaultsRaw: { avatar_id?: unknown; voice_id?: unknown; language?: unknown }, limits: RowLimits): RowInput[] {
+  const defaults = batchDefaults(defaultsRaw.avatar_id, defaultsRaw.voice_id, defaultsRaw.language);
   let records;
   try {
     records = parseCsv(text);
@@ -75,7 +79,8 @@ export function parseCsvRows(text: string, defaultsRaw: { avatar_id?: unknown; v
   checkCount(data.length, limits);
   const avatarCol = names.indexOf('avatar_id');
   const voiceCol = names.indexOf('voice_id');
-  const metaCols = names.map((n, i) => [n, i] as const).filter(([n, i]) => n && i !== textCol && i !== avatarCol && i !== voiceCol);
+  const languageCol = names.indexOf('language');
+  const metaCols = names.map((n, i) => [n, i] as const).filter(([n, i]) => n && i !== textCol && i !== avatarCol && i !== voiceCol && i !== languageCol);
   const problems: RowProblem[] = [];
   const rows = data.map((rec, i) => {
     const row = i + 1;
@@ -85,18 +90,26 @@ export function parseCsvRows(text: string, defaultsRaw: { avatar_id?: unknown; v
     }
     const cell = (col: number) => (col >= 0 && rec.fields[col] !== '' ? rec.fields[col] : undefined);
     const metadata = metaCols.length ? Object.fromEntries(metaCols.map(([n, col]) => [n, rec.fields[col]])) : null;
-    return checkRow(row, rec.line, rec.fields[textCol], cell(avatarCol) ?? defaults.avatarId, cell(voiceCol) ?? defaults.voiceId, metadata, limits, problems);
+    return checkRow(row, rec.line, rec.fields[textCol], cell(avatarCol) ?? defaults.avatarId, cell(voiceCol) ?? defaults.voiceId, cell(languageCol) ?? defaults.language, metadata, limits, problems);
   });
   throwProblems(problems);
   return rows as RowInput[];
 }
 
-function batchDefaults(avatar: unknown, voice: unknown): { avatarId: string | null; voiceId: string | null } {
+function batchDefaults(avatar: unknown, voice: unknown, language: unknown): { avatarId: string | null; voiceId: string | null; language: LanguageOption } {
   const problems: RowProblem[] = [];
   const avatarId = checkId(0, undefined, 'avatar_id', avatar ?? null, problems);
   const voiceId = checkId(0, undefined, 'voice_id', voice ?? null, problems);
+  const lang = checkLanguage(0, undefined, language, problems);
   if (problems.length) throw new DomainError('batch_invalid', 'invalid', problems[0].message, { errors: problems });
-  return { avatarId, voiceId };
+  return { avatarId, voiceId, language: lang };
+}
+
+function checkLanguage(row: number, line: number | undefined, v: unknown, problems: RowProblem[]): LanguageOption {
+  const lang = parseLanguageOption(v);
+  if (lang !== null) return lang;
+  problems.push({ row, ...(line ? { line } : {}), field: 'language', code: 'language_invalid', message: `language must be one of ${LANGUAGE_OPTIONS.join(', ')}` });
+  return 'auto';
 }
 
 function checkCount(n: number, limits: RowLimits): void {
@@ -111,7 +124,7 @@ function checkId(row: number, line: number | undefined, field: string, v: unknow
   return null;
 }
 
-function checkRow(row: number, line: number | undefined, text: unknown, avatar: unknown, voice: unknown, metadata: unknown, limits: RowLimits, problems: RowProblem[]): RowInput | null {
+function checkRow(row: number, line: number | undefined, text: unknown, avatar: unknown, voice: unknown, language: unknown, metadata: unknown, limits: RowLimits, problems: RowProblem[]): RowInput | null {
   const at = line ? { line } : {};
   const before = problems.length;
   const t = typeof text === 'string' ? text.trim() : '';
@@ -119,10 +132,11 @@ function checkRow(row: number, line: number | undefined, text: unknown, avatar: 
   else if (charCount(t) > limits.maxTextChars) problems.push({ row, ...at, field: 'text', code: 'text_too_long', message: `Text is longer than ${limits.maxTextChars} characters` });
   const avatarId = checkId(row, line, 'avatar_id', avatar, problems);
   const voiceId = checkId(row, line, 'voice_id', voice, problems);
+  const lang = checkLanguage(row, line, language, problems);
   if (metadata !== null && Buffer.byteLength(JSON.stringify(metadata) ?? '') > limits.maxMetadataBytes) {
     problems.push({ row, ...at, field: 'metadata', code: 'metadata_too_large', message: `Metadata is larger than ${limits.maxMetadataBytes} bytes as JSON` });
   }
-  return problems.length > before ? null : { row, text: t, avatarId, voiceId, metadata };
+  return problems.length > before ? null : { row, text: t, avatarId, voiceId, language: lang, metadata };
 }
 
 function throwProblems(problems: RowProblem[]): void {

@@ -21,6 +21,9 @@ import type { BatchRecord, BatchRowRecord, BatchStore } from './batch-store.js';
 import type { RowInput } from './batch-rows.js';
 import { presentBatch, type BatchView } from './batch-presenter.js';
 import type { TaskLibraryRefs } from '../library/library.js';
+import type { Normalize } from '../language/speech-text.js';
+import { resolveLanguage } from '../language/intake.js';
+import type { LanguageOption, SpeechLanguage } from '../text/language.js';
 
 export interface BatchCompletedEvent {
   /** API key id of the batch (null with auth off): whose webhooks get it. */
@@ -37,12 +40,12 @@ export interface BatchServiceDeps {
   scheduler: Scheduler;
   publisher: Publisher;
   clock: Clock;
-  normalize: (text: string) => string;
+  normalize: Normalize;
   log: Logger;
   /** Ties a new task to its avatar/voice before the task row exists (LibraryService.attach; the request fields are read in http/fields/library.ts). */
   attachInputs?: (taskId: string, refs: TaskLibraryRefs) => Promise<void>;
   /** Stores a new task; long texts become segments there (segments/segments.ts). Default: tasks.create. */
-  createTask?: (t: { id: string; text: string; normalizedText: string; owner: string | null; createdAt: number }) => Promise<Task>;
+  createTask?: (t: { id: string; text: string; normalizedText: string; owner: string | null; createdAt: number; language: SpeechLanguage; languageRequested: LanguageOption }) => Promise<Task>;
 }
 
 export class BatchService extends EventEmitter {
@@ -80,7 +83,8 @@ export class BatchService extends EventEmitter {
         // The row's avatar/voice, resolved and checked against the caller's key by the route.
         if (inputs[i] && this.d.attachInputs) await this.d.attachInputs(rec.taskId, inputs[i]);
         const text = rows[i].text;
-        const input = { id: rec.taskId, text, normalizedText: this.d.normalize(text), owner, createdAt: now };
+        const language = resolveLanguage(rows[i].language, text); // once, at intake (language/intake.ts)
+        const input = { id: rec.taskId, text, normalizedText: this.d.normalize(text, language), owner, createdAt: now, language, languageRequested: rows[i].language };
         created.push(await (this.d.createTask ? this.d.createTask(input) : this.d.tasks.create(input)));
       }
     } catch (err) {

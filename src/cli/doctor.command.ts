@@ -30,6 +30,18 @@ async function binary(name: string, path: string, args: string[], fix: string, r
   }
 }
 
+/** The font burned captions are drawn in, as fontconfig resolves it (libass asks fontconfig the same way). */
+async function captionFont(font: string): Promise<Check> {
+  const fix = 'install fonts-noto-cjk (Debian: apt-get install fonts-noto-cjk) or set captions.font to an installed font with Chinese glyphs';
+  try {
+    const { stdout } = await runProcess('fc-match', ['-f', '%{family}', `${font}:lang=zh-cn`], { timeoutMs: 10_000 });
+    const found = stdout.split(',').some((f) => f.trim().toLowerCase() === font.toLowerCase());
+    return found ? { name: 'caption font', status: 'pass', detail: font } : { name: 'caption font', status: 'warn', detail: `${font} is not installed; burned captions fall back to ${stdout.split(',')[0].slice(0, 40) || 'no font'} (Chinese may be drawn as empty boxes)`, fix };
+  } catch (err) {
+    return { name: 'caption font', status: 'warn', detail: `fc-match: ${(err as Error).message.slice(0, 100)}`, fix };
+  }
+}
+
 async function writable(name: string, dir: string): Promise<Check> {
   try {
     await mkdir(dir, { recursive: true });
@@ -67,6 +79,7 @@ export async function runChecks(c: GatewayConfig): Promise<Check[]> {
     await binary('ffprobe', c.media.ffprobe, ['-version'], 'install ffmpeg (ffprobe comes with it) or set media.ffprobe'),
     await binary('espeak-ng', c.media.espeak, ['--version'], 'install espeak-ng (needed by the preview engine)', c.engine === 'preview'),
     await writable('data dir', c.dataDir),
+    await captionFont(c.captions.font),
   ];
   try {
     const fs = await statfs(c.dataDir);

@@ -42,18 +42,19 @@ export function segmentsLine(s: { segments?: SegmentRow[]; rendered_speech_secon
   return `  segments ${done}/${s.segments.length} done${gpus.length ? `, working on GPU ${gpus.join(',')}` : ''}${speech}`;
 }
 
-export async function generate(o: ClientOptions & { text: string; video?: string; out?: string; pollMs?: number; timeoutMs?: number; captions?: string }): Promise<void> {
+export async function generate(o: ClientOptions & { text: string; video?: string; out?: string; pollMs?: number; timeoutMs?: number; captions?: string; language?: string }): Promise<void> {
   const form = new FormData();
   form.set('text', o.text);
   if (o.captions) form.set('captions', o.captions);
+  if (o.language) form.set('language', o.language);
   if (o.video) {
     const bytes = await readFile(o.video).catch((err: NodeJS.ErrnoException) => {
       throw new Error(`cannot read --video ${o.video}: ${err.code === 'ENOENT' ? 'no such file' : err.message}`);
     });
     form.set('video', new Blob([bytes]), basename(o.video));
   }
-  const sub = await call<{ task_id: string }>(o, '/api/generate', { method: 'POST', body: form });
-  process.stdout.write(`task ${sub.task_id}\n`);
+  const sub = await call<{ task_id: string; language?: string }>(o, '/api/generate', { method: 'POST', body: form });
+  process.stdout.write(`task ${sub.task_id}${sub.language ? ` (language ${sub.language})` : ''}\n`);
   const tty = process.stdout.isTTY;
   let last = '';
   const deadline = Date.now() + (o.timeoutMs ?? 3_600_000);

@@ -94,14 +94,15 @@ saves the finished MP4 (default <task id>.mp4).
   --poll-ms <n>         status poll interval (default 500)
   --timeout-ms <n>      stop following after this long (default 1 hour; the task goes on)
   --captions <burn|off> burn the captions into the MP4 (the .srt is saved next to it either way)
+  --language <auto|zh|en> language of the text (default auto: detected from the text)
 Long scripts are split into segments rendered on every GPU; their progress is shown per segment.
 ${CLIENT_HELP}`,
-    options: { ...CLIENT_OPTS, video: { type: 'string' }, output: { type: 'string', short: 'o' }, 'poll-ms': { type: 'string' }, 'timeout-ms': { type: 'string' }, captions: { type: 'string' } },
+    options: { ...CLIENT_OPTS, video: { type: 'string' }, output: { type: 'string', short: 'o' }, 'poll-ms': { type: 'string' }, 'timeout-ms': { type: 'string' }, captions: { type: 'string' }, language: { type: 'string' } },
     positionals: true,
     run: async (v, positionals) => {
       if (!positionals.length) throw new UsageError('generate needs the text to speak, e.g. heygem-gateway generate "Hello world"');
       const { generate } = await import('./generate.command.js');
-      await generate({ ...gatewayTarget({ url: str(v.url), key: str(v.key) }), text: positionals.join(' '), video: str(v.video), out: str(v.output), pollMs: num(v['poll-ms'], 'poll-ms'), timeoutMs: num(v['timeout-ms'], 'timeout-ms'), captions: str(v.captions) });
+      await generate({ ...gatewayTarget({ url: str(v.url), key: str(v.key) }), text: positionals.join(' '), video: str(v.video), out: str(v.output), pollMs: num(v['poll-ms'], 'poll-ms'), timeoutMs: num(v['timeout-ms'], 'timeout-ms'), captions: str(v.captions), language: str(v.language) });
     },
   },
   tasks: {

@@ -197,8 +197,10 @@ export const configSchema = z
       .object({
         /** Number of CPU preview slots. @defaultValue 2 */
         slots: z.number().int().min(1).max(64).default(2),
-        /** espeak-ng voice. @defaultValue en */
+        /** espeak-ng voice for English text (and Latin-script runs inside Chinese). @defaultValue en */
         voice: z.string().regex(/^[a-zA-Z0-9_+-]{1,40}$/).default('en'),
+        /** espeak-ng voice for Chinese text (Mandarin; Debian's plain `cmn` reads many syllables as English). @defaultValue cmn-latn-pinyin */
+        voiceZh: z.string().regex(/^[a-zA-Z0-9_+-]{1,40}$/).default('cmn-latn-pinyin'),
       })
       .prefault({}),
     media: z
@@ -348,6 +350,32 @@ export const configSchema = z
          */
         backupRenders: z.number().int().min(0).max(8).optional(),
       })
+      .prefault({}),
+    /** Speech text: what happens to characters the TTS cannot speak (docs/api.md, "Language"). */
+    text: z
+      .object({
+        /**
+         * Characters of scripts the TTS does not speak (HeyGem's fish-speech: Chinese and English;
+         * it silently drops the rest): `refuse` answers 422 `unsupported_script` naming them,
+         * `strip` removes them (listed in the answer), `pass` sends them on. @defaultValue refuse
+         */
+        unsupportedScripts: z.enum(['refuse', 'strip', 'pass']).default('refuse'),
+      })
+      .strict()
+      .prefault({}),
+    /** Caption cues (docs/segments.md, "Captions"). */
+    captions: z
+      .object({
+        /** Lines per cue. @defaultValue 2 */
+        maxLines: z.number().int().min(1).max(4).default(2),
+        /** Longest line of Latin-script text, in characters. @defaultValue 42 */
+        maxLineChars: z.number().int().min(10).max(200).default(42),
+        /** Longest line of Chinese text, in full-width characters (a half-width one counts as half). @defaultValue 16 */
+        maxLineCharsCjk: z.number().int().min(4).max(100).default(16),
+        /** fontconfig family burned captions are drawn in; it must hold Chinese glyphs (Debian `fonts-noto-cjk`). @defaultValue Noto Sans CJK SC */
+        font: z.string().regex(/^[\w .-]{1,80}$/).default('Noto Sans CJK SC'),
+      })
+      .strict()
       .prefault({}),
     auth: z
       .object({

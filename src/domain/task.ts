@@ -7,6 +7,14 @@
  */
 import type { ErrorCode } from './errors.js';
 
+/**
+ * Languages a task can follow, and what a request may ask for (`auto`: detect at intake). The
+ * same values as text/language.ts's SpeechLanguage and LanguageOption; declared here because
+ * the domain imports nothing outside itself.
+ */
+export type TaskLanguage = 'zh' | 'en';
+export type TaskLanguageRequest = TaskLanguage | 'auto';
+
 export const TASK_STATES = [
   'queued',
   'preparing',
@@ -125,6 +133,13 @@ export interface Task {
   segmentCount: number | null;
   /** Caption option of the request: `burn` burns the captions into the MP4. */
   captions: 'burn' | null;
+  /**
+   * Language the speech text, sentence splits, captions and preview voice follow: what the
+   * request named, or what detection chose at intake (docs/api.md, "Language").
+   */
+  language: TaskLanguage;
+  /** What the request asked for: `auto` (detect) unless it named a language. */
+  languageRequested: TaskLanguageRequest;
 }
 
 /** Compatible status vocabulary (docs/lifecycle.md, "Public status") — the finer phase goes in `phase`. */

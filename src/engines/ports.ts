@@ -5,10 +5,14 @@
  * Every call takes an AbortSignal so cancel frees the slot at once (docs/lifecycle.md).
  * Failures are thrown as TaskError (src/domain/errors.ts) with a stable code.
  */
+import type { SpeechLanguage } from '../text/language.js';
+
 export interface SpeechRequest {
   taskId: string;
   /** Speech-ready text (already normalized). */
   text: string;
+  /** The task's language (engines that pick a voice per language use it; absent = English). */
+  language?: SpeechLanguage;
   /** Host path of the reference voice (WAV). */
   referenceAudio: string;
   /** Transcript of the reference voice, may be empty. */

@@ -54,7 +54,7 @@ export function heygemSlot(c: GatewayConfig, s: ResolvedSlot, media: Media): Slo
 export function previewSlots(c: GatewayConfig, media: Media): SlotEngines[] {
   return Array.from({ length: c.preview.slots }, (_, id) => ({
     id,
-    speech: new PreviewSpeechEngine({ media, espeakPath: c.media.espeak, voice: c.preview.voice }),
+    speech: new PreviewSpeechEngine({ media, espeakPath: c.media.espeak, voice: c.preview.voice, voiceZh: c.preview.voiceZh }),
     video: new PreviewVideoEngine({ media }),
     videoPort: null,
     ttsPort: null,

@@ -40,6 +40,8 @@ const base: Task = {
   segmentIndex: null,
   segmentCount: null,
   captions: null,
+  language: 'en',
+  languageRequested: 'auto',
 };
 
 /** A finished task: 0.1 s preparing, 1 s TTS, 2 s speech rendered in 4 s (2 s/s), 0.5 s collecting. */

@@ -38,7 +38,7 @@ function canonicalJson(v: unknown): string {
  */
 export async function generateFingerprint(
   text: string,
-  intake: { videoPath: string | null; publish?: unknown; avatarId?: string | null; voiceId?: string | null; callbackUrl?: string | null; captions?: string | null },
+  intake: { videoPath: string | null; publish?: unknown; avatarId?: string | null; voiceId?: string | null; callbackUrl?: string | null; captions?: string | null; language?: string },
 ): Promise<string> {
   let video: string | null = null;
   if (intake.videoPath) {
@@ -50,7 +50,8 @@ export async function generateFingerprint(
   const library = intake.avatarId || intake.voiceId ? { avatar: intake.avatarId ?? null, voice: intake.voiceId ?? null } : {};
   const callback = intake.callbackUrl ? { callback: intake.callbackUrl } : {};
   const captions = intake.captions && intake.captions !== 'off' ? { captions: intake.captions } : {};
-  return fingerprintOf({ text, publish: intake.publish ?? null, video, ...library, ...callback, ...captions });
+  const language = intake.language && intake.language !== 'auto' ? { language: intake.language } : {};
+  return fingerprintOf({ text, publish: intake.publish ?? null, video, ...library, ...callback, ...captions, ...language });
 }
 
 /** The request's key, or null without the header; 400 for an unusable one. */

@@ -34,6 +34,9 @@ export const timingSchema = object(
   },
 );
 
+const LANGUAGE = { type: 'string', enum: ['zh', 'en'], description: 'Language the task follows (speech text, sentence splits, captions, preview voice): the one requested, or the one detected at intake' };
+const LANGUAGE_REQUESTED = { type: 'string', enum: ['auto', 'zh', 'en'], description: 'What the request asked for (`auto`: detect from the text)' };
+
 const STATUS_WORDS = ['queued', 'preprocessing', 'reserved', 'processing', 'completed', 'failed', 'timeout', 'canceled'];
 
 export const generateAcceptedSchema = object('Task accepted and queued', {
@@ -42,7 +45,14 @@ export const generateAcceptedSchema = object('Task accepted and queued', {
   message: str(),
   status_url: str('Relative URL of the task status'),
   queue_position: nullable(int('1-based position in the queue (null once claimed)')),
-});
+  language: LANGUAGE,
+  language_requested: LANGUAGE_REQUESTED,
+  removed_characters: {
+    type: 'array',
+    description: 'Only with text.unsupportedScripts: strip — the characters removed before the task was stored',
+    items: object('A removed character', { char: str(), index: int('UTF-16 offset in the submitted text'), script: str('Unicode script, e.g. Devanagari'), code_point: str('U+0928') }),
+  },
+}, ['success', 'task_id', 'message', 'status_url', 'queue_position', 'language', 'language_requested']);
 
 export const taskStatusSchema = object('The status of one task (the replaced system\u2019s shape, plus new keys)', {
   task_id: str(),
@@ -56,6 +66,8 @@ export const taskStatusSchema = object('The status of one task (the replaced sys
   last_error: nullable(object('A retryable fault being retried (the task is not failed)', { code: str(), message: str() })),
   input_text: str('The submitted text'),
   normalized_text: nullable(str('What the voice says')),
+  language: LANGUAGE,
+  language_requested: LANGUAGE_REQUESTED,
   video_name: nullable(str('Sanitized name of the uploaded face video')),
   reference_audio: nullable(str('File name of the reference voice')),
   generated_audio_url: nullable(str('URL of the synthesized speech WAV once ready')),
@@ -87,6 +99,7 @@ export const taskSummarySchema = object('A task in a list', {
   gpu_id: nullable(int()),
   queue_position: nullable(int()),
   text: str('The text, cut to 120 characters'),
+  language: LANGUAGE,
   error: nullable(str()),
   error_code: nullable(str()),
   created_time: str(),
@@ -208,11 +221,14 @@ export const readySchema = object('Readiness: store, disk and at least one healt
 export const normalizeSchema = object('The spoken form of a text', {
   normalized: str(),
   changes: { type: 'array', items: { type: 'object', additionalProperties: true } },
+  language: LANGUAGE,
+  unsupported: { type: 'array', description: 'Characters the speech engine cannot speak: {char, index, script, code_point}', items: { type: 'object', additionalProperties: true } },
 });
 
 const CALLBACK_URL = { type: 'string', description: 'Optional URL that gets a signed POST when the task ends (docs/webhooks.md)' };
 
 /** Request bodies of POST /api/generate, for the docs only: the route reads the body itself. */
+const languageField = { type: 'string', enum: ['auto', 'zh', 'en'], default: 'auto', description: 'Language of the text: `auto` detects it (mixed text is normal: Chinese with English names and the reverse); regional tags such as zh-CN or en-US are accepted (docs/api.md, "Language")' };
 const captionsField = { type: 'string', enum: ['burn', 'off'], description: 'Captions: always as SRT/WebVTT tracks; `burn` also burns them into the MP4 (docs/segments.md)' };
 /** Library ids a task may use instead of uploads (docs/avatars.md). */
 const libraryIdFields = {
@@ -230,6 +246,7 @@ export const generateRequestBody: Json = {
           text: { type: 'string', description: 'Text to speak (required; limit in /api/info `limits.max_text_chars`)' },
           video: { type: 'string', format: 'binary', description: 'Face video: mp4, avi, mov or mkv (optional; the voice is cloned from its sound)' },
           captions: captionsField,
+          language: languageField,
           ...libraryIdFields,
           callback_url: CALLBACK_URL,
         },
@@ -237,10 +254,10 @@ export const generateRequestBody: Json = {
       },
     },
     'application/x-www-form-urlencoded': {
-      schema: { type: 'object', properties: { text: { type: 'string' }, ...libraryIdFields, callback_url: CALLBACK_URL, captions: captionsField }, required: ['text'] },
+      schema: { type: 'object', properties: { text: { type: 'string' }, ...libraryIdFields, callback_url: CALLBACK_URL, captions: captionsField, language: languageField }, required: ['text'] },
     },
     'application/json': {
-      schema: { type: 'object', properties: { text: { type: 'string' }, ...libraryIdFields, callback_url: CALLBACK_URL, captions: captionsField }, required: ['text'] },
+      schema: { type: 'object', properties: { text: { type: 'string' }, ...libraryIdFields, callback_url: CALLBACK_URL, captions: captionsField, language: languageField }, required: ['text'] },
     },
   },
 };

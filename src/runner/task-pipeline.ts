@@ -16,6 +16,7 @@ import { join } from 'node:path';
 import type { SegmentSteps } from '../segments/segment-steps.js';
 import type { LibraryInputs } from '../library/library.service.js';
 import type { BackupRenders, LaneWait } from '../segments/backup-renders.js';
+import type { Normalize } from '../language/speech-text.js';
 
 export interface SlotDefaults {
   faceVideo: string;
@@ -27,7 +28,7 @@ export interface PipelineDeps {
   media: Media;
   clock: Clock;
   paths: DataPaths;
-  normalize: (text: string) => string;
+  normalize: Normalize;
   maxReferenceSeconds: number;
   fallbackToReferenceAudio: boolean;
   /** Steps of segment children (docs/segments.md); absent → segments run as plain tasks. */
@@ -72,7 +73,7 @@ export class TaskPipeline {
         await this.deps.media.extractAudio(task.videoPath, referenceAudio, { maxSeconds: this.deps.maxReferenceSeconds, signal });
       }
     }
-    const normalizedText = task.normalizedText ?? this.deps.normalize(task.text);
+    const normalizedText = task.normalizedText ?? this.deps.normalize(task.text, task.language);
     if (!normalizedText.trim()) throw new TaskError('input_invalid', 'Text has nothing to speak after normalization');
     return this.move(task, 'reserved', { referenceAudio, normalizedText });
   }
@@ -95,6 +96,7 @@ export class TaskPipeline {
       ({ audioPath, durationSec } = await this.slot.speech.synthesize({
         taskId: task.id,
         text: task.normalizedText ?? task.text,
+        language: task.language,
         referenceAudio,
         referenceText: libVoice?.text,
         referenceKey: libVoice?.hash,

@@ -27,7 +27,7 @@ import { attachTaskLog } from '../runner/task-log.js';
 import { TaskPipeline } from '../runner/task-pipeline.js';
 import { NoGpuStats, type GpuStatsSource } from '../telemetry/gpu-stats.js';
 import { NvidiaSmiSampler } from '../telemetry/nvidia-smi.js';
-import { normalizeForSpeech } from '../text/index.js';
+import { speechText } from '../language/speech-text.js';
 import { RemoteTaskStore } from './remote-store.js';
 import { RunnerApi } from './runner-api.client.js';
 
@@ -78,7 +78,7 @@ export async function startRunnerNode(o: RunnerNodeOptions): Promise<RunnerNode>
     media,
     clock,
     paths,
-    normalize: (text: string) => normalizeForSpeech(text).text,
+    normalize: speechText,
     maxReferenceSeconds: config.limits.maxReferenceSeconds,
     fallbackToReferenceAudio: config.heygem.fallbackToReferenceAudio,
     // Segments of long scripts run here like on a local slot; their siblings' speech lengths

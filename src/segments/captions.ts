@@ -4,14 +4,33 @@
  * lengths and ends where its speech ends (its pause excluded). Inside a segment, sentences —
  * and cues of a long sentence — get time in proportion to their spoken length. Cues hold at
  * most 2 lines of at most 42 characters; the text is shown as written (readable.ts).
+ *
+ * Chinese (a sentence holding Han characters): one cue per sentence, or — when it does not fit
+ * — per clause (cut after ，、；：), clauses packed while they fit; lines of at most 16 full-width
+ * characters, broken at clause marks where that fits, else by Chinese rules (cjk-lines.ts). Spoken length counts a Han character as
+ * three units (spoken-units.ts), so a number read out in Chinese gets the time it takes.
  */
 import type { Task } from '../domain/task.js';
 import { normalizeForSpeech } from '../text/index.js';
+import type { SpeechLanguage } from '../text/language.js';
+import { clausesOf, HAN, layoutCjk } from './cjk-lines.js';
 import { readableText } from './readable.js';
 import { sentences } from './split.js';
+import { spokenUnits } from './spoken-units.js';
 
 export const MAX_LINE = 42;
 export const MAX_LINES = 2;
+export const MAX_LINE_CJK = 16;
+
+/** Cue size (config `captions`). */
+export interface CaptionLayout {
+  maxLines: number;
+  /** Latin-script lines, in characters. */
+  maxLineChars: number;
+  /** Chinese lines, in full-width cells (a half-width character is half a cell). */
+  maxLineCharsCjk: number;
+}
+export const DEFAULT_LAYOUT: CaptionLayout = { maxLines: MAX_LINES, maxLineChars: MAX_LINE, maxLineCharsCjk: MAX_LINE_CJK };
 
 export interface Cue {
   startSec: number;
@@ -26,12 +45,12 @@ export interface SpeechSpan {
   endSec: number;
 }
 
-/** Words into lines of ≤ MAX_LINE characters (a longer single word gets a line of its own). */
-export function wrap(text: string): string[] {
+/** Words into lines of ≤ `max` characters (a longer single word gets a line of its own). */
+export function wrap(text: string, max = MAX_LINE): string[] {
   const lines: string[] = [];
   let line = '';
   for (const w of text.split(/\s+/).filter(Boolean)) {
-    if (line && line.length + 1 + w.length > MAX_LINE) {
+    if (line && line.length + 1 + w.length > max) {
       lines.push(line);
       line = w;
     } else line = line ? `${line} ${w}` : w;
@@ -40,20 +59,62 @@ export function wrap(text: string): string[] {
   return lines;
 }
 
-const spokenLength = (text: string) => Math.max(1, normalizeForSpeech(text).text.length);
+const spokenLength = (text: string, language?: SpeechLanguage) => Math.max(1, spokenUnits(normalizeForSpeech(text, { language: language ?? 'auto' }).text));
+
+interface Piece {
+  lines: string[];
+  weight: number;
+}
+
+/** A Latin-script sentence: wrapped by words, cut every `maxLines` lines, time shared by characters. */
+function latinPieces(text: string, weight: number, o: CaptionLayout): Piece[] {
+  const lines = wrap(readableText(text), o.maxLineChars);
+  const chars = lines.reduce((a, l) => a + l.length, 0) || 1;
+  const out: Piece[] = [];
+  for (let c = 0; c * o.maxLines < lines.length; c++) {
+    const part = lines.slice(c * o.maxLines, (c + 1) * o.maxLines);
+    out.push({ lines: part, weight: (weight * part.reduce((a, l) => a + l.length, 0)) / chars });
+  }
+  return out;
+}
+
+/** A Chinese sentence: one cue if it fits, else whole clauses packed into cues; each timed by its own speech. */
+function cjkPieces(text: string, o: CaptionLayout, language?: SpeechLanguage): Piece[] {
+  const shown = readableText(text); // once per sentence: the clauses are cut from what is shown
+  const layout = (t: string) => layoutCjk(t, o.maxLineCharsCjk, o.maxLines);
+  const fits = (t: string) => layout(t).length <= o.maxLines;
+  const groups: string[] = [];
+  if (fits(shown)) groups.push(shown);
+  else {
+    let cur = '';
+    for (const clause of clausesOf(shown)) {
+      if (cur && !fits(cur + clause)) {
+        groups.push(cur);
+        cur = '';
+      }
+      cur += clause;
+    }
+    if (cur) groups.push(cur);
+  }
+  const out: Piece[] = [];
+  for (const g of groups) {
+    // a clause longer than a whole cue: its lines in cue-sized chunks, time shared by width
+    const lines = layout(g);
+    const weight = spokenLength(g, language);
+    for (let c = 0; c * o.maxLines < lines.length; c++) {
+      const part = lines.slice(c * o.maxLines, (c + 1) * o.maxLines);
+      out.push({ lines: part, weight: (weight * [...part.join('')].length) / Math.max(1, [...lines.join('')].length) });
+    }
+  }
+  return out;
+}
 
 /** Cues of one span: sentences, each cut into cue-sized pieces, timed by spoken length. */
-export function cuesOf(span: SpeechSpan): Cue[] {
-  const pieces: Array<{ lines: string[]; weight: number }> = [];
-  for (const s of sentences(span.text)) {
-    const lines = wrap(readableText(s.text));
-    const weight = spokenLength(s.text);
-    const chunks = Math.ceil(lines.length / MAX_LINES);
-    const chars = lines.reduce((a, l) => a + l.length, 0) || 1;
-    for (let c = 0; c < chunks; c++) {
-      const part = lines.slice(c * MAX_LINES, (c + 1) * MAX_LINES);
-      pieces.push({ lines: part, weight: (weight * part.reduce((a, l) => a + l.length, 0)) / chars });
-    }
+export function cuesOf(span: SpeechSpan, o: CaptionLayout = DEFAULT_LAYOUT, language?: SpeechLanguage): Cue[] {
+  const pieces: Piece[] = [];
+  for (const s of sentences(span.text, language)) {
+    if (HAN.test(s.text)) pieces.push(...cjkPieces(s.text, o, language));
+    else pieces.push(...latinPieces(s.text, spokenLength(s.text, language), o));
   }
   const total = pieces.reduce((a, p) => a + p.weight, 0) || 1;
   const length = Math.max(0, span.endSec - span.startSec);
@@ -101,7 +162,7 @@ export function toVtt(cues: Cue[]): string {
   return `WEBVTT\n\n${cues.map((c) => `${stamp(c.startSec, '.')} --> ${stamp(c.endSec, '.')}\n${c.lines.map(esc).join('\n')}\n`).join('\n')}`;
 }
 
-export function captionCues(task: Task, segments: Task[], pauseSec: number): Cue[] | null {
+export function captionCues(task: Task, segments: Task[], pauseSec: number, layout: CaptionLayout = DEFAULT_LAYOUT): Cue[] | null {
   const spans = speechSpans(task, segments, pauseSec);
-  return spans ? spans.flatMap(cuesOf) : null;
+  return spans ? spans.flatMap((s) => cuesOf(s, layout, task.language)) : null;
 }

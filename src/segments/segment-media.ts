@@ -15,6 +15,7 @@ import { writeAtomically } from '../media/ffmpeg.adapter.js';
 import { ProcessError, runProcess } from '../media/process.js';
 import { makeWav, parseWavHeader } from '../media/wav.js';
 import { finishSamples } from './speech-finish.js';
+import { subtitlesFilter, type BurnStyle } from './burn-args.js';
 
 const QUIET = ['-hide_banner', '-nostdin', '-v', 'error', '-y'];
 /** Sample rate segment speech is converted to when the engine's WAV is not mono PCM16. */
@@ -26,7 +27,12 @@ export interface SegmentMediaOptions {
   ffmpegPath?: string;
   ffprobePath?: string;
   timeoutMs?: number;
+  /** Font and longest line of burned captions (config `captions`). */
+  captionStyle?: BurnStyle;
 }
+
+/** Noto Sans CJK SC (Debian fonts-noto-cjk); the longest default line: 16 Chinese cells or 42 × 0.55 em of Latin. */
+export const DEFAULT_CAPTION_STYLE: BurnStyle = { font: 'Noto Sans CJK SC', maxLineEm: Math.max(16, 42 * 0.55) };
 
 export interface StreamFacts {
   fps: number;
@@ -40,11 +46,13 @@ export class SegmentMedia {
   private readonly ffmpeg: string;
   private readonly ffprobe: string;
   private readonly timeoutMs: number;
+  private readonly captionStyle: BurnStyle;
 
   constructor(o: SegmentMediaOptions = {}) {
     this.ffmpeg = o.ffmpegPath ?? 'ffmpeg';
     this.ffprobe = o.ffprobePath ?? 'ffprobe';
     this.timeoutMs = o.timeoutMs ?? 300_000;
+    this.captionStyle = o.captionStyle ?? DEFAULT_CAPTION_STYLE;
   }
 
   async run(args: string[], signal?: AbortSignal): Promise<void> {
@@ -168,13 +176,20 @@ export class SegmentMedia {
     await writeAtomically(out, '.wav', (tmp) => this.run([...QUIET, '-f', 'concat', '-safe', '0', '-i', list, '-c:a', 'pcm_s16le', '-f', 'wav', tmp], signal));
   }
 
-  /** Burn subtitles into a video (re-encodes the video; the sound is copied). */
+  /** Width and height of the first video stream (0 × 0 when unknown). */
+  async frameSize(path: string, signal?: AbortSignal): Promise<{ width: number; height: number }> {
+    const { stdout } = await runProcess(this.ffprobe, ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'stream=width,height', '-of', 'json', path], { signal, timeoutMs: 60_000 });
+    const v = (JSON.parse(stdout) as { streams?: Array<{ width?: number; height?: number }> }).streams?.[0];
+    return { width: v?.width ?? 0, height: v?.height ?? 0 };
+  }
+
+  /** Burn subtitles into a video (re-encodes the video; the sound is copied), in the caption font. */
   async burnCaptions(video: string, srt: string, out: string, signal?: AbortSignal): Promise<void> {
-    const escaped = srt.replace(/\\/g, '\\\\').replace(/:/g, '\\:').replace(/'/g, "\\'");
+    const filter = subtitlesFilter(srt, this.captionStyle, await this.frameSize(video, signal));
     await writeAtomically(out, '.mp4', (tmp) =>
       this.run(
         [
-          ...QUIET, ...SAFE_INPUT, '-i', video, '-vf', `subtitles=filename='${escaped}':force_style='FontSize=18,Outline=1'`,
+          ...QUIET, ...SAFE_INPUT, '-i', video, '-vf', filter,
           '-c:v', 'libx264', '-preset', 'veryfast', '-pix_fmt', 'yuv420p', '-c:a', 'copy', '-movflags', '+faststart', '-f', 'mp4', tmp,
         ],
         signal,

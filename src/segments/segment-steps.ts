@@ -14,11 +14,13 @@ import { isFinal, type Task } from '../domain/task.js';
 import type { TaskStore } from '../store/task-store.js';
 import type { DataPaths } from '../runner/data-paths.js';
 import type { SegmentMedia } from './segment-media.js';
-import { captionCues, toSrt } from './captions.js';
+import { captionCues, toSrt, type CaptionLayout } from './captions.js';
 
 export interface SegmentStepsOptions {
   pauseMs: number;
   levelDb: number;
+  /** Cue size of captions (config `captions`). */
+  layout?: CaptionLayout;
   /** How often a segment waiting for its offset looks at its siblings. */
   pollMs?: number;
 }
@@ -88,7 +90,7 @@ export class SegmentSteps {
 
   /** `captions: burn` on a one-segment task: burn its captions into the rendered MP4. */
   async burnCaptions(task: Task, video: string, signal: AbortSignal): Promise<void> {
-    const cues = captionCues(task, [], 0);
+    const cues = captionCues(task, [], 0, this.o.layout);
     if (!cues?.length) return;
     await mkdir(this.paths.taskWork(task.id), { recursive: true });
     const srt = join(this.paths.taskWork(task.id), 'captions.srt');

@@ -11,13 +11,14 @@ import type { DataPaths } from '../runner/data-paths.js';
 import type { TaskLifecycle } from '../runner/lifecycle.js';
 import type { NewTask, TaskStore } from '../store/task-store.js';
 import { BackupRenders } from './backup-renders.js';
-import { captionCues, type Cue } from './captions.js';
+import { captionCues, type CaptionLayout, type Cue } from './captions.js';
 import { RenderCost } from './render-cost.js';
 import { SegmentCoordinator } from './coordinator.js';
 import { SegmentMedia } from './segment-media.js';
 import { SegmentSteps } from './segment-steps.js';
 import { Stitcher } from './stitcher.js';
 import { createTask, SpeakingRate } from './submit.js';
+import type { Normalize } from '../language/speech-text.js';
 
 export interface SegmentsDeps {
   store: TaskStore;
@@ -25,7 +26,7 @@ export interface SegmentsDeps {
   paths: DataPaths;
   clock: Clock;
   log: Logger;
-  normalize: (text: string) => string;
+  normalize: Normalize;
 }
 
 export class Segments {
@@ -35,6 +36,8 @@ export class Segments {
   /** Per-job render cost learned here: the floor of segment length. */
   readonly renderCost = new RenderCost();
   readonly pauseSec: number;
+  /** Cue size of captions (config `captions`). */
+  readonly layout: CaptionLayout;
   /** Backup renders of segments on this node's idle slots. */
   readonly backups: BackupRenders;
 
@@ -42,10 +45,12 @@ export class Segments {
     private readonly config: GatewayConfig,
     private readonly d: SegmentsDeps,
   ) {
-    const media = new SegmentMedia({ ffmpegPath: config.media.ffmpeg, ffprobePath: config.media.ffprobe, timeoutMs: config.media.timeoutMs });
+    this.layout = { maxLines: config.captions.maxLines, maxLineChars: config.captions.maxLineChars, maxLineCharsCjk: config.captions.maxLineCharsCjk };
+    const captionStyle = { font: config.captions.font, maxLineEm: Math.max(this.layout.maxLineCharsCjk, this.layout.maxLineChars * 0.55) };
+    const media = new SegmentMedia({ ffmpegPath: config.media.ffmpeg, ffprobePath: config.media.ffprobe, timeoutMs: config.media.timeoutMs, captionStyle });
     this.pauseSec = config.segments.pauseMs / 1000;
-    this.steps = new SegmentSteps(d.store, media, d.paths, { pauseMs: config.segments.pauseMs, levelDb: config.segments.levelDb });
-    this.coordinator = new SegmentCoordinator(d.store, d.lifecycle, new Stitcher(media, d.paths, this.pauseSec), d.clock, d.log.child({ component: 'segments' }), {
+    this.steps = new SegmentSteps(d.store, media, d.paths, { pauseMs: config.segments.pauseMs, levelDb: config.segments.levelDb, layout: this.layout });
+    this.coordinator = new SegmentCoordinator(d.store, d.lifecycle, new Stitcher(media, d.paths, this.pauseSec, this.layout), d.clock, d.log.child({ component: 'segments' }), {
       sweepMs: config.scheduler.reapIntervalMs,
       staleStitchMs: Math.max(600_000, 10 * config.scheduler.leaseMs),
     });
@@ -73,6 +78,6 @@ export class Segments {
 
   /** Caption cues once the speech is known (null before). */
   async cues(task: Task): Promise<Cue[] | null> {
-    return captionCues(task, await this.segmentsOf(task), this.pauseSec);
+    return captionCues(task, await this.segmentsOf(task), this.pauseSec, this.layout);
   }
 }

@@ -1,11 +1,15 @@
 /**
  * Where a long script may be cut (docs/segments.md). Pure. The *original* text is cut — at
- * sentence ends and paragraph breaks only — and each piece is normalized on its own later.
+ * sentence ends and paragraph breaks, and inside a sentence too long for one segment at its
+ * Chinese clause marks (，、) — and each piece is normalized on its own later. Chinese
+ * sentences end at 。！？； with no space after them.
  * A cut never falls inside a span the normalizer reads as one thing (formula, number, URL,
  * date, abbreviation …), nor after a known abbreviation or an initial ("Dr.", "e.g.", "J.").
  */
 import { ABBREVIATIONS, LATIN } from '../text/abbreviations.js';
 import { normalizeForSpeech } from '../text/index.js';
+import type { SpeechLanguage } from '../text/language.js';
+import { spokenUnits } from './spoken-units.js';
 
 export interface Sentence {
   /** Offsets into the original text (trimmed of surrounding white space). */
@@ -16,8 +20,11 @@ export interface Sentence {
   paragraphEnd: boolean;
 }
 
-const END_PUNCT = /[.!?…。！？]/;
-const CLOSERS = /["'”’)\]»]/;
+const END_PUNCT = /[.!?…。！？；]/;
+/** Chinese sentence ends: a sentence may follow them with no space. */
+const FULL_WIDTH_END = /[。！？；]/;
+const CLOSERS = /["'”’)\]»」』）】》]/;
+const HAN_START = /^[\u3400-\u4DBF\u4E00-\u9FFF\uF900-\uFAFF“‘「『（【《]/;
 
 function spanCovers(spans: ReadonlyArray<{ start: number; end: number }>, pos: number): boolean {
   // spans are few per sentence and sorted by start; a linear scan is cheap next to normalizing
@@ -44,8 +51,8 @@ function isAbbreviationDot(text: string, dot: number): boolean {
 }
 
 /** Split into sentences; the pieces joined back (with the white space between) are the input. */
-export function sentences(text: string): Sentence[] {
-  const spans = normalizeForSpeech(text).changes.map((c) => ({ start: c.start, end: c.end })).sort((a, b) => a.start - b.start);
+export function sentences(text: string, language?: SpeechLanguage): Sentence[] {
+  const spans = normalizeForSpeech(text, { language: language ?? 'auto' }).changes.map((c) => ({ start: c.start, end: c.end })).sort((a, b) => a.start - b.start);
   const out: Sentence[] = [];
   let start = 0;
   const push = (end: number, paragraphEnd: boolean) => {
@@ -61,14 +68,16 @@ export function sentences(text: string): Sentence[] {
       let j = i;
       while (j < text.length && /\s/.test(text[j])) j++;
       const blank = (text.slice(i, j).match(/\n/g)?.length ?? 0) >= 2;
-      if ((blank || j === text.length || /[.!?…:;]\s*$/.test(text.slice(start, i))) && !spanCovers(spans, i)) push(i, blank);
+      if ((blank || j === text.length || /[.!?…:;。！？；：]\s*$/.test(text.slice(start, i))) && !spanCovers(spans, i)) push(i, blank);
       i = j - 1;
       continue;
     }
     if (!END_PUNCT.test(c)) continue;
     let end = i + 1;
     while (end < text.length && (END_PUNCT.test(text[end]) || CLOSERS.test(text[end]))) end++;
-    if (end < text.length && !/\s/.test(text[end])) continue; // "3.14", "example.com", "e.g.x"
+    // "3.14", "example.com", "e.g.x" go on; a Chinese end, or "!"/"?" before a Chinese sentence, does not
+    const chineseEnd = FULL_WIDTH_END.test(c) || (c !== '.' && HAN_START.test(text[end] ?? ''));
+    if (end < text.length && !/\s/.test(text[end]) && !chineseEnd) continue;
     if (spanCovers(spans, i) || spanCovers(spans, end - 1)) continue;
     if (c === '.' && isAbbreviationDot(text, i)) continue;
     // a lower-case continuation is the same sentence ("approx. five", "… and so on")
@@ -90,6 +99,8 @@ export interface SegmentPlan {
 
 export interface SplitOptions {
   targetSeconds: number;
+  /** The task's language (where the normalizer may not cut); default: detected. */
+  language?: SpeechLanguage;
   /** Spoken characters per second (prior or learned). */
   charsPerSecond: number;
   /** Upper bound on segments (a very long script gets longer segments instead). */
@@ -103,9 +114,48 @@ export interface SplitOptions {
   minSeconds?: number;
 }
 
-/** Seconds of speech a text is expected to take. */
-export function estimateSeconds(text: string, charsPerSecond: number): number {
-  return normalizeForSpeech(text).text.length / Math.max(1, charsPerSecond);
+/** Seconds of speech a text is expected to take (spoken units: a Han character counts three, spoken-units.ts). */
+export function estimateSeconds(text: string, charsPerSecond: number, language?: SpeechLanguage): number {
+  return spokenUnits(normalizeForSpeech(text, { language: language ?? 'auto' }).text) / Math.max(1, charsPerSecond);
+}
+
+/** Clause marks a Chinese sentence may be cut after, closing quotes and brackets kept with the clause. */
+const CLAUSE = /[，、][”’」』）】》]*/gu;
+
+/**
+ * A sentence longer than `maxSeconds` cut after its Chinese clause marks (，、) into pieces of
+ * whole clauses, each as close to `maxSeconds` as fits; never inside a span the normalizer reads
+ * as one. Other sentences (and sentences without such marks) stay whole.
+ */
+export function splitLong(text: string, sents: Sentence[], secs: number[], maxSeconds: number, charsPerSecond: number, language?: SpeechLanguage): { sents: Sentence[]; secs: number[] } {
+  if (!sents.some((_, i) => secs[i] > maxSeconds)) return { sents, secs };
+  const spans = normalizeForSpeech(text, { language: language ?? 'auto' }).changes.map((c) => ({ start: c.start, end: c.end })).sort((a, b) => a.start - b.start);
+  const out: Sentence[] = [];
+  const outSecs: number[] = [];
+  for (const [i, s] of sents.entries()) {
+    if (secs[i] <= maxSeconds) {
+      out.push(s);
+      outSecs.push(secs[i]);
+      continue;
+    }
+    const cuts = [...s.text.matchAll(CLAUSE)].map((m) => s.start + m.index + m[0].length).filter((at) => at < s.end && !spanCovers(spans, at - 1));
+    let from = s.start;
+    let acc = 0;
+    const bounds = [...cuts, s.end];
+    for (const [k, at] of bounds.entries()) {
+      const next = k + 1 < bounds.length ? bounds[k + 1] : null;
+      acc = estimateSeconds(text.slice(from, at), charsPerSecond, language);
+      // cut here when the next clause would overfill the piece (or this is the sentence end)
+      const withNext = next === null ? Infinity : estimateSeconds(text.slice(from, next), charsPerSecond, language);
+      if (next !== null && withNext <= maxSeconds) continue;
+      const piece = text.slice(from, at);
+      const lead = piece.length - piece.trimStart().length;
+      out.push({ start: from + lead, end: from + lead + piece.trim().length, text: piece.trim(), paragraphEnd: next === null && s.paragraphEnd });
+      outSecs.push(acc);
+      from = at;
+    }
+  }
+  return { sents: out, secs: outSecs };
 }
 
 /**
@@ -114,8 +164,8 @@ export function estimateSeconds(text: string, charsPerSecond: number): number {
  * shrinking plan of `shrinkingBounds`.
  */
 export function planSegments(text: string, o: SplitOptions): SegmentPlan {
-  const sents = sentences(text);
-  const secs = sents.map((s) => estimateSeconds(s.text, o.charsPerSecond));
+  const cut = sentences(text, o.language);
+  const { sents, secs } = splitLong(text, cut, cut.map((s) => estimateSeconds(s.text, o.charsPerSecond, o.language)), o.targetSeconds, o.charsPerSecond, o.language);
   const total = secs.reduce((a, b) => a + b, 0);
   if (sents.length < 2 || total <= o.targetSeconds + 1e-9 || o.maxSegments < 2) return { texts: [text], estimatedSec: [total] };
   const g = Math.max(1, o.gpus ?? 1);

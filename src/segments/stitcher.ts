@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { TaskError } from '../domain/errors.js';
 import type { Task } from '../domain/task.js';
 import type { DataPaths } from '../runner/data-paths.js';
-import { captionCues, toSrt } from './captions.js';
+import { captionCues, toSrt, type CaptionLayout } from './captions.js';
 import type { SegmentMedia } from './segment-media.js';
 
 export interface StitchResult {
@@ -29,6 +29,7 @@ export class Stitcher {
     private readonly media: SegmentMedia,
     private readonly paths: DataPaths,
     private readonly pauseSec: number,
+    private readonly layout?: CaptionLayout,
   ) {}
 
   /**
@@ -79,7 +80,7 @@ export class Stitcher {
     }
     let burned = false;
     if (parent.captions === 'burn') {
-      const cues = captionCues({ ...parent, audioDurationSec: expected }, children, this.pauseSec);
+      const cues = captionCues({ ...parent, audioDurationSec: expected }, children, this.pauseSec, this.layout);
       if (cues?.length) {
         const srt = join(work, 'captions.srt');
         await writeFile(srt, toSrt(cues));

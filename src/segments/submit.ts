@@ -8,6 +8,8 @@ import { newTaskId } from '../domain/ids.js';
 import type { Task } from '../domain/task.js';
 import type { NewTask, TaskStore } from '../store/task-store.js';
 import { planSegments } from './split.js';
+import { spokenUnits } from './spoken-units.js';
+import type { Normalize } from '../language/speech-text.js';
 
 export interface SegmentsConfig {
   enabled: boolean;
@@ -17,7 +19,7 @@ export interface SegmentsConfig {
 }
 
 /**
- * Speaking rate learned from completed speech (spoken characters per second), a slow moving
+ * Speaking rate learned from completed speech (spoken units per second, spoken-units.ts), a slow moving
  * average starting at the configured prior, so estimates follow the voice actually in use.
  */
 export class SpeakingRate {
@@ -32,14 +34,14 @@ export class SpeakingRate {
     if (task.segmentCount !== null || !task.normalizedText || !task.audioDurationSec) return;
     const speech = task.audioDurationSec - (task.parentId ? pauseSec : 0);
     if (speech < 1) return;
-    const observed = task.normalizedText.length / speech;
+    const observed = spokenUnits(task.normalizedText) / speech;
     if (observed > 3 && observed < 60) this.rate = this.rate * 0.8 + observed * 0.2;
   }
 }
 
 export interface CreateDeps {
   store: TaskStore;
-  normalize: (text: string) => string;
+  normalize: Normalize;
   config: SegmentsConfig;
   rate: SpeakingRate;
   /** GPUs that can take work now (with several, segments shorten toward the end: split.ts). */
@@ -51,7 +53,7 @@ export interface CreateDeps {
 /** Store a new task (one row, or a parent with its segments); returns the task the client sees. */
 export async function createTask(d: CreateDeps, t: NewTask & { normalizedText: string }): Promise<Task> {
   const plan = d.config.enabled
-    ? planSegments(t.text, { targetSeconds: d.config.targetSeconds, charsPerSecond: d.rate.charsPerSecond, maxSegments: d.config.maxSegments, gpus: await d.gpus().catch(() => 1), minSeconds: d.minSeconds?.() })
+    ? planSegments(t.text, { language: t.language, targetSeconds: d.config.targetSeconds, charsPerSecond: d.rate.charsPerSecond, maxSegments: d.config.maxSegments, gpus: await d.gpus().catch(() => 1), minSeconds: d.minSeconds?.() })
     : null;
   if (!plan || plan.texts.length < 2) return d.store.create(t);
   const parent = await d.store.create({ ...t, segmentCount: plan.texts.length });
@@ -59,13 +61,15 @@ export async function createTask(d: CreateDeps, t: NewTask & { normalizedText: s
     await d.store.create({
       id: newTaskId(t.createdAt),
       text: plan.texts[i],
-      normalizedText: d.normalize(plan.texts[i]),
+      normalizedText: d.normalize(plan.texts[i], t.language),
       videoPath: t.videoPath,
       videoName: t.videoName,
       owner: t.owner,
       createdAt: t.createdAt,
       parentId: parent.id,
       segmentIndex: i,
+      language: t.language,
+      languageRequested: t.languageRequested,
     });
   }
   return parent;

@@ -13,6 +13,7 @@ import { POSTGRES_LIBRARY } from './migrations/library.js';
 import { POSTGRES_BATCHES } from './migrations/batches.js';
 import { POSTGRES_SEGMENTS } from './migrations/segments.js';
 import { POSTGRES_FILES_BY_KEY } from './migrations/files-by-key.js';
+import { POSTGRES_LANGUAGE } from './migrations/language.js';
 
 /** Arbitrary, fixed: the advisory lock every node takes while it migrates. */
 export const MIGRATION_LOCK_KEY = 0x68_67_77_01; // "hgw" 1
@@ -103,7 +104,7 @@ CREATE TABLE api_keys (
 );
 `;
 
-export const MIGRATIONS: readonly string[] = [V1, POSTGRES_LIBRARY, POSTGRES_BATCHES, POSTGRES_WEBHOOKS, POSTGRES_SEGMENTS, POSTGRES_FILES_BY_KEY];
+export const MIGRATIONS: readonly string[] = [V1, POSTGRES_LIBRARY, POSTGRES_BATCHES, POSTGRES_WEBHOOKS, POSTGRES_SEGMENTS, POSTGRES_FILES_BY_KEY, POSTGRES_LANGUAGE];
 export const SCHEMA_VERSION = MIGRATIONS.length;
 
 export class SchemaTooNewError extends Error {

@@ -61,6 +61,8 @@ export function rowToTask(r: Row): Task {
     segmentIndex: (r.segment_index as number | null | undefined) ?? null,
     segmentCount: (r.segment_count as number | null | undefined) ?? null,
     captions: r.captions === 'burn' ? 'burn' : null,
+    language: r.language === 'zh' ? 'zh' : 'en',
+    languageRequested: r.language_requested === 'zh' || r.language_requested === 'en' ? r.language_requested : 'auto',
   };
 }
 
@@ -114,8 +116,8 @@ export class SqliteTaskStore implements TaskStore {
     migrateSqlite(this.db);
     this.stmts = {
       insert: this.db.prepare(
-        `INSERT INTO tasks (id, state, text, normalized_text, video_path, video_name, owner, created_at, updated_at, available_at, parent_id, segment_index, segment_count, captions)
-         VALUES (@id, 'queued', @text, @normalizedText, @videoPath, @videoName, @owner, @createdAt, @createdAt, 0, @parentId, @segmentIndex, @segmentCount, @captions) RETURNING *`,
+        `INSERT INTO tasks (id, state, text, normalized_text, video_path, video_name, owner, created_at, updated_at, available_at, parent_id, segment_index, segment_count, captions, language, language_requested)
+         VALUES (@id, 'queued', @text, @normalizedText, @videoPath, @videoName, @owner, @createdAt, @createdAt, 0, @parentId, @segmentIndex, @segmentCount, @captions, @language, @languageRequested) RETURNING *`,
       ),
       get: this.db.prepare('SELECT * FROM tasks WHERE id = ?'),
       event: this.db.prepare('INSERT INTO task_events (task_id, attempt, at, state, slot_id, error_code, message) VALUES (?, ?, ?, ?, ?, ?, ?)'),
@@ -146,6 +148,8 @@ export class SqliteTaskStore implements TaskStore {
         segmentIndex: t.segmentIndex ?? null,
         segmentCount: t.segmentCount ?? null,
         captions: t.captions ?? null,
+        language: t.language ?? 'en',
+        languageRequested: t.languageRequested ?? 'auto',
       }) as Row;
       this.stmts.event.run(t.id, 0, t.createdAt, 'queued', null, null, 'accepted');
       return r;

@@ -10,7 +10,7 @@
  * `undefined`. See docs/lifecycle.md.
  */
 import type { ErrorCode } from '../domain/errors.js';
-import type { Fence, Task, TaskState } from '../domain/task.js';
+import type { Fence, Task, TaskLanguage, TaskLanguageRequest, TaskState } from '../domain/task.js';
 
 export interface NewTask {
   id: string;
@@ -25,6 +25,9 @@ export interface NewTask {
   segmentIndex?: number | null;
   segmentCount?: number | null;
   captions?: 'burn' | null;
+  /** Language the task follows (resolved at intake) and what the request asked for. @defaultValue en / auto */
+  language?: TaskLanguage;
+  languageRequested?: TaskLanguageRequest;
 }
 
 /** Fields a transition (or a progress update) may set alongside the state. */

@@ -8,14 +8,22 @@
  * Properties: pure, deterministic, total (never throws), linear time (bounded patterns, each
  * tried once per position where a token can start, bounded recursion for nested markup), no
  * backslash or `$` left behind. CJK and other scripts pass through untouched.
+ *
+ * Languages are data: `NORMALIZERS` holds one normalizer per language (English here, Chinese in
+ * zh/); `language: 'auto'` picks one with detectLanguage (language.ts).
  */
 import { wordAfter, wordsBefore } from './cues.js';
 import { RECOGNIZERS } from './recognizers.js';
 import { CandidateTable, resolve } from './resolve.js';
 import type { Context, Recognizer, SpanClass } from './spans.js';
 import { VERBALIZERS } from './verbalize.js';
+import { detectLanguage, type LanguageOption, type SpeechLanguage } from './language.js';
+import { normalizeChinese } from './zh/index.js';
 
 export type { SpanClass } from './spans.js';
+export type { LanguageOption, SpeechLanguage } from './language.js';
+export { detectLanguage, isLanguageOption, SPEECH_LANGUAGES } from './language.js';
+export { findUnsupported, stripUnsupported, type UnsupportedChar } from './scripts.js';
 
 export interface NormalizeChange {
   /** Offsets into the original input. */
@@ -29,9 +37,12 @@ export interface NormalizeChange {
 export interface NormalizeResult {
   text: string;
   changes: NormalizeChange[];
+  /** The language the text was read in (the detected one when the option was 'auto'). */
+  language: SpeechLanguage;
 }
 export interface NormalizeOptions {
-  language?: 'en' | 'auto';
+  /** 'auto' detects the language from the text (detectLanguage). @defaultValue 'auto' */
+  language?: LanguageOption;
   /** Inputs longer than this are cut first (characters). @defaultValue 1_000_000 */
   maxLength?: number;
 }
@@ -264,14 +275,26 @@ function tidy(s: string): string {
   return s.trim();
 }
 
-export function normalizeForSpeech(input: string, options: NormalizeOptions = {}): NormalizeResult {
+/** English: the text as read and the changed spans. */
+export function normalizeEnglish(text: string): Omit<NormalizeResult, 'language'> {
   try {
-    const text = typeof input === 'string' ? input.slice(0, options.maxLength ?? 1_000_000) : String(input ?? '');
     const changes: NormalizeChange[] = [];
     return { text: tidy(scan(text, 0, changes, 0)), changes };
   } catch {
     // Defence in depth: total even if a recognizer misbehaves. Strip what must never be spoken.
-    const s = String(input ?? '').replace(/[\\${}^_]/g, ' ');
+    const s = text.replace(/[\\${}^_]/g, ' ');
     return { text: tidy(s), changes: [] };
   }
+}
+
+/** One normalizer per language; each is total and pure. */
+const NORMALIZERS: Record<SpeechLanguage, (text: string) => Omit<NormalizeResult, 'language'>> = {
+  en: normalizeEnglish,
+  zh: (text) => normalizeChinese(text, normalizeEnglish),
+};
+
+export function normalizeForSpeech(input: string, options: NormalizeOptions = {}): NormalizeResult {
+  const text = typeof input === 'string' ? input.slice(0, options.maxLength ?? 1_000_000) : String(input ?? '');
+  const language = options.language === 'zh' || options.language === 'en' ? options.language : detectLanguage(text);
+  return { ...NORMALIZERS[language](text), language };
 }

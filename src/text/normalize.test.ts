@@ -1,8 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { CORPUS, speechMatches } from './corpus.js';
-import { KNOWN_FAILURES } from './corpus/known-failures.js';
+import { CORPUS, speechMatches } from '../../test/text-corpus/corpus.js';
+import { KNOWN_FAILURES } from '../../test/text-corpus/en/known-failures.js';
 import { normalizeForSpeech } from './index.js';
+import { ZH_CORPUS, ZH_HELD_OUT, speechMatchesZh } from '../../test/text-corpus/zh/index.js';
+import { ZH_KNOWN_FAILURES } from '../../test/text-corpus/zh/known-failures.js';
 
 describe('normalizeForSpeech corpus', () => {
   const results = CORPUS.map((c) => {
@@ -39,14 +41,57 @@ describe('normalizeForSpeech corpus', () => {
     const unexpected = failing.filter((r) => !r.heldOut).map(show);
     const heldOut = failing.filter((r) => r.heldOut).length;
     if (heldOut > 0) unexpected.push(`${heldOut} held-out case(s), not shown: list them with npx tsx bench/text-known-failures.ts`);
-    expect(unexpected, `failing cases not listed in corpus/known-failures.ts:\n${unexpected.join('\n')}`).toEqual([]);
+    expect(unexpected, `failing cases not listed in test/text-corpus/en/known-failures.ts:\n${unexpected.join('\n')}`).toEqual([]);
   });
 
   it('lists no known failure that now passes or is not in the corpus', () => {
     // an input may be in two sources with different expectations: listed while any of them fails
     const failing = new Set(results.filter((r) => !r.ok).map((r) => r.input));
     const stale = Object.keys(KNOWN_FAILURES).filter((k) => !failing.has(k));
-    expect(stale, 'remove these from corpus/known-failures.ts').toEqual([]);
+    expect(stale, 'remove these from test/text-corpus/en/known-failures.ts').toEqual([]);
+  });
+});
+
+describe('normalizeForSpeech Chinese corpus', () => {
+  // the sources' cases are Chinese test data, many without a Han character ("2008-08-08"): read as Chinese;
+  // our own cases are read the way a user's script is, with the language detected
+  const results = ZH_CORPUS.map((c) => {
+    const got = normalizeForSpeech(c.input, { language: c.source === 'own' ? 'auto' : 'zh' }).text;
+    return { ...c, got, ok: speechMatchesZh(got, c.expected) };
+  });
+  const pct = (rs: typeof results) => `${rs.filter((r) => r.ok).length}/${rs.length} = ${((100 * rs.filter((r) => r.ok).length) / rs.length).toFixed(1)}%`;
+  const of = (source: string) => results.filter((r) => r.source === source);
+
+  it('holds the cases of two sources we did not write, at least 97 % read as they expect', () => {
+    const sources = results.filter((r) => r.source !== 'own');
+    console.log(`Chinese corpus: sources ${pct(sources)} (WeTextProcessing ${pct(of('wetext'))}; NeMo ${pct(of('nemo'))}); own ${pct(of('own'))}`);
+    expect(of('wetext').length).toBeGreaterThanOrEqual(120);
+    expect(of('nemo').length).toBeGreaterThanOrEqual(300);
+    expect(sources.filter((r) => r.ok).length / sources.length).toBeGreaterThanOrEqual(0.97);
+  });
+
+  it('reports the held-out share (inverse-normalization data read backwards), counted and never shown', () => {
+    const held = ZH_HELD_OUT.map((c) => ({ ...c, ok: speechMatchesZh(normalizeForSpeech(c.input, { language: 'zh' }).text, c.expected) }));
+    const share = (rs: typeof held) => `${rs.filter((r) => r.ok).length}/${rs.length} = ${((100 * rs.filter((r) => r.ok).length) / rs.length).toFixed(1)}%`;
+    console.log(`Chinese held out: ${share(held)} (WeTextProcessing ITN ${share(held.filter((r) => r.source === 'wetext-itn'))}; NeMo ITN ${share(held.filter((r) => r.source === 'nemo-itn'))})`);
+    expect(held.length).toBeGreaterThanOrEqual(500);
+    // a floor just under the share measured when the set was imported (68.0 %): it may only go up
+    expect(held.filter((r) => r.ok).length / held.length).toBeGreaterThanOrEqual(0.67);
+  });
+
+  it('reads every case as expected, except the listed known failures', () => {
+    const unexpected = results.filter((r) => !r.ok && !Object.hasOwn(ZH_KNOWN_FAILURES, r.input)).map((r) => `[${r.source}/${r.category}] ${JSON.stringify(r.input)} → ${JSON.stringify(r.got)} (want ${JSON.stringify(r.expected[0])})`);
+    expect(unexpected, `failing cases not listed in test/text-corpus/zh/known-failures.ts:\n${unexpected.join('\n')}`).toEqual([]);
+  });
+
+  it('lists no known failure that now passes or is not in the corpus', () => {
+    const failing = new Set(results.filter((r) => !r.ok).map((r) => r.input));
+    expect(Object.keys(ZH_KNOWN_FAILURES).filter((k) => !failing.has(k)), 'remove these from test/text-corpus/zh/known-failures.ts').toEqual([]);
+  });
+
+  it('leaves no Arabic digit, English number word or bare % in what it reads, outside names kept as written', () => {
+    const leftovers = results.filter((r) => r.ok && /[0-9%]|\b(?:one|two|three|four|five|six|seven|eight|nine|ten)\b/.test(r.got.replace(/GPT-4o/g, '')));
+    expect(leftovers.map((r) => `${r.input} → ${r.got}`)).toEqual([]);
   });
 });
 

@@ -10,14 +10,14 @@
  */
 import type { Recognizer } from './spans.js';
 
-export class CandidateTable {
+export class CandidateTable<R = Recognizer> {
   /** First candidate starting at each position (-1: none); rows are chained by `next`. */
   readonly head: Int32Array;
   start = new Int32Array(64);
   end = new Int32Array(64);
   score = new Float64Array(64);
   next = new Int32Array(64);
-  recognizer: Recognizer[] = [];
+  recognizer: R[] = [];
   /** The match, kept only for recognizers whose score needed it (others are matched again if kept). */
   match: (RegExpExecArray | null)[] = [];
   size = 0;
@@ -29,7 +29,7 @@ export class CandidateTable {
     this.tail = new Int32Array(length + 1).fill(-1);
   }
 
-  add(start: number, end: number, score: number, recognizer: Recognizer, match: RegExpExecArray | null): void {
+  add(start: number, end: number, score: number, recognizer: R, match: RegExpExecArray | null): void {
     const k = this.size++;
     if (k === this.start.length) this.grow();
     this.start[k] = start;
@@ -54,7 +54,7 @@ export class CandidateTable {
 }
 
 /** The rows of the best set, in text order. */
-export function resolve(length: number, t: CandidateTable): number[] {
+export function resolve<R>(length: number, t: CandidateTable<R>): number[] {
   const best = new Float64Array(length + 1);
   /** The row that ends at a position on the best path, or -1 for "copy one character". */
   const via = new Int32Array(length + 1).fill(-1);

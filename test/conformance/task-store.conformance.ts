@@ -254,6 +254,22 @@ export function describeTaskStoreConformance(name: string, makeStore: () => Prom
       await s.close();
     });
 
+    it('keeps each task\u2019s language and what was requested; a task made without one is English, requested auto', async () => {
+      const s = await makeStore();
+      const zh = await s.create({ id: newTaskId(1000), text: '你好，世界。', createdAt: 1000, language: 'zh', languageRequested: 'auto' });
+      const en = await s.create({ id: newTaskId(1000), text: 'Hello.', createdAt: 1000, language: 'en', languageRequested: 'en' });
+      const old = await s.create({ id: newTaskId(1000), text: 'Hi.', createdAt: 1000 });
+      expect(zh).toMatchObject({ language: 'zh', languageRequested: 'auto' });
+      expect(await s.get(zh.id)).toMatchObject({ language: 'zh', languageRequested: 'auto' });
+      expect(await s.get(en.id)).toMatchObject({ language: 'en', languageRequested: 'en' });
+      expect(await s.get(old.id)).toMatchObject({ language: 'en', languageRequested: 'auto' });
+      // a claim returns the whole row, language included (the runner reads it for the voice)
+      const claimed = await claim(s, 0, 2000);
+      expect(claimed?.id).toBe(zh.id);
+      expect(claimed?.language).toBe('zh');
+      await s.close();
+    });
+
     it('registers each slot to one live node; a stale registration can be taken over', async () => {
       const s = await makeStore();
       expect(await s.registerSlots('node-a', [0, 1], 1000, 10_000)).toEqual([]);

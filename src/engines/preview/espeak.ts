@@ -4,10 +4,15 @@
  */
 import { runProcess } from '../../media/process.js';
 
-export function espeakArgs(outWav: string, o: { voice?: string; wordsPerMinute?: number } = {}): string[] {
-  return ['-v', o.voice ?? 'en', '-s', String(o.wordsPerMinute ?? 160), '-w', outWav, '--stdin'];
+export function espeakArgs(outWav: string, o: { voice?: string; wordsPerMinute?: number; ssml?: boolean } = {}): string[] {
+  return ['-v', o.voice ?? 'en', '-s', String(o.wordsPerMinute ?? 160), ...(o.ssml ? ['-m'] : []), '-w', outWav, '--stdin'];
 }
 
-export async function espeakToWav(espeakPath: string, text: string, outWav: string, o: { voice?: string; signal?: AbortSignal; timeoutMs?: number } = {}): Promise<void> {
+export async function espeakToWav(
+  espeakPath: string,
+  text: string,
+  outWav: string,
+  o: { voice?: string; wordsPerMinute?: number; ssml?: boolean; signal?: AbortSignal; timeoutMs?: number } = {},
+): Promise<void> {
   await runProcess(espeakPath, espeakArgs(outWav, o), { input: text, signal: o.signal, timeoutMs: o.timeoutMs ?? 60_000 });
 }

@@ -17,11 +17,13 @@ import { DomainError } from '../../domain/errors.js';
 import { ApiError, apiErrorOf, errorBodySchema } from '../errors.js';
 import { fingerprintOf, idempotencyOf, replyHeaders } from '../idempotency.js';
 import { resolveLibraryInputs, viewerOf } from '../fields/library.js';
+import { rowsScripts } from '../fields/language.js';
 import type { TaskLibraryRefs } from '../../library/library.js';
 import { access } from '../security.js';
 
 type Json = Record<string, unknown>;
 const errorDoc = (description: string) => ({ ...errorBodySchema, description });
+const LANGUAGE_DOC = { type: 'string', enum: ['auto', 'zh', 'en'], default: 'auto' };
 const idParams = { type: 'object', properties: { id: { type: 'string', maxLength: 200 } }, required: ['id'] } as const;
 /** Open objects: the serializer keeps every key the presenter writes. */
 const batchSchema: Json = {
@@ -87,17 +89,17 @@ async function readInput(gw: Gateway, req: FastifyRequest): Promise<BatchInput> 
       if (err instanceof ApiError || err instanceof DomainError) throw err;
       throw new ApiError(400, 'multipart_invalid', 'Malformed or incomplete multipart body');
     });
-    const defaults = { avatar_id: fields.avatar_id, voice_id: fields.voice_id };
+    const defaults = { avatar_id: fields.avatar_id, voice_id: fields.voice_id, language: fields.language };
     return { rows: parseCsvRows(csv, defaults, limits), defaults: clean(defaults), publish: fields.publish, fingerprint: { csv, ...fields } };
   }
   if (typeof req.body === 'string') {
     const q = req.query as Record<string, unknown>;
-    const defaults = { avatar_id: q.avatar_id, voice_id: q.voice_id };
+    const defaults = { avatar_id: q.avatar_id, voice_id: q.voice_id, language: q.language };
     return { rows: parseCsvRows(req.body, defaults, limits), defaults: clean(defaults), publish: q.publish, fingerprint: { csv: req.body, ...defaults, publish: q.publish } };
   }
   const rows = parseJsonRows(req.body, limits);
   const b = req.body as Record<string, unknown>;
-  return { rows, defaults: clean({ avatar_id: b.avatar_id, voice_id: b.voice_id }), publish: b.publish, fingerprint: b };
+  return { rows, defaults: clean({ avatar_id: b.avatar_id, voice_id: b.voice_id, language: b.language }), publish: b.publish, fingerprint: b };
 }
 
 const clean = (o: Record<string, unknown>): Record<string, unknown> => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined && v !== null));
@@ -132,22 +134,22 @@ export function registerBatchRoutes(app: FastifyInstance, gw: Gateway): void {
           tags: ['batches'],
           summary: 'Submit many texts as one batch',
           description:
-            'JSON `{"rows": [{"text", "avatar_id"?, "voice_id"?, "metadata"?}], "avatar_id"?, "voice_id"?}`, a `text/csv` body (header row with `text`, ' +
-            'optional `avatar_id`, `voice_id`; other columns become per-row metadata; batch-wide ids as query parameters), or multipart with the CSV in `file`. ' +
+            'JSON `{"rows": [{"text", "avatar_id"?, "voice_id"?, "language"?, "metadata"?}], "avatar_id"?, "voice_id"?, "language"?}`, a `text/csv` body (header row with `text`, ' +
+            'optional `avatar_id`, `voice_id`, `language` (auto | zh | en); other columns become per-row metadata; batch-wide ids as query parameters), or multipart with the CSV in `file`. ' +
             'All rows are validated first; any bad row → 400 listing the rows, nothing stored. `Idempotency-Key` replays the first answer.',
           docsBody: {
             required: true,
             content: {
-              'application/json': { schema: { type: 'object', properties: { rows: { type: 'array', items: { type: 'object', properties: { text: { type: 'string' }, avatar_id: { type: 'string' }, voice_id: { type: 'string' }, metadata: {} }, required: ['text'] } }, avatar_id: { type: 'string' }, voice_id: { type: 'string' } }, required: ['rows'] } },
+              'application/json': { schema: { type: 'object', properties: { rows: { type: 'array', items: { type: 'object', properties: { text: { type: 'string' }, avatar_id: { type: 'string' }, voice_id: { type: 'string' }, language: LANGUAGE_DOC, metadata: {} }, required: ['text'] } }, avatar_id: { type: 'string' }, voice_id: { type: 'string' }, language: LANGUAGE_DOC }, required: ['rows'] } },
               'text/csv': { schema: { type: 'string' } },
-              'multipart/form-data': { schema: { type: 'object', properties: { file: { type: 'string', format: 'binary' }, avatar_id: { type: 'string' }, voice_id: { type: 'string' } }, required: ['file'] } },
+              'multipart/form-data': { schema: { type: 'object', properties: { file: { type: 'string', format: 'binary' }, avatar_id: { type: 'string' }, voice_id: { type: 'string' }, language: LANGUAGE_DOC }, required: ['file'] } },
             },
           },
           response: {
             202: batchSchema,
             400: errorDoc('Bad rows (`batch_rows_invalid` with `errors[]`: row, line, field, code), malformed CSV (`csv_invalid` with line), no rows, bad Idempotency-Key'),
             413: errorDoc('More rows than batches.maxRows (or than limits.maxQueued), or the body is too large'),
-            422: errorDoc('Idempotency-Key reused with another body (`idempotency_key_reused`)'),
+            422: errorDoc('Idempotency-Key reused with another body (`idempotency_key_reused`), or rows holding characters the speech engine cannot speak (`unsupported_script`, `details[]`: row, char, index, script, code_point; nothing stored)'),
             409: errorDoc('A request with the same Idempotency-Key is still being answered'),
             429: errorDoc('Rate limit or active-task quota reached (Retry-After)'),
             503: errorDoc('Queue full (`queue_full`, limits.maxQueued); Retry-After from the drain rate'),
@@ -157,6 +159,7 @@ export function registerBatchRoutes(app: FastifyInstance, gw: Gateway): void {
       },
       async (req, reply) => {
         const input = await readInput(gw, req);
+        input.rows = rowsScripts(input.rows, gw.config.text.unsupportedScripts); // 422 unsupported_script before anything is stored
         if (admission.limit > 0 && input.rows.length > admission.limit) {
           throw new ApiError(413, 'batch_too_large', `The batch has ${input.rows.length} rows, more than the queue holds (limits.maxQueued ${admission.limit}); split it`, { limit: admission.limit });
         }

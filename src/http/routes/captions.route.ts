@@ -19,7 +19,7 @@ export function registerCaptionRoutes(app: FastifyInstance, gw: Gateway): void {
       { config: access('read'),
         schema: {
           tags: ['tasks'],
-          summary: `Captions as ${ext === 'srt' ? 'SRT' : 'WebVTT'}, timed from the task's speech (≤ 2 lines of ≤ 42 characters, maths readable)`,
+          summary: `Captions as ${ext === 'srt' ? 'SRT' : 'WebVTT'}, timed from the task's speech (≤ 2 lines of ≤ 42 characters, Chinese ≤ 16 full-width; maths readable)`,
           params: { type: 'object', properties: { id: { type: 'string', maxLength: 200 } }, required: ['id'] },
           response: {
             200: { type: 'string', description: `${ext.toUpperCase()} text` },

@@ -19,6 +19,7 @@ import { ownerOf } from '../access.js';
 import { charCount } from '../../domain/chars.js';
 import { DomainError } from '../../domain/errors.js';
 import { ApiError, errorBodySchema } from '../errors.js';
+import { languageFields, languageIntake } from '../fields/language.js';
 import { generateAcceptedSchema, generateRequestBody } from '../schemas.js';
 import { generateFingerprint, idempotencyOf, replyHeaders } from '../idempotency.js';
 import { publishTargetsOf } from '../fields/publish.js';
@@ -41,6 +42,8 @@ interface Intake {
   avatar_id?: unknown;
   voice_id?: unknown;
   callbackUrl?: unknown;
+  /** `auto` (default), `zh` or `en` (docs/api.md, "Language"). */
+  language?: unknown;
 }
 
 async function saveVideo(gw: Gateway, id: string, part: MultipartFile, intake: Intake): Promise<void> {
@@ -77,6 +80,7 @@ async function readMultipart(gw: Gateway, req: FastifyRequest, id: string, intak
     else if (part.fieldname === 'captions') intake.captions = part.value;
     else if (part.fieldname === 'avatar_id' || part.fieldname === 'voice_id') intake[part.fieldname] = part.value;
     else if (part.fieldname === 'callback_url') intake.callbackUrl = part.value;
+    else if (part.fieldname === 'language') intake.language = part.value;
   }
 }
 
@@ -154,12 +158,12 @@ export function registerGenerateRoute(app: FastifyInstance, gw: Gateway): void {
         docsBody: generateRequestBody,
         response: {
           202: withEta(generateAcceptedSchema),
-          400: { ...errorBodySchema, description: 'No text, text too long, bad or unreadable video, two videos, a video and avatar_id, a callback_url that is refused, malformed body' },
+          400: { ...errorBodySchema, description: 'No text, text too long, unknown language (`language_invalid`), bad or unreadable video, two videos, a video and avatar_id, a callback_url that is refused, malformed body' },
           404: { ...errorBodySchema, description: 'avatar_id / voice_id names no avatar or voice this key can see' },
           413: { ...errorBodySchema, description: 'Video or body over the size limit' },
           415: { ...errorBodySchema, description: 'Not multipart, urlencoded or JSON' },
           409: { ...errorBodySchema, description: 'A request with the same Idempotency-Key is still being answered (Retry-After)' },
-          422: { ...errorBodySchema, description: 'Idempotency-Key reused with a different body (`idempotency_key_reused`)' },
+          422: { ...errorBodySchema, description: 'Idempotency-Key reused with a different body (`idempotency_key_reused`), or characters the speech engine cannot speak (`unsupported_script`, `details[]`: char, index, script, code_point)' },
           429: { ...errorBodySchema, description: 'Rate limit or active-task quota reached (Retry-After)' },
           503: { ...errorBodySchema, description: 'Queue full (`queue_full`, limits.maxQueued): Retry-After from the measured drain rate' },
           507: { ...errorBodySchema, description: 'Not enough free disk space for new work' },
@@ -172,13 +176,16 @@ export function registerGenerateRoute(app: FastifyInstance, gw: Gateway): void {
       try {
         if (req.isMultipart()) await readMultipart(gw, req, id, intake).catch(multipartFault);
         else intake.text = textOf(req.body);
-        const text = intake.text?.trim() ?? '';
-        if (!text) throw new ApiError(400, 'text_missing', 'No text provided');
-        if (charCount(text) > gw.config.limits.maxTextChars) throw tooLong(gw);
+        const submitted = intake.text?.trim() ?? '';
+        if (!submitted) throw new ApiError(400, 'text_missing', 'No text provided');
+        if (charCount(submitted) > gw.config.limits.maxTextChars) throw tooLong(gw);
         if (!req.isMultipart()) {
-          ({ publish: intake.publish, callback_url: intake.callbackUrl, captions: intake.captions } =
-            (req.body as { publish?: unknown; callback_url?: unknown; captions?: unknown } | null) ?? {});
+          ({ publish: intake.publish, callback_url: intake.callbackUrl, captions: intake.captions, language: intake.language } =
+            (req.body as { publish?: unknown; callback_url?: unknown; captions?: unknown; language?: unknown } | null) ?? {});
         }
+        const lead = (intake.text ?? '').length - (intake.text ?? '').trimStart().length;
+        const lang = languageIntake(submitted, intake.language, gw.config.text.unsupportedScripts, lead);
+        const text = lang.text;
         const captions = captionsOption(intake.captions);
         const publishTo = publishTargetsOf(gw.publisher, intake.publish);
         const callbackUrl = await callbackOf(gw, intake.callbackUrl);
@@ -190,7 +197,7 @@ export function registerGenerateRoute(app: FastifyInstance, gw: Gateway): void {
         }
         // Idempotency-Key (http/idempotency.ts): a repeat gets the first answer and creates nothing.
         const fingerprint = () =>
-          generateFingerprint(text, { ...intake, captions, avatarId: refs.avatarId ?? null, voiceId: refs.voiceId ?? null, callbackUrl: callbackUrl ?? null });
+          generateFingerprint(text, { ...intake, captions, language: lang.requested, avatarId: refs.avatarId ?? null, voiceId: refs.voiceId ?? null, callbackUrl: callbackUrl ?? null });
         const answer = await gw.pipelines.idempotency.run(idempotencyOf(req), 'generate', fingerprint, async () => {
           await gw.pipelines.admission.admit(1); // back-pressure: 503 + Retry-After past limits.maxQueued
           await gw.library.attach(id, refs);
@@ -199,17 +206,19 @@ export function registerGenerateRoute(app: FastifyInstance, gw: Gateway): void {
           const task = await gw.segments.create({
             id,
             text,
-            normalizedText: gw.normalize(text),
+            normalizedText: gw.normalize(text, lang.language),
             videoPath: intake.videoPath,
             videoName: intake.videoName,
             owner: ownerOf(req),
             createdAt: gw.clock.now(),
             captions,
+            language: lang.language,
+            languageRequested: lang.requested,
           });
           gw.lifecycle.accepted(task);
           gw.scheduler.notify();
           const position = await gw.store.queuePosition(id);
-          const body = { success: true, task_id: id, message: 'Task queued', status_url: `/api/status/${id}`, queue_position: position, ...(await gw.eta.fields(task, position)) };
+          const body = { success: true, task_id: id, message: 'Task queued', status_url: `/api/status/${id}`, queue_position: position, ...languageFields(lang), ...(await gw.eta.fields(task, position)) };
           return { status: 202, body };
         });
         if (answer.replayed && intake.videoPath) await rm(intake.videoPath, { force: true }); // the first request's upload is the one used

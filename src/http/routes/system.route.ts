@@ -3,7 +3,8 @@
  */
 import type { FastifyInstance } from 'fastify';
 import type { Gateway } from '../../gateway.js';
-import { normalizeForSpeech } from '../../text/index.js';
+import { normalizePreview } from '../../language/preview.js';
+import { languageOf } from '../fields/language.js';
 import { charCount } from '../../domain/chars.js';
 import { ApiError } from '../errors.js';
 import { API_VERSION } from '../../domain/version.js';
@@ -64,7 +65,7 @@ export function registerSystemRoutes(app: FastifyInstance, gw: Gateway): void {
 
   registerHealthRoutes(app, gw);
 
-  app.post<{ Body: { text: string } }>(
+  app.post<{ Body: { text: string; language?: string } }>(
     '/api/normalize',
     { config: access('read'),
       // any text that generate accepts: the same body limit as generate's (JSON may escape a character as up to 12 bytes)
@@ -72,15 +73,16 @@ export function registerSystemRoutes(app: FastifyInstance, gw: Gateway): void {
       schema: {
         tags: ['text'],
         summary: 'Preview what the voice will say',
-        description: 'Each change is {start, end, original, spoken, class}: offsets into the original text and what the span was read as (year, code, url, money, …).',
-        body: { type: 'object', properties: { text: { type: 'string' } }, required: ['text'], additionalProperties: false },
+        description:
+          'Each change is {start, end, original, spoken, class}: offsets into the original text and what the span was read as (year, code, url, money, …). ' +
+          '`language` is the one the text is read in (detected unless named); `unsupported` lists characters the speech engine cannot speak — generate refuses them (422), or with text.unsupportedScripts: strip removes them (then listed in `changes` with class `unsupported_script`).',
+        body: { type: 'object', properties: { text: { type: 'string' }, language: { type: 'string', maxLength: 20, description: 'auto (default), zh or en' } }, required: ['text'], additionalProperties: false },
         response: { 200: normalizeSchema },
       },
     },
     async (req) => {
       if (charCount(req.body.text) > gw.config.limits.maxTextChars) throw new ApiError(400, 'text_too_long', `Text is longer than ${gw.config.limits.maxTextChars} characters`);
-      const r = normalizeForSpeech(req.body.text);
-      return { normalized: r.text, changes: r.changes };
+      return normalizePreview(req.body.text, languageOf(req.body.language), gw.config.text.unsupportedScripts);
     },
   );
 }

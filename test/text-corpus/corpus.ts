@@ -1,15 +1,15 @@
 /**
  * The normalization corpus (docs/text-normalization.md): input → what a person reading it aloud
  * would say, with several acceptable phrasings where speech allows.
- * - `own`: cases written in this project (corpus/own.ts, corpus/issues.ts);
- * - `nemo`: derived from NVIDIA NeMo text processing's English test data (corpus/nemo.data.ts),
+ * - `own`: cases written in this project (en/own.ts, en/issues.ts);
+ * - `nemo`: derived from NVIDIA NeMo text processing's English test data (en/nemo.data.ts),
  *   of which one case in five is held out: never looked at while tuning the rules.
- * Every case must read as expected unless corpus/known-failures.ts lists it with a reason.
+ * Every case must read as expected unless en/known-failures.ts lists it with a reason.
  */
-import { GUIDE_CASES } from './corpus/guides.js';
-import { ISSUE_CASES } from './corpus/issues.js';
-import { NEMO_ROWS } from './corpus/nemo.data.js';
-import { OWN_CASES } from './corpus/own.js';
+import { GUIDE_CASES } from './en/guides.js';
+import { ISSUE_CASES } from './en/issues.js';
+import { NEMO_ROWS } from './en/nemo.data.js';
+import { OWN_CASES } from './en/own.js';
 
 export interface CorpusCase {
   input: string;
@@ -17,7 +17,7 @@ export interface CorpusCase {
   category: string;
   /** Set on the cases kept aside as the held-out check. */
   heldOut?: boolean;
-  /** Where the case comes from, for parts built from several sources (corpus/guides.ts). */
+  /** Where the case comes from, for parts built from several sources (en/guides.ts). */
   source?: string;
 }
 

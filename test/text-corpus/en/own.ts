@@ -126,7 +126,7 @@ export const OWN_CASES: CorpusCase[] = [
     ['Hello world!', 'hello world!'], ['Yes; no: maybe.', 'yes; no: maybe'], ['Catch-22', ['catch-22', 'catch twenty-two']], ['Room 101', ['room one hundred one', 'room one oh one']],
   ]),
   ...cat('cjk', [
-    ['你好，世界', '你好，世界'], ['日本語のテキスト', '日本語のテキスト'], ['한국어 텍스트', '한국어 텍스트'], ['价格是 5 元', '价格是 five 元'],
+    ['你好，世界', '你好，世界'], ['日本語のテキスト', '日本語のテキスト'], ['한국어 텍스트', '한국어 텍스트'], ['价格是 5 元', '价格是 五 元'],
   ]),
   ...cat('robustness', [
     ['A lone $ sign', ['a lone sign', 'a lone dollar sign']], ['Unbalanced {brace', 'unbalanced brace'], ['$\\frac{1}{$', ['', 'one', 'one over']], ['\\unknownmacro here', 'unknownmacro here'],
