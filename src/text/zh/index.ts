@@ -24,12 +24,15 @@ function recognizersFor(ch: string): ZhRecognizer[] {
   }
   return list;
 }
+const FORMULA = RECOGNIZERS_ZH.find((r) => r.name === 'formula');
+const CARDINAL = RECOGNIZERS_ZH.find((r) => r.name === 'cardinal');
 const isAlnum = (k: number) => (k >= 48 && k <= 57) || (k >= 65 && k <= 90) || (k >= 97 && k <= 122);
 const isDigitCode = (k: number) => k >= 48 && k <= 57;
 
 function classify(text: string): CandidateTable<ZhRecognizer> {
   const table = new CandidateTable<ZhRecognizer>(text.length);
   const ctx: ZhContext = { text, start: 0, end: 0 };
+  let formulaEnd = 0;
   for (let i = 0; i < text.length; i++) {
     const k = text.charCodeAt(i);
     // Han characters and Chinese punctuation start nothing: most of a Chinese script is skipped here
@@ -38,7 +41,6 @@ function classify(text: string): CandidateTable<ZhRecognizer> {
     // a token starts only where the previous character is not part of the same run of digits or letters
     const prev = i > 0 ? text.charCodeAt(i - 1) : 0;
     if (isAlnum(k) && isAlnum(prev)) continue;
-    if (isDigitCode(k) && prev === 46 && isDigitCode(text.charCodeAt(i - 2) || 0)) continue; // inside "3.5"
     // at a digit: the run of digits, the character after it, and the character after the whole number
     let run = 0;
     let next = '';
@@ -51,7 +53,12 @@ function classify(text: string): CandidateTable<ZhRecognizer> {
       if (text[j] === ' ') j++;
       afterNumber = text[j] ?? '';
     }
+    // right after "3." only a plain number may start (the decimal's own reading covers it otherwise)
+    const afterPoint = isDigitCode(k) && prev === 46 && isDigitCode(text.charCodeAt(i - 2) || 0);
     for (const rec of recognizersFor(text[i])) {
+      if (afterPoint && rec !== CARDINAL) continue;
+      // a formula that starts inside a formula already found is a part of it: not tried again
+      if (rec === FORMULA && i < formulaEnd) continue;
       if (run > 0 && rec.shape && !rec.shape(run, next, afterNumber)) continue;
       if (rec.gate) {
         ctx.start = ctx.end = i;
@@ -69,6 +76,7 @@ function classify(text: string): CandidateTable<ZhRecognizer> {
       ctx.end = i + m[0].length;
       const score = rec.score(m, ctx);
       if (score > 0) table.add(i, ctx.end, score, rec, m);
+      if (rec === FORMULA) formulaEnd = ctx.end;
     }
   }
   return table;

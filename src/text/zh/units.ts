@@ -41,20 +41,24 @@ export const LIANG_BEFORE = new Set(
   ('个 位 名 人 次 天 年 岁 件 本 张 条 只 块 元 毛 角 周 倍 种 家 台 部 辆 架 艘 套 份 杯 瓶 碗 盒 包 箱 斤 层 届 期 集 章 节 页 篇 首 句 字 项 点 趟 遍 场 局 轮 门 所 座 栋 间 棵 朵 双 对 把 支 根 颗 粒 片 滴 口 头 匹 行 列 段 声 下 步 批 群 组 队 户 例 票 枚 盏 扇 顶 班 款 克 吨 升 米 千 百 万 亿 分钟 小时 星期 公斤 千克 公里 千米 毫升 厘米 毫米 秒钟 成 代 款 辈 封 道 笔 桌 盘 位数 室 厅 卫 房 楼 车 圈 集 美元 欧元 英镑 港元 日元 韩元 元钱 折 季 亩 公顷 平方 立方 英里 英寸 寸 尺 丈 瓦 伏 毫安')
     .split(' '),
 );
-/** The longest measure word in LIANG_BEFORE, for look-ups of the text after a number. */
-export const LIANG_MAX = Math.max(...[...LIANG_BEFORE].map((w) => w.length));
+/** The measure words by their first character, longest first: looked up with startsWith, nothing sliced. */
+const LIANG_BY_FIRST = new Map<string, string[]>();
+for (const w of [...LIANG_BEFORE].sort((a, b) => b.length - a.length)) LIANG_BY_FIRST.set(w[0], [...(LIANG_BY_FIRST.get(w[0]) ?? []), w]);
+const measureWordAt = (text: string, at: number) => LIANG_BY_FIRST.get(text[at] ?? '')?.some((w) => text.startsWith(w, at)) ?? false;
 
 /** A measure word right after a number (after at most one space): a bare 2 before it is 两. */
 export function liangAfter(text: string, at: number): boolean {
-  const from = text[at] === ' ' ? at + 1 : at;
-  for (let n = LIANG_MAX; n >= 1; n--) if (LIANG_BEFORE.has(text.slice(from, from + n))) return true;
-  return false;
+  return measureWordAt(text, text[at] === ' ' ? at + 1 : at);
 }
 
+const UNIT_OR_APPROX = /[%A-Za-z㎡㎢㎥㎞㎏㎎㎝㎜㎖℃℉°]/;
+const APPROX = /[多余来几月日号]/;
 /** A measure word or unit right after a number: a range before it reads 到 ("3-5天" → 三到五天), not 比. */
 export function measureAfter(text: string, at: number): boolean {
-  for (let n = LIANG_MAX; n >= 1; n--) if (LIANG_BEFORE.has(text.slice(at, at + n))) return true;
-  return /^(?:\s?(?:%|[A-Za-z㎡㎢㎥㎞㎏㎎㎝㎜㎖℃℉°])|[多余来几月日号])/u.test(text.slice(at, at + 2));
+  if (measureWordAt(text, at)) return true;
+  const c = text[at] ?? '';
+  if (APPROX.test(c) || UNIT_OR_APPROX.test(c)) return true;
+  return (c === ' ' || c === '\t') && UNIT_OR_APPROX.test(text[at + 1] ?? '');
 }
 
 /** Words before a number that is read digit by digit (phones, codes, rooms, accounts). */
