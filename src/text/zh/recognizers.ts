@@ -66,6 +66,9 @@ function operatorAhead(c: ZhContext): boolean {
   return OPERATOR_CHAR.test(t[j] ?? '');
 }
 
+/** One character in a set, tested without a regular expression (shape checks run at every digit). */
+const has = (chars: string, c: string) => c !== '' && chars.includes(c);
+const isLatin = (c: string) => c !== '' && ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'));
 const NUMBER_CHAR = /[\d,.]/;
 /** The character after a number and an optional second number of a range ("10-20cm" → "c"), skipping one space before it. */
 function afterRangeAt(t: string, start: number): string {
@@ -104,6 +107,9 @@ function rangeHasCue(t: string, start: number): boolean {
   while (j - second < 100 && /\d/.test(t[j] ?? '')) j++;
   return sep !== '-' && sep !== '—' && sep !== '–' ? true : measureAfter(t, j);
 }
+
+/** The same as a set. */
+const UNIT_STARTS = new Set([...new Set(UNIT_KEYS.map((u) => u[0])), '-', '~', '～', '—', '–', '至', '到']);
 
 /** A character a unit can start with (no range signs). */
 const UNIT_FIRST = new RegExp(`[${[...new Set(UNIT_KEYS.map((u) => u[0]))].join('').replace(/[\]\\^-]/g, '\\$&')}]`);
@@ -173,15 +179,15 @@ export const RECOGNIZERS_ZH: ZhRecognizer[] = [
   { name: 'ampersand', cls: 'symbol', first: /&/, re: /\s&\s|&/y, score: (m, c) => (m[0] === '&' && /[A-Za-z]$/.test(before(c, 1)) ? 0 : 0.6), fields: () => ({ c: '&' }) },
 
   // dates and times
-  { name: 'date-ymd', cls: 'date', first: D, shape: (r, n) => r === 4 && /[-/.·]/.test(n), re: /(\d{4})([-/.·])(\d{1,2})\2(\d{1,2})(?!\.?\d)/y, score: (m) => (validDate(m[3], m[4]) ? 0.95 : 0), fields: (m) => ({ y: m[1], mo: m[3], d: m[4] }) },
-  { name: 'date-yymmdd', cls: 'date', first: D, shape: (r, n) => r === 2 && /[/.]/.test(n), re: /(\d{2})([/.])(\d{1,2})\2(\d{1,2})(?![\d/]|\.\d)/y, score: (m) => (validDate(m[3], m[4]) ? 0.9 : 0), fields: (m) => ({ y: m[1], mo: m[3], d: m[4] }) },
-  { name: 'date-mdy', cls: 'date', first: D, shape: (r, n) => r <= 2 && /[-/.]/.test(n), re: /(\d{1,2})([-/.])(\d{1,2})\2(\d{4})(?!\d)/y, score: (m) => (validDate(m[1], m[3]) ? 0.95 : 0), fields: (m) => ({ y: m[4], mo: m[1], d: m[3] }) },
-  { name: 'date-ym', cls: 'date', first: D, shape: (r, n) => r === 4 && /[-/.]/.test(n), re: /(\d{4})([-/.])(\d{1,2})(?![\d])(?!\2\d)/y, score: (m, c) => (validDate(m[3]) && Number(m[1]) >= 1000 && (m[2] !== '.' || m[3].length === 2) && !/^[万亿千百%‰]/.test(c.text.slice(c.end, c.end + 1)) ? 0.9 : 0), fields: (m) => ({ y: m[1], mo: m[3] }) },
-  { name: 'date-my', cls: 'date', first: D, shape: (r, n) => r === 2 && /[-/.]/.test(n), re: /(\d{1,2})([-/.])(\d{4})(?!\d)/y, score: (m) => (validDate(m[1]) && m[1].length === 2 ? 0.9 : 0), fields: (m) => ({ y: m[3], mo: m[1] }) },
-  { name: 'date-md', cls: 'date', first: D, shape: (r, n) => r === 2 && /[-/.]/.test(n), re: /(\d{2})([-/.])(\d{2})(?![\d/-]|\.\d)/y, score: (m) => (validDate(m[1], m[3]) && (m[1][0] === '0' || m[3][0] === '0') ? 0.9 : 0), fields: (m) => ({ mo: m[1], d: m[3] }) },
+  { name: 'date-ymd', cls: 'date', first: D, shape: (r, n) => r === 4 && has('-/.·', n), re: /(\d{4})([-/.·])(\d{1,2})\2(\d{1,2})(?!\.?\d)/y, score: (m) => (validDate(m[3], m[4]) ? 0.95 : 0), fields: (m) => ({ y: m[1], mo: m[3], d: m[4] }) },
+  { name: 'date-yymmdd', cls: 'date', first: D, shape: (r, n) => r === 2 && has('/.', n), re: /(\d{2})([/.])(\d{1,2})\2(\d{1,2})(?![\d/]|\.\d)/y, score: (m) => (validDate(m[3], m[4]) ? 0.9 : 0), fields: (m) => ({ y: m[1], mo: m[3], d: m[4] }) },
+  { name: 'date-mdy', cls: 'date', first: D, shape: (r, n) => r <= 2 && has('-/.', n), re: /(\d{1,2})([-/.])(\d{1,2})\2(\d{4})(?!\d)/y, score: (m) => (validDate(m[1], m[3]) ? 0.95 : 0), fields: (m) => ({ y: m[4], mo: m[1], d: m[3] }) },
+  { name: 'date-ym', cls: 'date', first: D, shape: (r, n) => r === 4 && has('-/.', n), re: /(\d{4})([-/.])(\d{1,2})(?![\d])(?!\2\d)/y, score: (m, c) => (validDate(m[3]) && Number(m[1]) >= 1000 && (m[2] !== '.' || m[3].length === 2) && !/^[万亿千百%‰]/.test(c.text.slice(c.end, c.end + 1)) ? 0.9 : 0), fields: (m) => ({ y: m[1], mo: m[3] }) },
+  { name: 'date-my', cls: 'date', first: D, shape: (r, n) => r === 2 && has('-/.', n), re: /(\d{1,2})([-/.])(\d{4})(?!\d)/y, score: (m) => (validDate(m[1]) && m[1].length === 2 ? 0.9 : 0), fields: (m) => ({ y: m[3], mo: m[1] }) },
+  { name: 'date-md', cls: 'date', first: D, shape: (r, n) => r === 2 && has('-/.', n), re: /(\d{2})([-/.])(\d{2})(?![\d/-]|\.\d)/y, score: (m) => (validDate(m[1], m[3]) && (m[1][0] === '0' || m[3][0] === '0') ? 0.9 : 0), fields: (m) => ({ mo: m[1], d: m[3] }) },
   {
     // "2024年": read digit by digit, unless it is a length of time ("20年后", "过了100年")
-    name: 'year', cls: 'year', first: D, shape: (r, n) => r >= 2 && r <= 4 && /[\s年]/.test(n), re: /(\d{2,4})(?=\s?年)/y,
+    name: 'year', cls: 'year', first: D, shape: (r, n) => r >= 2 && r <= 4 && has(' \t\n年', n), re: /(\d{2,4})(?=\s?年)/y,
     score: (m, c) => {
       const after = c.text.slice(c.end, c.end + 8).replace(/^\s/, '');
       if (/(?:公元前?|纪元|西元)\s?$/.test(before(c, 3))) return 0.9;
@@ -191,17 +197,17 @@ export const RECOGNIZERS_ZH: ZhRecognizer[] = [
     },
     fields: (m) => ({ y: m[1] }),
   },
-  { name: 'era', cls: 'year', first: D, shape: (r, n) => r <= 4 && /[\saAbB]/.test(n), re: /(\d{1,4})\s?(a\.d\.|ad|b\.c\.|bc)(?![A-Za-z])/iy, score: 0.9, fields: (m) => ({ y: m[1], era: m[2].toLowerCase().startsWith('b') ? 'bc' : 'ad' }) },
+  { name: 'era', cls: 'year', first: D, shape: (r, n) => r <= 4 && has(' \t\naAbB', n), re: /(\d{1,4})\s?(a\.d\.|ad|b\.c\.|bc)(?![A-Za-z])/iy, score: 0.9, fields: (m) => ({ y: m[1], era: m[2].toLowerCase().startsWith('b') ? 'bc' : 'ad' }) },
   { name: 'generation', cls: 'year', first: D, shape: (r, n) => r === 2 && n === '后', re: /(\d{2})(?=后(?![面边来]))/y, score: 0.8, fields: (m) => ({ y: m[1], kind: 'generation' }) },
   {
-    name: 'time', cls: 'time', first: D, shape: (r, n) => r <= 2 && /[:：]/.test(n), re: /(\d{1,2})[:：](\d{2})(?:[:：](\d{2}))?(?:\s?([aApP])\.?[mM]\.?(?![A-Za-z]))?(?![\d:])/y,
+    name: 'time', cls: 'time', first: D, shape: (r, n) => r <= 2 && has(':：', n), re: /(\d{1,2})[:：](\d{2})(?:[:：](\d{2}))?(?:\s?([aApP])\.?[mM]\.?(?![A-Za-z]))?(?![\d:])/y,
     score: (m, c) => {
       if (Number(m[1]) > 24 || Number(m[2]) > 59 || Number(m[3] ?? 0) > 59) return 0;
       return !m[3] && hasCue(c, SCORE_CUES, 4) ? 0.3 : 0.9;
     },
     fields: (m) => ({ h: m[1], mi: m[2], s: m[3], ap: m[4]?.toLowerCase() }),
   },
-  { name: 'score-colon', cls: 'range', first: D, shape: (r, n) => r <= 3 && /[\s:：]/.test(n), re: /(\d{1,3})\s?[:：]\s?(\d{1,3})(?![\d:：]|\.\d)/y, score: 0.7, fields: (m) => ({ a: m[1], b: m[2], kind: 'score' }) },
+  { name: 'score-colon', cls: 'range', first: D, shape: (r, n) => r <= 3 && has(' \t\n:：', n), re: /(\d{1,3})\s?[:：]\s?(\d{1,3})(?![\d:：]|\.\d)/y, score: 0.7, fields: (m) => ({ a: m[1], b: m[2], kind: 'score' }) },
 
   // digits read one by one
   { name: 'mobile', cls: 'phone', first: /[+\d]/, shape: (r) => r === 11 || r === 13 || r === 3 || r === 2, re: /(?:\+?86[ -]?)?1[3-9]\d(?:[ -]?\d{4}){2}(?!\d)/y, score: 0.95, fields: (m) => ({ d: m[0] }) },
@@ -209,7 +215,7 @@ export const RECOGNIZERS_ZH: ZhRecognizer[] = [
   { name: 'ip', cls: 'digits', first: D, shape: (r, n) => r <= 3 && n === '.', re: /\d{1,3}(?:\.\d{1,3}){3}(?!\.?\d)/y, score: 0.95, fields: (m) => ({ d: m[0], kind: 'ip' }) },
   { name: 'cue-digits', cls: 'digits', first: D, shape: (r) => r >= 3, re: /\d{3,24}(?:[- ]\d{2,8}){0,4}(?!\.?\d)/y, score: (_m, c) => (hasCue(c, DIGIT_CUES, 6) && !liangAfter(c.text, c.end) ? 0.9 : 0), fields: (m) => ({ d: m[0] }) },
   { name: 'service', cls: 'digits', first: D, shape: (r) => r >= 3 && r <= 5, re: /\d{3,5}(?!\.?\d)/y, score: (m, c) => (SERVICE_NUMBERS.has(m[0]) && !liangAfter(c.text, c.end) && !/^[%‰万亿千百]/.test(c.text.slice(c.end, c.end + 1)) && !/[-−+]$/.test(before(c, 1)) ? 0.8 : 0), fields: (m) => ({ d: m[0] }) },
-  { name: 'room', cls: 'digits', first: D, shape: (r, n) => r >= 3 && r <= 5 && /[\s室房号]/.test(n), re: /\d{3,5}(?=\s?(?:室|房间|号房|号室))/y, score: 0.85, fields: (m) => ({ d: m[0] }) },
+  { name: 'room', cls: 'digits', first: D, shape: (r, n) => r >= 3 && r <= 5 && has(' \t\n室房号', n), re: /\d{3,5}(?=\s?(?:室|房间|号房|号室))/y, score: 0.85, fields: (m) => ({ d: m[0] }) },
   { name: 'leading-zero', cls: 'digits', first: /0/, shape: (r) => r >= 3, re: /0\d{2,30}(?!\.?\d)/y, score: 0.8, fields: (m) => ({ d: m[0] }) },
   { name: 'long-digits', cls: 'digits', first: D, shape: (r) => r >= 17, re: /\d{17,60}(?!\.?\d)/y, score: 0.8, fields: (m) => ({ d: m[0] }) },
 
@@ -219,25 +225,25 @@ export const RECOGNIZERS_ZH: ZhRecognizer[] = [
     gate: (c) => !letterBefore(c), score: 0.95, fields: (m) => ({ cur: CURRENCY_SIGNS[m[1]], n: m[2], scale: m[3], to: m[4], toScale: m[5] }),
   },
   { name: 'money-code', cls: 'money', first: /[A-Z]/, re: new RegExp(String.raw`(${CODES})\s?(${DEC})(${SCALE})?(?!\.?\d)`, 'y'), gate: (c) => !letterBefore(c), score: 0.95, fields: (m) => ({ cur: CURRENCY_CODES_ZH[m[1]], n: m[2], scale: m[3] }) },
-  { name: 'amount-code', cls: 'money', first: D, shape: (_r, _n, a) => /[CRUHEGJKATSINM万亿千百kKwWmMbB]/.test(a), re: new RegExp(String.raw`(${DEC})(${SCALE})?\s?(${CODES})(?![A-Za-z])`, 'y'), score: 0.95, fields: (m) => ({ cur: CURRENCY_CODES_ZH[m[3]], n: m[1], scale: m[2] }) },
+  { name: 'amount-code', cls: 'money', first: D, shape: (_r, _n, a) => has('CRUHEGJKATSINM万亿千百kKwWmMbB', a), re: new RegExp(String.raw`(${DEC})(${SCALE})?\s?(${CODES})(?![A-Za-z])`, 'y'), score: 0.95, fields: (m) => ({ cur: CURRENCY_CODES_ZH[m[3]], n: m[1], scale: m[2] }) },
   {
-    name: 'percent', cls: 'percent', first: /[-−\d]/, shape: (_r, _n, a) => /[%‰\-~～—–至到]/.test(a), gate: (c) => signAllowed(c) && /[%‰]/.test(afterRangeAt(c.text, c.start)), re: new RegExp(String.raw`([-−]?${DEC})(?:\s?%?${RANGE_SEP}([-−]?${DEC}))?\s?([%‰])`, 'y'),
+    name: 'percent', cls: 'percent', first: /[-−\d]/, shape: (_r, _n, a) => has('%‰-~～—–至到', a), gate: (c) => signAllowed(c) && /[%‰]/.test(afterRangeAt(c.text, c.start)), re: new RegExp(String.raw`([-−]?${DEC})(?:\s?%?${RANGE_SEP}([-−]?${DEC}))?\s?([%‰])`, 'y'),
     score: 0.9, fields: (m) => ({ from: m[2] ? m[1] : undefined, n: m[2] ?? m[1], per: m[3] }),
   },
   {
-    name: 'unit', cls: 'measure', first: /[-−\d]/, shape: (_r, _n, a) => UNIT_START.test(a), gate: (c) => signAllowed(c) && UNIT_FIRST.test(afterRangeAt(c.text, c.start)), re: new RegExp(String.raw`([-−]?${DEC})(?:${RANGE_SEP}([-−]?${DEC}))?(${UNITS})(?![A-Za-z\d²³])`, 'y'),
+    name: 'unit', cls: 'measure', first: /[-−\d]/, shape: (_r, _n, a) => UNIT_STARTS.has(a), gate: (c) => signAllowed(c) && UNIT_FIRST.test(afterRangeAt(c.text, c.start)), re: new RegExp(String.raw`([-−]?${DEC})(?:${RANGE_SEP}([-−]?${DEC}))?(${UNITS})(?![A-Za-z\d²³])`, 'y'),
     score: 0.9, fields: (m) => ({ from: m[2] ? m[1] : undefined, n: m[2] ?? m[1], unit: m[3].trim() }),
   },
 
   // numbers
-  { name: 'fraction', cls: 'fraction', first: /[-−\d]/, shape: (_r, n) => /[\s/]/.test(n), re: /([-−]?)(\d{1,9})\s?\/\s?(\d{1,9})(?![\d/])/y, gate: signAllowed, score: 0.8, fields: (m) => ({ sign: m[1], n: m[2], d: m[3] }) },
+  { name: 'fraction', cls: 'fraction', first: /[-−\d]/, shape: (_r, n) => has(' \t\n/', n), re: /([-−]?)(\d{1,9})\s?\/\s?(\d{1,9})(?![\d/])/y, gate: signAllowed, score: 0.8, fields: (m) => ({ sign: m[1], n: m[2], d: m[3] }) },
   // a range: 到 before a measure word or unit or with ~ 至 到 (fixed scores, so no match is allocated where it loses)
   {
-    name: 'range-measured', cls: 'range', first: D, shape: (_r, _n, a) => /[-~～—–至到]/.test(a), gate: (c) => rangeHasCue(c.text, c.start),
+    name: 'range-measured', cls: 'range', first: D, shape: (_r, _n, a) => has('-~～—–至到', a), gate: (c) => rangeHasCue(c.text, c.start),
     re: new RegExp(String.raw`(${DEC})(${RANGE_SEP})(${DEC})(?!\.?\d)`, 'y'), score: 0.85, fields: (m) => ({ a: m[1], b: m[3], sep: m[2].trim() }),
   },
   {
-    name: 'range', cls: 'range', first: D, shape: (_r, _n, a) => /[-~～—–至到]/.test(a),
+    name: 'range', cls: 'range', first: D, shape: (_r, _n, a) => has('-~～—–至到', a),
     re: new RegExp(String.raw`(${DEC})(${RANGE_SEP})(${DEC})(?!\.?\d)`, 'y'), score: 0.6, fields: (m) => ({ a: m[1], b: m[3], sep: m[2].trim() }),
   },
   {
@@ -246,7 +252,7 @@ export const RECOGNIZERS_ZH: ZhRecognizer[] = [
   },
   {
     // letters and digits in one token: G1234, CA1234, iPhone15, 5G, v1.2.3; a name such as GPT-4o stays as written
-    name: 'code', cls: 'code', first: /[A-Za-z\d]/, shape: (_r, n) => /[A-Za-z]/.test(n), re: /[A-Za-z\d]{1,40}(?:[-_.][A-Za-z\d]{1,40}){0,6}/y,
+    name: 'code', cls: 'code', first: /[A-Za-z\d]/, shape: (_r, n) => isLatin(n), re: /[A-Za-z\d]{1,40}(?:[-_.][A-Za-z\d]{1,40}){0,6}/y,
     score: (m) => (/\d/.test(m[0]) && /[A-Za-z]/.test(m[0]) && !/^\d+[wk]$/.test(m[0]) ? 0.7 : 0), fields: (m) => ({ code: m[0] }),
   },
 ];
