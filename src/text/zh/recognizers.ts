@@ -71,7 +71,19 @@ const has = (chars: string, c: string) => c !== '' && chars.includes(c);
 const isLatin = (c: string) => c !== '' && ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'));
 const NUMBER_CHAR = /[\d,.]/;
 /** The character after a number and an optional second number of a range ("10-20cm" → "c"), skipping one space before it. */
+let lastRangeText = '';
+let lastRangeStart = -1;
+let lastRangeAfter = '';
 function afterRangeAt(t: string, start: number): string {
+  // asked by several recognizers at the same position: worked out once
+  if (start === lastRangeStart && t === lastRangeText) return lastRangeAfter;
+  lastRangeText = t;
+  lastRangeStart = start;
+  lastRangeAfter = scanAfterRange(t, start);
+  return lastRangeAfter;
+}
+
+function scanAfterRange(t: string, start: number): string {
   let j = start;
   if (t[j] === '-' || t[j] === '−') j++;
   const from = j;
@@ -110,6 +122,20 @@ function rangeHasCue(t: string, start: number): boolean {
 
 /** The same as a set. */
 const UNIT_STARTS = new Set([...new Set(UNIT_KEYS.map((u) => u[0])), '-', '~', '～', '—', '–', '至', '到']);
+
+/** "08-08-2008": a second part of one or two digits and a four-digit year after the same separator. */
+function yearAfterTwoParts(c: ZhContext): boolean {
+  const t = c.text;
+  let j = c.start;
+  while (j - c.start < 2 && t.charCodeAt(j) >= 48 && t.charCodeAt(j) <= 57) j++;
+  const sep = t[j];
+  j++;
+  const second = j;
+  while (j - second < 2 && t.charCodeAt(j) >= 48 && t.charCodeAt(j) <= 57) j++;
+  if (j === second || t[j] !== sep) return false;
+  for (let k = 1; k <= 4; k++) if (!(t.charCodeAt(j + k) >= 48 && t.charCodeAt(j + k) <= 57)) return false;
+  return true;
+}
 
 /** A character a unit can start with (no range signs). */
 const UNIT_FIRST = new RegExp(`[${[...new Set(UNIT_KEYS.map((u) => u[0]))].join('').replace(/[\]\\^-]/g, '\\$&')}]`);
@@ -181,7 +207,7 @@ export const RECOGNIZERS_ZH: ZhRecognizer[] = [
   // dates and times
   { name: 'date-ymd', cls: 'date', first: D, shape: (r, n) => r === 4 && has('-/.·', n), re: /(\d{4})([-/.·])(\d{1,2})\2(\d{1,2})(?!\.?\d)/y, score: (m) => (validDate(m[3], m[4]) ? 0.95 : 0), fields: (m) => ({ y: m[1], mo: m[3], d: m[4] }) },
   { name: 'date-yymmdd', cls: 'date', first: D, shape: (r, n) => r === 2 && has('/.', n), re: /(\d{2})([/.])(\d{1,2})\2(\d{1,2})(?![\d/]|\.\d)/y, score: (m) => (validDate(m[3], m[4]) ? 0.9 : 0), fields: (m) => ({ y: m[1], mo: m[3], d: m[4] }) },
-  { name: 'date-mdy', cls: 'date', first: D, shape: (r, n) => r <= 2 && has('-/.', n), re: /(\d{1,2})([-/.])(\d{1,2})\2(\d{4})(?!\d)/y, score: (m) => (validDate(m[1], m[3]) ? 0.95 : 0), fields: (m) => ({ y: m[4], mo: m[1], d: m[3] }) },
+  { name: 'date-mdy', cls: 'date', first: D, shape: (r, n) => r <= 2 && has('-/.', n), gate: yearAfterTwoParts, re: /(\d{1,2})([-/.])(\d{1,2})\2(\d{4})(?!\d)/y, score: (m) => (validDate(m[1], m[3]) ? 0.95 : 0), fields: (m) => ({ y: m[4], mo: m[1], d: m[3] }) },
   { name: 'date-ym', cls: 'date', first: D, shape: (r, n) => r === 4 && has('-/.', n), re: /(\d{4})([-/.])(\d{1,2})(?![\d])(?!\2\d)/y, score: (m, c) => (validDate(m[3]) && Number(m[1]) >= 1000 && (m[2] !== '.' || m[3].length === 2) && !/^[万亿千百%‰]/.test(c.text.slice(c.end, c.end + 1)) ? 0.9 : 0), fields: (m) => ({ y: m[1], mo: m[3] }) },
   { name: 'date-my', cls: 'date', first: D, shape: (r, n) => r === 2 && has('-/.', n), re: /(\d{1,2})([-/.])(\d{4})(?!\d)/y, score: (m) => (validDate(m[1]) && m[1].length === 2 ? 0.9 : 0), fields: (m) => ({ y: m[3], mo: m[1] }) },
   { name: 'date-md', cls: 'date', first: D, shape: (r, n) => r === 2 && has('-/.', n), re: /(\d{2})([-/.])(\d{2})(?![\d/-]|\.\d)/y, score: (m) => (validDate(m[1], m[3]) && (m[1][0] === '0' || m[3][0] === '0') ? 0.9 : 0), fields: (m) => ({ mo: m[1], d: m[3] }) },
