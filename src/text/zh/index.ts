@@ -53,6 +53,8 @@ function classify(text: string): CandidateTable<ZhRecognizer> {
   const table = new CandidateTable<ZhRecognizer>(text.length);
   const ctx: ZhContext = { text, start: 0, end: 0 };
   let formulaEnd = 0;
+  // recognizers whose required character this text lacks are not tried anywhere
+  const absent = new Set(RECOGNIZERS_ZH.filter((r) => r.requires && !text.includes(r.requires)));
   for (let i = 0; i < text.length; i++) {
     const k = text.charCodeAt(i);
     // Han characters and Chinese punctuation start nothing: most of a Chinese script is skipped here
@@ -76,6 +78,7 @@ function classify(text: string): CandidateTable<ZhRecognizer> {
     for (const rec of candidates) {
       // a formula that starts inside a formula already found is a part of it: not tried again
       if (rec === FORMULA && i < formulaEnd) continue;
+      if (absent.size > 0 && absent.has(rec)) continue;
       if (rec.gate) {
         ctx.start = ctx.end = i;
         if (!rec.gate(ctx)) continue;

@@ -31,6 +31,8 @@ export interface ZhRecognizer {
   shape?: (run: number, next: string, afterNumber: string) => boolean;
   /** A cheap condition on what comes before (the span's end not yet known), checked before the pattern. */
   gate?: (ctx: ZhContext) => boolean;
+  /** A character the text must hold for this recognizer to be tried at all. */
+  requires?: string;
 }
 
 const esc = (s: string) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
@@ -150,6 +152,13 @@ const prevChar = (c: ZhContext) => {
 };
 /** The end of an amount: a range sign after it is 到. */
 const AMOUNT_END = /[\d℃℉%‰°²³]/;
+/** An amount ends right before (over one space), or a number and one measure word do ("5岁~8岁"). */
+const amountBefore = (c: ZhContext) => {
+  const p = prevChar(c);
+  if (AMOUNT_END.test(p)) return true;
+  const j = c.text[c.start - 1] === ' ' ? c.start - 2 : c.start - 1;
+  return p >= '\u4e00' && p <= '\u9fff' && /\d/.test(c.text[j - 1] ?? '');
+};
 const OPERAND_END = /[\dA-Za-z)\]²³]/;
 const operandBefore = (c: ZhContext) => OPERAND_END.test(prevChar(c));
 /** A minus sign with an operand before it is an operator: no signed number starts there. */
@@ -197,10 +206,10 @@ export const RECOGNIZERS_ZH: ZhRecognizer[] = [
   {
     // a dash or tilde between two readings that are not one range span ("8:00-20:00", "-20℃~40℃", "2024.6.1-2024.6.18")
     name: 'range-sign', cls: 'symbol', first: /[-~～—–\s]/, re: /\s?[-~～—–]\s?(?=[-−]?\d)/y,
-    gate: (c) => AMOUNT_END.test(prevChar(c)), score: 0.4, fields: () => ({ c: 'to' }),
+    gate: amountBefore, score: 0.4, fields: () => ({ c: 'to' }),
   },
   { name: 'per-slash', cls: 'symbol', first: /\//, re: /\/(?=[\u4e00-\u9fff])/y, gate: (c) => /[\d\u4e00-\u9fffA-Za-z]/.test(c.text[c.start - 1] ?? ''), score: 0.6, fields: () => ({ c: 'per' }) },
-  { name: 'tilde', cls: 'symbol', first: /[~～]/, re: /[~～](?=\s?\d)/y, gate: (c) => !AMOUNT_END.test(prevChar(c)), score: 0.6, fields: () => ({ c: '~' }) },
+  { name: 'tilde', cls: 'symbol', first: /[~～]/, re: /[~～](?=\s?\d)/y, gate: (c) => !amountBefore(c), score: 0.6, fields: () => ({ c: '~' }) },
   { name: 'plus-after', cls: 'symbol', first: /\+/, re: /\+(?![\d\s]{0,2}\d)(?![A-Za-z(])/y, gate: (c) => /[\d万亿千百]/.test(c.text[c.start - 1] ?? ''), score: 0.6, fields: () => ({ c: 'more' }) },
   { name: 'ampersand', cls: 'symbol', first: /&/, re: /\s&\s|&/y, score: (m, c) => (m[0] === '&' && /[A-Za-z]$/.test(before(c, 1)) ? 0 : 0.6), fields: () => ({ c: '&' }) },
 
@@ -234,6 +243,15 @@ export const RECOGNIZERS_ZH: ZhRecognizer[] = [
     fields: (m) => ({ h: m[1], mi: m[2], s: m[3], ap: m[4]?.toLowerCase() }),
   },
   { name: 'score-colon', cls: 'range', first: D, shape: (r, n) => r <= 3 && has(' \t\n:：', n), re: /(\d{1,3})\s?[:：]\s?(\d{1,3})(?![\d:：]|\.\d)/y, score: 0.7, fields: (m) => ({ a: m[1], b: m[2], kind: 'score' }) },
+
+  // addresses: kept as written, their digits read one by one
+  { name: 'url', cls: 'url', first: /[hHwW]/, requires: '.', re: /(?:https?:\/\/|www\.)[A-Za-z0-9\-._~:/?#[\]@!$&'()*+,;=%]{1,300}/y, score: 0.95, fields: (m) => ({ url: m[0].replace(/[.,;:!?)]+$/, '') }) },
+  { name: 'email', cls: 'email', first: /[A-Za-z0-9._%+-]/, requires: '@', re: /[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){1,5}/y, score: 0.95, fields: (m) => ({ url: m[0] }) },
+  {
+    // "RTX 4090", "ISO 9001": a model number after a word in capitals is said digit by digit
+    name: 'caps-digits', cls: 'code', first: D, shape: (r) => r >= 3 && r <= 6, re: /\d{3,6}(?![\d.,])/y,
+    gate: (c) => c.text[c.start - 1] === ' ' && /(?:^|[^A-Za-z])[A-Z]{2,5}$/.test(c.text.slice(Math.max(0, c.start - 7), c.start - 1)), score: 0.7, fields: (m) => ({ code: m[0], kind: 'digits' }),
+  },
 
   // digits read one by one
   { name: 'mobile', cls: 'phone', first: /[+\d]/, shape: (r) => r === 11 || r === 13 || r === 3 || r === 2, re: /(?:\+?86[ -]?)?1[3-9]\d(?:[ -]?\d{4}){2}(?!\d)/y, score: 0.95, fields: (m) => ({ d: m[0] }) },
