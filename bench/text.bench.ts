@@ -30,6 +30,8 @@ const ADVERSARIAL: Record<string, string> = {
   zh: to100kb(ZH_SCRIPT),
   zh_en_mixed: to100kb(MIXED_SCRIPT),
   zh_digits: to100kb('１２３４５６７８９０，1,234.5万-3%~¥9/8 '),
+  zh_number_dashes: `中${'1-'.repeat(49_999)}`,
+  zh_number_spaces: to100kb('中1 '),
 };
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];

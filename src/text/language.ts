@@ -18,38 +18,51 @@ const isLatinLetter = (k: number) => (k >= 65 && k <= 90) || (k >= 97 && k <= 12
  * Counts Han characters and Latin words: runs of two or more Latin letters, joined by ' or -
  * inside ("Wi-Fi" is one word). A single letter is a variable or an initial ("x", "B超"), not a word.
  */
-export function languageCounts(text: string): { han: number; latinWords: number } {
+export function languageCounts(text: string): { han: number; latinWords: number; longestEnglishRun: number } {
   let han = 0;
   let latinWords = 0;
   let inWord = false;
   let wordLength = 0;
+  // Latin words in a row with nothing but spaces, digits and punctuation between them (a Han character ends a run)
+  let run = 0;
+  let longestEnglishRun = 0;
   for (let i = 0; i < text.length; i++) {
     const k = text.charCodeAt(i);
     if (isLatinLetter(k)) {
       if (!inWord) wordLength = 0;
-      if (++wordLength === 2) latinWords++;
+      if (++wordLength === 2) {
+        latinWords++;
+        longestEnglishRun = Math.max(longestEnglishRun, ++run);
+      }
       inWord = true;
       continue;
     }
     // an apostrophe or hyphen between letters keeps the word going
     if ((k === 39 || k === 45 || k === 0x2019) && inWord && isLatinLetter(text.charCodeAt(i + 1))) continue;
     inWord = false;
-    if (isHanCode(k)) han++;
-    else if (k >= 0xd800 && k <= 0xdbff) {
-      if (HAN_SUPPLEMENTARY.test(text.slice(i, i + 2))) han++;
+    if (isHanCode(k)) {
+      han++;
+      run = 0;
+    } else if (k >= 0xd800 && k <= 0xdbff) {
+      if (HAN_SUPPLEMENTARY.test(text.slice(i, i + 2))) {
+        han++;
+        run = 0;
+      }
       i++;
     }
   }
-  return { han, latinWords };
+  return { han, latinWords, longestEnglishRun };
 }
 
 /**
- * 'zh' when the text holds Han characters and at least as many of them as Latin words; 'en'
- * otherwise (also for text with neither, such as a bare number: it is read as it always was).
+ * 'zh' when the text holds Han characters and either at least as many of them as Latin words,
+ * or no run of four Latin words in a row (names and brands in Chinese text come one to three
+ * words at a time: "Windows 10和Windows 11", "MacBook Pro"; an English sentence has longer runs);
+ * 'en' otherwise (also for text with neither, such as a bare number: it is read as it always was).
  */
 export function detectLanguage(text: string): SpeechLanguage {
-  const { han, latinWords } = languageCounts(text);
-  return han > 0 && han >= latinWords ? 'zh' : 'en';
+  const { han, latinWords, longestEnglishRun } = languageCounts(text);
+  return han > 0 && (han >= latinWords || longestEnglishRun < 4) ? 'zh' : 'en';
 }
 
 export function isLanguageOption(v: unknown): v is LanguageOption {

@@ -24,12 +24,37 @@ function recognizersFor(ch: string): ZhRecognizer[] {
   }
   return list;
 }
+const FORMULA = RECOGNIZERS_ZH.find((r) => r.name === 'formula');
+const CARDINAL = RECOGNIZERS_ZH.find((r) => r.name === 'cardinal');
+const CARDINAL_ONLY = RECOGNIZERS_ZH.filter((r) => r.name === 'cardinal');
+
+/**
+ * At a digit, the recognizers whose shape check passes depend only on the digit, the length of
+ * its run, the character after the run and the one after the whole number: worked out once per
+ * such situation (number-heavy text repeats a few), so a position costs one map lookup.
+ */
+const shapes = new Map<number, ZhRecognizer[]>();
+function byShape(digit: number, run: number, nextCode: number, afterCode: number): ZhRecognizer[] {
+  // NaN (the end of the text) becomes 0
+  const key = (((digit - 48) * 81 + run) * 65537 + (nextCode || 0)) * 65537 + (afterCode || 0);
+  let list = shapes.get(key);
+  if (!list) {
+    const next = nextCode ? String.fromCharCode(nextCode) : '';
+    const after = afterCode ? String.fromCharCode(afterCode) : '';
+    list = recognizersFor(String.fromCharCode(digit)).filter((r) => !r.shape || r.shape(run, next, after));
+    if (shapes.size < 50_000) shapes.set(key, list);
+  }
+  return list;
+}
 const isAlnum = (k: number) => (k >= 48 && k <= 57) || (k >= 65 && k <= 90) || (k >= 97 && k <= 122);
 const isDigitCode = (k: number) => k >= 48 && k <= 57;
 
 function classify(text: string): CandidateTable<ZhRecognizer> {
   const table = new CandidateTable<ZhRecognizer>(text.length);
   const ctx: ZhContext = { text, start: 0, end: 0 };
+  let formulaEnd = 0;
+  // recognizers whose required character this text lacks are not tried anywhere
+  const absent = new Set(RECOGNIZERS_ZH.filter((r) => r.requires && !text.includes(r.requires)));
   for (let i = 0; i < text.length; i++) {
     const k = text.charCodeAt(i);
     // Han characters and Chinese punctuation start nothing: most of a Chinese script is skipped here
@@ -38,21 +63,22 @@ function classify(text: string): CandidateTable<ZhRecognizer> {
     // a token starts only where the previous character is not part of the same run of digits or letters
     const prev = i > 0 ? text.charCodeAt(i - 1) : 0;
     if (isAlnum(k) && isAlnum(prev)) continue;
-    if (isDigitCode(k) && prev === 46 && isDigitCode(text.charCodeAt(i - 2) || 0)) continue; // inside "3.5"
     // at a digit: the run of digits, the character after it, and the character after the whole number
-    let run = 0;
-    let next = '';
-    let afterNumber = '';
+    let candidates: ZhRecognizer[];
     if (isDigitCode(k)) {
+      let run = 0;
       while (run < 80 && isDigitCode(text.charCodeAt(i + run))) run++;
-      next = text[i + run] ?? '';
       let j = i + run;
-      while (j < text.length && j - i < 80 && (isDigitCode(text.charCodeAt(j)) || text[j] === ',' || text[j] === '.')) j++;
-      if (text[j] === ' ') j++;
-      afterNumber = text[j] ?? '';
-    }
-    for (const rec of recognizersFor(text[i])) {
-      if (run > 0 && rec.shape && !rec.shape(run, next, afterNumber)) continue;
+      while (j < text.length && j - i < 80 && (isDigitCode(text.charCodeAt(j)) || text.charCodeAt(j) === 44 || text.charCodeAt(j) === 46)) j++;
+      if (text.charCodeAt(j) === 32) j++;
+      candidates = byShape(k, run, text.charCodeAt(i + run), text.charCodeAt(j));
+      // right after "3." only a plain number may start (the decimal's own reading covers it otherwise)
+      if (prev === 46 && isDigitCode(text.charCodeAt(i - 2) || 0)) candidates = CARDINAL_ONLY;
+    } else candidates = recognizersFor(text[i]);
+    for (const rec of candidates) {
+      // a formula that starts inside a formula already found is a part of it: not tried again
+      if (rec === FORMULA && i < formulaEnd) continue;
+      if (absent.size > 0 && absent.has(rec)) continue;
       if (rec.gate) {
         ctx.start = ctx.end = i;
         if (!rec.gate(ctx)) continue;
@@ -69,6 +95,7 @@ function classify(text: string): CandidateTable<ZhRecognizer> {
       ctx.end = i + m[0].length;
       const score = rec.score(m, ctx);
       if (score > 0) table.add(i, ctx.end, score, rec, m);
+      if (rec === FORMULA) formulaEnd = ctx.end;
     }
   }
   return table;

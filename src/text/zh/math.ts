@@ -140,8 +140,21 @@ class Reader {
 }
 const OPS_WORDS = new Set([...Object.values(OPS), ...Object.values(COMMANDS)].filter((w) => /^[\u4e00-\u9fff]+$/.test(w) && !/^[阿贝伽德艾泽伊西约卡兰缪纽克派柔陶宇斐普欧]/.test(w)));
 
+/** Readings of short formulas, kept between calls (bounded): scripts repeat their formulas. */
+const memo = new Map<string, string>();
+
 /** TeX (without its $ delimiters) or a plain formula, read in Chinese. */
 export function readMathZh(tex: string): string {
+  if (tex.length > 40) return read(tex);
+  let spoken = memo.get(tex);
+  if (spoken === undefined) {
+    spoken = read(tex);
+    if (memo.size < 10_000) memo.set(tex, spoken);
+  }
+  return spoken;
+}
+
+function read(tex: string): string {
   const toks = tex.slice(0, 2000).match(TOKEN) ?? [];
   const r = new Reader(toks);
   let out = '';

@@ -6,7 +6,7 @@
 /** Units written in Latin letters or symbols after a number → how they are said. Longest first in patterns. */
 export const UNITS_ZH: Record<string, string> = {
   'km/h': '公里每小时', 'km/s': '千米每秒', 'm/s': '米每秒', 'm/s²': '米每二次方秒', 'mph': '英里每小时', 'kph': '公里每小时', 'rpm': '转每分钟',
-  'mg/L': '毫克每升', 'mg/kg': '毫克每千克', 'g/L': '克每升', 'kg/m³': '千克每立方米', 'mmol/L': '毫摩尔每升', 'kWh': '千瓦时', 'kW·h': '千瓦时', 'mAh': '毫安时', 'Ah': '安时', 'Wh': '瓦时',
+  'mg/L': '毫克每升', 'μg/m³': '微克每立方米', 'µg/m³': '微克每立方米', 'mg/m³': '毫克每立方米', 'mg/kg': '毫克每千克', 'g/L': '克每升', 'kg/m³': '千克每立方米', 'mmol/L': '毫摩尔每升', 'kWh': '千瓦时', 'kW·h': '千瓦时', 'mAh': '毫安时', 'Ah': '安时', 'Wh': '瓦时',
   'km²': '平方千米', 'km2': '平方千米', 'm²': '平方米', 'm2': '平方米', 'cm²': '平方厘米', 'cm2': '平方厘米', 'mm²': '平方毫米', 'm³': '立方米', 'm3': '立方米', 'cm³': '立方厘米', 'dm³': '立方分米',
   '㎡': '平方米', '㎢': '平方千米', '㎥': '立方米', '㎞': '公里', '㎏': '千克', '㎎': '毫克', '㎝': '厘米', '㎜': '毫米', '㎖': '毫升', '㏄': '毫升', '㎉': '千卡',
   'km': '公里', 'm': '米', 'dm': '分米', 'cm': '厘米', 'mm': '毫米', 'μm': '微米', 'µm': '微米', 'um': '微米', 'nm': '纳米',
@@ -38,23 +38,27 @@ export const CURRENCY_CODES_ZH: Record<string, string> = {
  * 月, 日, 号 (二月, 二号), and not 两 itself (二两).
  */
 export const LIANG_BEFORE = new Set(
-  ('个 位 名 人 次 天 年 岁 件 本 张 条 只 块 元 毛 角 周 倍 种 家 台 部 辆 架 艘 套 份 杯 瓶 碗 盒 包 箱 斤 层 届 期 集 章 节 页 篇 首 句 字 项 点 趟 遍 场 局 轮 门 所 座 栋 间 棵 朵 双 对 把 支 根 颗 粒 片 滴 口 头 匹 行 列 段 声 下 步 批 群 组 队 户 例 票 枚 盏 扇 顶 班 款 克 吨 升 米 千 百 万 亿 分钟 小时 星期 公斤 千克 公里 千米 毫升 厘米 毫米 秒钟 成 代 款 辈 封 道 笔 桌 盘 位数 室 厅 卫 房 楼 车 圈 集 美元 欧元 英镑 港元 日元 韩元 元钱 折 季 亩 公顷 平方 立方 英里 英寸 寸 尺 丈 瓦 伏 毫安')
+  ('个 位 名 人 次 天 夜 晚 年 岁 件 本 张 条 只 块 元 毛 角 周 倍 种 家 台 部 辆 架 艘 套 份 杯 瓶 碗 盒 包 箱 斤 层 届 期 集 章 节 页 篇 首 句 字 项 点 趟 遍 场 局 轮 门 所 座 栋 间 棵 朵 双 对 把 支 根 颗 粒 片 滴 口 头 匹 行 列 段 声 下 步 批 群 组 队 户 例 票 枚 盏 扇 顶 班 款 克 吨 升 米 千 百 万 亿 分钟 小时 星期 公斤 千克 公里 千米 毫升 厘米 毫米 秒钟 成 代 款 辈 封 道 笔 桌 盘 位数 室 厅 卫 房 楼 车 圈 集 美元 欧元 英镑 港元 日元 韩元 元钱 折 季 亩 公顷 平方 立方 英里 英寸 寸 尺 丈 瓦 伏 毫安')
     .split(' '),
 );
-/** The longest measure word in LIANG_BEFORE, for look-ups of the text after a number. */
-export const LIANG_MAX = Math.max(...[...LIANG_BEFORE].map((w) => w.length));
+/** The measure words by their first character, longest first: looked up with startsWith, nothing sliced. */
+const LIANG_BY_FIRST = new Map<string, string[]>();
+for (const w of [...LIANG_BEFORE].sort((a, b) => b.length - a.length)) LIANG_BY_FIRST.set(w[0], [...(LIANG_BY_FIRST.get(w[0]) ?? []), w]);
+const measureWordAt = (text: string, at: number) => LIANG_BY_FIRST.get(text[at] ?? '')?.some((w) => text.startsWith(w, at)) ?? false;
 
 /** A measure word right after a number (after at most one space): a bare 2 before it is 两. */
 export function liangAfter(text: string, at: number): boolean {
-  const from = text[at] === ' ' ? at + 1 : at;
-  for (let n = LIANG_MAX; n >= 1; n--) if (LIANG_BEFORE.has(text.slice(from, from + n))) return true;
-  return false;
+  return measureWordAt(text, text[at] === ' ' ? at + 1 : at);
 }
 
+const UNIT_OR_APPROX = /[%A-Za-z㎡㎢㎥㎞㎏㎎㎝㎜㎖℃℉°]/;
+const APPROX = /[多余来几月日号]/;
 /** A measure word or unit right after a number: a range before it reads 到 ("3-5天" → 三到五天), not 比. */
 export function measureAfter(text: string, at: number): boolean {
-  for (let n = LIANG_MAX; n >= 1; n--) if (LIANG_BEFORE.has(text.slice(at, at + n))) return true;
-  return /^(?:\s?(?:%|[A-Za-z㎡㎢㎥㎞㎏㎎㎝㎜㎖℃℉°])|[多余来几月日号])/u.test(text.slice(at, at + 2));
+  if (measureWordAt(text, at)) return true;
+  const c = text[at] ?? '';
+  if (APPROX.test(c) || UNIT_OR_APPROX.test(c)) return true;
+  return (c === ' ' || c === '\t') && UNIT_OR_APPROX.test(text[at + 1] ?? '');
 }
 
 /** Words before a number that is read digit by digit (phones, codes, rooms, accounts). */

@@ -80,6 +80,10 @@ function percent(f: Fields): string {
 /** Letters stay; digits inside a flight, train or model code are read one by one (G1234), short ones as a number (iPhone15, 5G). */
 function code(f: Fields): string {
   const c = f.code ?? '';
+  if (f.kind === 'digits') return digitsZh(c);
+  // video resolutions: "1080P" 一零八零P
+  const resolution = /^(\d{3,4})([PpIi])$/.exec(c);
+  if (resolution) return digitsZh(resolution[1]) + resolution[2].toUpperCase();
   const version = /^([vV])(\d+(?:\.\d+)+)$/.exec(c);
   if (version) return `${version[1]}${version[2].split('.').map((p) => cardinalZh(p)).join('点')}`;
   const lettersDigits = /^([A-Za-z]+)-?(\d+)$/.exec(c);
@@ -119,6 +123,8 @@ export const VERBALIZERS_ZH: Partial<Record<SpanClass, ZhVerbalizer>> = {
   fraction: (f) => `${f.sign ? '负' : ''}${cardinalZh(f.d ?? '')}分之${cardinalZh(f.n ?? '')}`,
   range,
   code,
+  url: (f) => (f.url ?? '').replace(/\d+/g, digitsZh).replace(/[\\$]/g, ' '),
+  email: (f) => (f.url ?? '').replace(/\d+/g, digitsZh),
   cardinal: (f, ctx) => {
     const counting = !f.n?.includes('.') && (countsAt(ctx) || /^[万亿千百]/.test(ctx.text.slice(ctx.end, ctx.end + 1)));
     return (f.sign ? '负' : '') + scaled(f.n ?? '', f.scale, counting);
