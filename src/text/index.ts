@@ -18,6 +18,7 @@ import { CandidateTable, resolve } from './resolve.js';
 import type { Context, Recognizer, SpanClass } from './spans.js';
 import { VERBALIZERS } from './verbalize.js';
 import { detectLanguage, type LanguageOption, type SpeechLanguage } from './language.js';
+import type { NormalizeChange } from './change.js';
 import { normalizeChinese } from './zh/index.js';
 
 export type { SpanClass } from './spans.js';
@@ -25,15 +26,7 @@ export type { LanguageOption, SpeechLanguage } from './language.js';
 export { detectLanguage, isLanguageOption, SPEECH_LANGUAGES } from './language.js';
 export { findUnsupported, stripUnsupported, type UnsupportedChar } from './scripts.js';
 
-export interface NormalizeChange {
-  /** Offsets into the original input. */
-  start: number;
-  end: number;
-  original: string;
-  spoken: string;
-  /** What the span was read as: year, code, url, money, … */
-  class: SpanClass;
-}
+export type { NormalizeChange } from './change.js';
 export interface NormalizeResult {
   text: string;
   changes: NormalizeChange[];

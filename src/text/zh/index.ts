@@ -5,7 +5,7 @@
  * English inside a Chinese script is read by the English normalizer, so its numbers are read in
  * English; English words and names inside Chinese sentences stay as written.
  */
-import type { NormalizeChange } from '../index.js';
+import type { NormalizeChange } from '../change.js';
 import { languageCounts } from '../language.js';
 import { CandidateTable, resolve } from '../resolve.js';
 import { foldWidth, isFullWidthAlnum } from './fold.js';
