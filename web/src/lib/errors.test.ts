@@ -24,6 +24,8 @@ describe('API errors in the UI language', () => {
     const extra = { characters: [{ char: 'क', index: 0 }, { char: '한', index: 5 }, { char: 'क', index: 9 }] };
     expect(unsupportedChars(extra)).toBe('क, 한');
     expect(unsupportedChars({ chars: ['ア', 'イ'] })).toBe('ア, イ');
+    // the gateway's own shape
+    expect(unsupportedChars({ details: [{ char: 'न', index: 0, script: 'Devanagari', code_point: 'U+0928' }, { char: '한', index: 2, script: 'Hangul', code_point: 'U+D55C' }], count: 2 })).toBe('न, 한');
     expect(unsupportedChars({ characters: [{ character: 'ア' }, { text: 'イ' }, 3, null] })).toBe('ア, イ');
     expect(unsupportedChars({})).toBe('');
     expect(unsupportedChars(undefined)).toBe('');

@@ -10,12 +10,13 @@ import { tr } from '../i18n/tr';
 export type ErrorExtra = Record<string, unknown>;
 
 /**
- * The characters an `unsupported_script` answer names, as "क, ह": read from a list under
- * `characters` or `chars`, of strings or of objects with `char`/`character`/`text`. Empty when
+ * The characters an `unsupported_script` answer names, as "क, ह": the gateway lists them under
+ * `details` (`{char, index, script, code_point}`, src/http/fields/language.ts); `characters` or
+ * `chars`, of strings or of objects with `char`/`character`/`text`, are read too. Empty when
  * the body names none (the message then stays general).
  */
 export function unsupportedChars(extra: ErrorExtra | undefined, max = 10): string {
-  const list = extra?.characters ?? extra?.chars;
+  const list = extra?.details ?? extra?.characters ?? extra?.chars;
   if (!Array.isArray(list)) return '';
   const seen = new Set<string>();
   for (const item of list) {
