@@ -70,7 +70,11 @@ export function defaultFaceArgs(out: string, o: { seconds?: number } = {}): stri
 
 interface RawProbe {
   format?: { format_name?: string; duration?: string };
-  streams?: Array<{ codec_type?: string; codec_name?: string; width?: number; height?: number; duration?: string; nb_frames?: string; avg_frame_rate?: string; r_frame_rate?: string }>;
+  streams?: Array<{
+    codec_type?: string; codec_name?: string; width?: number; height?: number; duration?: string; nb_frames?: string; avg_frame_rate?: string; r_frame_rate?: string;
+    tags?: { rotate?: string };
+    side_data_list?: Array<{ rotation?: number | string }>;
+  }>;
 }
 
 export function parseProbeJson(json: string): ProbeResult {
@@ -89,7 +93,35 @@ export function parseProbeJson(json: string): ProbeResult {
     width: v?.width,
     height: v?.height,
     ...videoLength(v, duration),
+    ...(v ? { fps: rate(v.avg_frame_rate) || rate(v.r_frame_rate), rotation: rotationOf(v) } : {}),
   };
+}
+
+/** Phone videos store portrait as landscape plus a rotation; ffmpeg applies it when decoding. */
+function rotationOf(v: NonNullable<RawProbe['streams']>[number]): number {
+  const side = v.side_data_list?.find((d) => d.rotation !== undefined)?.rotation;
+  const deg = Number(side ?? v.tags?.rotate ?? 0);
+  return Number.isFinite(deg) ? (((Math.round(deg / 90) * 90) % 360) + 360) % 360 : 0;
+}
+
+/** Width × height as shown (rotation applied): what a viewer, the face check and ffmpeg's decoder see. */
+export function displaySize(p: Pick<ProbeResult, 'width' | 'height' | 'rotation'>): { width: number; height: number } {
+  const w = p.width ?? 0;
+  const h = p.height ?? 0;
+  return p.rotation === 90 || p.rotation === 270 ? { width: h, height: w } : { width: w, height: h };
+}
+
+/**
+ * One still at each of `times` (seconds), scaled to `width`×`height`, as raw RGB24 on stdout,
+ * in one ffmpeg run. Each still is its own input seeked before decoding (`-ss` before `-i`), so
+ * a 10-minute upload costs ten short decodes from the nearest keyframe, not a decode of the
+ * whole file. ffmpeg applies the rotation metadata (autorotate), so the stills stand upright.
+ */
+export function sampleFramesArgs(input: string, times: readonly number[], width: number, height: number): string[] {
+  const inputs = times.flatMap((t) => ['-threads', '1', '-ss', t.toFixed(3), ...SAFE_INPUT, '-i', input]);
+  const chains = times.map((_, i) => `[${i}:v:0]trim=end_frame=1,scale=${width}:${height},setsar=1,format=rgb24[f${i}]`);
+  const concat = `${times.map((_, i) => `[f${i}]`).join('')}concat=n=${times.length}:v=1:a=0[out]`;
+  return [...QUIET, ...inputs, '-filter_complex', [...chains, concat].join(';'), '-map', '[out]', '-fps_mode', 'passthrough', '-frames:v', String(times.length), '-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1'];
 }
 
 /** "30000/1001" → 29.97; 0 when absent or malformed. */
