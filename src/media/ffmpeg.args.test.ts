@@ -57,8 +57,18 @@ describe('face check inputs', () => {
     expect(a.indexOf('-ss')).toBeLessThan(a.indexOf('-i')); // input seeking: no decode of what is skipped
     expect(a.join(' ')).toContain(SAFE_INPUT.join(' '));
     expect(a[a.indexOf('-filter_complex') + 1]).toBe(
-      '[0:v:0]trim=end_frame=1,scale=640:360,setsar=1,format=rgb24[f0];[1:v:0]trim=end_frame=1,scale=640:360,setsar=1,format=rgb24[f1];[f0][f1]concat=n=2:v=1:a=0[out]',
+      '[0:v:0]trim=end_frame=1,scale=640:360,setsar=1,format=rgb24[f0];[1:v:0]trim=end_frame=1,scale=640:360,setsar=1,format=rgb24[f1];[f0][f1]concat=n=2:v=1:a=0,setpts=N/TB[out]',
     );
     expect(a.slice(-5)).toEqual(['-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1']);
+  });
+});
+
+describe('sampleFramesArgs scan mode', () => {
+  it('one decode from the start, the first frame at or after each time', () => {
+    const a = sampleFramesArgs('/in.mp4', [0.5, 1.5], 64, 36, 'scan');
+    expect(a.filter((x) => x === '-i')).toHaveLength(1);
+    expect(a).not.toContain('-ss');
+    expect(a[a.indexOf('-vf') + 1]).toBe('select=isnan(prev_selected_t)*gte(t\\,0.500)+gte(t\\,1.500)*lt(prev_selected_t\\,1.500),scale=64:36,setsar=1,format=rgb24');
+    expect(a.slice(a.indexOf('-frames:v'), a.indexOf('-frames:v') + 2)).toEqual(['-frames:v', '2']);
   });
 });

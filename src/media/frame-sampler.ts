@@ -12,12 +12,17 @@ export interface SampledStills {
   frames: Uint8Array[];
 }
 
+/** Last still time up to which a clip is scanned instead of seeked (a few GOPs of a phone video). */
+const SCAN_UNTIL_S = 20;
+
 export class FrameSampler {
   constructor(private readonly o: { ffmpegPath: string; timeoutMs: number }) {}
 
   async sample(input: string, times: readonly number[], width: number, height: number, signal?: AbortSignal): Promise<SampledStills> {
     const size = width * height * 3;
-    const { stdoutBytes } = await runProcess(this.o.ffmpegPath, sampleFramesArgs(input, times, width, height), {
+    // Up to SCAN_UNTIL_S one decode from the start is cheaper than a seek per still (ffmpeg.args.ts).
+    const mode = (times.at(-1) ?? 0) <= SCAN_UNTIL_S ? 'scan' : 'seek';
+    const { stdoutBytes } = await runProcess(this.o.ffmpegPath, sampleFramesArgs(input, times, width, height, mode), {
       signal,
       timeoutMs: this.o.timeoutMs,
       maxOutputBytes: size * times.length,
