@@ -94,6 +94,7 @@ export function parseProbeJson(json: string): ProbeResult {
     height: v?.height,
     ...videoLength(v, duration),
     ...(v ? { fps: rate(v.avg_frame_rate) || rate(v.r_frame_rate), rotation: rotationOf(v) } : {}),
+    ...(a && Number.isFinite(Number(a.duration)) ? { audioDurationSec: Number(a.duration) } : {}),
   };
 }
 
