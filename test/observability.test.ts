@@ -102,6 +102,7 @@ describe('doctor', () => {
       const live = await runChecks(loadConfig({ env: {} as NodeJS.ProcessEnv, inline: { dataDir: join(base, 'data'), engine: 'heygem', slots: [slot], telemetry: { nvidiaSmi: '/nonexistent/nvidia-smi' } } }));
       expect(live.filter((c) => c.status === 'fail')).toEqual([]);
       expect(live.find((c) => c.name === 'nvidia-smi')?.status).toBe('warn');
+      expect(live.find((c) => c.name === 'face detector')).toMatchObject({ status: 'pass', detail: expect.stringMatching(/^BlazeFace on WASM, ready in \d+ ms$/) });
       const deadSlot = { ...slot, video: { ...slot.video, url: 'http://127.0.0.1:1' }, tts: { ...slot.tts, url: 'http://127.0.0.1:2' } };
       const dead = await runChecks(loadConfig({ env: {} as NodeJS.ProcessEnv, inline: { dataDir: join(base, 'data'), engine: 'heygem', slots: [deadSlot] } }));
       const failed = dead.filter((c) => c.status === 'fail').map((c) => c.name);
