@@ -60,6 +60,7 @@ export class FaceCheck {
       if ((err as Error).name === 'AbortError') throw err;
       throw new DomainError('media_unprocessable', 'invalid', 'ffmpeg could not decode frames of the video', {}, { cause: err });
     });
+    if (!stills.frames.length) throw new DomainError('media_unprocessable', 'invalid', 'ffmpeg decoded no frame of the video');
     const frames: SampledFrame[] = [];
     for (const [i, rgb] of stills.frames.entries()) {
       const faces = await this.detector.detect({ width: w, height: h, rgb });
