@@ -16,13 +16,16 @@ import { startSimulatedFarm } from '../src/simulate/simulate.js';
 import { createGateway } from '../src/gateway.js';
 import { buildApp } from '../src/http/app.js';
 import { quantile, round } from './lib/stats.js';
+import { faceImage, ONE_FACE_CROP } from '../test/helpers/fixtures.js';
 
 function makeFace(dir: string, seconds: number): string {
   const out = join(dir, 'face.mp4');
   execFileSync('ffmpeg', [
     '-v', 'error', '-y',
-    '-f', 'lavfi', '-i', `testsrc2=size=640x360:rate=25:duration=${seconds}`,
+    // a real face (the face check refuses a test pattern): docs/checks.md
+    '-loop', '1', '-framerate', '25', '-i', faceImage(), '-t', String(seconds),
     '-f', 'lavfi', '-i', `sine=frequency=220:sample_rate=44100:duration=${seconds}`,
+    '-vf', `${ONE_FACE_CROP},scale=640:360`,
     '-c:v', 'libx264', '-preset', 'veryfast', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-shortest', '-movflags', '+faststart', out,
   ]);
   return out;

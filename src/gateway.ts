@@ -15,6 +15,9 @@ import { FileRetention } from './maintenance/file-retention.js';
 import { HealthMonitor } from './maintenance/health.js';
 import { FfmpegMedia } from './media/ffmpeg.adapter.js';
 import type { Media } from './media/media.js';
+import { FrameSampler } from './media/frame-sampler.js';
+import { FaceCheck } from './checks/face-check.js';
+import { HumanFaceDetector, type FaceDetector } from './checks/human-face-detector.js';
 import { setDefaultNiceness } from './media/process.js';
 import { systemClock, type Clock } from './runner/clock.js';
 import { DataPaths } from './runner/data-paths.js';
@@ -84,6 +87,8 @@ export interface Gateway {
   webhooks: Webhooks;
   /** ETA of tasks from learned speeds and the queue (docs/api.md, "ETA"). */
   eta: EtaService;
+  /** Face and media checks of uploaded face videos (docs/checks.md). */
+  faceCheck: FaceCheck;
 }
 
 export interface GatewayOverrides {
@@ -98,6 +103,8 @@ export interface GatewayOverrides {
   publishEnv?: NodeJS.ProcessEnv;
   /** Replace DNS for webhook targets (tests). */
   webhookResolver?: Resolver;
+  /** Replace the face detector (tests); default BlazeFace on the WASM backend. */
+  faceDetector?: FaceDetector;
 }
 
 export async function createGateway(config: GatewayConfig, o: GatewayOverrides = {}): Promise<Gateway> {
@@ -111,6 +118,11 @@ export async function createGateway(config: GatewayConfig, o: GatewayOverrides =
   await Promise.all([paths.uploads, paths.outputs, paths.work, paths.assets].map((d) => mkdir(d, { recursive: true })));
   setDefaultNiceness(config.media.niceness); // ffmpeg/espeak children yield the CPU to the API
   const media = o.media ?? new FfmpegMedia({ ffmpegPath: config.media.ffmpeg, ffprobePath: config.media.ffprobe, timeoutMs: config.media.timeoutMs });
+  const faceCheck = new FaceCheck(
+    config.checks,
+    o.faceDetector ?? new HumanFaceDetector({ minConfidence: config.checks.minConfidence }),
+    new FrameSampler({ ffmpegPath: config.media.ffmpeg, timeoutMs: config.media.timeoutMs }),
+  );
   const nodeId = config.node.id ?? hostname();
   // One process per data dir with the embedded store (src/store/data-dir-lock.ts).
   const lock = !o.store && config.store.driver === 'sqlite' ? acquireDataDirLock(config.dataDir) : null;
@@ -254,6 +266,7 @@ export async function createGateway(config: GatewayConfig, o: GatewayOverrides =
     pipelines,
     webhooks,
     eta,
+    faceCheck,
     startedAt: clock.now(),
     normalize,
     nodeId,

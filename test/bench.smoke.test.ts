@@ -20,5 +20,7 @@ describe('npm run bench -- --quick', () => {
     expect(summary.scale).toHaveProperty('startup_ms');
     expect(summary.text).toHaveProperty('sentences_per_second_median');
     expect(summary.batches[0]).toHaveProperty('fair_claim_select_us');
+    expect(summary.checks.map((r: { case: string }) => r.case)).toEqual(['face check, 3 s 360p', 'output check, 3 s 360p', 'detector load (once per process)']);
+    expect(summary.checks[0]).toHaveProperty('cpu_ms_per_video_s');
   }, 180_000);
 });

@@ -106,6 +106,7 @@ describe('doctor', () => {
       expect(live.find((c) => c.name === 'caption font')).toMatchObject({ status: 'pass', detail: 'Noto Sans CJK SC' });
       const noFont = await runChecks(loadConfig({ env: {} as NodeJS.ProcessEnv, inline: { dataDir: join(base, 'data'), captions: { font: 'No Such Font' } } }));
       expect(noFont.find((c) => c.name === 'caption font')).toMatchObject({ status: 'warn', fix: expect.stringContaining('fonts-noto-cjk') });
+      expect(live.find((c) => c.name === 'face detector')).toMatchObject({ status: 'pass', detail: expect.stringMatching(/^BlazeFace on WASM, ready in \d+ ms$/) });
       const deadSlot = { ...slot, video: { ...slot.video, url: 'http://127.0.0.1:1' }, tts: { ...slot.tts, url: 'http://127.0.0.1:2' } };
       const dead = await runChecks(loadConfig({ env: {} as NodeJS.ProcessEnv, inline: { dataDir: join(base, 'data'), engine: 'heygem', slots: [deadSlot] } }));
       const failed = dead.filter((c) => c.status === 'fail').map((c) => c.name);

@@ -11,7 +11,7 @@ import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { faceVideoWithAudio } from './helpers/fixtures.js';
+import { faceImage, faceVideoWithAudio, ONE_FACE_CROP } from './helpers/fixtures.js';
 import { waitFor } from './helpers/gateway.js';
 import { scriptedGatewaysClosedAfterEach } from './helpers/scripted.js';
 
@@ -78,7 +78,7 @@ describe('findings of the attacker probe', () => {
     const dir = t.gw.paths.root;
     const frame = join(dir, 'frame.mp4');
     const one = join(dir, 'one.mp4');
-    execFileSync('ffmpeg', ['-v', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc2=size=160x120:rate=25', '-frames:v', '1', '-c:v', 'libx264', '-pix_fmt', 'yuv420p', frame]);
+    execFileSync('ffmpeg', ['-v', 'error', '-y', '-i', faceImage(), '-vf', `${ONE_FACE_CROP},scale=160:120`, '-r', '25', '-frames:v', '1', '-c:v', 'libx264', '-pix_fmt', 'yuv420p', frame]);
     execFileSync('ffmpeg', ['-v', 'error', '-y', '-i', frame, '-f', 'lavfi', '-i', 'sine=duration=3', '-c:v', 'copy', '-c:a', 'aac', one]);
     const r = await uploadFace(t.url, '/api/avatars', one);
     expect(r.status, JSON.stringify(r.body)).toBe(201);

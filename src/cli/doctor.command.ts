@@ -10,6 +10,7 @@ import { HeygemTtsEngine } from '../engines/heygem/tts.adapter.js';
 import { readJson } from '../engines/heygem/http-json.js';
 import { isVideoReply } from '../engines/heygem/video-protocol.js';
 import { runProcess } from '../media/process.js';
+import { HumanFaceDetector } from '../checks/human-face-detector.js';
 import { DataPaths } from '../runner/data-paths.js';
 import { SqliteTaskStore } from '../store/sqlite.adapter.js';
 import { NvidiaSmiSampler } from '../telemetry/nvidia-smi.js';
@@ -56,6 +57,19 @@ async function writable(name: string, dir: string): Promise<Check> {
  * A container's host data dir must already exist (never created here: a mistyped path would
  * pass and the container would never see the files — config/container-dirs.ts).
  */
+/** The face check's model loads and runs (a blank still: no face, no error). */
+async function faceDetector(c: GatewayConfig): Promise<Check> {
+  if (c.checks.face === 'off') return { name: 'face detector', status: 'pass', detail: 'checks.face is off' };
+  const started = Date.now();
+  try {
+    const d = new HumanFaceDetector({ minConfidence: c.checks.minConfidence });
+    await d.detect({ width: 64, height: 64, rgb: new Uint8Array(64 * 64 * 3) });
+    return { name: 'face detector', status: 'pass', detail: `BlazeFace on WASM, ready in ${Date.now() - started} ms` };
+  } catch (err) {
+    return { name: 'face detector', status: 'fail', detail: (err as Error).message.slice(0, 120), fix: 'npm ci (installs @vladmandic/human and its WASM backend), or set checks.face: off' };
+  }
+}
+
 async function containerDir(name: string, dir: string): Promise<Check> {
   const problem = dirProblem(dir);
   if (problem) return { name, status: 'fail', detail: problem.detail, fix: problem.fix };
@@ -80,6 +94,7 @@ export async function runChecks(c: GatewayConfig): Promise<Check[]> {
     await binary('espeak-ng', c.media.espeak, ['--version'], 'install espeak-ng (needed by the preview engine)', c.engine === 'preview'),
     await writable('data dir', c.dataDir),
     await captionFont(c.captions.font),
+    await faceDetector(c),
   ];
   try {
     const fs = await statfs(c.dataDir);

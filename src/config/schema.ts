@@ -236,6 +236,31 @@ export const configSchema = z
         drainWindowMs: z.number().int().min(1000).default(300_000),
       })
       .prefault({}),
+    /** Checks of face videos at the door (docs/checks.md). */
+    checks: z
+      .object({
+        /** Detect faces in uploads and avatar registrations; `off` keeps only the header checks. @defaultValue on */
+        face: z.enum(['on', 'off']).default('on'),
+        /** Most stills sampled per video (one a second for shorter clips). @defaultValue 10 */
+        sampleFrames: z.number().int().min(1).max(60).default(10),
+        /** Least face height as a share of the frame height (BlazeFace's boxes do not shrink much below 0.1 of the height, so lower values judge little). @defaultValue 0.15 */
+        minFaceHeightShare: z.number().min(0).max(1).default(0.15),
+        /** A face box nearer an edge than this share of the frame is cut off. @defaultValue 0.01 */
+        edgeMargin: z.number().min(0).max(0.2).default(0.01),
+        /** Least detector confidence for a face. @defaultValue 0.5 */
+        minConfidence: z.number().min(0.05).max(1).default(0.5),
+        /** Shortest face video. @defaultValue 0.5 s */
+        minVideoSeconds: z.number().min(0).default(0.5),
+        /** Frame rate range (a video whose container states no rate is not judged). @defaultValue 10–60 */
+        minFps: z.number().min(0).default(10),
+        maxFps: z.number().positive().default(60),
+        /** Least shorter side in pixels (rotation applied). @defaultValue 120 */
+        minShortSide: z.number().int().min(1).default(120),
+        /** Most longer side in pixels (rotation applied). @defaultValue 4096 */
+        maxLongSide: z.number().int().min(1).default(4096),
+      })
+      .strict()
+      .prefault({}),
     /** POST /api/batches (docs/batches.md). */
     batches: z
       .object({

@@ -17,7 +17,7 @@ import type { Logger } from '../logger.js';
 import type { Media } from '../media/media.js';
 import type { TaskStore } from '../store/task-store.js';
 import { sha256File } from './file-hash.js';
-import type { Avatar, AvatarData, LibraryItem, LibraryKind, TaskLibraryRefs, Voice, VoiceData, VoiceSource } from './library.js';
+import type { Avatar, AvatarData, AvatarFaceCheck, LibraryItem, LibraryKind, TaskLibraryRefs, Voice, VoiceData, VoiceSource } from './library.js';
 import { isLibraryId } from './library.js';
 import { LibraryMedia, needsTranscode } from './library-media.js';
 import type { LibraryStore } from './library-store.js';
@@ -107,7 +107,7 @@ export class LibraryService {
    * A face video already validated by the route (type, ffprobe, duration, audio unless a voice
    * is named). `upload` is moved or re-encoded into the library; it is gone afterwards either way.
    */
-  async registerAvatar(a: { upload: string; name: string; owner: string | null; voiceId?: string | null; viewer: Viewer; signal?: AbortSignal }): Promise<Avatar> {
+  async registerAvatar(a: { upload: string; name: string; owner: string | null; voiceId?: string | null; viewer: Viewer; signal?: AbortSignal; faceCheck?: AvatarFaceCheck }): Promise<Avatar> {
     const id = `av_${newTaskId()}`;
     const dirKey = this.dirKey('avatar', id);
     const dir = this.path(dirKey);
@@ -117,7 +117,8 @@ export class LibraryService {
       await mkdir(dir, { recursive: true });
       const probe = await this.media.probe(a.upload);
       const faceKey = `${dirKey}/face.mp4`;
-      const transcoded = needsTranscode(probe);
+      // A rotated upload is re-encoded upright: HeyGem reads pixels, not rotation metadata.
+      const transcoded = needsTranscode(probe) || (probe.rotation ?? 0) !== 0;
       if (transcoded) await this.libMedia.transcode(a.upload, this.path(faceKey));
       else await rename(a.upload, this.path(faceKey));
       const face = transcoded ? await this.media.probe(this.path(faceKey)) : probe;
@@ -149,6 +150,7 @@ export class LibraryService {
         height: face.height ?? null,
         voiceId: named?.id ?? voice?.id ?? null,
         transcoded,
+        ...(a.faceCheck ? { faceCheck: a.faceCheck } : {}),
       };
       const avatar: Avatar = { id, kind: 'avatar', owner: a.owner, shared: false, name: a.name, contentHash: hash, data, createdAt: t, updatedAt: t };
       if (voice) await this.store.insert(voice);

@@ -16,6 +16,18 @@ export interface AvatarData {
   voiceId: string | null;
   /** The upload was re-encoded to H.264/yuv420p MP4 on registration. */
   transcoded: boolean;
+  /** The face check's findings at registration (docs/checks.md); absent on older avatars. */
+  faceCheck?: AvatarFaceCheck;
+}
+
+/** What an avatar keeps of its face check: the box to draw on the poster and the video's facts. */
+export interface AvatarFaceCheck {
+  face: { x: number; y: number; w: number; h: number; score: number } | null;
+  fps: number;
+  width: number;
+  height: number;
+  rotation: number;
+  framesSampled: number;
 }
 
 export type VoiceSource = 'audio' | 'video' | 'avatar';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SAFE_INPUT, defaultFaceArgs, extractAudioArgs, muxLoopArgs, parseProbeJson, probeArgs } from './ffmpeg.args.js';
+import { SAFE_INPUT, defaultFaceArgs, displaySize, extractAudioArgs, muxLoopArgs, parseProbeJson, probeArgs, sampleFramesArgs } from './ffmpeg.args.js';
 
 describe('ffmpeg argument builders', () => {
   it('loops the face to the speech with -t, never -shortest', () => {
@@ -37,5 +37,38 @@ describe('ffmpeg argument builders', () => {
       }),
     );
     expect(p).toMatchObject({ hasVideo: false, hasAudio: true, durationSec: 2, audioCodec: 'aac' });
+  });
+});
+
+describe('face check inputs', () => {
+  it('reads frame rate and rotation (display matrix or rotate tag) and swaps the displayed size', () => {
+    const side = parseProbeJson(JSON.stringify({ format: { format_name: 'mov,mp4', duration: '2' }, streams: [{ codec_type: 'video', codec_name: 'h264', width: 1920, height: 1080, avg_frame_rate: '30000/1001', side_data_list: [{ rotation: -90 }] }] }));
+    expect(side).toMatchObject({ fps: 30000 / 1001, rotation: 270 });
+    expect(displaySize(side)).toEqual({ width: 1080, height: 1920 });
+    const tag = parseProbeJson(JSON.stringify({ format: { duration: '2' }, streams: [{ codec_type: 'video', width: 640, height: 480, r_frame_rate: '25/1', tags: { rotate: '180' } }] }));
+    expect(tag).toMatchObject({ fps: 25, rotation: 180 });
+    expect(displaySize(tag)).toEqual({ width: 640, height: 480 });
+  });
+
+  it('samples each still from its own seeked input in one run, raw RGB on stdout', () => {
+    const a = sampleFramesArgs('/in.mp4', [0.5, 1.5], 640, 360);
+    expect(a.filter((x) => x === '-i')).toHaveLength(2);
+    expect(a.slice(a.indexOf('-ss'), a.indexOf('-ss') + 2)).toEqual(['-ss', '0.500']);
+    expect(a.indexOf('-ss')).toBeLessThan(a.indexOf('-i')); // input seeking: no decode of what is skipped
+    expect(a.join(' ')).toContain(SAFE_INPUT.join(' '));
+    expect(a[a.indexOf('-filter_complex') + 1]).toBe(
+      '[0:v:0]trim=end_frame=1,scale=640:360,setsar=1,format=rgb24[f0];[1:v:0]trim=end_frame=1,scale=640:360,setsar=1,format=rgb24[f1];[f0][f1]concat=n=2:v=1:a=0,setpts=N/TB[out]',
+    );
+    expect(a.slice(-5)).toEqual(['-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1']);
+  });
+});
+
+describe('sampleFramesArgs scan mode', () => {
+  it('one decode from the start, the first frame at or after each time', () => {
+    const a = sampleFramesArgs('/in.mp4', [0.5, 1.5], 64, 36, 'scan');
+    expect(a.filter((x) => x === '-i')).toHaveLength(1);
+    expect(a).not.toContain('-ss');
+    expect(a[a.indexOf('-vf') + 1]).toBe('select=isnan(prev_selected_t)*gte(t\\,0.500)+gte(t\\,1.500)*lt(prev_selected_t\\,1.500),scale=64:36,setsar=1,format=rgb24');
+    expect(a.slice(a.indexOf('-frames:v'), a.indexOf('-frames:v') + 2)).toEqual(['-frames:v', '2']);
   });
 });

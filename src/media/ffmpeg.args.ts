@@ -70,7 +70,11 @@ export function defaultFaceArgs(out: string, o: { seconds?: number } = {}): stri
 
 interface RawProbe {
   format?: { format_name?: string; duration?: string };
-  streams?: Array<{ codec_type?: string; codec_name?: string; width?: number; height?: number; duration?: string; nb_frames?: string; avg_frame_rate?: string; r_frame_rate?: string }>;
+  streams?: Array<{
+    codec_type?: string; codec_name?: string; width?: number; height?: number; duration?: string; nb_frames?: string; avg_frame_rate?: string; r_frame_rate?: string;
+    tags?: { rotate?: string };
+    side_data_list?: Array<{ rotation?: number | string }>;
+  }>;
 }
 
 export function parseProbeJson(json: string): ProbeResult {
@@ -89,7 +93,47 @@ export function parseProbeJson(json: string): ProbeResult {
     width: v?.width,
     height: v?.height,
     ...videoLength(v, duration),
+    ...(v ? { fps: rate(v.avg_frame_rate) || rate(v.r_frame_rate), rotation: rotationOf(v) } : {}),
+    ...(a && Number.isFinite(Number(a.duration)) ? { audioDurationSec: Number(a.duration) } : {}),
   };
+}
+
+/** Phone videos store portrait as landscape plus a rotation; ffmpeg applies it when decoding. */
+function rotationOf(v: NonNullable<RawProbe['streams']>[number]): number {
+  const side = v.side_data_list?.find((d) => d.rotation !== undefined)?.rotation;
+  const deg = Number(side ?? v.tags?.rotate ?? 0);
+  return Number.isFinite(deg) ? (((Math.round(deg / 90) * 90) % 360) + 360) % 360 : 0;
+}
+
+/** Width × height as shown (rotation applied): what a viewer, the face check and ffmpeg's decoder see. */
+export function displaySize(p: Pick<ProbeResult, 'width' | 'height' | 'rotation'>): { width: number; height: number } {
+  const w = p.width ?? 0;
+  const h = p.height ?? 0;
+  return p.rotation === 90 || p.rotation === 270 ? { width: h, height: w } : { width: w, height: h };
+}
+
+/**
+ * One still at each of `times` (seconds), scaled to `width`×`height`, as raw RGB24 on stdout,
+ * in one ffmpeg run. ffmpeg applies the rotation metadata (autorotate), so stills stand upright.
+ *
+ * - `seek` (long videos): each still is its own input seeked before decoding (`-ss` before
+ *   `-i`), so a 10-minute upload costs ten short decodes from the nearest keyframe.
+ * - `scan` (short clips): one decode from the start, keeping the first frame at or after each
+ *   time. Ten seeks into a 10 s clip with one keyframe would decode 50 s of frames; the scan 10.
+ */
+export function sampleFramesArgs(input: string, times: readonly number[], width: number, height: number, mode: 'seek' | 'scan' = 'seek'): string[] {
+  const out = ['-fps_mode', 'passthrough', '-frames:v', String(times.length), '-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1'];
+  const still = `scale=${width}:${height},setsar=1,format=rgb24`;
+  if (mode === 'scan') {
+    const t = times.map((x) => x.toFixed(3));
+    // a frame is kept when it is the first at or after some time: nothing kept yet, or the last kept is before it
+    const pick = [`isnan(prev_selected_t)*gte(t\\,${t[0]})`, ...t.slice(1).map((x) => `gte(t\\,${x})*lt(prev_selected_t\\,${x})`)].join('+');
+    return [...QUIET, ...SAFE_INPUT, '-i', input, '-map', '0:v:0', '-vf', `select=${pick},${still}`, ...out];
+  }
+  const inputs = times.flatMap((t) => ['-threads', '1', '-ss', t.toFixed(3), ...SAFE_INPUT, '-i', input]);
+  const chains = times.map((_, i) => `[${i}:v:0]trim=end_frame=1,${still}[f${i}]`);
+  const concat = `${times.map((_, i) => `[f${i}]`).join('')}concat=n=${times.length}:v=1:a=0,setpts=N/TB[out]`;
+  return [...QUIET, ...inputs, '-filter_complex', [...chains, concat].join(';'), '-map', '[out]', ...out];
 }
 
 /** "30000/1001" → 29.97; 0 when absent or malformed. */

@@ -16,6 +16,12 @@ export interface ProbeResult {
   videoDurationSec?: number;
   /** Frames of the video stream: counted by the container, else duration × frame rate. */
   frameCount?: number;
+  /** Average frame rate of the video stream (0 when the container does not say). */
+  fps?: number;
+  /** The audio stream's own length. */
+  audioDurationSec?: number;
+  /** Display rotation in degrees from the stream's display matrix or `rotate` tag (0, 90, 180, 270). */
+  rotation?: number;
 }
 
 export interface MediaVerifyOptions {

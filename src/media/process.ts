@@ -58,6 +58,8 @@ export function niceCommand(cmd: string, args: readonly string[], niceness: numb
 
 export interface RunResult {
   stdout: string;
+  /** stdout as bytes, for binary output (raw video frames). */
+  stdoutBytes: Buffer;
   stderr: string;
 }
 
@@ -124,7 +126,8 @@ export function runProcess(cmd: string, args: readonly string[], opts: RunOption
       if (how.viaNice && (code === 126 || code === 127) && /nice:/.test(tail)) return reject(new ProcessError(`cannot run ${cmd}: ${tail}`, null, tail, 'spawn'));
       if (ended) return reject(new ProcessError(`${cmd} ${ended === 'timeout' ? `timed out after ${opts.timeoutMs} ms` : 'aborted'}`, code, tail, ended));
       if (code !== 0) return reject(new ProcessError(`${cmd} exited with ${code}: ${tail}`, code, tail, 'exit'));
-      resolve({ stdout: Buffer.concat(out).toString('utf8'), stderr: err });
+      const bytes = Buffer.concat(out);
+      resolve({ stdout: bytes.toString('utf8'), stdoutBytes: bytes, stderr: err });
     });
     if (opts.input !== undefined) child.stdin!.end(opts.input);
   });

@@ -21,7 +21,8 @@ export async function scriptedGateway(
   }
   const engines = scriptedSlots(opts.slots ?? 1, { ttsMs: 5, renderMs: 5, ...opts.script }, { events: [] });
   const t = await startTestGateway(
-    { scheduler: { retryBaseDelayMs: 5 }, ...inline },
+    // InertMedia's files are not videos: only real media can be looked at for a face.
+    { scheduler: { retryBaseDelayMs: 5 }, ...(opts.realMedia ? {} : { checks: { face: 'off' } }), ...inline },
     { slotEngines: engines, ...(opts.realMedia ? {} : { media: new InertMedia() }), ...opts.overrides },
     dataDir,
   );

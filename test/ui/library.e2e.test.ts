@@ -80,6 +80,15 @@ describe.skipIf(!have)('avatars and voices in chromium', () => {
     const img = page.locator('[data-testid="avatar-card"] img');
     await page.waitForFunction(() => (document.querySelector('[data-testid="avatar-card"] img') as HTMLImageElement | null)?.naturalWidth === 320);
     expect(await img.getAttribute('src')).toMatch(/poster\.jpg$/);
+    // the face check's box is drawn on the poster, inside it, around the face (right of the middle)
+    const faceBox = page.locator('[data-testid="face-box"]');
+    await faceBox.waitFor();
+    const [f, p] = [(await faceBox.boundingBox())!, (await img.boundingBox())!];
+    expect(f.width).toBeGreaterThan(p.width * 0.1);
+    expect(f.x).toBeGreaterThanOrEqual(p.x);
+    expect(f.x + f.width).toBeLessThanOrEqual(p.x + p.width + 1);
+    expect(f.x + f.width / 2).toBeGreaterThan(p.x + p.width / 2);
+    await shot('avatars-face-box');
     await img.hover();
     await page.waitForFunction(() => {
       const i = document.querySelector('[data-testid="avatar-card"] img') as HTMLImageElement;

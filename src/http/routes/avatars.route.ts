@@ -37,7 +37,7 @@ export function registerAvatarRoutes(app: FastifyInstance, gw: Gateway): void {
       schema: {
         tags: ['library'],
         summary: 'Register an avatar (face video)',
-        description: 'Checked like a /api/generate upload (type, ffprobe, length, sound unless `voice_id`), re-encoded once if needed; a poster, a preview and its voice are made.',
+        description: 'Checked like a /api/generate upload (type, ffprobe, length, sound unless `voice_id`, face check), re-encoded once if needed; a poster, a preview and its voice are made.',
         docsBody: uploadBody,
         response: {
           201: avatarSchema,
@@ -46,6 +46,7 @@ export function registerAvatarRoutes(app: FastifyInstance, gw: Gateway): void {
             404: 'voice_id names no voice this key can see',
             413: 'Video over the size limit',
             415: 'Not multipart',
+            422: 'The face video cannot be used: no_face, multiple_faces, face_too_small, face_cut_off, video_too_short, frame_rate_out_of_range, resolution_too_low, resolution_too_high (docs/checks.md)',
           }),
         },
       },
@@ -55,7 +56,7 @@ export function registerAvatarRoutes(app: FastifyInstance, gw: Gateway): void {
       try {
         if (!up.file) throw new ApiError(400, 'video_missing', 'Send the face video in the "video" field');
         const voiceId = up.fields.voice_id?.trim() || null;
-        await checkVideo(gw, up.file, !voiceId);
+        const { check } = await checkVideo(gw, up.file, !voiceId);
         // A client that goes away stops the poster and preview encodes with it.
         const gone = new AbortController();
         reply.raw.once('close', () => reply.raw.writableFinished || gone.abort());
@@ -66,6 +67,7 @@ export function registerAvatarRoutes(app: FastifyInstance, gw: Gateway): void {
           owner: ownerOf(req),
           voiceId,
           viewer: viewerOf(req),
+          faceCheck: { face: check.face, fps: check.fps, width: check.width, height: check.height, rotation: check.rotation, framesSampled: check.frames.length },
         });
         return reply.code(201).send(presentAvatar(avatar));
       } finally {

@@ -26,6 +26,7 @@ import { publishTargetsOf } from '../fields/publish.js';
 import { captionsOption } from '../fields/captions.js';
 import { resolveLibraryInputs, viewerOf } from '../fields/library.js';
 import type { ProbeResult } from '../../media/media.js';
+import type { FaceCheckResult } from '../../checks/face-check.js';
 import { callbackOf } from '../fields/callback.js';
 import { withEta } from '../eta.schemas.js';
 import { access } from '../security.js';
@@ -107,8 +108,18 @@ const tooLong = (gw: Gateway) => new ApiError(400, 'text_too_long', `Text is lon
 /** ffprobe format names of the accepted containers (mp4/mov, mkv/webm, avi). */
 const CONTAINER_FORMATS = new Set(['mov', 'mp4', 'matroska', 'webm', 'avi']);
 
-/** Content check: a real video stream, within the length limit, with a voice to clone (unless one is named). */
-export async function checkVideo(gw: Gateway, path: string, requireAudio = true): Promise<ProbeResult> {
+export interface CheckedVideo {
+  probe: ProbeResult;
+  /** The face and media check's findings (docs/checks.md). */
+  check: FaceCheckResult;
+}
+
+/**
+ * Content check: a real video stream, within the length limit, with a voice to clone (unless
+ * one is named), then what HeyGem needs of it: frame rate, size, length and one whole face big
+ * enough (gw.faceCheck; 422 with the frames and boxes found).
+ */
+export async function checkVideo(gw: Gateway, path: string, requireAudio = true): Promise<CheckedVideo> {
   const probe = await gw.media.probe(path).catch(() => null);
   if (!probe || !probe.hasVideo) throw new ApiError(400, 'video_invalid', 'The uploaded file is not a readable video');
   // Only self-contained containers: a playlist (HLS/m3u8, also auto-detected by content) would
@@ -125,7 +136,7 @@ export async function checkVideo(gw: Gateway, path: string, requireAudio = true)
     throw new ApiError(400, 'video_too_many_frames', `Video has ${probe.frameCount} frames, more than ${maxVideoFrames} (limits.maxVideoFrames)`, { frames: probe.frameCount, max_frames: maxVideoFrames });
   }
   if (!probe.hasAudio && requireAudio) throw new ApiError(400, 'video_no_audio', 'The video has no audio track to take the voice from (or name a voice_id)');
-  return probe;
+  return { probe, check: await gw.faceCheck.check(path, probe) };
 }
 
 /**
@@ -163,7 +174,7 @@ export function registerGenerateRoute(app: FastifyInstance, gw: Gateway): void {
           413: { ...errorBodySchema, description: 'Video or body over the size limit' },
           415: { ...errorBodySchema, description: 'Not multipart, urlencoded or JSON' },
           409: { ...errorBodySchema, description: 'A request with the same Idempotency-Key is still being answered (Retry-After)' },
-          422: { ...errorBodySchema, description: 'Idempotency-Key reused with a different body (`idempotency_key_reused`), or characters the speech engine cannot speak (`unsupported_script`, `details[]`: char, index, script, code_point)' },
+          422: { ...errorBodySchema, description: 'The face video cannot be used (`no_face`, `multiple_faces`, `face_too_small`, `face_cut_off`, `video_too_short`, `frame_rate_out_of_range`, `resolution_too_low`, `resolution_too_high`; docs/checks.md), characters the speech engine cannot speak (`unsupported_script`, `details[]`: char, index, script, code_point), or Idempotency-Key reused with a different body (`idempotency_key_reused`)' },
           429: { ...errorBodySchema, description: 'Rate limit or active-task quota reached (Retry-After)' },
           503: { ...errorBodySchema, description: 'Queue full (`queue_full`, limits.maxQueued): Retry-After from the measured drain rate' },
           507: { ...errorBodySchema, description: 'Not enough free disk space for new work' },
@@ -192,7 +203,7 @@ export function registerGenerateRoute(app: FastifyInstance, gw: Gateway): void {
         const fields = req.isMultipart() ? intake : (req.body as Record<string, unknown>);
         const refs = await resolveLibraryInputs(gw.library, viewerOf(req), fields, !!intake.videoPath);
         if (intake.videoPath) {
-          const probe = await checkVideo(gw, intake.videoPath, !refs.voiceId && !gw.library.hasDefaultVoice);
+          const { probe } = await checkVideo(gw, intake.videoPath, !refs.voiceId && !gw.library.hasDefaultVoice);
           if (!probe.hasAudio && !refs.voiceId) refs.voiceId = await gw.library.defaultVoiceId();
         }
         // Idempotency-Key (http/idempotency.ts): a repeat gets the first answer and creates nothing.

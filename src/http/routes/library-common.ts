@@ -109,6 +109,24 @@ export const avatarSchema: Json = {
     transcoded: { type: 'boolean', description: 'Re-encoded once to H.264/AAC MP4 at upload' },
     poster_url: { type: 'string' },
     preview_url: { type: 'string', description: 'A short silent animated WebP' },
+    face_check: {
+      type: ['object', 'null'],
+      additionalProperties: false,
+      description: 'What the face check found at registration (docs/checks.md); null for avatars registered before it existed',
+      properties: {
+        face: {
+          type: ['object', 'null'],
+          additionalProperties: false,
+          description: 'The speaker\u2019s face box as shares (0..1) of the displayed frame; null when checks.face was off',
+          properties: { x: { type: 'number' }, y: { type: 'number' }, w: { type: 'number' }, h: { type: 'number' }, score: { type: 'number' } },
+        },
+        fps: { type: 'number' },
+        width: { type: 'integer', description: 'Displayed width (rotation applied)' },
+        height: { type: 'integer' },
+        rotation: { type: 'integer', description: 'Rotation metadata of the upload, in degrees' },
+        frames_sampled: { type: 'integer' },
+      },
+    },
     created_time: { type: 'string' },
     updated_time: { type: 'string' },
   },
@@ -166,6 +184,7 @@ export function presentAvatar(a: Avatar): Json {
     transcoded: d.transcoded,
     poster_url: `/api/avatars/${a.id}/poster.jpg`,
     preview_url: `/api/avatars/${a.id}/preview.webp`,
+    face_check: d.faceCheck ? { face: d.faceCheck.face, fps: d.faceCheck.fps, width: d.faceCheck.width, height: d.faceCheck.height, rotation: d.faceCheck.rotation, frames_sampled: d.faceCheck.framesSampled } : null,
     created_time: iso(a.createdAt),
     updated_time: iso(a.updatedAt),
   };

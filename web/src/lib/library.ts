@@ -16,6 +16,13 @@ export interface AvatarView {
   bytes: number;
   poster_url: string;
   preview_url: string;
+  /** What the face check found at registration; null for avatars registered before it. */
+  face_check: {
+    face: { x: number; y: number; w: number; h: number; score: number } | null;
+    fps: number;
+    width: number;
+    height: number;
+  } | null;
   created_time: string;
 }
 

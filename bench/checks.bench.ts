@@ -1,0 +1,146 @@
+/**
+ * Cost of the quality checks (docs/checks.md), per second of video, on this machine.
+ *
+ * Face check at the door: the real FaceCheck (FrameSampler → BlazeFace on WASM → verdict) on a
+ * face video made from a packaged photo: 10 s of 720p (the budget: ≤ 1.5 s of CPU), and in the
+ * full run a 10-minute 1080p upload (ten stills spread over it). CPU = this process (the
+ * detector runs in it) + the ffmpeg children (from /proc/self/stat), after the model is loaded;
+ * the one-time model load and the memory it adds are reported apart.
+ *
+ * Output check: the real OutputChecker (one ffmpeg pass with blackdetect, freezedetect,
+ * silencedetect over the result, the speech's silences, whether the face stands still) on a
+ * 720p result of a moving face; the budget is 10 % of the video's duration in CPU time.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { FaceCheck, type FaceCheckConfig } from '../src/checks/face-check.js';
+import { HumanFaceDetector } from '../src/checks/human-face-detector.js';
+import { FfmpegMedia } from '../src/media/ffmpeg.adapter.js';
+import { FrameSampler } from '../src/media/frame-sampler.js';
+import { OutputChecker } from '../src/checks/output-check.js';
+import { faceImage, ONE_FACE_CROP } from '../test/helpers/fixtures.js';
+import { round } from './lib/stats.js';
+
+const cacheDir = join(tmpdir(), 'heygem-gateway-bench');
+
+/** A real face (packaged photo) held for `seconds` at `width`×`height`, 25 fps, with a tone. */
+export function faceVideo(seconds: number, width: number, height: number, motion: 'slow' | 'lively' = 'slow'): string {
+  mkdirSync(cacheDir, { recursive: true });
+  const out = join(cacheDir, `face-${width}x${height}-${seconds}s${motion === 'lively' ? '-lively' : ''}.mp4`);
+  // lively: the zoom moves every frame, as a speaking face does (slow holds still for seconds)
+  const zoom = motion === 'lively' ? "1.05+0.05*sin(on/8)" : '1+0.05*sin(on/50)';
+  if (existsSync(out)) return out;
+  execFileSync('ffmpeg', [
+    '-v', 'error', '-y',
+    '-loop', '1', '-framerate', '25', '-i', faceImage(), '-t', String(seconds),
+    '-f', 'lavfi', '-i', `sine=frequency=220:sample_rate=44100:duration=${seconds}`,
+    // a slow zoom so the encoder codes real motion, as in a camera recording (keyframe every 10 s)
+    '-vf', `${ONE_FACE_CROP},scale=${width * 2}:${height * 2},zoompan=z='${zoom}':d=1:s=${width}x${height}:fps=25`,
+    '-c:v', 'libx264', '-preset', 'ultrafast', '-g', '250', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-shortest', '-movflags', '+faststart', `${out}.tmp.mp4`,
+  ]);
+  execFileSync('mv', [`${out}.tmp.mp4`, out]);
+  return out;
+}
+
+/** CPU seconds of this process and of its waited-for children (Linux /proc). */
+function cpuSeconds(): number {
+  const own = process.cpuUsage();
+  const fields = readFileSync('/proc/self/stat', 'utf8').split(') ')[1].split(' ');
+  const ticks = Number(fields[13]) + Number(fields[14]); // cutime + cstime (fields 16, 17)
+  return (own.user + own.system) / 1e6 + ticks / 100;
+}
+
+const cfg: FaceCheckConfig = {
+  face: 'on', sampleFrames: 10, minFaceHeightShare: 0.15, edgeMargin: 0.01, minConfidence: 0.5,
+  minVideoSeconds: 0.5, minFps: 10, maxFps: 60, minShortSide: 120, maxLongSide: 4096,
+};
+
+export async function runChecksBench(opts: { quick?: boolean }): Promise<Array<Record<string, number | string>>> {
+  const media = new FfmpegMedia({});
+  const detector = new HumanFaceDetector({ minConfidence: cfg.minConfidence });
+  const check = new FaceCheck(cfg, detector, new FrameSampler({ ffmpegPath: 'ffmpeg', timeoutMs: 300_000 }));
+  const cases = opts.quick
+    ? [{ label: 'face check, 3 s 360p', seconds: 3, width: 640, height: 360 }]
+    : [
+        { label: 'face check, 10 s 720p', seconds: 10, width: 1280, height: 720 },
+        { label: 'face check, 10 min 1080p', seconds: 600, width: 1920, height: 1080 },
+      ];
+  const videos = cases.map((c) => faceVideo(c.seconds, c.width, c.height));
+  const rss0 = process.memoryUsage().rss;
+  const load0 = cpuSeconds();
+  const l0 = Date.now();
+  await detector.warm();
+  const loadCpu = cpuSeconds() - load0;
+  const loadMs = Date.now() - l0;
+  const rows: Array<Record<string, number | string>> = [];
+  for (const [i, c] of cases.entries()) {
+    const probe = await media.probe(videos[i]);
+    const runs = opts.quick ? 1 : 3;
+    let cpu = 0;
+    let wall = 0;
+    let faces = '';
+    for (let r = 0; r < runs; r++) {
+      const c0 = cpuSeconds();
+      const w0 = Date.now();
+      const result = await check.check(videos[i], probe);
+      cpu += cpuSeconds() - c0;
+      wall += Date.now() - w0;
+      faces = `${result.frames.length} stills, face h ${round(result.face!.h)}`;
+    }
+    rows.push({
+      case: c.label,
+      stills: faces,
+      cpu_s: round(cpu / runs),
+      cpu_s_per_10s_of_video: round((cpu / runs / c.seconds) * 10),
+      cpu_ms_per_video_s: round((cpu / runs / c.seconds) * 1000),
+      wall_ms: round(wall / runs),
+    });
+  }
+  const rssAfter = process.memoryUsage().rss;
+  rows.push(...(await outputCheckRows(opts, media)));
+  rows.push({ case: 'detector load (once per process)', stills: '', cpu_s: round(loadCpu), cpu_s_per_10s_of_video: 0, cpu_ms_per_video_s: 0, wall_ms: loadMs, extra_rss_mb: round((rssAfter - rss0) / 1024 / 1024) });
+  return rows;
+}
+
+/** A speech WAV of `seconds` (a tone), as the TTS would hand over. */
+function speechWav(seconds: number): string {
+  const out = join(cacheDir, `speech-${seconds}s.wav`);
+  if (!existsSync(out)) execFileSync('ffmpeg', ['-v', 'error', '-y', '-f', 'lavfi', '-i', `sine=f=220:r=44100:d=${seconds}`, '-ac', '1', out]);
+  return out;
+}
+
+async function outputCheckRows(opts: { quick?: boolean }, media: FfmpegMedia): Promise<Array<Record<string, number | string>>> {
+  const checker = new OutputChecker({ ffmpegPath: 'ffmpeg', timeoutMs: 600_000 });
+  const cases = opts.quick ? [{ seconds: 3, width: 640, height: 360 }] : [{ seconds: 10, width: 1280, height: 720 }, { seconds: 60, width: 1280, height: 720 }];
+  const rows: Array<Record<string, number | string>> = [];
+  for (const c of cases) {
+    const result = faceVideo(c.seconds, c.width, c.height, 'lively');
+    const face = faceVideo(opts.quick ? 3 : 10, c.width, c.height, 'lively');
+    const speech = speechWav(c.seconds);
+    const p = await media.probe(result);
+    const runs = opts.quick ? 1 : 3;
+    let cpu = 0;
+    let wall = 0;
+    let found = '';
+    for (let r = 0; r < runs; r++) {
+      const c0 = cpuSeconds();
+      const w0 = Date.now();
+      const f = await checker.check({ result, videoSec: p.videoDurationSec ?? p.durationSec, audioSec: p.audioDurationSec ?? p.durationSec, speech, face });
+      cpu += cpuSeconds() - c0;
+      wall += Date.now() - w0;
+      found = f.length ? f.map((x) => x.code).join(',') : 'none';
+    }
+    rows.push({
+      case: `output check, ${c.seconds} s ${c.height}p`,
+      stills: `findings: ${found}`,
+      cpu_s: round(cpu / runs),
+      cpu_s_per_10s_of_video: round((cpu / runs / c.seconds) * 10),
+      cpu_ms_per_video_s: round((cpu / runs / c.seconds) * 1000),
+      wall_ms: round(wall / runs),
+      cpu_share_of_duration: `${round((cpu / runs / c.seconds) * 100)} %`,
+    });
+  }
+  return rows;
+}
