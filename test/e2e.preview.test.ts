@@ -3,37 +3,22 @@
  * defaults (SQLite, ./data-like dir, preview engine), then generate → status → download →
  * ffprobe, over real HTTP.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ffprobeJson } from './helpers/fixtures.js';
-import { submit, waitFinal, waitFor } from './helpers/gateway.js';
+import { submit, waitFinal } from './helpers/gateway.js';
+import { startServeOnDefaults } from './helpers/process.js';
 
-let child: ChildProcess;
 let url = '';
 let dataDir = '';
-let output = '';
+let stop: () => Promise<void> = async () => undefined;
 
 beforeAll(async () => {
-  dataDir = mkdtempSync(join(tmpdir(), 'hg-e2e-'));
-  child = spawn(process.execPath, ['bin/heygem-gateway.js', 'serve'], {
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'warn', HEYGEM_GATEWAY_CONFIG: '' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
-  url = await waitFor(async () => /listening on (http:\/\/[\d.:]+)/.exec(output)?.[1], 30000, 50);
+  ({ url, dataDir, stop } = await startServeOnDefaults('hg-e2e-'));
 }, 40000);
 
-afterAll(async () => {
-  if (child && child.exitCode === null) {
-    const exited = new Promise((res) => child.once('exit', res));
-    child.kill('SIGTERM');
-    await Promise.race([exited, new Promise((res) => setTimeout(res, 10000))]);
-  }
-});
+afterAll(() => stop());
 
 describe('npm start (preview engine) end to end', () => {
   it('serves the page, the API docs and the info route', async () => {

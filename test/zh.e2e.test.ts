@@ -5,9 +5,8 @@
  * text with no Arabic digits, read by espeak-ng's Mandarin voice, captions cut into cues of at
  * most 2 lines of 16 full-width characters, burned in glyphs (not boxes).
  */
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { execFile } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,33 +14,20 @@ import { cellWidth } from '../src/segments/cjk-lines.js';
 import { PREVIEW_VOICES } from '../src/engines/preview/preview.engines.js';
 import { runProcess } from '../src/media/process.js';
 import { grayFrame, ground, readableCaptions } from './helpers/caption-pixels.js';
-import { waitFinal, waitFor } from './helpers/gateway.js';
+import { waitFinal } from './helpers/gateway.js';
+import { startServeOnDefaults } from './helpers/process.js';
 
 const run = promisify(execFile);
 const ECOMMERCE = '这款手机售价2999元，比去年便宜了20%。现在下单，3天内发货！';
-let child: ChildProcess;
 let url = '';
 let dataDir = '';
-let output = '';
+let stop: () => Promise<void> = async () => undefined;
 
 beforeAll(async () => {
-  dataDir = mkdtempSync(join(tmpdir(), 'hg-zh-e2e-'));
-  child = spawn(process.execPath, ['bin/heygem-gateway.js', 'serve'], {
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'warn', HEYGEM_GATEWAY_CONFIG: '' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
-  url = await waitFor(async () => /listening on (http:\/\/[\d.:]+)/.exec(output)?.[1], 30000, 50);
+  ({ url, dataDir, stop } = await startServeOnDefaults('hg-zh-e2e-'));
 }, 40000);
 
-afterAll(async () => {
-  if (child && child.exitCode === null) {
-    const exited = new Promise((res) => child.once('exit', res));
-    child.kill('SIGTERM');
-    await Promise.race([exited, new Promise((res) => setTimeout(res, 10000))]);
-  }
-});
+afterAll(() => stop());
 
 const seconds = async (file: string) => Number((await run('ffprobe', ['-v', 'error', '-show_entries', 'format=duration', '-of', 'csv=p=0', file])).stdout);
 

@@ -1,9 +1,11 @@
 /** Run the real CLI (`node bin/heygem-gateway.js serve`) as a child process, for crash and signal tests. */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { waitFor } from './wait.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -82,4 +84,28 @@ export async function startServeKilledOnCleanup(cleanups: Array<() => Promise<vo
     }
   });
   return p;
+}
+
+/**
+ * `serve` as a user starts it with no config at all (embedded defaults: SQLite, preview engine)
+ * on a fresh data dir and a free port; stopped with SIGTERM (bounded) by `stop`.
+ */
+export async function startServeOnDefaults(dirPrefix: string): Promise<{ url: string; dataDir: string; output: () => string; stop: () => Promise<void> }> {
+  const dataDir = mkdtempSync(join(tmpdir(), dirPrefix));
+  const child = spawn(process.execPath, ['bin/heygem-gateway.js', 'serve'], {
+    cwd: ROOT,
+    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'warn', HEYGEM_GATEWAY_CONFIG: '' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
+  const url = await waitFor(async () => /listening on (http:\/\/[\d.:]+)/.exec(output)?.[1], 30000, 50);
+  const stop = async () => {
+    if (child.exitCode !== null) return;
+    const exited = new Promise((res) => child.once('exit', res));
+    child.kill('SIGTERM');
+    await Promise.race([exited, new Promise((res) => setTimeout(res, 10000))]);
+  };
+  return { url, dataDir, output: () => output, stop };
 }
