@@ -78,8 +78,10 @@ export class Scheduler {
     }
     this.stopped = false;
     this.lifecycle.on('change', this.onChange);
+    // This node was away too: leases that ran out while it was down may belong to holders that
+    // are alive (remote runners, other nodes cut off alike). They get two heartbeats to renew.
+    this.reapNotBefore = now + 2 * this.opts.heartbeatMs;
     await this.recover();
-    await this.reap();
     this.every(this.opts.healthProbeIntervalMs, () => this.probeAll(), false);
     this.every(this.opts.heartbeatMs, () => this.reportSlots());
     this.every(this.opts.reapIntervalMs, () => this.reap());

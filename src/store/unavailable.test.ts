@@ -14,6 +14,7 @@ describe('isStoreUnavailable', () => {
     expect(isStoreUnavailable(new AggregateError([withCode('ECONNREFUSED')]))).toBe(true);
     expect(isStoreUnavailable(new Error('wrapped', { cause: withCode('57P01') }))).toBe(true);
     expect(isStoreUnavailable(storeUnavailable())).toBe(true);
+    expect(isStoreUnavailable(Object.assign(new Error('gateway unreachable'), { storeUnavailable: true }))).toBe(true); // a runner's remote store
   });
 
   it('leaves bugs and bad data alone: they are not worth waiting for', () => {

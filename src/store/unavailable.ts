@@ -42,6 +42,8 @@ export function isStoreUnavailable(err: unknown): boolean {
   for (let e = err, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
     if (e instanceof DomainError) return e.code === STORE_UNAVAILABLE;
     if (typeof e !== 'object') return false;
+    // A store reached over the network says so itself (a runner's gateway: src/runners/).
+    if ((e as { storeUnavailable?: unknown }).storeUnavailable === true) return true;
     const code = (e as { code?: unknown }).code;
     if (typeof code === 'string') {
       if (NET_CODES.has(code) || PG_STATES.has(code) || (code.length === 5 && code.startsWith('08'))) return true;
