@@ -240,8 +240,9 @@ export class RemoteTaskStore implements TaskStore {
   private answer(id: string, r: { status: number; body: WireJob & { code?: string } }, to: TaskState): Task | undefined {
     if (r.status === 200) return this.localize(r.body);
     if (r.status === 409 || r.status === 410 || r.status === 404) return undefined;
-    // Still away after the call's retries (its database, a proxy in front): wait, keep the result.
-    if (r.status === 502 || r.status === 503 || r.status === 504) throw new GatewayUnreachable(`a move to ${to}`, new Error(`HTTP ${r.status} ${r.body.code ?? ''}`));
+    // Still away after the call's retries (its database, a proxy in front) or its disk full: wait,
+    // keep the result (the heartbeats keep the lease meanwhile).
+    if (r.status === 502 || r.status === 503 || r.status === 504 || r.status === 507) throw new GatewayUnreachable(`a move to ${to}`, new Error(`HTTP ${r.status} ${r.body.code ?? ''}`));
     throw new TaskError('engine_unreachable', `gateway answered ${r.status} to a move to ${to}: ${r.body.code ?? ''}`, { retryable: true });
   }
 
