@@ -83,7 +83,7 @@ export class Scheduler {
     this.reapNotBefore = now + 2 * this.opts.heartbeatMs;
     await this.recover();
     this.every(this.opts.healthProbeIntervalMs, () => this.probeAll(), false);
-    this.every(this.opts.heartbeatMs, () => this.reportSlots());
+    this.every(this.opts.heartbeatMs, () => this.reportSlots(), this.runners.length > 0); // none: no store call
     this.every(this.opts.reapIntervalMs, () => this.reap());
     // Another node's submits arrive as notifications (lifecycle 'change'); this poll is only
     // the safety net for a missed one.
