@@ -173,4 +173,29 @@ describe('remote runners', { timeout: 300_000 }, () => {
     for (const id of ids) expect(sha256(join(r.gwDataDir, 'outputs', `${id}.mp4`))).toBe(produced[id]);
     expect(a.p.output()).toContain('retrying with backoff'); // the runner did see the gateway go away
   }, 300_000);
+
+  it('the gateway stays away longer than the lease and the runner\'s retry window while it renders: the runner keeps its result and uploads it when the gateway is back, nothing rendered twice', async () => {
+    // lease 4 s → the runner's calls retry for 10 s; the outage outlasts both.
+    const r = await rig(1, { leaseMs: 4000, heartbeatMs: 400 }, 3000);
+    const runner = await startNamedRunner(r, 'gpu-a', 0);
+    const ids: string[] = [];
+    for (let i = 0; i < 2; i++) ids.push(String((await submit(r.url, `Outlasts the gateway ${i}.`)).body.task_id));
+    await waitFor(async () => r.farm.slots[0].video.stats().submits >= 1, 60_000);
+    await stopProcess(r.gateway, true);
+    const downAt = Date.now();
+    // The render finishes meanwhile; recording it outlasts the call's retry window, and the
+    // runner's move waits on (logged once it has given up a call's retries).
+    await waitFor(async () => /store unreachable: move to (collecting|completed) will be retried/.test(runner.p.output()), 90_000, 100);
+    const downFor = Date.now() - downAt;
+    const again = await startGateway(r.gwConfig, r.port);
+    cleanups.push(() => stopProcess(again, true));
+    const finals = await Promise.all(ids.map((id) => waitFinal(r.url, id, 120_000)));
+    expect(finals.map((s) => s.status)).toEqual(['completed', 'completed']);
+    const stats = r.farm.slots[0].video.stats();
+    expect(stats.submits).toBe(2);
+    for (const id of ids) expect(sha256(join(r.gwDataDir, 'outputs', `${id}.mp4`))).toBe(stats.resultSha256[id]);
+    expect(runner.p.child.exitCode).toBeNull();
+    expect(runner.p.output()).not.toMatch(/unhandled|uncaught/i);
+    process.stdout.write(`gateway away ${downFor} ms (lease 4000 ms); runner uploads after it came back: ${stats.submits} renders for 2 tasks\n`);
+  }, 300_000);
 });

@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../src/config/load.js';
+import { newTaskId } from '../src/domain/ids.js';
 import { buildApp } from '../src/http/app.js';
 import { waitFor } from './helpers/gateway.js';
 import { bearer, scriptedGatewaysClosedAfterEach } from './helpers/scripted.js';
@@ -165,6 +166,30 @@ describe('guards on new work', () => {
     expect(r.json().error).toMatch(/free disk space/);
     expect((await t.gw.store.list({})).total).toBe(0);
     expect((await t.app.inject({ url: '/api/info' })).statusCode).toBe(200); // reads still work
+  });
+
+  it('refuses library uploads and runner result uploads with the same 507 when the disk is below the threshold, before reading them', async () => {
+    const { t, tokens } = await gateway({ limits: { minFreeDiskBytes: Number.MAX_SAFE_INTEGER } }, { keys: { gpu: ['runner'] } });
+    const multipart = (name: string) => {
+      const boundary = 'hgboundary';
+      const payload = `--${boundary}\r\nContent-Disposition: form-data; name="${name}"; filename="x.bin"\r\nContent-Type: application/octet-stream\r\n\r\nxxxx\r\n--${boundary}--\r\n`;
+      return { 'content-type': `multipart/form-data; boundary=${boundary}`, payload };
+    };
+    const post = (url: string, field: string, headers: Record<string, string> = {}) => {
+      const { payload, ...h } = multipart(field);
+      return t.app.inject({ method: 'POST', url, headers: { ...h, ...headers }, payload });
+    };
+    for (const [url, field, headers] of [
+      ['/api/avatars', 'video', {}],
+      ['/api/voices', 'audio', {}],
+      [`/api/runners/v1/jobs/${newTaskId()}/success`, 'video', { ...bearer(tokens.gpu), 'x-job-attempt': '1', 'x-job-token': 'a'.repeat(32) }],
+    ] as const) {
+      const r = await post(url, field, headers);
+      expect(r.statusCode, url).toBe(507);
+      expect(r.json(), url).toMatchObject({ code: 'insufficient_storage', error: expect.stringMatching(/free disk space/) });
+    }
+    // The runner's token is still checked first: no token, no disk answer.
+    expect((await post(`/api/runners/v1/jobs/${newTaskId()}/success`, 'video')).statusCode).toBe(401);
   });
 });
 

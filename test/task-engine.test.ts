@@ -1,12 +1,18 @@
 /**
  * The task engine's fencing, leases and reaper (docs/lifecycle.md), end to end through the
  * HTTP API with in-process engines: a canceled attempt that answers late changes nothing, a
- * holder that stops renewing loses its task to the reaper, a crash loop ends failed.
+ * holder that stops renewing loses its task to the reaper, a crash loop ends failed, and after a
+ * store outage the reaper lets live holders renew the leases that ran out before it reaps.
  */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { TaskError } from '../src/domain/errors.js';
 import { newTaskId } from '../src/domain/ids.js';
 import { fenceOf, renderCode } from '../src/domain/task.js';
+import { SqliteTaskStore } from '../src/store/sqlite.adapter.js';
+import type { TaskStore } from '../src/store/task-store.js';
 import { InertMedia, ScriptedSpeech } from './doubles/scripted-engines.js';
 import { ControlledVideo } from './doubles/controlled-video.js';
 import { getStatus, startTestGateway, submit, waitFinal, waitFor, type TestGateway } from './helpers/gateway.js';
@@ -160,5 +166,53 @@ describe('leases and the reaper', () => {
     const end = await waitFinal(t.url, task.id);
     expect(end).toMatchObject({ status: 'failed', error_code: 'lease_expired' });
     expect((await getStatus(t.url, task.id)).attempts).toBe(3);
+  });
+});
+
+describe('the reaper after a store outage', () => {
+  /** The gateway's store, switchable off: every call refused as a stopped PostgreSQL would. */
+  function switchable(inner: TaskStore) {
+    const state = { down: false, reapsAnswered: 0, reapsRefused: 0 };
+    const passThrough = new Set(['shared', 'onRemoteChange', 'close']);
+    const store = new Proxy(inner, {
+      get(target, prop, receiver) {
+        const v = Reflect.get(target, prop, receiver) as unknown;
+        if (typeof v !== 'function' || passThrough.has(String(prop))) return typeof v === 'function' ? v.bind(target) : v;
+        return async (...args: unknown[]) => {
+          if (state.down && prop === 'listExpired') state.reapsRefused++;
+          if (state.down) throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
+          const out = await (v as (...a: unknown[]) => Promise<unknown>).apply(target, args);
+          if (prop === 'listExpired') state.reapsAnswered++;
+          return out;
+        };
+      },
+    });
+    return { store, state };
+  }
+
+  it('leases that ran out during the outage: a holder that renews once the store is back keeps its attempt; one that never does is reaped', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hg-reap-'));
+    const { store, state } = switchable(new SqliteTaskStore(join(dir, 'db.sqlite')));
+    // No local slots: only the reaper acts. Two heartbeats = 1 s of waiting after the outage.
+    t = await startTestGateway({ scheduler: { leaseMs: 300, heartbeatMs: 500, reapIntervalMs: 50 } }, { store, slotEngines: [], media: new InertMedia() }, dir);
+    const claim = async (holder: string) => {
+      await store.create({ id: newTaskId(), text: holder, createdAt: Date.now() });
+      return (await store.claimNext({ slotId: holder === 'alive' ? 1 : 2, holder, now: Date.now(), leaseMs: 300 }))!;
+    };
+    const alive = await claim('alive');
+    const dead = await claim('dead');
+    state.down = true;
+    // Both leases run out while the store is away, the reaper meets the outage, and the wait a
+    // start begins with (also two heartbeats) is long over.
+    const downSince = state.reapsAnswered;
+    await waitFor(async () => state.reapsRefused > 0 && Date.now() > Math.max(alive.leaseExpiresAt!, dead.leaseExpiresAt!, t!.gw.startedAt + 1500), 10_000);
+    state.down = false;
+    // The live holder renews a few reaper rounds after the store is back (its heartbeat is
+    // slower than the reaper): without the wait it would have lost its attempt by then.
+    await waitFor(async () => state.reapsAnswered > downSince + 3, 5000, 5);
+    expect(await store.heartbeat(alive.id, fenceOf(alive)!, Date.now(), 10_000)).toBe('ok');
+    await waitFor(async () => (await store.get(dead.id))?.state === 'queued', 10_000);
+    expect((await store.events(dead.id)).some((e) => e.errorCode === 'lease_expired')).toBe(true);
+    expect(await store.get(alive.id)).toMatchObject({ state: 'preparing', attempt: alive.attempt, leaseHolder: 'alive' });
   });
 });

@@ -465,6 +465,10 @@ export const configSchema = z
         url: z.string().regex(/^postgres(ql)?:\/\//, 'expected a postgres:// URL').optional(),
         /** Connections in this node's pool. @defaultValue 10 */
         poolSize: z.number().int().min(1).max(200).default(10),
+        /** Give up on a database connection after this long; the request answers 503 store_unavailable. @defaultValue 2000 */
+        connectTimeoutMs: z.number().int().min(100).max(60_000).default(2000),
+        /** The database cancels a statement running longer than this; 0 = never. @defaultValue 15000 */
+        statementTimeoutMs: z.number().int().min(0).default(15_000),
       })
       .prefault({}),
     node: z

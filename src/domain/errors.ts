@@ -14,6 +14,7 @@ export const ERROR_CODES = [
   'engine_busy',
   'lease_expired',
   'node_restarted',
+  'store_unavailable',
   'canceled',
   'internal',
 ] as const;

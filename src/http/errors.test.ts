@@ -24,6 +24,20 @@ describe('a DomainError over HTTP', () => {
     await app.close();
   });
 
+  it('a store that is away (a pg connection refused) answers a fast 503 store_unavailable with Retry-After, not a 500', async () => {
+    const app = Fastify();
+    installErrorHandler(app);
+    app.get('/status', async () => {
+      throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED', errno: -111 });
+    });
+    const res = await app.inject({ url: '/status' });
+    expect(res.statusCode).toBe(503);
+    expect(Number(res.headers['retry-after'])).toBeGreaterThan(0);
+    expect(res.json()).toMatchObject({ code: 'store_unavailable' });
+    expect(res.body).not.toContain('5432'); // no internals in the answer
+    await app.close();
+  });
+
   it('maps every kind to a distinct client or upstream status', () => {
     const statuses = DOMAIN_ERROR_KINDS.map((k) => STATUS_OF_KIND[k]);
     expect(new Set(statuses).size).toBe(DOMAIN_ERROR_KINDS.length);

@@ -6,6 +6,7 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { DomainError, type DomainErrorKind } from '../domain/errors.js';
 import { isDiskFullError } from '../maintenance/disk-space.js';
+import { isStoreUnavailable, storeUnavailable } from '../store/unavailable.js';
 
 export class ApiError extends Error {
   constructor(
@@ -47,7 +48,11 @@ export const errorBodySchema = {
 
 export function installErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((thrown: FastifyError | ApiError | DomainError, req, reply) => {
-    const err = thrown instanceof DomainError ? apiErrorOf(thrown) : thrown;
+    // The database restarting or cut off: a fast 503 the client can retry, never a 500
+    // (docs/operations.md, "When the database goes away"). Logged once per request at warn.
+    const away = !(thrown instanceof DomainError) && !(thrown instanceof ApiError) && isStoreUnavailable(thrown);
+    if (away) req.log.warn({ err: (thrown as Error).message }, 'store unavailable');
+    const err = thrown instanceof DomainError ? apiErrorOf(thrown) : away ? apiErrorOf(storeUnavailable(thrown)) : thrown;
     if (err instanceof ApiError) {
       void reply.code(err.status).headers(err.headers).send({ error: err.message, code: err.code, ...err.extra });
       return;

@@ -62,6 +62,8 @@ export interface RouteAccess {
   tokenInQuery?: boolean;
   /** Creates work: disk, quota and rate guards apply. */
   createsWork?: boolean;
+  /** Stores an upload but creates no task (library files, a runner's result): the disk guard applies. */
+  storesUpload?: boolean;
 }
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -191,7 +193,8 @@ export async function installSecurity(app: FastifyInstance, gw: Gateway): Promis
   });
 
   app.addHook('preHandler', async (req, reply) => {
-    if (req.is404 || !req.routeOptions.config.access?.createsWork) return;
+    const guard = req.routeOptions.config.access;
+    if (req.is404 || !(guard?.createsWork || guard?.storesUpload)) return;
     // The declared upload size counts against the free space until the request ends, so a
     // burst of uploads cannot all pass on one reading (maintenance/disk-space.ts). It is capped
     // at the largest body a work route takes: a socket that declares gigabytes and sends nothing
@@ -202,15 +205,15 @@ export async function installSecurity(app: FastifyInstance, gw: Gateway): Promis
       throw new ApiError(507, 'insufficient_storage', `Not enough free disk space for new tasks (${formatBytes(d.freeBytes)} free, at least ${formatBytes(d.minFreeBytes)} required); try again when space has been freed`);
     }
     const key = req.apiKey;
-    if (key && rl.maxActiveTasksPerKey > 0) {
+    if (guard.createsWork && key && rl.maxActiveTasksPerKey > 0) {
       const { total } = await gw.store.list({ owner: key.id, states: ['queued', ...ACTIVE_STATES], limit: 1 });
       if (total >= rl.maxActiveTasksPerKey) {
         throw new ApiError(429, 'quota_exceeded', `This API key already has ${total} unfinished tasks (limit ${rl.maxActiveTasksPerKey})`, { limit: rl.maxActiveTasksPerKey }, { 'retry-after': '10' });
       }
     }
     const checks: Array<[TokenBuckets, string]> = [];
-    if (key && perKey) checks.push([perKey, `key:${key.id}`]);
-    if (perIp && !(rl.exemptLoopback && isLoopbackHost(req.ip))) checks.push([perIp, `ip:${req.ip}`]);
+    if (guard.createsWork && key && perKey) checks.push([perKey, `key:${key.id}`]);
+    if (guard.createsWork && perIp && !(rl.exemptLoopback && isLoopbackHost(req.ip))) checks.push([perIp, `ip:${req.ip}`]);
     const taken: Array<[TokenBuckets, string]> = [];
     for (const [bucket, id] of checks) {
       const r = bucket.take(id);

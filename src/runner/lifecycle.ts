@@ -11,6 +11,7 @@ import { ACTIVE_STATES, canTransition, fenceOf, isFinal, type Task, type TaskSta
 import type { Logger } from '../logger.js';
 import type { TaskPatch, TaskStore } from '../store/task-store.js';
 import type { Clock } from './clock.js';
+import { untilStored } from './store-retry.js';
 
 export interface TaskChange {
   task: Task;
@@ -78,6 +79,43 @@ export class TaskLifecycle extends EventEmitter<{ change: [TaskChange] }> {
     return this.announce(next, task.state);
   }
 
+  /**
+   * A worker's move of its own attempt that must survive a database outage: tried again while
+   * the store is away, until it lands or `signal` aborts (docs/operations.md, "When the database
+   * goes away"). A try whose answer was lost with its connection may have been applied: when a
+   * later try matches nothing, the task is read back and the move counts as done if the row
+   * shows exactly it (same attempt, the target state, still this attempt's lease or final).
+   */
+  async moveDurably(task: Task, to: TaskState, patch: TaskPatch = {}, signal?: AbortSignal): Promise<Task | undefined> {
+    let retried = false;
+    return untilStored(
+      async () => {
+        const next = await this.move(task, to, patch);
+        if (next || !retried) return next;
+        const now = await this.store.get(task.id);
+        const applied = now && now.state === to && now.attempt === task.attempt && (isFinal(to) || now.leaseToken === task.leaseToken);
+        return applied ? this.announce(now, task.state) : undefined;
+      },
+      { what: `move to ${to}`, log: this.log, fields: { taskId: task.id, attempt: task.attempt }, signal, onRetry: () => (retried = true) },
+    );
+  }
+
+  /** Progress that must not be skipped (the speech of a task): tried again while the store is away. */
+  async progressDurably(task: Task, patch: TaskPatch, signal?: AbortSignal): Promise<boolean> {
+    const fence = fenceOf(task);
+    if (!fence) return false;
+    const ok = await untilStored(() => this.store.patch(task.id, fence, patch, this.clock.now()), { what: 'progress', log: this.log, fields: { taskId: task.id, attempt: task.attempt }, signal });
+    if (!ok) return false;
+    Object.assign(task, patch);
+    this.emit('change', { task: { ...task }, from: task.state });
+    return true;
+  }
+
+  /** `failed`, tried again while the store is away (fenced: a late retry changes nothing). */
+  async failedDurably(task: Task, err: TaskError, signal?: AbortSignal): Promise<Task | undefined> {
+    return untilStored(() => this.failed(task, err), { what: `end of attempt (${err.code})`, log: this.log, fields: { taskId: task.id, attempt: task.attempt }, signal });
+  }
+
   private announce(next: Task | undefined, from: TaskState | null): Task | undefined {
     if (next) this.emit('change', { task: next, from });
     return next;
@@ -108,7 +146,8 @@ export class TaskLifecycle extends EventEmitter<{ change: [TaskChange] }> {
    * Fenced: a failure reported by an attempt that is no longer current changes nothing.
    */
   async failed(task: Task, err: TaskError, guard: { leaseExpiredBy?: number } = {}): Promise<Task | undefined> {
-    const attempts = task.attempts + 1;
+    // An attempt ended by a database outage is not the task's fault: it does not use up an attempt.
+    const attempts = err.code === 'store_unavailable' ? task.attempts : task.attempts + 1;
     const now = this.clock.now();
     const fence = fenceOf(task) ?? undefined;
     const retry = err.retryable && attempts < this.policy.maxAttempts;
@@ -120,7 +159,7 @@ export class TaskLifecycle extends EventEmitter<{ change: [TaskChange] }> {
           {
             ...ATTEMPT_RESET,
             attempts,
-            availableAt: err.code === 'lease_expired' || err.code === 'node_restarted' ? now : now + retryDelayMs(attempts, this.policy.retryBaseDelayMs),
+            availableAt: err.code === 'lease_expired' || err.code === 'node_restarted' || err.code === 'store_unavailable' ? now : now + retryDelayMs(attempts, this.policy.retryBaseDelayMs),
             errorCode: err.code,
             errorMessage: err.message,
           },

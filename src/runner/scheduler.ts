@@ -12,6 +12,7 @@ import { ACTIVE_STATES, isFinal, type Task } from '../domain/task.js';
 import type { Logger } from '../logger.js';
 import { isRemoteHolder } from '../runners/holder.js';
 import type { SlotRecord, TaskStore } from '../store/task-store.js';
+import { isStoreUnavailable } from '../store/unavailable.js';
 import type { Clock } from './clock.js';
 import type { TaskChange, TaskLifecycle } from './lifecycle.js';
 import type { BackupRenders } from '../segments/backup-renders.js';
@@ -45,6 +46,11 @@ export class Scheduler {
   private stopped = true;
   private readonly timers: NodeJS.Timeout[] = [];
   private retryTimer: NodeJS.Timeout | null = null;
+  /** Since when the store has been unreachable for this node's background steps; null = reachable. */
+  private storeAwaySince: number | null = null;
+  /** After an outage the reaper waits until then: every holder was cut off alike (below). */
+  private reapNotBefore = 0;
+  private pumpRetry: NodeJS.Timeout | null = null;
   private readonly onChange = (c: TaskChange) => this.abortStale(c.task);
 
   constructor(
@@ -72,24 +78,55 @@ export class Scheduler {
     }
     this.stopped = false;
     this.lifecycle.on('change', this.onChange);
+    // This node was away too: leases that ran out while it was down may belong to holders that
+    // are alive (remote runners, other nodes cut off alike). They get two heartbeats to renew.
+    this.reapNotBefore = now + 2 * this.opts.heartbeatMs;
     await this.recover();
-    await this.reap();
-    this.every(this.opts.healthProbeIntervalMs, () => this.probeAll());
-    this.every(this.opts.heartbeatMs, () => this.reportSlots());
+    this.every(this.opts.healthProbeIntervalMs, () => this.probeAll(), false);
+    this.every(this.opts.heartbeatMs, () => this.reportSlots(), this.runners.length > 0); // none: no store call
     this.every(this.opts.reapIntervalMs, () => this.reap());
     // Another node's submits arrive as notifications (lifecycle 'change'); this poll is only
     // the safety net for a missed one.
-    if (this.store.shared) this.every(this.opts.sharedPollMs, async () => this.notify());
+    if (this.store.shared) this.every(this.opts.sharedPollMs, async () => this.notify(), false);
     await this.reportSlots();
     this.notify();
   }
 
-  private every(ms: number, fn: () => Promise<unknown>): void {
+  /** A background step every `ms`; one that uses the store tells whether the store is reachable. */
+  private every(ms: number, fn: () => Promise<unknown>, usesStore = true): void {
     const t = setInterval(() => {
-      if (!this.stopped) fn().catch((err: unknown) => this.log.warn({ err }, 'scheduler background step failed'));
+      if (this.stopped) return;
+      fn().then(
+        () => usesStore && this.storeReachable(),
+        (err: unknown) => {
+          if (usesStore && isStoreUnavailable(err)) this.storeUnreachable(err);
+          else this.log.warn({ err }, 'scheduler background step failed');
+        },
+      );
     }, ms);
     t.unref();
     this.timers.push(t);
+  }
+
+  private storeUnreachable(err: unknown): void {
+    if (this.storeAwaySince !== null) return;
+    this.storeAwaySince = this.clock.now();
+    this.log.error({ err: (err as Error).message }, 'store unreachable: renders in progress go on, their moves wait for the store; no new work is claimed');
+  }
+
+  /**
+   * The store answers again after an outage. Every holder was cut off alike, so a lease that ran
+   * out meanwhile says nothing about its holder being gone: the reaper waits two heartbeats, so
+   * live holders renew first and only the leases of nodes that really died are reaped
+   * (docs/operations.md, "When the database goes away").
+   */
+  private storeReachable(): void {
+    if (this.storeAwaySince === null) return;
+    const now = this.clock.now();
+    this.log.warn({ awayMs: now - this.storeAwaySince }, 'store reachable again');
+    this.storeAwaySince = null;
+    this.reapNotBefore = now + 2 * this.opts.heartbeatMs;
+    this.notify();
   }
 
   /**
@@ -129,7 +166,9 @@ export class Scheduler {
   /** Any node ends expired attempts of any node; the task is queued again as a new attempt. */
   async reap(): Promise<number> {
     let n = 0;
-    for (const task of await this.store.listExpired(this.clock.now(), 100)) {
+    const expired = await this.store.listExpired(this.clock.now(), 100); // also: does the store answer?
+    if (this.storeAwaySince !== null || this.clock.now() < this.reapNotBefore) return 0;
+    for (const task of expired) {
       // Our own attempt still running here: it has been renewing; nothing to reap yet.
       if (this.runners.some((r) => r.attempts.some((a) => a.id === task.id && a.attempt === task.attempt))) continue;
       const next = await this.lifecycle.expire(task);
@@ -169,7 +208,16 @@ export class Scheduler {
     }
     this.pumping = true;
     void this.pump()
-      .catch((err: unknown) => this.log.error({ err }, 'scheduler pump failed'))
+      .catch((err: unknown) => {
+        if (!isStoreUnavailable(err)) return this.log.error({ err }, 'scheduler pump failed');
+        // No claim while the store is away: look again soon (also without another node's
+        // notification, which an outage may have swallowed).
+        this.storeUnreachable(err);
+        this.pumpRetry ??= setTimeout(() => {
+          this.pumpRetry = null;
+          this.notify();
+        }, Math.min(5000, this.opts.heartbeatMs)).unref();
+      })
       .finally(() => {
         this.pumping = false;
         if (this.pumpAgain) {
@@ -234,6 +282,7 @@ export class Scheduler {
     this.stopped = true;
     this.lifecycle.off('change', this.onChange);
     if (this.retryTimer) clearTimeout(this.retryTimer);
+    if (this.pumpRetry) clearTimeout(this.pumpRetry);
     for (const t of this.timers) clearInterval(t);
     await Promise.all(this.runners.map((r) => r.drain(graceMs)));
   }

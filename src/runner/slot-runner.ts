@@ -14,11 +14,12 @@
  * of both containers passes; logs only health *changes*.
  */
 import { abortKind, AbortReason, type AbortKind } from '../domain/abort.js';
-import { toTaskError, type TaskError } from '../domain/errors.js';
+import { TaskError, toTaskError } from '../domain/errors.js';
 import { fenceOf, type Task } from '../domain/task.js';
 import type { SlotEngines } from '../engines/ports.js';
 import type { Logger } from '../logger.js';
 import type { TaskStore } from '../store/task-store.js';
+import { isStoreUnavailable } from '../store/unavailable.js';
 import type { Clock } from './clock.js';
 import { Lane } from './lane.js';
 import type { TaskLifecycle } from './lifecycle.js';
@@ -48,12 +49,14 @@ interface Running {
   /** The attempt's work is over (its end is being recorded): heartbeats stop mattering. */
   ended: boolean;
   heartbeat?: NodeJS.Timeout;
+  /** The last heartbeat write failed (store away): the next success is logged. */
+  beatFailing?: boolean;
   done: Promise<void>;
 }
 
 /** Faults that say something about the slot's containers rather than about the input. */
 function isEngineFault(err: TaskError): boolean {
-  return err.code !== 'input_invalid' && err.code !== 'canceled';
+  return err.code !== 'input_invalid' && err.code !== 'canceled' && err.code !== 'store_unavailable';
 }
 
 export const attemptKey = (t: Pick<Task, 'id' | 'attempt'>): string => `${t.id}#${t.attempt}`;
@@ -223,12 +226,18 @@ export class SlotRunner {
       this.deps.store
         .heartbeat(task.id, fence, this.deps.clock.now(), this.opts.leaseMs)
         .then((r) => {
+          if (entry.beatFailing) this.deps.log.info({ taskId: task.id, attempt: task.attempt, slot: this.id, result: r }, 'lease heartbeat stored again');
+          entry.beatFailing = false;
           if (r === 'lost' && !controller.signal.aborted && !entry.ended) {
             this.deps.log.warn({ taskId: task.id, attempt: task.attempt, slot: this.id }, 'attempt lost its lease; stopping it');
             controller.abort(new AbortReason('lost'));
           }
         })
-        .catch((err: unknown) => this.deps.log.warn({ err, taskId: task.id, slot: this.id }, 'lease heartbeat failed'));
+        .catch((err: unknown) => {
+          // Logged once per run of failures: an outage would otherwise log every beat.
+          if (!entry.beatFailing) this.deps.log.warn({ err, taskId: task.id, slot: this.id }, 'lease heartbeat failed; trying again every beat');
+          entry.beatFailing = true;
+        });
     }, this.opts.heartbeatMs);
     timer.unref();
     return timer;
@@ -313,10 +322,13 @@ export class SlotRunner {
     // shutdown: stays durable, the next start re-attaches or re-queues it; cancel: the cancel
     // already ended the task; lost: someone else owns the task now.
     if (kind) return;
-    const err = toTaskError(raw);
+    // A step that read the store during an outage (library inputs, segment steps): the attempt
+    // ends once the store is back and the task goes back to the queue — not a fault of the input
+    // or of this slot's containers, and not counted against its attempts.
+    const err = isStoreUnavailable(raw) ? new TaskError('store_unavailable', `The task store was unreachable during ${task.state}: ${(raw as Error).message}`, { retryable: true }) : toTaskError(raw);
     this.deps.log.warn({ taskId: task.id, attempt: task.attempt, slot: this.id, code: err.code, err: err.message }, 'task attempt failed');
     if (isEngineFault(err)) this.recordFault();
-    await this.deps.lifecycle.failed(task, err);
+    await this.deps.lifecycle.failedDurably(task, err, signal);
   }
 
   private recordFault(): void {

@@ -53,8 +53,9 @@ export class TaskPipeline {
     private readonly defaults: SlotDefaults,
   ) {}
 
-  private async move(task: Task, to: Task['state'], patch: Parameters<TaskLifecycle['move']>[2] = {}): Promise<Task> {
-    const next = await this.deps.lifecycle.move(task, to, patch);
+  /** Waits out a database outage (the attempt's own signal ends the wait). */
+  private async move(task: Task, to: Task['state'], patch: Parameters<TaskLifecycle['move']>[2], signal: AbortSignal): Promise<Task> {
+    const next = await this.deps.lifecycle.moveDurably(task, to, patch, signal);
     if (!next) throw new TaskGone(task.id);
     return next;
   }
@@ -75,12 +76,12 @@ export class TaskPipeline {
     }
     const normalizedText = task.normalizedText ?? this.deps.normalize(task.text, task.language);
     if (!normalizedText.trim()) throw new TaskError('input_invalid', 'Text has nothing to speak after normalization');
-    return this.move(task, 'reserved', { referenceAudio, normalizedText });
+    return this.move(task, 'reserved', { referenceAudio, normalizedText }, signal);
   }
 
   /** reserved → tts → (tts done, still `tts`): the speech WAV for this task. */
   async speak(task: Task, signal: AbortSignal): Promise<Task> {
-    task = await this.move(task, 'tts', { ttsStartedAt: this.deps.clock.now() });
+    task = await this.move(task, 'tts', { ttsStartedAt: this.deps.clock.now() }, signal);
     await mkdir(this.deps.paths.outputs, { recursive: true });
     const outPath = this.deps.paths.speech(task.id);
     let audioPath: string;
@@ -112,7 +113,7 @@ export class TaskPipeline {
     }
     if (seg && !earlier) durationSec = await seg.finishSpeech(task, audioPath, face, signal);
     const patch = { ttsEndedAt: this.deps.clock.now(), audioPath, audioDurationSec: durationSec };
-    await this.deps.lifecycle.progress(task, patch);
+    await this.deps.lifecycle.progressDurably(task, patch, signal);
     return { ...task, ...patch };
   }
 
@@ -164,10 +165,18 @@ export class TaskPipeline {
     /** The video already exists (a backup render's): no render on this slot. */
     rendered?: RenderResult,
   ): Promise<Task> {
-    if (!resume) task = await this.move(task, 'rendering', { renderStartedAt: this.deps.clock.now(), engineProgress: 0 });
+    if (!resume) task = await this.move(task, 'rendering', { renderStartedAt: this.deps.clock.now(), engineProgress: 0 }, signal);
     const rendering = task;
     let collecting: Promise<Task | undefined> | null = null;
-    const toCollecting = () => (collecting ??= this.deps.lifecycle.move(rendering, 'collecting', { engineProgress: 100 }));
+    // Started when the container reports done, awaited only after the copy: marked handled at
+    // once, so a move that fails meanwhile (an outage, then an abort) is not an unhandled rejection.
+    const toCollecting = () => {
+      if (!collecting) {
+        collecting = this.deps.lifecycle.moveDurably(rendering, 'collecting', { engineProgress: 100 }, signal);
+        collecting.catch(() => undefined);
+      }
+      return collecting;
+    };
     // speak() made outputs/ already; a fresh start only needs it when resuming (this runs while
     // the GPU waits for its next job, so no needless file-system round trip here).
     if (resume) await mkdir(this.deps.paths.outputs, { recursive: true });
@@ -209,7 +218,7 @@ export class TaskPipeline {
       engineData: result.engineData ?? null,
       errorCode: null,
       errorMessage: null,
-    });
+    }, signal);
     // The reference copy and scratch files are no longer needed; the speech lives in outputs/.
     await rm(this.deps.paths.taskWork(task.id), { recursive: true, force: true }).catch(() => undefined);
     return done;

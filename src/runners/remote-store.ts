@@ -20,7 +20,7 @@ import type { Fence, Task, TaskState } from '../domain/task.js';
 import type { Logger } from '../logger.js';
 import type { DataPaths } from '../runner/data-paths.js';
 import type { ClaimRequest, HeartbeatResult, SlotRecord, TaskPatch, TaskStore, TransitionGuard } from '../store/task-store.js';
-import type { RunnerApi } from './runner-api.client.js';
+import { GatewayUnreachable, type RunnerApi } from './runner-api.client.js';
 import type { WireJob, WireSegments } from './runner-service.js';
 import type { LibraryInputs } from '../library/library.service.js';
 import { JobJournal } from './job-journal.js';
@@ -240,6 +240,9 @@ export class RemoteTaskStore implements TaskStore {
   private answer(id: string, r: { status: number; body: WireJob & { code?: string } }, to: TaskState): Task | undefined {
     if (r.status === 200) return this.localize(r.body);
     if (r.status === 409 || r.status === 410 || r.status === 404) return undefined;
+    // Still away after the call's retries (its database, a proxy in front) or its disk full: wait,
+    // keep the result (the heartbeats keep the lease meanwhile).
+    if (r.status === 502 || r.status === 503 || r.status === 504 || r.status === 507) throw new GatewayUnreachable(`a move to ${to}`, new Error(`HTTP ${r.status} ${r.body.code ?? ''}`));
     throw new TaskError('engine_unreachable', `gateway answered ${r.status} to a move to ${to}: ${r.body.code ?? ''}`, { retryable: true });
   }
 

@@ -17,7 +17,13 @@ export function maskToken(token: string): string {
   return m ? `${m[1]}…` : `${token.slice(0, 4)}…`;
 }
 
+/**
+ * The gateway did not answer (or answered 502/503/504) for longer than a call's retry window.
+ * For a runner the gateway is its task store, so this is a store outage: the runner's moves wait
+ * it out (src/runner/store-retry.ts) and its finished result is uploaded when the gateway is back.
+ */
 export class GatewayUnreachable extends Error {
+  readonly storeUnavailable = true;
   constructor(what: string, cause: unknown) {
     super(`gateway unreachable for ${what}: ${cause instanceof Error ? cause.message : String(cause)}`);
     this.name = 'GatewayUnreachable';

@@ -13,13 +13,16 @@ export interface StoreConfig {
   url?: string;
   /** Connections in this node's pool (driver postgres). @defaultValue 10 */
   poolSize?: number;
+  /** Connection and statement bounds (driver postgres; src/store/postgres.pool.ts). */
+  connectTimeoutMs?: number;
+  statementTimeoutMs?: number;
 }
 
 export async function openTaskStore(store: StoreConfig, o: { sqlitePath: string; nodeId?: string; log?: Logger }): Promise<TaskStore> {
   if (store.driver === 'postgres') {
     if (!store.url) throw new Error('store.url is required with store.driver: postgres');
     const { PostgresTaskStore } = await import('./postgres.adapter.js');
-    return PostgresTaskStore.connect({ url: store.url, nodeId: o.nodeId, poolSize: store.poolSize, log: o.log });
+    return PostgresTaskStore.connect({ url: store.url, nodeId: o.nodeId, poolSize: store.poolSize, connectTimeoutMs: store.connectTimeoutMs, statementTimeoutMs: store.statementTimeoutMs, log: o.log });
   }
   if (store.driver !== 'sqlite') throw new Error(`unknown store.driver "${store.driver}" (expected sqlite or postgres)`);
   return new SqliteTaskStore(o.sqlitePath, o.log);

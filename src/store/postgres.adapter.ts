@@ -37,6 +37,9 @@ export interface PostgresStoreOptions {
   nodeId?: string;
   /** Pooled connections (the LISTEN connection is extra). @defaultValue 10 */
   poolSize?: number;
+  /** Connection and statement bounds (src/store/postgres.pool.ts). */
+  connectTimeoutMs?: number;
+  statementTimeoutMs?: number;
   log?: Logger;
   /** Keep a LISTEN connection for onRemoteChange. false for one-shot tools. @defaultValue true */
   listen?: boolean;
@@ -82,7 +85,7 @@ export class PostgresTaskStore implements TaskStore {
   static async connect(o: PostgresStoreOptions): Promise<PostgresTaskStore> {
     const nodeId = o.nodeId ?? defaultNodeId();
     if (nodeId.includes('|')) throw new Error(`node id must not contain "|": ${nodeId}`);
-    const pool = createPgPool({ url: o.url, max: o.poolSize ?? 10, applicationName: `heygem:${nodeId}`.slice(0, 63), log: o.log });
+    const pool = createPgPool({ url: o.url, max: o.poolSize ?? 10, applicationName: `heygem:${nodeId}`.slice(0, 63), connectTimeoutMs: o.connectTimeoutMs, statementTimeoutMs: o.statementTimeoutMs, log: o.log });
     const store = new PostgresTaskStore(pool, nodeId, o.log);
     try {
       await migratePostgres(pool);

@@ -22,7 +22,20 @@ export interface PgPoolOptions {
   /** Shown in pg_stat_activity, so an operator can tell which node holds which connection. */
   applicationName?: string;
   log?: Logger;
+  /** Give up on a connection (new, or a free one of the pool) after this long. @defaultValue 2000 */
+  connectTimeoutMs?: number;
+  /** The server cancels a statement running longer than this (0 = never). @defaultValue 15000 */
+  statementTimeoutMs?: number;
 }
+
+/**
+ * Bounds that keep a request from hanging on a database that is away (docs/operations.md, "When
+ * the database goes away"): a refused or unanswered connection fails within `connectTimeoutMs`
+ * (and the request answers 503), a statement stuck behind a lock within `statementTimeoutMs`, and
+ * TCP keep-alive notices a server that vanished without closing the socket.
+ */
+export const PG_CONNECT_TIMEOUT_MS = 2000;
+export const PG_STATEMENT_TIMEOUT_MS = 15_000;
 
 export function createPgPool(o: PgPoolOptions): pg.Pool {
   const pool = new pg.Pool({
@@ -30,7 +43,10 @@ export function createPgPool(o: PgPoolOptions): pg.Pool {
     max: o.max ?? 10,
     application_name: o.applicationName,
     types,
-    connectionTimeoutMillis: 10_000,
+    connectionTimeoutMillis: o.connectTimeoutMs ?? PG_CONNECT_TIMEOUT_MS,
+    statement_timeout: o.statementTimeoutMs ?? PG_STATEMENT_TIMEOUT_MS,
+    keepAlive: true,
+    keepAliveInitialDelayMillis: 10_000,
     idleTimeoutMillis: 30_000,
   });
   // An idle connection that dies (server restart, pg_terminate_backend) is reported here; the
@@ -41,5 +57,5 @@ export function createPgPool(o: PgPoolOptions): pg.Pool {
 
 /** Client config (for dedicated connections such as LISTEN) with the same type parsing. */
 export function pgClientConfig(url: string, applicationName?: string): pg.ClientConfig {
-  return { connectionString: url, application_name: applicationName, types, connectionTimeoutMillis: 10_000 };
+  return { connectionString: url, application_name: applicationName, types, connectionTimeoutMillis: PG_CONNECT_TIMEOUT_MS, keepAlive: true, keepAliveInitialDelayMillis: 10_000 };
 }

@@ -126,6 +126,8 @@ export async function migratePostgres(pool: pg.Pool, now = Date.now()): Promise<
   const c = await pool.connect();
   try {
     await c.query('BEGIN');
+    // A migration may rewrite a big table: the pool's statement timeout is for requests.
+    await c.query('SET LOCAL statement_timeout = 0');
     await c.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK_KEY]);
     await c.query('CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, applied_at BIGINT NOT NULL)');
     const { rows } = await c.query<{ v: number | null }>('SELECT MAX(version) AS v FROM schema_version');

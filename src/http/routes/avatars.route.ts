@@ -33,7 +33,7 @@ const uploadBody = {
 export function registerAvatarRoutes(app: FastifyInstance, gw: Gateway): void {
   app.post(
     '/api/avatars',
-    { config: access('submit'),
+    { config: access('submit', { storesUpload: true }),
       schema: {
         tags: ['library'],
         summary: 'Register an avatar (face video)',

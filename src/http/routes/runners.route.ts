@@ -17,7 +17,7 @@ import { RUNNER_API, runnerHolder } from '../../runners/holder.js';
 import { JobRefused, RunnerService, type RunnerIdentity } from '../../runners/runner-service.js';
 import { hasScope, openApiKeys } from '../../security/api-keys.js';
 import { ApiError, errorBodySchema } from '../errors.js';
-import { declareScope } from '../security.js';
+import { access, declareScope } from '../security.js';
 
 export { RUNNER_API };
 const ID = /^[0-9a-z]{26}$/;
@@ -204,6 +204,8 @@ export async function registerRunnerRoutes(app: FastifyInstance, gw: Gateway): P
       r.post(
         '/jobs/:id/success',
         {
+          // a full disk refuses the result (507) before it is read: the runner keeps it and retries
+          config: access('runner', { storesUpload: true }),
           schema: {
             tags,
             summary: 'Upload the result: multipart `video` (MP4), `speech` (WAV) and optional `patch` (JSON); verified before the task completes',

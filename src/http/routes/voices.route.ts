@@ -50,7 +50,7 @@ function referenceText(v: unknown): string {
 export function registerVoiceRoutes(app: FastifyInstance, gw: Gateway): void {
   app.post(
     '/api/voices',
-    { config: access('submit'),
+    { config: access('submit', { storesUpload: true }),
       schema: {
         tags: ['library'],
         summary: 'Register a voice',
