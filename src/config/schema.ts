@@ -341,6 +341,12 @@ export const configSchema = z
         /** Level every segment's speech is brought to (RMS of its voiced parts, dBFS), so levels match across cuts. @defaultValue -20 */
         levelDb: z.number().min(-40).max(-6).default(-20),
         /**
+         * A rendered part (a segment, or a one-segment task) is cut or padded to its speech in whole
+         * frames; one whose video is off by more than this many seconds is a bad render and is
+         * rendered again (docs/segments.md, "Cut to the speech"). @defaultValue 0.5 s
+         */
+        partTolerance: z.number().min(0.04).max(10).default(0.5),
+        /**
          * Backup renders: a GPU with nothing to claim renders a segment that is still rendering
          * elsewhere, and the first result wins (render times vary on their own). The most backups
          * of one segment at a time; 0 turns them off. Default: 1 on the heygem engine, 0 on the

@@ -44,7 +44,7 @@ export class Segments {
   ) {
     const media = new SegmentMedia({ ffmpegPath: config.media.ffmpeg, ffprobePath: config.media.ffprobe, timeoutMs: config.media.timeoutMs });
     this.pauseSec = config.segments.pauseMs / 1000;
-    this.steps = new SegmentSteps(d.store, media, d.paths, { pauseMs: config.segments.pauseMs, levelDb: config.segments.levelDb });
+    this.steps = new SegmentSteps(d.store, media, d.paths, { pauseMs: config.segments.pauseMs, levelDb: config.segments.levelDb, partToleranceSec: config.segments.partTolerance });
     this.coordinator = new SegmentCoordinator(d.store, d.lifecycle, new Stitcher(media, d.paths, this.pauseSec), d.clock, d.log.child({ component: 'segments' }), {
       sweepMs: config.scheduler.reapIntervalMs,
       staleStitchMs: Math.max(600_000, 10 * config.scheduler.leaseMs),
