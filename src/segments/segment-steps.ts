@@ -7,7 +7,7 @@
  *    offset), then cut this segment's face from the ping-pong face at that offset;
  *  - the render reads that face clip instead of the whole face video.
  */
-import { access, mkdir, writeFile } from 'node:fs/promises';
+import { access, mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { TaskError } from '../domain/errors.js';
 import { isFinal, type Task } from '../domain/task.js';
@@ -105,6 +105,7 @@ export class SegmentSteps {
     const plan = planFit(facts, speechSec, this.o.partToleranceSec ?? 0.5);
     if (plan.kind === 'bad') {
       const which = task.parentId && task.segmentIndex !== null ? `segment ${task.segmentIndex + 1}` : 'the task';
+      await rm(result.outPath, { force: true }); // not this task's video: nothing of it stays if it fails for good
       throw new TaskError('result_invalid', `Bad render of ${which}: ${describeFit(plan, facts.fps)}`, { retryable: true });
     }
     if (plan.kind !== 'exact' || Math.abs(facts.audioSec - speechSec) > 1 / facts.fps) await this.media.fitPart(result.outPath, task.audioPath, plan, signal);

@@ -149,21 +149,31 @@ export async function startFakeVideoContainer(opts: FakeVideoOptions & { port?: 
     if (o.produceResult === 'copy') return void (await copyFile(video, out));
     const { stdout } = await run('ffprobe', ['-v', 'error', '-show_entries', 'format=duration', '-of', 'csv=p=0', audio]);
     const speechSec = Number(stdout.trim());
+    let face = video;
     let length = ['-t', String(speechSec)];
     if (o.lengthErrorFrames?.length || o.lengthErrorSec) {
-      // the video alone is as long as the container chose; the sound is the whole speech
+      // the video alone is as long as the container chose; the sound is the whole speech (its
+      // own pass: `-frames:v` ends every stream of an output)
       const rate = (await run('ffprobe', ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'stream=r_frame_rate', '-of', 'csv=p=0', video])).stdout.trim();
       const [num, den] = rate.split('/').map(Number);
       const fps = den ? num / den : num || 25;
-      length = ['-frames:v', String(Math.max(1, Math.round(speechSec * fps) + lengthError(code, fps)))];
+      face = `${out}.face.mp4`;
+      const frames = String(Math.max(1, Math.round(speechSec * fps) + lengthError(code, fps)));
+      const cut = (videoCodec: string[]) => run('ffmpeg', ['-v', 'error', '-y', '-stream_loop', '-1', '-i', video, '-map', '0:v:0', ...videoCodec, '-frames:v', frames, '-f', 'mp4', face]);
+      await cut(['-c:v', 'copy']).catch(() => cut(['-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p']));
+      length = [];
     }
     const args = (videoCodec: string[]) => [
-      '-v', 'error', '-y', '-stream_loop', '-1', '-i', video, '-i', audio, ...length,
+      '-v', 'error', '-y', ...(face === video ? ['-stream_loop', '-1'] : []), '-i', face, '-i', audio, ...length,
       '-map', '0:v:0', '-map', '1:a:0', ...videoCodec, '-c:a', 'aac', '-movflags', '+faststart', '-f', 'mp4', out,
     ];
     // Stream-copy the face (cheap: the fake must not eat the CPU the gateway is measured on);
     // re-encode only when the input codec cannot go into MP4 as is.
-    await run('ffmpeg', args(['-c:v', 'copy'])).catch(() => run('ffmpeg', args(['-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p'])));
+    try {
+      await run('ffmpeg', args(['-c:v', 'copy'])).catch(() => run('ffmpeg', args(['-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p'])));
+    } finally {
+      if (face !== video) await rm(face, { force: true });
+    }
   };
 
   /** Speech seconds of a submitted WAV (only the proportional model needs it). */
