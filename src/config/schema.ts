@@ -268,10 +268,17 @@ export const configSchema = z
         watchResultFile: z.boolean().default(true),
         /** Per-HTTP-call timeout to a container. @defaultValue 10000 */
         requestTimeoutMs: z.number().int().positive().default(10_000),
-        /** One TTS synthesis. @defaultValue 180000 */
+        /** One TTS synthesis of up to ttsTimeoutMs / ttsTimeoutPerCharMs characters. @defaultValue 180000 */
         ttsTimeoutMs: z.number().int().positive().default(180_000),
-        /** Absolute cap on one render, submit → done (the server itself gives up after ~600 s). @defaultValue 900000 */
+        /** A longer text gets this much per character instead (scaled with what was asked). @defaultValue 300 */
+        ttsTimeoutPerCharMs: z.number().int().min(0).default(300),
+        /**
+         * Cap on one render, submit → done, of up to renderTimeoutMs / renderTimeoutPerSpeechSecMs
+         * seconds of speech (the server itself gives up after ~600 s). @defaultValue 900000
+         */
         renderTimeoutMs: z.number().int().positive().default(900_000),
+        /** A longer speech gets this much per second of it instead (scaled with what was asked). @defaultValue 15000 */
+        renderTimeoutPerSpeechSecMs: z.number().int().min(0).default(15_000),
         /**
          * A render the container still answers for is declared hung only after this many times the
          * render time expected for its speech length (learned per container). @defaultValue 4
@@ -288,6 +295,12 @@ export const configSchema = z
         stallTimeoutMs: z.number().int().positive().optional(),
         /** How long a finished result may keep growing before it verifies. @defaultValue 30000 */
         verifyTimeoutMs: z.number().int().positive().default(30_000),
+        /**
+         * Run every per-task and default reference voice through the slot's TTS container's
+         * /v1/preprocess_and_tran once per content hash (denoised copy + transcript), as HeyGem's
+         * own client does; needs the heygem-asr container (docs/protocol.md). @defaultValue true
+         */
+        preprocessVoices: z.boolean().default(true),
         /** Opt-in: on TTS failure, render with the reference audio (says the WRONG words). @defaultValue false */
         fallbackToReferenceAudio: z.boolean().default(false),
         tts: z
@@ -432,7 +445,7 @@ export const configSchema = z
     /** The avatar and voice library (docs/avatars.md). */
     library: z
       .object({
-        /** Register voices through the TTS container's /v1/preprocess_and_tran (engine heygem; first slot's TTS). @defaultValue false */
+        /** Register library voices through the TTS container's /v1/preprocess_and_tran (engine heygem; first slot's TTS). @defaultValue false */
         preprocessVoices: z.boolean().default(false),
         /** Language sent to /v1/preprocess_and_tran. @defaultValue en */
         preprocessLang: z.enum(['en', 'zh']).default('en'),

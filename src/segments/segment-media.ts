@@ -14,7 +14,7 @@ import { SAFE_INPUT } from '../media/ffmpeg.args.js';
 import { tempSibling, writeAtomically } from '../media/ffmpeg.adapter.js';
 import { ProcessError, runProcess } from '../media/process.js';
 import { makeWav, parseWavHeader } from '../media/wav.js';
-import { type FitPlan, type PartPackets } from './part-fit.js';
+import type { FitPlan } from './part-fit.js';
 import { finishSamples } from './speech-finish.js';
 
 const QUIET = ['-hide_banner', '-nostdin', '-v', 'error', '-y'];
@@ -79,28 +79,6 @@ export class SegmentMedia {
   }
 
   /**
-   * The video packets of a rendered part (presentation times in decode order) and how long its
-   * sound runs: what `planFit` decides from.
-   */
-  async partPackets(path: string, signal?: AbortSignal): Promise<PartPackets & { audioSec: number }> {
-    const { stdout } = await runProcess(
-      this.ffprobe,
-      ['-v', 'error', ...SAFE_INPUT, '-show_entries', 'packet=stream_index,pts_time:stream=index,codec_type,r_frame_rate,duration', '-of', 'json', path],
-      { signal, timeoutMs: 60_000, maxOutputBytes: 64 * 1024 * 1024 },
-    ).catch((err: unknown) => {
-      if (err instanceof ProcessError && err.kind === 'aborted') throw new TaskError('canceled', 'Task was canceled');
-      throw new TaskError('result_invalid', 'The rendered video is not readable', { retryable: true });
-    });
-    const j = JSON.parse(stdout) as { streams?: Array<Record<string, string | number>>; packets?: Array<{ stream_index?: number; pts_time?: string }> };
-    const v = j.streams?.find((s) => s.codec_type === 'video');
-    const a = j.streams?.find((s) => s.codec_type === 'audio');
-    if (!v) throw new TaskError('result_invalid', 'The rendered video has no video stream', { retryable: true });
-    const [num, den] = String(v.r_frame_rate ?? '25/1').split('/').map(Number);
-    const pts = (j.packets ?? []).filter((p) => p.stream_index === v.index && p.pts_time !== undefined).map((p) => Number(p.pts_time));
-    return { fps: den ? num / den : num || 25, pts, audioSec: Number(a?.duration ?? 0) };
-  }
-
-  /**
    * Rewrite a rendered part (in place) to exactly `plan.frames` frames with `speech` as its sound:
    * the video stream-copied when it is cut at its end, re-encoded only when its last frame must
    * be held (short) or frames are reordered across the cut (part-fit.ts).
@@ -108,11 +86,13 @@ export class SegmentMedia {
   async fitPart(video: string, speech: string, plan: Exclude<FitPlan, { kind: 'bad' | 'exact' }> | { kind: 'exact'; frames: number }, signal?: AbortSignal): Promise<void> {
     const sound = ['-c:a', 'aac', '-b:a', '128k', '-ar', '44100', '-movflags', '+faststart', '-f', 'mp4'];
     if (plan.kind === 'encode') {
-      // a filter counts the frames (`-frames:v` would end the whole file, sound included)
+      // a filter counts the frames (`-frames:v` would end the whole file, sound included); no
+      // B-frames: a part decoded in display order keeps the copied neighbours' timestamps rising
+      // at the cuts (a frame decoded ahead of its neighbours' would be re-timed by the muxer)
       const held = Math.max(0, plan.frames - plan.from);
       const vf = `${held > 0 ? `tpad=stop_mode=clone:stop=${held},` : ''}trim=end_frame=${plan.frames}`;
       return writeAtomically(video, '.mp4', (tmp) =>
-        this.run([...QUIET, ...SAFE_INPUT, '-i', video, ...SAFE_INPUT, '-i', speech, '-map', '0:v:0', '-map', '1:a:0', '-vf', vf, '-c:v', 'libx264', '-preset', 'veryfast', '-crf', '18', '-pix_fmt', 'yuv420p', ...sound, tmp], signal),
+        this.run([...QUIET, ...SAFE_INPUT, '-i', video, ...SAFE_INPUT, '-i', speech, '-map', '0:v:0', '-map', '1:a:0', '-vf', vf, '-c:v', 'libx264', '-preset', 'veryfast', '-crf', '18', '-bf', '0', '-pix_fmt', 'yuv420p', ...sound, tmp], signal),
       );
     }
     // The first `frames` packets, copied (their own file: `-frames:v` ends every stream of an

@@ -14,6 +14,7 @@ import { isFinal, type Task } from '../domain/task.js';
 import type { TaskStore } from '../store/task-store.js';
 import type { DataPaths } from '../runner/data-paths.js';
 import type { RenderResult } from '../engines/ports.js';
+import type { Media } from '../media/media.js';
 import type { SegmentMedia } from './segment-media.js';
 import { captionCues, toSrt } from './captions.js';
 import { describeFit, planFit } from './part-fit.js';
@@ -98,10 +99,10 @@ export class SegmentSteps {
    * A video off by more than the tolerance is a bad render of this part: `result_invalid`,
    * retryable, so only this part is rendered again.
    */
-  async fitToSpeech(task: Task, result: RenderResult, signal: AbortSignal): Promise<RenderResult> {
+  async fitToSpeech(task: Task, result: RenderResult, probe: Pick<Media, 'videoPackets'>, signal: AbortSignal): Promise<RenderResult> {
     const speechSec = task.audioDurationSec;
     if (!task.audioPath || !speechSec) return result;
-    const facts = await this.media.partPackets(result.outPath, signal);
+    const facts = await probe.videoPackets(result.outPath, signal);
     const plan = planFit(facts, speechSec, this.o.partToleranceSec ?? 0.5);
     if (plan.kind === 'bad') {
       const which = task.parentId && task.segmentIndex !== null ? `segment ${task.segmentIndex + 1}` : 'the task';

@@ -11,7 +11,8 @@
  * that is not proportional to speech (`renderTime`, seeded), progress that sits at 20 for the
  * whole render (`progress: 'flat'`), a hung job (`hang`), a server that stops answering
  * (`frozen`), renders that fail at random (`failRate`) or by job code (`failCodes`). The result
- * is a real MP4 (ffmpeg muxes the submitted face video and audio).
+ * is a real MP4 (ffmpeg muxes the submitted face video and audio). A face that is not H.264
+ * yuv420p fails the job, as the real container cannot read it well either.
  */
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -149,30 +150,30 @@ export async function startFakeVideoContainer(opts: FakeVideoOptions & { port?: 
     if (o.produceResult === 'copy') return void (await copyFile(video, out));
     const { stdout } = await run('ffprobe', ['-v', 'error', '-show_entries', 'format=duration', '-of', 'csv=p=0', audio]);
     const speechSec = Number(stdout.trim());
-    let face = video;
-    let length = ['-t', String(speechSec)];
-    if (o.lengthErrorFrames?.length || o.lengthErrorSec) {
-      // the video alone is as long as the container chose; the sound is the whole speech (its
-      // own pass: `-frames:v` ends every stream of an output)
-      const rate = (await run('ffprobe', ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'stream=r_frame_rate', '-of', 'csv=p=0', video])).stdout.trim();
-      const [num, den] = rate.split('/').map(Number);
-      const fps = den ? num / den : num || 25;
-      face = `${out}.face.mp4`;
-      const frames = String(Math.max(1, Math.round(speechSec * fps) + lengthError(code, fps)));
-      const cut = (videoCodec: string[]) => run('ffmpeg', ['-v', 'error', '-y', '-stream_loop', '-1', '-i', video, '-map', '0:v:0', ...videoCodec, '-frames:v', frames, '-f', 'mp4', face]);
-      await cut(['-c:v', 'copy']).catch(() => cut(['-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p']));
-      length = [];
-    }
+    // The real container decodes faces with OpenCV's bundled decoder: H.264 8-bit 4:2:0 is what
+    // HeyGem's own client hands it (it re-encodes every face first); refuse anything else.
+    const probe = JSON.parse((await run('ffprobe', ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'stream=codec_name,pix_fmt,r_frame_rate', '-of', 'json', video])).stdout) as { streams?: Array<Record<string, string>> };
+    const { codec_name: codec, pix_fmt: pix, r_frame_rate: rate = '25/1' } = probe.streams?.[0] ?? {};
+    if (codec !== 'h264' || (pix !== 'yuv420p' && pix !== 'yuvj420p')) throw new Error(`cannot read the face video (${codec} ${pix})`);
+    // The video alone is as long as the container chose — its speech in whole frames, unless a
+    // length error is configured; the sound is the whole speech (its own pass: `-frames:v` ends
+    // every stream of an output).
+    const [num, den] = rate.split('/').map(Number);
+    const fps = den ? num / den : num || 25;
+    const face = `${out}.face.mp4`;
+    const frames = String(Math.max(1, Math.round(speechSec * fps) + lengthError(code, fps)));
+    const cut = (videoCodec: string[]) => run('ffmpeg', ['-v', 'error', '-y', '-stream_loop', '-1', '-i', video, '-map', '0:v:0', ...videoCodec, '-frames:v', frames, '-f', 'mp4', face]);
     const args = (videoCodec: string[]) => [
-      '-v', 'error', '-y', ...(face === video ? ['-stream_loop', '-1'] : []), '-i', face, '-i', audio, ...length,
+      '-v', 'error', '-y', '-i', face, '-i', audio,
       '-map', '0:v:0', '-map', '1:a:0', ...videoCodec, '-c:a', 'aac', '-movflags', '+faststart', '-f', 'mp4', out,
     ];
     // Stream-copy the face (cheap: the fake must not eat the CPU the gateway is measured on);
     // re-encode only when the input codec cannot go into MP4 as is.
     try {
+      await cut(['-c:v', 'copy']).catch(() => cut(['-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p']));
       await run('ffmpeg', args(['-c:v', 'copy'])).catch(() => run('ffmpeg', args(['-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p'])));
     } finally {
-      if (face !== video) await rm(face, { force: true });
+      await rm(face, { force: true });
     }
   };
 
