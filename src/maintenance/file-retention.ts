@@ -85,7 +85,8 @@ export class FileRetention {
    * them now instead of a day later. Only this node's TTS dirs are given here.
    */
   async clearInterruptedReferences(startedAt: number): Promise<string[]> {
-    const found = (await Promise.all(this.dirs.ttsReference.map((d) => list(d, 1)))).flat();
+    // only task-named copies: a prepared voice (content-hash named) outlives any one synthesis
+    const found = (await Promise.all(this.dirs.ttsReference.map((d) => list(d, 1)))).flat().filter((c) => c.taskId !== '');
     const removed: string[] = [];
     for (const c of found) {
       const st = await stat(c.path).catch(() => null);
