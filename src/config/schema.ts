@@ -396,7 +396,7 @@ export const configSchema = z
         uploadsMaxAgeMs: z.number().int().min(0).default(7 * 86_400_000),
         /** Scratch dirs under work/ and interrupted temp copies. @defaultValue 1 day */
         workMaxAgeMs: z.number().int().min(0).default(86_400_000),
-        /** Per-task files left in the containers' host data dirs (temp/, reference/). @defaultValue 1 day */
+        /** Per-task files left in the containers' host data dirs (temp/, reference/), and prepared voices and transcoded faces (prep-/face-<sha256>) unused this long. @defaultValue 1 day */
         containerFilesMaxAgeMs: z.number().int().min(0).default(86_400_000),
         /** Finished videos and speech in outputs/. @defaultValue 0 (kept forever) */
         outputsMaxAgeMs: z.number().int().min(0).default(0),
