@@ -91,7 +91,6 @@ describe('cuts on containers that return parts longer or shorter than their spee
     for (const k of kids.slice(0, -1)) {
       cut += Math.round(k.audioDurationSec! * FPS);
       drifts.push(driftFrames(idx, cut) / FPS);
-      if (process.env.DEBUG_CUTS) console.log(k.segmentIndex, k.audioDurationSec, cut, idx.slice(cut - 4, cut + 4).join(','), [-4, -3, -2, -1, 0, 1, 2, 3].map((d) => pingPong(cut + d)).join(','), errors[k.id]);
     }
     expect(drifts.length).toBe(kids.length - 1);
     for (const [k, s] of drifts.entries()) expect(Math.abs(s), `A/V drift at the cut after segment ${k + 1}: ${s} s`).toBeLessThan(0.04);
