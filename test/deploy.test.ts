@@ -38,6 +38,7 @@ interface Service {
   volumes?: string[];
   healthcheck?: { test: string[]; interval: string; timeout: string; retries: number; start_period: string };
   depends_on?: Record<string, { condition: string }>;
+  working_dir?: string;
   deploy?: { resources: { reservations: { devices: Array<{ driver: string; device_ids: string[]; capabilities: string[] }> } } };
 }
 
@@ -99,8 +100,18 @@ describe('deploy/docker-compose.yml', () => {
     }
   });
 
+  it('runs HeyGem’s ASR container, which the TTS containers need to prepare a voice, with a health check', () => {
+    const asr = svc('heygem-asr');
+    expect(asr).toMatchObject({ image: 'guiji2025/fun-asr', runtime: 'nvidia', privileged: true, restart: 'always', working_dir: '/workspace/FunASR/runtime', command: 'sh /run.sh' });
+    expect(asr.ports).toEqual(['127.0.0.1:10095:10095']); // loopback only: no authentication
+    expect(asr.volumes).toEqual([`${DATA}/asr/models:/workspace/models`]);
+    expect(asr.healthcheck!.test.join(' ')).toContain('/dev/tcp/127.0.0.1/10095');
+    expect(asr.healthcheck!.start_period).toBeDefined();
+    expect(svc('gateway').depends_on!['heygem-asr']).toEqual({ condition: 'service_started' });
+  });
+
   it('never lets two containers share a data dir, a host port or (per kind) a GPU', () => {
-    const containers = Object.entries(compose.services).filter(([name]) => name.startsWith('heygem-'));
+    const containers = Object.entries(compose.services).filter(([name]) => /^heygem-(video|tts)-/.test(name));
     expect(containers).toHaveLength(GPUS.length * 2);
     const dirs = containers.map(([, s]) => mounts(s)[0].host);
     const ports = containers.flatMap(([, s]) => s.ports!.map((p) => p.split(':')[1]));
@@ -120,7 +131,7 @@ describe('deploy/docker-compose.yml', () => {
     expect(script).toContain(`chown \${HEYGEM_UID:-${uid}}:\${HEYGEM_GID:-${uid}}`);
     expect(svc('gateway').build!.args).toEqual({ HEYGEM_UID: `\${HEYGEM_UID:-${uid}}`, HEYGEM_GID: `\${HEYGEM_GID:-${uid}}` });
     const initRoot = mounts(init).find((m) => m.host === DATA)!.inside;
-    for (const [name, s] of Object.entries(compose.services).filter(([n]) => n.startsWith('heygem-'))) {
+    for (const [name, s] of Object.entries(compose.services).filter(([n]) => /^heygem-(video|tts)-/.test(n))) {
       const dir = posix.join(initRoot, posix.basename(mounts(s)[0].host));
       expect(script, name).toContain(`${dir} `);
       expect(script, name).toContain(`${dir}/${name.includes('video') ? 'temp' : 'reference'} `); // where the gateway writes

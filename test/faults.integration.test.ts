@@ -51,7 +51,7 @@ const reply = (res: ServerResponse, code: number, msg: string, data: unknown = n
 // only has to hold on a loaded 2-core machine.
 describe('TTS faults', { timeout: 120_000 }, () => {
   it('a synthesis that never answers times out as tts_failed, retried up to the limit, nothing rendered', async () => {
-    const { farm, t } = await setup(1, {}, { heygem: { ttsTimeoutMs: 300, requestTimeoutMs: 300 }, scheduler: { maxAttempts: 2, unhealthyAfterFailures: 10 } });
+    const { farm, t } = await setup(1, {}, { heygem: { ttsTimeoutMs: 300, ttsTimeoutPerCharMs: 0, requestTimeoutMs: 300 }, scheduler: { maxAttempts: 2, unhealthyAfterFailures: 10 } });
     farm.slots[0].tts.setOptions({ failRate: 1, failMode: 'timeout' });
     const id = String((await submit(t.url, 'I will never be spoken.')).body.task_id);
     const s = await waitFinal(t.url, id, 15_000);

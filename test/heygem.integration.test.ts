@@ -47,15 +47,17 @@ describe('gateway × fake HeyGem farm', { timeout: 120_000 }, () => {
     expect(submits.reduce((a, b) => a + b, 0)).toBe(9);
     expect(submits.every((n) => n > 0)).toBe(true);
     await waitFor(async () => t.gw.scheduler.runners.every((r) => !r.busy)); // released just after the final state
-    // Per-task files are gone from the container dirs.
+    // Per-task files are gone from the container dirs; the default voice, prepared once per
+    // container (content-hash named, with its transcript), stays for the next task.
     for (const s of farm.slots) {
       expect(readdirSync(join(s.videoDataDir, 'temp')).filter((f) => !f.startsWith('.'))).toEqual([]);
-      expect(readdirSync(join(s.ttsDataDir, 'reference'))).toEqual([]);
+      expect(readdirSync(join(s.ttsDataDir, 'reference')).filter((f) => !/^prep-[0-9a-f]{64}\.(wav|txt)$/.test(f))).toEqual([]);
     }
     // The TTS container got the exact protocol body.
     const body = farm.slots.flatMap((s) => s.tts.stats().requests)[0] as Record<string, unknown>;
     expect(body).toMatchObject({ format: 'wav', is_norm: 1, streaming: false, chunk_length: 100, top_p: 0.7 });
-    expect(String(body.reference_audio)).toMatch(/^\/code\/data\/reference\/[0-9a-z]{26}-[0-9a-f]{8}\.wav$/);
+    expect(String(body.reference_audio)).toMatch(/^\/code\/data\/reference\/prep-[0-9a-f]{64}\.wav$/);
+    expect(body.reference_text).toBe('part one part two');
     // The download is a real MP4 with video and audio.
     const res = await fetch(`${t.url}/api/download/${ids[0]}`);
     expect(res.status).toBe(200);

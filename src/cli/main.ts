@@ -180,8 +180,14 @@ Starts one fake video and one fake TTS container per GPU and prints the gateway 
   --video-port <n>      first video port (default 8390; GPU n uses port + n)
   --tts-port <n>        first TTS port (default 18182)
   --render-ms <n>       simulated render time (default 3000)
-  --tts-ms <n>          simulated speech time`,
+  --tts-ms <n>          simulated speech time
+  --length-error-frames=<list>
+                        results off their speech by a frame count drawn from the list, as real
+                        lip-sync containers return them (=-2,-1,1,2,3,4,5); default exact
+  --no-asr              no ASR container: /v1/preprocess_and_tran fails, as without heygem-asr`,
     options: {
+      'length-error-frames': { type: 'string' },
+      'no-asr': { type: 'boolean', default: false },
       gpus: { type: 'string', default: '3' },
       dir: { type: 'string', default: './data/sim' },
       'video-port': { type: 'string', default: '8390' },
@@ -198,10 +204,20 @@ Starts one fake video and one fake TTS container per GPU and prints the gateway 
         ttsBasePort: num(v['tts-port'], 'tts-port')!,
         renderMs: num(v['render-ms'], 'render-ms')!,
         ttsMs: num(v['tts-ms'], 'tts-ms'),
+        lengthErrorFrames: frameList(str(v['length-error-frames'])),
+        asr: !v['no-asr'],
       });
     },
   },
 };
+
+/** `-2,-1,1,3` → [-2, -1, 1, 3]; a bad entry stops the command with a message. */
+function frameList(v: string | undefined): number[] | undefined {
+  if (v === undefined) return undefined;
+  const list = v.split(',').map((x) => Number(x.trim()));
+  if (!list.length || list.some((n) => !Number.isInteger(n))) throw new UsageError(`--length-error-frames: whole frame counts separated by commas, not "${v}"`);
+  return list;
+}
 
 export const USAGE = `Usage: heygem-gateway <command> [options]      (heygem-gateway <command> --help for its options)
 

@@ -14,6 +14,10 @@ export interface SimulateOptions {
   ttsBasePort: number;
   renderMs: number;
   ttsMs?: number;
+  /** Results off their speech by a frame count drawn from this list (video fake `lengthErrorFrames`). */
+  lengthErrorFrames?: number[];
+  /** false: no ASR container, /v1/preprocess_and_tran fails. */
+  asr?: boolean;
 }
 
 export async function simulate(o: SimulateOptions): Promise<void> {
@@ -27,6 +31,8 @@ export async function simulate(o: SimulateOptions): Promise<void> {
     host: '127.0.0.1',
     renderMs: o.renderMs,
     ttsMs: o.ttsMs,
+    video: o.lengthErrorFrames ? { lengthErrorFrames: o.lengthErrorFrames } : undefined,
+    tts: o.asr === false ? { asr: false } : undefined,
   });
   const config = {
     engine: 'heygem',

@@ -295,10 +295,17 @@ export const configSchema = z
         watchResultFile: z.boolean().default(true),
         /** Per-HTTP-call timeout to a container. @defaultValue 10000 */
         requestTimeoutMs: z.number().int().positive().default(10_000),
-        /** One TTS synthesis. @defaultValue 180000 */
+        /** One TTS synthesis of up to ttsTimeoutMs / ttsTimeoutPerCharMs characters. @defaultValue 180000 */
         ttsTimeoutMs: z.number().int().positive().default(180_000),
-        /** Absolute cap on one render, submit → done (the server itself gives up after ~600 s). @defaultValue 900000 */
+        /** A longer text gets this much per character instead (scaled with what was asked). @defaultValue 300 */
+        ttsTimeoutPerCharMs: z.number().int().min(0).default(300),
+        /**
+         * Cap on one render, submit → done, of up to renderTimeoutMs / renderTimeoutPerSpeechSecMs
+         * seconds of speech (the server itself gives up after ~600 s). @defaultValue 900000
+         */
         renderTimeoutMs: z.number().int().positive().default(900_000),
+        /** A longer speech gets this much per second of it instead (scaled with what was asked). @defaultValue 15000 */
+        renderTimeoutPerSpeechSecMs: z.number().int().min(0).default(15_000),
         /**
          * A render the container still answers for is declared hung only after this many times the
          * render time expected for its speech length (learned per container). @defaultValue 4
@@ -315,6 +322,12 @@ export const configSchema = z
         stallTimeoutMs: z.number().int().positive().optional(),
         /** How long a finished result may keep growing before it verifies. @defaultValue 30000 */
         verifyTimeoutMs: z.number().int().positive().default(30_000),
+        /**
+         * Run every per-task and default reference voice through the slot's TTS container's
+         * /v1/preprocess_and_tran once per content hash (denoised copy + transcript), as HeyGem's
+         * own client does; needs the heygem-asr container (docs/protocol.md). @defaultValue true
+         */
+        preprocessVoices: z.boolean().default(true),
         /** Opt-in: on TTS failure, render with the reference audio (says the WRONG words). @defaultValue false */
         fallbackToReferenceAudio: z.boolean().default(false),
         tts: z
@@ -367,6 +380,12 @@ export const configSchema = z
         pauseMs: z.number().int().min(0).max(3000).default(250),
         /** Level every segment's speech is brought to (RMS of its voiced parts, dBFS), so levels match across cuts. @defaultValue -20 */
         levelDb: z.number().min(-40).max(-6).default(-20),
+        /**
+         * A rendered part (a segment, or a one-segment task) is cut or padded to its speech in whole
+         * frames; one whose video is off by more than this many seconds is a bad render and is
+         * rendered again (docs/segments.md, "Cut to the speech"). @defaultValue 0.5 s
+         */
+        partTolerance: z.number().min(0.04).max(10).default(0.5),
         /**
          * Backup renders: a GPU with nothing to claim renders a segment that is still rendering
          * elsewhere, and the first result wins (render times vary on their own). The most backups
@@ -430,7 +449,7 @@ export const configSchema = z
         uploadsMaxAgeMs: z.number().int().min(0).default(7 * 86_400_000),
         /** Scratch dirs under work/ and interrupted temp copies. @defaultValue 1 day */
         workMaxAgeMs: z.number().int().min(0).default(86_400_000),
-        /** Per-task files left in the containers' host data dirs (temp/, reference/). @defaultValue 1 day */
+        /** Per-task files left in the containers' host data dirs (temp/, reference/), and prepared voices and transcoded faces (prep-/face-<sha256>) unused this long. @defaultValue 1 day */
         containerFilesMaxAgeMs: z.number().int().min(0).default(86_400_000),
         /** Finished videos and speech in outputs/. @defaultValue 0 (kept forever) */
         outputsMaxAgeMs: z.number().int().min(0).default(0),
@@ -483,7 +502,7 @@ export const configSchema = z
     /** The avatar and voice library (docs/avatars.md). */
     library: z
       .object({
-        /** Register voices through the TTS container's /v1/preprocess_and_tran (engine heygem; first slot's TTS). @defaultValue false */
+        /** Register library voices through the TTS container's /v1/preprocess_and_tran (engine heygem; first slot's TTS). @defaultValue false */
         preprocessVoices: z.boolean().default(false),
         /** Language sent to /v1/preprocess_and_tran. @defaultValue en */
         preprocessLang: z.enum(['en', 'zh']).default('en'),

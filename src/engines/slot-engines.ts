@@ -25,8 +25,10 @@ export function heygemSlot(c: GatewayConfig, s: ResolvedSlot, media: Media): Slo
       hostDataDir: s.ttsDataDir,
       containerDataDir: s.ttsContainerDataDir,
       timeoutMs: h.ttsTimeoutMs,
+      timeoutPerCharMs: h.ttsTimeoutPerCharMs,
       healthTimeoutMs: h.requestTimeoutMs,
       params: h.tts,
+      prepare: h.preprocessVoices ? { lang: c.library.preprocessLang, timeoutMs: h.ttsTimeoutMs } : undefined,
     }),
     video: new HeygemVideoEngine({
       url: s.videoUrl,
@@ -37,6 +39,7 @@ export function heygemSlot(c: GatewayConfig, s: ResolvedSlot, media: Media): Slo
       minPollIntervalMs: h.minPollIntervalMs,
       requestTimeoutMs: h.requestTimeoutMs,
       renderTimeoutMs: h.renderTimeoutMs,
+      renderTimeoutPerSpeechSecMs: h.renderTimeoutPerSpeechSecMs,
       hangFactor: h.hangFactor,
       hangMinMs: h.hangMinMs,
       defaultRenderSecPerSpeechSec: h.defaultRenderSecPerSpeechSec,

@@ -17,6 +17,10 @@ describe('library media', () => {
     expect(needsTranscode(probe({ audioCodec: 'opus' }))).toBe(true);
     expect(needsTranscode(probe({ formatName: 'matroska,webm' }))).toBe(true);
     expect(needsTranscode(probe({ width: 321 }))).toBe(true);
+    // 10-bit or 4:4:4 H.264 is H.264 the containers (and many browsers) cannot decode well
+    expect(needsTranscode(probe({ pixFmt: 'yuv420p' }))).toBe(false);
+    expect(needsTranscode(probe({ pixFmt: 'yuv420p10le' }))).toBe(true);
+    expect(needsTranscode(probe({ pixFmt: 'yuv444p' }))).toBe(true);
   });
 
   it('hardens every input and never seeks past a short clip', () => {

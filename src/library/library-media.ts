@@ -4,28 +4,14 @@
  * Pure argument builders (unit-tested) plus a small runner; argument arrays only.
  */
 import { TaskError } from '../domain/errors.js';
-import { QUIET, SAFE_INPUT } from '../media/ffmpeg.args.js';
+import { QUIET, SAFE_INPUT, transcodeArgs } from '../media/ffmpeg.args.js';
 import { writeAtomically } from '../media/ffmpeg.adapter.js';
 import type { ProbeResult } from '../media/media.js';
 import { ProcessError, runProcess } from '../media/process.js';
 
-/** H.264 yuv420p + AAC in MP4 with even dimensions: what HeyGem reads without surprises. */
-export function needsTranscode(p: ProbeResult): boolean {
-  const mp4 = p.formatName.split(',').some((f) => f === 'mp4' || f === 'mov');
-  const evenSize = (p.width ?? 0) % 2 === 0 && (p.height ?? 0) % 2 === 0;
-  return !(mp4 && p.videoCodec === 'h264' && (!p.hasAudio || p.audioCodec === 'aac') && evenSize);
-}
-
-export function transcodeArgs(input: string, out: string): string[] {
-  return [
-    ...QUIET, ...SAFE_INPUT, '-i', input,
-    '-map', '0:v:0', '-map', '0:a:0?',
-    '-vf', 'scale=trunc(iw/2)*2:trunc(ih/2)*2',
-    '-c:v', 'libx264', '-preset', 'veryfast', '-pix_fmt', 'yuv420p',
-    '-c:a', 'aac', '-b:a', '128k', '-ar', '44100',
-    '-movflags', '+faststart', '-f', 'mp4', out,
-  ];
-}
+// H.264 yuv420p + AAC in MP4 with even dimensions: what HeyGem reads without surprises. The
+// rule lives in the media layer: the video engine applies it to per-task uploads too.
+export { needsTranscode, transcodeArgs } from '../media/ffmpeg.args.js';
 
 /**
  * One frame, half a second in (the first frame is often black or mid-blink), 320 px wide —

@@ -1,24 +1,16 @@
 /**
  * Registering a voice through the TTS container's `/v1/preprocess_and_tran` (config
  * library.preprocessVoices): it normalizes the reference once and transcribes it, and reusing
- * both in later /v1/invoke calls clones better. The container deletes the uploaded original and,
- * for long clips, leaves its output inside the container (lost on re-creation) — so the gateway
- * uploads a copy under a random name, copies the normalized file back into its own library, and
- * keeps its original either way.
+ * both in later /v1/invoke calls clones better. The protocol call is the engine's
+ * (engines/heygem/voice-prep.ts: a copy under a random name is uploaded, since the container
+ * deletes it); here the normalized file is copied back into the library, which keeps its original
+ * either way.
  */
-import { randomBytes } from 'node:crypto';
-import { copyFile, mkdir, rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { copyFile, rm } from 'node:fs/promises';
 import { DomainError } from '../domain/errors.js';
-import { readJson, request, withTimeout } from '../engines/heygem/http-json.js';
+import { preprocessReference, type PreprocessTarget } from '../engines/heygem/voice-prep.js';
 
-export interface PreprocessTarget {
-  url: string;
-  hostDataDir: string;
-  containerDataDir: string;
-  timeoutMs: number;
-  lang: 'zh' | 'en';
-}
+export type { PreprocessTarget };
 
 export interface PreprocessOutcome {
   /** The container's transcript (parts joined by `|||`, as it returns them). */
@@ -27,46 +19,15 @@ export interface PreprocessOutcome {
   normalized: boolean;
 }
 
-interface PreprocessReply {
-  code?: unknown;
-  msg?: unknown;
-  asr_format_audio_url?: unknown;
-  reference_audio_text?: unknown;
-}
-
 export async function preprocessVoice(t: PreprocessTarget, wav: string, outWav: string): Promise<PreprocessOutcome> {
-  const name = `pre-${randomBytes(8).toString('hex')}.wav`;
-  const refDir = join(t.hostDataDir, 'reference');
-  await mkdir(refDir, { recursive: true });
-  await copyFile(wav, join(refDir, name));
+  let out: { text: string; hostOut: string | null };
   try {
-    const res = await request(
-      `${t.url}/v1/preprocess_and_tran`,
-      {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ format: 'wav', reference_audio: `reference/${name}`, lang: t.lang }),
-        signal: withTimeout(new AbortController().signal, t.timeoutMs),
-      },
-      'TTS',
-    );
-    const body = (await readJson(res).catch(() => null)) as PreprocessReply | null;
-    if (!res.ok || !body || body.code !== 0) {
-      throw new DomainError('voice_preprocess_failed', 'upstream_failed', `The TTS container could not preprocess the voice (HTTP ${res.status}${body?.msg ? `: ${String(body.msg).slice(0, 200)}` : ''})`);
-    }
-    const text = typeof body.reference_audio_text === 'string' ? body.reference_audio_text : '';
-    const url = typeof body.asr_format_audio_url === 'string' ? body.asr_format_audio_url : '';
-    const mount = t.containerDataDir.replace(/\/+$/, '');
-    const rel = url.startsWith(mount + '/') ? url.slice(mount.length + 1) : null;
-    if (!rel || rel.split('/').some((p) => p === '..' || p === '')) return { text, normalized: false };
-    const hostOut = join(t.hostDataDir, rel);
-    const copied = await copyFile(hostOut, outWav).then(() => true, () => false);
-    await rm(hostOut, { force: true });
-    return { text, normalized: copied };
+    out = await preprocessReference(t, wav);
   } catch (err) {
-    if (err instanceof DomainError) throw err;
-    throw new DomainError('voice_preprocess_failed', 'upstream_failed', `The TTS container could not preprocess the voice: ${(err as Error).message}`.slice(0, 300));
-  } finally {
-    await rm(join(refDir, name), { force: true }); // the container deletes it; not always
+    throw new DomainError('voice_preprocess_failed', 'upstream_failed', `The TTS container could not preprocess the voice (${(err as Error).message})`.slice(0, 300));
   }
+  if (!out.hostOut) return { text: out.text, normalized: false };
+  const copied = await copyFile(out.hostOut, outWav).then(() => true, () => false);
+  await rm(out.hostOut, { force: true });
+  return { text: out.text, normalized: copied };
 }

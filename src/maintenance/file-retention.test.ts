@@ -49,6 +49,27 @@ describe('FileRetention', () => {
   });
 });
 
+describe('FileRetention: prepared voices and transcoded faces', () => {
+  it('keeps content-hash copies while they are used and removes them a retention period after their last use', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'hg-ret-prep-'));
+    const d = { uploads: join(root, 'uploads'), work: join(root, 'work'), outputs: join(root, 'outputs'), videoTemp: [join(root, 'gpu0', 'temp')], ttsReference: [join(root, 'tts0', 'reference')] };
+    for (const x of [d.uploads, d.work, d.outputs, ...d.videoTemp, ...d.ttsReference]) mkdirSync(x, { recursive: true });
+    const [a, b] = ['a', 'b'].map((c) => c.repeat(64));
+    touch(join(d.ttsReference[0], `prep-${a}.wav`), 10 * HOUR);
+    touch(join(d.ttsReference[0], `prep-${a}.txt`), 10 * HOUR);
+    touch(join(d.ttsReference[0], `prep-${b}.wav`), 1000); // used a moment ago
+    touch(join(d.videoTemp[0], `face-${a}.mp4`), 10 * HOUR);
+    touch(join(d.videoTemp[0], `face-${b}.mp4`), 1000);
+    touch(join(d.videoTemp[0], `lib-${a}.mp4`), 10 * HOUR); // a library copy: the library prunes those
+    const store = { listInStates: async () => [] as Task[] };
+    const r = new FileRetention(store, d, { intervalMs: 0, uploadsMaxAgeMs: HOUR, workMaxAgeMs: HOUR, containerFilesMaxAgeMs: HOUR, outputsMaxAgeMs: 0 }, pino({ level: 'silent' }));
+    expect(await r.clearInterruptedReferences(Date.now())).toEqual([]); // not a synthesis' own copy
+    expect(await r.runOnce()).toHaveLength(3);
+    expect(readdirSync(d.ttsReference[0])).toEqual([`prep-${b}.wav`]);
+    expect(readdirSync(d.videoTemp[0]).sort()).toEqual([`face-${b}.mp4`, `lib-${a}.mp4`].sort());
+  });
+});
+
 describe('clearInterruptedReferences', () => {
   it('removes task-named reference copies written before the start, keeps newer ones and foreign files', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'hg-ref-'));

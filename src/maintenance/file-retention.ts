@@ -85,7 +85,8 @@ export class FileRetention {
    * them now instead of a day later. Only this node's TTS dirs are given here.
    */
   async clearInterruptedReferences(startedAt: number): Promise<string[]> {
-    const found = (await Promise.all(this.dirs.ttsReference.map((d) => list(d, 1)))).flat();
+    // only task-named copies: a prepared voice (content-hash named) outlives any one synthesis
+    const found = (await Promise.all(this.dirs.ttsReference.map((d) => list(d, 1)))).flat().filter((c) => c.taskId !== '');
     const removed: string[] = [];
     for (const c of found) {
       const st = await stat(c.path).catch(() => null);
@@ -128,11 +129,19 @@ export class FileRetention {
   }
 }
 
+/** Voices prepared and faces transcoded for the containers (voice-prep.ts, video.adapter.ts). */
+const PREPARED_COPY = /^(prep|face)-[0-9a-f]{64}\.(wav|txt|mp4)$/;
+
 /** Entries of `dir` named after a task; temp copies get `tempMaxAgeMs` (scratch) when given. */
 async function list(dir: string, maxAgeMs: number, tempMaxAgeMs?: number): Promise<Candidate[]> {
   const names = await readdir(dir).catch(() => [] as string[]);
   const out: Candidate[] = [];
   for (const name of names) {
+    // a prepared voice or transcoded face (content-hash named, shared by tasks): kept while used
+    if (PREPARED_COPY.test(name)) {
+      if (maxAgeMs > 0) out.push({ path: join(dir, name), taskId: '', maxAgeMs });
+      continue;
+    }
     const taskId = name.slice(0, 26);
     if (!isTaskId(taskId)) continue;
     const rest = name.slice(26);

@@ -6,9 +6,9 @@ import { randomBytes } from 'node:crypto';
 import { access, constants, rename, rm } from 'node:fs/promises';
 import { delimiter, isAbsolute, join } from 'node:path';
 import { TaskError } from '../domain/errors.js';
-import { defaultFaceArgs, extractAudioArgs, muxLoopArgs, parseProbeJson, probeArgs } from './ffmpeg.args.js';
+import { defaultFaceArgs, extractAudioArgs, muxLoopArgs, packetsArgs, parseProbeJson, parseVideoPackets, probeArgs, transcodeArgs } from './ffmpeg.args.js';
 import { checkMp4Structure } from './mp4-boxes.js';
-import type { Media, MediaVerifyOptions, ProbeResult, VerifyOutcome } from './media.js';
+import type { Media, MediaVerifyOptions, ProbeResult, VerifyOutcome, VideoPackets } from './media.js';
 import { ProcessError, runProcess } from './process.js';
 
 export interface FfmpegMediaOptions {
@@ -67,6 +67,23 @@ export class FfmpegMedia implements Media {
 
   async muxLoop(video: string, audio: string, out: string, o: { durationSec: number; signal?: AbortSignal }): Promise<void> {
     await writeAtomically(out, '.mp4', (tmp) => this.run(muxLoopArgs(video, audio, tmp, o), o.signal));
+  }
+
+  async videoPackets(path: string, signal?: AbortSignal): Promise<VideoPackets> {
+    let stdout: string;
+    try {
+      ({ stdout } = await runProcess(this.ffprobe, packetsArgs(path), { signal, timeoutMs: PROBE_TIMEOUT_MS * 2, maxOutputBytes: 64 * 1024 * 1024 }));
+    } catch (err) {
+      if (err instanceof ProcessError && err.kind === 'aborted') throw new TaskError('canceled', 'Task was canceled');
+      throw new TaskError('result_invalid', 'The rendered video is not readable', { retryable: true });
+    }
+    const p = parseVideoPackets(stdout);
+    if (!p) throw new TaskError('result_invalid', 'The rendered video has no video stream', { retryable: true });
+    return p;
+  }
+
+  async transcodeFace(input: string, out: string, signal?: AbortSignal): Promise<void> {
+    await writeAtomically(out, '.mp4', (tmp) => this.run(transcodeArgs(input, tmp), signal));
   }
 
   async makeDefaultFace(out: string, o: { seconds?: number } = {}): Promise<void> {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SAFE_INPUT, defaultFaceArgs, displaySize, extractAudioArgs, muxLoopArgs, parseProbeJson, probeArgs, sampleFramesArgs } from './ffmpeg.args.js';
+import { SAFE_INPUT, defaultFaceArgs, displaySize, extractAudioArgs, muxLoopArgs, parseProbeJson, parseVideoPackets, probeArgs, sampleFramesArgs } from './ffmpeg.args.js';
 
 describe('ffmpeg argument builders', () => {
   it('loops the face to the speech with -t, never -shortest', () => {
@@ -37,6 +37,15 @@ describe('ffmpeg argument builders', () => {
       }),
     );
     expect(p).toMatchObject({ hasVideo: false, hasAudio: true, durationSec: 2, audioCodec: 'aac' });
+  });
+
+  it('reads a video\'s packet times in file order, its rate and its sound length', () => {
+    const json = JSON.stringify({
+      packets: [{ stream_index: 0, pts_time: '0.000000' }, { stream_index: 1, pts_time: '0.000000' }, { stream_index: 0, pts_time: '0.080000' }, { stream_index: 0, pts_time: '0.040000' }],
+      streams: [{ index: 0, codec_type: 'video', r_frame_rate: '25/1' }, { index: 1, codec_type: 'audio', duration: '0.120000' }],
+    });
+    expect(parseVideoPackets(json)).toEqual({ fps: 25, pts: [0, 0.08, 0.04], audioSec: 0.12 });
+    expect(parseVideoPackets(JSON.stringify({ streams: [{ index: 0, codec_type: 'audio' }] }))).toBeNull();
   });
 });
 

@@ -68,10 +68,49 @@ export function defaultFaceArgs(out: string, o: { seconds?: number } = {}): stri
   ];
 }
 
+/**
+ * Whether a face must be re-encoded before a lip-sync container (or a browser) can use it: what
+ * HeyGem's own client does to every face — H.264, 8-bit 4:2:0 (yuv420p), even size, in MP4.
+ * HEVC, VP9, AV1, 10-bit or 4:4:4, odd sizes and other containers are transcoded once.
+ */
+export function needsTranscode(p: ProbeResult): boolean {
+  const mp4 = p.formatName.split(',').some((f) => f === 'mp4' || f === 'mov');
+  const evenSize = (p.width ?? 0) % 2 === 0 && (p.height ?? 0) % 2 === 0;
+  const pix = p.pixFmt === undefined || p.pixFmt === 'yuv420p' || p.pixFmt === 'yuvj420p';
+  return !(mp4 && p.videoCodec === 'h264' && pix && (!p.hasAudio || p.audioCodec === 'aac') && evenSize);
+}
+
+export function transcodeArgs(input: string, out: string): string[] {
+  return [
+    ...QUIET, ...SAFE_INPUT, '-i', input,
+    '-map', '0:v:0', '-map', '0:a:0?',
+    '-vf', 'scale=trunc(iw/2)*2:trunc(ih/2)*2',
+    '-c:v', 'libx264', '-preset', 'veryfast', '-pix_fmt', 'yuv420p',
+    '-c:a', 'aac', '-b:a', '128k', '-ar', '44100',
+    '-movflags', '+faststart', '-f', 'mp4', out,
+  ];
+}
+
+/** Every video packet's presentation time plus the streams' rates and lengths (parseVideoPackets). */
+export function packetsArgs(path: string): string[] {
+  return ['-v', 'error', ...SAFE_INPUT, '-show_entries', 'packet=stream_index,pts_time:stream=index,codec_type,r_frame_rate,duration', '-of', 'json', path];
+}
+
+/** ffprobe's answer to packetsArgs → frame rate, packet times in file order, sound length; null without video. */
+export function parseVideoPackets(json: string): { fps: number; pts: number[]; audioSec: number } | null {
+  const j = JSON.parse(json) as { streams?: Array<Record<string, string | number>>; packets?: Array<{ stream_index?: number; pts_time?: string }> };
+  const v = j.streams?.find((s) => s.codec_type === 'video');
+  const a = j.streams?.find((s) => s.codec_type === 'audio');
+  if (!v) return null;
+  const fps = rate(String(v.r_frame_rate ?? '')) || 25;
+  const pts = (j.packets ?? []).filter((p) => p.stream_index === v.index && p.pts_time !== undefined).map((p) => Number(p.pts_time));
+  return { fps, pts, audioSec: Number(a?.duration ?? 0) };
+}
+
 interface RawProbe {
   format?: { format_name?: string; duration?: string };
   streams?: Array<{
-    codec_type?: string; codec_name?: string; width?: number; height?: number; duration?: string; nb_frames?: string; avg_frame_rate?: string; r_frame_rate?: string;
+    codec_type?: string; codec_name?: string; pix_fmt?: string; width?: number; height?: number; duration?: string; nb_frames?: string; avg_frame_rate?: string; r_frame_rate?: string;
     tags?: { rotate?: string };
     side_data_list?: Array<{ rotation?: number | string }>;
   }>;
@@ -89,6 +128,7 @@ export function parseProbeJson(json: string): ProbeResult {
     hasVideo: Boolean(v),
     hasAudio: Boolean(a),
     videoCodec: v?.codec_name,
+    ...(v?.pix_fmt ? { pixFmt: v.pix_fmt } : {}),
     audioCodec: a?.codec_name,
     width: v?.width,
     height: v?.height,

@@ -9,6 +9,8 @@ export interface ProbeResult {
   hasVideo: boolean;
   hasAudio: boolean;
   videoCodec?: string;
+  /** The video's pixel format (e.g. yuv420p, yuv420p10le). */
+  pixFmt?: string;
   audioCodec?: string;
   width?: number;
   height?: number;
@@ -30,6 +32,15 @@ export interface MediaVerifyOptions {
   toleranceSec?: number;
 }
 
+/** A rendered video's frames as the file stores them: what cutting it to its speech is decided from. */
+export interface VideoPackets {
+  fps: number;
+  /** Presentation time of each video packet, seconds, in decode (file) order. */
+  pts: number[];
+  /** Length of its sound stream (0 without one). */
+  audioSec: number;
+}
+
 export type VerifyOutcome = { ok: true; probe: ProbeResult } | { ok: false; reason: string };
 
 export interface Media {
@@ -46,6 +57,10 @@ export interface Media {
   muxLoop(video: string, audio: string, out: string, opts: { durationSec: number; signal?: AbortSignal }): Promise<void>;
   /** Complete MP4 with video + audio and (optionally) the expected duration? */
   verifyMp4(path: string, opts?: MediaVerifyOptions, signal?: AbortSignal): Promise<VerifyOutcome>;
+  /** The video packets of a rendered file (ffprobe); rejects (TaskError result_invalid, retryable) when unreadable. */
+  videoPackets(path: string, signal?: AbortSignal): Promise<VideoPackets>;
+  /** Re-encode a face to H.264 yuv420p + AAC in MP4 (ffmpeg.args.ts `transcodeArgs`), atomically. */
+  transcodeFace(input: string, out: string, signal?: AbortSignal): Promise<void>;
   /** Generate the default face video (no binary media shipped in the repo). */
   makeDefaultFace(out: string, opts?: { seconds?: number }): Promise<void>;
 }

@@ -207,6 +207,8 @@ export class TaskPipeline {
       if (raced.engineBusy) holdEngine(raced.engineBusy);
       result = raced.result;
     } else result = await this.slot.video.render(req);
+    // cut or padded to the speech in whole frames; a render far off is retried (docs/segments.md)
+    if (this.deps.segments) result = await this.deps.segments.fitToSpeech(task, result, this.deps.media, signal);
     if (task.captions === 'burn' && !task.parentId) await this.deps.segments?.burnCaptions(task, result.outPath, signal);
     const inCollecting = rendering.state === 'collecting' ? rendering : await toCollecting();
     if (!inCollecting) throw new TaskGone(task.id);

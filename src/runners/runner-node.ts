@@ -86,6 +86,7 @@ export async function startRunnerNode(o: RunnerNodeOptions): Promise<RunnerNode>
     segments: new SegmentSteps(store, new SegmentMedia({ ffmpegPath: config.media.ffmpeg, ffprobePath: config.media.ffprobe, timeoutMs: config.media.timeoutMs }), paths, {
       pauseMs: config.segments.pauseMs,
       levelDb: config.segments.levelDb,
+      partToleranceSec: config.segments.partTolerance,
       pollMs: 500,
     }),
     inputs: store, // library voices arrive with the job (docs/avatars.md)

@@ -11,9 +11,10 @@
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import { TaskError } from '../domain/errors.js';
 import { SAFE_INPUT } from '../media/ffmpeg.args.js';
-import { writeAtomically } from '../media/ffmpeg.adapter.js';
+import { tempSibling, writeAtomically } from '../media/ffmpeg.adapter.js';
 import { ProcessError, runProcess } from '../media/process.js';
 import { makeWav, parseWavHeader } from '../media/wav.js';
+import type { FitPlan } from './part-fit.js';
 import { finishSamples } from './speech-finish.js';
 import { subtitlesFilter, type BurnStyle } from './burn-args.js';
 
@@ -86,6 +87,34 @@ export class SegmentMedia {
   }
 
   /**
+   * Rewrite a rendered part (in place) to exactly `plan.frames` frames with `speech` as its sound:
+   * the video stream-copied when it is cut at its end, re-encoded only when its last frame must
+   * be held (short) or frames are reordered across the cut (part-fit.ts).
+   */
+  async fitPart(video: string, speech: string, plan: Exclude<FitPlan, { kind: 'bad' | 'exact' }> | { kind: 'exact'; frames: number }, signal?: AbortSignal): Promise<void> {
+    const sound = ['-c:a', 'aac', '-b:a', '128k', '-ar', '44100', '-movflags', '+faststart', '-f', 'mp4'];
+    if (plan.kind === 'encode') {
+      // a filter counts the frames (`-frames:v` would end the whole file, sound included); no
+      // B-frames: a part decoded in display order keeps the copied neighbours' timestamps rising
+      // at the cuts (a frame decoded ahead of its neighbours' would be re-timed by the muxer)
+      const held = Math.max(0, plan.frames - plan.from);
+      const vf = `${held > 0 ? `tpad=stop_mode=clone:stop=${held},` : ''}trim=end_frame=${plan.frames}`;
+      return writeAtomically(video, '.mp4', (tmp) =>
+        this.run([...QUIET, ...SAFE_INPUT, '-i', video, ...SAFE_INPUT, '-i', speech, '-map', '0:v:0', '-map', '1:a:0', '-vf', vf, '-c:v', 'libx264', '-preset', 'veryfast', '-crf', '18', '-bf', '0', '-pix_fmt', 'yuv420p', ...sound, tmp], signal),
+      );
+    }
+    // The first `frames` packets, copied (their own file: `-frames:v` ends every stream of an
+    // output), then the speech put under them.
+    const cut = tempSibling(video, '.cut.mp4');
+    try {
+      await this.run([...QUIET, ...SAFE_INPUT, '-i', video, '-map', '0:v:0', '-c', 'copy', '-frames:v', String(plan.frames), '-f', 'mp4', cut], signal);
+      await writeAtomically(video, '.mp4', (tmp) => this.run([...QUIET, '-i', cut, ...SAFE_INPUT, '-i', speech, '-map', '0:v:0', '-map', '1:a:0', '-c:v', 'copy', ...sound, tmp], signal));
+    } finally {
+      await rm(cut, { force: true });
+    }
+  }
+
+  /**
    * Segment speech → mono PCM16 at SPEECH_RATE (ffmpeg, a plain conversion), then finished in
    * memory (speech-finish.ts: trim, level, fades, pause, whole frames). Returns its length.
    */
@@ -153,10 +182,14 @@ export class SegmentMedia {
   /**
    * Parts' video copied one after another, with the sound track copied from the encoded speech
    * (nothing is re-encoded); +faststart. `listDir` holds the concat list (our own files only).
+   * Each part is read from its own time 0 (`inpoint 0`: a part's AAC sound starts 23 ms early,
+   * its priming, and would otherwise push its picture 23 ms late) and lasts exactly its frames
+   * (`duration`), so every part starts on the frame where its speech starts.
    */
-  async stitch(o: { videos: string[]; speech: string; out: string; listDir: string; signal?: AbortSignal }): Promise<void> {
+  async stitch(o: { videos: Array<{ path: string; seconds: number }>; speech: string; out: string; listDir: string; signal?: AbortSignal }): Promise<void> {
     const list = `${o.listDir}/videos.txt`;
-    await writeFile(list, o.videos.map((v) => `file '${v.replace(/'/g, "'\\''")}'\n`).join(''));
+    const entry = (v: { path: string; seconds: number }) => `file '${v.path.replace(/'/g, "'\\''")}'\ninpoint 0\nduration ${v.seconds.toFixed(6)}\n`;
+    await writeFile(list, `ffconcat version 1.0\n${o.videos.map(entry).join('')}`);
     await writeAtomically(o.out, '.mp4', (tmp) =>
       this.run(
         [

@@ -7,14 +7,17 @@
  *    offset), then cut this segment's face from the ping-pong face at that offset;
  *  - the render reads that face clip instead of the whole face video.
  */
-import { access, mkdir, writeFile } from 'node:fs/promises';
+import { access, mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { TaskError } from '../domain/errors.js';
 import { isFinal, type Task } from '../domain/task.js';
 import type { TaskStore } from '../store/task-store.js';
 import type { DataPaths } from '../runner/data-paths.js';
+import type { RenderResult } from '../engines/ports.js';
+import type { Media } from '../media/media.js';
 import type { SegmentMedia } from './segment-media.js';
 import { captionCues, toSrt, type CaptionLayout } from './captions.js';
+import { describeFit, planFit } from './part-fit.js';
 
 export interface SegmentStepsOptions {
   pauseMs: number;
@@ -23,6 +26,8 @@ export interface SegmentStepsOptions {
   layout?: CaptionLayout;
   /** How often a segment waiting for its offset looks at its siblings. */
   pollMs?: number;
+  /** A render whose video is off its speech by more than this is a bad render (part-fit.ts). @defaultValue 0.5 */
+  partToleranceSec?: number;
 }
 
 const exists = (p: string) => access(p).then(
@@ -86,6 +91,28 @@ export class SegmentSteps {
     await mkdir(this.paths.taskWork(task.id), { recursive: true });
     await this.media.faceClip(this.pingPongPath(task), this.faceClipPath(task), { fps: pp.fps, periodFrames: pp.frames, startFrame: Math.round(offsetSec * pp.fps), frames, signal });
     return task;
+  }
+
+  /**
+   * After the render, before the task completes: the video cut (stream copy) or padded (its last
+   * frame held, re-encoded) to exactly its speech in whole frames, with the speech as its sound
+   * (part-fit.ts). Every rendered task goes through it, one segment or many: the MP4 is as long
+   * as the speech, and the parts of a long script add up to the stitched sound frame for frame.
+   * A video off by more than the tolerance is a bad render of this part: `result_invalid`,
+   * retryable, so only this part is rendered again.
+   */
+  async fitToSpeech(task: Task, result: RenderResult, probe: Pick<Media, 'videoPackets'>, signal: AbortSignal): Promise<RenderResult> {
+    const speechSec = task.audioDurationSec;
+    if (!task.audioPath || !speechSec) return result;
+    const facts = await probe.videoPackets(result.outPath, signal);
+    const plan = planFit(facts, speechSec, this.o.partToleranceSec ?? 0.5);
+    if (plan.kind === 'bad') {
+      const which = task.parentId && task.segmentIndex !== null ? `segment ${task.segmentIndex + 1}` : 'the task';
+      await rm(result.outPath, { force: true }); // not this task's video: nothing of it stays if it fails for good
+      throw new TaskError('result_invalid', `Bad render of ${which}: ${describeFit(plan, facts.fps)}`, { retryable: true });
+    }
+    if (plan.kind !== 'exact' || Math.abs(facts.audioSec - speechSec) > 1 / facts.fps) await this.media.fitPart(result.outPath, task.audioPath, plan, signal);
+    return { ...result, durationSec: plan.frames / facts.fps };
   }
 
   /** `captions: burn` on a one-segment task: burn its captions into the rendered MP4. */

@@ -49,7 +49,7 @@ export class Segments {
     const captionStyle = { font: config.captions.font, maxLineEm: Math.max(this.layout.maxLineCharsCjk, this.layout.maxLineChars * 0.55) };
     const media = new SegmentMedia({ ffmpegPath: config.media.ffmpeg, ffprobePath: config.media.ffprobe, timeoutMs: config.media.timeoutMs, captionStyle });
     this.pauseSec = config.segments.pauseMs / 1000;
-    this.steps = new SegmentSteps(d.store, media, d.paths, { pauseMs: config.segments.pauseMs, levelDb: config.segments.levelDb, layout: this.layout });
+    this.steps = new SegmentSteps(d.store, media, d.paths, { pauseMs: config.segments.pauseMs, levelDb: config.segments.levelDb, layout: this.layout, partToleranceSec: config.segments.partTolerance });
     this.coordinator = new SegmentCoordinator(d.store, d.lifecycle, new Stitcher(media, d.paths, this.pauseSec, this.layout), d.clock, d.log.child({ component: 'segments' }), {
       sweepMs: config.scheduler.reapIntervalMs,
       staleStitchMs: Math.max(600_000, 10 * config.scheduler.leaseMs),

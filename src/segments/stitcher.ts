@@ -1,7 +1,9 @@
 /**
  * Stitching a parent's rendered segments into its video (docs/segments.md): the speech
- * joined, the parts' video copied back to back under it, then verified — the video is the sum
- * of the parts within one frame and audio and video end within 40 ms of each other. With
+ * joined, the parts' video copied back to back under it (each part was already cut to its own
+ * speech in whole frames when it was rendered, part-fit.ts), then verified — the video has the
+ * parts' frames, is the sum of the parts within one frame, and audio and video end within 40 ms
+ * of each other. With
  * `captions: burn` the captions are burned in afterwards (the one re-encode).
  */
 import { mkdir, rm, writeFile } from 'node:fs/promises';
@@ -10,6 +12,7 @@ import { TaskError } from '../domain/errors.js';
 import type { Task } from '../domain/task.js';
 import type { DataPaths } from '../runner/data-paths.js';
 import { captionCues, toSrt, type CaptionLayout } from './captions.js';
+import { targetFrames } from './part-fit.js';
 import type { SegmentMedia } from './segment-media.js';
 
 export interface StitchResult {
@@ -67,15 +70,20 @@ export class Stitcher {
     this.audio.delete(parent.id);
     const speechPath = speech.wav;
     const out = this.paths.output(parent.id);
-    await this.media.stitch({ videos: children.map((c) => c.outputPath!), speech: speech.m4a, out, listDir: work });
+    // every part was cut to its speech in whole frames (part-fit.ts): each lasts exactly those
+    const fps = (await this.media.streams(children[0].outputPath!)).fps || 25;
+    const videos = children.map((c) => ({ path: c.outputPath!, seconds: targetFrames(c.audioDurationSec ?? 0, fps) / fps }));
+    await this.media.stitch({ videos, speech: speech.m4a, out, listDir: work });
     const facts = await this.media.streams(out);
     const expected = children.reduce((a, c) => a + (c.audioDurationSec ?? 0), 0);
-    const frame = 1 / (facts.fps || 25);
+    const frame = 1 / fps;
+    // the frames add up exactly, so every cut falls where its speech ends
+    const frames = children.reduce((a, c) => a + targetFrames(c.audioDurationSec ?? 0, fps), 0);
     const drift = Math.abs(facts.videoSec - facts.audioSec);
-    if (Math.abs(facts.videoSec - expected) > frame + 1e-3 || drift >= MAX_DRIFT_SEC) {
+    if (Math.abs(facts.videoFrames - frames) > 1 || Math.abs(facts.videoSec - expected) > frame + 1e-3 || drift >= MAX_DRIFT_SEC) {
       throw new TaskError(
         'result_invalid',
-        `stitched video does not verify: video ${facts.videoSec.toFixed(3)} s, audio ${facts.audioSec.toFixed(3)} s, parts ${expected.toFixed(3)} s`,
+        `stitched video does not verify: video ${facts.videoSec.toFixed(3)} s (${facts.videoFrames} frames), audio ${facts.audioSec.toFixed(3)} s, parts ${expected.toFixed(3)} s (${frames} frames)`,
       );
     }
     let burned = false;

@@ -5,10 +5,10 @@
  * /v1/preprocess_and_tran (normalizes a reference voice, deletes the uploaded original).
  * Failure injection: HTTP 500, never answering, a header-only WAV, a JSON error.
  */
-import { copyFile, mkdir, rm, stat } from 'node:fs/promises';
+import { copyFile, mkdir, readFile, rm, stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { basename, join } from 'node:path';
-import { makeWav } from '../media/wav.js';
+import { makeWav, parseWavHeader } from '../media/wav.js';
 import { seededRandom, startSerialServer } from './serial-server.js';
 
 export interface FakeTtsOptions {
@@ -22,13 +22,20 @@ export interface FakeTtsOptions {
   failMode?: '500' | 'timeout' | 'tiny' | 'json-error';
   latencyMs?: number;
   startupDelayMs?: number;
+  /**
+   * Whether HeyGem's ASR container (heygem-asr) is reachable: without it
+   * /v1/preprocess_and_tran fails, as the real server's does. @defaultValue true
+   */
+  asr?: boolean;
+  /** What the ASR hears in any reference voice (its sentences, joined by `|||` in the reply). */
+  transcript?: string[];
 }
 
 export interface FakeTtsContainer {
   url: string;
   port: number;
   close(): Promise<void>;
-  stats(): { invokes: number; lastRequest?: unknown; requests: unknown[] };
+  stats(): { invokes: number; lastRequest?: unknown; requests: unknown[]; preprocesses: unknown[] };
   setOptions(p: Partial<FakeTtsOptions>): void;
 }
 
@@ -52,6 +59,7 @@ export async function startFakeTtsContainer(opts: FakeTtsOptions & { port?: numb
   await mkdir(o.dataDir, { recursive: true });
   let random = seededRandom(o.seed ?? 1);
   const requests: unknown[] = [];
+  const preprocesses: unknown[] = [];
   const hung: ServerResponse[] = [];
   const mapPath = (p: string) => (p.startsWith(o.containerDataDir! + '/') ? join(o.dataDir, p.slice(o.containerDataDir!.length + 1)) : null);
   const exists = (p: string | null) => (p ? stat(p).then(() => true, () => false) : Promise.resolve(false));
@@ -81,16 +89,28 @@ export async function startFakeTtsContainer(opts: FakeTtsOptions & { port?: numb
     res.end(wav);
   };
 
+  // DESIGN of the real route: {"format","reference_audio" (relative to the data dir),"lang"} →
+  // {"code":0,"msg","asr_format_audio_url","reference_audio_text"}; the uploaded original is
+  // deleted; a clip of 20 s or more comes back at a path inside the container, off the volume.
   const preprocess = async (body: Record<string, unknown>, res: ServerResponse): Promise<void> => {
+    preprocesses.push(body);
     const rel = typeof body.reference_audio === 'string' ? body.reference_audio.replace(/^\/+/, '') : '';
     const src = join(o.dataDir, rel);
+    if (body.format !== 'wav') return jsonError(res, 400, `unsupported format ${String(body.format)}`);
+    if (body.lang !== 'zh' && body.lang !== 'en') return jsonError(res, 400, `unsupported lang ${String(body.lang)}`);
     if (!rel || rel.split('/').includes('..') || !(await exists(src))) return jsonError(res, 400, 'reference_audio not found');
+    if (o.asr === false) return jsonError(res, 500, 'ASR service unavailable (heygem-asr:10095 connection refused)');
+    const wav = parseWavHeader(await readFile(src));
+    const long = (wav?.durationSec ?? 0) >= 20;
     const outRel = `asr/${basename(rel, '.wav')}-format.wav`;
-    await mkdir(join(o.dataDir, 'asr'), { recursive: true });
-    await copyFile(src, join(o.dataDir, outRel));
+    if (!long) {
+      await mkdir(join(o.dataDir, 'asr'), { recursive: true });
+      await copyFile(src, join(o.dataDir, outRel));
+    }
     await rm(src, { force: true }); // the real server deletes the uploaded original
+    const text = (o.transcript ?? ['part one', 'part two']).join('|||');
     res.writeHead(200, { 'content-type': 'application/json' });
-    res.end(JSON.stringify({ code: 0, msg: 'ok', asr_format_audio_url: `${o.containerDataDir}/${outRel}`, reference_audio_text: 'part one|||part two' }));
+    res.end(JSON.stringify({ code: 0, msg: 'ok', asr_format_audio_url: long ? `/code/sentence/${basename(rel, '.wav')}-format.wav` : `${o.containerDataDir}/${outRel}`, reference_audio_text: text }));
   };
 
   const handle = async (req: IncomingMessage, raw: Buffer, res: ServerResponse): Promise<void> => {
@@ -119,7 +139,7 @@ export async function startFakeTtsContainer(opts: FakeTtsOptions & { port?: numb
       hung.forEach((r) => r.destroy());
       await server.close();
     },
-    stats: () => ({ invokes: requests.length, lastRequest: requests.at(-1), requests: [...requests] }),
+    stats: () => ({ invokes: requests.length, lastRequest: requests.at(-1), requests: [...requests], preprocesses: [...preprocesses] }),
     setOptions: (p) => {
       Object.assign(o, p);
       if (p.seed !== undefined) random = seededRandom(p.seed);

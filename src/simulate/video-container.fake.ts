@@ -11,7 +11,8 @@
  * that is not proportional to speech (`renderTime`, seeded), progress that sits at 20 for the
  * whole render (`progress: 'flat'`), a hung job (`hang`), a server that stops answering
  * (`frozen`), renders that fail at random (`failRate`) or by job code (`failCodes`). The result
- * is a real MP4 (ffmpeg muxes the submitted face video and audio).
+ * is a real MP4 (ffmpeg muxes the submitted face video and audio). A face that is not H.264
+ * yuv420p fails the job, as the real container cannot read it well either.
  */
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -57,6 +58,15 @@ export interface FakeVideoOptions {
   serverTimeoutMs?: number;
   latencyMs?: number;
   produceResult?: 'ffmpeg' | 'copy';
+  /**
+   * A lip-sync container muxes its own frames, so its result is rarely exactly as long as the
+   * speech. With this set, each result's video has `round(speech × fps) + k` frames (the sound
+   * stays the whole speech), k drawn uniformly from the list (seeded, its own random stream, so
+   * other draws of a seeded run do not shift). E.g. `[-2, -1, 1, 2, 3, 4, 5]`.
+   */
+  lengthErrorFrames?: number[];
+  /** Deterministic length fault by job code: seconds added to (or, negative, cut from) the video. */
+  lengthErrorSec?: (code: string) => number;
 }
 
 interface Job {
@@ -91,7 +101,7 @@ export interface FakeVideoContainer {
    * `settling`: codes of ended jobs whose files the fake is still writing or removing (the rest
    * of a growing result, its scratch) — a test looking at the data dir waits for none.
    */
-  stats(): { submits: number; busyRefusals: number; queries: number; jobs: Array<{ code: string; status: number }>; settling: string[]; history: JobRecord[]; resultSha256: Record<string, string>; inputs: Array<{ code: string; video_url: string; audio_url: string }> };
+  stats(): { submits: number; busyRefusals: number; queries: number; jobs: Array<{ code: string; status: number }>; settling: string[]; history: JobRecord[]; resultSha256: Record<string, string>; lengthErrors: Record<string, number>; inputs: Array<{ code: string; video_url: string; audio_url: string }> };
   setOptions(p: Partial<FakeVideoOptions>): void;
 }
 
@@ -110,11 +120,14 @@ export async function startFakeVideoContainer(opts: FakeVideoOptions & { port?: 
   const counters = { submits: 0, busyRefusals: 0, queries: 0 };
   const history: JobRecord[] = [];
   const resultSha256: Record<string, string> = {};
+  /** Frames each job's result video was made longer (+) or shorter (−) than its speech. */
+  const lengthErrors: Record<string, number> = {};
   /** What each accepted submit named (the tests count face copies by it). */
   const inputs: Array<{ code: string; video_url: string; audio_url: string }> = [];
   /** Ended jobs with file work still to do (by job, not code: a code may be submitted again). */
   const settling = new Set<Job>();
   let random = seededRandom(o.seed ?? 1);
+  let lengthRandom = seededRandom((o.seed ?? 1) ^ 0x5eed);
   let generation = 0; // bumped by restart(): work of a forgotten job must not land
 
   const resolveInput = (p: string): string | null => {
@@ -124,16 +137,44 @@ export async function startFakeVideoContainer(opts: FakeVideoOptions & { port?: 
     return null; // a host path means nothing inside the container
   };
 
+  /** Frames the result's video is off its speech (0 unless a length error is configured). */
+  const lengthError = (code: string, fps: number): number => {
+    const list = o.lengthErrorFrames ?? [];
+    const drawn = list.length ? list[Math.floor(lengthRandom() * list.length)] : 0;
+    const frames = drawn + Math.round((o.lengthErrorSec?.(code) ?? 0) * fps);
+    lengthErrors[code] = frames;
+    return frames;
+  };
+
   const produce = async (code: string, video: string, audio: string, out: string): Promise<void> => {
     if (o.produceResult === 'copy') return void (await copyFile(video, out));
     const { stdout } = await run('ffprobe', ['-v', 'error', '-show_entries', 'format=duration', '-of', 'csv=p=0', audio]);
+    const speechSec = Number(stdout.trim());
+    // The real container decodes faces with OpenCV's bundled decoder: H.264 8-bit 4:2:0 is what
+    // HeyGem's own client hands it (it re-encodes every face first); refuse anything else.
+    const probe = JSON.parse((await run('ffprobe', ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'stream=codec_name,pix_fmt,r_frame_rate', '-of', 'json', video])).stdout) as { streams?: Array<Record<string, string>> };
+    const { codec_name: codec, pix_fmt: pix, r_frame_rate: rate = '25/1' } = probe.streams?.[0] ?? {};
+    if (codec !== 'h264' || (pix !== 'yuv420p' && pix !== 'yuvj420p')) throw new Error(`cannot read the face video (${codec} ${pix})`);
+    // The video alone is as long as the container chose — its speech in whole frames, unless a
+    // length error is configured; the sound is the whole speech (its own pass: `-frames:v` ends
+    // every stream of an output).
+    const [num, den] = rate.split('/').map(Number);
+    const fps = den ? num / den : num || 25;
+    const face = `${out}.face.mp4`;
+    const frames = String(Math.max(1, Math.round(speechSec * fps) + lengthError(code, fps)));
+    const cut = (videoCodec: string[]) => run('ffmpeg', ['-v', 'error', '-y', '-stream_loop', '-1', '-i', video, '-map', '0:v:0', ...videoCodec, '-frames:v', frames, '-f', 'mp4', face]);
     const args = (videoCodec: string[]) => [
-      '-v', 'error', '-y', '-stream_loop', '-1', '-i', video, '-i', audio, '-t', String(Number(stdout.trim())),
+      '-v', 'error', '-y', '-i', face, '-i', audio,
       '-map', '0:v:0', '-map', '1:a:0', ...videoCodec, '-c:a', 'aac', '-movflags', '+faststart', '-f', 'mp4', out,
     ];
     // Stream-copy the face (cheap: the fake must not eat the CPU the gateway is measured on);
     // re-encode only when the input codec cannot go into MP4 as is.
-    await run('ffmpeg', args(['-c:v', 'copy'])).catch(() => run('ffmpeg', args(['-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p'])));
+    try {
+      await cut(['-c:v', 'copy']).catch(() => cut(['-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p']));
+      await run('ffmpeg', args(['-c:v', 'copy'])).catch(() => run('ffmpeg', args(['-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p'])));
+    } finally {
+      await rm(face, { force: true });
+    }
   };
 
   /** Speech seconds of a submitted WAV (only the proportional model needs it). */
@@ -270,10 +311,13 @@ export async function startFakeVideoContainer(opts: FakeVideoOptions & { port?: 
       await server.close();
     },
     restart: async () => forget(),
-    stats: () => ({ ...counters, jobs: [...jobs.values()].map((j) => ({ code: j.code, status: j.status })), settling: [...settling].map((j) => j.code), history: [...history], resultSha256: { ...resultSha256 }, inputs: [...inputs] }),
+    stats: () => ({ ...counters, jobs: [...jobs.values()].map((j) => ({ code: j.code, status: j.status })), settling: [...settling].map((j) => j.code), history: [...history], resultSha256: { ...resultSha256 }, lengthErrors: { ...lengthErrors }, inputs: [...inputs] }),
     setOptions: (p) => {
       Object.assign(o, p);
-      if (p.seed !== undefined) random = seededRandom(p.seed);
+      if (p.seed !== undefined) {
+        random = seededRandom(p.seed);
+        lengthRandom = seededRandom(p.seed ^ 0x5eed);
+      }
     },
   };
 }

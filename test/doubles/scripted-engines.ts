@@ -7,7 +7,7 @@ import { writeFile } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { TaskError } from '../../src/domain/errors.js';
 import type { RenderRequest, RenderResult, SlotEngines, SpeechEngine, SpeechRequest, SpeechResult, VideoEngine } from '../../src/engines/ports.js';
-import type { Media, ProbeResult, VerifyOutcome } from '../../src/media/media.js';
+import type { Media, ProbeResult, VerifyOutcome, VideoPackets } from '../../src/media/media.js';
 
 export interface Script {
   ttsMs: number;
@@ -96,7 +96,7 @@ export function scriptedSlots(n: number, script: Script, tl: Timeline): Array<Sl
 /** A Media that answers without ffmpeg (inputs are assumed valid video with audio). */
 export class InertMedia implements Media {
   async probe(): Promise<ProbeResult> {
-    return { formatName: 'mov,mp4', durationSec: 2, hasVideo: true, hasAudio: true };
+    return { formatName: 'mov,mp4', durationSec: 2, hasVideo: true, hasAudio: true, videoCodec: 'h264', audioCodec: 'aac', width: 640, height: 480 };
   }
   async extractAudio(_input: string, outWav: string): Promise<void> {
     await writeFile(outWav, 'wav');
@@ -109,6 +109,13 @@ export class InertMedia implements Media {
   }
   async verifyMp4(): Promise<VerifyOutcome> {
     return { ok: true, probe: { formatName: 'mov,mp4', durationSec: 1, hasVideo: true, hasAudio: true } };
+  }
+  /** One second at 25 fps with its sound: as long as the scripted speech (no cut needed). */
+  async videoPackets(): Promise<VideoPackets> {
+    return { fps: 25, pts: Array.from({ length: 25 }, (_, i) => i / 25), audioSec: 1 };
+  }
+  async transcodeFace(_input: string, out: string): Promise<void> {
+    await writeFile(out, 'mp4');
   }
   async makeDefaultFace(out: string): Promise<void> {
     await writeFile(out, 'mp4');

@@ -4,6 +4,7 @@ import { afterEach } from 'vitest';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { InertMedia, scriptedSlots, type Script } from '../doubles/scripted-engines.js';
+import { FfmpegMedia } from '../../src/media/ffmpeg.adapter.js';
 import type { GatewayOverrides } from '../../src/gateway.js';
 import { SqliteApiKeys, type Scope } from '../../src/security/api-keys.js';
 import { startTestGateway, type TestGateway } from './gateway.js';
@@ -20,10 +21,13 @@ export async function scriptedGateway(
     await ks.close();
   }
   const engines = scriptedSlots(opts.slots ?? 1, { ttsMs: 5, renderMs: 5, ...opts.script }, { events: [] });
+  // Real ffmpeg for uploads; the scripted renders are no real video, so their frames are the
+  // scripted speech's (they are never cut to it).
+  const media = opts.realMedia ? Object.assign(new FfmpegMedia({ ffmpegPath: 'ffmpeg', ffprobePath: 'ffprobe' }), { videoPackets: () => new InertMedia().videoPackets() }) : new InertMedia();
   const t = await startTestGateway(
     // InertMedia's files are not videos: only real media can be looked at for a face.
     { scheduler: { retryBaseDelayMs: 5 }, ...(opts.realMedia ? {} : { checks: { face: 'off' } }), ...inline },
-    { slotEngines: engines, ...(opts.realMedia ? {} : { media: new InertMedia() }), ...opts.overrides },
+    { slotEngines: engines, media, ...opts.overrides },
     dataDir,
   );
   return { t, tokens };

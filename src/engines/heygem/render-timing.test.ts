@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { containerFinishedAt, hangAfterMs, judgeRender, nextPollDelay, RenderPaceEstimator } from './render-timing.js';
+import { containerFinishedAt, hangAfterMs, judgeRender, nextPollDelay, renderCapMs, RenderPaceEstimator } from './render-timing.js';
 
 const limits = { hangFactor: 4, hangMinMs: 120_000, defaultSecPerSpeechSec: 3, renderTimeoutMs: 900_000 };
 
@@ -37,6 +37,14 @@ describe('hang judgement (liveness against expected time, not progress)', () => 
   });
   it('the absolute cap wins', () => {
     expect(judgeRender(900_001, limits, 600, 1_000_000)).toEqual({ kind: 'timeout', limitMs: 900_000 });
+  });
+  it('the cap grows with the speech asked for when a per-second allowance is set', () => {
+    const scaled = { ...limits, renderTimeoutPerSpeechSecMs: 15_000 };
+    expect(renderCapMs(scaled, 30)).toBe(900_000); // short speech: the cap itself
+    expect(renderCapMs(scaled, 120)).toBe(1_800_000);
+    expect(judgeRender(900_001, scaled, 600, 1_000_000)).toEqual({ kind: 'ok' }); // over the fixed cap, within the scaled one
+    expect(judgeRender(9_000_001, scaled, 600, 10_000_000)).toEqual({ kind: 'timeout', limitMs: 9_000_000 });
+    expect(hangAfterMs(scaled, 600, 1_000_000)).toBe(4_000_000);
   });
 });
 

@@ -40,21 +40,29 @@ export interface HangLimits {
   hangMinMs: number;
   /** Expected render seconds per speech second while a container has no history yet. */
   defaultSecPerSpeechSec: number;
-  /** Absolute cap: no render runs longer than this, whatever it is expected to take. */
+  /** Cap on a render of up to `renderTimeoutMs / renderTimeoutPerSpeechSecMs` seconds of speech. */
   renderTimeoutMs: number;
+  /** The cap grows with the speech asked for: this much per second of it (0: a fixed cap). */
+  renderTimeoutPerSpeechSecMs?: number;
+}
+
+/** No render runs longer than this, whatever it is expected to take: the cap, scaled to the speech. */
+export function renderCapMs(limits: Pick<HangLimits, 'renderTimeoutMs' | 'renderTimeoutPerSpeechSecMs'>, audioSec: number): number {
+  return Math.max(limits.renderTimeoutMs, (limits.renderTimeoutPerSpeechSecMs ?? 0) * Math.max(0, audioSec));
 }
 
 /** How long a render of `audioSec` of speech may run before it is declared hung. */
 export function hangAfterMs(limits: HangLimits, audioSec: number, expectedMs: number | null): number {
   const expected = expectedMs ?? limits.defaultSecPerSpeechSec * 1000 * Math.max(0, audioSec);
-  return Math.min(limits.renderTimeoutMs, Math.max(limits.hangMinMs, limits.hangFactor * expected));
+  return Math.min(renderCapMs(limits, audioSec), Math.max(limits.hangMinMs, limits.hangFactor * expected));
 }
 
 export type RenderVerdict = { kind: 'ok' } | { kind: 'hung'; limitMs: number } | { kind: 'timeout'; limitMs: number };
 
 /** Over the absolute cap → timeout; over the expected-time limit → hung; else keep following. */
 export function judgeRender(elapsedMs: number, limits: HangLimits, audioSec: number, expectedMs: number | null): RenderVerdict {
-  if (elapsedMs > limits.renderTimeoutMs) return { kind: 'timeout', limitMs: limits.renderTimeoutMs };
+  const cap = renderCapMs(limits, audioSec);
+  if (elapsedMs > cap) return { kind: 'timeout', limitMs: cap };
   const limit = hangAfterMs(limits, audioSec, expectedMs);
   return elapsedMs > limit ? { kind: 'hung', limitMs: limit } : { kind: 'ok' };
 }

@@ -12,12 +12,18 @@ import { parseWavHeader } from '../../media/wav.js';
 import type { SpeechEngine, SpeechRequest, SpeechResult } from '../ports.js';
 import { readJson, request, withTimeout } from './http-json.js';
 import { sharedInputName, stageShared } from './stage-input.js';
+import { PreparedVoices, referenceTranscript } from './voice-prep.js';
 
 export interface HeygemTtsOptions {
   url: string;
   hostDataDir: string;
   containerDataDir: string;
+  /** One synthesis of up to timeoutMs / timeoutPerCharMs characters… */
   timeoutMs: number;
+  /** …and this much per character of a longer text. */
+  timeoutPerCharMs?: number;
+  /** Prepare per-task and default voices through /v1/preprocess_and_tran (voice-prep.ts); absent = raw. */
+  prepare?: { lang: 'zh' | 'en'; timeoutMs: number };
   healthTimeoutMs: number;
   params: {
     top_p: number;
@@ -53,29 +59,43 @@ const MIN_SPEECH_SEC = 0.2;
 
 export class HeygemTtsEngine implements SpeechEngine {
   readonly kind = 'heygem';
-  constructor(private readonly opts: HeygemTtsOptions) {}
+  /** Prepared voices of this container, by content hash (null: voices are sent raw). */
+  readonly prepared: PreparedVoices | null;
+
+  constructor(private readonly opts: HeygemTtsOptions) {
+    this.prepared = opts.prepare ? new PreparedVoices({ url: opts.url, hostDataDir: opts.hostDataDir, containerDataDir: opts.containerDataDir, ...opts.prepare }) : null;
+  }
+
+  /** The synthesis timeout, scaled with the text asked for. */
+  timeoutFor(text: string): number {
+    return Math.max(this.opts.timeoutMs, (this.opts.timeoutPerCharMs ?? 0) * text.length);
+  }
 
   async synthesize(req: SpeechRequest): Promise<SpeechResult> {
     // A library voice keeps one copy per content hash in the container's dir, reused by later
-    // requests; any other reference is a per-request copy removed afterwards.
-    const shared = req.referenceKey !== undefined;
-    const name = shared ? sharedInputName(req.referenceKey!, '.wav') : `${req.taskId}-${randomBytes(4).toString('hex')}.wav`;
+    // requests; so does a prepared per-task or default voice (voice-prep.ts); any other
+    // reference is a per-request copy removed afterwards.
+    const prepared = req.referenceKey === undefined && this.prepared ? await this.prepared.prepare(req.referenceAudio, req.signal) : null;
+    const shared = req.referenceKey !== undefined || prepared !== null;
+    const name = prepared ? prepared.name : shared ? sharedInputName(req.referenceKey!, '.wav') : `${req.taskId}-${randomBytes(4).toString('hex')}.wav`;
     const refDir = join(this.opts.hostDataDir, 'reference');
     const hostRef = join(refDir, name);
     await mkdir(refDir, { recursive: true });
-    if (shared) await stageShared(req.referenceAudio, refDir, name);
-    else await copyFile(req.referenceAudio, hostRef);
+    if (req.referenceKey !== undefined) await stageShared(req.referenceAudio, refDir, name);
+    else if (!prepared) await copyFile(req.referenceAudio, hostRef);
     try {
       const params = req.seed !== undefined && this.opts.params.seed === undefined ? { ...this.opts.params, seed: req.seed } : this.opts.params;
-      const body = invokeBody(req.text, `${this.opts.containerDataDir}/reference/${name}`, req.referenceText ?? '', params);
+      // one reference file: one transcript (never the `|||`-joined parts, voice-prep.ts)
+      const body = invokeBody(req.text, `${this.opts.containerDataDir}/reference/${name}`, referenceTranscript(prepared?.text ?? req.referenceText ?? ''), params);
+      const timeoutMs = this.timeoutFor(req.text);
       const res = await request(
         `${this.opts.url}/v1/invoke`,
-        { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), signal: withTimeout(req.signal, this.opts.timeoutMs) },
+        { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), signal: withTimeout(req.signal, timeoutMs) },
         'TTS',
       ).catch((err: unknown) => {
         // A synthesis that outlives its timeout is a TTS failure worth one more try.
         if (err instanceof TaskError && err.code === 'engine_unreachable' && /no answer in time/.test(err.message))
-          throw new TaskError('tts_failed', `TTS did not finish within ${this.opts.timeoutMs} ms`, { retryable: true });
+          throw new TaskError('tts_failed', `TTS did not finish within ${timeoutMs} ms`, { retryable: true });
         throw err;
       });
       const bytes = Buffer.from(await res.arrayBuffer());

@@ -13,16 +13,18 @@
  * output path, remove every per-task file from the container's dir.
  */
 import { randomBytes } from 'node:crypto';
-import { copyFile, mkdir, rename, rm, stat } from 'node:fs/promises';
+import { copyFile, mkdir, rename, rm, stat, utimes } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { abortKind } from '../../domain/abort.js';
 import { TaskError } from '../../domain/errors.js';
+import { needsTranscode } from '../../media/ffmpeg.args.js';
+import { sha256File } from '../../media/file-hash.js';
 import type { Media } from '../../media/media.js';
 import type { RenderRequest, RenderResult, VideoEngine } from '../ports.js';
 import { readJson, request, withTimeout } from './http-json.js';
 import { Handover } from './handover.js';
-import { containerFinishedAt, judgeRender, nextPollDelay, RenderPaceEstimator, type HangLimits } from './render-timing.js';
+import { containerFinishedAt, judgeRender, nextPollDelay, renderCapMs, RenderPaceEstimator, type HangLimits } from './render-timing.js';
 import { ResultFileSignal } from './result-file-signal.js';
 import { sharedInputName, stageInput, stageShared } from './stage-input.js';
 import { isVideoReply, readQuery, renderFailureBlamesInput, resultHostPath, submitBody, VIDEO_CODES, type QueryOutcome, type VideoReply } from './video-protocol.js';
@@ -37,8 +39,10 @@ export interface HeygemVideoOptions {
   /** Gap once the finish is near (expected, result named, or result file seen). */
   minPollIntervalMs: number;
   requestTimeoutMs: number;
-  /** Absolute cap on one render. */
+  /** Cap on one render (of up to renderTimeoutMs / renderTimeoutPerSpeechSecMs seconds of speech). */
   renderTimeoutMs: number;
+  /** The cap grows by this much per second of speech asked for (render-timing.ts). */
+  renderTimeoutPerSpeechSecMs?: number;
   /** A render is hung after hangFactor × its expected time (at least hangMinMs). */
   hangFactor: number;
   hangMinMs: number;
@@ -58,8 +62,20 @@ const VERIFY_STEP_MS = 25;
  */
 const HANDOVER_MAX_MS = 100;
 
+/** The container-side names of a render's inputs; `staged`: the face is in temp/ already. */
+interface InputNames {
+  audio: string;
+  video: string;
+  /** Named by content hash and kept for later renders (never removed with the task). */
+  shared: boolean;
+  staged: boolean;
+}
+
 export class HeygemVideoEngine implements VideoEngine {
   readonly kind = 'heygem';
+  /** Faces transcoded by this engine (tests and logs), and those in progress, by name. */
+  transcodes = 0;
+  private readonly transcoding = new Map<string, Promise<void>>();
   private readonly pace = new RenderPaceEstimator();
   private readonly handover = new Handover();
   /**
@@ -74,13 +90,42 @@ export class HeygemVideoEngine implements VideoEngine {
     return join(this.opts.hostDataDir, 'temp');
   }
 
-  private inputNames(code: string, videoPath: string, videoKey?: string): { audio: string; video: string; shared: boolean } {
+  private inputNames(code: string, videoPath: string, videoKey?: string): InputNames {
     const ext = extname(videoPath).toLowerCase() || '.mp4';
-    return { audio: `${code}.wav`, video: videoKey ? sharedInputName(videoKey, ext) : `${code}${ext}`, shared: !!videoKey };
+    return { audio: `${code}.wav`, video: videoKey ? sharedInputName(videoKey, ext) : `${code}${ext}`, shared: !!videoKey, staged: false };
+  }
+
+  /**
+   * A face the container cannot read well (HEVC, VP9, 10-bit, odd sizes or containers): HeyGem's
+   * own client re-encodes every face to H.264 yuv420p first. Done here once per content hash,
+   * into the container's temp dir as `face-<sha256>.mp4`, reused by every later render of the same
+   * upload (file retention removes copies unused for a day). Null: the face is fine as it is.
+   */
+  private async readableFace(path: string, signal: AbortSignal): Promise<string | null> {
+    const probe = await this.opts.media.probe(path, signal).catch(() => null);
+    if (!probe?.hasVideo || !needsTranscode(probe)) return null;
+    const name = `face-${await sha256File(path)}.mp4`;
+    const dest = join(this.tempDir, name);
+    if (await stat(dest).then((s) => s.size > 0, () => false)) {
+      const now = new Date();
+      await utimes(dest, now, now).catch(() => undefined);
+      return name;
+    }
+    let p = this.transcoding.get(name);
+    if (!p) {
+      p = mkdir(this.tempDir, { recursive: true })
+        .then(() => this.opts.media.transcodeFace(path, dest))
+        .then(() => void (this.transcodes += 1))
+        .finally(() => this.transcoding.delete(name));
+      this.transcoding.set(name, p);
+    }
+    await p;
+    return name;
   }
 
   async render(req: RenderRequest): Promise<RenderResult> {
-    const names = this.inputNames(req.code, req.videoPath, req.videoKey);
+    const readable = req.videoKey ? null : await this.readableFace(req.videoPath, req.signal);
+    const names = readable ? { audio: `${req.code}.wav`, video: readable, shared: true, staged: true } : this.inputNames(req.code, req.videoPath, req.videoKey);
     if (await this.stillStuck(req.signal)) {
       throw new TaskError('engine_busy', `Video container is still stuck on job ${this.stuckCode} (far over its expected time); restart it`, { retryable: true });
     }
@@ -122,8 +167,8 @@ export class HeygemVideoEngine implements VideoEngine {
     }
   }
 
-  private async submit(req: RenderRequest, names: { audio: string; video: string; shared: boolean }): Promise<void> {
-    const face = names.shared ? stageShared(req.videoPath, this.tempDir, names.video) : stageInput(req.videoPath, this.tempDir, names.video);
+  private async submit(req: RenderRequest, names: InputNames): Promise<void> {
+    const face = names.staged ? Promise.resolve() : names.shared ? stageShared(req.videoPath, this.tempDir, names.video) : stageInput(req.videoPath, this.tempDir, names.video);
     await Promise.all([stageInput(req.audioPath, this.tempDir, names.audio), face]);
     // Not aborted by a cancel: a submit cut off after the container took it would leave a job
     // running that nobody follows or drains. It is short (bounded by requestTimeoutMs); a cancel
@@ -152,7 +197,7 @@ export class HeygemVideoEngine implements VideoEngine {
     } catch (err) {
       const kind = abortKind(req.signal);
       if (!(err instanceof TaskError && err.code === 'canceled') || (kind !== 'cancel' && kind !== 'lost')) throw err;
-      const deadline = Date.now() + this.opts.renderTimeoutMs;
+      const deadline = Date.now() + renderCapMs(this.hangLimits, req.audioDurationSec);
       const never = new AbortController().signal;
       while (Date.now() < deadline) {
         const o = await this.query(req.code, never).catch(() => ({ kind: 'unknown' }) as QueryOutcome);
@@ -175,7 +220,7 @@ export class HeygemVideoEngine implements VideoEngine {
 
   private get hangLimits(): HangLimits {
     const o = this.opts;
-    return { hangFactor: o.hangFactor, hangMinMs: o.hangMinMs, defaultSecPerSpeechSec: o.defaultRenderSecPerSpeechSec, renderTimeoutMs: o.renderTimeoutMs };
+    return { hangFactor: o.hangFactor, hangMinMs: o.hangMinMs, defaultSecPerSpeechSec: o.defaultRenderSecPerSpeechSec, renderTimeoutMs: o.renderTimeoutMs, renderTimeoutPerSpeechSecMs: o.renderTimeoutPerSpeechSecMs };
   }
 
   /**
