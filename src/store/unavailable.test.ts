@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DomainError } from '../domain/errors.js';
+import { DomainError, TaskError } from '../domain/errors.js';
 import { createPgPool } from './postgres.pool.js';
 import { isStoreUnavailable, storeUnavailable } from './unavailable.js';
 
@@ -23,6 +23,8 @@ describe('isStoreUnavailable', () => {
     expect(isStoreUnavailable(new DomainError('queue_full', 'unavailable', 'full'))).toBe(false);
     expect(isStoreUnavailable(undefined)).toBe(false);
     expect(isStoreUnavailable('ECONNREFUSED')).toBe(false);
+    // a container that refused the connection is the engine's fault, not the store's
+    expect(isStoreUnavailable(new TaskError('engine_unreachable', 'cannot reach the container', { retryable: true, cause: withCode('ECONNREFUSED') }))).toBe(false);
   });
 
   it('classifies what a real pg pool throws for a server that is not there, within the connect bound', async () => {

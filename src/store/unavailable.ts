@@ -6,7 +6,7 @@
  * database goes away"). Classified by the driver's codes, never by the message alone, except
  * for the few pg and pg-pool errors that carry no code.
  */
-import { DomainError } from '../domain/errors.js';
+import { DomainError, TaskError } from '../domain/errors.js';
 
 /** Socket-level failures of a connection to the database server. */
 const NET_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ECONNABORTED', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
@@ -41,6 +41,9 @@ export const STORE_RETRY_AFTER_SECONDS = 5;
 export function isStoreUnavailable(err: unknown): boolean {
   for (let e = err, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
     if (e instanceof DomainError) return e.code === STORE_UNAVAILABLE;
+    // An error already classified for a task (a container that refused a connection is
+    // `engine_unreachable`) is not the store's, whatever network error it wraps.
+    if (e instanceof TaskError) return e.code === STORE_UNAVAILABLE;
     if (typeof e !== 'object') return false;
     // A store reached over the network says so itself (a runner's gateway: src/runners/).
     if ((e as { storeUnavailable?: unknown }).storeUnavailable === true) return true;
