@@ -96,6 +96,9 @@ export const en = {
     readAs: 'is read as',
     more: 'and {{count}} more',
     submit: 'Generate video',
+    listen: 'Listen',
+    listening: 'Preparing the speech…',
+    listenAudio: 'Speech preview',
     submitting: 'Submitting…',
   },
   video: {

@@ -95,6 +95,9 @@ export const zhCN: Catalog = {
     readAs: '读作',
     more: '另有 {{count}} 处',
     submit: '生成视频',
+    listen: '试听',
+    listening: '正在生成语音…',
+    listenAudio: '语音试听',
     submitting: '提交中…',
   },
   video: {

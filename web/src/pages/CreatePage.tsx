@@ -7,6 +7,7 @@ import { classLabel, distinctChanges, rawPreview, type NormalizeView } from '../
 import { TASK_LANGUAGES, taskLanguageField, type TaskLanguage } from '../lib/taskLanguage';
 import type { InfoView } from '../lib/types';
 import { LibraryPickers } from './LibraryPickers';
+import { ListenButton } from './ListenButton';
 import { VideoPicker } from './VideoPicker';
 
 type Errors = { text?: string; video?: string; form?: string };
@@ -106,6 +107,7 @@ export function CreatePage() {
       )}
 
       <LibraryPickers avatarId={avatarId} voiceId={voiceId} onAvatar={setAvatarId} onVoice={setVoiceId} />
+      <ListenButton text={text} language={language} avatarId={avatarId} voiceId={voiceId} onError={(code, message) => setErrors({ [fieldForError(code)]: message })} />
       {!avatarId && <VideoPicker info={info} file={file} error={errors.video} onChange={(f, problem) => { setFile(f); setErrors((e) => ({ ...e, video: problem ?? undefined })); }} />}
       {errors.form && <p id="form-error" className="error" role="alert">{errors.form}</p>}
       <button type="submit" disabled={busy}>{busy ? t('create.submitting') : t('create.submit')}</button>

@@ -1,0 +1,88 @@
+/**
+ * The studio flows of the UI in Chromium against a gateway on loopback with the preview engine:
+ * Listen on the create page plays the text's speech (POST /api/speech-preview), and listening
+ * again to the same words is answered from the server's cache. Screenshots:
+ * test-artifacts/studio-listen-{wide,phone}.png.
+ */
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
+import { ARTIFACTS, ensureUiBuilt, haveChromium, launchBrowser, PHONE } from './browser.js';
+
+const have = haveChromium();
+let gw: TestGateway;
+beforeAll(async () => {
+  if (!have) return;
+  await ensureUiBuilt();
+  gw = await startTestGateway({ preview: { slots: 1 }, scheduler: { enabled: false } });
+}, 180_000);
+afterAll(async () => {
+  await gw?.close();
+});
+
+async function inBrowser(body: (page: Page) => Promise<void>, locale = 'en-US'): Promise<void> {
+  const { ctx, close } = await launchBrowser({ locale });
+  try {
+    const page = ctx.pages()[0] ?? (await ctx.newPage());
+    page.setDefaultTimeout(45_000); // bounds for a busy 2-core machine, not expectations
+    await body(page);
+  } finally {
+    await close();
+  }
+}
+
+const hits = async (): Promise<number> => {
+  const m = /^heygem_gateway_speech_preview_total\{cache="hit"\} (\d+)/m.exec(await (await fetch(`${gw.url}/metrics`)).text());
+  return m ? Number(m[1]) : 0;
+};
+
+/** Clicks Listen and waits until the browser has read the WAV's header (it can play it). */
+async function listen(page: Page): Promise<{ src: string; duration: number }> {
+  const answered = page.waitForResponse((r) => r.url().endsWith('/api/speech-preview') && r.request().method() === 'POST');
+  await page.getByTestId('listen').click();
+  expect((await answered).status()).toBe(200);
+  const audio = page.getByTestId('listen-audio');
+  await audio.waitFor();
+  await page.waitForFunction(() => {
+    const a = document.querySelector<HTMLAudioElement>('[data-testid="listen-audio"]');
+    return !!a && a.readyState >= 1 && a.duration > 0;
+  });
+  return audio.evaluate((a: HTMLAudioElement) => ({ src: a.src, duration: a.duration }));
+}
+
+describe.skipIf(!have)('studio: listen before render', () => {
+  it('plays the speech of the typed text, and the same words again come from the cache', async () => {
+    await inBrowser(async (page) => {
+      await page.goto(gw.url);
+      await page.getByLabel('Text', { exact: true }).fill('Gate C22 costs $5.');
+      const first = await listen(page);
+      expect(first.src).toMatch(/\/api\/speech-preview\/[0-9a-f]{64}\.wav$/);
+      expect(first.duration).toBeGreaterThan(0.5);
+      await page.screenshot({ path: `${ARTIFACTS}/studio-listen-wide.png`, fullPage: true });
+
+      // another text hides the old sound; typing the first one back is a cache hit
+      await page.getByLabel('Text', { exact: true }).fill('Something else.');
+      await expect.poll(() => page.getByTestId('listen-audio').count()).toBe(0);
+      await page.getByLabel('Text', { exact: true }).fill('Gate C22 costs $5.');
+      const before = await hits();
+      const again = await listen(page);
+      expect(again.src).toBe(first.src);
+      expect(await hits()).toBe(before + 1);
+    });
+  });
+
+  it('names a refused script next to the text, in the UI language, on a phone', async () => {
+    await inBrowser(async (page) => {
+      await page.setViewportSize(PHONE);
+      await page.goto(gw.url);
+      await page.getByTestId('listen').waitFor();
+      expect(await page.getByTestId('listen').textContent()).toBe('试听');
+      await page.locator('#text').fill('你好 안녕');
+      await page.getByTestId('listen').click();
+      await page.locator('#text-error').waitFor();
+      expect(await page.locator('#text-error').textContent()).toContain('unsupported_script');
+      expect(await page.getByTestId('listen-audio').count()).toBe(0);
+      await page.screenshot({ path: `${ARTIFACTS}/studio-listen-phone.png`, fullPage: true });
+    }, 'zh-CN');
+  });
+});
