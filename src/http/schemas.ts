@@ -270,3 +270,17 @@ export const generateRequestBody: Json = {
     },
   },
 };
+
+/** GET /api/status/:id: the library avatar and voice the task used, by name (null: none or deleted). */
+export function withLibraryFields(schema: Json): Json {
+  const s = schema as { properties: Record<string, Json>; required: string[] };
+  return {
+    ...schema,
+    properties: {
+      ...s.properties,
+      avatar: nullable(object('The library avatar the task used', { id: str(), name: str(), poster_url: str('Its poster frame (JPEG): the player\u2019s poster') })),
+      voice: nullable(object('The library voice the task used', { id: str(), name: str() })),
+    },
+    required: [...s.required, 'avatar', 'voice'],
+  };
+}

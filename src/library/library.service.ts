@@ -319,6 +319,16 @@ export class LibraryService {
     };
   }
 
+  /** The names of a task's avatar and voice, for people (null: none, or deleted since). */
+  async namesForTask(taskId: string): Promise<{ avatar: { id: string; name: string } | null; voice: { id: string; name: string } | null }> {
+    const refs = await this.store.taskRefs(taskId);
+    const named = async (id: string | null | undefined) => {
+      const it = id ? await this.store.get(id) : undefined;
+      return it ? { id: it.id, name: it.name } : null;
+    };
+    return { avatar: await named(refs?.avatarId), voice: await named(refs?.voiceId) };
+  }
+
   /** Avatar ids of tasks that use one (the task list shows their posters). */
   async avatarsOf(taskIds: readonly string[]): Promise<Map<string, string>> {
     return taskIds.length ? this.store.avatarsOf(taskIds) : new Map();
