@@ -2,11 +2,13 @@
  * The studio flows of the UI in Chromium against a gateway on loopback with the preview engine:
  * Listen on the create page plays the text's speech (POST /api/speech-preview), and listening
  * again to the same words is answered from the server's cache. Screenshots:
- * test-artifacts/studio-listen-{wide,phone}.png.
+ * test-artifacts/studio-listen-{wide,phone}.png. The task page puts the finished video first,
+ * shows progress in the tab title, downloads under a readable name, and duplicates the task into
+ * a prefilled create page: test-artifacts/studio-task-{wide,phone}.png.
  */
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
+import { startTestGateway, submit, waitFinal, type TestGateway } from '../helpers/gateway.js';
 import { ARTIFACTS, ensureUiBuilt, haveChromium, launchBrowser, PHONE } from './browser.js';
 
 const have = haveChromium();
@@ -14,7 +16,7 @@ let gw: TestGateway;
 beforeAll(async () => {
   if (!have) return;
   await ensureUiBuilt();
-  gw = await startTestGateway({ preview: { slots: 1 }, scheduler: { enabled: false } });
+  gw = await startTestGateway({ preview: { slots: 1 } });
 }, 180_000);
 afterAll(async () => {
   await gw?.close();
@@ -84,5 +86,44 @@ describe.skipIf(!have)('studio: listen before render', () => {
       expect(await page.getByTestId('listen-audio').count()).toBe(0);
       await page.screenshot({ path: `${ARTIFACTS}/studio-listen-phone.png`, fullPage: true });
     }, 'zh-CN');
+  });
+});
+
+describe.skipIf(!have)('studio: the task page, result first', () => {
+  it('shows the video above everything, the state in the tab title, a readable download and duplicate-and-edit', async () => {
+    const text = '这款手机售价2999元 and ships in 3 days.';
+    const r = await submit(gw.url, text);
+    const id = String(r.body.task_id);
+    expect((await waitFinal(gw.url, id, 120_000)).status).toBe('completed');
+    await inBrowser(async (page) => {
+      await page.goto(`${gw.url}/#/tasks/${id}`);
+      const video = page.getByTestId('result-video');
+      await video.waitFor();
+      // the player comes before the progress bar and the timeline in the page
+      const order = await page.evaluate(() => {
+        const v = document.querySelector('[data-testid="result-video"]')!;
+        const bar = document.querySelector('[role="progressbar"]')!;
+        return v.compareDocumentPosition(bar) & Node.DOCUMENT_POSITION_FOLLOWING;
+      });
+      expect(order).toBeTruthy();
+      expect(await video.getAttribute('src')).toMatch(/\.mp4#t=0\.1$/); // no avatar: the first frame is the poster
+      await expect.poll(() => page.title()).toMatch(/^completed · Task · heygem-gateway$/);
+      expect(await page.getByTestId('task-voice').textContent()).not.toBe('');
+
+      const href = (await page.getByTestId('download').getAttribute('href'))!;
+      const res = await fetch(`${gw.url}${href}`);
+      const day = new Date().toISOString().slice(0, 10);
+      expect(res.headers.get('content-disposition')).toBe(
+        `attachment; filename="2999-and-ships-in-3-days-${day}.mp4"; filename*=UTF-8''${encodeURIComponent(`这款手机售价2999元-and-ships-in-3-days-${day}.mp4`)}`,
+      );
+      await res.body?.cancel();
+      await page.screenshot({ path: `${ARTIFACTS}/studio-task-wide.png`, fullPage: true });
+      await page.setViewportSize(PHONE);
+      await page.screenshot({ path: `${ARTIFACTS}/studio-task-phone.png` });
+
+      await page.getByTestId('duplicate').click();
+      await page.waitForURL(`**/#/from/${id}`);
+      await expect.poll(() => page.locator('#text').inputValue()).toBe(text);
+    });
   });
 });

@@ -25,7 +25,7 @@ function useHash(): string {
 
 /** One component per route key (see routes.ts). `key` on TaskPage resets its state per task. */
 const PAGES: Record<PageKey, (param: string | null) => ReactNode> = {
-  create: () => <CreatePage />,
+  create: (from) => <CreatePage key={from ?? 'new'} from={from} />,
   tasks: () => <TasksPage />,
   task: (id) => <TaskPage key={id} id={id!} />,
   batches: () => <BatchesPage />,
