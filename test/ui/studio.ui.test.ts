@@ -127,3 +127,65 @@ describe.skipIf(!have)('studio: the task page, result first', () => {
     });
   });
 });
+
+describe.skipIf(!have)('studio: safe and clear', () => {
+  it('asks before deleting a voice (Keep keeps it) and before canceling a task; a canceled task is a neutral note', async () => {
+    // a voice made from a speech preview's WAV
+    const sp = (await (await fetch(`${gw.url}/api/speech-preview`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text: 'A voice for the library, long enough to clone.' }) })).json()) as { audio_url: string };
+    const wav = new Blob([await (await fetch(`${gw.url}${sp.audio_url}`)).arrayBuffer()], { type: 'audio/wav' });
+    const form = new FormData();
+    form.set('audio', wav, 'narrator.wav');
+    form.set('name', 'Narrator');
+    const created = await fetch(`${gw.url}/api/voices`, { method: 'POST', body: form });
+    expect(created.status, await created.clone().text()).toBe(201);
+    const voiceId = ((await created.json()) as { id: string }).id;
+
+    await inBrowser(async (page) => {
+      await page.goto(`${gw.url}/#/voices`);
+      const card = page.locator(`[data-testid="voice-card"][data-id="${voiceId}"]`);
+      await card.waitFor();
+      await card.getByRole('button', { name: 'Delete' }).click();
+      const dialog = page.getByRole('dialog');
+      await dialog.waitFor();
+      expect(await dialog.textContent()).toContain('Delete the voice “Narrator”?');
+      await page.screenshot({ path: `${ARTIFACTS}/studio-confirm-delete.png` });
+      await dialog.getByRole('button', { name: 'Keep it' }).click();
+      await expect.poll(() => dialog.isVisible()).toBe(false);
+      expect((await fetch(`${gw.url}/api/voices/${voiceId}`)).status).toBe(200); // nothing deleted
+      await card.getByRole('button', { name: 'Delete' }).click();
+      await dialog.getByRole('button', { name: 'Delete' }).click();
+      await card.waitFor({ state: 'detached' });
+      expect((await fetch(`${gw.url}/api/voices/${voiceId}`)).status).toBe(404);
+
+      // cancel asks first; the canceled task is a neutral note, not a red alert
+      const long = 'A long text that keeps the preview engine busy for a while. '.repeat(40);
+      const ids = [];
+      for (let i = 0; i < 3; i++) ids.push(String((await submit(gw.url, `${i}. ${long}`)).body.task_id));
+      await page.goto(`${gw.url}/#/tasks/${ids[2]}`);
+      await page.getByTestId('cancel').click();
+      await page.getByRole('dialog').getByRole('button', { name: 'Yes, cancel it' }).click();
+      await page.getByTestId('task-canceled').waitFor();
+      expect(await page.getByTestId('task-error').count()).toBe(0);
+      expect(await page.locator('.badge').first().getAttribute('data-status')).toBe('canceled');
+      await page.screenshot({ path: `${ARTIFACTS}/studio-canceled.png`, fullPage: true });
+      for (const id of ids.slice(0, 2)) await fetch(`${gw.url}/api/tasks/${id}/cancel`, { method: 'POST' });
+    });
+  });
+
+  it('refuses an empty or mistyped file before uploading it', async () => {
+    await inBrowser(async (page) => {
+      let uploads = 0;
+      page.on('request', (r) => r.method() === 'POST' && r.url().includes('/api/avatars') && uploads++);
+      await page.goto(`${gw.url}/#/avatars`);
+      const input = page.locator('#upload-video');
+      await input.setInputFiles({ name: 'empty.mp4', mimeType: 'video/mp4', buffer: Buffer.alloc(0) });
+      await page.locator('#upload-video-error').waitFor();
+      expect(await page.locator('#upload-video-error').textContent()).toBe('The file is empty (0 bytes); choose another one.');
+      await input.setInputFiles({ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('hello') });
+      await expect.poll(() => page.locator('#upload-video-error').textContent()).toMatch(/^Unsupported format \.txt/);
+      await page.getByRole('button', { name: 'Upload' }).click();
+      await page.screenshot({ path: `${ARTIFACTS}/studio-upload-refused.png`, fullPage: true });
+      expect(uploads).toBe(0);
+    });
+  });
+});

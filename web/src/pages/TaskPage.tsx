@@ -15,6 +15,7 @@ import type { TaskStatus } from '../lib/types';
 import { useLiveTasks } from '../lib/useLive';
 import { Progress, StatusBadge } from './widgets';
 import { Publications, publishing, type WithPublications } from './Publications';
+import { ConfirmButton } from './ConfirmButton';
 
 /** The captions track's language: the task's text language when the gateway reports one. */
 const captionsLang = (language: string | null | undefined) => (language === 'zh' ? 'zh' : 'en');
@@ -125,7 +126,8 @@ export function TaskPage({ id }: { id: string }) {
         <dt>{t('task.voice')}</dt><dd data-testid="task-voice">{s.voice?.name ?? t('task.voiceOwn')}</dd>
         {s.language && <><dt>{t('task.language')}</dt><dd data-testid="task-language">{tr(t, 'language', s.language)}</dd></>}
       </dl>
-      {s.error && <p className="error" role="alert" data-testid="task-error"><strong>{s.error_code}</strong>: {s.error_code ? tr(t, 'errors', s.error_code, s.error) : s.error}</p>}
+      {s.status === 'canceled' && <p className="notice neutral" data-testid="task-canceled">{t('task.canceled')}</p>}
+      {s.error && s.status !== 'canceled' && <p className="error" role="alert" data-testid="task-error"><strong>{s.error_code}</strong>: {s.error_code ? tr(t, 'errors', s.error_code, s.error) : s.error}</p>}
       {!s.error && s.last_error && <p className="notice">{t('task.retrying', { code: s.last_error.code, message: tr(t, 'errors', s.last_error.code, s.last_error.message) })}</p>}
       {s.segments && s.segments.length > 0 && <Segments items={s.segments} rendered={s.rendered_speech_seconds} total={s.speech_seconds} />}
       <h2 className="small">{t('task.inputText')}</h2>
@@ -143,7 +145,7 @@ export function TaskPage({ id }: { id: string }) {
         {s.download_url && <a className="button" href={withToken(s.download_url)} download data-testid="download">{t('task.download')}</a>}
         <a className="button ghost" href={`#/from/${s.task_id}`} data-testid="duplicate">{t('task.duplicate')}</a>
         {s.captions && <a className="button" href={withToken(s.captions.srt)} download data-testid="captions-srt">{t('task.captionsSrt')}</a>}
-        {!isFinal(s.status) && <button type="button" disabled={acting} onClick={() => act('cancel')}>{t('common.cancel')}</button>}
+        {!isFinal(s.status) && <ConfirmButton label={t('common.cancel')} question={t('confirm.cancelTask')} confirm={t('confirm.cancelConfirm')} disabled={acting} onConfirm={() => act('cancel')} testId="cancel" />}
         {(s.status === 'failed' || s.status === 'timeout' || s.status === 'canceled') && <button type="button" disabled={acting} onClick={() => act('retry')}>{t('common.retry')}</button>}
         <a href="#/tasks" className="back">{t('common.allTasks')}</a>
       </div>
