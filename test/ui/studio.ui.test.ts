@@ -189,3 +189,31 @@ describe.skipIf(!have)('studio: safe and clear', () => {
     });
   });
 });
+
+describe.skipIf(!have)('studio: dark mode', () => {
+  it('follows the system, and a chosen theme is remembered over a reload', async () => {
+    await inBrowser(async (page) => {
+      await page.emulateMedia({ colorScheme: 'dark' });
+      await page.goto(gw.url);
+      const bg = () => page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+      await page.getByTestId('theme-switch').waitFor();
+      expect(await bg()).toBe('rgb(15, 20, 28)');
+      // the keyboard focus ring is the dark theme's light blue
+      await page.locator('#text').focus();
+      await page.keyboard.press('Shift+Tab');
+      await page.keyboard.press('Tab');
+      expect(await page.evaluate(() => getComputedStyle(document.activeElement!).outlineColor)).toBe('rgb(143, 176, 255)');
+      await page.getByLabel('Text', { exact: true }).fill('Gate C22 costs $5.');
+      await page.screenshot({ path: `${ARTIFACTS}/studio-dark-create.png`, fullPage: true });
+
+      await page.getByTestId('theme-switch').selectOption('light');
+      expect(await bg()).toBe('rgb(245, 246, 248)');
+      await page.reload();
+      await page.getByTestId('theme-switch').waitFor();
+      expect(await bg()).toBe('rgb(245, 246, 248)');
+      expect(await page.getByTestId('theme-switch').inputValue()).toBe('light');
+      await page.getByTestId('theme-switch').selectOption('system');
+      expect(await bg()).toBe('rgb(15, 20, 28)');
+    });
+  });
+});

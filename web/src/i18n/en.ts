@@ -9,6 +9,12 @@ export const en = {
     skip: 'Skip to content',
     mainNav: 'Main',
     language: 'Language',
+    theme: 'Colour theme',
+  },
+  theme: {
+    system: 'System theme',
+    light: 'Light',
+    dark: 'Dark',
   },
   nav: {
     create: 'Create',

@@ -10,6 +10,12 @@ export const zhCN: Catalog = {
     skip: '跳到正文',
     mainNav: '主导航',
     language: '语言',
+    theme: '配色',
+  },
+  theme: {
+    system: '跟随系统',
+    light: '浅色',
+    dark: '深色',
   },
   nav: {
     create: '创建',
