@@ -8,6 +8,7 @@ import { assertContainerDirs } from './config/container-dirs.js';
 import type { GatewayConfig } from './config/load.js';
 import type { SlotEngines } from './engines/ports.js';
 import { slotEnginesOf } from './engines/slot-engines.js';
+import { SPEECH_PREVIEW_CACHE_BYTES, SpeechPreview } from './speech-preview/speech-preview.js';
 import { ensurePreviewAssets } from './engines/preview/assets.js';
 import { createLogger, type Logger } from './logger.js';
 import { DiskSpaceGuard } from './maintenance/disk-space.js';
@@ -89,6 +90,8 @@ export interface Gateway {
   eta: EtaService;
   /** Face and media checks of uploaded face videos (docs/checks.md). */
   faceCheck: FaceCheck;
+  /** Listen before render: speech only, cached by content (docs/api.md, "Speech preview"). */
+  speechPreview: SpeechPreview;
 }
 
 export interface GatewayOverrides {
@@ -228,6 +231,16 @@ export async function createGateway(config: GatewayConfig, o: GatewayOverrides =
   const recordRetention = new RecordRetention(store, clock, config.retention, log);
   recordRetention.start();
   const metrics = new GatewayMetrics({ lifecycle, scheduler, store, gpuStats, publisher, backups: segments.backups });
+  // The first slot's speech engine speaks previews (on heygem its TTS container: seconds, not a render).
+  const firstSlot = config.slots.find((s) => s.id === engines[0]?.id);
+  const speechPreview = new SpeechPreview({
+    engine: engines[0].speech,
+    dir: paths.speechPreviews,
+    defaultVoice: firstSlot?.defaultVoice ?? assets.referenceVoice,
+    maxCacheBytes: SPEECH_PREVIEW_CACHE_BYTES,
+    duration: (p) => media.duration(p),
+    onAnswer: (cache) => metrics.speechPreviews.inc({ cache }),
+  });
   const pipelines = createPipelines(config, {
     tasks: store,
     lifecycle,
@@ -267,6 +280,7 @@ export async function createGateway(config: GatewayConfig, o: GatewayOverrides =
     webhooks,
     eta,
     faceCheck,
+    speechPreview,
     startedAt: clock.now(),
     normalize,
     nodeId,

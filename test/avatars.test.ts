@@ -108,7 +108,10 @@ async function reuseById(gwInline: Record<string, unknown>): Promise<TestGateway
   const refused = await call(t.url, 'DELETE', `/api/avatars/${avatar.id}`);
   expect(refused.status).toBe(409);
   expect(refused.body).toMatchObject({ code: 'avatar_in_use', task_ids: [a.body.task_id] });
-  expect((await waitFinal(t.url, a.body.task_id)).status).toBe('completed');
+  const done = await waitFinal(t.url, a.body.task_id);
+  expect(done.status).toBe('completed');
+  // the task page names what it was made with; the avatar's poster is the player's poster
+  expect(done).toMatchObject({ avatar: { id: avatar.id, name: 'Anna', poster_url: avatar.poster_url }, voice: { id: avatar.voice_id, name: 'Anna (voice)' } });
   const temp = join(slot.videoDataDir, 'temp');
   const [copy] = libFiles(temp);
   expect(copy).toMatch(/^lib-[0-9a-f]{64}\.mp4$/);

@@ -38,6 +38,10 @@ describe('npm start (preview engine) end to end', () => {
     const res = await fetch(`${url}/api/download/${r.body.task_id}`);
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('video/mp4');
+    // named after the first words and the day, not the task id
+    const day = new Date(String(s.created_time)).toISOString().slice(0, 10);
+    expect(res.headers.get('content-disposition')).toBe(`attachment; filename="hello-from-the-preview-engine-two-${day}.mp4"; filename*=UTF-8''hello-from-the-preview-engine-two-${day}.mp4`);
+    expect(s).toMatchObject({ avatar: null, voice: null });
     const bytes = Buffer.from(await res.arrayBuffer());
     const file = join(dataDir, 'downloaded.mp4');
     writeFileSync(file, bytes);

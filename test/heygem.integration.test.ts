@@ -61,7 +61,7 @@ describe('gateway × fake HeyGem farm', { timeout: 120_000 }, () => {
     // The download is a real MP4 with video and audio.
     const res = await fetch(`${t.url}/api/download/${ids[0]}`);
     expect(res.status).toBe(200);
-    expect(res.headers.get('content-disposition')).toContain(`heygem-${ids[0]}.mp4`);
+    expect(res.headers.get('content-disposition')).toMatch(/^attachment; filename="task-number-0-the-area-is-\d{4}-\d{2}-\d{2}\.mp4"; filename\*=UTF-8''task-number-0-the-area-is-/);
     const probe = await ffprobeJson(join(t.dataDir, 'outputs', `${ids[0]}.mp4`));
     expect(probe.streams.map((x) => x.codec_type).sort()).toEqual(['audio', 'video']);
   }, 180_000); // nine real ffmpeg renders: minutes on a loaded 2-core machine

@@ -27,6 +27,7 @@ import { registerWebhookRoutes } from './routes/webhooks.route.js';
 import { registerUi } from './ui.js';
 import { registerAvatarRoutes } from './routes/avatars.route.js';
 import { registerVoiceRoutes } from './routes/voices.route.js';
+import { registerSpeechPreviewRoutes } from './routes/speech-preview.route.js';
 
 /**
  * server.trustProxy → Fastify's option. A hop count becomes "trust the nearest n hops" (the
@@ -102,6 +103,7 @@ export async function buildApp(gw: Gateway): Promise<FastifyInstance> {
   registerMetrics(app, gw.metrics);
   registerAvatarRoutes(app, gw);
   registerVoiceRoutes(app, gw);
+  registerSpeechPreviewRoutes(app, gw);
   await registerRunnerRoutes(app, gw); // remote runners (docs/runners.md)
   await app.register(async (ui) => {
     declareScope(ui, 'public'); // the UI's files and fallback page

@@ -44,6 +44,12 @@ const EXTRA_RESPONSES: Record<string, Record<string, Json>> = {
   },
   'GET /api/avatars/:id/poster.jpg': { 200: binary(['image/jpeg'], 'The avatar\u2019s poster frame') },
   'GET /api/avatars/:id/preview.webp': { 200: binary(['image/webp'], 'A short silent animated preview') },
+  'GET /api/speech-preview/:file': {
+    200: binary(['audio/wav'], 'A speech preview (<key>.wav from POST /api/speech-preview)'),
+    206: binary(['audio/wav'], 'A byte range of it (Range request)'),
+    404: error('No such preview, or it left the cache (ask POST /api/speech-preview again)'),
+    416: error('Range not satisfiable'),
+  },
   'GET /api/voices/:id/sample.wav': { 200: binary(['audio/wav'], 'A few seconds of the voice') },
   'GET /api/batches/:id/results.zip': {
     200: binary(['application/zip'], 'Every finished video of the batch (`<row>-<task id>.mp4`), streamed as one ZIP'),

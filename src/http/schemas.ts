@@ -225,6 +225,15 @@ export const normalizeSchema = object('The spoken form of a text', {
   unsupported: { type: 'array', description: 'Characters the speech engine cannot speak: {char, index, script, code_point}', items: { type: 'object', additionalProperties: true } },
 });
 
+export const speechPreviewSchema = object('The speech of a text, without a video (POST /api/speech-preview)', {
+  normalized_text: str(),
+  language: LANGUAGE,
+  language_requested: { type: 'string', enum: ['auto', 'zh', 'en'] },
+  cached: { type: 'boolean', description: 'true when the WAV came from the cache (no synthesis)' },
+  duration_sec: { type: 'number' },
+  audio_url: { type: 'string', description: 'GET it for the WAV (audio/wav; `?access_token=` works for <audio src>)' },
+});
+
 const CALLBACK_URL = { type: 'string', description: 'Optional URL that gets a signed POST when the task ends (docs/webhooks.md)' };
 
 /** Request bodies of POST /api/generate, for the docs only: the route reads the body itself. */
@@ -261,3 +270,17 @@ export const generateRequestBody: Json = {
     },
   },
 };
+
+/** GET /api/status/:id: the library avatar and voice the task used, by name (null: none or deleted). */
+export function withLibraryFields(schema: Json): Json {
+  const s = schema as { properties: Record<string, Json>; required: string[] };
+  return {
+    ...schema,
+    properties: {
+      ...s.properties,
+      avatar: nullable(object('The library avatar the task used', { id: str(), name: str(), poster_url: str('Its poster frame (JPEG): the player\u2019s poster') })),
+      voice: nullable(object('The library voice the task used', { id: str(), name: str() })),
+    },
+    required: [...s.required, 'avatar', 'voice'],
+  };
+}

@@ -269,6 +269,17 @@ export class LibraryService {
     return { avatarId: avatar?.id ?? null, voiceId };
   }
 
+  /**
+   * The voice a speech preview speaks in: the one a task with these ids would use (the voice,
+   * else the avatar's own, else the default); null = the slot's bundled reference.
+   */
+  async voiceFor(v: Viewer, r: { avatarId: string | null; voiceId: string | null }): Promise<LibraryInputs['voice']> {
+    const refs = await this.resolveForTask(v, { ...r, hasUpload: false });
+    const voice = refs.voiceId ? await this.store.get(refs.voiceId) : undefined;
+    if (!voice || voice.kind !== 'voice') return null;
+    return { path: this.path((voice as Voice).data.audioKey), hash: voice.contentHash, text: (voice as Voice).data.referenceText };
+  }
+
   /** A default voice will speak for an upload without sound (so such an upload is accepted). */
   get hasDefaultVoice(): boolean {
     return !!this.o.defaults.voiceId;
@@ -306,6 +317,16 @@ export class LibraryService {
       face: avatar ? { path: this.path(avatar.data.faceKey), hash: avatar.contentHash } : null,
       voice: voice ? { path: this.path(voice.data.audioKey), hash: voice.contentHash, text: voice.data.referenceText } : null,
     };
+  }
+
+  /** The names of a task's avatar and voice, for people (null: none, or deleted since). */
+  async namesForTask(taskId: string): Promise<{ avatar: { id: string; name: string } | null; voice: { id: string; name: string } | null }> {
+    const refs = await this.store.taskRefs(taskId);
+    const named = async (id: string | null | undefined) => {
+      const it = id ? await this.store.get(id) : undefined;
+      return it ? { id: it.id, name: it.name } : null;
+    };
+    return { avatar: await named(refs?.avatarId), voice: await named(refs?.voiceId) };
   }
 
   /** Avatar ids of tasks that use one (the task list shows their posters). */

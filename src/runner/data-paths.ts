@@ -18,6 +18,10 @@ export class DataPaths {
   get assets(): string {
     return join(this.root, 'assets');
   }
+  /** Speech previews, by content hash (speech-preview/speech-preview.ts). */
+  get speechPreviews(): string {
+    return join(this.root, 'speech-preview');
+  }
   get database(): string {
     return join(this.root, 'gateway.db');
   }

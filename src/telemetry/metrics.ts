@@ -30,6 +30,8 @@ export class GatewayMetrics {
   readonly registry = new Registry();
   readonly httpRequests: Counter<'method' | 'route' | 'status'>;
   readonly httpDuration: Histogram<'method' | 'route'>;
+  /** Speech previews answered, from the cache or synthesized (speech-preview/). */
+  readonly speechPreviews: Counter<'cache'>;
 
   constructor(d: MetricsDeps) {
     const r = this.registry;
@@ -135,6 +137,7 @@ export class GatewayMetrics {
         },
       });
     }
+    this.speechPreviews = new Counter({ name: `${P}speech_preview_total`, help: 'Speech previews answered, by cache outcome (hit, miss)', labelNames: ['cache'], registers: [r] });
     this.httpRequests = new Counter({ name: `${P}http_requests_total`, help: 'HTTP requests by method, route pattern and status', labelNames: ['method', 'route', 'status'], registers: [r] });
     this.httpDuration = new Histogram({ name: `${P}http_request_duration_seconds`, help: 'HTTP request duration by route pattern', labelNames: ['method', 'route'], buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 5, 30], registers: [r] });
   }

@@ -128,6 +128,7 @@ describe.skipIf(!have)('avatars and voices in chromium', () => {
     await page.waitForSelector('[data-testid="avatar-card"]');
     expect(['queued', 'preparing', 'reserved', 'tts', 'rendering']).toContain((await gw.gw.store.get(second))?.state);
     await page.click('[data-testid="avatar-card"] button:text("Delete")');
+    await page.getByRole('dialog').getByRole('button', { name: 'Delete' }).click(); // confirmed in a dialog
     await page.waitForSelector('[data-testid="avatar-card"] [role="alert"]');
     expect(await page.textContent('[data-testid="avatar-card"] [role="alert"]')).toMatch(/^Unfinished tasks still use this avatar.*\(avatar_in_use\)/);
     await shot('avatars-delete-refused');
@@ -150,6 +151,7 @@ describe.skipIf(!have)('avatars and voices in chromium', () => {
     await page.goto(`${gw.url}/#/avatars`);
     await page.waitForSelector('[data-testid="avatar-card"]');
     await page.click('[data-testid="avatar-card"] button:text("Delete")');
+    await page.getByRole('dialog').getByRole('button', { name: 'Delete' }).click();
     await page.waitForSelector('text=No avatars yet.');
     expect(readdirSync(join(slot.videoDataDir, 'temp')).filter((n) => n.endsWith('.mp4'))).toEqual([]);
   }, 300_000);

@@ -138,10 +138,14 @@ describe.skipIf(!have)('web UI in chromium', () => {
     await page.waitForFunction((id) => /#\d in queue/.test(document.querySelector(`[data-testid="task-row"][data-id="${id}"]`)?.textContent ?? ''), ids[3], { timeout: 5_000 });
     await page.goto(`${gw.url}/#/tasks/${ids[3]}`);
     await page.getByRole('button', { name: 'Cancel' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Yes, cancel it' }).click(); // asked first
     await page.waitForFunction(() => document.querySelector('.badge')?.textContent === 'canceled');
+    await page.getByTestId('task-canceled').waitFor(); // a neutral note, not a red error
+    expect(await page.getByTestId('task-error').count()).toBe(0);
     await page.getByRole('button', { name: 'Retry' }).click();
     await page.waitForFunction(() => document.querySelector('.badge')?.textContent !== 'canceled');
     await page.getByRole('button', { name: 'Cancel' }).click(); // and cancel it again, for the list below
+    await page.getByRole('dialog').getByRole('button', { name: 'Yes, cancel it' }).click();
     await page.waitForFunction(() => document.querySelector('.badge')?.textContent === 'canceled');
     await page.goto(gw.url + '/#/tasks');
     await page.waitForSelector(`[data-testid="task-row"][data-id="${ids[3]}"][data-status="canceled"]`);

@@ -3,6 +3,7 @@ import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiKeyBox } from './pages/ApiKeyBox';
 import { LanguageSwitch } from './pages/LanguageSwitch';
+import { ThemeSwitch } from './pages/ThemeSwitch';
 import { AvatarsPage } from './pages/AvatarsPage';
 import { VoicesPage } from './pages/VoicesPage';
 import { BatchesPage } from './pages/BatchesPage';
@@ -25,7 +26,7 @@ function useHash(): string {
 
 /** One component per route key (see routes.ts). `key` on TaskPage resets its state per task. */
 const PAGES: Record<PageKey, (param: string | null) => ReactNode> = {
-  create: () => <CreatePage />,
+  create: (from) => <CreatePage key={from ?? 'new'} from={from} />,
   tasks: () => <TasksPage />,
   task: (id) => <TaskPage key={id} id={id!} />,
   batches: () => <BatchesPage />,
@@ -62,6 +63,7 @@ export function App() {
           ))}
         </nav>
         <LanguageSwitch />
+        <ThemeSwitch />
         <ApiKeyBox />
       </header>
       <main id="main" tabIndex={-1}>{PAGES[route.key](param)}</main>

@@ -5,6 +5,8 @@ describe('routes table', () => {
   it('matches each page by its hash', () => {
     expect(matchRoute('').route.key).toBe('create');
     expect(matchRoute('#/').route.key).toBe('create');
+    expect(matchRoute('#/from/01jabcdefghjkmnpqrstvwxyz0')).toMatchObject({ route: { key: 'create' }, param: '01jabcdefghjkmnpqrstvwxyz0', fallback: false });
+    expect(matchRoute('#/from/nope')).toMatchObject({ route: { key: 'create' }, fallback: true });
     expect(matchRoute('#/tasks').route.key).toBe('tasks');
     expect(matchRoute('#/farm').route.key).toBe('farm');
     expect(matchRoute('#/stats').route.key).toBe('stats');

@@ -1,5 +1,5 @@
 /**
- * The routes table (hash routing: #/, #/tasks, #/tasks/<id>, #/farm, #/stats). Hash routes need
+ * The routes table (hash routing: #/, #/from/<id>, #/tasks, #/tasks/<id>, #/farm, #/stats). Hash routes need
  * no server support, so the gateway serves one index.html. Adding a page = one row here plus
  * its component in App's PAGES map (+ its name under `nav.<key>` in each catalog, web/src/i18n);
  * rows with `nav` appear in the top navigation.
@@ -17,7 +17,8 @@ export interface RouteDef {
 
 export const ROUTES: RouteDef[] = [
   { key: 'task', pattern: /^\/tasks\/([0-9a-z]{26})$/ },
-  { key: 'create', pattern: /^\/?$/, nav: { href: '#/' } },
+  // `#/from/<task id>`: duplicate and edit — the create page prefilled from that task.
+  { key: 'create', pattern: /^(?:\/|\/from\/([0-9a-z]{26}))?$/, nav: { href: '#/' } },
   { key: 'tasks', pattern: /^\/tasks\/?$/, nav: { href: '#/tasks' } },
   { key: 'avatars', pattern: /^\/avatars\/?$/, nav: { href: '#/avatars' } },
   { key: 'voices', pattern: /^\/voices\/?$/, nav: { href: '#/voices' } },

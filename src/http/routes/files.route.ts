@@ -4,6 +4,7 @@
  * so no request can name a path outside outputs/.
  */
 import type { FastifyInstance } from 'fastify';
+import { contentDisposition } from '../../domain/download-name.js';
 import { isTaskId } from '../../domain/ids.js';
 import type { Gateway } from '../../gateway.js';
 import { canSee } from '../access.js';
@@ -22,7 +23,7 @@ export function registerFileRoutes(app: FastifyInstance, gw: Gateway): void {
       if (task.state !== 'completed' || !task.outputPath) {
         throw new ApiError(409, 'task_not_finished', `Task is ${task.state}; the video is not ready`, { status: task.state });
       }
-      return reply.header('content-disposition', `attachment; filename="heygem-${task.id}.mp4"`).sendFile(`${task.id}.mp4`, gw.paths.outputs);
+      return reply.header('content-disposition', contentDisposition(task.text, task.createdAt)).sendFile(`${task.id}.mp4`, gw.paths.outputs);
     },
   );
 

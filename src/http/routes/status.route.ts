@@ -12,7 +12,7 @@ import { ApiError, errorBodySchema } from '../errors.js';
 import { presentStatus, presentSummary } from '../../domain/presenters.js';
 import { segmentStatusFields } from '../../segments/status.js';
 import { withSegmentFields } from '../../segments/status.schema.js';
-import { taskActionSchema, taskListSchema, taskStatusSchema } from '../schemas.js';
+import { taskActionSchema, taskListSchema, taskStatusSchema, withLibraryFields } from '../schemas.js';
 import { withEta } from '../eta.schemas.js';
 import { access } from '../security.js';
 
@@ -57,16 +57,22 @@ export function parseStatusFilter(status: string | undefined): TaskState[] | und
   return [...out];
 }
 
+/** The avatar and voice a task used, named (the task page shows them; poster for the player). */
+async function libraryFields(gw: Gateway, taskId: string): Promise<Record<string, unknown>> {
+  const { avatar, voice } = await gw.library.namesForTask(taskId);
+  return { avatar: avatar ? { ...avatar, poster_url: `/api/avatars/${avatar.id}/poster.jpg` } : null, voice };
+}
+
 export function registerStatusRoutes(app: FastifyInstance, gw: Gateway): void {
   app.get<{ Params: { id: string } }>(
     '/api/status/:id',
-    { config: access('read'), schema: { tags: ['tasks'], summary: 'Status of one task (compatible shape)', params: idParams, response: { 200: withEta(withSegmentFields(taskStatusSchema)), 404: notFoundSchema } } },
+    { config: access('read'), schema: { tags: ['tasks'], summary: 'Status of one task (compatible shape)', params: idParams, response: { 200: withLibraryFields(withEta(withSegmentFields(taskStatusSchema))), 404: notFoundSchema } } },
     async (req) => {
       const task = await loadTask(gw, req.params.id, req);
       const now = gw.clock.now();
       const position = await gw.store.queuePosition(task.id);
       const segments = segmentStatusFields(task, await gw.segments.segmentsOf(task), now);
-      return { ...presentStatus(task, position, now), ...segments, ...(await gw.eta.fields(task, position)), ...(await gw.publisher.publicationStatusFields(task.id)) };
+      return { ...presentStatus(task, position, now), ...segments, ...(await gw.eta.fields(task, position)), ...(await gw.publisher.publicationStatusFields(task.id)), ...(await libraryFields(gw, task.id)) };
     },
   );
 

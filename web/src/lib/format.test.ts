@@ -56,6 +56,8 @@ describe('format', () => {
     expect(checkVideoFile({ name: 'a.gif', size: 10 }, ['mp4'], 100, en, 'en')).toMatch(/Unsupported format \.gif/);
     expect(checkVideoFile({ name: 'noext', size: 10 }, ['mp4'], 100, en, 'en')).toMatch(/Unsupported/);
     expect(checkVideoFile({ name: 'a.mp4', size: 1000 }, ['mp4'], 100, en, 'en')).toMatch(/limit/);
+    expect(checkVideoFile({ name: 'a.mp4', size: 0 }, ['mp4'], 100, en, 'en')).toBe('The file is empty (0 bytes); choose another one.');
+    expect(checkVideoFile({ name: 'a.mp4', size: 0 }, ['mp4'], 100, zh, 'zh-CN')).toBe('文件为空（0 字节），请选择其他文件。');
     expect(checkVideoFile({ name: 'a.gif', size: 10 }, ['mp4', 'mov'], 100, zh, 'zh-CN')).toBe('不支持 .gif 格式；请使用 mp4, mov');
     expect(checkVideoFile({ name: 'a.mp4', size: 2048 }, ['mp4'], 1024, zh, 'zh-CN')).toBe('文件大小为 2 KiB，上限为 1 KiB');
   });

@@ -82,6 +82,8 @@ export function fieldForError(code: string): 'text' | 'video' | 'form' {
 /** Client-side check of a chosen face video before upload (the server checks content again). */
 export function checkVideoFile(file: { name: string; size: number }, formats: string[], maxBytes: number, t: TFunction, locale: string): string | null {
   const ext = file.name.split('.').pop()?.toLowerCase() ?? '';
+  // the server refuses an empty file too, but only after the upload: say it before
+  if (file.size === 0) return t('video.empty');
   if (!formats.includes(ext)) return t('video.badFormat', { ext, formats: formats.join(', ') });
   if (file.size > maxBytes) return t('video.tooLarge', { size: formatBytes(file.size, locale), max: formatBytes(maxBytes, locale) });
   return null;

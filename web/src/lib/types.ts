@@ -47,6 +47,11 @@ export interface TaskStatus extends Omit<TaskSummary, 'text'> {
   rendered_speech_seconds?: number;
   /** The text's language (`zh` or `en`, detected when the task asked for `auto`); absent on older servers. */
   language?: string | null;
+  /** What the task asked for: auto, zh or en. */
+  language_requested?: string | null;
+  /** The library avatar and voice it used (absent on older servers, null when none). */
+  avatar?: { id: string; name: string; poster_url: string } | null;
+  voice?: { id: string; name: string } | null;
 }
 
 /** One segment of a long script. */

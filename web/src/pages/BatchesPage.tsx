@@ -9,6 +9,7 @@ import { tr } from '../i18n/tr';
 import { api, ApiFailure, describeError, getApiKey, withToken } from '../lib/api';
 import { formatDateTime, formatNumber } from '../lib/format';
 import { StatusBadge } from './widgets';
+import { ConfirmButton } from './ConfirmButton';
 
 interface BatchRow {
   row: number;
@@ -117,9 +118,13 @@ export function BatchesPage() {
           <div className="row">
             <a href={withToken(current.results_url)} download>{t('batches.download')}</a>
             {current.status !== 'completed' && current.status !== 'canceled' && (
-              <button type="button" onClick={() => api<Batch>(`/api/batches/${current.batch_id}/cancel`, { method: 'POST' }).then(setCurrent, (e) => setError(describeError(e, t)))}>
-                {t('batches.cancel')}
-              </button>
+              <ConfirmButton
+                label={t('batches.cancel')}
+                question={t('confirm.cancelBatch')}
+                confirm={t('confirm.cancelConfirm')}
+                onConfirm={() => api<Batch>(`/api/batches/${current.batch_id}/cancel`, { method: 'POST' }).then(setCurrent, (e) => setError(describeError(e, t)))}
+                testId="batch-cancel"
+              />
             )}
           </div>
           <table>

@@ -1,18 +1,23 @@
-/** Create: text with a live "what the voice will say" preview, the text's language, optional face video, submit. */
+/**
+ * Create: text with a live "what the voice will say" preview, the text's language, optional face
+ * video, Listen, submit. `from` (#/from/<task id>, duplicate and edit) prefills text, language,
+ * avatar and voice from that task.
+ */
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, ApiFailure, describeError } from '../lib/api';
 import { fieldForError } from '../lib/format';
 import { classLabel, distinctChanges, rawPreview, type NormalizeView } from '../lib/spoken';
 import { TASK_LANGUAGES, taskLanguageField, type TaskLanguage } from '../lib/taskLanguage';
-import type { InfoView } from '../lib/types';
+import type { InfoView, TaskStatus } from '../lib/types';
 import { LibraryPickers } from './LibraryPickers';
+import { ListenButton } from './ListenButton';
 import { VideoPicker } from './VideoPicker';
 
 type Errors = { text?: string; video?: string; form?: string };
 const PREVIEW_DEBOUNCE_MS = 250;
 
-export function CreatePage() {
+export function CreatePage({ from = null }: { from?: string | null } = {}) {
   const { t } = useTranslation();
   const [info, setInfo] = useState<InfoView | null>(null);
   const [text, setText] = useState('');
@@ -27,6 +32,20 @@ export function CreatePage() {
   useEffect(() => {
     api<InfoView>('/api/info').then(setInfo, () => undefined); // limits unknown: the server still checks
   }, []);
+
+  useEffect(() => {
+    if (!from) return;
+    api<TaskStatus>(`/api/status/${from}`).then(
+      (s) => {
+        setText(s.input_text);
+        const asked = s.language_requested ?? 'auto';
+        setLanguage((TASK_LANGUAGES as readonly string[]).includes(asked) ? (asked as TaskLanguage) : 'auto');
+        setAvatarId(s.avatar?.id ?? '');
+        setVoiceId(s.voice?.id ?? '');
+      },
+      (err) => setErrors({ form: describeError(err, t) }),
+    );
+  }, [from, t]);
 
   // Debounced; a newer keystroke aborts the older request so answers can't arrive out of order.
   useEffect(() => {
@@ -106,6 +125,7 @@ export function CreatePage() {
       )}
 
       <LibraryPickers avatarId={avatarId} voiceId={voiceId} onAvatar={setAvatarId} onVoice={setVoiceId} />
+      <ListenButton text={text} language={language} avatarId={avatarId} voiceId={voiceId} onError={(code, message) => setErrors({ [fieldForError(code)]: message })} />
       {!avatarId && <VideoPicker info={info} file={file} error={errors.video} onChange={(f, problem) => { setFile(f); setErrors((e) => ({ ...e, video: problem ?? undefined })); }} />}
       {errors.form && <p id="form-error" className="error" role="alert">{errors.form}</p>}
       <button type="submit" disabled={busy}>{busy ? t('create.submitting') : t('create.submit')}</button>

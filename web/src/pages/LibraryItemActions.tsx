@@ -2,6 +2,7 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, describeError } from '../lib/api';
+import { ConfirmButton } from './ConfirmButton';
 
 export function LibraryItemActions(props: { kind: 'avatars' | 'voices'; id: string; name: string; onChanged: () => void }) {
   const { kind, id, name, onChanged } = props;
@@ -38,7 +39,7 @@ export function LibraryItemActions(props: { kind: 'avatars' | 'voices'; id: stri
       ) : (
         <div className="row">
           <button type="button" className="ghost" onClick={() => setEditing(true)}>{t('common.rename')}</button>
-          <button type="button" className="ghost" onClick={remove}>{t('common.delete')}</button>
+          <ConfirmButton className="ghost" label={t('common.delete')} question={t(kind === 'avatars' ? 'confirm.deleteAvatar' : 'confirm.deleteVoice', { name })} confirm={t('common.delete')} onConfirm={remove} testId={`delete-${id}`} />
         </div>
       )}
       {error && <p className="error small" role="alert">{error}</p>}

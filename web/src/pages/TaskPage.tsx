@@ -1,4 +1,8 @@
-/** One task: timeline, texts, speech, video, download, error, cancel/retry. Live via SSE + polling. */
+/**
+ * One task, the result first: the player (poster: the avatar's, else the video's first frame),
+ * then progress, timeline, what it was made with, texts, speech, download, duplicate and edit,
+ * cancel/retry. Progress shows in the tab title. Live via SSE + polling.
+ */
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { tr } from '../i18n/tr';
@@ -11,6 +15,7 @@ import type { TaskStatus } from '../lib/types';
 import { useLiveTasks } from '../lib/useLive';
 import { Progress, StatusBadge } from './widgets';
 import { Publications, publishing, type WithPublications } from './Publications';
+import { ConfirmButton } from './ConfirmButton';
 
 /** The captions track's language: the task's text language when the gateway reports one. */
 const captionsLang = (language: string | null | undefined) => (language === 'zh' ? 'zh' : 'en');
@@ -34,6 +39,12 @@ export function TaskPage({ id }: { id: string }) {
     );
   }, [id]);
   useEffect(() => load(), [load]);
+
+  // The tab says how far the task is, so it can be watched from another tab.
+  const tabLabel = s ? (isFinal(s.status) ? tr(t, 'status', s.status) : t('task.tabProgress', { value: Math.round(s.progress) })) : null;
+  useEffect(() => {
+    if (tabLabel) document.title = `${tabLabel} · ${t('nav.task')} · heygem-gateway`;
+  }, [tabLabel, t]);
 
   const sRef = useRef(s);
   sRef.current = s;
@@ -73,6 +84,7 @@ export function TaskPage({ id }: { id: string }) {
   if (error && !s) return <section className="card"><h1>{t('task.heading')}</h1><p className="error" role="alert">{error}</p><a href="#/tasks">{t('common.allTasks')}</a></section>;
   if (!s) return <section className="card"><p className="muted">{t('common.loading')}</p></section>;
   const steps = phaseTimeline(s);
+  const poster = s.avatar ? withToken(s.avatar.poster_url) : undefined;
   const overhead = s.status === 'completed' ? overheadSeconds(s.timing) : null;
   const eta = formatEta(s, t, lng);
   const when = (iso: string | null) => formatDateTime(iso, lng);
@@ -82,6 +94,15 @@ export function TaskPage({ id }: { id: string }) {
         <h1>{t('task.heading')} <code>{s.task_id}</code></h1>
         <span role="status"><StatusBadge status={s.status} /></span>
       </div>
+      {s.result_url && (
+        <>
+          <h2 className="sr-only" id="video-h">{t('task.video')}</h2>
+          {/* #t=0.1: without an avatar poster the browser shows the first frame, not black */}
+          <video className="result" controls preload="metadata" poster={poster} src={`${withToken(s.result_url)}${poster ? '' : '#t=0.1'}`} aria-labelledby="video-h" data-testid="result-video">
+            {s.captions && <track kind="captions" src={withToken(s.captions.vtt)} srcLang={captionsLang(s.language)} label={t('task.captions')} default />}
+          </video>
+        </>
+      )}
       <Progress value={s.progress} label={t('common.progress', { label: tr(t, 'status', s.phase), value: s.progress })} />
       <ol className="timeline" aria-label={t('task.phases')}>
         {steps.map((p) => (
@@ -101,10 +122,12 @@ export function TaskPage({ id }: { id: string }) {
         <dt>{t('task.started')}</dt><dd>{when(s.start_time)}</dd>
         <dt>{t('task.finished')}</dt><dd>{when(s.finished_time)}</dd>
         <dt>{t('task.attempts')}</dt><dd>{s.attempts}</dd>
-        <dt>{t('task.faceVideo')}</dt><dd>{s.video_name ?? t('task.faceDefault')}</dd>
+        {s.avatar ? <><dt>{t('task.avatar')}</dt><dd data-testid="task-avatar">{s.avatar.name}</dd></> : <><dt>{t('task.faceVideo')}</dt><dd>{s.video_name ?? t('task.faceDefault')}</dd></>}
+        <dt>{t('task.voice')}</dt><dd data-testid="task-voice">{s.voice?.name ?? t('task.voiceOwn')}</dd>
         {s.language && <><dt>{t('task.language')}</dt><dd data-testid="task-language">{tr(t, 'language', s.language)}</dd></>}
       </dl>
-      {s.error && <p className="error" role="alert" data-testid="task-error"><strong>{s.error_code}</strong>: {s.error_code ? tr(t, 'errors', s.error_code, s.error) : s.error}</p>}
+      {s.status === 'canceled' && <p className="notice neutral" data-testid="task-canceled">{t('task.canceled')}</p>}
+      {s.error && s.status !== 'canceled' && <p className="error" role="alert" data-testid="task-error"><strong>{s.error_code}</strong>: {s.error_code ? tr(t, 'errors', s.error_code, s.error) : s.error}</p>}
       {!s.error && s.last_error && <p className="notice">{t('task.retrying', { code: s.last_error.code, message: tr(t, 'errors', s.last_error.code, s.last_error.message) })}</p>}
       {s.segments && s.segments.length > 0 && <Segments items={s.segments} rendered={s.rendered_speech_seconds} total={s.speech_seconds} />}
       <h2 className="small">{t('task.inputText')}</h2>
@@ -117,19 +140,12 @@ export function TaskPage({ id }: { id: string }) {
           <audio controls preload="none" src={withToken(s.generated_audio_url)} aria-labelledby="speech-h" data-testid="speech-audio" />
         </>
       )}
-      {s.result_url && (
-        <>
-          <h2 className="small" id="video-h">{t('task.video')}</h2>
-          <video className="result" controls preload="metadata" src={withToken(s.result_url)} aria-labelledby="video-h" data-testid="result-video">
-            {s.captions && <track kind="captions" src={withToken(s.captions.vtt)} srcLang={captionsLang(s.language)} label={t('task.captions')} default />}
-          </video>
-        </>
-      )}
       <Publications items={(s as WithPublications).publications} />
       <div className="row actions">
         {s.download_url && <a className="button" href={withToken(s.download_url)} download data-testid="download">{t('task.download')}</a>}
+        <a className="button ghost" href={`#/from/${s.task_id}`} data-testid="duplicate">{t('task.duplicate')}</a>
         {s.captions && <a className="button" href={withToken(s.captions.srt)} download data-testid="captions-srt">{t('task.captionsSrt')}</a>}
-        {!isFinal(s.status) && <button type="button" disabled={acting} onClick={() => act('cancel')}>{t('common.cancel')}</button>}
+        {!isFinal(s.status) && <ConfirmButton label={t('common.cancel')} question={t('confirm.cancelTask')} confirm={t('confirm.cancelConfirm')} disabled={acting} onConfirm={() => act('cancel')} testId="cancel" />}
         {(s.status === 'failed' || s.status === 'timeout' || s.status === 'canceled') && <button type="button" disabled={acting} onClick={() => act('retry')}>{t('common.retry')}</button>}
         <a href="#/tasks" className="back">{t('common.allTasks')}</a>
       </div>

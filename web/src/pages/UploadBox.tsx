@@ -1,8 +1,13 @@
-/** An upload form for the library pages: a file, a name, extra fields, and a progress bar. */
-import { useState, type ReactNode } from 'react';
+/**
+ * An upload form for the library pages: a file, a name, extra fields, and a progress bar. A
+ * chosen file is checked before anything is sent — empty, type (the `.ext` entries of `accept`),
+ * size (/api/info's limit) — the checks the server makes first, said in the UI's language.
+ */
+import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import { describeError } from '../lib/api';
-import { formatPercent } from '../lib/format';
+import { api, describeError } from '../lib/api';
+import { checkVideoFile, formatPercent } from '../lib/format';
+import type { InfoView } from '../lib/types';
 import { uploadWithProgress } from '../lib/library';
 
 export function UploadBox(props: { path: string; field: string; accept: string; label: string; extra?: (form: FormData) => void; children?: ReactNode; onDone: () => void }) {
@@ -11,6 +16,18 @@ export function UploadBox(props: { path: string; field: string; accept: string; 
   const [name, setName] = useState('');
   const [progress, setProgress] = useState<number | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [maxBytes, setMaxBytes] = useState(Infinity);
+  const input = useRef<HTMLInputElement>(null);
+  useEffect(() => {
+    api<InfoView>('/api/info').then((i) => setMaxBytes(i.limits.max_upload_bytes), () => undefined); // unknown: the server still checks
+  }, []);
+  const formats = props.accept.split(',').filter((a) => a.startsWith('.')).map((a) => a.slice(1).toLowerCase());
+  const choose = (f: File | null) => {
+    const problem = f ? checkVideoFile(f, formats, maxBytes, t, i18n.language) : null;
+    if (problem && input.current) input.current.value = '';
+    setFile(problem ? null : f);
+    setError(problem);
+  };
   const submit = async (e: React.FormEvent) => {
     e.preventDefault();
     if (!file) return setError(t('upload.chooseFile'));
@@ -36,12 +53,12 @@ export function UploadBox(props: { path: string; field: string; accept: string; 
   return (
     <form className="upload" onSubmit={submit} noValidate>
       <label htmlFor={id}>{props.label}</label>
-      <input id={id} type="file" accept={props.accept} onChange={(e) => setFile(e.target.files?.[0] ?? null)} />
+      <input ref={input} id={id} type="file" accept={props.accept} onChange={(e) => choose(e.target.files?.[0] ?? null)} aria-describedby={error ? `${id}-error` : undefined} />
       <label htmlFor={`${id}-name`}>{t('upload.name')}</label>
       <input id={`${id}-name`} value={name} maxLength={80} onChange={(e) => setName(e.target.value)} placeholder={t('upload.namePlaceholder')} />
       {props.children}
       {progress !== null && <progress max={1} value={progress} aria-label={t('upload.progress')} data-testid="upload-progress" />}
-      {error && <p className="error" role="alert">{error}</p>}
+      {error && <p id={`${id}-error`} className="error" role="alert">{error}</p>}
       <button type="submit" disabled={progress !== null}>{progress !== null ? t('upload.uploading', { percent: formatPercent(progress, i18n.language, 0) }) : t('upload.submit')}</button>
     </form>
   );
