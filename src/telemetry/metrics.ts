@@ -24,6 +24,8 @@ export interface MetricsDeps {
   publisher?: Publisher;
   /** Backup renders of segments (docs/segments.md): how many started and how many won. */
   backups?: { counts: { started: number; won: number } };
+  /** Record retention (maintenance/record-retention.ts): rows deleted per table since start. */
+  retention?: { pruned: Readonly<Record<string, number>> };
 }
 
 export class GatewayMetrics {
@@ -132,6 +134,19 @@ export class GatewayMetrics {
           this.reset();
           this.inc({ outcome: 'started' }, counts.started);
           this.inc({ outcome: 'won' }, counts.won);
+        },
+      });
+    }
+    if (d.retention) {
+      const pruned = d.retention.pruned;
+      new Counter({
+        name: `${P}retention_pruned_rows_total`,
+        help: 'Rows deleted by record retention, by table (old task records and what they left behind)',
+        labelNames: ['table'],
+        registers: [r],
+        collect() {
+          this.reset();
+          for (const [table, n] of Object.entries(pruned)) this.inc({ table }, n);
         },
       });
     }
