@@ -37,9 +37,13 @@ export function noPrunedRows(): PrunedRows {
 /** Literal, not a parameter: the partial index `tasks_purgeable` is used only for this predicate. */
 export const FINAL_SQL = `(${[...FINAL_STATES].map((s) => `'${s}'`).join(', ')})`;
 
-/** Old final top-level tasks (or orphan segments) with no active segment; `$before`, `$limit`. */
-export const candidatesSql = (before: string, limit: string): string => `
-SELECT t.id FROM tasks t
+/**
+ * Old final top-level tasks (or orphan segments) with no active segment; `$before`, `$limit`.
+ * `hint`: SQLite's `INDEXED BY tasks_purgeable` — without statistics its planner prefers the
+ * state index and would walk every final task to find the old ones.
+ */
+export const candidatesSql = (before: string, limit: string, hint = ''): string => `
+SELECT t.id FROM tasks t ${hint}
 WHERE t.state IN ${FINAL_SQL} AND COALESCE(t.finished_at, t.updated_at) < ${before}
   AND (t.parent_id IS NULL OR NOT EXISTS (SELECT 1 FROM tasks p WHERE p.id = t.parent_id))
   AND NOT EXISTS (SELECT 1 FROM tasks c WHERE c.parent_id = t.id AND c.state NOT IN ${FINAL_SQL})

@@ -347,7 +347,7 @@ export class SqliteTaskStore implements TaskStore {
     };
     return this.db.transaction(() => {
       const out = noPrunedRows();
-      const tops = ids(candidatesSql('?', '?'), before, limit);
+      const tops = ids(candidatesSql('?', '?', 'INDEXED BY tasks_purgeable'), before, limit);
       if (tops.length) {
         const all = [...tops, ...ids(childrenSql(IDS), JSON.stringify(tops))];
         const batches = ids(batchesOfSql(IDS), JSON.stringify(all));
