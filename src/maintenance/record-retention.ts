@@ -4,12 +4,13 @@
  * touches a task that is queued or running, nor a long script with an active segment.
  *
  * A pass works in batches of `retention.batchRows` top-level tasks, one transaction each, and
- * yields to the event loop between batches: on SQLite a transaction holds the process, so the
- * API waits for at most one batch, never for the whole pass. A pass that fails (the database
+ * rests between batches as long as the last one took: on SQLite a transaction holds the
+ * process, so a request waits for at most one batch, never for the whole pass, and the pass
+ * never takes more than half of the process. A pass that fails (the database
  * is away, docs/operations.md) logs and stops; the next round starts over — nothing is half
  * pruned, as each batch commits or rolls back whole.
  */
-import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from '../logger.js';
 import type { Clock } from '../runner/clock.js';
 import { noPrunedRows, PRUNED_TABLES, type PrunedRows } from '../store/record-prune.js';
@@ -56,7 +57,9 @@ export class RecordRetention {
     const removed = noPrunedRows();
     try {
       for (;;) {
+        const t0 = performance.now();
         const batch = await this.store.purgeFinished(before, this.o.batchRows);
+        const took = performance.now() - t0;
         let rows = 0;
         for (const t of PRUNED_TABLES) {
           removed[t] += batch[t];
@@ -64,7 +67,9 @@ export class RecordRetention {
           rows += batch[t];
         }
         if (rows === 0 || this.stopping) break;
-        await yieldToEventLoop();
+        // Rest as long as the batch took: the pass gets at most half of the process, requests
+        // queued behind a batch run before the next one starts.
+        await sleep(Math.min(took, 1000));
       }
     } catch (err) {
       const msg = isStoreUnavailable(err) ? 'record retention: the store is unavailable, trying again next round' : 'record retention failed, trying again next round';
