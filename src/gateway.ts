@@ -36,7 +36,7 @@ import type { TaskStore } from './store/task-store.js';
 import { NoGpuStats, type GpuStatsSource } from './telemetry/gpu-stats.js';
 import { GatewayMetrics } from './telemetry/metrics.js';
 import { NvidiaSmiSampler } from './telemetry/nvidia-smi.js';
-import { RecordRetention } from './runner/record-retention.js';
+import { RecordRetention } from './maintenance/record-retention.js';
 import { speechText, type Normalize } from './language/speech-text.js';
 import { createPublisher } from './publish/create-publisher.js';
 import type { Publisher } from './publish/publisher.service.js';
@@ -230,7 +230,7 @@ export async function createGateway(config: GatewayConfig, o: GatewayOverrides =
   void fileRetention.clearInterruptedReferences(wallStart).catch((err: unknown) => log.warn({ err }, 'could not clear interrupted reference copies'));
   const recordRetention = new RecordRetention(store, clock, config.retention, log);
   recordRetention.start();
-  const metrics = new GatewayMetrics({ lifecycle, scheduler, store, gpuStats, publisher, backups: segments.backups });
+  const metrics = new GatewayMetrics({ lifecycle, scheduler, store, gpuStats, publisher, backups: segments.backups, retention: recordRetention });
   // The first slot's speech engine speaks previews (on heygem its TTS container: seconds, not a render).
   const firstSlot = config.slots.find((s) => s.id === engines[0]?.id);
   const speechPreview = new SpeechPreview({
@@ -289,7 +289,7 @@ export async function createGateway(config: GatewayConfig, o: GatewayOverrides =
       if (closed) return;
       closed = true;
       gpuStats.stop();
-      recordRetention.stop();
+      await recordRetention.stop();
       pipelines.close();
       await fileRetention.stop();
       await scheduler.stop(graceMs);

@@ -22,5 +22,8 @@ describe('npm run bench -- --quick', () => {
     expect(summary.batches[0]).toHaveProperty('fair_claim_select_us');
     expect(summary.checks.map((r: { case: string }) => r.case)).toEqual(['face check, 3 s 360p', 'output check, 3 s 360p', 'detector load (once per process)']);
     expect(summary.checks[0]).toHaveProperty('cpu_ms_per_video_s');
+    expect(summary.retention.map((r: { batch_rows: number }) => r.batch_rows)).toEqual([100, 500]);
+    expect(summary.retention[0]).toHaveProperty('status_p99_during_ms');
+    expect(summary.retention[0].status_non200).toBe(0);
   }, 180_000);
 });

@@ -1,12 +1,17 @@
 /**
- * File retention inside a running gateway: the scheduled sweep removes old files of finished
- * tasks and keeps every file of a task that is still queued or running, however old.
+ * Retention inside a running gateway: the scheduled sweep removes old files of finished tasks
+ * and keeps every file of a task that is still queued or running, however old; record
+ * retention prunes old task records with their side rows while the API keeps answering.
  */
-import { existsSync, utimesSync, writeFileSync } from 'node:fs';
+import Database from 'better-sqlite3';
+import { existsSync, mkdtempSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { countOrphans, ORPHAN_QUERIES, type PruneFixture } from './conformance/record-prune.conformance.js';
 import type { TestGateway } from './helpers/gateway.js';
-import { waitFor } from './helpers/gateway.js';
+import { startTestGateway, waitFor } from './helpers/gateway.js';
+import { seedRetention } from './helpers/retention-seed.js';
 import { scriptedGateway } from './helpers/scripted.js';
 
 const open: TestGateway[] = [];
@@ -48,4 +53,49 @@ describe('scheduled file retention', () => {
     expect(existsSync(files.queued)).toBe(true);
     expect(existsSync(files.foreign)).toBe(true);
   });
+});
+
+/**
+ * Record retention at scale (docs/operations.md, "Retention"): 100 k old tasks with their side
+ * rows are pruned while the API is polled. Correctness only — how long status takes before and
+ * during the pass is measured in bench/retention.bench.ts, not asserted here.
+ */
+describe('scheduled record retention', () => {
+  it('prunes 100 k old tasks and their side rows, leaves no orphan, and answers status throughout', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'hg-records-'));
+    const seed = await seedRetention(dataDir, { tasks: 100_000, queued: 20, finishedAt: Date.now() - 30 * 86_400_000 });
+    const t = await startTestGateway({ scheduler: { enabled: false }, retention: { taskRecordDays: 7 } }, {}, dataDir);
+    open.push(t);
+    const statuses: number[] = [];
+    let pruning = true;
+    let polledDuringPass = 0;
+    const poller = (async () => {
+      for (let i = 0; pruning; i++) {
+        const res = await fetch(`${t.url}/api/status/${seed.queuedIds[i % seed.queuedIds.length]}`);
+        await res.arrayBuffer();
+        statuses.push(res.status);
+        if (pruning) polledDuringPass++;
+      }
+    })();
+    const removed = await t.gw.recordRetention.sweep();
+    pruning = false;
+    await poller;
+
+    expect(removed).toBe(seed.oldTasks);
+    expect(polledDuringPass).toBeGreaterThan(0); // the pass yields: the API answered while it ran
+    expect(statuses.every((s) => s === 200)).toBe(true);
+    const db = new Database(join(dataDir, 'gateway.db'), { readonly: true });
+    try {
+      const f = { sql: async (text: string) => db.prepare(text).all() as Array<Record<string, unknown>> };
+      expect(await countOrphans(f as PruneFixture)).toEqual(Object.fromEntries(Object.keys(ORPHAN_QUERIES).map((k) => [k, 0])));
+      const left = (table: string) => (db.prepare(`SELECT COUNT(*) AS n FROM ${table}`).get() as { n: number }).n;
+      expect(left('tasks')).toBe(seed.queuedIds.length);
+      for (const table of ['task_events', 'publications', 'publish_requests', 'webhook_deliveries', 'webhook_attempts', 'webhook_callbacks', 'library_task_inputs', 'batch_rows', 'batches']) expect(left(table), table).toBe(0);
+    } finally {
+      db.close();
+    }
+    const metrics = await (await fetch(`${t.url}/metrics`)).text();
+    expect(metrics).toContain(`heygem_gateway_retention_pruned_rows_total{table="tasks"} ${seed.oldTasks}`);
+    expect(metrics).toContain(`heygem_gateway_retention_pruned_rows_total{table="batches"} 1000`);
+  }, 300_000);
 });

@@ -473,6 +473,8 @@ export const configSchema = z
         taskRecordDays: z.number().min(0).default(90),
         /** @defaultValue 3600000 (hourly) */
         intervalMs: z.number().int().min(1000).default(3_600_000),
+        /** Finished tasks deleted per transaction (a long script's segments come along); the API waits for one batch at most. @defaultValue 100 */
+        batchRows: z.number().int().min(1).max(10_000).default(100),
       })
       .prefault({}),
     /** Where tasks, the queue, keys and history live: embedded SQLite (one process) or PostgreSQL (several nodes). */

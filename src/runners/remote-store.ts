@@ -24,6 +24,7 @@ import { GatewayUnreachable, type RunnerApi } from './runner-api.client.js';
 import type { WireJob, WireSegments } from './runner-service.js';
 import type { LibraryInputs } from '../library/library.service.js';
 import { JobJournal } from './job-journal.js';
+import { noPrunedRows, type PrunedRows } from '../store/record-prune.js';
 
 const FORWARD: ReadonlySet<TaskState> = new Set(['reserved', 'tts', 'rendering', 'collecting']);
 const VIDEO_EXT = new Set(['.mp4', '.mov', '.mkv', '.avi', '.webm']);
@@ -375,8 +376,8 @@ export class RemoteTaskStore implements TaskStore {
   async countByState(): Promise<Partial<Record<TaskState, number>>> {
     return {};
   }
-  async purgeFinished(): Promise<number> {
-    return 0;
+  async purgeFinished(): Promise<PrunedRows> {
+    return noPrunedRows();
   }
   async listSlots(): Promise<SlotRecord[]> {
     return [];

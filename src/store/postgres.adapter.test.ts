@@ -4,6 +4,7 @@ import { createTestDatabase, waitFor, type TestDatabase } from '../../test/helpe
 import { PostgresTaskStore, type PostgresStoreOptions } from './postgres.adapter.js';
 import { SCHEMA_VERSION } from './postgres.schema.js';
 import { describeTaskStoreConformance } from '../../test/conformance/task-store.conformance.js';
+import { describeRecordPruneConformance } from '../../test/conformance/record-prune.conformance.js';
 
 let db: TestDatabase;
 const opened: PostgresTaskStore[] = [];
@@ -24,6 +25,14 @@ async function open(url: string, o: Partial<PostgresStoreOptions> = {}): Promise
 }
 
 describeTaskStoreConformance('postgres', async () => open(await db.freshSchemaUrl()));
+describeRecordPruneConformance('postgres', async () => {
+  const store = await open(await db.freshSchemaUrl());
+  const sql = async (text: string, args: unknown[] = []) => {
+    let n = 0;
+    return (await store.pool.query(text.replace(/\?/g, () => `$${++n}`), args)).rows as Array<Record<string, unknown>>;
+  };
+  return { store, sql };
+});
 
 describe('PostgresTaskStore across nodes', () => {
   it('4 stores (separate pools, like 4 nodes) claiming 200 tasks concurrently take each exactly once', async () => {

@@ -19,6 +19,7 @@ import type { Logger } from '../logger.js';
 import { fairClaimSql } from './fair-share.js';
 import { legalSources } from './legal-moves.js';
 import { PgListener } from './postgres.listener.js';
+import { batchDeletes, batchesOfSql, candidatesSql, childrenSql, deliveryDeletes, noPrunedRows, taskDeletes, tasklessDeliveriesSql, type PrunedRows, type PrunedTable } from './record-prune.js';
 import { createPgPool } from './postgres.pool.js';
 import { PostgresSlotRegistry } from './postgres.slots.js';
 import { migratePostgres } from './postgres.schema.js';
@@ -29,6 +30,8 @@ import type { ClaimRequest, HeartbeatResult, NewTask, SlotRecord, TaskEvent, Tas
 
 export const NOTIFY_CHANNEL = 'heygem_tasks';
 const FINAL_LIST = [...FINAL_STATES];
+/** Arbitrary, fixed: the advisory lock of the node pruning old records this round. */
+const RETENTION_LOCK_KEY = 0x68677274;
 
 export interface PostgresStoreOptions {
   /** postgres://user@host:port/database — see docs/postgres.md for permissions. */
@@ -361,17 +364,40 @@ export class PostgresTaskStore implements TaskStore {
     return Object.fromEntries(rows.map((r) => [r.state as TaskState, r.n as number]));
   }
 
-  async purgeFinished(before: number, limit = 10_000): Promise<number> {
-    const r = await this.one(
-      `WITH d AS (
-         DELETE FROM tasks WHERE id IN (
-           SELECT id FROM tasks WHERE state = ANY($3::text[]) AND COALESCE(finished_at, updated_at) < $1 LIMIT $2
-         ) RETURNING id
-       ), e AS (DELETE FROM task_events WHERE task_id IN (SELECT id FROM d))
-       SELECT count(*) AS n FROM d`,
-      [before, limit, FINAL_LIST],
-    );
-    return r!.n as number;
+  /**
+   * One batch of record retention (store/record-prune.ts) in one transaction. One node prunes at
+   * a time (a try-lock: another node's pass skips the round instead of queueing behind it).
+   */
+  async purgeFinished(before: number, limit = 500): Promise<PrunedRows> {
+    const IDS = '(SELECT unnest($1::text[]))';
+    const out = noPrunedRows();
+    const c = await this.pool.connect();
+    const ids = async (sql: string, args: unknown[]) => (await c.query(sql, args)).rows.map((r: Row) => String(Object.values(r)[0]));
+    const run = async (deletes: Array<[PrunedTable, string]>, list: string[]) => {
+      for (const [table, sql] of deletes) out[table] += (await c.query(sql, [list])).rowCount ?? 0;
+    };
+    try {
+      await c.query('BEGIN');
+      const locked = await c.query('SELECT pg_try_advisory_xact_lock($1) AS ok', [RETENTION_LOCK_KEY]);
+      if (locked.rows[0]?.ok) {
+        const tops = await ids(candidatesSql('$1', '$2'), [before, limit]);
+        if (tops.length) {
+          const all = [...tops, ...(await ids(childrenSql(IDS), [tops]))];
+          const batches = await ids(batchesOfSql(IDS), [all]);
+          await run(taskDeletes(IDS), all);
+          if (batches.length) await run(batchDeletes(IDS), batches);
+        }
+        const deliveries = await ids(tasklessDeliveriesSql('$1', '$2'), [before, limit]);
+        if (deliveries.length) await run(deliveryDeletes(IDS), deliveries);
+      }
+      await c.query('COMMIT');
+      return out;
+    } catch (err) {
+      await c.query('ROLLBACK').catch(() => undefined);
+      throw err;
+    } finally {
+      c.release();
+    }
   }
 
   async nextAvailableAt(): Promise<number | null> {

@@ -6,8 +6,19 @@ import { newTaskId } from '../domain/ids.js';
 import type { Logger } from '../logger.js';
 import { SqliteTaskStore } from './sqlite.adapter.js';
 import { describeTaskStoreConformance } from '../../test/conformance/task-store.conformance.js';
+import { describeRecordPruneConformance } from '../../test/conformance/record-prune.conformance.js';
 
 describeTaskStoreConformance('sqlite', async () => new SqliteTaskStore(join(mkdtempSync(join(tmpdir(), 'hg-store-')), 'db.sqlite')));
+describeRecordPruneConformance('sqlite', async () => {
+  const store = new SqliteTaskStore(join(mkdtempSync(join(tmpdir(), 'hg-store-')), 'db.sqlite'));
+  return {
+    store,
+    async sql(text, args = []) {
+      const st = store.database.prepare(text);
+      return st.reader ? (st.all(...args) as Array<Record<string, unknown>>) : (st.run(...args), []);
+    },
+  };
+});
 
 describe('SqliteTaskStore durability', () => {
   it('keeps tasks, states and queue order across a reopen', async () => {

@@ -13,6 +13,7 @@ import type { Logger } from '../logger.js';
 import { fairClaimSql } from './fair-share.js';
 import { legalSources } from './legal-moves.js';
 import { QueueIndex } from './queue-index.js';
+import { batchDeletes, batchesOfSql, candidatesSql, childrenSql, deliveryDeletes, noPrunedRows, taskDeletes, tasklessDeliveriesSql, type PrunedRows, type PrunedTable } from './record-prune.js';
 import { MIGRATIONS, PATCH_COLUMNS, SCHEMA_VERSION } from './sqlite.schema.js';
 import type { ClaimRequest, HeartbeatResult, NewTask, SlotRecord, TaskEvent, TaskListFilter, TaskPatch, TaskStore, TransitionGuard } from './task-store.js';
 
@@ -336,16 +337,26 @@ export class SqliteTaskStore implements TaskStore {
     return Object.fromEntries(rows.map((r) => [r.state, r.n]));
   }
 
-  async purgeFinished(before: number, limit = 10_000): Promise<number> {
+  /** One batch of record retention (store/record-prune.ts): one transaction, ids passed as JSON. */
+  async purgeFinished(before: number, limit = 500): Promise<PrunedRows> {
+    const IDS = '(SELECT value FROM json_each(?))';
+    const ids = (sql: string, ...args: unknown[]) => this.db.prepare(sql).pluck().all(...args) as string[];
+    const run = (out: PrunedRows, deletes: Array<[PrunedTable, string]>, list: string[]) => {
+      const json = JSON.stringify(list);
+      for (const [table, sql] of deletes) out[table] += this.db.prepare(sql).run(json).changes;
+    };
     return this.db.transaction(() => {
-      const ids = (this.db.prepare(`SELECT id FROM tasks WHERE state IN ('completed', 'failed', 'canceled') AND COALESCE(finished_at, updated_at) < ? LIMIT ?`).all(before, limit) as Array<{ id: string }>).map((r) => r.id);
-      const delTask = this.db.prepare('DELETE FROM tasks WHERE id = ?');
-      const delEvents = this.db.prepare('DELETE FROM task_events WHERE task_id = ?');
-      for (const id of ids) {
-        delEvents.run(id);
-        delTask.run(id);
+      const out = noPrunedRows();
+      const tops = ids(candidatesSql('?', '?', 'INDEXED BY tasks_purgeable'), before, limit);
+      if (tops.length) {
+        const all = [...tops, ...ids(childrenSql(IDS), JSON.stringify(tops))];
+        const batches = ids(batchesOfSql(IDS), JSON.stringify(all));
+        run(out, taskDeletes(IDS), all);
+        if (batches.length) run(out, batchDeletes(IDS), batches);
       }
-      return ids.length;
+      const deliveries = ids(tasklessDeliveriesSql('?', '?'), before, limit);
+      if (deliveries.length) run(out, deliveryDeletes(IDS), deliveries);
+      return out;
     })();
   }
 

@@ -11,6 +11,7 @@
  */
 import type { ErrorCode } from '../domain/errors.js';
 import type { Fence, Task, TaskLanguage, TaskLanguageRequest, TaskState } from '../domain/task.js';
+import type { PrunedRows } from './record-prune.js';
 
 export interface NewTask {
   id: string;
@@ -153,8 +154,11 @@ export interface TaskStore {
   events(id: string): Promise<TaskEvent[]>;
   /** Number of tasks in each state (metrics). */
   countByState(): Promise<Partial<Record<TaskState, number>>>;
-  /** Delete final tasks (and their events) that finished before `before`; returns how many. */
-  purgeFinished(before: number, limit?: number): Promise<number>;
+  /**
+   * One batch of record retention: delete up to `limit` final top-level tasks that finished
+   * before `before`, with everything they left behind (store/record-prune.ts); rows deleted per table.
+   */
+  purgeFinished(before: number, limit?: number): Promise<PrunedRows>;
   /** Earliest availableAt among queued tasks (for the scheduler's wake-up), null if none waits. */
   nextAvailableAt(): Promise<number | null>;
 

@@ -24,6 +24,8 @@ export interface MetricsDeps {
   publisher?: Publisher;
   /** Backup renders of segments (docs/segments.md): how many started and how many won. */
   backups?: { counts: { started: number; won: number } };
+  /** Record retention (maintenance/record-retention.ts): rows deleted per table since start. */
+  retention?: { pruned: Readonly<Record<string, number>> };
 }
 
 export class GatewayMetrics {
@@ -138,6 +140,19 @@ export class GatewayMetrics {
       });
     }
     this.speechPreviews = new Counter({ name: `${P}speech_preview_total`, help: 'Speech previews answered, by cache outcome (hit, miss)', labelNames: ['cache'], registers: [r] });
+    if (d.retention) {
+      const pruned = d.retention.pruned;
+      new Counter({
+        name: `${P}retention_pruned_rows_total`,
+        help: 'Rows deleted by record retention, by table (old task records and what they left behind)',
+        labelNames: ['table'],
+        registers: [r],
+        collect() {
+          this.reset();
+          for (const [table, n] of Object.entries(pruned)) this.inc({ table }, n);
+        },
+      });
+    }
     this.httpRequests = new Counter({ name: `${P}http_requests_total`, help: 'HTTP requests by method, route pattern and status', labelNames: ['method', 'route', 'status'], registers: [r] });
     this.httpDuration = new Histogram({ name: `${P}http_request_duration_seconds`, help: 'HTTP request duration by route pattern', labelNames: ['method', 'route'], buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 5, 30], registers: [r] });
   }

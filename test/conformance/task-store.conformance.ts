@@ -206,7 +206,7 @@ export function describeTaskStoreConformance(name: string, makeStore: () => Prom
       await claim(s, 0, 1000);
       await s.transition(b.id, { from: 'preparing' }, 'canceled', { finishedAt: 9000 }, 9000);
       expect(await s.countByState()).toEqual({ failed: 1, canceled: 1, queued: 1 });
-      expect(await s.purgeFinished(5000)).toBe(1);
+      expect((await s.purgeFinished(5000)).tasks).toBe(1);
       expect(await s.get(a.id)).toBeUndefined();
       expect(await s.events(a.id)).toEqual([]);
       expect((await s.get(b.id))?.state).toBe('canceled');
