@@ -15,9 +15,8 @@ export function outputUrl(task: Task): string | null {
   return task.state === 'completed' && task.outputPath ? `/outputs/${task.id}.mp4` : null;
 }
 
-export function presentStatus(task: Task, queuePosition: number | null, now: number): Record<string, unknown> {
-  const resultUrl = outputUrl(task);
-  const speechReady = task.audioPath !== null && task.ttsEndedAt !== null && basename(task.audioPath) === `${task.id}.wav`;
+/** The fields status and list rows share, in the order the compatible shape has them. */
+function whereItStands(task: Task, queuePosition: number | null) {
   return {
     task_id: task.id,
     status: publicStatus(task),
@@ -25,9 +24,21 @@ export function presentStatus(task: Task, queuePosition: number | null, now: num
     progress: overallProgress(task),
     gpu_id: task.slotId,
     queue_position: queuePosition,
-    // `error` only on a final failure: old clients read a non-null error as "failed".
-    error: finalError(task) ? task.errorMessage : null,
-    error_code: finalError(task) ? task.errorCode : null,
+  };
+}
+
+/** `error` only on a final failure: old clients read a non-null error as "failed". */
+function finalErrorFields(task: Task) {
+  const final = finalError(task);
+  return { error: final ? task.errorMessage : null, error_code: final ? task.errorCode : null };
+}
+
+export function presentStatus(task: Task, queuePosition: number | null, now: number): Record<string, unknown> {
+  const resultUrl = outputUrl(task);
+  const speechReady = task.audioPath !== null && task.ttsEndedAt !== null && basename(task.audioPath) === `${task.id}.wav`;
+  return {
+    ...whereItStands(task, queuePosition),
+    ...finalErrorFields(task),
     last_error: !finalError(task) && task.errorCode ? { code: task.errorCode, message: task.errorMessage } : null,
     input_text: task.text,
     normalized_text: task.normalizedText,
@@ -58,16 +69,10 @@ export function presentStatus(task: Task, queuePosition: number | null, now: num
 /** A compact row for lists (/api/tasks, SSE). */
 export function presentSummary(task: Task, queuePosition: number | null, now: number): Record<string, unknown> {
   return {
-    task_id: task.id,
-    status: publicStatus(task),
-    phase: task.state,
-    progress: overallProgress(task),
-    gpu_id: task.slotId,
-    queue_position: queuePosition,
+    ...whereItStands(task, queuePosition),
     text: task.text.length > 120 && charCount(task.text) > 120 ? `${firstChars(task.text, 120)}…` : task.text,
     language: task.language,
-    error: finalError(task) ? task.errorMessage : null,
-    error_code: finalError(task) ? task.errorCode : null,
+    ...finalErrorFields(task),
     created_time: iso(task.createdAt),
     finished_time: iso(task.finishedAt),
     timing: taskTiming(task, now),
