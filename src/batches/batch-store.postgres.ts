@@ -3,6 +3,7 @@
  * on the primary key: of two nodes inserting one key at once, exactly one INSERT wins.
  */
 import type pg from 'pg';
+import { inTransaction } from '../store/postgres.pool.js';
 import { FINAL_SQL, rowToBatch, rowToBatchRow, rowToKey, type BatchRecord, type BatchRowRecord, type BatchStore, type IdempotencyRecord, type IdempotencyScope } from './batch-store.js';
 
 type Row = Record<string, unknown>;
@@ -17,9 +18,7 @@ export class PostgresBatchStore implements BatchStore {
   }
 
   async createBatch(b: BatchRecord, rows: readonly BatchRowRecord[]): Promise<void> {
-    const c = await this.pool.connect();
-    try {
-      await c.query('BEGIN');
+    await inTransaction(this.pool, async (c) => {
       await c.query('INSERT INTO batches (id, owner, created_at, row_count, defaults) VALUES ($1, $2, $3, $4, $5)', [b.id, b.owner, b.createdAt, b.rowCount, JSON.stringify(b.defaults)]);
       // one statement for all rows (arrays unnested), not one round trip per row
       await c.query(
@@ -27,13 +26,7 @@ export class PostgresBatchStore implements BatchStore {
          SELECT $1, * FROM unnest($2::int[], $3::text[], $4::text[], $5::text[], $6::text[])`,
         [b.id, rows.map((r) => r.rowIndex), rows.map((r) => r.taskId), rows.map((r) => r.avatarId), rows.map((r) => r.voiceId), rows.map((r) => (r.metadata === null ? null : JSON.stringify(r.metadata)))],
       );
-      await c.query('COMMIT');
-    } catch (err) {
-      await c.query('ROLLBACK').catch(() => undefined);
-      throw err;
-    } finally {
-      c.release();
-    }
+    });
   }
 
   async deleteBatch(id: string): Promise<void> {

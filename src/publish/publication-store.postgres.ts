@@ -13,7 +13,7 @@
  */
 import type pg from 'pg';
 import type { Logger } from '../logger.js';
-import { createPgPool } from '../store/postgres.pool.js';
+import { createPgPool, inTransaction } from '../store/postgres.pool.js';
 import type { Publication, PublicationState, TargetType } from './publication.js';
 import type { PublicationPatch, PublicationStore, PublishRequest } from './publication-store.js';
 import { patchEntries, PUBLICATION_SCHEMA_SQL, sortedTargets, toPublication, toRequest } from './publication-store.rows.js';
@@ -51,18 +51,8 @@ export class PostgresPublicationStore implements PublicationStore {
     });
   }
 
-  private async transaction(work: (c: pg.PoolClient) => Promise<void>): Promise<void> {
-    const c = await this.pool.connect();
-    try {
-      await c.query('BEGIN');
-      await work(c);
-      await c.query('COMMIT');
-    } catch (err) {
-      await c.query('ROLLBACK').catch(() => undefined);
-      throw err;
-    } finally {
-      c.release();
-    }
+  private transaction(work: (c: pg.PoolClient) => Promise<void>): Promise<void> {
+    return inTransaction(this.pool, work);
   }
 
   async saveRequest(taskId: string, targets: readonly string[], now: number): Promise<void> {

@@ -20,7 +20,7 @@ import { fairClaimSql } from './fair-share.js';
 import { legalSources } from './legal-moves.js';
 import { PgListener } from './postgres.listener.js';
 import { batchDeletes, batchesOfSql, candidatesSql, childrenSql, deliveryDeletes, noPrunedRows, taskDeletes, tasklessDeliveriesSql, type PrunedRows, type PrunedTable } from './record-prune.js';
-import { createPgPool } from './postgres.pool.js';
+import { createPgPool, inTransaction } from './postgres.pool.js';
 import { PostgresSlotRegistry } from './postgres.slots.js';
 import { migratePostgres } from './postgres.schema.js';
 import { newLeaseToken, rowToEvent, rowToTask, type Row } from './sqlite.adapter.js';
@@ -371,13 +371,11 @@ export class PostgresTaskStore implements TaskStore {
   async purgeFinished(before: number, limit = 500): Promise<PrunedRows> {
     const IDS = '(SELECT unnest($1::text[]))';
     const out = noPrunedRows();
-    const c = await this.pool.connect();
-    const ids = async (sql: string, args: unknown[]) => (await c.query(sql, args)).rows.map((r: Row) => String(Object.values(r)[0]));
-    const run = async (deletes: Array<[PrunedTable, string]>, list: string[]) => {
-      for (const [table, sql] of deletes) out[table] += (await c.query(sql, [list])).rowCount ?? 0;
-    };
-    try {
-      await c.query('BEGIN');
+    return inTransaction(this.pool, async (c) => {
+      const ids = async (sql: string, args: unknown[]) => (await c.query(sql, args)).rows.map((r: Row) => String(Object.values(r)[0]));
+      const run = async (deletes: Array<[PrunedTable, string]>, list: string[]) => {
+        for (const [table, sql] of deletes) out[table] += (await c.query(sql, [list])).rowCount ?? 0;
+      };
       const locked = await c.query('SELECT pg_try_advisory_xact_lock($1) AS ok', [RETENTION_LOCK_KEY]);
       if (locked.rows[0]?.ok) {
         const tops = await ids(candidatesSql('$1', '$2'), [before, limit]);
@@ -390,14 +388,8 @@ export class PostgresTaskStore implements TaskStore {
         const deliveries = await ids(tasklessDeliveriesSql('$1', '$2'), [before, limit]);
         if (deliveries.length) await run(deliveryDeletes(IDS), deliveries);
       }
-      await c.query('COMMIT');
       return out;
-    } catch (err) {
-      await c.query('ROLLBACK').catch(() => undefined);
-      throw err;
-    } finally {
-      c.release();
-    }
+    });
   }
 
   async nextAvailableAt(): Promise<number | null> {

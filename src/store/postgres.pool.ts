@@ -59,3 +59,19 @@ export function createPgPool(o: PgPoolOptions): pg.Pool {
 export function pgClientConfig(url: string, applicationName?: string): pg.ClientConfig {
   return { connectionString: url, application_name: applicationName, types, connectionTimeoutMillis: PG_CONNECT_TIMEOUT_MS, keepAlive: true, keepAliveInitialDelayMillis: 10_000 };
 }
+
+/** `work` on one pooled connection inside BEGIN … COMMIT; ROLLBACK (and the error again) if it throws. */
+export async function inTransaction<T>(pool: pg.Pool, work: (c: pg.PoolClient) => Promise<T>): Promise<T> {
+  const c = await pool.connect();
+  try {
+    await c.query('BEGIN');
+    const out = await work(c);
+    await c.query('COMMIT');
+    return out;
+  } catch (err) {
+    await c.query('ROLLBACK').catch(() => undefined);
+    throw err;
+  } finally {
+    c.release();
+  }
+}

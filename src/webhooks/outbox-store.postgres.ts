@@ -7,6 +7,7 @@
  */
 import type pg from 'pg';
 import { WEBHOOK_SCHEMA_SQL } from '../store/migrations/webhooks.js';
+import { inTransaction } from '../store/postgres.pool.js';
 import { openPostgresSide, type PostgresSideOptions } from '../store/side-store.js';
 import type { AttemptOutcome, DeliveryAttempt, DeliveryFilter, EndpointPatch, NewDelivery, WebhookDelivery, WebhookEndpoint, WebhookStore } from './outbox-store.js';
 import { deliveryQuery, endpointPatchEntries, endpointValues, SQL, toAttempt, toDelivery, toEndpoint, type Row } from './outbox-store.sql.js';
@@ -33,19 +34,8 @@ export class PostgresWebhookStore implements WebhookStore {
     return new PostgresWebhookStore(pool, owns);
   }
 
-  private async tx<T>(work: (c: pg.PoolClient) => Promise<T>): Promise<T> {
-    const c = await this.pool.connect();
-    try {
-      await c.query('BEGIN');
-      const out = await work(c);
-      await c.query('COMMIT');
-      return out;
-    } catch (err) {
-      await c.query('ROLLBACK').catch(() => undefined);
-      throw err;
-    } finally {
-      c.release();
-    }
+  private tx<T>(work: (c: pg.PoolClient) => Promise<T>): Promise<T> {
+    return inTransaction(this.pool, work);
   }
 
   private async all(sql: string, ...v: unknown[]): Promise<Row[]> {
