@@ -234,7 +234,7 @@ export async function createGateway(config: GatewayConfig, o: GatewayOverrides =
   // The first slot's speech engine speaks previews (on heygem its TTS container: seconds, not a render).
   const firstSlot = config.slots.find((s) => s.id === engines[0]?.id);
   const speechPreview = new SpeechPreview({
-    engine: engines[0].speech,
+    engine: engines[0]?.speech ?? null,
     dir: paths.speechPreviews,
     defaultVoice: firstSlot?.defaultVoice ?? assets.referenceVoice,
     maxCacheBytes: SPEECH_PREVIEW_CACHE_BYTES,

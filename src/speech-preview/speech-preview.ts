@@ -9,6 +9,7 @@
 import { createHash } from 'node:crypto';
 import { mkdir, readdir, rm, stat, utimes } from 'node:fs/promises';
 import { join } from 'node:path';
+import { DomainError } from '../domain/errors.js';
 import type { SpeechEngine } from '../engines/ports.js';
 import type { SpeechLanguage } from '../text/language.js';
 
@@ -38,7 +39,8 @@ export interface SpeechPreviewResult {
 }
 
 export interface SpeechPreviewOptions {
-  engine: SpeechEngine;
+  /** null on a node that drives no slot (API-only, or remote runners only): previews are refused. */
+  engine: SpeechEngine | null;
   /** Where the WAVs are kept (created on first use). */
   dir: string;
   /** Reference voice when the request names none. */
@@ -70,7 +72,9 @@ export class SpeechPreview {
   }
 
   async speak(r: SpeechPreviewRequest): Promise<SpeechPreviewResult> {
-    const key = previewKey(this.o.engine.kind, r.text, r.language, r.voice?.hash ?? 'default');
+    const engine = this.o.engine;
+    if (!engine) throw new DomainError('speech_preview_unavailable', 'unavailable', 'This gateway drives no speech engine of its own (API-only, or remote runners only): previews are not available here');
+    const key = previewKey(engine.kind, r.text, r.language, r.voice?.hash ?? 'default');
     const path = join(this.o.dir, `${key}.wav`);
     const hit = await stat(path).catch(() => null);
     if (hit?.isFile() && hit.size > 0) {
@@ -85,16 +89,16 @@ export class SpeechPreview {
       this.o.onAnswer?.('hit');
       return { ...res, cached: true };
     }
-    const job = this.synthesize(key, path, r).finally(() => this.inFlight.delete(key));
+    const job = this.synthesize(engine, key, path, r).finally(() => this.inFlight.delete(key));
     this.inFlight.set(key, job);
     const res = await job;
     this.o.onAnswer?.('miss');
     return res;
   }
 
-  private async synthesize(key: string, path: string, r: SpeechPreviewRequest): Promise<SpeechPreviewResult> {
+  private async synthesize(engine: SpeechEngine, key: string, path: string, r: SpeechPreviewRequest): Promise<SpeechPreviewResult> {
     await mkdir(this.o.dir, { recursive: true });
-    const out = await this.o.engine.synthesize({
+    const out = await engine.synthesize({
       taskId: `preview-${key.slice(0, 16)}`,
       text: r.text,
       language: r.language,
