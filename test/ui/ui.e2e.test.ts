@@ -63,7 +63,8 @@ describe.skipIf(!have)('web UI in chromium', () => {
     await page.waitForSelector('[data-testid="result-video"]', { timeout: 60_000 });
     expect(await page.textContent('.badge')).toBe('completed');
     expect(await page.locator('.timeline [data-state="done"]').count()).toBe(6);
-    expect(await page.getAttribute('[data-testid="result-video"]', 'src')).toBe(`/outputs/${id}.mp4`);
+    // no avatar poster: the player starts at 0.1 s so the first frame shows instead of black
+    expect(await page.getAttribute('[data-testid="result-video"]', 'src')).toBe(`/outputs/${id}.mp4#t=0.1`);
     expect(await page.getAttribute('[data-testid="speech-audio"]', 'src')).toBe(`/outputs/${id}.wav`);
     const href = await page.getAttribute('[data-testid="download"]', 'href');
     expect(href).toBe(`/api/download/${id}`);
