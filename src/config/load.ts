@@ -96,7 +96,7 @@ function resolveSlots(parsed: ParsedConfig, baseDir: string): ResolvedSlot[] {
   const problems: string[] = [];
   const out = slots.map((s, i) => {
     const videoDataDir = resolve(baseDir, s.video.dataDir);
-    // Two video containers sharing a data dir overwrite each other's cached frames (DESIGN §4).
+    // Two video containers sharing a data dir overwrite each other's cached frames (docs/protocol.md).
     if (dirs.has(videoDataDir)) problems.push(`${formatPath(['slots', i, 'video', 'dataDir'])}: shared with another slot (${videoDataDir})`);
     dirs.add(videoDataDir);
     return {
