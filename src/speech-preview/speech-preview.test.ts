@@ -85,6 +85,6 @@ describe('SpeechPreview', () => {
 
   it('on a node without a speech engine of its own, refuses with a 503-kind error instead of crashing', async () => {
     const sp = new SpeechPreview({ engine: null, dir: mkdtempSync(join(tmpdir(), 'hg-sp-')), defaultVoice: '/ref.wav', maxCacheBytes: 1024, duration: async () => 1 });
-    await expect(sp.speak({ text: 'hi', language: 'en' })).rejects.toMatchObject({ code: 'speech_preview_unavailable', kind: 'unavailable' });
+    await expect(sp.speak({ text: 'hi', language: 'en', voice: null, signal: new AbortController().signal })).rejects.toMatchObject({ code: 'speech_preview_unavailable', kind: 'unavailable' });
   });
 });
