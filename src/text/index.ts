@@ -14,7 +14,7 @@
  */
 import { wordAfter, wordsBefore } from './cues.js';
 import { RECOGNIZERS } from './recognizers.js';
-import { CandidateTable, resolve } from './resolve.js';
+import { CandidateTable, matchOf, resolve } from './resolve.js';
 import type { Context, Recognizer, SpanClass } from './spans.js';
 import { VERBALIZERS } from './verbalize.js';
 import { detectLanguage, type LanguageOption, type SpeechLanguage } from './language.js';
@@ -192,16 +192,6 @@ function classify(text: string): CandidateTable {
   return table;
 }
 
-/** The match of a kept span; spans found with test() are matched again here (the same pattern at the same place). */
-function matchOf(t: CandidateTable, k: number, text: string): RegExpExecArray {
-  const found = t.match[k];
-  if (found) return found;
-  const re = t.recognizer[k].re;
-  re.lastIndex = t.start[k];
-  const m = re.exec(text);
-  if (!m) throw new Error('pattern no longer matches'); // cannot happen: same pattern, same text, same place
-  return m;
-}
 
 const TEX_LEFTOVER = /[\\${}^_]/;
 const TEX_LEFTOVERS = /[\\${}^_]/g;

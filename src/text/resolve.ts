@@ -84,3 +84,14 @@ export function resolve<R>(length: number, t: CandidateTable<R>): number[] {
   }
   return kept.reverse();
 }
+
+/** The match of a kept span; spans found with test() are matched again here (the same pattern at the same place). */
+export function matchOf<R extends { re: RegExp }>(t: CandidateTable<R>, k: number, text: string): RegExpExecArray {
+  const found = t.match[k];
+  if (found) return found;
+  const re = t.recognizer[k].re;
+  re.lastIndex = t.start[k];
+  const m = re.exec(text);
+  if (!m) throw new Error('pattern no longer matches'); // cannot happen: same pattern, same text, same place
+  return m;
+}

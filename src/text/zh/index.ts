@@ -7,7 +7,7 @@
  */
 import type { NormalizeChange } from '../change.js';
 import { languageCounts } from '../language.js';
-import { CandidateTable, resolve } from '../resolve.js';
+import { CandidateTable, matchOf, resolve } from '../resolve.js';
 import { foldWidth, isFullWidthAlnum } from './fold.js';
 import { RECOGNIZERS_ZH, type ZhContext, type ZhRecognizer } from './recognizers.js';
 import { VERBALIZERS_ZH } from './verbalize.js';
@@ -118,16 +118,6 @@ function copy(input: string, folded: string, from: number, to: number): string {
   return out;
 }
 
-/** The match of a kept span; spans found with test() are matched again here (the same pattern at the same place). */
-function matchOf(t: CandidateTable<ZhRecognizer>, k: number, text: string): RegExpExecArray {
-  const found = t.match[k];
-  if (found) return found;
-  const re = t.recognizer[k].re;
-  re.lastIndex = t.start[k];
-  const m = re.exec(text);
-  if (!m) throw new Error('pattern no longer matches'); // cannot happen: same pattern, same text, same place
-  return m;
-}
 
 function scanChinese(input: string, offset: number, changes: NormalizeChange[]): string {
   const text = foldWidth(input);
