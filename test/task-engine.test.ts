@@ -193,7 +193,8 @@ describe('the reaper after a store outage', () => {
   it('leases that ran out during the outage: a holder that renews once the store is back keeps its attempt; one that never does is reaped', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'hg-reap-'));
     const { store, state } = switchable(new SqliteTaskStore(join(dir, 'db.sqlite')));
-    // No local slots: only the reaper acts. Two heartbeats = 1 s of waiting after the outage.
+    // No local slots: only the reaper acts. It waits a heartbeat plus the holders' longest retry
+    // backoff (5.5 s here) after the start and after the outage (src/runner/scheduler.ts).
     t = await startTestGateway({ scheduler: { leaseMs: 300, heartbeatMs: 500, reapIntervalMs: 50 } }, { store, slotEngines: [], media: new InertMedia() }, dir);
     const claim = async (holder: string) => {
       await store.create({ id: newTaskId(), text: holder, createdAt: Date.now() });
@@ -203,15 +204,15 @@ describe('the reaper after a store outage', () => {
     const dead = await claim('dead');
     state.down = true;
     // Both leases run out while the store is away, the reaper meets the outage, and the wait a
-    // start begins with (also two heartbeats) is long over.
+    // start begins with is over.
     const downSince = state.reapsAnswered;
-    await waitFor(async () => state.reapsRefused > 0 && Date.now() > Math.max(alive.leaseExpiresAt!, dead.leaseExpiresAt!, t!.gw.startedAt + 1500), 10_000);
+    await waitFor(async () => state.reapsRefused > 0 && Date.now() > Math.max(alive.leaseExpiresAt!, dead.leaseExpiresAt!, t!.gw.startedAt + 6000), 20_000);
     state.down = false;
     // The live holder renews a few reaper rounds after the store is back (its heartbeat is
     // slower than the reaper): without the wait it would have lost its attempt by then.
     await waitFor(async () => state.reapsAnswered > downSince + 3, 5000, 5);
     expect(await store.heartbeat(alive.id, fenceOf(alive)!, Date.now(), 10_000)).toBe('ok');
-    await waitFor(async () => (await store.get(dead.id))?.state === 'queued', 10_000);
+    await waitFor(async () => (await store.get(dead.id))?.state === 'queued', 20_000);
     expect((await store.events(dead.id)).some((e) => e.errorCode === 'lease_expired')).toBe(true);
     expect(await store.get(alive.id)).toMatchObject({ state: 'preparing', attempt: alive.attempt, leaseHolder: 'alive' });
   });

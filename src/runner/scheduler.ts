@@ -13,6 +13,7 @@ import type { Logger } from '../logger.js';
 import { isRemoteHolder } from '../runners/holder.js';
 import type { SlotRecord, TaskStore } from '../store/task-store.js';
 import { isStoreUnavailable } from '../store/unavailable.js';
+import { HOLDER_RETRY_MAX_DELAY_MS } from './store-retry.js';
 import type { Clock } from './clock.js';
 import type { TaskChange, TaskLifecycle } from './lifecycle.js';
 import type { BackupRenders } from '../segments/backup-renders.js';
@@ -79,8 +80,8 @@ export class Scheduler {
     this.stopped = false;
     this.lifecycle.on('change', this.onChange);
     // This node was away too: leases that ran out while it was down may belong to holders that
-    // are alive (remote runners, other nodes cut off alike). They get two heartbeats to renew.
-    this.reapNotBefore = now + 2 * this.opts.heartbeatMs;
+    // are alive (remote runners, other nodes cut off alike). They get time to renew first.
+    this.reapNotBefore = now + this.renewGraceMs();
     await this.recover();
     this.every(this.opts.healthProbeIntervalMs, () => this.probeAll(), false);
     this.every(this.opts.heartbeatMs, () => this.reportSlots(), this.runners.length > 0); // none: no store call
@@ -116,16 +117,26 @@ export class Scheduler {
 
   /**
    * The store answers again after an outage. Every holder was cut off alike, so a lease that ran
-   * out meanwhile says nothing about its holder being gone: the reaper waits two heartbeats, so
+   * out meanwhile says nothing about its holder being gone: the reaper waits (renewGraceMs), so
    * live holders renew first and only the leases of nodes that really died are reaped
    * (docs/operations.md, "When the database goes away").
    */
+  /**
+   * How long the reaper waits after a start or an outage: two heartbeats, and at least one
+   * heartbeat more than the longest a live holder waits between two retries (its backoff cap) —
+   * with a short heartbeat, a runner still backing off would otherwise lose a lease it is about
+   * to renew, and its render would be done twice.
+   */
+  private renewGraceMs(): number {
+    return Math.max(2 * this.opts.heartbeatMs, this.opts.heartbeatMs + HOLDER_RETRY_MAX_DELAY_MS);
+  }
+
   private storeReachable(): void {
     if (this.storeAwaySince === null) return;
     const now = this.clock.now();
     this.log.warn({ awayMs: now - this.storeAwaySince }, 'store reachable again');
     this.storeAwaySince = null;
-    this.reapNotBefore = now + 2 * this.opts.heartbeatMs;
+    this.reapNotBefore = now + this.renewGraceMs();
     this.notify();
   }
 

@@ -24,6 +24,13 @@ export interface StoreRetryOptions {
   onRetry?: (tries: number) => void;
 }
 
+/**
+ * The longest a live holder waits between two tries while the store (or its gateway) is away:
+ * the cap of this backoff and of a remote runner's (src/runners/runner-api.client.ts). The
+ * reaper's wait after a start or an outage covers it (src/runner/scheduler.ts).
+ */
+export const HOLDER_RETRY_MAX_DELAY_MS = 5000;
+
 /** Capped exponential backoff with jitter: between half and all of min·2^(n−1), at most max. */
 export function storeRetryDelayMs(tries: number, minMs: number, maxMs: number, random: () => number = Math.random): number {
   const cap = Math.min(maxMs, minMs * 2 ** Math.min(20, Math.max(0, tries - 1)));
@@ -43,7 +50,7 @@ export async function untilStored<T>(write: () => Promise<T>, o: StoreRetryOptio
       if (!isStoreUnavailable(err)) throw err;
       tries++;
       if (tries === 1) o.log?.warn({ ...o.fields, err: (err as Error).message }, `store unreachable: ${o.what} will be retried until it is back`);
-      await sleep(storeRetryDelayMs(tries, o.minDelayMs ?? 250, o.maxDelayMs ?? 5000), o.signal);
+      await sleep(storeRetryDelayMs(tries, o.minDelayMs ?? 250, o.maxDelayMs ?? HOLDER_RETRY_MAX_DELAY_MS), o.signal);
       o.onRetry?.(tries);
     }
   }

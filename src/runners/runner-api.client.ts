@@ -10,6 +10,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Fence } from '../domain/task.js';
 import type { Logger } from '../logger.js';
 import { RUNNER_API } from './holder.js';
+import { HOLDER_RETRY_MAX_DELAY_MS } from '../runner/store-retry.js';
 
 /** `hgw_1a2b3c4d5e6f_…` → `hgw_1a2b3c4d5e6f_…(hidden)`: the id stays, the secret never shows. */
 export function maskToken(token: string): string {
@@ -93,7 +94,7 @@ export class RunnerApi {
         this.noteOutage(path, err, tryNo);
       }
       const wait = Math.min(backoff, Math.max(0, retryFor - (Date.now() - started)));
-      backoff = Math.min(this.o.maxBackoffMs ?? 5000, backoff * 2);
+      backoff = Math.min(this.o.maxBackoffMs ?? HOLDER_RETRY_MAX_DELAY_MS, backoff * 2);
       await sleep(Math.round(wait / 2 + (Math.random() * wait) / 2), undefined, { signal: c.signal });
     }
   }
