@@ -17,7 +17,7 @@ import { InertMedia, scriptedSlots } from './doubles/scripted-engines.js';
 import { PostgresTaskStore } from '../src/store/postgres.adapter.js';
 import { FAST_HEYGEM, getStatus, startTestGateway, submit, waitFinal, waitFor, type TestGateway } from './helpers/gateway.js';
 import { createTestDatabase, type TestDatabase } from './helpers/postgres.js';
-import { freePort, startServe, writeConfig, type ServeProcess } from './helpers/process.js';
+import { freePort, startServeKilledOnCleanup, writeConfig, type ServeProcess } from './helpers/process.js';
 
 let db: TestDatabase;
 beforeAll(async () => {
@@ -30,16 +30,7 @@ afterEach(async () => {
   while (cleanups.length) await cleanups.pop()!().catch(() => undefined);
 });
 
-async function serve(config: string, port: number): Promise<ServeProcess> {
-  const p = await startServe(config, port);
-  cleanups.push(async () => {
-    if (p.child.exitCode === null && p.child.signalCode === null) {
-      p.child.kill('SIGKILL');
-      await p.exited;
-    }
-  });
-  return p;
-}
+const serve = (config: string, port: number): Promise<ServeProcess> => startServeKilledOnCleanup(cleanups, config, port);
 
 async function inProcess(url: string, inline: Record<string, unknown>, slots: number): Promise<TestGateway> {
   const t = await startTestGateway(

@@ -22,7 +22,7 @@ import { startSimulatedFarm } from '../src/simulate/simulate.js';
 import { PostgresTaskStore } from '../src/store/postgres.adapter.js';
 import { FAST_HEYGEM, submit, waitFor } from './helpers/gateway.js';
 import { startPgInstance, type PgInstance } from './helpers/pg-instance.js';
-import { freePort, startServe, writeConfig, type ServeProcess } from './helpers/process.js';
+import { freePort, startServeKilledOnCleanup, writeConfig, type ServeProcess } from './helpers/process.js';
 import { withSearchPath } from './helpers/postgres.js';
 
 let pgi: PgInstance;
@@ -85,16 +85,7 @@ async function heardAcross(from: string, to: string): Promise<number> {
   }
 }
 
-async function serve(config: string, port: number): Promise<ServeProcess> {
-  const p = await startServe(config, port);
-  cleanups.push(async () => {
-    if (p.child.exitCode === null && p.child.signalCode === null) {
-      p.child.kill('SIGKILL');
-      await p.exited;
-    }
-  });
-  return p;
-}
+const serve = (config: string, port: number): Promise<ServeProcess> => startServeKilledOnCleanup(cleanups, config, port);
 
 /** Two nodes (A drives GPUs 0 and 1, B drives GPU 2) on the test's own database. */
 async function deployment(o: { leaseMs: number; heartbeatMs: number; renderMs: number }) {
