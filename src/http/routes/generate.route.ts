@@ -103,7 +103,7 @@ export function multipartFault(err: unknown): never {
 
 const videoMultiple = () => new ApiError(400, 'video_multiple', 'Send at most one video');
 
-const tooLong = (gw: Gateway) => new ApiError(400, 'text_too_long', `Text is longer than ${gw.config.limits.maxTextChars} characters`);
+export const tooLong = (gw: Gateway) => new ApiError(400, 'text_too_long', `Text is longer than ${gw.config.limits.maxTextChars} characters`);
 
 /** ffprobe format names of the accepted containers (mp4/mov, mkv/webm, avi). */
 const CONTAINER_FORMATS = new Set(['mov', 'mp4', 'matroska', 'webm', 'avi']);

@@ -16,7 +16,7 @@ import { languageIntake } from '../fields/language.js';
 import { idField, viewerOf } from '../fields/library.js';
 import { speechPreviewSchema } from '../schemas.js';
 import { access } from '../security.js';
-import { textBodyLimit } from './generate.route.js';
+import { textBodyLimit, tooLong } from './generate.route.js';
 
 interface PreviewBody {
   text?: unknown;
@@ -63,7 +63,7 @@ export function registerSpeechPreviewRoutes(app: FastifyInstance, gw: Gateway): 
       const raw = typeof req.body.text === 'string' ? req.body.text : '';
       const submitted = raw.trim();
       if (!submitted) throw new ApiError(400, 'text_missing', 'No text provided');
-      if (charCount(submitted) > gw.config.limits.maxTextChars) throw new ApiError(400, 'text_too_long', `Text is longer than ${gw.config.limits.maxTextChars} characters`);
+      if (charCount(submitted) > gw.config.limits.maxTextChars) throw tooLong(gw);
       const lang = languageIntake(submitted, req.body.language, gw.config.text.unsupportedScripts, raw.length - raw.trimStart().length);
       const voice = await gw.library.voiceFor(viewerOf(req), { voiceId: idField(req.body, 'voice_id'), avatarId: idField(req.body, 'avatar_id') });
       const normalized = gw.normalize(lang.text, lang.language);
