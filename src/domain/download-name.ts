@@ -13,7 +13,7 @@ const MAX_WORDS = 6;
 const MAX_CHARS = 40;
 
 /** Letters and digits in runs, split at everything else; a Han run is cut by characters, not words. */
-function titleOf(text: string): string {
+export function titleOf(text: string): string {
   const words = text.normalize('NFKC').match(/[\p{L}\p{N}]+/gu) ?? [];
   const out: string[] = [];
   let length = 0;

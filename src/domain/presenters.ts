@@ -41,6 +41,7 @@ export function presentStatus(task: Task, queuePosition: number | null, now: num
     ...finalErrorFields(task),
     last_error: !finalError(task) && task.errorCode ? { code: task.errorCode, message: task.errorMessage } : null,
     input_text: task.text,
+    title: task.title ?? null,
     normalized_text: task.normalizedText,
     language: task.language,
     language_requested: task.languageRequested,
@@ -71,6 +72,7 @@ export function presentSummary(task: Task, queuePosition: number | null, now: nu
   return {
     ...whereItStands(task, queuePosition),
     text: task.text.length > 120 && charCount(task.text) > 120 ? `${firstChars(task.text, 120)}…` : task.text,
+    title: task.title ?? null,
     language: task.language,
     ...finalErrorFields(task),
     created_time: iso(task.createdAt),

@@ -140,6 +140,8 @@ export interface Task {
   language: TaskLanguage;
   /** What the request asked for: `auto` (detect) unless it named a language. */
   languageRequested: TaskLanguageRequest;
+  /** The name the user gave the task (PATCH /api/tasks/:id); null/absent: the text's first words. */
+  title?: string | null;
 }
 
 /** Compatible status vocabulary (docs/lifecycle.md, "Public status") — the finer phase goes in `phase`. */

@@ -22,6 +22,7 @@ import { registerGenerateRoute, textBodyLimit } from './routes/generate.route.js
 import { registerQueueRoute } from './routes/queue.route.js';
 import { registerRunnerRoutes } from './routes/runners.route.js';
 import { registerStatusRoutes } from './routes/status.route.js';
+import { registerTaskEditRoutes } from './routes/task-edit.route.js';
 import { registerSystemRoutes } from './routes/system.route.js';
 import { registerWebhookRoutes } from './routes/webhooks.route.js';
 import { registerUi } from './ui.js';
@@ -93,6 +94,7 @@ export async function buildApp(gw: Gateway): Promise<FastifyInstance> {
   registerGenerateRoute(app, gw);
   registerBatchRoutes(app, gw);
   registerStatusRoutes(app, gw);
+  registerTaskEditRoutes(app, gw);
   registerQueueRoute(app, gw);
   registerFileRoutes(app, gw);
   registerCaptionRoutes(app, gw);

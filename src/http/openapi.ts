@@ -52,8 +52,11 @@ const EXTRA_RESPONSES: Record<string, Record<string, Json>> = {
   },
   'GET /api/voices/:id/sample.wav': { 200: binary(['audio/wav'], 'A few seconds of the voice') },
   'GET /api/batches/:id/results.zip': {
-    200: binary(['application/zip'], 'Every finished video of the batch (`<row>-<task id>.mp4`), streamed as one ZIP'),
+    200: binary(['application/zip'], 'Every finished video of the batch (`<row>-<name>.mp4` and its `.vtt` captions) and a `manifest.csv`, streamed as one ZIP'),
     404: error('Unknown batch (or another key\u2019s)'),
+  },
+  'GET /api/tasks/results.zip': {
+    200: binary(['application/zip'], 'The finished videos asked for (`<title>-<date>.mp4` and its `.vtt` captions) and a `manifest.csv`, streamed as one ZIP'),
   },
   'GET /api/events': {
     200: { description: 'Server-sent events: one `task` event per task change', content: { 'text/event-stream': { schema: { type: 'string' } } } },

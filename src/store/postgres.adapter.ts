@@ -19,7 +19,7 @@ import type { Logger } from '../logger.js';
 import { fairClaimSql } from './fair-share.js';
 import { legalSources } from './legal-moves.js';
 import { PgListener } from './postgres.listener.js';
-import { batchDeletes, batchesOfSql, candidatesSql, childrenSql, deliveryDeletes, noPrunedRows, taskDeletes, tasklessDeliveriesSql, type PrunedRows, type PrunedTable } from './record-prune.js';
+import { batchDeletes, batchesOfSql, candidatesSql, childrenSql, deletableSql, deliveryDeletes, noPrunedRows, taskDeletes, tasklessDeliveriesSql, type PrunedRows, type PrunedTable } from './record-prune.js';
 import { createPgPool, inTransaction } from './postgres.pool.js';
 import { PostgresSlotRegistry } from './postgres.slots.js';
 import { migratePostgres } from './postgres.schema.js';
@@ -51,6 +51,20 @@ export interface PostgresStoreOptions {
 export const defaultNodeId = (): string => `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
 
 /** pg returns BOOLEAN and JSONB already parsed; the shared mapper expects SQLite's encoding. */
+/** Top-level tasks with their segments, and their batches once empty (inside a transaction on `c`). */
+async function pruneTops(c: pg.PoolClient, out: PrunedRows, tops: string[]): Promise<void> {
+  if (!tops.length) return;
+  const IDS = '(SELECT unnest($1::text[]))';
+  const ids = async (sql: string, list: string[]) => (await c.query(sql, [list])).rows.map((r: Row) => String(Object.values(r)[0]));
+  const run = async (deletes: Array<[PrunedTable, string]>, list: string[]) => {
+    for (const [table, sql] of deletes) out[table] += (await c.query(sql, [list])).rowCount ?? 0;
+  };
+  const all = [...tops, ...(await ids(childrenSql(IDS), tops))];
+  const batches = await ids(batchesOfSql(IDS), all);
+  await run(taskDeletes(IDS), all);
+  if (batches.length) await run(batchDeletes(IDS), batches);
+}
+
 function pgRowToTask(r: Row): Task {
   const task = rowToTask({ ...r, render_submitted: r.render_submitted ? 1 : 0, engine_data: null });
   task.engineData = (r.engine_data as Record<string, unknown> | null) ?? null;
@@ -340,7 +354,10 @@ export class PostgresTaskStore implements TaskStore {
     const p = new Params();
     const where: string[] = ['parent_id IS NULL'];
     if (f.states?.length) where.push(`state = ANY(${p.add([...f.states])}::text[])`);
-    if (f.q) where.push(`strpos(lower(text), lower(${p.add(f.q)})) > 0`);
+    if (f.q) {
+      const q = p.add(f.q);
+      where.push(`(strpos(lower(text), lower(${q})) > 0 OR strpos(lower(coalesce(title, '')), lower(${q})) > 0)`);
+    }
     if (f.from !== undefined) where.push(`created_at >= ${p.add(f.from)}`);
     if (f.to !== undefined) where.push(`created_at < ${p.add(f.to)}`);
     if (f.owner !== undefined) where.push(`owner = ${p.add(f.owner)}`);
@@ -378,18 +395,26 @@ export class PostgresTaskStore implements TaskStore {
       };
       const locked = await c.query('SELECT pg_try_advisory_xact_lock($1) AS ok', [RETENTION_LOCK_KEY]);
       if (locked.rows[0]?.ok) {
-        const tops = await ids(candidatesSql('$1', '$2'), [before, limit]);
-        if (tops.length) {
-          const all = [...tops, ...(await ids(childrenSql(IDS), [tops]))];
-          const batches = await ids(batchesOfSql(IDS), [all]);
-          await run(taskDeletes(IDS), all);
-          if (batches.length) await run(batchDeletes(IDS), batches);
-        }
+        await pruneTops(c, out, await ids(candidatesSql('$1', '$2'), [before, limit]));
         const deliveries = await ids(tasklessDeliveriesSql('$1', '$2'), [before, limit]);
         if (deliveries.length) await run(deliveryDeletes(IDS), deliveries);
       }
       return out;
     });
+  }
+
+  async deleteTasks(list: readonly string[]): Promise<PrunedRows> {
+    const out = noPrunedRows();
+    if (!list.length) return out;
+    return inTransaction(this.pool, async (c) => {
+      const tops = (await c.query(deletableSql('(SELECT unnest($1::text[]))'), [[...list]])).rows.map((r: Row) => String(r.id));
+      await pruneTops(c, out, tops);
+      return out;
+    });
+  }
+
+  async setTitle(id: string, title: string | null): Promise<boolean> {
+    return (await this.pool.query('UPDATE tasks SET title = $1 WHERE id = $2', [title, id])).rowCount === 1;
   }
 
   async nextAvailableAt(): Promise<number | null> {

@@ -49,6 +49,15 @@ WHERE t.state IN ${FINAL_SQL} AND COALESCE(t.finished_at, t.updated_at) < ${befo
   AND NOT EXISTS (SELECT 1 FROM tasks c WHERE c.parent_id = t.id AND c.state NOT IN ${FINAL_SQL})
 LIMIT ${limit}`;
 
+/**
+ * Of the given ids, the final top-level tasks with no active segment: what a user's delete may
+ * remove (DELETE /api/tasks/:id) — the same unit as retention, without the age.
+ */
+export const deletableSql = (ids: string): string => `
+SELECT t.id FROM tasks t
+WHERE t.id IN ${ids} AND t.state IN ${FINAL_SQL} AND t.parent_id IS NULL
+  AND NOT EXISTS (SELECT 1 FROM tasks c WHERE c.parent_id = t.id AND c.state NOT IN ${FINAL_SQL})`;
+
 /** The segments of the given parents. */
 export const childrenSql = (ids: string): string => `SELECT id FROM tasks WHERE parent_id IN ${ids}`;
 

@@ -13,7 +13,7 @@ import type { Logger } from '../logger.js';
 import { fairClaimSql } from './fair-share.js';
 import { legalSources } from './legal-moves.js';
 import { QueueIndex } from './queue-index.js';
-import { batchDeletes, batchesOfSql, candidatesSql, childrenSql, deliveryDeletes, noPrunedRows, taskDeletes, tasklessDeliveriesSql, type PrunedRows, type PrunedTable } from './record-prune.js';
+import { batchDeletes, batchesOfSql, candidatesSql, childrenSql, deletableSql, deliveryDeletes, noPrunedRows, taskDeletes, tasklessDeliveriesSql, type PrunedRows, type PrunedTable } from './record-prune.js';
 import { MIGRATIONS, PATCH_COLUMNS, SCHEMA_VERSION } from './sqlite.schema.js';
 import type { ClaimRequest, HeartbeatResult, NewTask, SlotRecord, TaskEvent, TaskListFilter, TaskPatch, TaskStore, TransitionGuard } from './task-store.js';
 
@@ -64,6 +64,7 @@ export function rowToTask(r: Row): Task {
     captions: r.captions === 'burn' ? 'burn' : null,
     language: r.language === 'zh' ? 'zh' : 'en',
     languageRequested: r.language_requested === 'zh' || r.language_requested === 'en' ? r.language_requested : 'auto',
+    title: (r.title as string | null | undefined) ?? null,
   };
 }
 
@@ -305,8 +306,8 @@ export class SqliteTaskStore implements TaskStore {
       args.push(...f.states);
     }
     if (f.q) {
-      where.push(`instr(lower(text), lower(?)) > 0`);
-      args.push(f.q);
+      where.push(`(instr(lower(text), lower(?)) > 0 OR instr(lower(coalesce(title, '')), lower(?)) > 0)`);
+      args.push(f.q, f.q);
     }
     if (f.from !== undefined) {
       where.push('created_at >= ?');
@@ -347,17 +348,38 @@ export class SqliteTaskStore implements TaskStore {
     };
     return this.db.transaction(() => {
       const out = noPrunedRows();
-      const tops = ids(candidatesSql('?', '?', 'INDEXED BY tasks_purgeable'), before, limit);
-      if (tops.length) {
-        const all = [...tops, ...ids(childrenSql(IDS), JSON.stringify(tops))];
-        const batches = ids(batchesOfSql(IDS), JSON.stringify(all));
-        run(out, taskDeletes(IDS), all);
-        if (batches.length) run(out, batchDeletes(IDS), batches);
-      }
+      this.pruneTops(out, ids(candidatesSql('?', '?', 'INDEXED BY tasks_purgeable'), before, limit));
       const deliveries = ids(tasklessDeliveriesSql('?', '?'), before, limit);
       if (deliveries.length) run(out, deliveryDeletes(IDS), deliveries);
       return out;
     })();
+  }
+
+  /** Top-level tasks with their segments, and their batches once empty (inside a transaction). */
+  private pruneTops(out: PrunedRows, tops: string[]): void {
+    if (!tops.length) return;
+    const IDS = '(SELECT value FROM json_each(?))';
+    const ids = (sql: string, list: string[]) => this.db.prepare(sql).pluck().all(JSON.stringify(list)) as string[];
+    const run = (deletes: Array<[PrunedTable, string]>, list: string[]) => {
+      const json = JSON.stringify(list);
+      for (const [table, sql] of deletes) out[table] += this.db.prepare(sql).run(json).changes;
+    };
+    const all = [...tops, ...ids(childrenSql(IDS), tops)];
+    const batches = ids(batchesOfSql(IDS), all);
+    run(taskDeletes(IDS), all);
+    if (batches.length) run(batchDeletes(IDS), batches);
+  }
+
+  async deleteTasks(list: readonly string[]): Promise<PrunedRows> {
+    return this.db.transaction(() => {
+      const out = noPrunedRows();
+      if (list.length) this.pruneTops(out, this.db.prepare(deletableSql('(SELECT value FROM json_each(?))')).pluck().all(JSON.stringify(list)) as string[]);
+      return out;
+    })();
+  }
+
+  async setTitle(id: string, title: string | null): Promise<boolean> {
+    return this.db.prepare('UPDATE tasks SET title = ? WHERE id = ?').run(title, id).changes === 1;
   }
 
   async nextAvailableAt(): Promise<number | null> {

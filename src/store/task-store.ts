@@ -159,6 +159,13 @@ export interface TaskStore {
    * before `before`, with everything they left behind (store/record-prune.ts); rows deleted per table.
    */
   purgeFinished(before: number, limit?: number): Promise<PrunedRows>;
+  /**
+   * A user's delete: the given top-level tasks that are final (with no active segment) go with
+   * everything they left behind, like retention's; the others stay. Rows deleted per table.
+   */
+  deleteTasks(ids: readonly string[]): Promise<PrunedRows>;
+  /** Name a task (null: back to its text's first words); false when no such task. */
+  setTitle(id: string, title: string | null): Promise<boolean>;
   /** Earliest availableAt among queued tasks (for the scheduler's wake-up), null if none waits. */
   nextAvailableAt(): Promise<number | null>;
 

@@ -214,6 +214,24 @@ export function describeTaskStoreConformance(name: string, makeStore: () => Prom
       await s.close();
     });
 
+    it('names a task (found by its title too) and deletes only the final tasks asked for', async () => {
+      const s = await makeStore();
+      const a = await add(s, 'first words here', 1000);
+      const b = await add(s, 'still waiting', 1000);
+      expect(await s.setTitle(a.id, 'Launch 手机')).toBe(true);
+      expect(await s.setTitle('0'.repeat(26), 'x')).toBe(false);
+      expect((await s.get(a.id))?.title).toBe('Launch 手机');
+      expect((await s.list({ q: '手机' })).items.map((t) => t.id)).toEqual([a.id]);
+      await claim(s, 0, 1000);
+      await s.transition(a.id, { from: 'preparing' }, 'failed', { finishedAt: 2000, errorCode: 'tts_failed' }, 2000);
+      expect((await s.deleteTasks([a.id, b.id])).tasks).toBe(1);
+      expect(await s.get(a.id)).toBeUndefined();
+      expect(await s.events(a.id)).toEqual([]);
+      expect((await s.get(b.id))?.state).toBe('queued');
+      expect((await s.deleteTasks([])).tasks).toBe(0);
+      await s.close();
+    });
+
     it('lists with filters, newest first, and the rows analytics need', async () => {
       const s = await makeStore();
       await add(s, 'Hello world', 1000);

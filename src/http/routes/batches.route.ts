@@ -2,7 +2,7 @@
  * Batches (docs/batches.md): POST /api/batches (JSON rows, a CSV body, or a CSV file upload)
  * → one batch id; GET /api/batches (own batches), GET /api/batches/:id (counts and per-row
  * results), GET /api/batches/:id/results.zip (every finished MP4, streamed),
- * POST /api/batches/:id/cancel. `Idempotency-Key` works as on /api/generate.
+ * POST /api/batches/:id/cancel, POST /api/batches/:id/retry (failed and canceled rows). `Idempotency-Key` works as on /api/generate.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { isTaskId } from '../../domain/ids.js';
@@ -11,6 +11,9 @@ import { parseCsvRows, parseJsonRows, type RowInput } from '../../batches/batch-
 import { presentBatch } from '../../batches/batch-presenter.js';
 import type { BatchRecord } from '../../batches/batch-store.js';
 import { zipStream, type ZipEntry } from '../../batches/zip-writer.js';
+import { resultEntries, type ResultSources } from '../../batches/results-zip.js';
+import { rowLabel } from '../../batches/zip-names.js';
+import { toVtt } from '../../segments/captions.js';
 import { publishTargetsOf } from '../fields/publish.js';
 import { canSee, ownerFilter, ownerOf } from '../access.js';
 import { DomainError } from '../../domain/errors.js';
@@ -111,14 +114,46 @@ async function loadBatch(gw: Gateway, req: FastifyRequest<{ Params: { id: string
   return batch;
 }
 
-/** Completed rows' MP4s in row order, named `<row>-<task id>.mp4`. */
-async function* zipEntries(gw: Gateway, batch: BatchRecord): AsyncGenerator<ZipEntry> {
+/**
+ * Completed rows' MP4s in row order with their captions and a manifest.csv (batches/results-zip.ts),
+ * named `<row>-<label>.mp4`: the label is the `name_by` column's value (`text`, `row`,
+ * `task_id` or a metadata column), else the task's title or first words.
+ */
+async function* zipEntries(gw: Gateway, batch: BatchRecord, nameBy: string | undefined): AsyncGenerator<ZipEntry> {
   const view = await gw.pipelines.batches.view(batch);
   const width = String(batch.rowCount).length;
-  for (const { rec, task } of view.rows) {
-    if (task?.state !== 'completed' || !task.outputPath) continue;
-    yield { name: `${String(rec.rowIndex).padStart(width, '0')}-${task.id}.mp4`, path: gw.paths.output(task.id) };
-  }
+  const columns = metadataColumns(view.rows.map((r) => r.rec.metadata));
+  const items = view.rows.map(({ rec, task }) => {
+    const text = task?.text ?? '';
+    const meta = (rec.metadata && typeof rec.metadata === 'object' ? rec.metadata : {}) as Record<string, unknown>;
+    return {
+      task,
+      label: rowLabel(nameBy, { rowIndex: rec.rowIndex, taskId: rec.taskId, text, metadata: rec.metadata }) ?? (task?.title || text),
+      prefix: `${String(rec.rowIndex).padStart(width, '0')}-`,
+      columns: [rec.rowIndex, rec.taskId, text, ...columns.map((c) => cell(meta[c]))],
+    };
+  });
+  yield* resultEntries(items, ['row', 'task_id', 'text', ...columns], resultSources(gw));
+}
+
+/** The metadata keys of a batch's rows, in first-seen order (the CSV's extra columns). */
+function metadataColumns(list: unknown[]): string[] {
+  const out = new Set<string>();
+  for (const m of list) if (m && typeof m === 'object' && !Array.isArray(m)) Object.keys(m).forEach((k) => out.add(k));
+  return [...out];
+}
+
+const cell = (v: unknown): string | null => (v === undefined || v === null ? null : typeof v === 'object' ? JSON.stringify(v) : String(v));
+
+/** Where a results ZIP reads a task's video and captions from. */
+export function resultSources(gw: Gateway): ResultSources {
+  return {
+    videoPath: (task) => gw.paths.output(task.id),
+    vtt: async (task) => {
+      const cues = await gw.segments.cues(task);
+      return cues ? toVtt(cues) : null;
+    },
+  };
 }
 
 export function registerBatchRoutes(app: FastifyInstance, gw: Gateway): void {
@@ -200,16 +235,49 @@ export function registerBatchRoutes(app: FastifyInstance, gw: Gateway): void {
     async (req) => presentBatch(await batches.view(await loadBatch(gw, req)), gw.clock.now()),
   );
 
-  app.get<{ Params: { id: string } }>(
+  app.get<{ Params: { id: string }; Querystring: { name_by?: string } }>(
     '/api/batches/:id/results.zip',
-    { config: access('read', { tokenInQuery: true }), schema: { tags: ['batches'], summary: 'Every finished video of the batch as one ZIP (streamed)', params: idParams } },
+    { config: access('read', { tokenInQuery: true }),
+      schema: {
+        tags: ['batches'],
+        summary: 'Every finished video of the batch as one ZIP (streamed), with captions (.vtt) and a manifest.csv',
+        description: 'Entries are `<row>-<name>.mp4` and `<row>-<name>.vtt`; `<name>` comes from the `name_by` column (`text`, `row`, `task_id` or a metadata column of the CSV), else the task\u2019s title or first words. `manifest.csv` lists every row: row, task_id, text, the metadata columns, file, captions, status.',
+        params: idParams,
+        querystring: { type: 'object', properties: { name_by: { type: 'string', maxLength: 100 } } },
+      },
+    },
     async (req, reply) => {
       const batch = await loadBatch(gw, req);
       return reply
         .header('content-type', 'application/zip')
         .header('content-disposition', `attachment; filename="batch-${batch.id}.zip"`)
         .header('cache-control', 'no-store')
-        .send(zipStream(zipEntries(gw, batch)));
+        .send(zipStream(zipEntries(gw, batch, req.query.name_by || undefined)));
+    },
+  );
+
+  app.post<{ Params: { id: string } }>(
+    '/api/batches/:id/retry',
+    { config: access('submit', { createsWork: true }),
+      schema: {
+        tags: ['batches'],
+        summary: 'Queue the failed and canceled rows of a batch again',
+        params: idParams,
+        response: {
+          200: batchSchema,
+          404: errorDoc('Unknown batch, or another API key\u2019s'),
+          503: errorDoc('The queue is full (limits.maxQueued); Retry-After says when to try again'),
+        },
+      },
+    },
+    async (req) => {
+      const batch = await loadBatch(gw, req);
+      const view = await batches.view(batch);
+      const again = view.rows.flatMap(({ task }) => (task && (task.state === 'failed' || task.state === 'canceled') ? [task] : []));
+      if (again.length) await admission.admit(again.length); // like a resubmit: 503 + Retry-After past limits.maxQueued
+      let retried = 0;
+      for (const task of again) if (await gw.scheduler.retry(task)) retried++;
+      return { ...presentBatch(await batches.view((await batches.get(batch.id)) ?? batch), gw.clock.now()), retried_tasks: retried };
     },
   );
 

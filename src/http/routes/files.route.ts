@@ -23,7 +23,7 @@ export function registerFileRoutes(app: FastifyInstance, gw: Gateway): void {
       if (task.state !== 'completed' || !task.outputPath) {
         throw new ApiError(409, 'task_not_finished', `Task is ${task.state}; the video is not ready`, { status: task.state });
       }
-      return reply.header('content-disposition', contentDisposition(task.text, task.createdAt)).sendFile(`${task.id}.mp4`, gw.paths.outputs);
+      return reply.header('content-disposition', contentDisposition(task.title || task.text, task.createdAt)).sendFile(`${task.id}.mp4`, gw.paths.outputs);
     },
   );
 
