@@ -162,6 +162,7 @@ export const queueSchema = object('GPU slots and the queue (the replaced system\
       text: nullable(str('First 50 characters + "..." (null for another key\u2019s task)')),
       mine: bool('Submitted with the calling key (always true when auth is off)'),
       attempts: int(),
+      parent_id: nullable(str('A part of a long script: the task it belongs to (null for a task of its own, or another key\u2019s)')),
     }),
   },
   queue_size: int('All waiting tasks (every key)'),

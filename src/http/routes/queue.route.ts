@@ -137,6 +137,7 @@ export function registerQueueRoute(app: FastifyInstance, gw: Gateway): void {
             text: mine ? queuePreview(t.text) : null,
             mine,
             attempts: t.attempts,
+            parent_id: mine ? t.parentId : null,
           };
         })),
         queue_size: head.size,
