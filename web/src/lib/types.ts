@@ -13,6 +13,8 @@ export interface TaskSummary {
   finished_time: string | null;
   timing: Timing;
   result_url: string | null;
+  /** The name given to the task (PATCH /api/tasks/:id); null: the text's first words (lib/title.ts). */
+  title?: string | null;
   /** The library avatar the task uses (docs/avatars.md), absent on older servers. */
   avatar_id?: string | null;
   poster_url?: string | null;

@@ -16,6 +16,9 @@ import { useLiveTasks } from '../lib/useLive';
 import { Progress, StatusBadge } from './widgets';
 import { Publications, publishing, type WithPublications } from './Publications';
 import { ConfirmButton } from './ConfirmButton';
+import { TaskTitle } from './TaskTitle';
+import { cancelAndDelete } from './BulkBar';
+import { taskTitle } from '../lib/title';
 
 /** The captions track's language: the task's text language when the gateway reports one. */
 const captionsLang = (language: string | null | undefined) => (language === 'zh' ? 'zh' : 'en');
@@ -42,9 +45,10 @@ export function TaskPage({ id }: { id: string }) {
 
   // The tab says how far the task is, so it can be watched from another tab.
   const tabLabel = s ? (isFinal(s.status) ? tr(t, 'status', s.status) : t('task.tabProgress', { value: Math.round(s.progress) })) : null;
+  const name = s ? taskTitle(s) : '';
   useEffect(() => {
-    if (tabLabel) document.title = `${tabLabel} · ${t('nav.task')} · heygem-gateway`;
-  }, [tabLabel, t]);
+    if (tabLabel) document.title = `${tabLabel} · ${name || t('nav.task')} · heygem-gateway`;
+  }, [tabLabel, name, t]);
 
   const sRef = useRef(s);
   sRef.current = s;
@@ -67,6 +71,18 @@ export function TaskPage({ id }: { id: string }) {
     const timer = setInterval(load, 1500);
     return () => clearInterval(timer);
   }, [uploading, load]);
+
+  const remove = async () => {
+    setActing(true);
+    setError(null);
+    try {
+      await cancelAndDelete(id, sRef.current?.status ?? 'completed');
+      window.location.hash = '#/tasks';
+    } catch (e) {
+      setError(describeError(e, t));
+      setActing(false);
+    }
+  };
 
   const act = async (what: 'cancel' | 'retry') => {
     setActing(true);
@@ -91,9 +107,10 @@ export function TaskPage({ id }: { id: string }) {
   return (
     <section className="card task">
       <div className="row between wrap">
-        <h1>{t('task.heading')} <code>{s.task_id}</code></h1>
+        <TaskTitle id={s.task_id} title={s.title ?? null} text={s.input_text} onSaved={(title) => setS((x) => (x ? { ...x, title } : x))} />
         <span role="status"><StatusBadge status={s.status} /></span>
       </div>
+      <p className="muted small">{t('task.heading')} <code>{s.task_id}</code></p>
       {s.result_url && (
         <>
           <h2 className="sr-only" id="video-h">{t('task.video')}</h2>
@@ -147,6 +164,8 @@ export function TaskPage({ id }: { id: string }) {
         {s.captions && <a className="button" href={withToken(s.captions.srt)} download data-testid="captions-srt">{t('task.captionsSrt')}</a>}
         {!isFinal(s.status) && <ConfirmButton label={t('common.cancel')} question={t('confirm.cancelTask')} confirm={t('confirm.cancelConfirm')} disabled={acting} onConfirm={() => act('cancel')} testId="cancel" />}
         {(s.status === 'failed' || s.status === 'timeout' || s.status === 'canceled') && <button type="button" disabled={acting} onClick={() => act('retry')}>{t('common.retry')}</button>}
+        <ConfirmButton label={t('common.delete')} className="danger" disabled={acting} onConfirm={() => void remove()} testId="delete-task"
+          question={isFinal(s.status) ? t('studio.deleteOne', { title: name }) : t('studio.deleteOneRunning', { title: name })} confirm={t('studio.deleteConfirm')} />
         <a href="#/tasks" className="back">{t('common.allTasks')}</a>
       </div>
       {error && <p className="error" role="alert">{error}</p>}
