@@ -43,7 +43,7 @@ export const en = {
   },
   confirm: {
     keep: 'Keep it',
-    deleteAvatar: 'Delete the avatar “{{name}}”? This cannot be undone.',
+    deleteAvatar: 'Delete the avatar “{{name}}”? The voice made from its video goes with it; voices you uploaded yourself stay. This cannot be undone.',
     deleteVoice: 'Delete the voice “{{name}}”? This cannot be undone.',
     cancelTask: 'Cancel this task? The work done so far is dropped; you can retry it later.',
     cancelBatch: 'Cancel every unfinished task of this batch?',
@@ -469,7 +469,6 @@ export const en = {
     text: 'Text',
     allBatches: 'All batches',
     menu: 'Menu',
-    listen: 'Listen',
     parts_one: '{{count}} part waiting',
     parts_other: '{{count}} parts waiting',
     chartY: 'Tasks ended',
@@ -477,5 +476,9 @@ export const en = {
     unit5m: '5-minute steps',
     unit1h: 'hours',
     unit1d: 'days',
+    voiceSample: 'Hello! This is how I sound when I read your script.',
+    voiceSampleLabel: 'Sentence to listen to in each voice',
+    spokenSettled_one: 'What the voice says is updated ({{count}} change from the text).',
+    spokenSettled_other: 'What the voice says is updated ({{count}} changes from the text).',
   },
 };

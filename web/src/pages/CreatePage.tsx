@@ -12,6 +12,7 @@ import { TASK_LANGUAGES, taskLanguageField, type TaskLanguage } from '../lib/tas
 import type { InfoView, TaskStatus } from '../lib/types';
 import { LibraryPickers } from './LibraryPickers';
 import { ListenButton } from './ListenButton';
+import { SettledStatus } from './SettledStatus';
 import { VideoPicker } from './VideoPicker';
 
 type Errors = { text?: string; video?: string; form?: string };
@@ -110,7 +111,9 @@ export function CreatePage({ from = null }: { from?: string | null } = {}) {
       <span id="task-language-help" className="small muted">{t('create.taskLanguageHelp')}</span>
 
       <h2 className="small">{t('create.spokenTitle')}</h2>
-      <p className="spoken" data-testid="spoken" aria-live="polite">{preview.normalized || <span className="muted">{t('create.spokenEmpty')}</span>}</p>
+      {/* not a live region: it changes on every keystroke; the short status below says when it has settled */}
+      <p className="spoken" data-testid="spoken">{preview.normalized || <span className="muted">{t('create.spokenEmpty')}</span>}</p>
+      <SettledStatus value={preview.normalized} message={t('studio.spokenSettled', { count: preview.changes.length })} />
       {preview.fallback && <p className="muted small">{t('create.previewFallback')}</p>}
       {shown.length > 0 && (
         <ul className="changes" aria-label={t('create.changes')}>
