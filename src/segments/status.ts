@@ -43,11 +43,15 @@ export function presentSegment(c: Task, now: number): Record<string, unknown> {
 export function segmentStatusFields(task: Task, children: Task[], now: number): Record<string, unknown> {
   const speechKnown = task.ttsEndedAt !== null || task.state === 'completed';
   const captions = speechKnown ? { srt: `/api/tasks/${task.id}/captions.srt`, vtt: `/api/tasks/${task.id}/captions.vtt` } : null;
-  if (task.segmentCount === null) return { captions };
+  // watch while it renders (hls-stream.ts): a long script at once, a one-part task once completed
+  const streamable = task.segmentCount !== null ? task.state !== 'failed' && task.state !== 'canceled' : task.state === 'completed';
+  const stream_url = streamable ? `/api/tasks/${task.id}/stream.m3u8` : null;
+  if (task.segmentCount === null) return { captions, stream_url };
   const { rendered, total } = renderedSpeech(children);
   const share = task.state === 'rendering' ? (total ? rendered / total : children.filter((c) => c.state === 'completed').length / Math.max(1, children.length)) : null;
   return {
     captions,
+    stream_url,
     progress: share === null ? overallProgress(task) : overallProgress({ state: 'rendering', engineProgress: Math.floor(share * 100) }),
     speech_seconds: total === null ? null : round(total),
     rendered_speech_seconds: round(rendered),
