@@ -11,10 +11,13 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { newTaskId } from '../src/domain/ids.js';
 import type { Task } from '../src/domain/task.js';
 import { startGatewayOnFarm } from './helpers/farm.js';
+import { FAST_HEYGEM } from './helpers/gateway.js';
 import { waitFinalInStore, waitFor, type TestGateway } from './helpers/gateway.js';
 
 const run = promisify(execFile);
 const FPS = 25;
+/** A held render makes no progress: no stall or render timeout may end it while the test looks. */
+const HELD = { ...FAST_HEYGEM, stallTimeoutMs: 600_000, renderTimeoutMs: 600_000 };
 const cleanups: Array<() => Promise<void>> = [];
 afterEach(async () => {
   while (cleanups.length) await cleanups.pop()!().catch(() => undefined);
@@ -46,7 +49,7 @@ describe('HLS stream of a long script', () => {
         ttsMs: 30,
         dirPrefix: 'hg-stream-',
         farm: { renderMs: 100, video: { lengthErrorFrames: [-2, -1, 1, 2, 3, 4, 5] } },
-        gateway: { segments: { targetSeconds: 6, backupRenders: 0 } },
+        gateway: { segments: { targetSeconds: 6, backupRenders: 0 }, heygem: HELD },
       });
       const gw = t.gw;
       const parent = await submit(gw, text);
@@ -100,7 +103,7 @@ describe('HLS stream of a long script', () => {
   }
 
   it('a one-part task: 409 stream_not_ready while it renders, one segment once completed', async () => {
-    const { farm, t } = await startGatewayOnFarm(cleanups, { gpus: 1, ttsMs: 30, dirPrefix: 'hg-stream-one-', farm: { renderMs: 100 } });
+    const { farm, t } = await startGatewayOnFarm(cleanups, { gpus: 1, ttsMs: 30, dirPrefix: 'hg-stream-one-', farm: { renderMs: 100 }, gateway: { heygem: HELD } });
     const gw = t.gw;
     let hold = true;
     for (const s of farm.slots) s.video.setOptions({ hold: () => hold });
