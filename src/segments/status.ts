@@ -3,6 +3,7 @@
  * its speech is known; a parent also gets its segments (state, GPU, times) and progress by
  * rendered speech seconds. A one-segment task keeps every compatible field as it was.
  */
+import { streamUrl } from '../domain/presenters.js';
 import { isFinal, overallProgress, publicStatus, taskTiming, type Task } from '../domain/task.js';
 
 const iso = (t: number | null): string | null => (t === null ? null : new Date(t).toISOString());
@@ -43,9 +44,7 @@ export function presentSegment(c: Task, now: number): Record<string, unknown> {
 export function segmentStatusFields(task: Task, children: Task[], now: number): Record<string, unknown> {
   const speechKnown = task.ttsEndedAt !== null || task.state === 'completed';
   const captions = speechKnown ? { srt: `/api/tasks/${task.id}/captions.srt`, vtt: `/api/tasks/${task.id}/captions.vtt` } : null;
-  // watch while it renders (hls-stream.ts): a long script at once, a one-part task once completed
-  const streamable = task.segmentCount !== null ? task.state !== 'failed' && task.state !== 'canceled' : task.state === 'completed';
-  const stream_url = streamable ? `/api/tasks/${task.id}/stream.m3u8` : null;
+  const stream_url = streamUrl(task);
   if (task.segmentCount === null) return { captions, stream_url };
   const { rendered, total } = renderedSpeech(children);
   const share = task.state === 'rendering' ? (total ? rendered / total : children.filter((c) => c.state === 'completed').length / Math.max(1, children.length)) : null;
