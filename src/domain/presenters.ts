@@ -67,6 +67,15 @@ export function presentStatus(task: Task, queuePosition: number | null, now: num
   };
 }
 
+/**
+ * The task's HLS playlist (docs/segments.md, "Watch while it renders"): a long script's from its
+ * start (until it fails or is canceled), a one-part task's once completed.
+ */
+export function streamUrl(task: Task): string | null {
+  const streamable = task.segmentCount !== null ? task.state !== 'failed' && task.state !== 'canceled' : task.state === 'completed';
+  return streamable ? `/api/tasks/${task.id}/stream.m3u8` : null;
+}
+
 /** A compact row for lists (/api/tasks, SSE). */
 export function presentSummary(task: Task, queuePosition: number | null, now: number): Record<string, unknown> {
   return {
@@ -79,5 +88,6 @@ export function presentSummary(task: Task, queuePosition: number | null, now: nu
     finished_time: iso(task.finishedAt),
     timing: taskTiming(task, now),
     result_url: outputUrl(task),
+    stream_url: streamUrl(task),
   };
 }

@@ -18,6 +18,7 @@ import { registerMetrics } from './routes/metrics.route.js';
 import { registerStatsRoute } from './routes/stats.route.js';
 import { registerFileRoutes } from './routes/files.route.js';
 import { registerCaptionRoutes } from './routes/captions.route.js';
+import { registerStreamRoutes } from './routes/stream.route.js';
 import { registerGenerateRoute, textBodyLimit } from './routes/generate.route.js';
 import { registerQueueRoute } from './routes/queue.route.js';
 import { registerRunnerRoutes } from './routes/runners.route.js';
@@ -98,6 +99,7 @@ export async function buildApp(gw: Gateway): Promise<FastifyInstance> {
   registerQueueRoute(app, gw);
   registerFileRoutes(app, gw);
   registerCaptionRoutes(app, gw);
+  registerStreamRoutes(app, gw);
   registerSystemRoutes(app, gw);
   registerEventsRoute(app, gw);
   registerStatsRoute(app, gw);

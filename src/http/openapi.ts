@@ -50,6 +50,10 @@ const EXTRA_RESPONSES: Record<string, Record<string, Json>> = {
     404: error('No such preview, or it left the cache (ask POST /api/speech-preview again)'),
     416: error('Range not satisfiable'),
   },
+  'GET /api/tasks/:id/stream.m3u8': {
+    200: { description: 'HLS playlist (EVENT); segment URIs relative, carrying the request\u2019s `access_token`', content: { 'application/vnd.apple.mpegurl': { schema: { type: 'string' } } } },
+  },
+  'GET /api/tasks/:id/stream/:file': { 200: binary(['video/mp2t'], 'One part of the task as MPEG-TS (video copied, speech as AAC), timestamps where it starts in the script') },
   'GET /api/voices/:id/sample.wav': { 200: binary(['audio/wav'], 'A few seconds of the voice') },
   'GET /api/batches/:id/results.zip': {
     200: binary(['application/zip'], 'Every finished video of the batch (`<row>-<name>.mp4` and its `.vtt` captions) and a `manifest.csv`, streamed as one ZIP'),

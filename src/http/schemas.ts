@@ -108,6 +108,7 @@ export const taskSummarySchema = object('A task in a list', {
   finished_time: nullable(str()),
   timing: timingSchema,
   result_url: nullable(str()),
+  stream_url: nullable(str('HLS playlist: a long script while it renders (and after), a one-part task once completed')),
 });
 
 export const taskListSchema = object('A page of tasks, newest first', {

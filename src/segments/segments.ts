@@ -17,6 +17,7 @@ import { SegmentCoordinator } from './coordinator.js';
 import { SegmentMedia } from './segment-media.js';
 import { SegmentSteps } from './segment-steps.js';
 import { Stitcher } from './stitcher.js';
+import { HlsStream } from './hls-stream.js';
 import { createTask, SpeakingRate } from './submit.js';
 import type { Normalize } from '../language/speech-text.js';
 
@@ -40,6 +41,8 @@ export class Segments {
   readonly layout: CaptionLayout;
   /** Backup renders of segments on this node's idle slots. */
   readonly backups: BackupRenders;
+  /** The HLS stream of a task: watch a long script while it renders. */
+  readonly stream: HlsStream;
 
   constructor(
     private readonly config: GatewayConfig,
@@ -50,7 +53,10 @@ export class Segments {
     const media = new SegmentMedia({ ffmpegPath: config.media.ffmpeg, ffprobePath: config.media.ffprobe, timeoutMs: config.media.timeoutMs, captionStyle });
     this.pauseSec = config.segments.pauseMs / 1000;
     this.steps = new SegmentSteps(d.store, media, d.paths, { pauseMs: config.segments.pauseMs, levelDb: config.segments.levelDb, layout: this.layout, partToleranceSec: config.segments.partTolerance });
-    this.coordinator = new SegmentCoordinator(d.store, d.lifecycle, new Stitcher(media, d.paths, this.pauseSec, this.layout), d.clock, d.log.child({ component: 'segments' }), {
+    this.stream = new HlsStream(d.store, media, d.paths, d.log.child({ component: 'stream' }));
+    const stitcher = new Stitcher(media, d.paths, this.pauseSec, this.layout);
+    stitcher.beforeCleanUp = (parent) => this.stream.keep(parent);
+    this.coordinator = new SegmentCoordinator(d.store, d.lifecycle, stitcher, d.clock, d.log.child({ component: 'segments' }), {
       sweepMs: config.scheduler.reapIntervalMs,
       staleStitchMs: Math.max(600_000, 10 * config.scheduler.leaseMs),
     });
@@ -60,6 +66,7 @@ export class Segments {
     });
     d.lifecycle.on('change', ({ task }) => {
       if (task.state !== 'completed') return;
+      if (task.parentId) this.stream.prepare(task);
       this.rate.observe(task, this.pauseSec);
       this.renderCost.observe(task);
     });

@@ -25,6 +25,8 @@ export interface StitchResult {
 export const MAX_DRIFT_SEC = 0.04;
 
 export class Stitcher {
+  /** Called before the parts are removed: what must outlive them is made from them (the HLS segments, hls-stream.ts). */
+  beforeCleanUp: (parent: Task) => Promise<void> = async () => undefined;
   /** Speech joined and encoded ahead of the stitch, by parent id (this process). */
   private readonly audio = new Map<string, Promise<{ wav: string; m4a: string }>>();
 
@@ -113,6 +115,7 @@ export class Stitcher {
 
   /** The parts are inside the stitched video now; their files and the scratch dir go. */
   async cleanUp(parent: Task, children: Task[]): Promise<void> {
+    await this.beforeCleanUp(parent).catch(() => undefined);
     for (const c of children) {
       if (c.outputPath) await rm(c.outputPath, { force: true });
       if (c.audioPath && c.audioPath !== parent.audioPath) await rm(c.audioPath, { force: true });

@@ -67,6 +67,11 @@ export interface FakeVideoOptions {
   lengthErrorFrames?: number[];
   /** Deterministic length fault by job code: seconds added to (or, negative, cut from) the video. */
   lengthErrorSec?: (code: string) => number;
+  /**
+   * A job whose code matches is not finished while this says so (checked again every 20 ms):
+   * lets a test hold the later parts of a script back and look at it half rendered.
+   */
+  hold?: (code: string) => boolean;
 }
 
 interface Job {
@@ -227,7 +232,8 @@ export async function startFakeVideoContainer(opts: FakeVideoOptions & { port?: 
           job.result = `/${code}-r.mp4`; // named before the job is done: decide on status only
         });
       }
-      at(renderMs, () => {
+      const finish = (): void => {
+        if (o.hold?.(code)) return void job.timers.push(setTimeout(() => alive() && finish(), 20));
         // failRate is drawn first, so setting failCodes never shifts a seeded run's draws.
         if ((o.failRate && random() < o.failRate) || o.failCodes?.(code)) return fail('视频合成失败 (render failed)');
         ready.then(
@@ -251,7 +257,8 @@ export async function startFakeVideoContainer(opts: FakeVideoOptions & { port?: 
           },
           (err: Error) => fail(`文件不存在 (${err.message})`),
         );
-      });
+      };
+      at(renderMs, finish);
     };
     const model = o.renderTime ?? { kind: 'fixed' };
     const draw = (speechSec: number) => sampleRenderMs(model, o.renderMs!, speechSec, random, o.serverTimeoutMs! * 2);

@@ -178,6 +178,8 @@ export const en = {
     captions: 'Captions',
     download: 'Download MP4',
     captionsSrt: 'Captions (SRT)',
+    streaming: 'Watch while it renders: the parts finished so far',
+    streamFailed: 'The stream cannot be played here; the MP4 comes when the task is done.',
   },
   segments: {
     title: 'Segments ({{done}}/{{total}} done)',

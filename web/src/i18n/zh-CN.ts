@@ -177,6 +177,8 @@ export const zhCN: Catalog = {
     captions: '字幕',
     download: '下载 MP4',
     captionsSrt: '字幕（SRT）',
+    streaming: '边渲染边观看：已完成的部分',
+    streamFailed: '此处无法播放视频流；任务完成后即可观看 MP4。',
   },
   segments: {
     title: '分段（已完成 {{done}}/{{total}}）',

@@ -42,6 +42,8 @@ export interface TaskStatus extends Omit<TaskSummary, 'text'> {
   last_error: { code: string; message: string } | null;
   /** Caption tracks once the speech exists (docs/segments.md). */
   captions?: { srt: string; vtt: string } | null;
+  /** HLS playlist: a long script while it renders (and after), a one-part task once completed. */
+  stream_url?: string | null;
   /** Long scripts only. */
   segment_count?: number;
   segments?: SegmentView[];

@@ -1,5 +1,6 @@
 /**
- * One task, the result first: the player (poster: the avatar's, else the video's first frame),
+ * One task, the result first: the player (poster: the avatar's, else the video's first frame;
+ * a long script's HLS stream while it renders, hls.js, StreamPlayer.tsx),
  * then progress, timeline, what it was made with, texts, speech, download, duplicate and edit,
  * cancel/retry. Progress shows in the tab title. Live via SSE + polling.
  */
@@ -11,6 +12,7 @@ import { formatDateTime, formatEta, formatSeconds, isFinal } from '../lib/format
 import { applyToStatus } from '../lib/live';
 import { overheadSeconds, phaseTimeline } from '../lib/timeline';
 import { Segments } from './Segments';
+import { StreamPlayer } from './StreamPlayer';
 import type { TaskStatus } from '../lib/types';
 import { useLiveTasks } from '../lib/useLive';
 import { Progress, StatusBadge } from './widgets';
@@ -54,7 +56,13 @@ export function TaskPage({ id }: { id: string }) {
   sRef.current = s;
   useLiveTasks(
     (ev) => {
-      if (ev.task_id !== id || !sRef.current) return;
+      if (!sRef.current) return;
+      if (ev.task_id !== id) {
+        // a segment of this long script moved: the parent's segments, progress and stream with it
+        const seg = sRef.current.segments?.find((x) => x.task_id === ev.task_id);
+        if (seg && seg.status !== ev.status) load();
+        return;
+      }
       const { next, refetch } = applyToStatus(sRef.current, ev);
       setS(next);
       if (refetch) load();
@@ -120,6 +128,8 @@ export function TaskPage({ id }: { id: string }) {
           </video>
         </>
       )}
+      {/* hls.js gives up on a playlist without segments: the stream is shown once its first part is rendered */}
+      {!s.result_url && s.stream_url && !isFinal(s.status) && s.segments?.[0]?.status === 'completed' && <StreamPlayer url={s.stream_url} poster={poster} />}
       <Progress value={s.progress} label={t('common.progress', { label: tr(t, 'status', s.phase), value: s.progress })} />
       <ol className="timeline" aria-label={t('task.phases')}>
         {steps.map((p) => (
