@@ -103,7 +103,9 @@ export function parseOutputFields(f: Record<string, unknown>): { value: OutputOp
     bad(field, `${field} must be one of ${allowed.join(', ')}`);
     return fallback;
   };
-  const aspect = given(f.aspect) ? pick('aspect', ASPECTS, '16:9') : null;
+  const before = problems.length;
+  const picked = given(f.aspect) ? pick('aspect', ASPECTS, '16:9') : null;
+  const aspect = problems.length > before ? null : picked; // a bad aspect is not compared with the resolution
   const fit = pick('fit', FITS, 'auto');
   const format = pick('format', FORMATS, 'mp4');
   let resolution: OutputOptions['resolution'] = null;

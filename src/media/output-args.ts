@@ -30,6 +30,8 @@ export interface FramePlan {
 
 const even = (v: number) => Math.max(2, Math.round(v / 2) * 2);
 const evenDown = (v: number) => Math.max(2, Math.floor(v / 2) * 2);
+/** An offset: even (yuv420p chroma), from 0. */
+const evenAt = (v: number) => Math.max(0, Math.floor(v / 2) * 2);
 
 /** Width ÷ height of an aspect such as `9:16`. */
 export function aspectRatio(aspect: string): number {
@@ -104,7 +106,7 @@ export function planFrame(src: Size, o: Pick<OutputOptions, 'aspect' | 'resoluti
   const k = Math.min(out.width / src.width, out.height / src.height);
   const w = Math.min(out.width, even(src.width * k));
   const h = Math.min(out.height, even(src.height * k));
-  return { kind: 'pad', out, crop: null, content: { x: evenDown((out.width - w) / 2), y: evenDown((out.height - h) / 2), w, h }, clamped };
+  return { kind: 'pad', out, crop: null, content: { x: evenAt((out.width - w) / 2), y: evenAt((out.height - h) / 2), w, h }, clamped };
 }
 
 const hex = (c: string) => `0x${c.slice(1)}`;

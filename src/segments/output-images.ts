@@ -14,6 +14,8 @@ import { runProcess } from '../media/process.js';
 
 export const MAX_IMAGE_BYTES = 10 * 1024 * 1024;
 const MAX_SIDE = 8192;
+/** A file given by path as one picture: no pattern, no protocol but the file. */
+const IMAGE_INPUT = ['-f', 'image2', '-pattern_type', 'none', '-protocol_whitelist', 'file'];
 
 export interface StoredImage {
   id: string;
@@ -33,12 +35,13 @@ export class OutputImages {
   constructor(
     private readonly dir: string,
     private readonly ffprobe = 'ffprobe',
+    private readonly ffmpeg = 'ffmpeg',
   ) {}
 
   /** The file of an image id (the id is checked against its pattern: no path from a request). */
   pathOf(id: string): string {
     if (!IMAGE_ID.test(id)) throw new DomainError('output_invalid', 'invalid', 'Not an image id');
-    return join(this.dir, `${id}.img`);
+    return join(this.dir, `${id}.png`);
   }
 
   async exists(id: string): Promise<boolean> {
@@ -56,7 +59,7 @@ export class OutputImages {
       if (bytes.length > MAX_IMAGE_BYTES) throw new DomainError('image_too_large', 'too_large', `Images are limited to ${MAX_IMAGE_BYTES / 1024 / 1024} MB`);
       const format = formatOf(bytes);
       if (!format) throw new DomainError('image_invalid', 'invalid', 'Send a PNG or JPEG image');
-      const { stdout } = await runProcess(this.ffprobe, ['-v', 'error', '-f', 'image2', '-pattern_type', 'none', '-protocol_whitelist', 'file', '-show_entries', 'stream=width,height', '-of', 'json', upload], { timeoutMs: 30_000 }).catch(() => ({ stdout: '{}' }));
+      const { stdout } = await runProcess(this.ffprobe, ['-v', 'error', ...IMAGE_INPUT, '-show_entries', 'stream=width,height', '-of', 'json', upload], { timeoutMs: 30_000 }).catch(() => ({ stdout: '{}' }));
       const s = (JSON.parse(stdout) as { streams?: Array<{ width?: number; height?: number }> }).streams?.[0];
       const width = s?.width ?? 0;
       const height = s?.height ?? 0;
@@ -64,7 +67,14 @@ export class OutputImages {
       if (width > MAX_SIDE || height > MAX_SIDE) throw new DomainError('image_too_large', 'too_large', `Images are limited to ${MAX_SIDE} px a side`);
       const id = `img_${createHash('sha256').update(bytes).digest('hex').slice(0, 32)}`;
       await mkdir(this.dir, { recursive: true });
-      await rename(upload, this.pathOf(id));
+      // kept as PNG whatever was sent: one decoder for the output pass, no metadata carried along
+      const tmp = `${this.pathOf(id)}.${process.pid}.tmp.png`;
+      await runProcess(this.ffmpeg, ['-hide_banner', '-nostdin', '-v', 'error', '-y', ...IMAGE_INPUT, '-i', upload, '-frames:v', '1', '-f', 'image2', '-c:v', 'png', tmp], { timeoutMs: 60_000 })
+        .then(() => rename(tmp, this.pathOf(id)))
+        .catch(async () => {
+          await rm(tmp, { force: true });
+          throw new DomainError('image_invalid', 'invalid', 'The image cannot be read');
+        });
       return { id, width, height, format, bytes: bytes.length };
     } finally {
       await rm(upload, { force: true });

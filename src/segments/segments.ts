@@ -61,7 +61,7 @@ export class Segments {
     const captionStyle = { font: config.captions.font, maxLineEm: Math.max(this.layout.maxLineCharsCjk, this.layout.maxLineChars * 0.55) };
     const media = (this.media = new SegmentMedia({ ffmpegPath: config.media.ffmpeg, ffprobePath: config.media.ffprobe, timeoutMs: config.media.timeoutMs, captionStyle }));
     this.pauseSec = config.segments.pauseMs / 1000;
-    this.images = new OutputImages(join(d.paths.root, 'output-images'), config.media.ffprobe);
+    this.images = new OutputImages(join(d.paths.root, 'output-images'), config.media.ffprobe, config.media.ffmpeg);
     const base = { ...BASE_CAPTION_STYLE, font: config.captions.font, maxLines: this.layout.maxLines, maxLineChars: this.layout.maxLineChars, maxLineCharsCjk: this.layout.maxLineCharsCjk };
     this.captionPresets = buildPresets(base, config.captions.styles).presets; // problems were refused when the config was loaded
     const finisher = new OutputFinisher(media, this.images, d.paths, { ffmpegPath: config.media.ffmpeg, timeoutMs: config.media.timeoutMs, captionStyle });
