@@ -144,7 +144,7 @@ describe('output options', () => {
   });
 
   it('a CJK caption preset burned into a Chinese script, in the same pass as a 9:16 cut', { timeout: 300_000 }, async () => {
-    const source = await wideFaceSource();
+    const source = await wideFaceSource(3, true);
     const text = '这款手机售价2999元，比去年便宜了20%。现在下单，3天内发货！';
     const common = { text, aspect: '9:16', resolution: '540x960', language: 'zh' };
     const plain = await completed(common, source);

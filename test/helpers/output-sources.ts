@@ -17,9 +17,10 @@ const run = promisify(execFile);
 const cacheDir = join(tmpdir(), 'heygem-gateway-fixtures');
 
 /** The right-hand person of sample1.jpg (800×1000 from the top, ×1.92) right of centre (x 700) on a 2400×1920 wall. */
-export async function wideFaceSource(seconds = 3): Promise<string> {
+/** `half`: the same picture at 1200×960 (a cheaper render where 1920 lines are not needed). */
+export async function wideFaceSource(seconds = 3, half = false): Promise<string> {
   mkdirSync(cacheDir, { recursive: true });
-  const out = join(cacheDir, `wide-face-2400x1920-v3-${seconds}s.mp4`);
+  const out = join(cacheDir, `wide-face-${half ? '1200x960' : '2400x1920'}-v3-${seconds}s.mp4`);
   if (existsSync(out)) return out;
   const tmp = `${out}.${process.pid}.tmp.mp4`;
   await run('ffmpeg', [
@@ -27,7 +28,7 @@ export async function wideFaceSource(seconds = 3): Promise<string> {
     '-loop', '1', '-framerate', '25', '-i', faceImage(),
     '-f', 'lavfi', '-i', 'color=c=0x5a6e82:s=2400x1920:r=25',
     '-f', 'lavfi', '-i', `sine=frequency=220:sample_rate=44100:duration=${seconds}`,
-    '-filter_complex', '[0]crop=800:1000:1120:0,scale=1536:1920[p];[1][p]overlay=700:0[v]',
+    '-filter_complex', `[0]crop=800:1000:1120:0,scale=1536:1920[p];[1][p]overlay=700:0${half ? ',scale=1200:960' : ''}[v]`,
     '-map', '[v]', '-map', '2:a', '-t', String(seconds),
     '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-movflags', '+faststart', tmp,
   ]);
