@@ -90,6 +90,8 @@ export interface Gateway {
   eta: EtaService;
   /** Face and media checks of uploaded face videos (docs/checks.md). */
   faceCheck: FaceCheck;
+  /** The face video a task without upload or avatar uses (the first slot's; caption previews draw on it). */
+  defaultFaceVideo: string;
   /** Listen before render: speech only, cached by content (docs/api.md, "Speech preview"). */
   speechPreview: SpeechPreview;
 }
@@ -281,6 +283,7 @@ export async function createGateway(config: GatewayConfig, o: GatewayOverrides =
     eta,
     faceCheck,
     speechPreview,
+    defaultFaceVideo: config.slots[0]?.defaultFace ?? assets.faceVideo,
     startedAt: clock.now(),
     normalize,
     nodeId,

@@ -418,6 +418,12 @@ export const configSchema = z
         maxLineCharsCjk: z.number().int().min(4).max(100).default(16),
         /** fontconfig family burned captions are drawn in; it must hold Chinese glyphs (Debian `fonts-noto-cjk`). @defaultValue Noto Sans CJK SC */
         font: z.string().regex(/^[\w .-]{1,80}$/).default('Noto Sans CJK SC'),
+        /**
+         * Caption style presets by name (docs/output.md): font, size, color, outline_color, outline,
+         * box, box_color, bold, position, max_line_chars, max_line_chars_cjk, max_lines, uppercase,
+         * base (another preset). Built-ins: default, bold-box, zh-default. @defaultValue {}
+         */
+        styles: z.record(z.string(), z.record(z.string(), z.unknown())).default({}),
       })
       .strict()
       .prefault({}),

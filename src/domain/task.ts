@@ -6,6 +6,8 @@
  * knows which moves are legal; the store refuses anything else.
  */
 import type { ErrorCode } from './errors.js';
+import type { OutputOptions } from './output-options.js';
+import type { CaptionStyle } from './caption-style.js';
 
 /**
  * Languages a task can follow, and what a request may ask for (`auto`: detect at intake). The
@@ -142,6 +144,10 @@ export interface Task {
   languageRequested: TaskLanguageRequest;
   /** The name the user gave the task (PATCH /api/tasks/:id); null/absent: the text's first words. */
   title?: string | null;
+  /** Delivery options (docs/output.md): applied in one ffmpeg pass after the render; null = as rendered. */
+  outputOptions?: OutputOptions | null;
+  /** Caption style resolved at intake (preset or inline); null = the configured captions. */
+  captionStyle?: CaptionStyle | null;
 }
 
 /** Compatible status vocabulary (docs/lifecycle.md, "Public status") — the finer phase goes in `phase`. */

@@ -30,6 +30,7 @@ import { registerUi } from './ui.js';
 import { registerAvatarRoutes } from './routes/avatars.route.js';
 import { registerVoiceRoutes } from './routes/voices.route.js';
 import { registerSpeechPreviewRoutes } from './routes/speech-preview.route.js';
+import { registerOutputRoutes } from './routes/output.route.js';
 
 /**
  * server.trustProxy → Fastify's option. A hop count becomes "trust the nearest n hops" (the
@@ -108,6 +109,7 @@ export async function buildApp(gw: Gateway): Promise<FastifyInstance> {
   registerAvatarRoutes(app, gw);
   registerVoiceRoutes(app, gw);
   registerSpeechPreviewRoutes(app, gw);
+  registerOutputRoutes(app, gw);
   await registerRunnerRoutes(app, gw); // remote runners (docs/runners.md)
   await app.register(async (ui) => {
     declareScope(ui, 'public'); // the UI's files and fallback page

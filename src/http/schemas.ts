@@ -69,6 +69,8 @@ export const taskStatusSchema = object('The status of one task (the replaced sys
   normalized_text: nullable(str('What the voice says')),
   language: LANGUAGE,
   language_requested: LANGUAGE_REQUESTED,
+  output: nullable({ type: 'object', additionalProperties: true, description: 'Delivery options (aspect, resolution, fit, background, watermark, format, face_box; docs/output.md); null = the render as it is' }),
+  caption_style: nullable({ type: 'object', additionalProperties: true, description: 'Caption style of the task (preset or inline, resolved; docs/output.md); null = the configured captions' }),
   video_name: nullable(str('Sanitized name of the uploaded face video')),
   reference_audio: nullable(str('File name of the reference voice')),
   generated_audio_url: nullable(str('URL of the synthesized speech WAV once ready')),

@@ -209,7 +209,8 @@ export class TaskPipeline {
     } else result = await this.slot.video.render(req);
     // cut or padded to the speech in whole frames; a render far off is retried (docs/segments.md)
     if (this.deps.segments) result = await this.deps.segments.fitToSpeech(task, result, this.deps.media, signal);
-    if (task.captions === 'burn' && !task.parentId) await this.deps.segments?.burnCaptions(task, result.outPath, signal);
+    // burned captions and output options, one ffmpeg pass (docs/output.md); a parent's come after its stitch
+    if (!task.parentId && this.deps.segments) result = await this.deps.segments.finishOutput(task, result, signal);
     const inCollecting = rendering.state === 'collecting' ? rendering : await toCollecting();
     if (!inCollecting) throw new TaskGone(task.id);
     const now = this.deps.clock.now();

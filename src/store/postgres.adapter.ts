@@ -184,11 +184,12 @@ export class PostgresTaskStore implements TaskStore {
     const p = new Params();
     const sql = `
       WITH u AS (
-        INSERT INTO tasks (id, state, text, normalized_text, video_path, video_name, owner, created_at, updated_at, available_at, parent_id, segment_index, segment_count, captions, language, language_requested)
+        INSERT INTO tasks (id, state, text, normalized_text, video_path, video_name, owner, created_at, updated_at, available_at, parent_id, segment_index, segment_count, captions, language, language_requested, output_options, caption_style)
         VALUES (${p.add(t.id)}, 'queued', ${p.add(t.text)}, ${p.add(t.normalizedText ?? null)}, ${p.add(t.videoPath ?? null)},
                 ${p.add(t.videoName ?? null)}, ${p.add(t.owner ?? null)}, ${p.add(t.createdAt)}, ${p.add(t.createdAt)}, 0,
                 ${p.add(t.parentId ?? null)}, ${p.add(t.segmentIndex ?? null)}, ${p.add(t.segmentCount ?? null)}, ${p.add(t.captions ?? null)},
-                ${p.add(t.language ?? 'en')}, ${p.add(t.languageRequested ?? 'auto')})
+                ${p.add(t.language ?? 'en')}, ${p.add(t.languageRequested ?? 'auto')},
+                ${p.add(t.outputOptions ? JSON.stringify(t.outputOptions) : null)}, ${p.add(t.captionStyle ? JSON.stringify(t.captionStyle) : null)})
         RETURNING *
       ), e AS (
         INSERT INTO task_events (task_id, attempt, at, state, slot_id, error_code, message)

@@ -10,6 +10,8 @@ import { dirname } from 'node:path';
 import type { ErrorCode } from '../domain/errors.js';
 import { FINAL_STATES, type Fence, type Task, type TaskState } from '../domain/task.js';
 import type { Logger } from '../logger.js';
+import type { OutputOptions } from '../domain/output-options.js';
+import type { CaptionStyle } from '../domain/caption-style.js';
 import { fairClaimSql } from './fair-share.js';
 import { legalSources } from './legal-moves.js';
 import { QueueIndex } from './queue-index.js';
@@ -65,6 +67,8 @@ export function rowToTask(r: Row): Task {
     language: r.language === 'zh' ? 'zh' : 'en',
     languageRequested: r.language_requested === 'zh' || r.language_requested === 'en' ? r.language_requested : 'auto',
     title: (r.title as string | null | undefined) ?? null,
+    outputOptions: r.output_options ? (JSON.parse(r.output_options as string) as OutputOptions) : null,
+    captionStyle: r.caption_style ? (JSON.parse(r.caption_style as string) as CaptionStyle) : null,
   };
 }
 
@@ -118,8 +122,8 @@ export class SqliteTaskStore implements TaskStore {
     migrateSqlite(this.db);
     this.stmts = {
       insert: this.db.prepare(
-        `INSERT INTO tasks (id, state, text, normalized_text, video_path, video_name, owner, created_at, updated_at, available_at, parent_id, segment_index, segment_count, captions, language, language_requested)
-         VALUES (@id, 'queued', @text, @normalizedText, @videoPath, @videoName, @owner, @createdAt, @createdAt, 0, @parentId, @segmentIndex, @segmentCount, @captions, @language, @languageRequested) RETURNING *`,
+        `INSERT INTO tasks (id, state, text, normalized_text, video_path, video_name, owner, created_at, updated_at, available_at, parent_id, segment_index, segment_count, captions, language, language_requested, output_options, caption_style)
+         VALUES (@id, 'queued', @text, @normalizedText, @videoPath, @videoName, @owner, @createdAt, @createdAt, 0, @parentId, @segmentIndex, @segmentCount, @captions, @language, @languageRequested, @outputOptions, @captionStyle) RETURNING *`,
       ),
       get: this.db.prepare('SELECT * FROM tasks WHERE id = ?'),
       event: this.db.prepare('INSERT INTO task_events (task_id, attempt, at, state, slot_id, error_code, message) VALUES (?, ?, ?, ?, ?, ?, ?)'),
@@ -152,6 +156,8 @@ export class SqliteTaskStore implements TaskStore {
         captions: t.captions ?? null,
         language: t.language ?? 'en',
         languageRequested: t.languageRequested ?? 'auto',
+        outputOptions: t.outputOptions ? JSON.stringify(t.outputOptions) : null,
+        captionStyle: t.captionStyle ? JSON.stringify(t.captionStyle) : null,
       }) as Row;
       this.stmts.event.run(t.id, 0, t.createdAt, 'queued', null, null, 'accepted');
       return r;

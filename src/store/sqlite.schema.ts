@@ -11,6 +11,7 @@ import { SQLITE_FILES_BY_KEY } from './migrations/files-by-key.js';
 import { SQLITE_LANGUAGE } from './migrations/language.js';
 import { SQLITE_RETENTION } from './migrations/retention.js';
 import { SQLITE_TITLE } from './migrations/title.js';
+import { SQLITE_OUTPUT_OPTIONS } from './migrations/output-options.js';
 
 const V1 = `
 CREATE TABLE IF NOT EXISTS tasks (
@@ -77,7 +78,7 @@ CREATE TABLE IF NOT EXISTS slots (
 );
 `;
 
-export const MIGRATIONS: readonly string[] = [V1, V2, SQLITE_LIBRARY, SQLITE_BATCHES, SQLITE_WEBHOOKS, SQLITE_SEGMENTS, SQLITE_FILES_BY_KEY, SQLITE_LANGUAGE, SQLITE_RETENTION, SQLITE_TITLE];
+export const MIGRATIONS: readonly string[] = [V1, V2, SQLITE_LIBRARY, SQLITE_BATCHES, SQLITE_WEBHOOKS, SQLITE_SEGMENTS, SQLITE_FILES_BY_KEY, SQLITE_LANGUAGE, SQLITE_RETENTION, SQLITE_TITLE, SQLITE_OUTPUT_OPTIONS];
 export const SCHEMA_VERSION = MIGRATIONS.length;
 
 /** Task field → column, for patches. */

@@ -12,6 +12,8 @@
 import type { ErrorCode } from '../domain/errors.js';
 import type { Fence, Task, TaskLanguage, TaskLanguageRequest, TaskState } from '../domain/task.js';
 import type { PrunedRows } from './record-prune.js';
+import type { OutputOptions } from '../domain/output-options.js';
+import type { CaptionStyle } from '../domain/caption-style.js';
 
 export interface NewTask {
   id: string;
@@ -29,6 +31,9 @@ export interface NewTask {
   /** Language the task follows (resolved at intake) and what the request asked for. @defaultValue en / auto */
   language?: TaskLanguage;
   languageRequested?: TaskLanguageRequest;
+  /** Delivery options and caption style (docs/output.md); null = as rendered / configured captions. */
+  outputOptions?: OutputOptions | null;
+  captionStyle?: CaptionStyle | null;
 }
 
 /** Fields a transition (or a progress update) may set alongside the state. */

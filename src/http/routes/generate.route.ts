@@ -28,6 +28,7 @@ import { resolveLibraryInputs, viewerOf } from '../fields/library.js';
 import type { ProbeResult } from '../../media/media.js';
 import type { FaceCheckResult } from '../../checks/face-check.js';
 import { callbackOf } from '../fields/callback.js';
+import { avatarFace, TASK_OUTPUT_FIELDS, taskOutputOf, type FaceFacts } from '../fields/task-output.js';
 import { withEta } from '../eta.schemas.js';
 import { access } from '../security.js';
 
@@ -45,6 +46,8 @@ interface Intake {
   callbackUrl?: unknown;
   /** `auto` (default), `zh` or `en` (docs/api.md, "Language"). */
   language?: unknown;
+  /** Output options and caption style fields (docs/output.md), by name. */
+  output: Record<string, unknown>;
 }
 
 async function saveVideo(gw: Gateway, id: string, part: MultipartFile, intake: Intake): Promise<void> {
@@ -82,6 +85,7 @@ async function readMultipart(gw: Gateway, req: FastifyRequest, id: string, intak
     else if (part.fieldname === 'avatar_id' || part.fieldname === 'voice_id') intake[part.fieldname] = part.value;
     else if (part.fieldname === 'callback_url') intake.callbackUrl = part.value;
     else if (part.fieldname === 'language') intake.language = part.value;
+    else if ((TASK_OUTPUT_FIELDS as readonly string[]).includes(part.fieldname)) intake.output[part.fieldname] = part.value;
   }
 }
 
@@ -183,7 +187,7 @@ export function registerGenerateRoute(app: FastifyInstance, gw: Gateway): void {
     },
     async (req, reply) => {
       const id = newTaskId();
-      const intake: Intake = { text: null, videoPath: null, videoName: null };
+      const intake: Intake = { text: null, videoPath: null, videoName: null, output: {} };
       try {
         if (req.isMultipart()) await readMultipart(gw, req, id, intake).catch(multipartFault);
         else intake.text = textOf(req.body);
@@ -202,13 +206,16 @@ export function registerGenerateRoute(app: FastifyInstance, gw: Gateway): void {
         const callbackUrl = await callbackOf(gw, intake.callbackUrl);
         const fields = req.isMultipart() ? intake : (req.body as Record<string, unknown>);
         const refs = await resolveLibraryInputs(gw.library, viewerOf(req), fields, !!intake.videoPath);
+        let face: FaceFacts = { box: null, size: null };
         if (intake.videoPath) {
-          const { probe } = await checkVideo(gw, intake.videoPath, !refs.voiceId && !gw.library.hasDefaultVoice);
+          const { probe, check } = await checkVideo(gw, intake.videoPath, !refs.voiceId && !gw.library.hasDefaultVoice);
           if (!probe.hasAudio && !refs.voiceId) refs.voiceId = await gw.library.defaultVoiceId();
-        }
+          face = { box: check.face, size: { width: check.width, height: check.height } };
+        } else if (refs.avatarId) face = avatarFace((await gw.library.get('avatar', refs.avatarId, viewerOf(req))).data.faceCheck);
+        const out = await taskOutputOf(gw, req.isMultipart() ? intake.output : (req.body as Record<string, unknown> | null), face);
         // Idempotency-Key (http/idempotency.ts): a repeat gets the first answer and creates nothing.
         const fingerprint = () =>
-          generateFingerprint(text, { ...intake, captions, language: lang.requested, avatarId: refs.avatarId ?? null, voiceId: refs.voiceId ?? null, callbackUrl: callbackUrl ?? null });
+          generateFingerprint(text, { ...intake, captions, output: out, language: lang.requested, avatarId: refs.avatarId ?? null, voiceId: refs.voiceId ?? null, callbackUrl: callbackUrl ?? null });
         const answer = await gw.pipelines.idempotency.run(idempotencyOf(req), 'generate', fingerprint, async () => {
           await gw.pipelines.admission.admit(1); // back-pressure: 503 + Retry-After past limits.maxQueued
           await gw.library.attach(id, refs);
@@ -225,6 +232,8 @@ export function registerGenerateRoute(app: FastifyInstance, gw: Gateway): void {
             captions,
             language: lang.language,
             languageRequested: lang.requested,
+            outputOptions: out.outputOptions,
+            captionStyle: out.captionStyle,
           });
           gw.lifecycle.accepted(task);
           gw.scheduler.notify();
