@@ -5,7 +5,7 @@
  * rows with `nav` appear in the top navigation.
  * Pure, so matching is unit-tested without a browser.
  */
-export type PageKey = 'create' | 'tasks' | 'task' | 'farm' | 'stats' | 'avatars' | 'voices' | 'batches';
+export type PageKey = 'create' | 'tasks' | 'task' | 'farm' | 'stats' | 'avatars' | 'voices' | 'batches' | 'templates' | 'usage';
 
 export interface RouteDef {
   key: PageKey;
@@ -23,8 +23,10 @@ export const ROUTES: RouteDef[] = [
   { key: 'avatars', pattern: /^\/avatars\/?$/, nav: { href: '#/avatars' } },
   { key: 'voices', pattern: /^\/voices\/?$/, nav: { href: '#/voices' } },
   { key: 'batches', pattern: /^\/batches\/?$/, nav: { href: '#/batches' } },
+  { key: 'templates', pattern: /^\/templates\/?$/, nav: { href: '#/templates' } },
   { key: 'farm', pattern: /^\/farm\/?$/, nav: { href: '#/farm' } },
   { key: 'stats', pattern: /^\/stats\/?$/, nav: { href: '#/stats' } },
+  { key: 'usage', pattern: /^\/usage\/?$/, nav: { href: '#/usage' } },
 ];
 
 export interface Match {

@@ -153,7 +153,9 @@ export function registerBatchRoutes(app: FastifyInstance, gw: Gateway): void {
           description:
             'JSON `{"rows": [{"text", "avatar_id"?, "voice_id"?, "language"?, "metadata"?}], "avatar_id"?, "voice_id"?, "language"?}`, a `text/csv` body (header row with `text`, ' +
             'optional `avatar_id`, `voice_id`, `language` (auto | zh | en); other columns become per-row metadata; batch-wide ids as query parameters), or multipart with the CSV in `file`. ' +
-            'All rows are validated first; any bad row → 400 listing the rows, nothing stored. `Idempotency-Key` replays the first answer.',
+            'All rows are validated first; any bad row → 400 listing the rows, nothing stored. `Idempotency-Key` replays the first answer. ' +
+            'With `template_id` (and optional `template_version`; JSON key, query parameter or multipart field) rows fill a template (docs/templates.md): ' +
+            'JSON rows are `{"variables": {...}}`, CSV columns are the variables; a missing or extra variable → 422 `template_variables` with row and column.',
           docsBody: {
             required: true,
             content: {
@@ -166,9 +168,9 @@ export function registerBatchRoutes(app: FastifyInstance, gw: Gateway): void {
             202: batchSchema,
             400: errorDoc('Bad rows (`batch_rows_invalid` with `errors[]`: row, line, field, code), malformed CSV (`csv_invalid` with line), no rows, bad Idempotency-Key'),
             413: errorDoc('More rows than batches.maxRows (or than limits.maxQueued), or the body is too large'),
-            422: errorDoc('Idempotency-Key reused with another body (`idempotency_key_reused`), or rows holding characters the speech engine cannot speak (`unsupported_script`, `details[]`: row, char, index, script, code_point; nothing stored)'),
+            422: errorDoc('Template variables missing or extra (`template_variables`, `errors[]`: row, line, field, code), Idempotency-Key reused with another body (`idempotency_key_reused`), or rows holding characters the speech engine cannot speak (`unsupported_script`, `details[]`: row, char, index, script, code_point; nothing stored)'),
             409: errorDoc('A request with the same Idempotency-Key is still being answered'),
-            429: errorDoc('Rate limit or active-task quota reached (Retry-After)'),
+            429: errorDoc('Rate limit or active-task quota reached (Retry-After), or the batch would cross the key\u2019s monthly budget (`budget_exceeded`)'),
             503: errorDoc('Queue full (`queue_full`, limits.maxQueued); Retry-After from the drain rate'),
             507: errorDoc('Not enough free disk space for new work'),
           },

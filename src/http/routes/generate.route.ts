@@ -179,7 +179,7 @@ export function registerGenerateRoute(app: FastifyInstance, gw: Gateway): void {
           415: { ...errorBodySchema, description: 'Not multipart, urlencoded or JSON' },
           409: { ...errorBodySchema, description: 'A request with the same Idempotency-Key is still being answered (Retry-After)' },
           422: { ...errorBodySchema, description: 'The face video cannot be used (`no_face`, `multiple_faces`, `face_too_small`, `face_cut_off`, `video_too_short`, `frame_rate_out_of_range`, `resolution_too_low`, `resolution_too_high`; docs/checks.md), characters the speech engine cannot speak (`unsupported_script`, `details[]`: char, index, script, code_point), or Idempotency-Key reused with a different body (`idempotency_key_reused`)' },
-          429: { ...errorBodySchema, description: 'Rate limit or active-task quota reached (Retry-After)' },
+          429: { ...errorBodySchema, description: 'Rate limit or active-task quota reached (Retry-After), or the submit would cross the key\u2019s monthly budget (`budget_exceeded`: `left`, `resets_at`; docs/templates.md)' },
           503: { ...errorBodySchema, description: 'Queue full (`queue_full`, limits.maxQueued): Retry-After from the measured drain rate' },
           507: { ...errorBodySchema, description: 'Not enough free disk space for new work' },
         },

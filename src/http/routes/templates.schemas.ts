@@ -62,7 +62,7 @@ export const templateListSchema: Json = {
 export const renderBodySchema: Json = {
   type: 'object',
   properties: {
-    variables: { type: 'object', additionalProperties: { type: ['string', 'number'] }, description: 'A value for every {{variable}} of the script' },
+    variables: { type: 'object', additionalProperties: { anyOf: [{ type: 'string' }, { type: 'number' }] }, description: 'A value for every {{variable}} of the script' },
     version: { type: 'integer', minimum: 1, description: 'Render an older version (default: the newest)' },
     callback_url: { type: 'string' },
     publish: {},
