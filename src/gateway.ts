@@ -50,6 +50,13 @@ import { createWebhooks } from './webhooks/create-webhooks.js';
 import { EtaService } from './eta/eta.service.js';
 import type { Resolver } from './webhooks/ssrf.js';
 import type { Webhooks } from './webhooks/webhooks.service.js';
+import { openSideSql } from './store/side-sql.js';
+import { POSTGRES_TEMPLATES, SQLITE_TEMPLATES, TEMPLATES_MIGRATION_LOCK_KEY } from './store/migrations/templates.js';
+import { TemplateStore } from './templates/template-store.js';
+import { TemplatesService } from './templates/templates.service.js';
+import { UsageStore } from './usage/usage-store.js';
+import { UsageService } from './usage/usage.service.js';
+import { estimateVideoSeconds } from './usage/usage.js';
 
 export interface Gateway {
   config: GatewayConfig;
@@ -94,6 +101,10 @@ export interface Gateway {
   defaultFaceVideo: string;
   /** Listen before render: speech only, cached by content (docs/api.md, "Speech preview"). */
   speechPreview: SpeechPreview;
+  /** Scripts with {{variables}}, versioned (docs/templates.md). */
+  templates: TemplatesService;
+  /** Video and GPU seconds per key, monthly budgets (docs/templates.md, "Usage"). */
+  usage: UsageService;
 }
 
 export interface GatewayOverrides {
@@ -154,6 +165,11 @@ export async function createGateway(config: GatewayConfig, o: GatewayOverrides =
   const normalize = speechText;
   const segments = new Segments(config, { store, lifecycle, paths, clock, log, normalize });
   const library = await createLibrary(config, { store, paths, media, clock, log: log.child({ component: 'library' }), pgPool });
+  const sideSql = await openSideSql({ sqlitePath: paths.database, pgPool, ddl: { sqlite: SQLITE_TEMPLATES, postgres: POSTGRES_TEMPLATES }, lockKey: TEMPLATES_MIGRATION_LOCK_KEY });
+  const templates = new TemplatesService(new TemplateStore(sideSql), { maxScriptChars: config.limits.maxTextChars }, () => clock.now());
+  const usage = new UsageService(new UsageStore(sideSql), config.usage, clock, log.child({ component: 'usage' }));
+  lifecycle.on('change', usage.onTaskChange);
+  segments.backups.onBackupEnded((task, slotId, ms) => usage.backupRendered(task, slotId, ms));
   const pipelineDeps = {
     segments: segments.steps,
     backups: segments.backups,
@@ -199,6 +215,7 @@ export async function createGateway(config: GatewayConfig, o: GatewayOverrides =
       lifecycle.close();
       await publisher.close();
       await library.store.close();
+      await sideSql.close();
       await webhooks.close();
       await store.close();
       lock?.release();
@@ -253,6 +270,8 @@ export async function createGateway(config: GatewayConfig, o: GatewayOverrides =
     log: log.child({ component: 'batches' }),
     attachInputs: (taskId, refs) => library.attach(taskId, refs),
     createTask: (t) => segments.create(t),
+    admitUsage: (owner, tasks) => usage.admit(owner, estimateVideoSeconds(tasks.map((t) => t.normalizedText), segments.rate.charsPerSecond)),
+    attachTemplate: (taskId, ref) => templates.attach(taskId, ref),
   });
   registerBackPressureMetrics(metrics.registry, pipelines.admission);
   // A finished batch is a webhook event for its key's endpoints; keyed by batch id, so the
@@ -284,6 +303,8 @@ export async function createGateway(config: GatewayConfig, o: GatewayOverrides =
     faceCheck,
     speechPreview,
     defaultFaceVideo: config.slots[0]?.defaultFace ?? assets.faceVideo,
+    templates,
+    usage,
     startedAt: clock.now(),
     normalize,
     nodeId,
@@ -303,6 +324,7 @@ export async function createGateway(config: GatewayConfig, o: GatewayOverrides =
       lifecycle.close();
       await publisher.close();
       await library.store.close();
+      await sideSql.close();
       await webhooks.close();
       await store.close();
       lock?.release();

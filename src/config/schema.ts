@@ -531,6 +531,23 @@ export const configSchema = z
     publish: publishSchema,
     /** Signed webhooks: per-task callback_url and per-key endpoints (docs/webhooks.md). */
     webhooks: webhooksSchema,
+    /** Usage per API key (docs/templates.md, "Usage"). */
+    usage: z
+      .object({
+        /**
+         * Monthly budgets (calendar month, UTC) by API key id: a submit that would cross one is
+         * refused with 429 budget_exceeded. `heygem-gateway keys budget` sets one in the database,
+         * which then replaces the key's entry here. @defaultValue {} (no budgets)
+         */
+        budgets: z
+          .record(
+            z.string().regex(/^[0-9a-f]{12}$/, 'expected an API key id (12 hex digits, `keys list`)'),
+            z.object({ maxVideoSecondsPerMonth: z.number().min(0).optional(), maxGpuSecondsPerMonth: z.number().min(0).optional() }).strict(),
+          )
+          .default({}),
+      })
+      .strict()
+      .prefault({}),
     /** trace | debug | info | warn | error | fatal | silent. @defaultValue info */
     logLevel: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
   })

@@ -44,7 +44,7 @@ export function toTaskError(err: unknown, fallback: ErrorCode = 'internal'): Tas
  * What kind of refusal a request met, in the words of the feature that refused it. The HTTP layer
  * turns a kind into a status code in one place (src/http/errors.ts); features never name a status.
  */
-export const DOMAIN_ERROR_KINDS = ['invalid', 'forbidden', 'not_found', 'conflict', 'too_large', 'unprocessable', 'upstream_failed', 'unavailable'] as const;
+export const DOMAIN_ERROR_KINDS = ['invalid', 'forbidden', 'not_found', 'conflict', 'too_large', 'unprocessable', 'upstream_failed', 'unavailable', 'over_budget'] as const;
 export type DomainErrorKind = (typeof DOMAIN_ERROR_KINDS)[number];
 
 /**

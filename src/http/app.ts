@@ -31,6 +31,8 @@ import { registerAvatarRoutes } from './routes/avatars.route.js';
 import { registerVoiceRoutes } from './routes/voices.route.js';
 import { registerSpeechPreviewRoutes } from './routes/speech-preview.route.js';
 import { registerOutputRoutes } from './routes/output.route.js';
+import { registerTemplateRoutes } from './routes/templates.route.js';
+import { registerUsageRoutes } from './routes/usage.route.js';
 
 /**
  * server.trustProxy → Fastify's option. A hop count becomes "trust the nearest n hops" (the
@@ -110,6 +112,8 @@ export async function buildApp(gw: Gateway): Promise<FastifyInstance> {
   registerVoiceRoutes(app, gw);
   registerSpeechPreviewRoutes(app, gw);
   registerOutputRoutes(app, gw);
+  registerTemplateRoutes(app, gw);
+  registerUsageRoutes(app, gw);
   await registerRunnerRoutes(app, gw); // remote runners (docs/runners.md)
   await app.register(async (ui) => {
     declareScope(ui, 'public'); // the UI's files and fallback page

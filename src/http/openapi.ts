@@ -155,6 +155,8 @@ export function swaggerOptions(): FastifyDynamicSwaggerOptions {
         { name: 'system', description: 'Service information' },
         { name: 'library', description: 'Avatars and voices, registered once and used by id' },
         { name: 'output', description: 'Output images and caption styles (docs/output.md)' },
+        { name: 'templates', description: 'Scripts with {{variables}}, versioned, rendered one by one or by batch (docs/templates.md)' },
+        { name: 'usage', description: 'Video and GPU seconds per API key, monthly budgets (docs/templates.md)' },
         { name: 'runners', description: 'Remote runner protocol v1 (docs/runners.md): runner tokens only' },
       ],
       components: {

@@ -10,6 +10,7 @@
 import { POSTGRES_WEBHOOKS } from './migrations/webhooks.js';
 import type pg from 'pg';
 import { POSTGRES_LIBRARY } from './migrations/library.js';
+import { POSTGRES_TEMPLATES } from './migrations/templates.js';
 import { POSTGRES_BATCHES } from './migrations/batches.js';
 import { POSTGRES_SEGMENTS } from './migrations/segments.js';
 import { POSTGRES_FILES_BY_KEY } from './migrations/files-by-key.js';
@@ -107,7 +108,7 @@ CREATE TABLE api_keys (
 );
 `;
 
-export const MIGRATIONS: readonly string[] = [V1, POSTGRES_LIBRARY, POSTGRES_BATCHES, POSTGRES_WEBHOOKS, POSTGRES_SEGMENTS, POSTGRES_FILES_BY_KEY, POSTGRES_LANGUAGE, POSTGRES_RETENTION, POSTGRES_TITLE, POSTGRES_OUTPUT_OPTIONS];
+export const MIGRATIONS: readonly string[] = [V1, POSTGRES_LIBRARY, POSTGRES_BATCHES, POSTGRES_WEBHOOKS, POSTGRES_SEGMENTS, POSTGRES_FILES_BY_KEY, POSTGRES_LANGUAGE, POSTGRES_RETENTION, POSTGRES_TITLE, POSTGRES_OUTPUT_OPTIONS, POSTGRES_TEMPLATES];
 export const SCHEMA_VERSION = MIGRATIONS.length;
 
 export class SchemaTooNewError extends Error {

@@ -4,6 +4,7 @@
  * database written by a newer gateway (user_version above the last migration) is refused.
  */
 import { SQLITE_LIBRARY } from './migrations/library.js';
+import { SQLITE_TEMPLATES } from './migrations/templates.js';
 import { SQLITE_BATCHES } from './migrations/batches.js';
 import { SQLITE_WEBHOOKS } from './migrations/webhooks.js';
 import { SQLITE_SEGMENTS } from './migrations/segments.js';
@@ -78,7 +79,7 @@ CREATE TABLE IF NOT EXISTS slots (
 );
 `;
 
-export const MIGRATIONS: readonly string[] = [V1, V2, SQLITE_LIBRARY, SQLITE_BATCHES, SQLITE_WEBHOOKS, SQLITE_SEGMENTS, SQLITE_FILES_BY_KEY, SQLITE_LANGUAGE, SQLITE_RETENTION, SQLITE_TITLE, SQLITE_OUTPUT_OPTIONS];
+export const MIGRATIONS: readonly string[] = [V1, V2, SQLITE_LIBRARY, SQLITE_BATCHES, SQLITE_WEBHOOKS, SQLITE_SEGMENTS, SQLITE_FILES_BY_KEY, SQLITE_LANGUAGE, SQLITE_RETENTION, SQLITE_TITLE, SQLITE_OUTPUT_OPTIONS, SQLITE_TEMPLATES];
 export const SCHEMA_VERSION = MIGRATIONS.length;
 
 /** Task field → column, for patches. */

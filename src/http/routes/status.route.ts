@@ -8,6 +8,7 @@ import { TASK_STATES, isFinal, type Task, type TaskState } from '../../domain/ta
 import type { Gateway } from '../../gateway.js';
 import { canSee, ownerFilter } from '../access.js';
 import { avatarFields } from './library-common.js';
+import { withTemplateFields } from './templates.schemas.js';
 import { ApiError, errorBodySchema } from '../errors.js';
 import { presentStatus, presentSummary } from '../../domain/presenters.js';
 import { segmentStatusFields } from '../../segments/status.js';
@@ -63,16 +64,22 @@ async function libraryFields(gw: Gateway, taskId: string): Promise<Record<string
   return { avatar: avatar ? { ...avatar, poster_url: `/api/avatars/${avatar.id}/poster.jpg` } : null, voice };
 }
 
+/** The template version a task was rendered from (docs/templates.md); both null for other tasks. */
+async function templateFields(gw: Gateway, taskId: string): Promise<Record<string, unknown>> {
+  const ref = await gw.templates.usedBy(taskId);
+  return { template_id: ref?.templateId ?? null, template_version: ref?.version ?? null };
+}
+
 export function registerStatusRoutes(app: FastifyInstance, gw: Gateway): void {
   app.get<{ Params: { id: string } }>(
     '/api/status/:id',
-    { config: access('read'), schema: { tags: ['tasks'], summary: 'Status of one task (compatible shape)', params: idParams, response: { 200: withLibraryFields(withEta(withSegmentFields(taskStatusSchema))), 404: notFoundSchema } } },
+    { config: access('read'), schema: { tags: ['tasks'], summary: 'Status of one task (compatible shape)', params: idParams, response: { 200: withTemplateFields(withLibraryFields(withEta(withSegmentFields(taskStatusSchema)))), 404: notFoundSchema } } },
     async (req) => {
       const task = await loadTask(gw, req.params.id, req);
       const now = gw.clock.now();
       const position = await gw.store.queuePosition(task.id);
       const segments = segmentStatusFields(task, await gw.segments.segmentsOf(task), now);
-      return { ...presentStatus(task, position, now), ...segments, ...(await gw.eta.fields(task, position)), ...(await gw.publisher.publicationStatusFields(task.id)), ...(await libraryFields(gw, task.id)) };
+      return { ...presentStatus(task, position, now), ...segments, ...(await gw.eta.fields(task, position)), ...(await gw.publisher.publicationStatusFields(task.id)), ...(await libraryFields(gw, task.id)), ...(await templateFields(gw, task.id)) };
     },
   );
 
