@@ -23,11 +23,12 @@ const LAWS: Array<{ label: string; renderTime: RenderTimeModel }> = [
 /** Mean render per farm size: at most 4 results a second however many GPUs (the fakes mux each one). */
 const RENDER_MS: Record<number, number> = { 3: 3000, 12: 6000, 24: 8000, 48: 12_000 };
 
-export async function runScale(opts: { quick?: boolean; gpus?: number[]; seed?: number }): Promise<Array<Record<string, number | string | boolean>>> {
+export async function runScale(opts: { quick?: boolean; gpus?: number[]; seed?: number; farmNice?: number; laws?: string[] }): Promise<Array<Record<string, number | string | boolean>>> {
   const sizes = opts.gpus ?? (opts.quick ? [2] : [3, 12, 24, 48]);
   const rows = [];
   for (const gpus of sizes) {
-    for (const law of opts.quick ? LAWS.slice(0, 1) : LAWS) {
+    const laws = opts.laws ? LAWS.filter((l) => opts.laws!.some((w) => l.label.toLowerCase().startsWith(w.toLowerCase()))) : LAWS;
+    for (const law of opts.quick ? LAWS.slice(0, 1) : laws) {
       const r = await runScheduling({
         label: law.label,
         gpus,
@@ -39,7 +40,7 @@ export async function runScale(opts: { quick?: boolean; gpus?: number[]; seed?: 
         growMs: opts.quick ? 200 : 1500,
         pipelining: true,
         variedText: true,
-        farmNice: 19,
+        farmNice: opts.farmNice ?? 19,
         lean: true,
         seed: opts.seed ?? 1,
       });
@@ -49,6 +50,8 @@ export async function runScale(opts: { quick?: boolean; gpus?: number[]; seed?: 
         render_ms_mean: r.render_ms_mean,
         tasks: r.tasks,
         completed: r.completed,
+        not_completed: r.not_completed,
+        farm_nice: r.farm_nice,
         gpu_busy_share: r.gpu_busy_share,
         gap_p50_ms: r.gpu_idle_between_jobs_p50_ms,
         gap_p95_ms: r.gpu_idle_between_jobs_p95_ms,

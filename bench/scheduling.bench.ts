@@ -144,6 +144,8 @@ export async function runScheduling(o: SchedulingParams): Promise<Record<string,
       gpus: o.gpus,
       tasks: o.tasks,
       completed: done.length,
+      // what the others ended with (e.g. fakes starved on a saturated machine time out)
+      not_completed: [...new Set(tasks.filter((t) => t.state !== 'completed').map((t) => `${t.state}:${t.errorCode ?? ''}`))].join(' ') || '-',
       tts_ms: o.ttsMs,
       render_ms_mean: Math.round(occ.renderMs.reduce((a, b) => a + b, 0) / Math.max(1, occ.renderMs.length)),
       render_ms_p95: p(occ.renderMs, 0.95),
