@@ -156,7 +156,7 @@ export const queueSchema = object('GPU slots and the queue (the replaced system\
   gpus: { type: 'object', description: 'Slot id → slot', additionalProperties: slotSchema },
   queue: {
     type: 'array',
-    description: 'Waiting tasks in order (at most 100)',
+    description: 'Waiting submissions in order (at most 100); a long script\u2019s parts are listed under it',
     items: object('A waiting task', {
       task_id: nullable(str('Null for another API key\u2019s task')),
       position: int('1-based'),
@@ -165,10 +165,15 @@ export const queueSchema = object('GPU slots and the queue (the replaced system\
       text: nullable(str('First 50 characters + "..." (null for another key\u2019s task)')),
       mine: bool('Submitted with the calling key (always true when auth is off)'),
       attempts: int(),
-      parent_id: nullable(str('A part of a long script: the task it belongs to (null for a task of its own, or another key\u2019s)')),
-    }),
+      segment_count: nullable(int('A long script: how many parts it was cut into (null for a one-part task)')),
+      parts: {
+        type: ['array', 'null'],
+        description: 'A long script: its waiting parts, in script order (null for a one-part task). The parts are not entries of the queue themselves',
+        items: object('A waiting part', { index: int('0-based place in the script'), task_id: nullable(str('Null for another API key\u2019s task')) }),
+      },
+    }, ['task_id', 'position', 'queued_time', 'wait_seconds', 'text', 'mine', 'attempts']),
   },
-  queue_size: int('All waiting tasks (every key)'),
+  queue_size: int('Waiting submissions, every key (a long script counts once, not once per part)'),
 });
 
 export const infoSchema = object('Service facts and limits', {

@@ -132,7 +132,11 @@ export class TaskPipeline {
    * `onQueuedWait(true)` while it waits on an earlier segment that is back in the queue.
    */
   async beforeRender(task: Task, signal: AbortSignal, onQueuedWait?: (queued: boolean) => void): Promise<Task> {
-    if (!task.parentId || !this.deps.segments) return task;
+    if (!task.parentId || !this.deps.segments) {
+      // Before the video lane is ours: the face's probe is then off the GPU's hand-over path.
+      if (!task.parentId) await this.slot.video.prepareFace?.(this.faceOf(task, await this.libraryOf(task)), signal).catch(() => undefined);
+      return task;
+    }
     return this.deps.segments.prepareRender(task, this.faceOf(task, await this.libraryOf(task)), signal, onQueuedWait);
   }
 

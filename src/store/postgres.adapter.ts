@@ -325,21 +325,23 @@ export class PostgresTaskStore implements TaskStore {
   }
 
   /**
-   * Count of queued rows up to this one's seq: an index-only scan of the partial queue index,
-   * O(position) on a structure that holds only the queue — never a scan of the tasks table.
+   * Count of queued submissions up to this one's seq (a queued part answers its queued parent's
+   * position): an index scan of the partial queue index, O(position) on a structure that holds
+   * only the queue — never a scan of the tasks table. Parts (parent_id set) are not counted.
    */
   async queuePosition(id: string): Promise<number | null> {
     const r = await this.one(
-      `SELECT CASE WHEN t.state = 'queued'
-         THEN (SELECT count(*) FROM tasks q WHERE q.state = 'queued' AND q.seq <= t.seq) END AS pos
-       FROM tasks t WHERE t.id = $1`,
+      `SELECT CASE WHEN t.state = 'queued' AND t.parent_id IS NULL
+         THEN (SELECT count(*) FROM tasks q WHERE q.state = 'queued' AND q.parent_id IS NULL AND q.seq <= t.seq) END AS pos
+       FROM tasks t WHERE t.id = COALESCE((SELECT p.parent_id FROM tasks p WHERE p.id = $1), $1)`,
       [id],
     );
     return (r?.pos as number | null | undefined) ?? null;
   }
 
+  /** Queued submissions: a long script's parent once, its parts not at all. */
   async queueSize(): Promise<number> {
-    return (await this.one(`SELECT count(*) AS n FROM tasks WHERE state = 'queued'`, []))!.n as number;
+    return (await this.one(`SELECT count(*) AS n FROM tasks WHERE state = 'queued' AND parent_id IS NULL`, []))!.n as number;
   }
 
   async listQueued(limit: number): Promise<Task[]> {

@@ -133,11 +133,11 @@ export class SqliteTaskStore implements TaskStore {
       nextAvailable: this.db.prepare(`SELECT MIN(available_at) AS t FROM tasks WHERE state = 'queued' AND segment_count IS NULL`),
       segments: this.db.prepare('SELECT * FROM tasks WHERE parent_id = ? ORDER BY segment_index'),
       queuedHead: this.db.prepare(`SELECT * FROM tasks WHERE state = 'queued' ORDER BY seq LIMIT ?`),
-      queuedIds: this.db.prepare(`SELECT id, seq FROM tasks WHERE state = 'queued' ORDER BY seq`),
+      queuedIds: this.db.prepare(`SELECT id, seq, parent_id FROM tasks WHERE state = 'queued' ORDER BY seq`),
       events: this.db.prepare('SELECT * FROM task_events WHERE task_id = ? ORDER BY id'),
     };
     // Rebuild the in-memory queue order from the durable rows (start-up is one index scan).
-    for (const r of this.stmts.queuedIds.all() as Array<{ id: string; seq: number }>) this.queue.add(r.id, r.seq);
+    for (const r of this.stmts.queuedIds.all() as Array<{ id: string; seq: number; parent_id: string | null }>) this.queue.add(r.id, r.seq, r.parent_id);
   }
 
   async create(t: NewTask): Promise<Task> {
@@ -163,7 +163,7 @@ export class SqliteTaskStore implements TaskStore {
       return r;
     })();
     const task = rowToTask(row);
-    this.queue.add(task.id, task.seq);
+    this.queue.add(task.id, task.seq, task.parentId);
     return task;
   }
 
@@ -229,7 +229,7 @@ export class SqliteTaskStore implements TaskStore {
       return r;
     })();
     if (!row) return undefined;
-    if (to === 'queued') this.queue.add(id, row.seq as number);
+    if (to === 'queued') this.queue.add(id, row.seq as number, (row.parent_id as string | null) ?? null);
     else this.queue.remove(id);
     return rowToTask(row);
   }

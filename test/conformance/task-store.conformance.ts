@@ -272,6 +272,28 @@ export function describeTaskStoreConformance(name: string, makeStore: () => Prom
       await s.close();
     });
 
+    it('counts what users submitted: a long script once in the queue size and positions, its parts answer the parent\u2019s place', async () => {
+      const s = await makeStore();
+      const before = await add(s, 'before');
+      const parent = await s.create({ id: newTaskId(1000), text: 'long script', createdAt: 1000, segmentCount: 3 });
+      const parts = [];
+      for (let i = 0; i < 3; i++) parts.push(await s.create({ id: `${parent.id}-s0${i}`, text: `part ${i}`, createdAt: 1000, parentId: parent.id, segmentIndex: i }));
+      const after = await add(s, 'after');
+      expect(await s.queueSize()).toBe(3);
+      expect(await s.queuePosition(before.id)).toBe(1);
+      expect(await s.queuePosition(parent.id)).toBe(2);
+      expect(await s.queuePosition(parts[2].id)).toBe(2);
+      expect(await s.queuePosition(after.id)).toBe(3);
+      // the first part is claimed: the parent is under way (it leaves the queue), its waiting parts no longer have a place
+      expect((await claim(s, 0, 2000))?.id).toBe(before.id);
+      expect((await claim(s, 1, 2000))?.id).toBe(parts[0].id);
+      expect(await s.transition(parent.id, { from: ['queued'] }, 'preparing', {}, 2000)).toBeDefined();
+      expect(await s.queueSize()).toBe(1);
+      expect(await s.queuePosition(parts[1].id)).toBeNull();
+      expect(await s.queuePosition(after.id)).toBe(1);
+      await s.close();
+    });
+
     it('keeps each task\u2019s language and what was requested; a task made without one is English, requested auto', async () => {
       const s = await makeStore();
       const zh = await s.create({ id: newTaskId(1000), text: '你好，世界。', createdAt: 1000, language: 'zh', languageRequested: 'auto' });
