@@ -1,5 +1,5 @@
 /**
- * heygem-gateway CLI: serve | keys | doctor | generate | tasks | worker | runner | runners | simulate.
+ * heygem-gateway CLI: serve | keys | doctor | generate | slots | tasks | worker | runner | runners | simulate.
  * One binary for the service and its operator tools. Every command answers `--help`; wrong usage
  * exits 2 with the command's usage, a failure exits 1 with a message that says what to do.
  */
@@ -103,6 +103,22 @@ ${CLIENT_HELP}`,
       if (!positionals.length) throw new UsageError('generate needs the text to speak, e.g. heygem-gateway generate "Hello world"');
       const { generate } = await import('./generate.command.js');
       await generate({ ...gatewayTarget({ url: str(v.url), key: str(v.key) }), text: positionals.join(' '), video: str(v.video), out: str(v.output), pollMs: num(v['poll-ms'], 'poll-ms'), timeoutMs: num(v['timeout-ms'], 'timeout-ms'), captions: str(v.captions), language: str(v.language) });
+    },
+  },
+  slots: {
+    summary: 'bring a degraded slot back into service (slots clear <id>)',
+    usage: `heygem-gateway slots clear <id> [--url url] [--key token]
+
+A slot whose results failed the output check in a row is degraded: it takes no work until a
+probe render passes or this command clears it (admin key when auth is on). See docs/checks.md.
+${CLIENT_HELP}`,
+    options: { ...CLIENT_OPTS },
+    positionals: true,
+    run: async (v, positionals) => {
+      const [action, id] = positionals;
+      if (action !== 'clear' || id === undefined) throw new UsageError('usage: heygem-gateway slots clear <id>');
+      const { slots } = await import('./slots.command.js');
+      await slots({ ...gatewayTarget({ url: str(v.url), key: str(v.key) }), action, id });
     },
   },
   tasks: {

@@ -23,6 +23,7 @@ import { registerQueueRoute } from './routes/queue.route.js';
 import { registerRunnerRoutes } from './routes/runners.route.js';
 import { registerStatusRoutes } from './routes/status.route.js';
 import { registerSystemRoutes } from './routes/system.route.js';
+import { registerSlotRoutes } from './routes/slots.route.js';
 import { registerWebhookRoutes } from './routes/webhooks.route.js';
 import { registerUi } from './ui.js';
 import { registerAvatarRoutes } from './routes/avatars.route.js';
@@ -97,6 +98,7 @@ export async function buildApp(gw: Gateway): Promise<FastifyInstance> {
   registerFileRoutes(app, gw);
   registerCaptionRoutes(app, gw);
   registerSystemRoutes(app, gw);
+  registerSlotRoutes(app, gw);
   registerEventsRoute(app, gw);
   registerStatsRoute(app, gw);
   registerWebhookRoutes(app, gw);

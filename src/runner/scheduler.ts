@@ -26,6 +26,11 @@ export interface SchedulerOptions {
   leaseMs: number;
   heartbeatMs: number;
   reapIntervalMs: number;
+  /**
+   * A retry that should run on another GPU (its task avoids the claiming slot) waits this long
+   * for one; 0 = no preference (docs/lifecycle.md, "Another GPU for a retry").
+   */
+  preferOtherSlotMs?: number;
 }
 
 /** Thrown at start when another live node already drives one of this node's slot ids. */
@@ -244,7 +249,7 @@ export class Scheduler {
       // Least-loaded first: an idle GPU beats pipelining onto a busy one.
       const runner = this.runners.filter((r) => r.canAccept()).sort((a, b) => a.load - b.load)[0];
       if (!runner) return;
-      const task = await this.store.claimNext({ slotId: runner.id, holder: this.nodeId, now: this.clock.now(), leaseMs: this.opts.leaseMs });
+      const task = await this.store.claimNext({ slotId: runner.id, holder: this.nodeId, now: this.clock.now(), leaseMs: this.opts.leaseMs, preferOthersMs: this.preferOthersMs(runner) });
       if (!task) {
         await this.armRetryTimer();
         // Nothing to claim: idle slots may back up a segment still rendering elsewhere.
@@ -256,14 +261,29 @@ export class Scheduler {
     }
   }
 
-  /** Delayed retries: wake up when the earliest one becomes available. */
+  /**
+   * How long a task avoiding `runner` waits for another slot before `runner` may take it: the
+   * configured time when another slot could take it (another healthy slot here, or other nodes
+   * and runners on a shared store), else 0 — no other GPU exists to prefer.
+   */
+  private preferOthersMs(runner: SlotRunner): number {
+    const others = this.store.shared || this.runners.some((r) => r !== runner && r.healthy && !r.degraded);
+    return others ? (this.opts.preferOtherSlotMs ?? 0) : 0;
+  }
+
+  /**
+   * Delayed retries: wake up when the earliest one becomes available. A task that is ready but
+   * was not claimed waits for another GPU (preferOtherSlotMs): wake up when it may be taken here.
+   */
   private async armRetryTimer(): Promise<void> {
     const at = await this.store.nextAvailableAt();
     if (this.retryTimer) clearTimeout(this.retryTimer);
     this.retryTimer = null;
     if (at === null) return;
-    const delay = Math.max(5, at - this.clock.now());
-    this.retryTimer = setTimeout(() => this.notify(), delay);
+    const now = this.clock.now();
+    const prefer = this.opts.preferOtherSlotMs ?? 0;
+    const delay = at > now ? at - now : Math.max(1000, at + prefer - now);
+    this.retryTimer = setTimeout(() => this.notify(), Math.max(5, delay));
     this.retryTimer.unref();
   }
 

@@ -17,6 +17,7 @@ import type { SegmentSteps } from '../segments/segment-steps.js';
 import type { LibraryInputs } from '../library/library.service.js';
 import type { BackupRenders, LaneWait } from '../segments/backup-renders.js';
 import type { Normalize } from '../language/speech-text.js';
+import type { OutputGate } from '../checks/output-gate.js';
 
 export interface SlotDefaults {
   faceVideo: string;
@@ -37,6 +38,8 @@ export interface PipelineDeps {
   inputs?: { inputsForTask(taskId: string): Promise<LibraryInputs | null> };
   /** Backup renders of segments on idle slots of this node (docs/segments.md); absent = none. */
   backups?: BackupRenders;
+  /** The output check before `completed` (docs/checks.md); absent = results are not checked. */
+  outputGate?: Pick<OutputGate, 'pass'>;
 }
 
 /** Thrown when the task left the state we expected (canceled meanwhile): stop quietly. */
@@ -212,6 +215,7 @@ export class TaskPipeline {
     if (task.captions === 'burn' && !task.parentId) await this.deps.segments?.burnCaptions(task, result.outPath, signal);
     const inCollecting = rendering.state === 'collecting' ? rendering : await toCollecting();
     if (!inCollecting) throw new TaskGone(task.id);
+    await this.deps.outputGate?.pass(inCollecting, { video: result.outPath, speech: task.audioPath, face: req.videoPath }, signal);
     const now = this.deps.clock.now();
     const done = await this.move(inCollecting, 'completed', {
       outputPath: result.outPath,

@@ -18,6 +18,7 @@ import type { TaskLifecycle } from '../runner/lifecycle.js';
 import type { TaskPatch, TaskStore } from '../store/task-store.js';
 import type { GatewayMetrics } from '../telemetry/metrics.js';
 import { RunnerMetrics } from './runner-metrics.js';
+import type { OutputGate } from '../checks/output-gate.js';
 
 /** What the runner protocol uses of the gateway (the composition root's Gateway has all of it). */
 export interface RunnerServiceDeps {
@@ -29,6 +30,8 @@ export interface RunnerServiceDeps {
   library: Pick<LibraryService, 'inputsForTask'>;
   media: Pick<Media, 'verifyMp4'>;
   paths: DataPaths;
+  /** The output check of uploaded results (docs/checks.md); absent = not checked. */
+  outputGate?: Pick<OutputGate, 'pass'>;
 }
 
 /** Why a runner's call about a job was refused (the route turns these into 409/410). */

@@ -10,6 +10,7 @@ import { SQLITE_SEGMENTS } from './migrations/segments.js';
 import { SQLITE_FILES_BY_KEY } from './migrations/files-by-key.js';
 import { SQLITE_LANGUAGE } from './migrations/language.js';
 import { SQLITE_RETENTION } from './migrations/retention.js';
+import { SQLITE_OUTPUT_CHECKS } from './migrations/output-checks.js';
 
 const V1 = `
 CREATE TABLE IF NOT EXISTS tasks (
@@ -76,7 +77,7 @@ CREATE TABLE IF NOT EXISTS slots (
 );
 `;
 
-export const MIGRATIONS: readonly string[] = [V1, V2, SQLITE_LIBRARY, SQLITE_BATCHES, SQLITE_WEBHOOKS, SQLITE_SEGMENTS, SQLITE_FILES_BY_KEY, SQLITE_LANGUAGE, SQLITE_RETENTION];
+export const MIGRATIONS: readonly string[] = [V1, V2, SQLITE_LIBRARY, SQLITE_BATCHES, SQLITE_WEBHOOKS, SQLITE_SEGMENTS, SQLITE_FILES_BY_KEY, SQLITE_LANGUAGE, SQLITE_RETENTION, SQLITE_OUTPUT_CHECKS];
 export const SCHEMA_VERSION = MIGRATIONS.length;
 
 /** Task field → column, for patches. */
@@ -100,4 +101,6 @@ export const PATCH_COLUMNS: Record<string, string> = {
   renderEndedAt: 'render_ended_at',
   finishedAt: 'finished_at',
   availableAt: 'available_at',
+  checks: 'checks',
+  avoidSlots: 'avoid_slots',
 };
