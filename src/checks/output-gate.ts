@@ -5,6 +5,7 @@
  * counts them for /metrics, and refuses a bad result with a TaskError carrying the finding's code
  * (retryable the first time: the lifecycle then queues the task for another GPU).
  */
+import { rm } from 'node:fs/promises';
 import { TaskError } from '../domain/errors.js';
 import type { CheckFinding, Task } from '../domain/task.js';
 import { fenceOf } from '../domain/task.js';
@@ -58,8 +59,8 @@ export class OutputGate {
 
   /**
    * A result of the task's current attempt (a slot's render, a segment, a runner's upload).
-   * Resolves when it may complete; throws a TaskError (output_*) when it must not. Findings are
-   * stored on the task (fenced) either way.
+   * Resolves when it may complete; throws a TaskError (output_*) when it must not, after
+   * deleting the refused video. Findings are stored on the task (fenced) either way.
    */
   async pass(task: Task, files: ResultFiles, signal?: AbortSignal): Promise<void> {
     if (!this.d.enabled) return;
@@ -70,7 +71,10 @@ export class OutputGate {
       const checks = [...task.checks, ...asTaskFindings(found, task.attempt, task.slotId)];
       await this.d.recorder.progressDurably(task, { checks }, signal);
     }
-    if (!verdict.ok) throw new TaskError(verdict.code, verdict.message, { retryable: verdict.retry });
+    if (verdict.ok) return;
+    // not this task's video: nothing of it stays, whether the task is retried or fails
+    await rm(files.video, { force: true });
+    throw new TaskError(verdict.code, verdict.message, { retryable: verdict.retry });
   }
 
   /**

@@ -200,10 +200,13 @@ Starts one fake video and one fake TTS container per GPU and prints the gateway 
   --length-error-frames=<list>
                         results off their speech by a frame count drawn from the list, as real
                         lip-sync containers return them (=-2,-1,1,2,3,4,5); default exact
-  --no-asr              no ASR container: /v1/preprocess_and_tran fails, as without heygem-asr`,
+  --no-asr              no ASR container: /v1/preprocess_and_tran fails, as without heygem-asr
+  --spoil <list>        GPUs whose results come back spoiled, e.g. 1:black,2:silent (black,
+                        frozen, silent or drift): the gateway's output check refuses them`,
     options: {
       'length-error-frames': { type: 'string' },
       'no-asr': { type: 'boolean', default: false },
+      spoil: { type: 'string' },
       gpus: { type: 'string', default: '3' },
       dir: { type: 'string', default: './data/sim' },
       'video-port': { type: 'string', default: '8390' },
@@ -212,7 +215,7 @@ Starts one fake video and one fake TTS container per GPU and prints the gateway 
       'tts-ms': { type: 'string' },
     },
     run: async (v) => {
-      const { simulate } = await import('./simulate.command.js');
+      const { simulate, spoilList } = await import('./simulate.command.js');
       await simulate({
         gpus: num(v.gpus, 'gpus')!,
         dir: str(v.dir)!,
@@ -222,6 +225,7 @@ Starts one fake video and one fake TTS container per GPU and prints the gateway 
         ttsMs: num(v['tts-ms'], 'tts-ms'),
         lengthErrorFrames: frameList(str(v['length-error-frames'])),
         asr: !v['no-asr'],
+        spoil: spoilList(str(v.spoil)),
       });
     },
   },

@@ -31,12 +31,12 @@ export const OUTPUT_CHECK_CODES = ['output_black', 'output_frozen', 'output_sile
 const SLOT_FAULTS: ReadonlySet<ErrorCode> = new Set<ErrorCode>(['tts_failed', 'render_failed', 'render_timeout', 'render_lost', 'result_invalid', 'engine_unreachable', 'engine_busy', ...OUTPUT_CHECK_CODES]);
 
 /**
- * Should the retry of this failure prefer another slot? Always for a refused result; for a
+ * Should the retry of this failure prefer another slot? Always for a refused or unusable result; for a
  * segment of a long script also for any fault of the slot's containers (its siblings are spread
  * over every GPU anyway, so another one costs nothing). docs/lifecycle.md, "Another GPU for a retry".
  */
 export function retryElsewhere(code: ErrorCode, segment: boolean): boolean {
-  return (OUTPUT_CHECK_CODES as readonly string[]).includes(code) || (segment && SLOT_FAULTS.has(code));
+  return (OUTPUT_CHECK_CODES as readonly string[]).includes(code) || code === 'result_invalid' || (segment && SLOT_FAULTS.has(code));
 }
 
 export class TaskError extends Error {

@@ -247,18 +247,34 @@ export class Scheduler {
     for (;;) {
       if (this.stopped) return;
       // Least-loaded first: an idle GPU beats pipelining onto a busy one.
-      const runner = this.runners.filter((r) => r.canAccept()).sort((a, b) => a.load - b.load)[0];
-      if (!runner) return;
-      const task = await this.store.claimNext({ slotId: runner.id, holder: this.nodeId, now: this.clock.now(), leaseMs: this.opts.leaseMs, preferOthersMs: this.preferOthersMs(runner) });
-      if (!task) {
+      const free = this.runners.filter((r) => r.canAccept()).sort((a, b) => a.load - b.load);
+      if (!free.length) return;
+      let claimed = false;
+      for (const runner of free) {
+        const task = await this.store.claimNext({ slotId: runner.id, holder: this.nodeId, now: this.clock.now(), leaseMs: this.opts.leaseMs, preferOthersMs: this.preferOthersMs(runner) });
+        if (task) {
+          this.lifecycle.claimed(task);
+          runner.start(task);
+          claimed = true;
+          break;
+        }
+        // The first slot found nothing it may take: the other free slots ask too only when ready
+        // work waits (a retry that avoids that slot, docs/lifecycle.md "Another GPU for a retry").
+        if (runner === free[0] && !(await this.readyWorkWaits())) break;
+      }
+      if (!claimed) {
         await this.armRetryTimer();
         // Nothing to claim: idle slots may back up a segment still rendering elsewhere.
         if (this.backups) for (const r of this.runners) if (r.idle) this.backups.offer(r);
         return;
       }
-      this.lifecycle.claimed(task);
-      runner.start(task);
     }
+  }
+
+  private async readyWorkWaits(): Promise<boolean> {
+    if (!this.opts.preferOtherSlotMs) return false; // no preference: an empty claim means nothing is ready
+    const at = await this.store.nextAvailableAt();
+    return at !== null && at <= this.clock.now();
   }
 
   /**

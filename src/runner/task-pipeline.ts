@@ -210,12 +210,13 @@ export class TaskPipeline {
       if (raced.engineBusy) holdEngine(raced.engineBusy);
       result = raced.result;
     } else result = await this.slot.video.render(req);
+    // the GPU's own result is judged (docs/checks.md), before the fit to the speech evens out its length
+    await this.deps.outputGate?.pass(rendering, { video: result.outPath, speech: task.audioPath, face: req.videoPath }, signal);
     // cut or padded to the speech in whole frames; a render far off is retried (docs/segments.md)
     if (this.deps.segments) result = await this.deps.segments.fitToSpeech(task, result, this.deps.media, signal);
     if (task.captions === 'burn' && !task.parentId) await this.deps.segments?.burnCaptions(task, result.outPath, signal);
     const inCollecting = rendering.state === 'collecting' ? rendering : await toCollecting();
     if (!inCollecting) throw new TaskGone(task.id);
-    await this.deps.outputGate?.pass(inCollecting, { video: result.outPath, speech: task.audioPath, face: req.videoPath }, signal);
     const now = this.deps.clock.now();
     const done = await this.move(inCollecting, 'completed', {
       outputPath: result.outPath,

@@ -22,7 +22,7 @@ import type { OutputGate } from '../checks/output-gate.js';
 
 /** What the runner protocol uses of the gateway (the composition root's Gateway has all of it). */
 export interface RunnerServiceDeps {
-  config: Pick<GatewayConfig, 'scheduler'>;
+  config: Pick<GatewayConfig, 'scheduler'> & { checks?: Pick<GatewayConfig['checks'], 'output'> };
   store: TaskStore;
   lifecycle: TaskLifecycle;
   clock: Clock;
@@ -170,7 +170,8 @@ export class RunnerService {
       const woken = new Promise<void>((res) => (wake = res));
       this.waiters.add(wake);
       try {
-        const task = await this.gw.store.claimNext({ slotId, holder: r.nodeId, now: this.gw.clock.now(), leaseMs: this.leaseMs });
+        // a retry that avoids this runner's slot waits for another GPU first (docs/lifecycle.md)
+        const task = await this.gw.store.claimNext({ slotId, holder: r.nodeId, now: this.gw.clock.now(), leaseMs: this.leaseMs, preferOthersMs: this.gw.config.checks?.output.preferOtherSlotMs });
         if (task) {
           this.gw.lifecycle.claimed(task);
           st.accepted++;
