@@ -10,6 +10,10 @@ export const ERROR_CODES = [
   'render_timeout',
   'render_lost',
   'result_invalid',
+  'output_black',
+  'output_frozen',
+  'output_silent',
+  'output_av_drift',
   'engine_unreachable',
   'engine_busy',
   'lease_expired',
@@ -19,6 +23,21 @@ export const ERROR_CODES = [
   'internal',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
+
+/** Codes of a result the output check refused (docs/checks.md). */
+export const OUTPUT_CHECK_CODES = ['output_black', 'output_frozen', 'output_silent', 'output_av_drift'] as const;
+
+/** Faults of the slot's containers or of what they produced: a retry should try another GPU. */
+const SLOT_FAULTS: ReadonlySet<ErrorCode> = new Set<ErrorCode>(['tts_failed', 'render_failed', 'render_timeout', 'render_lost', 'result_invalid', 'engine_unreachable', 'engine_busy', ...OUTPUT_CHECK_CODES]);
+
+/**
+ * Should the retry of this failure prefer another slot? Always for a refused or unusable result; for a
+ * segment of a long script also for any fault of the slot's containers (its siblings are spread
+ * over every GPU anyway, so another one costs nothing). docs/lifecycle.md, "Another GPU for a retry".
+ */
+export function retryElsewhere(code: ErrorCode, segment: boolean): boolean {
+  return (OUTPUT_CHECK_CODES as readonly string[]).includes(code) || code === 'result_invalid' || (segment && SLOT_FAULTS.has(code));
+}
 
 export class TaskError extends Error {
   readonly code: ErrorCode;

@@ -92,6 +92,7 @@ export function presentStatus(task: Task, queuePosition: number | null, now: num
     vimeo_uploaded: false,
     vimeo_url: null,
     vimeo_upload_time: null,
+    checks: task.checks.map((c) => ({ code: c.code, at: c.at, detail: c.detail, attempt: c.attempt, gpu_id: c.slotId })),
   };
 }
 

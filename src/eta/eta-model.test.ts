@@ -42,6 +42,8 @@ const base: Task = {
   captions: null,
   language: 'en',
   languageRequested: 'auto',
+  checks: [],
+  avoidSlots: [],
 };
 
 /** A finished task: 0.1 s preparing, 1 s TTS, 2 s speech rendered in 4 s (2 s/s), 0.5 s collecting. */

@@ -25,6 +25,7 @@ import { registerRunnerRoutes } from './routes/runners.route.js';
 import { registerStatusRoutes } from './routes/status.route.js';
 import { registerTaskEditRoutes } from './routes/task-edit.route.js';
 import { registerSystemRoutes } from './routes/system.route.js';
+import { registerSlotRoutes } from './routes/slots.route.js';
 import { registerWebhookRoutes } from './routes/webhooks.route.js';
 import { registerUi } from './ui.js';
 import { registerAvatarRoutes } from './routes/avatars.route.js';
@@ -104,6 +105,7 @@ export async function buildApp(gw: Gateway): Promise<FastifyInstance> {
   registerCaptionRoutes(app, gw);
   registerStreamRoutes(app, gw);
   registerSystemRoutes(app, gw);
+  registerSlotRoutes(app, gw);
   registerEventsRoute(app, gw);
   registerStatsRoute(app, gw);
   registerWebhookRoutes(app, gw);

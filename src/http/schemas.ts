@@ -92,6 +92,17 @@ export const taskStatusSchema = object('The status of one task (the replaced sys
   vimeo_uploaded: bool('True once the video was published to Vimeo (false when not configured)'),
   vimeo_url: nullable(str('Vimeo link once published')),
   vimeo_upload_time: nullable(str('ISO 8601, when it was published')),
+  checks: {
+    type: 'array',
+    description: 'What the output check found in this task\u2019s results, oldest first (docs/checks.md); empty when every result passed',
+    items: object('One finding', {
+      code: str('output_black, output_frozen, output_silent, output_av_drift (fail the result) or output_clipped (a warning)'),
+      at: num('Seconds into the result'),
+      detail: str(),
+      attempt: int('The attempt whose result it was (0: the stitched whole of a long script)'),
+      gpu_id: nullable(int('The slot that rendered it')),
+    }),
+  },
 });
 
 export const taskSummarySchema = object('A task in a list', {
@@ -129,6 +140,14 @@ export const slotSchema = object('One GPU slot', {
   tasks: { type: 'array', items: str(), description: 'Tasks holding the slot (only your own when scoped)' },
   healthy: bool(),
   consecutive_failures: int(),
+  degraded: nullable(
+    object('Set while the slot takes no work because its results failed the output check in a row (docs/checks.md)', {
+      since: str('ISO 8601'),
+      code: str('The code of the last bad result'),
+      reason: str(),
+      next_probe: nullable(str('ISO 8601, when the next probe render may run')),
+    }),
+  ),
   last_health_check: nullable({ type: 'object', additionalProperties: true, description: 'Last probe of the containers' }),
   memory_used: str('Old type: "1234 MiB", or "N/A" when unknown'),
   memory_total: str('"24576 MiB", or "N/A" when unknown'),
@@ -208,7 +227,7 @@ export const healthSchema = object('Health (the replaced system\u2019s keys plus
   timestamp: str('ISO 8601'),
   ready: bool('Same verdict as /api/health/ready'),
   reasons: { type: 'array', items: str(), description: 'Why not healthy or not ready' },
-  slots: { type: 'array', items: object('Health of a slot of this node', { id: int(), healthy: bool(), state: str('unknown, healthy or unhealthy'), busy: bool() }) },
+  slots: { type: 'array', items: object('Health of a slot of this node', { id: int(), healthy: bool(), state: str('unknown, healthy, unhealthy or degraded'), busy: bool(), degraded: bool('Its results failed the output check in a row: no work until a probe render passes or `slots clear`') }) },
   healthy_slots: int(),
   deployment: {
     type: 'array',

@@ -16,13 +16,14 @@ import type pg from 'pg';
 import { FINAL_STATES, type Fence, type Task, type TaskState } from '../domain/task.js';
 import type { ErrorCode } from '../domain/errors.js';
 import type { Logger } from '../logger.js';
-import { fairClaimSql } from './fair-share.js';
+import { avoidParams, fairClaimSql } from './fair-share.js';
 import { legalSources } from './legal-moves.js';
 import { PgListener } from './postgres.listener.js';
 import { batchDeletes, batchesOfSql, candidatesSql, childrenSql, deletableSql, deliveryDeletes, noPrunedRows, taskDeletes, tasklessDeliveriesSql, type PrunedRows, type PrunedTable } from './record-prune.js';
 import { createPgPool, inTransaction } from './postgres.pool.js';
 import { PostgresSlotRegistry } from './postgres.slots.js';
 import { migratePostgres } from './postgres.schema.js';
+import { avoidSlotsColumn } from './migrations/output-checks.js';
 import { newLeaseToken, rowToEvent, rowToTask, type Row } from './sqlite.adapter.js';
 // Same column names in both schemas, so one patch map serves both adapters.
 import { PATCH_COLUMNS } from './sqlite.schema.js';
@@ -220,11 +221,12 @@ export class PostgresTaskStore implements TaskStore {
 
   private async claimOnce(req: ClaimRequest): Promise<Task | undefined> {
     const { slotId, holder, now, leaseMs } = req;
+    const avoid = avoidParams(req);
     const p = new Params();
     const sql = `
       WITH next AS (
         -- Claim order: fair share between owners (store/fair-share.ts), FIFO within one owner.
-        ${fairClaimSql('postgres', p.add(now))}
+        ${fairClaimSql('postgres', p.add(now), { pattern: p.add(avoid.avoidPattern), readyBy: p.add(avoid.readyBy) })}
         LIMIT 1 FOR UPDATE OF t SKIP LOCKED
       ), u AS (
         UPDATE tasks t SET state = 'preparing', updated_at = $1, slot_id = ${p.add(slotId)}, started_at = $1,
@@ -272,6 +274,8 @@ export class PostgresTaskStore implements TaskStore {
       const col = PATCH_COLUMNS[key];
       if (!col || value === undefined) continue;
       if (key === 'engineData') sets += `, ${col} = ${p.add(value === null ? null : JSON.stringify(value))}::jsonb`;
+      else if (key === 'checks') sets += `, ${col} = ${p.add(JSON.stringify(value ?? []))}::jsonb`;
+      else if (key === 'avoidSlots') sets += `, ${col} = ${p.add(avoidSlotsColumn(value as number[] | null))}`;
       else if (key === 'renderSubmitted') sets += `, ${col} = ${p.add(Boolean(value))}`;
       else sets += `, ${col} = ${p.add(value ?? null)}`;
     }

@@ -15,6 +15,7 @@ import { POSTGRES_BATCHES } from './migrations/batches.js';
 import { POSTGRES_SEGMENTS } from './migrations/segments.js';
 import { POSTGRES_FILES_BY_KEY } from './migrations/files-by-key.js';
 import { POSTGRES_LANGUAGE } from './migrations/language.js';
+import { POSTGRES_OUTPUT_CHECKS } from './migrations/output-checks.js';
 import { POSTGRES_RETENTION } from './migrations/retention.js';
 import { POSTGRES_TITLE } from './migrations/title.js';
 import { POSTGRES_OUTPUT_OPTIONS } from './migrations/output-options.js';
@@ -108,7 +109,7 @@ CREATE TABLE api_keys (
 );
 `;
 
-export const MIGRATIONS: readonly string[] = [V1, POSTGRES_LIBRARY, POSTGRES_BATCHES, POSTGRES_WEBHOOKS, POSTGRES_SEGMENTS, POSTGRES_FILES_BY_KEY, POSTGRES_LANGUAGE, POSTGRES_RETENTION, POSTGRES_TITLE, POSTGRES_OUTPUT_OPTIONS, POSTGRES_TEMPLATES];
+export const MIGRATIONS: readonly string[] = [V1, POSTGRES_LIBRARY, POSTGRES_BATCHES, POSTGRES_WEBHOOKS, POSTGRES_SEGMENTS, POSTGRES_FILES_BY_KEY, POSTGRES_LANGUAGE, POSTGRES_RETENTION, POSTGRES_TITLE, POSTGRES_OUTPUT_OPTIONS, POSTGRES_TEMPLATES, POSTGRES_OUTPUT_CHECKS];
 export const SCHEMA_VERSION = MIGRATIONS.length;
 
 export class SchemaTooNewError extends Error {

@@ -8,11 +8,12 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { ErrorCode } from '../domain/errors.js';
-import { FINAL_STATES, type Fence, type Task, type TaskState } from '../domain/task.js';
+import { FINAL_STATES, type CheckFinding, type Fence, type Task, type TaskState } from '../domain/task.js';
 import type { Logger } from '../logger.js';
 import type { OutputOptions } from '../domain/output-options.js';
 import type { CaptionStyle } from '../domain/caption-style.js';
-import { fairClaimSql } from './fair-share.js';
+import { avoidParams, fairClaimSql } from './fair-share.js';
+import { avoidSlotsColumn, avoidSlotsOf } from './migrations/output-checks.js';
 import { legalSources } from './legal-moves.js';
 import { QueueIndex } from './queue-index.js';
 import { batchDeletes, batchesOfSql, candidatesSql, childrenSql, deletableSql, deliveryDeletes, noPrunedRows, taskDeletes, tasklessDeliveriesSql, type PrunedRows, type PrunedTable } from './record-prune.js';
@@ -69,6 +70,8 @@ export function rowToTask(r: Row): Task {
     title: (r.title as string | null | undefined) ?? null,
     outputOptions: r.output_options ? (JSON.parse(r.output_options as string) as OutputOptions) : null,
     captionStyle: r.caption_style ? (JSON.parse(r.caption_style as string) as CaptionStyle) : null,
+    checks: typeof r.checks === 'string' ? (JSON.parse(r.checks) as CheckFinding[]) : ((r.checks as CheckFinding[] | undefined) ?? []),
+    avoidSlots: avoidSlotsOf(r.avoid_slots),
   };
 }
 
@@ -87,6 +90,8 @@ export function rowToEvent(r: Row): TaskEvent {
 
 function toColumnValue(key: string, value: unknown): unknown {
   if (key === 'engineData') return value == null ? null : JSON.stringify(value);
+  if (key === 'checks') return JSON.stringify(value ?? []);
+  if (key === 'avoidSlots') return avoidSlotsColumn(value as number[] | null);
   if (key === 'renderSubmitted') return value ? 1 : 0;
   return value ?? null;
 }
@@ -129,7 +134,7 @@ export class SqliteTaskStore implements TaskStore {
       event: this.db.prepare('INSERT INTO task_events (task_id, attempt, at, state, slot_id, error_code, message) VALUES (?, ?, ?, ?, ?, ?, ?)'),
       // Claim order: fair share between owners (store/fair-share.ts), FIFO within one owner; a
       // parent of segments is never claimed (its children are the work).
-      nextQueued: this.db.prepare(`${fairClaimSql('sqlite', '@now')} LIMIT 1`),
+      nextQueued: this.db.prepare(`${fairClaimSql('sqlite', '@now', { pattern: '@avoidPattern', readyBy: '@readyBy' })} LIMIT 1`),
       nextAvailable: this.db.prepare(`SELECT MIN(available_at) AS t FROM tasks WHERE state = 'queued' AND segment_count IS NULL`),
       segments: this.db.prepare('SELECT * FROM tasks WHERE parent_id = ? ORDER BY segment_index'),
       queuedHead: this.db.prepare(`SELECT * FROM tasks WHERE state = 'queued' ORDER BY seq LIMIT ?`),
@@ -174,7 +179,7 @@ export class SqliteTaskStore implements TaskStore {
 
   async claimNext(req: ClaimRequest): Promise<Task | undefined> {
     const { slotId, holder, now, leaseMs } = req;
-    const next = this.stmts.nextQueued.get({ now }) as { id: string } | undefined;
+    const next = this.stmts.nextQueued.get({ now, ...avoidParams(req) }) as { id: string } | undefined;
     if (!next) return undefined;
     return this.transitionSync(next.id, { from: ['queued'] }, 'preparing', { slotId, startedAt: now }, now, undefined, {
       holder,

@@ -59,6 +59,8 @@ export type TaskPatch = Partial<
     | 'renderEndedAt'
     | 'finishedAt'
     | 'availableAt'
+    | 'checks'
+    | 'avoidSlots'
   >
 >;
 
@@ -99,6 +101,12 @@ export interface ClaimRequest {
   holder: string;
   now: number;
   leaseMs: number;
+  /**
+   * A task whose `avoidSlots` names this slot is taken only once it has been ready this long
+   * (another slot had the time to take it); 0 or absent: no preference (docs/lifecycle.md,
+   * "Another GPU for a retry").
+   */
+  preferOthersMs?: number;
 }
 
 /** Outcome of a heartbeat: `ok` extended the lease; `lost` = canceled, reaped or taken over. */

@@ -132,6 +132,28 @@ export function describeTaskStoreConformance(name: string, makeStore: () => Prom
       await s.close();
     });
 
+    it('a retry that avoids a slot goes to another one first; its old slot takes it only after preferOthersMs', async () => {
+      const s = await makeStore();
+      const a = await add(s, 'a');
+      const b = await add(s, 'b');
+      const t = await claim(s, 0, 2000);
+      const finding = { code: 'output_black', at: 1, detail: 'black from 1 s to 2.5 s', attempt: 1, slotId: 0 };
+      expect(await s.patch(a.id, fence(t), { checks: [finding] }, 2050)).toBe(true);
+      await s.transition(a.id, { from: 'preparing', fence: fence(t) }, 'queued', { availableAt: 2100, attempts: 1, avoidSlots: [0, 3] }, 2100);
+      expect(await s.get(a.id)).toMatchObject({ checks: [finding], avoidSlots: [0, 3] });
+      const ask = (slotId: number, now: number) => s.claimNext({ slotId, holder: 'node-a', now, leaseMs: 30_000, preferOthersMs: 1000 });
+      // slot 0 passes the avoiding task over for the next one; slot 10 (not slot 0, though its id contains it) takes it
+      expect((await ask(0, 2200))?.id).toBe(b.id);
+      expect(await ask(0, 2300)).toBeUndefined();
+      expect(await ask(3, 2300)).toBeUndefined();
+      expect((await ask(0, 3100))?.id).toBe(a.id); // ready for preferOthersMs: its old slot may take it
+      const c = await add(s, 'c');
+      const tc = await claim(s, 1, 3200);
+      await s.transition(c.id, { from: 'preparing', fence: fence(tc) }, 'queued', { availableAt: 3300, avoidSlots: [1] }, 3300);
+      expect((await ask(10, 3400))?.id).toBe(c.id);
+      await s.close();
+    });
+
     it('patches only the current, unfinished attempt', async () => {
       const s = await makeStore();
       const a = await add(s, 'a');

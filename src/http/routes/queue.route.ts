@@ -42,6 +42,9 @@ export function presentSlot(gw: Gateway, slot: ClusterSlot, visible: (taskId: st
     // A slot whose node stopped reporting is not healthy, whatever it last said.
     healthy: slot.healthy && !slot.stale,
     consecutive_failures: slot.consecutiveFailures,
+    degraded: slot.degraded
+      ? { since: new Date(slot.degraded.since).toISOString(), code: slot.degraded.code, reason: slot.degraded.reason, next_probe: slot.degraded.nextProbeAt === null ? null : new Date(slot.degraded.nextProbeAt).toISOString() }
+      : null,
     last_health_check: lastHealth ? { ...lastHealth, at: new Date(lastHealth.at).toISOString() } : null,
     memory_used: mib(sample?.memoryUsedMiB),
     memory_total: mib(sample?.memoryTotalMiB),

@@ -13,7 +13,7 @@ import { applyToStatus } from '../lib/live';
 import { overheadSeconds, phaseTimeline } from '../lib/timeline';
 import { Segments } from './Segments';
 import { StreamPlayer } from './StreamPlayer';
-import type { TaskStatus } from '../lib/types';
+import type { CheckFinding, TaskStatus } from '../lib/types';
 import { useLiveTasks } from '../lib/useLive';
 import { Progress, StatusBadge } from './widgets';
 import { Publications, publishing, type WithPublications } from './Publications';
@@ -156,6 +156,7 @@ export function TaskPage({ id }: { id: string }) {
       {s.status === 'canceled' && <p className="notice neutral" data-testid="task-canceled">{t('task.canceled')}</p>}
       {s.error && s.status !== 'canceled' && <p className="error" role="alert" data-testid="task-error"><strong>{s.error_code}</strong>: {s.error_code ? tr(t, 'errors', s.error_code, s.error) : s.error}</p>}
       {!s.error && s.last_error && <p className="notice">{t('task.retrying', { code: s.last_error.code, message: tr(t, 'errors', s.last_error.code, s.last_error.message) })}</p>}
+      {s.checks && s.checks.length > 0 && <Checks items={s.checks} />}
       {s.segments && s.segments.length > 0 && <Segments items={s.segments} rendered={s.rendered_speech_seconds} total={s.speech_seconds} />}
       <h2 className="small">{t('task.inputText')}</h2>
       <p className="quote">{s.input_text}</p>
@@ -179,6 +180,25 @@ export function TaskPage({ id }: { id: string }) {
         <a href="#/tasks" className="back">{t('common.allTasks')}</a>
       </div>
       {error && <p className="error" role="alert">{error}</p>}
+    </section>
+  );
+}
+
+/** What the output check found in the task's results: each with its GPU and attempt (docs/checks.md). */
+function Checks({ items }: { items: CheckFinding[] }) {
+  const { t, i18n } = useTranslation();
+  return (
+    <section aria-labelledby="checks-h" data-testid="task-checks">
+      <h2 className="small" id="checks-h">{t('task.checks')}</h2>
+      <ul className="checks">
+        {items.map((c, i) => (
+          <li key={i} data-code={c.code}>
+            <strong>{tr(t, 'checkNames', c.code, c.code)}</strong>{' '}
+            {c.gpu_id === null ? t('task.checkStitched', { at: formatSeconds(c.at, i18n.language) }) : t('task.checkAt', { at: formatSeconds(c.at, i18n.language), gpu: c.gpu_id, attempt: c.attempt })}
+            <span className="muted small"> — {c.detail}</span>
+          </li>
+        ))}
+      </ul>
     </section>
   );
 }
