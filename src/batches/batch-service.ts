@@ -22,6 +22,8 @@ import type { RowInput } from './batch-rows.js';
 import { presentBatch, type BatchView } from './batch-presenter.js';
 import type { TaskLibraryRefs } from '../library/library.js';
 import type { Normalize } from '../language/speech-text.js';
+import type { OutputOptions } from '../domain/output-options.js';
+import type { CaptionStyle } from '../domain/caption-style.js';
 import { resolveLanguage } from '../language/intake.js';
 import type { LanguageOption, SpeechLanguage } from '../text/language.js';
 
@@ -45,7 +47,7 @@ export interface BatchServiceDeps {
   /** Ties a new task to its avatar/voice before the task row exists (LibraryService.attach; the request fields are read in http/fields/library.ts). */
   attachInputs?: (taskId: string, refs: TaskLibraryRefs) => Promise<void>;
   /** Stores a new task; long texts become segments there (segments/segments.ts). Default: tasks.create. */
-  createTask?: (t: { id: string; text: string; normalizedText: string; owner: string | null; createdAt: number; language: SpeechLanguage; languageRequested: LanguageOption }) => Promise<Task>;
+  createTask?: (t: { id: string; text: string; normalizedText: string; owner: string | null; createdAt: number; language: SpeechLanguage; languageRequested: LanguageOption; outputOptions?: OutputOptions | null; captionStyle?: CaptionStyle | null }) => Promise<Task>;
 }
 
 export class BatchService extends EventEmitter {
@@ -71,6 +73,8 @@ export class BatchService extends EventEmitter {
     publishTo: string[],
     defaults: Record<string, unknown>,
     inputs: readonly TaskLibraryRefs[] = [],
+    /** Per row: output options and caption style resolved by the route (docs/output.md). */
+    outputs: ReadonlyArray<{ outputOptions: OutputOptions | null; captionStyle: CaptionStyle | null } | undefined> = [],
   ): Promise<BatchView> {
     const now = this.d.clock.now();
     const batch: BatchRecord = { id: newTaskId(now), owner, createdAt: now, rowCount: rows.length, canceledAt: null, completedAt: null, defaults };
@@ -84,7 +88,7 @@ export class BatchService extends EventEmitter {
         if (inputs[i] && this.d.attachInputs) await this.d.attachInputs(rec.taskId, inputs[i]);
         const text = rows[i].text;
         const language = resolveLanguage(rows[i].language, text); // once, at intake (language/intake.ts)
-        const input = { id: rec.taskId, text, normalizedText: this.d.normalize(text, language), owner, createdAt: now, language, languageRequested: rows[i].language };
+        const input = { id: rec.taskId, text, normalizedText: this.d.normalize(text, language), owner, createdAt: now, language, languageRequested: rows[i].language, ...(outputs[i] ?? {}) };
         created.push(await (this.d.createTask ? this.d.createTask(input) : this.d.tasks.create(input)));
       }
     } catch (err) {

@@ -20,6 +20,8 @@ import { resolveLibraryInputs, viewerOf } from '../fields/library.js';
 import { rowsScripts } from '../fields/language.js';
 import type { TaskLibraryRefs } from '../../library/library.js';
 import { access } from '../security.js';
+import { avatarFace, taskOutputOf, type FaceFacts, type TaskOutput } from '../fields/task-output.js';
+import { outputExtension } from '../../domain/output-options.js';
 
 type Json = Record<string, unknown>;
 const errorDoc = (description: string) => ({ ...errorBodySchema, description });
@@ -117,7 +119,8 @@ async function* zipEntries(gw: Gateway, batch: BatchRecord): AsyncGenerator<ZipE
   const width = String(batch.rowCount).length;
   for (const { rec, task } of view.rows) {
     if (task?.state !== 'completed' || !task.outputPath) continue;
-    yield { name: `${String(rec.rowIndex).padStart(width, '0')}-${task.id}.mp4`, path: gw.paths.output(task.id) };
+    // the task's own file: an MP4, or a WebM when its output format asked for one (docs/output.md)
+    yield { name: `${String(rec.rowIndex).padStart(width, '0')}-${task.id}.${outputExtension(task.outputOptions)}`, path: task.outputPath };
   }
 }
 
@@ -165,9 +168,10 @@ export function registerBatchRoutes(app: FastifyInstance, gw: Gateway): void {
         }
         const publishTo = publishTargetsOf(gw.publisher, input.publish);
         const inputs = await libraryInputsOf(gw, req, input.rows);
+        const outputs = await rowOutputsOf(gw, req, input.rows, inputs);
         const answer = await idempotency.run(idempotencyOf(req), 'batches', () => fingerprintOf(input.fingerprint), async () => {
           await admission.admit(input.rows.length);
-          const view = await batches.create(ownerOf(req), input.rows, publishTo, input.defaults, inputs);
+          const view = await batches.create(ownerOf(req), input.rows, publishTo, input.defaults, inputs, outputs);
           return { status: 202, body: presentBatch(view, gw.clock.now()) };
         });
         return reply.code(answer.status as 202).headers(replyHeaders(answer)).send(answer.body);
@@ -236,6 +240,38 @@ export function registerBatchRoutes(app: FastifyInstance, gw: Gateway): void {
  * Every row's avatar_id / voice_id → library items the caller may use (the same check as
  * generate). Runs before anything is stored; an unknown or foreign id names its row.
  */
+/**
+ * Each row's output options and caption style (docs/output.md), bound to its avatar's face: every
+ * refusal names its row and field, and nothing is stored (400 `batch_rows_invalid`).
+ */
+async function rowOutputsOf(gw: Gateway, req: FastifyRequest, rows: readonly RowInput[], inputs: readonly TaskLibraryRefs[]): Promise<Array<TaskOutput | undefined>> {
+  const faces = new Map<string, FaceFacts>();
+  const errors: Array<Record<string, unknown>> = [];
+  const out: Array<TaskOutput | undefined> = [];
+  for (const [i, r] of rows.entries()) {
+    if (!r.output) {
+      out.push(undefined);
+      continue;
+    }
+    try {
+      const avatarId = inputs[i]?.avatarId ?? null;
+      let face: FaceFacts = { box: null, size: null };
+      if (avatarId) {
+        if (!faces.has(avatarId)) faces.set(avatarId, avatarFace((await gw.library.get('avatar', avatarId, viewerOf(req))).data.faceCheck));
+        face = faces.get(avatarId)!;
+      }
+      out.push(await taskOutputOf(gw, r.output, face));
+    } catch (err) {
+      if (!(err instanceof DomainError)) throw err;
+      const field = err.code.startsWith('caption') || err.code === 'font_not_found' ? 'caption_style' : (((err.details.details as Array<{ field?: string }> | undefined)?.[0]?.field) ?? 'output');
+      errors.push({ row: r.row, field, code: err.code, message: err.message });
+      out.push(undefined);
+    }
+  }
+  if (errors.length) throw new ApiError(400, 'batch_rows_invalid', `${errors.length} row(s) have output options that cannot be used; nothing was stored (row ${errors[0].row}: ${String(errors[0].message)})`, { errors });
+  return out;
+}
+
 async function libraryInputsOf(gw: Gateway, req: FastifyRequest, rows: readonly RowInput[]): Promise<TaskLibraryRefs[]> {
   const viewer = viewerOf(req);
   const out: TaskLibraryRefs[] = [];
