@@ -1,7 +1,7 @@
 /**
  * `npm run bench` — every benchmark, a table per section, JSON under bench/results/.
  * `--quick`: a short smoke run (tiny sizes, seconds; CI runs it, with no timing assertions).
- * `--only scheduling,remote,variance,api,scale,text,publish,library,batches,segments,checks,retention` picks sections. `--repeat N` repeats
+ * `--only scheduling,remote,variance,api,scale,text,publish,library,batches,segments,checks,retention,output` picks sections. `--repeat N` repeats
  * scheduling and variance runs and reports medians (the machine is shared and noisy).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -17,10 +17,11 @@ import { runScale } from './scale.bench.js';
 import { runScheduling, type SchedulingParams } from './scheduling.bench.js';
 import { runLongScripts } from './segments.bench.js';
 import { runTextBench } from './text.bench.js';
+import { runOutputBench } from './output.bench.js';
 
 const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, only: { type: 'string' }, repeat: { type: 'string' } } });
 const quick = values.quick!;
-const only = new Set((values.only ?? 'scheduling,remote,variance,api,scale,text,publish,library,batches,segments,checks,retention').split(','));
+const only = new Set((values.only ?? 'scheduling,remote,variance,api,scale,text,publish,library,batches,segments,checks,retention,output').split(','));
 const repeat = Number(values.repeat ?? (quick ? 1 : 3));
 mkdirSync('bench/results', { recursive: true });
 const summary: Record<string, unknown> = { quick, at: new Date().toISOString(), node: process.version };
@@ -102,6 +103,7 @@ if (only.has('batches')) show('batches', await runBatchesBench({ quick }));
 if (only.has('segments')) show('segments', await runLongScripts({ quick, repeat: values.repeat ? repeat : 1 }));
 if (only.has('checks')) show('checks', await runChecksBench({ quick }));
 if (only.has('retention')) show('retention', await runRetentionBench({ quick }));
+if (only.has('output')) show('output', await runOutputBench({ quick }));
 writeFileSync('bench/results/summary.json', JSON.stringify(summary, null, 2));
 console.log('\nwrote bench/results/*.json');
 process.exit(0);
