@@ -2,7 +2,7 @@
  * `npm run bench` — every benchmark, a table per section, JSON under bench/results/.
  * `--quick`: a short smoke run (tiny sizes, seconds; CI runs it, with no timing assertions).
  * Scale: `--gpus 3,24` picks farm sizes, `--laws uniform,pareto` render laws, `--farm-nice N` the fakes' niceness (19).
- * `--only scheduling,remote,variance,api,scale,history,eta,text,publish,library,batches,segments,checks,retention` picks sections. `--repeat N` repeats
+ * `--only scheduling,remote,variance,api,scale,history,eta,text,publish,library,batches,segments,checks,retention,output` picks sections. `--repeat N` repeats
  * scheduling and variance runs and reports medians (the machine is shared and noisy).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -20,10 +20,11 @@ import { runScale } from './scale.bench.js';
 import { runScheduling, type SchedulingParams } from './scheduling.bench.js';
 import { runLongScripts } from './segments.bench.js';
 import { runTextBench } from './text.bench.js';
+import { runOutputBench } from './output.bench.js';
 
 const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, only: { type: 'string' }, repeat: { type: 'string' }, gpus: { type: 'string' }, 'farm-nice': { type: 'string' }, laws: { type: 'string' } } });
 const quick = values.quick!;
-const only = new Set((values.only ?? 'scheduling,remote,variance,api,scale,history,eta,text,publish,library,batches,segments,checks,retention').split(','));
+const only = new Set((values.only ?? 'scheduling,remote,variance,api,scale,history,eta,text,publish,library,batches,segments,checks,retention,output').split(','));
 const repeat = Number(values.repeat ?? (quick ? 1 : 3));
 mkdirSync('bench/results', { recursive: true });
 const summary: Record<string, unknown> = { quick, at: new Date().toISOString(), node: process.version };
@@ -112,6 +113,7 @@ if (only.has('batches')) show('batches', await runBatchesBench({ quick }));
 if (only.has('segments')) show('segments', await runLongScripts({ quick, repeat: values.repeat ? repeat : 1 }));
 if (only.has('checks')) show('checks', await runChecksBench({ quick }));
 if (only.has('retention')) show('retention', await runRetentionBench({ quick }));
+if (only.has('output')) show('output', await runOutputBench({ quick }));
 writeFileSync('bench/results/summary.json', JSON.stringify(summary, null, 2));
 console.log('\nwrote bench/results/*.json');
 process.exit(0);

@@ -81,7 +81,7 @@ describe('the OpenAPI document', () => {
     expect(body.content['multipart/form-data'].schema.required).toEqual(['text']);
     expect(body.content['application/x-www-form-urlencoded'].schema.properties.text.type).toBe('string');
     // the binary file routes say what they send
-    expect(Object.keys(doc.paths['/api/download/{id}'].get.responses['200'].content)).toEqual(['video/mp4']);
+    expect(Object.keys(doc.paths['/api/download/{id}'].get.responses['200'].content)).toEqual(['video/mp4', 'video/webm']);
   });
 });
 

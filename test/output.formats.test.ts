@@ -170,6 +170,28 @@ describe('output options', () => {
   });
 });
 
+describe('long scripts', () => {
+  it('the options apply once, after the stitch: 1:1 WebM with burned captions from several segments', { timeout: 300_000 }, async () => {
+    const long = await startTestGateway({ engine: 'preview', preview: { slots: 1 }, segments: { targetSeconds: 2 } });
+    try {
+      const form = new FormData();
+      for (const [k, v] of Object.entries({ text: 'First part of the script. Second part follows here. And the third part ends it.', aspect: '1:1', format: 'webm', captions: 'burn', caption_style: 'bold-box' })) form.set(k, v);
+      form.set('video', new Blob([new Uint8Array(await readFile(await faceVideoWithAudio(3)))], { type: 'video/mp4' }), 'face.mp4');
+      const r = (await (await fetch(`${long.url}/api/generate`, { method: 'POST', body: form })).json()) as Json;
+      const status = (await waitFinal(long.url, r.task_id, 240_000)) as Json;
+      expect(status.status, JSON.stringify(status.error)).toBe('completed');
+      expect(status.segment_count).toBeGreaterThan(1);
+      expect(status.result.data).toMatchObject({ engine: 'segments', captions_burned: true, output: { width: 240, height: 240, format: 'webm' } });
+      const task = await long.gw.store.get(r.task_id);
+      const p = await ffprobeJson(task!.outputPath!);
+      expect(videoStream(p)).toMatchObject({ codec_name: 'vp9', width: 240, height: 240 });
+      expect(Math.abs(Number(p.format.duration) - Number(status.speech_seconds))).toBeLessThan(0.2);
+    } finally {
+      await long.close();
+    }
+  });
+});
+
 describe('caption styles routes', () => {
   it('lists the presets and the fonts; previews a preset as PNG on a frame of the face video', { timeout: 60_000 }, async () => {
     const list = (await (await fetch(`${t.url}/api/caption-styles`)).json()) as Json;

@@ -9,6 +9,7 @@ import { DomainError } from '../domain/errors.js';
 import { CsvError, parseCsv } from './csv.js';
 import { LANGUAGE_OPTIONS, parseLanguageOption } from '../language/intake.js';
 import type { LanguageOption } from '../text/language.js';
+import { parseOutputFields, TASK_OUTPUT_FIELDS } from '../domain/output-options.js';
 
 export interface RowInput {
   /** 1-based row number (JSON: index + 1; CSV: data row, header not counted). */
@@ -19,6 +20,8 @@ export interface RowInput {
   /** `auto` unless the row (or the batch) names a language (docs/api.md, "Language"). */
   language: LanguageOption;
   metadata: unknown;
+  /** Output and caption-style fields of the row, as given (docs/output.md); resolved by the route. */
+  output?: Record<string, unknown>;
 }
 
 export interface RowProblem {
@@ -55,7 +58,8 @@ export function parseJsonRows(body: unknown, limits: RowLimits): RowInput[] {
       return null;
     }
     const r = raw as Record<string, unknown>;
-    return checkRow(row, undefined, r.text, r.avatar_id ?? defaults.avatarId, r.voice_id ?? defaults.voiceId, r.language ?? defaults.language, r.metadata ?? null, limits, problems);
+    const checked = checkRow(row, undefined, r.text, r.avatar_id ?? defaults.avatarId, r.voice_id ?? defaults.voiceId, r.language ?? defaults.language, r.metadata ?? null, limits, problems);
+    return withOutput(checked, row, undefined, r, problems);
   });
   throwProblems(problems);
   return rows as RowInput[];
@@ -70,7 +74,8 @@ export function parseCsvRows(text: string, defaultsRaw: { avatar_id?: unknown; v
   const avatarCol = names.indexOf('avatar_id');
   const voiceCol = names.indexOf('voice_id');
   const languageCol = names.indexOf('language');
-  const metaCols = names.map((n, i) => [n, i] as const).filter(([n, i]) => n && i !== textCol && i !== avatarCol && i !== voiceCol && i !== languageCol);
+  const outputCols = names.map((n, i) => [n, i] as const).filter(([n]) => (TASK_OUTPUT_FIELDS as readonly string[]).includes(n));
+  const metaCols = names.map((n, i) => [n, i] as const).filter(([n, i]) => n && i !== textCol && i !== avatarCol && i !== voiceCol && i !== languageCol && !outputCols.some(([, c]) => c === i));
   const problems: RowProblem[] = [];
   const rows = data.map((rec, i) => {
     const row = i + 1;
@@ -80,7 +85,8 @@ export function parseCsvRows(text: string, defaultsRaw: { avatar_id?: unknown; v
     }
     const cell = (col: number) => (col >= 0 && rec.fields[col] !== '' ? rec.fields[col] : undefined);
     const metadata = metaCols.length ? Object.fromEntries(metaCols.map(([n, col]) => [n, rec.fields[col]])) : null;
-    return checkRow(row, rec.line, rec.fields[textCol], cell(avatarCol) ?? defaults.avatarId, cell(voiceCol) ?? defaults.voiceId, cell(languageCol) ?? defaults.language, metadata, limits, problems);
+    const checked = checkRow(row, rec.line, rec.fields[textCol], cell(avatarCol) ?? defaults.avatarId, cell(voiceCol) ?? defaults.voiceId, cell(languageCol) ?? defaults.language, metadata, limits, problems);
+    return withOutput(checked, row, rec.line, Object.fromEntries(outputCols.map(([n, col]) => [n, cell(col)])), problems);
   });
   throwProblems(problems);
   return rows as RowInput[];
@@ -121,6 +127,16 @@ function checkLanguage(row: number, line: number | undefined, v: unknown, proble
   if (lang !== null) return lang;
   problems.push({ row, ...(line ? { line } : {}), field: 'language', code: 'language_invalid', message: `language must be one of ${LANGUAGE_OPTIONS.join(', ')}` });
   return 'auto';
+}
+
+/** The row's output fields (docs/output.md), checked here so a bad one names its row and column before anything is stored. */
+function withOutput(row: RowInput | null, n: number, line: number | undefined, fields: Record<string, unknown>, problems: RowProblem[]): RowInput | null {
+  const output: Record<string, unknown> = {};
+  for (const k of TASK_OUTPUT_FIELDS) if (fields[k] !== undefined && fields[k] !== null && fields[k] !== '') output[k] = fields[k];
+  const found = parseOutputFields(output).problems;
+  for (const p of found) problems.push({ row: n, ...(line ? { line } : {}), field: p.field, code: 'output_invalid', message: p.message });
+  if (!row || found.length) return null;
+  return Object.keys(output).length ? { ...row, output } : row;
 }
 
 export function checkCount(n: number, limits: RowLimits): void {

@@ -24,6 +24,8 @@ import type { TaskLibraryRefs } from '../library/library.js';
 import type { Normalize } from '../language/speech-text.js';
 import { speechTask, type SpeechTask } from '../language/intake.js';
 import type { TemplateRef } from '../templates/template.js';
+import type { OutputOptions } from '../domain/output-options.js';
+import type { CaptionStyle } from '../domain/caption-style.js';
 
 export interface BatchCompletedEvent {
   /** API key id of the batch (null with auth off): whose webhooks get it. */
@@ -45,7 +47,7 @@ export interface BatchServiceDeps {
   /** Ties a new task to its avatar/voice before the task row exists (LibraryService.attach; the request fields are read in http/fields/library.ts). */
   attachInputs?: (taskId: string, refs: TaskLibraryRefs) => Promise<void>;
   /** Stores a new task; long texts become segments there (segments/segments.ts). Default: tasks.create. */
-  createTask?: (t: SpeechTask & { id: string; owner: string | null; createdAt: number; captions?: 'burn' | null }) => Promise<Task>;
+  createTask?: (t: SpeechTask & { id: string; owner: string | null; createdAt: number; captions?: 'burn' | null; outputOptions?: OutputOptions | null; captionStyle?: CaptionStyle | null }) => Promise<Task>;
   /** Refuses the whole batch before anything is stored (the key's monthly budget: usage/usage.service.ts). */
   admitUsage?: (owner: string | null, tasks: readonly SpeechTask[]) => Promise<void>;
   /** Records the template version a row's task was made from (templates/templates.service.ts). */
@@ -82,6 +84,8 @@ export class BatchService extends EventEmitter {
     defaults: Record<string, unknown>,
     inputs: readonly TaskLibraryRefs[] = [],
     extras: BatchExtras = {},
+    /** Per row: output options and caption style resolved by the route (docs/output.md). */
+    outputs: ReadonlyArray<{ outputOptions: OutputOptions | null; captionStyle: CaptionStyle | null } | undefined> = [],
   ): Promise<BatchView> {
     const now = this.d.clock.now();
     // once per row, at intake (language/intake.ts), before anything is stored
@@ -97,7 +101,7 @@ export class BatchService extends EventEmitter {
         // The row's avatar/voice, resolved and checked against the caller's key by the route.
         if (inputs[i] && this.d.attachInputs) await this.d.attachInputs(rec.taskId, inputs[i]);
         if (extras.template && this.d.attachTemplate) await this.d.attachTemplate(rec.taskId, extras.template);
-        const input = { ...speech[i], id: rec.taskId, owner, createdAt: now, ...(extras.captions ? { captions: extras.captions } : {}) };
+        const input = { ...speech[i], id: rec.taskId, owner, createdAt: now, ...(extras.captions ? { captions: extras.captions } : {}), ...(outputs[i] ?? {}) };
         created.push(await (this.d.createTask ? this.d.createTask(input) : this.d.tasks.create(input)));
       }
     } catch (err) {

@@ -6,6 +6,7 @@
  * for every row asked for.
  */
 import type { Task } from '../domain/task.js';
+import { outputExtension } from '../domain/output-options.js';
 import type { ZipEntry } from './zip-writer.js';
 import { csvOf, UniqueNames } from './zip-names.js';
 
@@ -22,7 +23,7 @@ export interface ResultItem {
 }
 
 export interface ResultSources {
-  /** The finished MP4 of a task. */
+  /** The finished video of a task (MP4, or WebM by its output format). */
   videoPath(task: Task): string;
   /** The task's captions as WebVTT, null when it has none. */
   vtt(task: Task): Promise<string | null>;
@@ -39,10 +40,12 @@ export async function* resultEntries(items: Iterable<ResultItem>, header: readon
       continue;
     }
     const name = names.take(it.label, it.prefix, it.suffix);
-    yield { name: `${name}.mp4`, path: src.videoPath(it.task) };
+    // an MP4, or a WebM when the task's output format asked for one (docs/output.md)
+    const file = `${name}.${outputExtension(it.task.outputOptions)}`;
+    yield { name: file, path: src.videoPath(it.task) };
     const vtt = await src.vtt(it.task).catch(() => null);
     if (vtt) yield { name: `${name}.vtt`, data: Buffer.from(vtt, 'utf8') };
-    lines.push([...it.columns, `${name}.mp4`, vtt ? `${name}.vtt` : null, it.task.state]);
+    lines.push([...it.columns, file, vtt ? `${name}.vtt` : null, it.task.state]);
   }
   // UTF-8 with a BOM: spreadsheet programs then read Chinese text as Chinese
   yield { name: 'manifest.csv', data: Buffer.from(`\uFEFF${csvOf([...header, 'file', 'captions', 'status'], lines)}`, 'utf8') };

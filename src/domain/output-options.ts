@@ -59,6 +59,9 @@ export const outputExtension = (o: Pick<OutputOptions, 'format'> | null | undefi
 /** The request fields that set output options (form fields, JSON keys, CSV columns). */
 export const OUTPUT_FIELDS = ['aspect', 'resolution', 'fit', 'background', 'watermark', 'watermark_position', 'watermark_scale', 'watermark_opacity', 'format'] as const;
 
+/** Every field of a task's output and caption look (a CSV column of a batch may name each). */
+export const TASK_OUTPUT_FIELDS = [...OUTPUT_FIELDS, 'caption_style'] as const;
+
 export interface OutputFieldProblem {
   field: (typeof OUTPUT_FIELDS)[number];
   message: string;

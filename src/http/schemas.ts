@@ -269,6 +269,19 @@ const CALLBACK_URL = { type: 'string', description: 'Optional URL that gets a si
 /** Request bodies of POST /api/generate, for the docs only: the route reads the body itself. */
 const languageField = { type: 'string', enum: ['auto', 'zh', 'en'], default: 'auto', description: 'Language of the text: `auto` detects it (mixed text is normal: Chinese with English names and the reverse); regional tags such as zh-CN or en-US are accepted (docs/api.md, "Language")' };
 const captionsField = { type: 'string', enum: ['burn', 'off'], description: 'Captions: always as SRT/WebVTT tracks; `burn` also burns them into the MP4 (docs/segments.md)' };
+/** Output options and caption style (docs/output.md): form fields, JSON keys, batch CSV columns. */
+const outputFields = {
+  aspect: { type: 'string', enum: ['16:9', '9:16', '1:1', '4:5'], description: 'Frame of the delivered video, cut around the face when the head and shoulders fit, else padded' },
+  resolution: { type: 'string', description: 'WIDTHxHEIGHT (e.g. 1080x1920) or a height (1080); never above what the face video gives (422 `output_invalid` with `max_resolution`)' },
+  fit: { type: 'string', enum: ['auto', 'crop', 'pad'], default: 'auto' },
+  background: { type: 'string', description: 'Behind a padded frame: #rrggbb or an image id from POST /api/output-images' },
+  watermark: { type: 'string', description: 'An image id from POST /api/output-images' },
+  watermark_position: { type: 'string', enum: ['top-left', 'top-right', 'bottom-left', 'bottom-right', 'center'], default: 'bottom-right' },
+  watermark_scale: { type: 'number', minimum: 0.02, maximum: 1, default: 0.15, description: 'Width as a share of the video width' },
+  watermark_opacity: { type: 'number', minimum: 0, maximum: 1, default: 1 },
+  format: { type: 'string', enum: ['mp4', 'webm'], default: 'mp4', description: 'mp4: H.264/AAC; webm: VP9/Opus (the download follows it)' },
+  caption_style: { type: 'string', description: 'A caption style preset (GET /api/caption-styles) or an inline style as JSON (an object in a JSON body)' },
+};
 /** Library ids a task may use instead of uploads (docs/avatars.md). */
 const libraryIdFields = {
   avatar_id: { type: 'string', description: 'A library avatar (av_…) as the face; not together with `video`' },
@@ -287,16 +300,17 @@ export const generateRequestBody: Json = {
           captions: captionsField,
           language: languageField,
           ...libraryIdFields,
+          ...outputFields,
           callback_url: CALLBACK_URL,
         },
         required: ['text'],
       },
     },
     'application/x-www-form-urlencoded': {
-      schema: { type: 'object', properties: { text: { type: 'string' }, ...libraryIdFields, callback_url: CALLBACK_URL, captions: captionsField, language: languageField }, required: ['text'] },
+      schema: { type: 'object', properties: { text: { type: 'string' }, ...libraryIdFields, callback_url: CALLBACK_URL, captions: captionsField, language: languageField, ...outputFields }, required: ['text'] },
     },
     'application/json': {
-      schema: { type: 'object', properties: { text: { type: 'string' }, ...libraryIdFields, callback_url: CALLBACK_URL, captions: captionsField, language: languageField }, required: ['text'] },
+      schema: { type: 'object', properties: { text: { type: 'string' }, ...libraryIdFields, callback_url: CALLBACK_URL, captions: captionsField, language: languageField, ...outputFields, caption_style: { oneOf: [{ type: 'string' }, { type: 'object' }], description: 'A preset name or an inline style object' } }, required: ['text'] },
     },
   },
 };

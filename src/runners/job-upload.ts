@@ -10,6 +10,7 @@ import { readFile, rename, rm } from 'node:fs/promises';
 import { parseWavHeader } from '../media/wav.js';
 import type { Fence, Task } from '../domain/task.js';
 import { TaskError } from '../domain/errors.js';
+import { isPlainOutput } from '../domain/output-options.js';
 import { cleanPatch, JobRefused, type RunnerIdentity, type RunnerService, type RunnerServiceDeps, type WireJob } from './runner-service.js';
 
 export class UploadInvalid extends Error {
@@ -46,8 +47,20 @@ export async function completeUpload(gw: RunnerServiceDeps, svc: RunnerService, 
     const audioPath = gw.paths.speech(id);
     await rename(files.video, outputPath);
     await rename(files.speech, audioPath);
+    // output options (docs/output.md) are applied here, on the gateway: the runner sent the render as it is
+    const finished = !isPlainOutput(current.outputOptions) && gw.segments ? await gw.segments.steps.finishOutput(current, { outPath: outputPath, durationSec: current.audioDurationSec ?? 0 }, new AbortController().signal) : null;
+    const cleaned = cleanPatch(patch);
     const now = gw.clock.now();
-    const done = await gw.lifecycle.move(current, 'completed', { renderEndedAt: now, finishedAt: now, ...cleanPatch(patch), outputPath, audioPath, errorCode: null, errorMessage: null });
+    const done = await gw.lifecycle.move(current, 'completed', {
+      renderEndedAt: now,
+      finishedAt: now,
+      ...cleaned,
+      ...(finished ? { engineData: { ...(cleaned.engineData ?? {}), ...(finished.engineData ?? {}) } } : {}),
+      outputPath: finished?.outPath ?? outputPath,
+      audioPath,
+      errorCode: null,
+      errorMessage: null,
+    });
     if (!done) throw new JobRefused(410, 'lease_lost', `Attempt ${fence.attempt} of task ${id} ended while its result was checked`);
     svc.completed(r);
     return svc.toWire(done);

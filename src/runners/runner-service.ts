@@ -4,6 +4,7 @@
  * IS an attempt with its lease, fenced by attempt number + lease token, and the ordinary reaper
  * ends the attempts of a runner that stopped renewing them. Nothing here knows about HTTP.
  */
+import type { SegmentSteps } from '../segments/segment-steps.js';
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
@@ -32,6 +33,8 @@ export interface RunnerServiceDeps {
   paths: DataPaths;
   /** The output check of uploaded results (docs/checks.md); absent = not checked. */
   outputGate?: Pick<OutputGate, 'pass'>;
+  /** Finishes an uploaded render that has output options (docs/output.md); absent in tests without it. */
+  segments?: { steps: Pick<SegmentSteps, 'finishOutput'> };
 }
 
 /** Why a runner's call about a job was refused (the route turns these into 409/410). */

@@ -19,6 +19,8 @@ import type { SegmentMedia } from './segment-media.js';
 import { captionCues, toSrt, type CaptionLayout } from './captions.js';
 import { describeFit, planFit } from './part-fit.js';
 import type { OutputFinisher } from './output-finish.js';
+import { isPlainOutput } from '../domain/output-options.js';
+import { styledSubtitlesFilter } from './burn-args.js';
 
 export interface SegmentStepsOptions {
   pauseMs: number;
@@ -125,12 +127,15 @@ export class SegmentSteps {
   async finishOutput(task: Task, result: RenderResult, signal: AbortSignal): Promise<RenderResult> {
     const cues = task.captions === 'burn' ? captionCues(task, [], 0, this.o.layout) : null;
     if (!this.o.finisher) {
-      // a remote runner has no finisher: the captions burn it always did (docs/output.md)
-      if (cues?.length) {
+      // A remote runner has no finisher: it burns the captions (in the task's style) when that is
+      // all there is to do; with output options the gateway finishes the upload in one pass.
+      if (cues?.length && isPlainOutput(task.outputOptions)) {
         await mkdir(this.paths.taskWork(task.id), { recursive: true });
         const srt = join(this.paths.taskWork(task.id), 'captions.srt');
         await writeFile(srt, toSrt(cues));
-        await this.media.burnCaptions(result.outPath, srt, result.outPath, signal);
+        const style = task.captionStyle;
+        if (style) await this.media.burnWith(result.outPath, result.outPath, (size) => styledSubtitlesFilter(srt, style, size), signal);
+        else await this.media.burnCaptions(result.outPath, srt, result.outPath, signal);
       }
       return result;
     }

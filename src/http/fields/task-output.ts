@@ -10,7 +10,7 @@ import type { Size } from '../../media/output-args.js';
 import { captionStyleOf, checkFont } from './caption-style.js';
 import { bindToFace, checkImages, outputFieldsOf, outputOptionsOf } from './output-options.js';
 
-export const TASK_OUTPUT_FIELDS = ['aspect', 'resolution', 'fit', 'background', 'watermark', 'watermark_position', 'watermark_scale', 'watermark_opacity', 'format', 'caption_style'] as const;
+export { TASK_OUTPUT_FIELDS } from '../../domain/output-options.js';
 
 export interface TaskOutput {
   outputOptions: OutputOptions | null;

@@ -25,6 +25,8 @@ import { resolveLibraryInputs, viewerOf } from '../fields/library.js';
 import { rowsScripts } from '../fields/language.js';
 import type { TaskLibraryRefs } from '../../library/library.js';
 import { access } from '../security.js';
+import { avatarFace, taskOutputOf, type FaceFacts, type TaskOutput } from '../fields/task-output.js';
+import { outputExtension } from '../../domain/output-options.js';
 
 type Json = Record<string, unknown>;
 const errorDoc = (description: string) => ({ ...errorBodySchema, description });
@@ -165,7 +167,7 @@ const cell = (v: unknown): string | null => (v === undefined || v === null ? nul
 /** Where a results ZIP reads a task's video and captions from. */
 export function resultSources(gw: Gateway): ResultSources {
   return {
-    videoPath: (task) => gw.paths.output(task.id),
+    videoPath: (task) => task.outputPath ?? gw.paths.output(task.id),
     vtt: async (task) => {
       const cues = await gw.segments.cues(task);
       return cues ? toVtt(cues) : null;
@@ -219,10 +221,11 @@ export function registerBatchRoutes(app: FastifyInstance, gw: Gateway): void {
         }
         const publishTo = publishTargetsOf(gw.publisher, input.publish);
         const inputs = await libraryInputsOf(gw, req, input.rows);
+        const outputs = await rowOutputsOf(gw, req, input.rows, inputs);
         const answer = await idempotency.run(idempotencyOf(req), 'batches', () => fingerprintOf(input.fingerprint), async () => {
           await admission.admit(input.rows.length);
           const t = input.template;
-          const view = await batches.create(ownerOf(req), input.rows, publishTo, input.defaults, inputs, t ? { template: { templateId: t.id, version: t.version }, captions: t.captions === 'burn' ? 'burn' : null } : {});
+          const view = await batches.create(ownerOf(req), input.rows, publishTo, input.defaults, inputs, t ? { template: { templateId: t.id, version: t.version }, captions: t.captions === 'burn' ? 'burn' : null } : {}, outputs);
           return { status: 202, body: presentBatch(view, gw.clock.now()) };
         });
         return reply.code(answer.status as 202).headers(replyHeaders(answer)).send(answer.body);
@@ -324,6 +327,38 @@ export function registerBatchRoutes(app: FastifyInstance, gw: Gateway): void {
  * Every row's avatar_id / voice_id → library items the caller may use (the same check as
  * generate). Runs before anything is stored; an unknown or foreign id names its row.
  */
+/**
+ * Each row's output options and caption style (docs/output.md), bound to its avatar's face: every
+ * refusal names its row and field, and nothing is stored (400 `batch_rows_invalid`).
+ */
+async function rowOutputsOf(gw: Gateway, req: FastifyRequest, rows: readonly RowInput[], inputs: readonly TaskLibraryRefs[]): Promise<Array<TaskOutput | undefined>> {
+  const faces = new Map<string, FaceFacts>();
+  const errors: Array<Record<string, unknown>> = [];
+  const out: Array<TaskOutput | undefined> = [];
+  for (const [i, r] of rows.entries()) {
+    if (!r.output) {
+      out.push(undefined);
+      continue;
+    }
+    try {
+      const avatarId = inputs[i]?.avatarId ?? null;
+      let face: FaceFacts = { box: null, size: null };
+      if (avatarId) {
+        if (!faces.has(avatarId)) faces.set(avatarId, avatarFace((await gw.library.get('avatar', avatarId, viewerOf(req))).data.faceCheck));
+        face = faces.get(avatarId)!;
+      }
+      out.push(await taskOutputOf(gw, r.output, face));
+    } catch (err) {
+      if (!(err instanceof DomainError)) throw err;
+      const field = err.code.startsWith('caption') || err.code === 'font_not_found' ? 'caption_style' : (((err.details.details as Array<{ field?: string }> | undefined)?.[0]?.field) ?? 'output');
+      errors.push({ row: r.row, field, code: err.code, message: err.message });
+      out.push(undefined);
+    }
+  }
+  if (errors.length) throw new ApiError(400, 'batch_rows_invalid', `${errors.length} row(s) have output options that cannot be used; nothing was stored (row ${errors[0].row}: ${String(errors[0].message)})`, { errors });
+  return out;
+}
+
 async function libraryInputsOf(gw: Gateway, req: FastifyRequest, rows: readonly RowInput[]): Promise<TaskLibraryRefs[]> {
   const viewer = viewerOf(req);
   const out: TaskLibraryRefs[] = [];
