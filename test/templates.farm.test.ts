@@ -10,7 +10,8 @@ import { open } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startGatewayOnFarm } from './helpers/farm.js';
-import { waitFor } from './helpers/gateway.js';
+import { FAST_HEYGEM, waitFinalInStore, waitFor } from './helpers/gateway.js';
+import { newTaskId } from '../src/domain/ids.js';
 
 const run = promisify(execFile);
 const ROWS = 50;
@@ -83,4 +84,38 @@ describe('a template rendered by a 50-row CSV batch on fake GPUs', () => {
     expect(usage.total.gpu_seconds).toBeCloseTo(gpu, 2);
     expect(video).toBeGreaterThan(ROWS * 0.5);
   }, 400_000);
+
+  it('counts a long script once as video and its segments and backup renders as GPU time', async () => {
+    const { t } = await startGatewayOnFarm(cleanups, {
+      gpus: 2,
+      ttsMs: 5,
+      dirPrefix: 'hg-usage-seg-',
+      farm: { renderMs: 40, video: { growMs: 5 } },
+      gateway: { heygem: FAST_HEYGEM, segments: { targetSeconds: 6, backupRenders: 1 }, scheduler: { retryBaseDelayMs: 20, healthProbeIntervalMs: 200 } },
+    });
+    const { gw } = t;
+    const script = Array.from({ length: 6 }, (_, i) => `Part ${i + 1} of the lesson explains one idea, and then it stops.`).join(' ');
+    const parent = await gw.segments.create({ id: newTaskId(), text: script, normalizedText: gw.normalize(script), owner: null, createdAt: gw.clock.now() });
+    expect(parent.segmentCount).toBeGreaterThanOrEqual(3);
+    gw.lifecycle.accepted(parent);
+    gw.scheduler.notify();
+    const done = await waitFinalInStore(gw, parent.id, 200_000);
+    expect(done.state, done.errorMessage ?? '').toBe('completed');
+    await waitFor(async () => gw.scheduler.runners.every((r) => r.idle));
+    const kids = await gw.store.listSegments(parent.id);
+    const rows = async () => (await Promise.all([parent.id, ...kids.map((k) => k.id)].map((id) => gw.usage.store.ofTask(id)))).flat();
+    // every backup that started has ended and been counted
+    const all = await waitFor(async () => {
+      const r = await rows();
+      return r.filter((x) => x.part.startsWith('b')).length === gw.segments.backups.counts.started && r.filter((x) => x.part.startsWith('a')).length === kids.length + 1 ? r : undefined;
+    });
+    const span = (a: number | null, b: number | null) => (a !== null && b !== null ? (b - a) / 1000 : 0);
+    const own = kids.reduce((x, k) => x + span(k.ttsStartedAt, k.ttsEndedAt) + span(k.renderStartedAt, k.renderEndedAt), 0);
+    const backups = all.filter((x) => x.part.startsWith('b')).reduce((x, r) => x + r.renderSec, 0);
+    const u = (await gw.usage.report(0, Date.now() + 86_400_000, 'key'))[0];
+    expect(u.videos).toBe(1);
+    expect(u.videoSec).toBeCloseTo(done.audioDurationSec!, 3);
+    expect(u.gpuSec).toBeCloseTo(own + backups, 3);
+    expect(all.find((x) => x.taskId === parent.id)).toMatchObject({ ttsSec: 0, renderSec: 0 });
+  }, 300_000);
 });

@@ -2,12 +2,14 @@ import { describe, expect, it } from 'vitest';
 import type { Task } from '../domain/task.js';
 import { budgetLeft, crossedBudget, estimateVideoSeconds, monthOf, usageOfTask } from './usage.js';
 
-const task = (o: Partial<Task>): Task => ({ id: 't1', attempt: 1, owner: 'k1', state: 'completed', parentId: null, audioDurationSec: 4.5, ttsStartedAt: 1000, ttsEndedAt: 3000, renderStartedAt: 3000, renderEndedAt: 9000, finishedAt: 9500, updatedAt: 9500, ...o }) as Task;
+const task = (o: Partial<Task>): Task => ({ id: 't1', attempt: 1, owner: 'k1', state: 'completed', parentId: null, segmentCount: null, audioDurationSec: 4.5, ttsStartedAt: 1000, ttsEndedAt: 3000, renderStartedAt: 3000, renderEndedAt: 9000, finishedAt: 9500, updatedAt: 9500, ...o }) as Task;
 
 describe('usage of a task', () => {
   it('counts speech and render time of the attempt, and video only for a delivered top-level video', () => {
     expect(usageOfTask(task({}))).toEqual({ taskId: 't1', part: 'a1', owner: 'k1', at: 9500, videoSec: 4.5, ttsSec: 2, renderSec: 6 });
     expect(usageOfTask(task({ parentId: 'p' }))?.videoSec).toBe(0); // a segment: the parent delivers
+    // a long script's parent: its video, but the GPU time is its segments'
+    expect(usageOfTask(task({ segmentCount: 3 }))).toMatchObject({ videoSec: 4.5, ttsSec: 0, renderSec: 0 });
     // failed mid-render: the render ran until the task ended
     expect(usageOfTask(task({ state: 'failed', renderEndedAt: null, attempt: 2 }))).toMatchObject({ part: 'a2', videoSec: 0, renderSec: 6.5 });
     expect(usageOfTask(task({ state: 'canceled', ttsStartedAt: null, ttsEndedAt: null, renderStartedAt: null, renderEndedAt: null }))).toBeNull();

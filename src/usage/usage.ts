@@ -46,8 +46,10 @@ const span = (from: number | null, to: number | null): number => (from !== null 
  */
 export function usageOfTask(t: Task): UsageRow | null {
   const end = t.finishedAt ?? t.updatedAt;
-  const ttsSec = span(t.ttsStartedAt, t.ttsEndedAt ?? (t.ttsStartedAt !== null ? end : null));
-  const renderSec = span(t.renderStartedAt, t.renderEndedAt ?? (t.renderStartedAt !== null ? end : null));
+  // A long script's parent spans its segments' work (for the timeline); the segments count it.
+  const gpu = t.segmentCount === null;
+  const ttsSec = gpu ? span(t.ttsStartedAt, t.ttsEndedAt ?? (t.ttsStartedAt !== null ? end : null)) : 0;
+  const renderSec = gpu ? span(t.renderStartedAt, t.renderEndedAt ?? (t.renderStartedAt !== null ? end : null)) : 0;
   const videoSec = t.state === 'completed' && t.parentId === null ? (t.audioDurationSec ?? 0) : 0;
   if (!ttsSec && !renderSec && !videoSec) return null;
   return { taskId: t.id, part: `a${t.attempt}`, owner: t.owner, at: end, videoSec, ttsSec, renderSec };

@@ -44,7 +44,8 @@ describe.skipIf(!ui.have)('Templates page', () => {
 
     await waitFor(async () => (await gw.gw.usage.me(null)).used.videos === 1);
     await page.goto(`${gw.url}/#/usage`);
-    await page.waitForSelector('[data-testid="usage-chart"] rect.video');
+    // today's bar (the days before it are empty, zero high)
+    await page.waitForFunction(() => [...document.querySelectorAll('[data-testid="usage-chart"] rect.video')].some((r) => Number(r.getAttribute('height')) > 0));
     const axis = await page.locator('[data-testid="usage-chart"] .axis-title').allTextContents();
     expect(axis).toEqual(['Seconds', 'Day of the month (UTC)']);
     expect(await page.getByTestId('usage-me').textContent()).toContain('no budget');
