@@ -136,14 +136,13 @@ async function reuseById(gwInline: Record<string, unknown>): Promise<TestGateway
   expect(tts.map((r) => r.reference_audio)).toEqual(tts.map(() => `/code/data/reference/${libFiles(join(slot.ttsDataDir, 'reference'))[0]}`));
 
   // now nothing uses it: delete works, its files and its container copy go
+  // (and its own voice, made from its video, with it: no orphan "(voice)" entry, no copy left)
   const del = await call(t.url, 'DELETE', `/api/avatars/${avatar.id}`);
-  expect(del).toMatchObject({ status: 200, body: { success: true, id: avatar.id } });
+  expect(del).toMatchObject({ status: 200, body: { success: true, id: avatar.id, voice_id: avatar.voice_id } });
   expect(libFiles(temp)).toEqual([]);
   expect((await call(t.url, 'GET', `/api/avatars/${avatar.id}`)).status).toBe(404);
   expect(libraryTree(t.dataDir).some((p) => p.startsWith(`avatars/${avatar.id}`))).toBe(false);
-  // its voice stays in the library (and keeps its copy) until deleted too
-  expect(libFiles(join(slot.ttsDataDir, 'reference'))).toHaveLength(1);
-  expect((await call(t.url, 'DELETE', `/api/voices/${avatar.voice_id}`)).status).toBe(200);
+  expect((await call(t.url, 'GET', `/api/voices/${avatar.voice_id}`)).status).toBe(404);
   expect(libFiles(join(slot.ttsDataDir, 'reference'))).toEqual([]);
   return t;
 }

@@ -74,13 +74,23 @@ describe('POST /api/batches', () => {
     await waitFor(async () => events.length === 1);
     expect(events[0]).toMatchObject({ owner: null, batchId: id, payload: { status: 'completed', total: 5 } });
 
-    const zip = await fetch(`${t.url}/api/batches/${id}/results.zip`);
-    expect(zip.status).toBe(200);
-    expect(zip.headers.get('content-type')).toBe('application/zip');
-    const file = join(t.dataDir, 'r.zip');
-    writeFileSync(file, Buffer.from(await zip.arrayBuffer()));
-    const { stdout } = await run('python3', ['-c', 'import sys,zipfile; z=zipfile.ZipFile(sys.argv[1]); assert z.testzip() is None; print("\\n".join(z.namelist()))', file]);
-    expect(stdout.trim().split('\n')).toEqual(done.rows.map((r: Body) => `${r.row}-${r.task_id}.mp4`));
+    // entries named by row and a chosen column (`name_by`), captions beside each video, a manifest last
+    const names = async (query: string) => {
+      const zip = await fetch(`${t.url}/api/batches/${id}/results.zip${query}`);
+      expect(zip.status).toBe(200);
+      expect(zip.headers.get('content-type')).toBe('application/zip');
+      const file = join(t.dataDir, 'r.zip');
+      writeFileSync(file, Buffer.from(await zip.arrayBuffer()));
+      const { stdout } = await run('python3', ['-c', 'import sys,zipfile; z=zipfile.ZipFile(sys.argv[1]); assert z.testzip() is None; print("\\n".join(z.namelist())); print("@@" + z.read("manifest.csv").decode("utf-8-sig"))', file]);
+      const [list, manifest] = stdout.split('@@');
+      return { list: list.trim().split('\n'), manifest: manifest.trim().split('\r\n') };
+    };
+    const byLesson = await names('?name_by=lesson');
+    expect(byLesson.list.filter((n) => n.endsWith('.mp4'))).toEqual(done.rows.map((r: Body) => `${r.row}-${r.row}.mp4`));
+    expect(byLesson.list.at(-1)).toBe('manifest.csv');
+    expect(byLesson.manifest[0]).toMatch(/^row,task_id,text,lesson,file,captions,status$/);
+    expect(byLesson.manifest[1]).toMatch(new RegExp(`^1,${done.rows[0].task_id},Line 1,1,1-1\\.mp4,(1-1\\.vtt)?,completed$`));
+    expect((await names('')).list.filter((n) => n.endsWith('.mp4'))).toEqual(done.rows.map((r: Body) => `${r.row}-line-${r.row}.mp4`));
     expect(events).toHaveLength(1);
   });
 

@@ -16,6 +16,9 @@ describe('computeStats on a seeded history with known answers', () => {
     row({ state: 'canceled', slotId: null, createdAt: H, finishedAt: H + 500 }),
     // outside the window
     row({ createdAt: 3 * H, startedAt: 3 * H, finishedAt: 3 * H + 1000 }),
+    // a part of the first task's script (a segment): its render and slot time count, not its outcome
+    row({ parentId: 'p', slotId: 1, createdAt: 1000, startedAt: 2000, ttsStartedAt: 2000, ttsEndedAt: 3000, renderStartedAt: 3000, renderEndedAt: 8000, finishedAt: 9000 }),
+    row({ parentId: 'p', state: 'failed', errorCode: 'render_failed', slotId: 1, createdAt: 1000, startedAt: 9000, finishedAt: 10_000 }),
   ];
   const s = computeStats(rows, { from: 0, to: 2 * H, bucketMs: H, now: 2 * H, slots: [0, 1] });
 
@@ -29,11 +32,11 @@ describe('computeStats on a seeded history with known answers', () => {
   it('computes percentiles of each phase', () => {
     expect(s.durations_seconds.queue).toEqual({ count: 2, p50: 15, p95: 19.5 });
     expect(s.durations_seconds.total.p50).toBe(90);
-    expect(s.durations_seconds.render.count).toBe(2);
+    expect(s.durations_seconds.render.count).toBe(3);
   });
   it('computes per-slot utilization in the window', () => {
     expect(s.slots['0'].busy_seconds).toBe(55);
-    expect(s.slots['1'].utilization).toBeCloseTo(100 / 7200, 4);
+    expect(s.slots['1'].utilization).toBeCloseTo(108 / 7200, 4);
   });
   it('parses buckets', () => {
     expect(parseBucket('5m')).toBe(300_000);

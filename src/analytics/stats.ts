@@ -5,7 +5,8 @@
  */
 import type { Task } from '../domain/task.js';
 
-export type StatRow = Pick<Task, 'state' | 'slotId' | 'errorCode' | 'createdAt' | 'startedAt' | 'ttsStartedAt' | 'ttsEndedAt' | 'renderStartedAt' | 'renderEndedAt' | 'finishedAt'>;
+/** `parentId` (optional for older callers): a segment of a long script counts in its parent's outcome, not as a task of its own. */
+export type StatRow = Pick<Task, 'state' | 'slotId' | 'errorCode' | 'createdAt' | 'startedAt' | 'ttsStartedAt' | 'ttsEndedAt' | 'renderStartedAt' | 'renderEndedAt' | 'finishedAt'> & { parentId?: string | null };
 
 export interface StatsWindow {
   from: number;
@@ -39,7 +40,13 @@ export function computeStats(rows: StatRow[], w: StatsWindow) {
   const busyMs = new Map<number, number>(w.slots.map((s) => [s, 0]));
   for (const r of rows) {
     const ended = r.finishedAt !== null && r.finishedAt >= w.from && r.finishedAt < w.to && (r.state === 'completed' || r.state === 'failed' || r.state === 'canceled');
-    if (ended) {
+    // Outcomes count tasks as users see them: a long script's segments are its parts (their
+    // phases and slot time still count below), the parent is the one task.
+    const part = r.parentId != null;
+    if (ended && part && r.state === 'completed') {
+      for (const [k, v] of [['tts', secs(r.ttsStartedAt, r.ttsEndedAt)], ['render', secs(r.renderStartedAt, r.renderEndedAt)]] as const) if (v !== null) d[k].push(v);
+    }
+    if (ended && !part) {
       const b = throughput[Math.floor((r.finishedAt! - w.from) / w.bucketMs)];
       totals[r.state as 'completed' | 'failed' | 'canceled'] += 1;
       if (b) b[r.state as 'completed' | 'failed' | 'canceled'] += 1;

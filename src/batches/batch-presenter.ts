@@ -1,6 +1,7 @@
 /** A batch → JSON for GET /api/batches/:id (and the batch.completed event). Pure. */
 import { isFinal, overallProgress, publicStatus, type Task } from '../domain/task.js';
 import { outputUrl } from '../domain/presenters.js';
+import { charCount, firstChars } from '../domain/chars.js';
 import type { BatchRecord, BatchRowRecord } from './batch-store.js';
 
 /** A batch with each row's task as it is now (undefined once retention purged it). */
@@ -32,6 +33,9 @@ export function presentBatch(view: BatchView, now: number): Record<string, unkno
     return {
       row: rec.rowIndex,
       task_id: rec.taskId,
+      // what the row says, for the batch's table (cut like a task list's text)
+      text: task ? (charCount(task.text) > 120 ? `${firstChars(task.text, 120)}…` : task.text) : null,
+      title: task?.title ?? null,
       status,
       phase: task?.state ?? null,
       progress: task ? overallProgress(task) : null,

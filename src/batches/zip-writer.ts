@@ -10,11 +10,24 @@ import { stat } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { crc32 } from 'node:zlib';
 
-export interface ZipEntry {
+export type ZipEntry = {
   /** Name inside the archive (UTF-8, `/` separators). */
   name: string;
-  /** File to read the entry's bytes from. */
-  path: string;
+} & (
+  | {
+      /** File to read the entry's bytes from. */
+      path: string;
+    }
+  /** Small generated content (a manifest, captions), held in memory. */
+  | { data: Buffer }
+);
+
+/** The entry's bytes as chunks, and its size; null when its file is gone. */
+async function contentOf(e: ZipEntry): Promise<{ size: number; chunks: AsyncIterable<Buffer> | Buffer[] } | null> {
+  if ('data' in e) return { size: e.data.length, chunks: [e.data] };
+  // A file removed since the listing (retention) is left out rather than breaking the archive.
+  const st = await stat(e.path).catch(() => null);
+  return st?.isFile() ? { size: st.size, chunks: createReadStream(e.path) } : null;
 }
 
 export interface ZipOptions {
@@ -146,16 +159,15 @@ async function* zipChunks(entries: AsyncIterable<ZipEntry> | Iterable<ZipEntry>,
   const written: Written[] = [];
   let offset = 0;
   for await (const e of entries) {
-    // A file removed since the listing (retention) is left out rather than breaking the archive.
-    const st = await stat(e.path).catch(() => null);
-    if (!st?.isFile()) continue;
+    const content = await contentOf(e);
+    if (!content) continue;
     const name = Buffer.from(e.name, 'utf8');
     // ZIP64 is decided before the header is written: the entry's size is known from stat.
-    const w: Written = { name, crc: 0, size: 0, offset, zip64: Boolean(o.forceZip64) || offset >= U32 || st.size >= U32 };
+    const w: Written = { name, crc: 0, size: 0, offset, zip64: Boolean(o.forceZip64) || offset >= U32 || content.size >= U32 };
     const head = localHeader(name, w.zip64, t);
     yield head;
     offset += head.length;
-    for await (const chunk of createReadStream(e.path)) {
+    for await (const chunk of content.chunks) {
       const b = chunk as Buffer;
       w.crc = crc32(b, w.crc);
       w.size += b.length;

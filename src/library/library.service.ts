@@ -235,18 +235,36 @@ export class LibraryService {
     return next;
   }
 
-  /** Refused (409) while a queued or running task uses the item; its files and copies go with it. */
-  async delete(kind: LibraryKind, id: string, v: Viewer): Promise<void> {
+  /**
+   * Refused (409) while a queued or running task uses the item; its files and copies go with it.
+   * An avatar takes its own voice with it — the `"<name> (voice)"` made from its video — so no
+   * orphan is left in the voice list; a voice uploaded on its own is never touched. Answers the
+   * ids deleted.
+   */
+  async delete(kind: LibraryKind, id: string, v: Viewer): Promise<string[]> {
     const item = await this.get(kind, id, v);
     if (!canChangeItem(v, item)) throw new DomainError('forbidden', 'forbidden', `This ${kind} belongs to another API key`);
+    const own = kind === 'avatar' ? await this.ownVoiceOf(item as Avatar) : null;
     const live = (await this.tasks.listInStates(TASK_STATES.filter((s) => !FINAL_STATES.has(s)))).map((t) => t.id);
-    const users = await this.store.usersAmong(id, live);
-    if (users.length) {
-      throw new DomainError(`${kind}_in_use`, 'conflict', `${users.length} unfinished task(s) use this ${kind}; delete it when they have ended`, { task_ids: users.slice(0, 20) });
+    for (const [k, itemId] of [[kind, id], ...(own ? [['voice', own.id] as const] : [])] as Array<[LibraryKind, string]>) {
+      const users = await this.store.usersAmong(itemId, live);
+      if (users.length) {
+        throw new DomainError(`${k}_in_use`, 'conflict', `${users.length} unfinished task(s) use this ${k}; delete it when they have ended`, { task_ids: users.slice(0, 20) });
+      }
     }
-    await this.store.delete(id);
-    await rm(this.path(this.dirKey(kind, id)), { recursive: true, force: true });
+    const gone = [id, ...(own ? [own.id] : [])];
+    for (const [k, itemId] of [[kind, id], ...(own ? [['voice', own.id] as const] : [])] as Array<[LibraryKind, string]>) {
+      await this.store.delete(itemId);
+      await rm(this.path(this.dirKey(k, itemId)), { recursive: true, force: true });
+    }
     await this.pruneCopies();
+    return gone;
+  }
+
+  /** The voice made from this avatar's video at upload (none when it was given one, or it is gone). */
+  private async ownVoiceOf(a: Avatar): Promise<Voice | null> {
+    const voice = a.data.voiceId ? await this.store.get(a.data.voiceId) : undefined;
+    return voice?.kind === 'voice' && (voice as Voice).data.sourceAvatarId === a.id && (voice as Voice).data.source === 'avatar' ? (voice as Voice) : null;
   }
 
   // ---- tasks ------------------------------------------------------------------------------

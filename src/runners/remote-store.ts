@@ -379,6 +379,12 @@ export class RemoteTaskStore implements TaskStore {
   async purgeFinished(): Promise<PrunedRows> {
     return noPrunedRows();
   }
+  async deleteTasks(): Promise<PrunedRows> {
+    return noPrunedRows();
+  }
+  async setTitle(): Promise<boolean> {
+    return false;
+  }
   async listSlots(): Promise<SlotRecord[]> {
     return [];
   }

@@ -239,7 +239,12 @@ export class SegmentMedia {
 
   /** Burn subtitles into a video (re-encodes the video; the sound is copied), in the caption font. */
   async burnCaptions(video: string, srt: string, out: string, signal?: AbortSignal): Promise<void> {
-    const filter = subtitlesFilter(srt, this.captionStyle, await this.frameSize(video, signal));
+    await this.burnWith(video, out, (size) => subtitlesFilter(srt, this.captionStyle, size), signal);
+  }
+
+  /** Burn with a `subtitles` filter made for the video's frame size (a caption style's). */
+  async burnWith(video: string, out: string, filterFor: (size: { width: number; height: number }) => string, signal?: AbortSignal): Promise<void> {
+    const filter = filterFor(await this.frameSize(video, signal));
     await writeAtomically(out, '.mp4', (tmp) =>
       this.run(
         [

@@ -16,13 +16,14 @@ import type pg from 'pg';
 import { FINAL_STATES, type Fence, type Task, type TaskState } from '../domain/task.js';
 import type { ErrorCode } from '../domain/errors.js';
 import type { Logger } from '../logger.js';
-import { fairClaimSql } from './fair-share.js';
+import { avoidParams, fairClaimSql } from './fair-share.js';
 import { legalSources } from './legal-moves.js';
 import { PgListener } from './postgres.listener.js';
-import { batchDeletes, batchesOfSql, candidatesSql, childrenSql, deliveryDeletes, noPrunedRows, taskDeletes, tasklessDeliveriesSql, type PrunedRows, type PrunedTable } from './record-prune.js';
+import { batchDeletes, batchesOfSql, candidatesSql, childrenSql, deletableSql, deliveryDeletes, noPrunedRows, taskDeletes, tasklessDeliveriesSql, type PrunedRows, type PrunedTable } from './record-prune.js';
 import { createPgPool, inTransaction } from './postgres.pool.js';
 import { PostgresSlotRegistry } from './postgres.slots.js';
 import { migratePostgres } from './postgres.schema.js';
+import { avoidSlotsColumn } from './migrations/output-checks.js';
 import { newLeaseToken, rowToEvent, rowToTask, type Row } from './sqlite.adapter.js';
 // Same column names in both schemas, so one patch map serves both adapters.
 import { PATCH_COLUMNS } from './sqlite.schema.js';
@@ -51,6 +52,20 @@ export interface PostgresStoreOptions {
 export const defaultNodeId = (): string => `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
 
 /** pg returns BOOLEAN and JSONB already parsed; the shared mapper expects SQLite's encoding. */
+/** Top-level tasks with their segments, and their batches once empty (inside a transaction on `c`). */
+async function pruneTops(c: pg.PoolClient, out: PrunedRows, tops: string[]): Promise<void> {
+  if (!tops.length) return;
+  const IDS = '(SELECT unnest($1::text[]))';
+  const ids = async (sql: string, list: string[]) => (await c.query(sql, [list])).rows.map((r: Row) => String(Object.values(r)[0]));
+  const run = async (deletes: Array<[PrunedTable, string]>, list: string[]) => {
+    for (const [table, sql] of deletes) out[table] += (await c.query(sql, [list])).rowCount ?? 0;
+  };
+  const all = [...tops, ...(await ids(childrenSql(IDS), tops))];
+  const batches = await ids(batchesOfSql(IDS), all);
+  await run(taskDeletes(IDS), all);
+  if (batches.length) await run(batchDeletes(IDS), batches);
+}
+
 function pgRowToTask(r: Row): Task {
   const task = rowToTask({ ...r, render_submitted: r.render_submitted ? 1 : 0, engine_data: null });
   task.engineData = (r.engine_data as Record<string, unknown> | null) ?? null;
@@ -170,11 +185,12 @@ export class PostgresTaskStore implements TaskStore {
     const p = new Params();
     const sql = `
       WITH u AS (
-        INSERT INTO tasks (id, state, text, normalized_text, video_path, video_name, owner, created_at, updated_at, available_at, parent_id, segment_index, segment_count, captions, language, language_requested)
+        INSERT INTO tasks (id, state, text, normalized_text, video_path, video_name, owner, created_at, updated_at, available_at, parent_id, segment_index, segment_count, captions, language, language_requested, output_options, caption_style)
         VALUES (${p.add(t.id)}, 'queued', ${p.add(t.text)}, ${p.add(t.normalizedText ?? null)}, ${p.add(t.videoPath ?? null)},
                 ${p.add(t.videoName ?? null)}, ${p.add(t.owner ?? null)}, ${p.add(t.createdAt)}, ${p.add(t.createdAt)}, 0,
                 ${p.add(t.parentId ?? null)}, ${p.add(t.segmentIndex ?? null)}, ${p.add(t.segmentCount ?? null)}, ${p.add(t.captions ?? null)},
-                ${p.add(t.language ?? 'en')}, ${p.add(t.languageRequested ?? 'auto')})
+                ${p.add(t.language ?? 'en')}, ${p.add(t.languageRequested ?? 'auto')},
+                ${p.add(t.outputOptions ? JSON.stringify(t.outputOptions) : null)}, ${p.add(t.captionStyle ? JSON.stringify(t.captionStyle) : null)})
         RETURNING *
       ), e AS (
         INSERT INTO task_events (task_id, attempt, at, state, slot_id, error_code, message)
@@ -205,11 +221,12 @@ export class PostgresTaskStore implements TaskStore {
 
   private async claimOnce(req: ClaimRequest): Promise<Task | undefined> {
     const { slotId, holder, now, leaseMs } = req;
+    const avoid = avoidParams(req);
     const p = new Params();
     const sql = `
       WITH next AS (
         -- Claim order: fair share between owners (store/fair-share.ts), FIFO within one owner.
-        ${fairClaimSql('postgres', p.add(now))}
+        ${fairClaimSql('postgres', p.add(now), { pattern: p.add(avoid.avoidPattern), readyBy: p.add(avoid.readyBy) })}
         LIMIT 1 FOR UPDATE OF t SKIP LOCKED
       ), u AS (
         UPDATE tasks t SET state = 'preparing', updated_at = $1, slot_id = ${p.add(slotId)}, started_at = $1,
@@ -257,6 +274,8 @@ export class PostgresTaskStore implements TaskStore {
       const col = PATCH_COLUMNS[key];
       if (!col || value === undefined) continue;
       if (key === 'engineData') sets += `, ${col} = ${p.add(value === null ? null : JSON.stringify(value))}::jsonb`;
+      else if (key === 'checks') sets += `, ${col} = ${p.add(JSON.stringify(value ?? []))}::jsonb`;
+      else if (key === 'avoidSlots') sets += `, ${col} = ${p.add(avoidSlotsColumn(value as number[] | null))}`;
       else if (key === 'renderSubmitted') sets += `, ${col} = ${p.add(Boolean(value))}`;
       else sets += `, ${col} = ${p.add(value ?? null)}`;
     }
@@ -310,21 +329,23 @@ export class PostgresTaskStore implements TaskStore {
   }
 
   /**
-   * Count of queued rows up to this one's seq: an index-only scan of the partial queue index,
-   * O(position) on a structure that holds only the queue — never a scan of the tasks table.
+   * Count of queued submissions up to this one's seq (a queued part answers its queued parent's
+   * position): an index scan of the partial queue index, O(position) on a structure that holds
+   * only the queue — never a scan of the tasks table. Parts (parent_id set) are not counted.
    */
   async queuePosition(id: string): Promise<number | null> {
     const r = await this.one(
-      `SELECT CASE WHEN t.state = 'queued'
-         THEN (SELECT count(*) FROM tasks q WHERE q.state = 'queued' AND q.seq <= t.seq) END AS pos
-       FROM tasks t WHERE t.id = $1`,
+      `SELECT CASE WHEN t.state = 'queued' AND t.parent_id IS NULL
+         THEN (SELECT count(*) FROM tasks q WHERE q.state = 'queued' AND q.parent_id IS NULL AND q.seq <= t.seq) END AS pos
+       FROM tasks t WHERE t.id = COALESCE((SELECT p.parent_id FROM tasks p WHERE p.id = $1), $1)`,
       [id],
     );
     return (r?.pos as number | null | undefined) ?? null;
   }
 
+  /** Queued submissions: a long script's parent once, its parts not at all. */
   async queueSize(): Promise<number> {
-    return (await this.one(`SELECT count(*) AS n FROM tasks WHERE state = 'queued'`, []))!.n as number;
+    return (await this.one(`SELECT count(*) AS n FROM tasks WHERE state = 'queued' AND parent_id IS NULL`, []))!.n as number;
   }
 
   async listQueued(limit: number): Promise<Task[]> {
@@ -340,7 +361,10 @@ export class PostgresTaskStore implements TaskStore {
     const p = new Params();
     const where: string[] = ['parent_id IS NULL'];
     if (f.states?.length) where.push(`state = ANY(${p.add([...f.states])}::text[])`);
-    if (f.q) where.push(`strpos(lower(text), lower(${p.add(f.q)})) > 0`);
+    if (f.q) {
+      const q = p.add(f.q);
+      where.push(`(strpos(lower(text), lower(${q})) > 0 OR strpos(lower(coalesce(title, '')), lower(${q})) > 0)`);
+    }
     if (f.from !== undefined) where.push(`created_at >= ${p.add(f.from)}`);
     if (f.to !== undefined) where.push(`created_at < ${p.add(f.to)}`);
     if (f.owner !== undefined) where.push(`owner = ${p.add(f.owner)}`);
@@ -378,18 +402,26 @@ export class PostgresTaskStore implements TaskStore {
       };
       const locked = await c.query('SELECT pg_try_advisory_xact_lock($1) AS ok', [RETENTION_LOCK_KEY]);
       if (locked.rows[0]?.ok) {
-        const tops = await ids(candidatesSql('$1', '$2'), [before, limit]);
-        if (tops.length) {
-          const all = [...tops, ...(await ids(childrenSql(IDS), [tops]))];
-          const batches = await ids(batchesOfSql(IDS), [all]);
-          await run(taskDeletes(IDS), all);
-          if (batches.length) await run(batchDeletes(IDS), batches);
-        }
+        await pruneTops(c, out, await ids(candidatesSql('$1', '$2'), [before, limit]));
         const deliveries = await ids(tasklessDeliveriesSql('$1', '$2'), [before, limit]);
         if (deliveries.length) await run(deliveryDeletes(IDS), deliveries);
       }
       return out;
     });
+  }
+
+  async deleteTasks(list: readonly string[]): Promise<PrunedRows> {
+    const out = noPrunedRows();
+    if (!list.length) return out;
+    return inTransaction(this.pool, async (c) => {
+      const tops = (await c.query(deletableSql('(SELECT unnest($1::text[]))'), [[...list]])).rows.map((r: Row) => String(r.id));
+      await pruneTops(c, out, tops);
+      return out;
+    });
+  }
+
+  async setTitle(id: string, title: string | null): Promise<boolean> {
+    return (await this.pool.query('UPDATE tasks SET title = $1 WHERE id = $2', [title, id])).rowCount === 1;
   }
 
   async nextAvailableAt(): Promise<number | null> {

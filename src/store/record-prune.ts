@@ -2,7 +2,9 @@
  * What pruning one batch of old task records deletes, as SQL both stores run (the SQLite and
  * PostgreSQL adapters differ only in how they pass a list of ids). A task goes with everything
  * it left behind: events, publications and publish requests, webhook deliveries (and their
- * attempts) and callback URL, library links, and — for a long script — its segment rows.
+ * attempts) and callback URL, library links, the template version it was made from, and — for
+ * a long script — its segment rows. Usage rows stay (a month's usage must not shrink with
+ * retention; docs/templates.md).
  *
  * - The unit is a top-level task: a parent is pruned with all its segments, and only once none
  *   of them is still active (a backup render may outlive its parent's final state). A segment
@@ -24,6 +26,7 @@ export const PRUNED_TABLES = [
   'webhook_attempts',
   'webhook_callbacks',
   'library_task_inputs',
+  'template_task_uses',
   'batch_rows',
   'batches',
 ] as const;
@@ -49,6 +52,15 @@ WHERE t.state IN ${FINAL_SQL} AND COALESCE(t.finished_at, t.updated_at) < ${befo
   AND NOT EXISTS (SELECT 1 FROM tasks c WHERE c.parent_id = t.id AND c.state NOT IN ${FINAL_SQL})
 LIMIT ${limit}`;
 
+/**
+ * Of the given ids, the final top-level tasks with no active segment: what a user's delete may
+ * remove (DELETE /api/tasks/:id) — the same unit as retention, without the age.
+ */
+export const deletableSql = (ids: string): string => `
+SELECT t.id FROM tasks t
+WHERE t.id IN ${ids} AND t.state IN ${FINAL_SQL} AND t.parent_id IS NULL
+  AND NOT EXISTS (SELECT 1 FROM tasks c WHERE c.parent_id = t.id AND c.state NOT IN ${FINAL_SQL})`;
+
 /** The segments of the given parents. */
 export const childrenSql = (ids: string): string => `SELECT id FROM tasks WHERE parent_id IN ${ids}`;
 
@@ -63,6 +75,7 @@ export const taskDeletes = (ids: string): Array<[PrunedTable, string]> => [
   ['publications', `DELETE FROM publications WHERE task_id IN ${ids}`],
   ['publish_requests', `DELETE FROM publish_requests WHERE task_id IN ${ids}`],
   ['library_task_inputs', `DELETE FROM library_task_inputs WHERE task_id IN ${ids}`],
+  ['template_task_uses', `DELETE FROM template_task_uses WHERE task_id IN ${ids}`],
   ['task_events', `DELETE FROM task_events WHERE task_id IN ${ids}`],
   ['tasks', `DELETE FROM tasks WHERE id IN ${ids}`],
 ];

@@ -13,15 +13,18 @@ describe('routes table', () => {
     expect(matchRoute('#/avatars').route.key).toBe('avatars');
     expect(matchRoute('#/voices').route.key).toBe('voices');
     expect(matchRoute('#/batches').route.key).toBe('batches');
+    expect(matchRoute('#/batches/01m86xa6d7zag18qm7fswres0k')).toMatchObject({ route: { key: 'batch' }, param: '01m86xa6d7zag18qm7fswres0k' });
+    expect(matchRoute('#/tasks?status=failed&page=2')).toMatchObject({ route: { key: 'tasks' }, param: 'status=failed&page=2' });
     expect(matchRoute('#/tasks/01m86xa6d7zag18qm7fswres0k')).toMatchObject({ route: { key: 'task' }, param: '01m86xa6d7zag18qm7fswres0k' });
   });
   it('shows the Create page for unknown hashes, and a task under Tasks', () => {
     expect(matchRoute('#/nope')).toMatchObject({ route: { key: 'create' }, fallback: true });
     expect(matchRoute('#/tasks/not-an-id').fallback).toBe(true);
     expect(navKeyOf('task')).toBe('tasks');
+    expect(navKeyOf('batch')).toBe('batches');
   });
   it('has one nav entry per top-level page', () => {
-    expect(ROUTES.filter((r) => r.nav).map((r) => r.key)).toEqual(['create', 'tasks', 'avatars', 'voices', 'batches', 'farm', 'stats']);
-    expect(ROUTES.filter((r) => r.nav).map((r) => r.nav!.href)).toEqual(['#/', '#/tasks', '#/avatars', '#/voices', '#/batches', '#/farm', '#/stats']);
+    expect(ROUTES.filter((r) => r.nav).map((r) => r.key)).toEqual(['create', 'tasks', 'avatars', 'voices', 'batches', 'templates', 'farm', 'stats', 'usage']);
+    expect(ROUTES.filter((r) => r.nav).map((r) => r.nav!.href)).toEqual(['#/', '#/tasks', '#/avatars', '#/voices', '#/batches', '#/templates', '#/farm', '#/stats', '#/usage']);
   });
 });

@@ -5,7 +5,7 @@
  * rows with `nav` appear in the top navigation.
  * Pure, so matching is unit-tested without a browser.
  */
-export type PageKey = 'create' | 'tasks' | 'task' | 'farm' | 'stats' | 'avatars' | 'voices' | 'batches';
+export type PageKey = 'create' | 'tasks' | 'task' | 'farm' | 'stats' | 'avatars' | 'voices' | 'batches' | 'batch' | 'templates' | 'usage';
 
 export interface RouteDef {
   key: PageKey;
@@ -19,12 +19,16 @@ export const ROUTES: RouteDef[] = [
   { key: 'task', pattern: /^\/tasks\/([0-9a-z]{26})$/ },
   // `#/from/<task id>`: duplicate and edit — the create page prefilled from that task.
   { key: 'create', pattern: /^(?:\/|\/from\/([0-9a-z]{26}))?$/, nav: { href: '#/' } },
-  { key: 'tasks', pattern: /^\/tasks\/?$/, nav: { href: '#/tasks' } },
+  // `#/tasks?status=…&q=…&page=…`: the list's filters in the address (lib/listQuery.ts); the param is the query.
+  { key: 'tasks', pattern: /^\/tasks\/?(?:\?(.*))?$/, nav: { href: '#/tasks' } },
   { key: 'avatars', pattern: /^\/avatars\/?$/, nav: { href: '#/avatars' } },
   { key: 'voices', pattern: /^\/voices\/?$/, nav: { href: '#/voices' } },
+  { key: 'batch', pattern: /^\/batches\/([0-9a-z]{26})$/ },
   { key: 'batches', pattern: /^\/batches\/?$/, nav: { href: '#/batches' } },
+  { key: 'templates', pattern: /^\/templates\/?$/, nav: { href: '#/templates' } },
   { key: 'farm', pattern: /^\/farm\/?$/, nav: { href: '#/farm' } },
   { key: 'stats', pattern: /^\/stats\/?$/, nav: { href: '#/stats' } },
+  { key: 'usage', pattern: /^\/usage\/?$/, nav: { href: '#/usage' } },
 ];
 
 export interface Match {
@@ -43,7 +47,7 @@ export function matchRoute(hash: string): Match {
   return { route: ROUTES.find((r) => r.key === 'create')!, param: null, fallback: true };
 }
 
-/** Which nav entry is current: a task page belongs under Tasks. */
+/** Which nav entry is current: a task page belongs under Tasks, a batch under Batches. */
 export function navKeyOf(key: PageKey): PageKey {
-  return key === 'task' ? 'tasks' : key;
+  return key === 'task' ? 'tasks' : key === 'batch' ? 'batches' : key;
 }

@@ -115,15 +115,15 @@ export function registerAvatarRoutes(app: FastifyInstance, gw: Gateway): void {
     { config: access('submit'),
       schema: {
         tags: ['library'],
-        summary: 'Delete an avatar (refused while unfinished tasks use it)',
+        summary: 'Delete an avatar and the voice made from its video (refused while unfinished tasks use either)',
         params: idParams,
         response: { 200: deletedSchema, ...errors({ 403: 'Another key\u2019s avatar', 404: 'No such avatar (or another key\u2019s)', 409: 'Queued or running tasks use it (task_ids)' }) },
       },
     },
     async (req) => {
       const id = (req.params as { id: string }).id;
-      await gw.library.delete('avatar', id, viewerOf(req));
-      return { success: true, id };
+      const gone = await gw.library.delete('avatar', id, viewerOf(req));
+      return { success: true, id, voice_id: gone[1] ?? null };
     },
   );
 

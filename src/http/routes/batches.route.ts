@@ -2,7 +2,7 @@
  * Batches (docs/batches.md): POST /api/batches (JSON rows, a CSV body, or a CSV file upload)
  * → one batch id; GET /api/batches (own batches), GET /api/batches/:id (counts and per-row
  * results), GET /api/batches/:id/results.zip (every finished MP4, streamed),
- * POST /api/batches/:id/cancel. `Idempotency-Key` works as on /api/generate.
+ * POST /api/batches/:id/cancel, POST /api/batches/:id/retry (failed and canceled rows). `Idempotency-Key` works as on /api/generate.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { isTaskId } from '../../domain/ids.js';
@@ -11,6 +11,11 @@ import { parseCsvRows, parseJsonRows, type RowInput } from '../../batches/batch-
 import { presentBatch } from '../../batches/batch-presenter.js';
 import type { BatchRecord } from '../../batches/batch-store.js';
 import { zipStream, type ZipEntry } from '../../batches/zip-writer.js';
+import { resultEntries, type ResultSources } from '../../batches/results-zip.js';
+import { rowLabel } from '../../batches/zip-names.js';
+import { toVtt } from '../../segments/captions.js';
+import { templateCsvRows, templateJsonRows } from '../../batches/template-rows.js';
+import type { Template } from '../../templates/template.js';
 import { publishTargetsOf } from '../fields/publish.js';
 import { canSee, ownerFilter, ownerOf } from '../access.js';
 import { DomainError } from '../../domain/errors.js';
@@ -50,6 +55,8 @@ const batchListSchema: Json = {
 
 interface BatchInput {
   rows: RowInput[];
+  /** The template the rows were filled from (docs/templates.md, "Batches"). */
+  template?: Template;
   defaults: Record<string, unknown>;
   publish: unknown;
   /** What the Idempotency-Key fingerprint covers. */
@@ -90,16 +97,29 @@ async function readInput(gw: Gateway, req: FastifyRequest): Promise<BatchInput> 
       throw new ApiError(400, 'multipart_invalid', 'Malformed or incomplete multipart body');
     });
     const defaults = { avatar_id: fields.avatar_id, voice_id: fields.voice_id, language: fields.language };
-    return { rows: parseCsvRows(csv, defaults, limits), defaults: clean(defaults), publish: fields.publish, fingerprint: { csv, ...fields } };
+    const template = await templateOf(gw, req, fields.template_id, fields.template_version);
+    const rows = template ? templateCsvRows(template, csv, defaults, limits) : parseCsvRows(csv, defaults, limits);
+    return { rows, template, defaults: clean({ ...defaults, template_id: fields.template_id }), publish: fields.publish, fingerprint: { csv, ...fields } };
   }
   if (typeof req.body === 'string') {
     const q = req.query as Record<string, unknown>;
     const defaults = { avatar_id: q.avatar_id, voice_id: q.voice_id, language: q.language };
-    return { rows: parseCsvRows(req.body, defaults, limits), defaults: clean(defaults), publish: q.publish, fingerprint: { csv: req.body, ...defaults, publish: q.publish } };
+    const template = await templateOf(gw, req, q.template_id, q.template_version);
+    const rows = template ? templateCsvRows(template, req.body, defaults, limits) : parseCsvRows(req.body, defaults, limits);
+    return { rows, template, defaults: clean({ ...defaults, template_id: q.template_id }), publish: q.publish, fingerprint: { csv: req.body, ...defaults, publish: q.publish, template_id: q.template_id, template_version: q.template_version } };
   }
-  const rows = parseJsonRows(req.body, limits);
-  const b = req.body as Record<string, unknown>;
-  return { rows, defaults: clean({ avatar_id: b.avatar_id, voice_id: b.voice_id, language: b.language }), publish: b.publish, fingerprint: b };
+  const b = (req.body ?? {}) as Record<string, unknown>;
+  const template = await templateOf(gw, req, b.template_id, b.template_version);
+  const rows = template ? templateJsonRows(template, b, limits) : parseJsonRows(req.body, limits);
+  return { rows, template, defaults: clean({ avatar_id: b.avatar_id, voice_id: b.voice_id, language: b.language, template_id: b.template_id }), publish: b.publish, fingerprint: b };
+}
+
+/** The template a batch names (`template_id`, optional `template_version`), as this key may see it. */
+async function templateOf(gw: Gateway, req: FastifyRequest, id: unknown, version: unknown): Promise<Template | undefined> {
+  if (id === undefined || id === null || id === '') return undefined;
+  const v = version === undefined || version === null || version === '' ? undefined : Number(version);
+  if (typeof id !== 'string' || (v !== undefined && !(Number.isInteger(v) && v >= 1))) throw new ApiError(400, 'batch_invalid', 'template_id must be a template id and template_version a positive integer');
+  return gw.templates.visible(viewerOf(req), id, v);
 }
 
 const clean = (o: Record<string, unknown>): Record<string, unknown> => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined && v !== null));
@@ -111,14 +131,46 @@ async function loadBatch(gw: Gateway, req: FastifyRequest<{ Params: { id: string
   return batch;
 }
 
-/** Completed rows' MP4s in row order, named `<row>-<task id>.mp4`. */
-async function* zipEntries(gw: Gateway, batch: BatchRecord): AsyncGenerator<ZipEntry> {
+/**
+ * Completed rows' MP4s in row order with their captions and a manifest.csv (batches/results-zip.ts),
+ * named `<row>-<label>.mp4`: the label is the `name_by` column's value (`text`, `row`,
+ * `task_id` or a metadata column), else the task's title or first words.
+ */
+async function* zipEntries(gw: Gateway, batch: BatchRecord, nameBy: string | undefined): AsyncGenerator<ZipEntry> {
   const view = await gw.pipelines.batches.view(batch);
   const width = String(batch.rowCount).length;
-  for (const { rec, task } of view.rows) {
-    if (task?.state !== 'completed' || !task.outputPath) continue;
-    yield { name: `${String(rec.rowIndex).padStart(width, '0')}-${task.id}.mp4`, path: gw.paths.output(task.id) };
-  }
+  const columns = metadataColumns(view.rows.map((r) => r.rec.metadata));
+  const items = view.rows.map(({ rec, task }) => {
+    const text = task?.text ?? '';
+    const meta = (rec.metadata && typeof rec.metadata === 'object' ? rec.metadata : {}) as Record<string, unknown>;
+    return {
+      task,
+      label: rowLabel(nameBy, { rowIndex: rec.rowIndex, taskId: rec.taskId, text, metadata: rec.metadata }) ?? (task?.title || text),
+      prefix: `${String(rec.rowIndex).padStart(width, '0')}-`,
+      columns: [rec.rowIndex, rec.taskId, text, ...columns.map((c) => cell(meta[c]))],
+    };
+  });
+  yield* resultEntries(items, ['row', 'task_id', 'text', ...columns], resultSources(gw));
+}
+
+/** The metadata keys of a batch's rows, in first-seen order (the CSV's extra columns). */
+function metadataColumns(list: unknown[]): string[] {
+  const out = new Set<string>();
+  for (const m of list) if (m && typeof m === 'object' && !Array.isArray(m)) Object.keys(m).forEach((k) => out.add(k));
+  return [...out];
+}
+
+const cell = (v: unknown): string | null => (v === undefined || v === null ? null : typeof v === 'object' ? JSON.stringify(v) : String(v));
+
+/** Where a results ZIP reads a task's video and captions from. */
+export function resultSources(gw: Gateway): ResultSources {
+  return {
+    videoPath: (task) => gw.paths.output(task.id),
+    vtt: async (task) => {
+      const cues = await gw.segments.cues(task);
+      return cues ? toVtt(cues) : null;
+    },
+  };
 }
 
 export function registerBatchRoutes(app: FastifyInstance, gw: Gateway): void {
@@ -136,7 +188,9 @@ export function registerBatchRoutes(app: FastifyInstance, gw: Gateway): void {
           description:
             'JSON `{"rows": [{"text", "avatar_id"?, "voice_id"?, "language"?, "metadata"?}], "avatar_id"?, "voice_id"?, "language"?}`, a `text/csv` body (header row with `text`, ' +
             'optional `avatar_id`, `voice_id`, `language` (auto | zh | en); other columns become per-row metadata; batch-wide ids as query parameters), or multipart with the CSV in `file`. ' +
-            'All rows are validated first; any bad row → 400 listing the rows, nothing stored. `Idempotency-Key` replays the first answer.',
+            'All rows are validated first; any bad row → 400 listing the rows, nothing stored. `Idempotency-Key` replays the first answer. ' +
+            'With `template_id` (and optional `template_version`; JSON key, query parameter or multipart field) rows fill a template (docs/templates.md): ' +
+            'JSON rows are `{"variables": {...}}`, CSV columns are the variables; a missing or extra variable → 422 `template_variables` with row and column.',
           docsBody: {
             required: true,
             content: {
@@ -149,9 +203,9 @@ export function registerBatchRoutes(app: FastifyInstance, gw: Gateway): void {
             202: batchSchema,
             400: errorDoc('Bad rows (`batch_rows_invalid` with `errors[]`: row, line, field, code), malformed CSV (`csv_invalid` with line), no rows, bad Idempotency-Key'),
             413: errorDoc('More rows than batches.maxRows (or than limits.maxQueued), or the body is too large'),
-            422: errorDoc('Idempotency-Key reused with another body (`idempotency_key_reused`), or rows holding characters the speech engine cannot speak (`unsupported_script`, `details[]`: row, char, index, script, code_point; nothing stored)'),
+            422: errorDoc('Template variables missing or extra (`template_variables`, `errors[]`: row, line, field, code), Idempotency-Key reused with another body (`idempotency_key_reused`), or rows holding characters the speech engine cannot speak (`unsupported_script`, `details[]`: row, char, index, script, code_point; nothing stored)'),
             409: errorDoc('A request with the same Idempotency-Key is still being answered'),
-            429: errorDoc('Rate limit or active-task quota reached (Retry-After)'),
+            429: errorDoc('Rate limit or active-task quota reached (Retry-After), or the batch would cross the key\u2019s monthly budget (`budget_exceeded`)'),
             503: errorDoc('Queue full (`queue_full`, limits.maxQueued); Retry-After from the drain rate'),
             507: errorDoc('Not enough free disk space for new work'),
           },
@@ -167,7 +221,8 @@ export function registerBatchRoutes(app: FastifyInstance, gw: Gateway): void {
         const inputs = await libraryInputsOf(gw, req, input.rows);
         const answer = await idempotency.run(idempotencyOf(req), 'batches', () => fingerprintOf(input.fingerprint), async () => {
           await admission.admit(input.rows.length);
-          const view = await batches.create(ownerOf(req), input.rows, publishTo, input.defaults, inputs);
+          const t = input.template;
+          const view = await batches.create(ownerOf(req), input.rows, publishTo, input.defaults, inputs, t ? { template: { templateId: t.id, version: t.version }, captions: t.captions === 'burn' ? 'burn' : null } : {});
           return { status: 202, body: presentBatch(view, gw.clock.now()) };
         });
         return reply.code(answer.status as 202).headers(replyHeaders(answer)).send(answer.body);
@@ -200,16 +255,49 @@ export function registerBatchRoutes(app: FastifyInstance, gw: Gateway): void {
     async (req) => presentBatch(await batches.view(await loadBatch(gw, req)), gw.clock.now()),
   );
 
-  app.get<{ Params: { id: string } }>(
+  app.get<{ Params: { id: string }; Querystring: { name_by?: string } }>(
     '/api/batches/:id/results.zip',
-    { config: access('read', { tokenInQuery: true }), schema: { tags: ['batches'], summary: 'Every finished video of the batch as one ZIP (streamed)', params: idParams } },
+    { config: access('read', { tokenInQuery: true }),
+      schema: {
+        tags: ['batches'],
+        summary: 'Every finished video of the batch as one ZIP (streamed), with captions (.vtt) and a manifest.csv',
+        description: 'Entries are `<row>-<name>.mp4` and `<row>-<name>.vtt`; `<name>` comes from the `name_by` column (`text`, `row`, `task_id` or a metadata column of the CSV), else the task\u2019s title or first words. `manifest.csv` lists every row: row, task_id, text, the metadata columns, file, captions, status.',
+        params: idParams,
+        querystring: { type: 'object', properties: { name_by: { type: 'string', maxLength: 100 } } },
+      },
+    },
     async (req, reply) => {
       const batch = await loadBatch(gw, req);
       return reply
         .header('content-type', 'application/zip')
         .header('content-disposition', `attachment; filename="batch-${batch.id}.zip"`)
         .header('cache-control', 'no-store')
-        .send(zipStream(zipEntries(gw, batch)));
+        .send(zipStream(zipEntries(gw, batch, req.query.name_by || undefined)));
+    },
+  );
+
+  app.post<{ Params: { id: string } }>(
+    '/api/batches/:id/retry',
+    { config: access('submit', { createsWork: true }),
+      schema: {
+        tags: ['batches'],
+        summary: 'Queue the failed and canceled rows of a batch again',
+        params: idParams,
+        response: {
+          200: batchSchema,
+          404: errorDoc('Unknown batch, or another API key\u2019s'),
+          503: errorDoc('The queue is full (limits.maxQueued); Retry-After says when to try again'),
+        },
+      },
+    },
+    async (req) => {
+      const batch = await loadBatch(gw, req);
+      const view = await batches.view(batch);
+      const again = view.rows.flatMap(({ task }) => (task && (task.state === 'failed' || task.state === 'canceled') ? [task] : []));
+      if (again.length) await admission.admit(again.length); // like a resubmit: 503 + Retry-After past limits.maxQueued
+      let retried = 0;
+      for (const task of again) if (await gw.scheduler.retry(task)) retried++;
+      return { ...presentBatch(await batches.view((await batches.get(batch.id)) ?? batch), gw.clock.now()), retried_tasks: retried };
     },
   );
 

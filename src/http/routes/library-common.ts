@@ -159,7 +159,12 @@ export const listSchema = (item: Json, what: string): Json => ({
   properties: { items: { type: 'array', items: item }, total: { type: 'integer' }, limit: { type: 'integer' }, offset: { type: 'integer' } },
 });
 
-export const deletedSchema: Json = { ...common, description: 'Deleted', required: ['success', 'id'], properties: { success: { type: 'boolean' }, id: { type: 'string' } } };
+export const deletedSchema: Json = {
+  ...common,
+  description: 'Deleted',
+  required: ['success', 'id'],
+  properties: { success: { type: 'boolean' }, id: { type: 'string' }, voice_id: { type: ['string', 'null'], description: 'An avatar: its own voice (made from its video), deleted with it; null when it had none' } },
+};
 
 export const errors = (d: Record<number, string>): Record<number, Json> =>
   Object.fromEntries(Object.entries(d).map(([code, description]) => [code, { ...errorBodySchema, description }]));

@@ -95,8 +95,10 @@ export function formatWait(s: number, locale: string): string {
 }
 
 /** "about 1 min 20 sec (50.0 sec – 2 min 5 sec)"; null when there is no estimate. */
-export function formatEta(e: { eta_seconds?: number | null; eta_low?: number | null; eta_high?: number | null }, t: TFunction, locale: string): string | null {
+export function formatEta(e: { eta_seconds?: number | null; eta_low?: number | null; eta_high?: number | null; status?: string }, t: TFunction, locale: string): string | null {
   if (e.eta_seconds === null || e.eta_seconds === undefined) return null;
+  // a row that ended keeps the last estimate an event carried: never "ready in" on it
+  if (e.status && isFinal(e.status)) return null;
   const value = formatWait(e.eta_seconds, locale);
   if (e.eta_low != null && e.eta_high != null && e.eta_high > e.eta_low) {
     return t('format.aboutRange', { value, low: formatWait(e.eta_low, locale), high: formatSeconds(e.eta_high, locale) });

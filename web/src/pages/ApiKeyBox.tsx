@@ -1,5 +1,5 @@
 /** API key entry: kept in this browser (localStorage), sent as a bearer token. */
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { getApiKey, setApiKey } from '../lib/api';
 
@@ -7,14 +7,20 @@ export function ApiKeyBox() {
   const { t } = useTranslation();
   const [open, setOpen] = useState(false);
   const [value, setValue] = useState(getApiKey());
+  const button = useRef<HTMLButtonElement>(null);
   return (
     <div className="keybox">
-      <button type="button" className="ghost" aria-expanded={open} onClick={() => setOpen(!open)}>
+      <button type="button" className="ghost" aria-expanded={open} onClick={() => setOpen(!open)} ref={button}>
         {getApiKey() ? t('apiKey.buttonSet') : t('apiKey.button')}
       </button>
       {open && (
         <form
-          onKeyDown={(e) => e.key === 'Escape' && setOpen(false)}
+          onKeyDown={(e) => {
+            // Escape closes the box and puts focus back on its button (not nowhere)
+            if (e.key !== 'Escape') return;
+            setOpen(false);
+            button.current?.focus();
+          }}
           onSubmit={(e) => {
             e.preventDefault();
             setApiKey(value.trim());

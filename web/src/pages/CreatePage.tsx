@@ -12,7 +12,9 @@ import { TASK_LANGUAGES, taskLanguageField, type TaskLanguage } from '../lib/tas
 import type { InfoView, TaskStatus } from '../lib/types';
 import { LibraryPickers } from './LibraryPickers';
 import { ListenButton } from './ListenButton';
+import { SettledStatus } from './SettledStatus';
 import { VideoPicker } from './VideoPicker';
+import { DEFAULT_OUTPUT, OutputOptions, outputFields, type OutputChoice } from './OutputOptions';
 
 type Errors = { text?: string; video?: string; form?: string };
 const PREVIEW_DEBOUNCE_MS = 250;
@@ -28,6 +30,7 @@ export function CreatePage({ from = null }: { from?: string | null } = {}) {
   const [voiceId, setVoiceId] = useState('');
   const [errors, setErrors] = useState<Errors>({});
   const [busy, setBusy] = useState(false);
+  const [output, setOutput] = useState<OutputChoice>(DEFAULT_OUTPUT);
 
   useEffect(() => {
     api<InfoView>('/api/info').then(setInfo, () => undefined); // limits unknown: the server still checks
@@ -74,6 +77,7 @@ export function CreatePage({ from = null }: { from?: string | null } = {}) {
     if (file && !avatarId) form.set('video', file, file.name);
     if (avatarId) form.set('avatar_id', avatarId);
     if (voiceId) form.set('voice_id', voiceId);
+    for (const [k, v] of Object.entries(outputFields(output))) form.set(k, v);
     try {
       const r = await api<{ task_id: string }>('/api/generate', { method: 'POST', body: form });
       window.location.hash = `#/tasks/${r.task_id}`;
@@ -110,7 +114,9 @@ export function CreatePage({ from = null }: { from?: string | null } = {}) {
       <span id="task-language-help" className="small muted">{t('create.taskLanguageHelp')}</span>
 
       <h2 className="small">{t('create.spokenTitle')}</h2>
-      <p className="spoken" data-testid="spoken" aria-live="polite">{preview.normalized || <span className="muted">{t('create.spokenEmpty')}</span>}</p>
+      {/* not a live region: it changes on every keystroke; the short status below says when it has settled */}
+      <p className="spoken" data-testid="spoken">{preview.normalized || <span className="muted">{t('create.spokenEmpty')}</span>}</p>
+      <SettledStatus value={preview.normalized} message={t('studio.spokenSettled', { count: preview.changes.length })} />
       {preview.fallback && <p className="muted small">{t('create.previewFallback')}</p>}
       {shown.length > 0 && (
         <ul className="changes" aria-label={t('create.changes')}>
@@ -126,6 +132,7 @@ export function CreatePage({ from = null }: { from?: string | null } = {}) {
 
       <LibraryPickers avatarId={avatarId} voiceId={voiceId} onAvatar={setAvatarId} onVoice={setVoiceId} />
       <ListenButton text={text} language={language} avatarId={avatarId} voiceId={voiceId} onError={(code, message) => setErrors({ [fieldForError(code)]: message })} />
+      <OutputOptions value={output} onChange={setOutput} avatarId={avatarId} text={text} language={language} />
       {!avatarId && <VideoPicker info={info} file={file} error={errors.video} onChange={(f, problem) => { setFile(f); setErrors((e) => ({ ...e, video: problem ?? undefined })); }} />}
       {errors.form && <p id="form-error" className="error" role="alert">{errors.form}</p>}
       <button type="submit" disabled={busy}>{busy ? t('create.submitting') : t('create.submit')}</button>

@@ -7,8 +7,8 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { tr } from '../i18n/tr';
 import { api, describeError } from '../lib/api';
-import { slotTaskIds } from '../lib/farm';
-import { formatNumber, formatPercent, formatTime, formatWait } from '../lib/format';
+import { queueTasks, slotTaskIds, type QueueItem } from '../lib/farm';
+import { formatEta, formatNumber, formatPercent, formatTime, formatWait } from '../lib/format';
 import { throttle } from '../lib/live';
 import type { QueueView, SlotView, TaskSummary } from '../lib/types';
 import { useLiveTasks } from '../lib/useLive';
@@ -59,15 +59,26 @@ export function FarmPage() {
         </div>
       </section>
       <section className="card" aria-labelledby="queue-h">
-        <h1 id="queue-h">{t('farm.queue')} <span className="muted">{t('farm.queueSize', { size: formatNumber(q.queue_size, lng) })}</span></h1>
+        {/* one top-level heading per page: the queue is a part of "GPUs & queue" */}
+        <h2 id="queue-h">{t('farm.queue')} <span className="muted">{t('farm.queueSize', { size: formatNumber(q.queue_size, lng) })}</span></h2>
         <ol className="queue" data-testid="queue">
-          {q.queue.map((x) => (
-            <li key={x.position}>
-              {/* another API key's task: its position shows, its id and text do not */}
-              {x.task_id ? <a href={`#/tasks/${x.task_id}`}>{x.text ?? t('common.taskShort', { id: x.task_id.slice(-8) })}</a> : <span className="muted">{t('farm.otherUser')}</span>}
-              <span className="muted">{t('farm.waiting', { time: formatWait(x.wait_seconds, lng) })}</span>
-            </li>
-          ))}
+          {queueTasks(q.queue as QueueItem[]).map((x) => {
+            const eta = formatEta(x, t, lng);
+            return (
+              <li key={x.key} value={x.place} data-testid="queue-task" data-parts={x.parts.length}>
+                {/* another API key's task: its position shows, its id and text do not */}
+                {x.task_id ? <a href={`#/tasks/${x.task_id}`}>{x.text ?? t('common.taskShort', { id: x.task_id.slice(-8) })}</a> : <span className="muted">{t('farm.otherUser')}</span>}
+                <span className="muted">{t('farm.waiting', { time: formatWait(x.wait_seconds, lng) })}</span>
+                {eta && <span className="muted" data-testid="queue-eta"> · {t('tasks.readyIn', { eta })}</span>}
+                {x.parts.length > 1 && (
+                  <details className="parts">
+                    <summary>{t('studio.parts', { count: x.parts.length })}</summary>
+                    <ol>{x.parts.map((p) => <li key={p.position} className="muted small">{p.text ?? '—'}</li>)}</ol>
+                  </details>
+                )}
+              </li>
+            );
+          })}
           {!q.queue.length && <li className="muted empty">{t('farm.empty')}</li>}
         </ol>
         {q.queue_size > q.queue.length && <p className="muted small">{t('farm.more', { count: q.queue_size - q.queue.length })}</p>}
@@ -81,7 +92,7 @@ function SlotCard({ id, g, ids, running }: { id: string; g: SlotView; ids: strin
   const { t, i18n } = useTranslation();
   const lng = i18n.language;
   const time = (iso: string) => formatTime(iso, lng);
-  const state = g.stale ? 'offline' : !g.healthy ? 'unhealthy' : g.busy || ids.length ? 'busy' : 'idle';
+  const state = g.stale ? 'offline' : !g.healthy ? 'unhealthy' : g.degraded ? 'degraded' : g.busy || ids.length ? 'busy' : 'idle';
   const hc = g.last_health_check;
   const stateLabel = tr(t, 'farm.states', state);
   return (
@@ -113,6 +124,12 @@ function SlotCard({ id, g, ids, running }: { id: string; g: SlotView; ids: strin
         <dt>{t('farm.health')}</dt>
         <dd>{!hc ? '—' : hc.ok ? t('farm.healthOk', { time: time(hc.at) }) : t('farm.healthFailed', { tts: hc.tts ? t('farm.up') : t('farm.down'), video: hc.video ? t('farm.up') : t('farm.down'), time: time(hc.at) })}</dd>
       </dl>
+      {g.degraded && (
+        <p className="notice" data-testid="slot-degraded">
+          {t('farm.degraded', { code: tr(t, 'checkNames', g.degraded.code, g.degraded.code), time: time(g.degraded.since) })}{' '}
+          {g.degraded.next_probe ? t('farm.degradedProbe', { time: time(g.degraded.next_probe) }) : ''} {t('farm.degradedClear', { id })}
+        </p>
+      )}
       {g.telemetry_unavailable && <p className="muted small">{t('farm.telemetry', { reason: g.telemetry_unavailable })}</p>}
     </article>
   );

@@ -15,7 +15,8 @@ interface SpeechPreviewView {
   audio_url: string;
 }
 
-export function ListenButton(p: { text: string; language: TaskLanguage; avatarId: string; voiceId: string; onError(code: string, message: string): void }) {
+/** `name`: what is listened to, for the button's accessible name when a page has several (the voices list). */
+export function ListenButton(p: { text: string; language: TaskLanguage; avatarId: string; voiceId: string; onError(code: string, message: string): void; name?: string }) {
   const { t } = useTranslation();
   const [busy, setBusy] = useState(false);
   const [src, setSrc] = useState<string | null>(null);
@@ -44,6 +45,7 @@ export function ListenButton(p: { text: string; language: TaskLanguage; avatarId
     <div className="row wrap listen">
       <button type="button" className="ghost" onClick={listen} disabled={busy} data-testid="listen">
         {busy ? t('create.listening') : t('create.listen')}
+        {p.name && <span className="sr-only"> {p.name}</span>}
       </button>
       {src && <audio ref={audio} src={src} controls preload="auto" aria-label={t('create.listenAudio')} data-testid="listen-audio" />}
     </div>

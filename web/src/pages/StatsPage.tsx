@@ -23,6 +23,8 @@ const WINDOWS = [
   { label: 'week', ms: 7 * 86_400_000, bucket: '1d' },
 ] as const;
 
+const UNIT = { '5m': 'studio.unit5m', '1h': 'studio.unit1h', '1d': 'studio.unit1d' } as const;
+
 export function StatsPage() {
   const { t, i18n } = useTranslation();
   const lng = i18n.language;
@@ -57,13 +59,23 @@ export function StatsPage() {
         <dt>{t('stats.successRate')}</dt><dd>{s.totals.success_rate === null ? '—' : pct(s.totals.success_rate)}</dd>
       </dl>
       <h2 className="small">{t('stats.throughput')}</h2>
-      <div className="bars" role="img" aria-label={t('stats.throughputLabel')}>
-        {s.throughput.map((b) => (
-          <div key={b.start} className="bar" title={t('stats.bar', { time: formatDateTime(b.start, lng), completed: n(b.completed), failed: n(b.failed) })}>
-            <div className="ok" style={{ height: `${(b.completed / peak) * 100}%` }} />
-            <div className="bad" style={{ height: `${((b.failed + b.canceled) / peak) * 100}%` }} />
-          </div>
-        ))}
+      {/* axes: tasks ended per step (0, half, peak) up the side, the window's first and last step along the bottom */}
+      <div className="chart" data-testid="throughput-chart">
+        <span className="axis-title y">{t('studio.chartY')}</span>
+        <div className="y-axis" aria-hidden="true"><span>{n(peak)}</span><span>{n(Math.round(peak / 2))}</span><span>0</span></div>
+        <div className="bars" role="img" aria-label={t('stats.throughputLabel')}>
+          {s.throughput.map((b) => (
+            <div key={b.start} className="bar" title={t('stats.bar', { time: formatDateTime(b.start, lng), completed: n(b.completed), failed: n(b.failed) })}>
+              <div className="ok" style={{ height: `${(b.completed / peak) * 100}%` }} />
+              <div className="bad" style={{ height: `${((b.failed + b.canceled) / peak) * 100}%` }} />
+            </div>
+          ))}
+        </div>
+        <div className="x-axis" aria-hidden="true">
+          <span>{s.throughput.length ? formatDateTime(s.throughput[0].start, lng) : ''}</span>
+          <span>{s.throughput.length ? formatDateTime(s.throughput[s.throughput.length - 1].start, lng) : ''}</span>
+        </div>
+        <span className="axis-title x">{t('studio.chartX', { unit: t(UNIT[WINDOWS[w].bucket]) })}</span>
       </div>
       <h2 className="small">{t('stats.phases')}</h2>
       <table>

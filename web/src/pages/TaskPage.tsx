@@ -13,11 +13,14 @@ import { applyToStatus } from '../lib/live';
 import { overheadSeconds, phaseTimeline } from '../lib/timeline';
 import { Segments } from './Segments';
 import { StreamPlayer } from './StreamPlayer';
-import type { TaskStatus } from '../lib/types';
+import type { CheckFinding, TaskStatus } from '../lib/types';
 import { useLiveTasks } from '../lib/useLive';
 import { Progress, StatusBadge } from './widgets';
 import { Publications, publishing, type WithPublications } from './Publications';
 import { ConfirmButton } from './ConfirmButton';
+import { TaskTitle } from './TaskTitle';
+import { cancelAndDelete } from './BulkBar';
+import { taskTitle } from '../lib/title';
 
 /** The captions track's language: the task's text language when the gateway reports one. */
 const captionsLang = (language: string | null | undefined) => (language === 'zh' ? 'zh' : 'en');
@@ -44,9 +47,10 @@ export function TaskPage({ id }: { id: string }) {
 
   // The tab says how far the task is, so it can be watched from another tab.
   const tabLabel = s ? (isFinal(s.status) ? tr(t, 'status', s.status) : t('task.tabProgress', { value: Math.round(s.progress) })) : null;
+  const name = s ? taskTitle(s) : '';
   useEffect(() => {
-    if (tabLabel) document.title = `${tabLabel} · ${t('nav.task')} · heygem-gateway`;
-  }, [tabLabel, t]);
+    if (tabLabel) document.title = `${tabLabel} · ${name || t('nav.task')} · heygem-gateway`;
+  }, [tabLabel, name, t]);
 
   const sRef = useRef(s);
   sRef.current = s;
@@ -76,6 +80,18 @@ export function TaskPage({ id }: { id: string }) {
     return () => clearInterval(timer);
   }, [uploading, load]);
 
+  const remove = async () => {
+    setActing(true);
+    setError(null);
+    try {
+      await cancelAndDelete(id, sRef.current?.status ?? 'completed');
+      window.location.hash = '#/tasks';
+    } catch (e) {
+      setError(describeError(e, t));
+      setActing(false);
+    }
+  };
+
   const act = async (what: 'cancel' | 'retry') => {
     setActing(true);
     setError(null);
@@ -99,9 +115,10 @@ export function TaskPage({ id }: { id: string }) {
   return (
     <section className="card task">
       <div className="row between wrap">
-        <h1>{t('task.heading')} <code>{s.task_id}</code></h1>
+        <TaskTitle id={s.task_id} title={s.title ?? null} text={s.input_text} onSaved={(title) => setS((x) => (x ? { ...x, title } : x))} />
         <span role="status"><StatusBadge status={s.status} /></span>
       </div>
+      <p className="muted small">{t('task.heading')} <code>{s.task_id}</code></p>
       {s.result_url && (
         <>
           <h2 className="sr-only" id="video-h">{t('task.video')}</h2>
@@ -139,6 +156,7 @@ export function TaskPage({ id }: { id: string }) {
       {s.status === 'canceled' && <p className="notice neutral" data-testid="task-canceled">{t('task.canceled')}</p>}
       {s.error && s.status !== 'canceled' && <p className="error" role="alert" data-testid="task-error"><strong>{s.error_code}</strong>: {s.error_code ? tr(t, 'errors', s.error_code, s.error) : s.error}</p>}
       {!s.error && s.last_error && <p className="notice">{t('task.retrying', { code: s.last_error.code, message: tr(t, 'errors', s.last_error.code, s.last_error.message) })}</p>}
+      {s.checks && s.checks.length > 0 && <Checks items={s.checks} />}
       {s.segments && s.segments.length > 0 && <Segments items={s.segments} rendered={s.rendered_speech_seconds} total={s.speech_seconds} />}
       <h2 className="small">{t('task.inputText')}</h2>
       <p className="quote">{s.input_text}</p>
@@ -157,9 +175,30 @@ export function TaskPage({ id }: { id: string }) {
         {s.captions && <a className="button" href={withToken(s.captions.srt)} download data-testid="captions-srt">{t('task.captionsSrt')}</a>}
         {!isFinal(s.status) && <ConfirmButton label={t('common.cancel')} question={t('confirm.cancelTask')} confirm={t('confirm.cancelConfirm')} disabled={acting} onConfirm={() => act('cancel')} testId="cancel" />}
         {(s.status === 'failed' || s.status === 'timeout' || s.status === 'canceled') && <button type="button" disabled={acting} onClick={() => act('retry')}>{t('common.retry')}</button>}
+        <ConfirmButton label={t('common.delete')} className="danger" disabled={acting} onConfirm={() => void remove()} testId="delete-task"
+          question={isFinal(s.status) ? t('studio.deleteOne', { title: name }) : t('studio.deleteOneRunning', { title: name })} confirm={t('studio.deleteConfirm')} />
         <a href="#/tasks" className="back">{t('common.allTasks')}</a>
       </div>
       {error && <p className="error" role="alert">{error}</p>}
+    </section>
+  );
+}
+
+/** What the output check found in the task's results: each with its GPU and attempt (docs/checks.md). */
+function Checks({ items }: { items: CheckFinding[] }) {
+  const { t, i18n } = useTranslation();
+  return (
+    <section aria-labelledby="checks-h" data-testid="task-checks">
+      <h2 className="small" id="checks-h">{t('task.checks')}</h2>
+      <ul className="checks">
+        {items.map((c, i) => (
+          <li key={i} data-code={c.code}>
+            <strong>{tr(t, 'checkNames', c.code, c.code)}</strong>{' '}
+            {c.gpu_id === null ? t('task.checkStitched', { at: formatSeconds(c.at, i18n.language) }) : t('task.checkAt', { at: formatSeconds(c.at, i18n.language), gpu: c.gpu_id, attempt: c.attempt })}
+            <span className="muted small"> — {c.detail}</span>
+          </li>
+        ))}
+      </ul>
     </section>
   );
 }
