@@ -38,6 +38,8 @@ interface StreamPart extends PlaylistPart {
 export class HlsStream {
   /** Segments being made, by part id (this process). */
   private readonly making = new Map<string, Promise<string>>();
+  /** Frame rate by file (bounded). */
+  private readonly rates = new Map<string, number>();
 
   constructor(
     private readonly store: Pick<TaskStore, 'listSegments'>,
@@ -107,10 +109,20 @@ export class HlsStream {
     }));
   }
 
-  /** Frame rate of the parts (every part of a script has its face's), from the first readable file. */
+  /**
+   * Frame rate of the parts (every part of a script has its face's), from the first readable
+   * file; remembered per file (players reload the playlist every few seconds).
+   */
   private async fps(files: Array<string | null>): Promise<number> {
     for (const f of files) {
-      if (f && (await exists(f))) return (await this.media.streams(f).catch(() => null))?.fps || 25;
+      const known = f && this.rates.get(f);
+      if (known) return known;
+      if (!f || !(await exists(f))) continue;
+      const fps = (await this.media.streams(f).catch(() => null))?.fps;
+      if (!fps) return 25;
+      if (this.rates.size >= 1000) this.rates.delete(this.rates.keys().next().value!);
+      this.rates.set(f, fps);
+      return fps;
     }
     return 25;
   }

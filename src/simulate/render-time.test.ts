@@ -39,4 +39,13 @@ describe('simulated render times', () => {
     expect(describeRenderTimeModel(parseRenderTimeModel('proportional:900'))).toBe('proportional 900 ms/s');
     expect(() => parseRenderTimeModel('normal')).toThrow(/unknown render time model/);
   });
+  it('a per-job fixed cost is added to every scaled draw, never noisy', () => {
+    const m = parseRenderTimeModel('scaled:1000:0.3:3000');
+    expect(m).toEqual({ kind: 'scaled', msPerSpeechSec: 1000, sigma: 0.3, jobMs: 3000 });
+    expect(describeRenderTimeModel(m)).toBe('3000 ms a job + proportional 1000 ms/s × log-normal σ 0.3');
+    const xs = draw(m, 20000);
+    expect(Math.min(...xs)).toBeGreaterThanOrEqual(3000);
+    expect(mean(xs) / (3000 + 2000)).toBeGreaterThan(0.97);
+    expect(mean(xs) / (3000 + 2000)).toBeLessThan(1.03);
+  });
 });

@@ -15,8 +15,12 @@ export type RenderTimeModel =
   | { kind: 'lognormal'; sigma: number }
   /** Pareto with mean `baseMs` and tail index `alpha` > 1 (heavier tail for smaller alpha). */
   | { kind: 'pareto'; alpha: number }
-  /** Proportional to the speech with log-normal noise of shape `sigma` (mean `msPerSpeechSec` × speech). */
-  | { kind: 'scaled'; msPerSpeechSec: number; sigma: number };
+  /**
+   * Proportional to the speech with log-normal noise of shape `sigma` (mean `msPerSpeechSec` ×
+   * speech), plus `jobMs` per job (a real render's warm-up and face preprocessing before its
+   * first frame), never noisy.
+   */
+  | { kind: 'scaled'; msPerSpeechSec: number; sigma: number; jobMs?: number };
 
 /** Draw one render time (ms), at least 1 ms and at most `maxMs`. */
 export function sampleRenderMs(model: RenderTimeModel, baseMs: number, speechSec: number, random: () => number, maxMs = Infinity): number {
@@ -44,7 +48,7 @@ export function sampleRenderMs(model: RenderTimeModel, baseMs: number, speechSec
     }
     case 'scaled': {
       const z = Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
-      ms = model.msPerSpeechSec * speechSec * Math.exp(model.sigma * z - (model.sigma * model.sigma) / 2);
+      ms = (model.jobMs ?? 0) + model.msPerSpeechSec * speechSec * Math.exp(model.sigma * z - (model.sigma * model.sigma) / 2);
       break;
     }
   }
@@ -67,11 +71,13 @@ export function parseRenderTimeModel(text: string): RenderTimeModel {
     case 'pareto':
       return { kind: 'pareto', alpha: arg ? n : 2.5 };
     case 'scaled': {
-      const sigma = Number(text.split(':')[2]);
-      return { kind: 'scaled', msPerSpeechSec: arg ? n : 1000, sigma: Number.isFinite(sigma) ? sigma : 0.3 };
+      const [, , sigmaText, jobText] = text.split(':');
+      const sigma = Number(sigmaText);
+      const jobMs = Number(jobText);
+      return { kind: 'scaled', msPerSpeechSec: arg ? n : 1000, sigma: Number.isFinite(sigma) ? sigma : 0.3, ...(jobMs > 0 ? { jobMs } : {}) };
     }
     default:
-      throw new Error(`unknown render time model "${text}" (fixed, proportional[:msPerSpeechSec], uniform[:spread], lognormal[:sigma], pareto[:alpha])`);
+      throw new Error(`unknown render time model "${text}" (fixed, proportional[:msPerSpeechSec], uniform[:spread], lognormal[:sigma], pareto[:alpha], scaled[:msPerSpeechSec[:sigma[:jobMs]]])`);
   }
 }
 
@@ -88,6 +94,6 @@ export function describeRenderTimeModel(m: RenderTimeModel): string {
     case 'pareto':
       return `pareto α ${m.alpha}`;
     case 'scaled':
-      return `proportional ${m.msPerSpeechSec} ms/s × log-normal σ ${m.sigma}`;
+      return `${m.jobMs ? `${m.jobMs} ms a job + ` : ''}proportional ${m.msPerSpeechSec} ms/s × log-normal σ ${m.sigma}`;
   }
 }
