@@ -1,13 +1,16 @@
 /**
  * API capacity: autocannon against the gateway CLI in a child process, on a database of
- * `history` tasks (some queued; the scheduler is off so nothing competes for the CPU). Also
- * the RSS a 50 MB streamed upload adds to the server.
+ * `history` tasks (some queued; the scheduler is off so nothing competes for the CPU), on the
+ * embedded SQLite store or on PostgreSQL (127.0.0.1, a throw-away database). Also the RSS a
+ * 50 MB streamed upload adds to the server. Printed beside the first round's figures.
  */
 import autocannon from 'autocannon';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { newTaskId } from '../src/domain/ids.js';
+import { createTestDatabase, type TestDatabase } from '../test/helpers/postgres.js';
 import { seedDatabase } from './lib/seed.js';
 import { startServer } from './lib/server.js';
 import { round } from './lib/stats.js';
@@ -25,14 +28,45 @@ async function load(o: autocannon.Options): Promise<Load> {
   return { rps: Math.round(r.requests.average), p50_ms: r.latency.p50, p99_ms: r.latency.p99, errors: r.errors, non2xx: r.non2xx };
 }
 
-export async function runApi(opts: { quick?: boolean; port?: number }): Promise<Record<string, number | string>> {
+/** The same rows as seedDatabase, on PostgreSQL (one INSERT … SELECT FROM unnest). */
+async function seedPostgres(db: TestDatabase, o: { completed: number; queued: number }): Promise<string[]> {
+  const t0 = Date.now() - (o.completed + o.queued) * 1000;
+  const ids: string[] = [];
+  const states: string[] = [];
+  const ats: number[] = [];
+  for (let i = 0; i < o.completed + o.queued; i++) {
+    const at = t0 + i * 1000;
+    ids.push(newTaskId(at));
+    states.push(i < o.completed ? 'completed' : 'queued');
+    ats.push(at);
+  }
+  await db.query(
+    `INSERT INTO tasks (id, state, text, normalized_text, created_at, updated_at, finished_at, available_at, engine_progress)
+     SELECT id, state, 'Seeded task with some text to speak.', 'Seeded task with some text to speak.', at, at, CASE WHEN state = 'completed' THEN at + 4600 END, 0, CASE WHEN state = 'completed' THEN 100 ELSE 0 END
+     FROM unnest($1::text[], $2::text[], $3::bigint[]) AS s(id, state, at)`,
+    [ids, states, ats],
+  );
+  await db.query('ANALYZE tasks');
+  return ids.slice(o.completed);
+}
+
+/** First-round figures (commit dbb44b9, idle machine, docs/performance.md). */
+export const FIRST_ROUND = { status_rps: 10_704, queue_rps: 5_021, generate_rps: 2_964 };
+
+export async function runApi(opts: { quick?: boolean; port?: number; store?: 'sqlite' | 'postgres' }): Promise<Record<string, number | string>> {
   const dataDir = mkdtempSync(join(tmpdir(), 'hg-bench-api-'));
   const history = opts.quick ? 500 : 10_000;
-  const { queuedIds } = seedDatabase(join(dataDir, 'gateway.db'), { completed: history - Math.floor(history / 10), queued: Math.floor(history / 10) });
-  const server = await startServer(dataDir, { scheduler: { enabled: false }, rateLimit: { exemptLoopback: true } }, opts.port);
+  const sizes = { completed: history - Math.floor(history / 10), queued: Math.floor(history / 10) };
+  const pg = opts.store === 'postgres' ? await createTestDatabase() : null;
+  let queuedIds: string[];
+  if (!pg) queuedIds = seedDatabase(join(dataDir, 'gateway.db'), sizes).queuedIds;
+  const server = await startServer(dataDir, { scheduler: { enabled: false }, rateLimit: { exemptLoopback: true }, ...(pg ? { store: { driver: 'postgres', url: pg.url } } : {}) }, opts.port);
+  if (pg) queuedIds = await seedPostgres(pg, sizes); // after the server made the schema
   const duration = opts.quick ? 1 : 8;
   try {
-    const mid = queuedIds[Math.floor(queuedIds.length / 2)];
+    // warm-up: the start-up passes (webhook sweep, ETA seed) and the JIT settle first
+    await load({ url: `${server.url}/api/status/${queuedIds![0]}`, duration: 1 });
+    const mid = queuedIds![Math.floor(queuedIds!.length / 2)];
     const status = await load({ url: `${server.url}/api/status/${mid}`, duration });
     const queue = await load({ url: `${server.url}/api/queue`, duration });
     const generate = await load({
@@ -59,14 +93,18 @@ export async function runApi(opts: { quick?: boolean; port?: number }): Promise<
     const first = await upload();
     const second = await upload();
     return {
+      store: pg ? 'postgres' : 'sqlite',
       history_tasks: history,
-      queued_tasks: queuedIds.length,
+      queued_tasks: queuedIds!.length,
       startup_ms: Math.round(server.startupMs),
       status_rps: status.rps,
+      status_first_round_rps: FIRST_ROUND.status_rps,
       status_p99_ms: status.p99_ms,
       queue_rps: queue.rps,
+      queue_first_round_rps: FIRST_ROUND.queue_rps,
       queue_p99_ms: queue.p99_ms,
       generate_rps: generate.rps,
+      generate_first_round_rps: FIRST_ROUND.generate_rps,
       generate_p99_ms: generate.p99_ms,
       errors: status.errors + queue.errors + generate.errors,
       non2xx: status.non2xx + queue.non2xx + generate.non2xx,
@@ -78,5 +116,6 @@ export async function runApi(opts: { quick?: boolean; port?: number }): Promise<
     };
   } finally {
     await server.stop();
+    await pg?.drop();
   }
 }

@@ -14,14 +14,14 @@ import { startServer } from './lib/server.js';
 import { median, round } from './lib/stats.js';
 
 const FIFO_SQL = `SELECT id FROM tasks WHERE state = 'queued' AND available_at <= @now ORDER BY seq LIMIT 1`;
-const FAIR_SQL = `${fairClaimSql('sqlite', '@now')} LIMIT 1`;
+const FAIR_SQL = `${fairClaimSql('sqlite', '@now', { pattern: '@avoidPattern', readyBy: '@readyBy' })} LIMIT 1`;
 
 function timeQuery(store: SqliteTaskStore, sql: string, n: number): number {
   const stmt = store.database.prepare(sql);
   const samples: number[] = [];
   for (let i = 0; i < n; i++) {
     const t0 = performance.now();
-    stmt.get({ now: Date.now() });
+    stmt.get(sql === FAIR_SQL ? { now: Date.now(), avoidPattern: '%,3,%', readyBy: Date.now() } : { now: Date.now() });
     samples.push(performance.now() - t0);
   }
   return median(samples) * 1000; // µs

@@ -1,7 +1,8 @@
 /**
  * `npm run bench` — every benchmark, a table per section, JSON under bench/results/.
  * `--quick`: a short smoke run (tiny sizes, seconds; CI runs it, with no timing assertions).
- * `--only scheduling,remote,variance,api,scale,text,publish,library,batches,segments,checks,retention` picks sections. `--repeat N` repeats
+ * Scale: `--gpus 3,24` picks farm sizes, `--laws uniform,pareto` render laws, `--farm-nice N` the fakes' niceness (19).
+ * `--only scheduling,remote,variance,api,scale,history,eta,text,publish,library,batches,segments,checks,retention` picks sections. `--repeat N` repeats
  * scheduling and variance runs and reports medians (the machine is shared and noisy).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -13,14 +14,16 @@ import { runBatchesBench } from './batches.bench.js';
 import { runPublishBench } from './publish.bench.js';
 import { runRetentionBench } from './retention.bench.js';
 import { median, round } from './lib/stats.js';
+import { runEtaBench } from './eta.bench.js';
+import { runHistory } from './history.bench.js';
 import { runScale } from './scale.bench.js';
 import { runScheduling, type SchedulingParams } from './scheduling.bench.js';
 import { runLongScripts } from './segments.bench.js';
 import { runTextBench } from './text.bench.js';
 
-const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, only: { type: 'string' }, repeat: { type: 'string' } } });
+const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, only: { type: 'string' }, repeat: { type: 'string' }, gpus: { type: 'string' }, 'farm-nice': { type: 'string' }, laws: { type: 'string' } } });
 const quick = values.quick!;
-const only = new Set((values.only ?? 'scheduling,remote,variance,api,scale,text,publish,library,batches,segments,checks,retention').split(','));
+const only = new Set((values.only ?? 'scheduling,remote,variance,api,scale,history,eta,text,publish,library,batches,segments,checks,retention').split(','));
 const repeat = Number(values.repeat ?? (quick ? 1 : 3));
 mkdirSync('bench/results', { recursive: true });
 const summary: Record<string, unknown> = { quick, at: new Date().toISOString(), node: process.version };
@@ -92,8 +95,15 @@ if (only.has('variance')) {
   }
   show('variance', rows);
 }
-if (only.has('api')) show('api', await runApi({ quick }));
-if (only.has('scale')) show('scale', await runScale({ quick }));
+if (only.has('api')) {
+  const rows = [await runApi({ quick })];
+  // PostgreSQL beside it when a server answers on 127.0.0.1 (HG_TEST_PG_URL): skipped otherwise
+  if (!quick) rows.push(await runApi({ store: 'postgres' }).catch((err: Error) => ({ store: 'postgres', skipped: err.message.slice(0, 80) })));
+  show('api', rows);
+}
+if (only.has('scale')) show('scale', await runScale({ quick, gpus: values.gpus ? values.gpus.split(',').map(Number) : undefined, farmNice: values['farm-nice'] ? Number(values['farm-nice']) : undefined, laws: values.laws?.split(',') }));
+if (only.has('history')) show('history', await runHistory({ quick }));
+if (only.has('eta')) show('eta', await runEtaBench({ quick }));
 if (only.has('text')) show('text', await runTextBench({ quick }));
 if (only.has('publish')) show('publish', await runPublishBench({ quick }));
 if (only.has('library')) show('library', await runLibraryBench({ quick }));

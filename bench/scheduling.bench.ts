@@ -7,7 +7,7 @@
  * TTS + Σ render (pipelined) or Σ (TTS + render); efficiency = ideal / measured makespan.
  * GPU busy share, idle gaps and detection delays come from the containers' own job records.
  */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
@@ -45,6 +45,23 @@ export interface SchedulingParams {
   label?: string;
   /** Every GPU behind a remote runner (one per GPU, over HTTP on loopback); the gateway has no slots. */
   remote?: boolean;
+  /** Niceness of the simulated farm's process (and its ffmpeg): 19 keeps its encoding off the gateway's share. */
+  farmNice?: number;
+  /**
+   * Scale runs: wait for the tasks through lifecycle events instead of polling every task, and
+   * sample no ETAs, so the bench's own work does not count as the gateway's CPU.
+   */
+  lean?: boolean;
+}
+
+/** CPU seconds of this process's waited-for children (ffmpeg/ffprobe the gateway ran): /proc/self/stat. */
+function childrenCpuMs(): number {
+  try {
+    const f = readFileSync('/proc/self/stat', 'utf8').split(') ')[1].split(' ');
+    return ((Number(f[13]) + Number(f[14])) * 1000) / 100; // cutime + cstime, in clock ticks (100 Hz)
+  } catch {
+    return NaN;
+  }
 }
 
 const WORDS = 'the quick brown fox jumps over a lazy dog while seven tired bakers sing about rain'.split(' ');
@@ -63,12 +80,27 @@ export async function runScheduling(o: SchedulingParams): Promise<Record<string,
   const farm = await startFarmProcess(
     { gpus: o.gpus, baseDir: join(base, 'farm'), host: '127.0.0.1', renderMs: o.renderMs, ttsMs: o.ttsMs, video: { growMs: o.growMs, renderTime: o.renderTime, progress: o.progress } },
     Array.from({ length: o.gpus }, (_, i) => seed * 101 + i),
+    o.farmNice ?? 0,
   );
   const slots = farm.slots.map((s) => ({ id: s.id, video: { url: s.videoUrl, dataDir: s.videoDataDir }, tts: { url: s.ttsUrl, dataDir: s.ttsDataDir } }));
   const settings = { engine: 'heygem', scheduler: { pipelining: o.pipelining }, ...(o.heygem ? { heygem: o.heygem } : {}) };
   const config = loadConfig({ env: {} as NodeJS.ProcessEnv, inline: { dataDir: join(base, 'data'), ...settings, slots: o.remote ? [] : slots } });
   const gw = await createGateway(config, { log: pino({ level: 'silent' }) });
   const remote = o.remote ? await startRemoteRunners(gw, base, slots, settings) : null;
+  // Gateway cost: this process's CPU (the gateway runs in it) and its media children's, from the
+  // first submit to the last task's end; peak RSS sampled every 100 ms.
+  const rssBefore = process.memoryUsage().rss;
+  let rssPeak = rssBefore;
+  const rssTimer = setInterval(() => (rssPeak = Math.max(rssPeak, process.memoryUsage().rss)), 100);
+  const finals = new Set<string>();
+  let allFinal: () => void = () => undefined;
+  const allFinalP = new Promise<void>((r) => (allFinal = r));
+  gw.lifecycle.on('change', ({ task }) => {
+    if ((task.state === 'completed' || task.state === 'failed' || task.state === 'canceled') && task.parentId === null) finals.add(task.id);
+    if (finals.size >= o.tasks) allFinal();
+  });
+  const cpu0 = process.cpuUsage();
+  const children0 = childrenCpuMs();
   try {
     const random = seededRandom(seed);
     const start = Date.now();
@@ -83,12 +115,19 @@ export async function runScheduling(o: SchedulingParams): Promise<Record<string,
     const deadline = start + 20 * (o.ttsMs + o.renderMs) * Math.ceil(o.tasks / o.gpus) + 60_000;
     let tasks: Task[] = [];
     const etaSampler = new EtaSampler(gw.eta);
-    while (Date.now() < deadline) {
+    if (o.lean) {
+      await Promise.race([allFinalP, new Promise((r) => setTimeout(r, deadline - Date.now()).unref())]);
+      tasks = (await Promise.all(ids.map((id) => gw.store.get(id)))) as Task[];
+    }
+    while (!o.lean && Date.now() < deadline) {
       tasks = (await Promise.all(ids.map((id) => gw.store.get(id)))) as Task[];
       if (tasks.every((t) => t.state === 'completed' || t.state === 'failed')) break;
       await etaSampler.maybeSample(tasks, Date.now());
       await new Promise((r) => setTimeout(r, 20));
     }
+    const cpu = process.cpuUsage(cpu0);
+    const childrenMs = childrenCpuMs() - children0;
+    clearInterval(rssTimer);
     const done = tasks.filter((t) => t.state === 'completed');
     const makespan = Math.max(...tasks.map((t) => t.finishedAt ?? Date.now())) - start;
     const stats = await farm.videoStats();
@@ -105,6 +144,8 @@ export async function runScheduling(o: SchedulingParams): Promise<Record<string,
       gpus: o.gpus,
       tasks: o.tasks,
       completed: done.length,
+      // what the others ended with (e.g. fakes starved on a saturated machine time out)
+      not_completed: [...new Set(tasks.filter((t) => t.state !== 'completed').map((t) => `${t.state}:${t.errorCode ?? ''}`))].join(' ') || '-',
       tts_ms: o.ttsMs,
       render_ms_mean: Math.round(occ.renderMs.reduce((a, b) => a + b, 0) / Math.max(1, occ.renderMs.length)),
       render_ms_p95: p(occ.renderMs, 0.95),
@@ -124,11 +165,17 @@ export async function runScheduling(o: SchedulingParams): Promise<Record<string,
       queries_per_render: round(queries / Math.max(1, occ.renderMs.length), 1),
       tts_overhead_p50_ms: Math.round(median(ttsOverhead)),
       fake_result_grow_ms: o.growMs,
+      farm_nice: o.farmNice ?? 0,
+      gateway_cpu_ms_per_task: Math.round((cpu.user + cpu.system) / 1000 / Math.max(1, done.length)),
+      media_children_cpu_ms_per_task: Math.round(childrenMs / Math.max(1, done.length)),
+      peak_rss_mb: round(rssPeak / 2 ** 20, 1),
+      rss_per_slot_mb: round((rssPeak - rssBefore) / 2 ** 20 / o.gpus, 2),
       // ETA: median |estimate − actual| ÷ actual once warm: after the first 3 × gpus completions
       // (the first round runs all slots' start-up at once and is slower than the steady state).
-      ...etaSampler.report(tasks, 3 * o.gpus),
+      ...(o.lean ? {} : etaSampler.report(tasks, 3 * o.gpus)),
     };
   } finally {
+    clearInterval(rssTimer);
     await remote?.close();
     await gw.close(0);
     await farm.close();

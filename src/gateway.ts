@@ -18,6 +18,9 @@ import { FfmpegMedia } from './media/ffmpeg.adapter.js';
 import type { Media } from './media/media.js';
 import { FrameSampler } from './media/frame-sampler.js';
 import { FaceCheck } from './checks/face-check.js';
+import { OutputGate } from './checks/output-gate.js';
+import { FfmpegOutputInspector } from './checks/ffmpeg-output-inspector.js';
+import { createProbeRender } from './checks/probe-render.js';
 import { HumanFaceDetector, type FaceDetector } from './checks/human-face-detector.js';
 import { setDefaultNiceness } from './media/process.js';
 import { systemClock, type Clock } from './runner/clock.js';
@@ -50,6 +53,13 @@ import { createWebhooks } from './webhooks/create-webhooks.js';
 import { EtaService } from './eta/eta.service.js';
 import type { Resolver } from './webhooks/ssrf.js';
 import type { Webhooks } from './webhooks/webhooks.service.js';
+import { openSideSql } from './store/side-sql.js';
+import { POSTGRES_TEMPLATES, SQLITE_TEMPLATES, TEMPLATES_MIGRATION_LOCK_KEY } from './store/migrations/templates.js';
+import { TemplateStore } from './templates/template-store.js';
+import { TemplatesService } from './templates/templates.service.js';
+import { UsageStore } from './usage/usage-store.js';
+import { UsageService } from './usage/usage.service.js';
+import { estimateVideoSeconds } from './usage/usage.js';
 
 export interface Gateway {
   config: GatewayConfig;
@@ -90,8 +100,16 @@ export interface Gateway {
   eta: EtaService;
   /** Face and media checks of uploaded face videos (docs/checks.md). */
   faceCheck: FaceCheck;
+  /** The face video a task without upload or avatar uses (the first slot's; caption previews draw on it). */
+  defaultFaceVideo: string;
+  /** The output check of every result before `completed` (docs/checks.md). */
+  outputGate: OutputGate;
   /** Listen before render: speech only, cached by content (docs/api.md, "Speech preview"). */
   speechPreview: SpeechPreview;
+  /** Scripts with {{variables}}, versioned (docs/templates.md). */
+  templates: TemplatesService;
+  /** Video and GPU seconds per key, monthly budgets (docs/templates.md, "Usage"). */
+  usage: UsageService;
 }
 
 export interface GatewayOverrides {
@@ -152,7 +170,17 @@ export async function createGateway(config: GatewayConfig, o: GatewayOverrides =
   const normalize = speechText;
   const segments = new Segments(config, { store, lifecycle, paths, clock, log, normalize });
   const library = await createLibrary(config, { store, paths, media, clock, log: log.child({ component: 'library' }), pgPool });
+  const sideSql = await openSideSql({ sqlitePath: paths.database, pgPool, ddl: { sqlite: SQLITE_TEMPLATES, postgres: POSTGRES_TEMPLATES }, lockKey: TEMPLATES_MIGRATION_LOCK_KEY });
+  const templates = new TemplatesService(new TemplateStore(sideSql), { maxScriptChars: config.limits.maxTextChars }, () => clock.now());
+  const usage = new UsageService(new UsageStore(sideSql), config.usage, clock, log.child({ component: 'usage' }));
+  lifecycle.on('change', usage.onTaskChange);
+  segments.backups.onBackupEnded((task, slotId, ms) => usage.backupRendered(task, slotId, ms));
+  const { enabled: checkOutputs, preferOtherSlotMs, degradeAfter, probeAfterMs, ...outputRules } = config.checks.output;
+  const inspector = new FfmpegOutputInspector(media, { ffmpegPath: config.media.ffmpeg, timeoutMs: config.media.timeoutMs, rules: outputRules });
+  const outputGate = new OutputGate({ inspector, recorder: lifecycle, log: log.child({ component: 'output-check' }), enabled: checkOutputs });
+  segments.coordinator.outputGate = outputGate;
   const pipelineDeps = {
+    outputGate,
     segments: segments.steps,
     backups: segments.backups,
     inputs: library,
@@ -164,11 +192,14 @@ export async function createGateway(config: GatewayConfig, o: GatewayOverrides =
     maxReferenceSeconds: config.limits.maxReferenceSeconds,
     fallbackToReferenceAudio: config.heygem.fallbackToReferenceAudio,
   };
+  const defaultsOf = (id: number): SlotDefaults => {
+    const slotCfg = config.slots.find((s) => s.id === id);
+    return { faceVideo: slotCfg?.defaultFace ?? assets.faceVideo, referenceVoice: slotCfg?.defaultVoice ?? assets.referenceVoice };
+  };
+  const probeRender = checkOutputs ? createProbeRender({ inspector, workDir: paths.work, defaults: defaultsOf, now: () => clock.now() }) : undefined;
   const runners = engines.map((e) => {
-    const slotCfg = config.slots.find((s) => s.id === e.id);
-    const defaults: SlotDefaults = { faceVideo: slotCfg?.defaultFace ?? assets.faceVideo, referenceVoice: slotCfg?.defaultVoice ?? assets.referenceVoice };
-    const deps = { pipeline: new TaskPipeline(pipelineDeps, e, defaults), lifecycle, store, clock, log: log.child({ slot: e.id }) };
-    return new SlotRunner(e, deps, config.scheduler);
+    const deps = { pipeline: new TaskPipeline(pipelineDeps, e, defaultsOf(e.id)), lifecycle, store, clock, log: log.child({ slot: e.id }), probeRender };
+    return new SlotRunner(e, deps, { ...config.scheduler, degradeAfter, probeAfterMs });
   });
   const sampleGpus = config.telemetry.gpu === 'on' || (config.telemetry.gpu === 'auto' && config.engine === 'heygem');
   const gpuStats =
@@ -177,7 +208,7 @@ export async function createGateway(config: GatewayConfig, o: GatewayOverrides =
       ? new NvidiaSmiSampler({ binary: config.telemetry.nvidiaSmi, intervalMs: config.telemetry.intervalMs })
       : new NoGpuStats(config.engine === 'preview' ? 'preview engine: no GPUs' : 'GPU telemetry off (telemetry.gpu)'));
   gpuStats.start();
-  const scheduler = new Scheduler(runners, store, lifecycle, clock, config.scheduler, log, nodeId, (r) => describeSlot(r, gpuStats), segments.backups);
+  const scheduler = new Scheduler(runners, store, lifecycle, clock, { ...config.scheduler, preferOtherSlotMs }, log, nodeId, (r) => describeSlot(r, gpuStats), segments.backups);
   const cluster = new ClusterView(store, config.scheduler.enabled ? runners : [], gpuStats, clock, nodeId, config.scheduler.leaseMs);
   const eta = new EtaService(store, cluster, clock, {
     renderSecPerSpeechSec: config.heygem.defaultRenderSecPerSpeechSec,
@@ -197,6 +228,7 @@ export async function createGateway(config: GatewayConfig, o: GatewayOverrides =
       lifecycle.close();
       await publisher.close();
       await library.store.close();
+      await sideSql.close();
       await webhooks.close();
       await store.close();
       lock?.release();
@@ -230,7 +262,7 @@ export async function createGateway(config: GatewayConfig, o: GatewayOverrides =
   void fileRetention.clearInterruptedReferences(wallStart).catch((err: unknown) => log.warn({ err }, 'could not clear interrupted reference copies'));
   const recordRetention = new RecordRetention(store, clock, config.retention, log);
   recordRetention.start();
-  const metrics = new GatewayMetrics({ lifecycle, scheduler, store, gpuStats, publisher, backups: segments.backups, retention: recordRetention });
+  const metrics = new GatewayMetrics({ lifecycle, scheduler, store, gpuStats, publisher, backups: segments.backups, retention: recordRetention, outputChecks: outputGate });
   // The first slot's speech engine speaks previews (on heygem its TTS container: seconds, not a render).
   const firstSlot = config.slots.find((s) => s.id === engines[0]?.id);
   const speechPreview = new SpeechPreview({
@@ -251,6 +283,8 @@ export async function createGateway(config: GatewayConfig, o: GatewayOverrides =
     log: log.child({ component: 'batches' }),
     attachInputs: (taskId, refs) => library.attach(taskId, refs),
     createTask: (t) => segments.create(t),
+    admitUsage: (owner, tasks) => usage.admit(owner, estimateVideoSeconds(tasks.map((t) => t.normalizedText), segments.rate.charsPerSecond)),
+    attachTemplate: (taskId, ref) => templates.attach(taskId, ref),
   });
   registerBackPressureMetrics(metrics.registry, pipelines.admission);
   // A finished batch is a webhook event for its key's endpoints; keyed by batch id, so the
@@ -280,7 +314,11 @@ export async function createGateway(config: GatewayConfig, o: GatewayOverrides =
     webhooks,
     eta,
     faceCheck,
+    outputGate,
     speechPreview,
+    defaultFaceVideo: config.slots[0]?.defaultFace ?? assets.faceVideo,
+    templates,
+    usage,
     startedAt: clock.now(),
     normalize,
     nodeId,
@@ -300,6 +338,7 @@ export async function createGateway(config: GatewayConfig, o: GatewayOverrides =
       lifecycle.close();
       await publisher.close();
       await library.store.close();
+      await sideSql.close();
       await webhooks.close();
       await store.close();
       lock?.release();

@@ -16,8 +16,11 @@ describe('npm run bench -- --quick', () => {
     expect(summary.scheduling[0]).toHaveProperty('efficiency');
     expect(summary.variance[0]).toHaveProperty('gpu_busy_share');
     expect(summary.remote.map((r: { case: string }) => r.case)).toEqual(['local slots', 'remote runners']);
-    expect(summary.api).toHaveProperty('status_rps');
-    expect(summary.scale).toHaveProperty('startup_ms');
+    expect(summary.api[0]).toHaveProperty('status_rps');
+    expect(summary.scale[0]).toHaveProperty('gap_p95_ms');
+    expect(summary.scale[0]).toHaveProperty('gateway_cpu_ms_per_task');
+    expect(summary.history).toHaveProperty('startup_ms');
+    expect(summary.eta[0]).toHaveProperty('in_range_share');
     expect(summary.text).toHaveProperty('sentences_per_second_median');
     expect(summary.batches[0]).toHaveProperty('fair_claim_select_us');
     expect(summary.checks.map((r: { case: string }) => r.case)).toEqual(['face check, 3 s 360p', 'output check, 3 s 360p', 'detector load (once per process)']);

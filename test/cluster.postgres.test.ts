@@ -34,7 +34,7 @@ const serve = (config: string, port: number): Promise<ServeProcess> => startServ
 
 async function inProcess(url: string, inline: Record<string, unknown>, slots: number): Promise<TestGateway> {
   const t = await startTestGateway(
-    { store: { driver: 'postgres', url }, scheduler: { retryBaseDelayMs: 5, heartbeatMs: 100, reapIntervalMs: 100, leaseMs: 2000, ...(inline.scheduler as object) }, ...inline },
+    { store: { driver: 'postgres', url }, scheduler: { retryBaseDelayMs: 5, heartbeatMs: 100, reapIntervalMs: 100, leaseMs: 2000, ...(inline.scheduler as object) }, checks: { output: { enabled: false } }, ...inline },
     { slotEngines: scriptedSlots(slots, { ttsMs: 2, renderMs: 5 }, { events: [] }), media: new InertMedia() },
   );
   cleanups.push(() => t.close());

@@ -62,7 +62,7 @@ const publish = () => ({
 /** One slot per node, with its own id (slot ids are unique across a deployment). */
 async function node(id: string, url: string, slot: number): Promise<TestGateway> {
   return startTestGateway(
-    { store: { driver: 'postgres', url }, node: { id }, scheduler: { retryBaseDelayMs: 5, heartbeatMs: 100, reapIntervalMs: 100, leaseMs: 2000 }, publish: publish() },
+    { store: { driver: 'postgres', url }, node: { id }, scheduler: { retryBaseDelayMs: 5, heartbeatMs: 100, reapIntervalMs: 100, leaseMs: 2000 }, publish: publish(), checks: { output: { enabled: false } } },
     {
       slotEngines: scriptedSlots(1, { ttsMs: 2, renderMs: 5 }, { events: [] }).map((e) => ({ ...e, id: slot, video: new SizedVideo(slot, { ttsMs: 2, renderMs: 5 }, { events: [] }) })),
       media: new InertMedia(),

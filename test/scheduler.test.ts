@@ -22,7 +22,7 @@ afterEach(async () => {
 async function gateway(slots: number, script: Script, scheduler: Record<string, unknown> = {}) {
   const tl: Timeline = { events: [] };
   const engines = scriptedSlots(slots, script, tl);
-  const config = loadConfig({ env: {} as NodeJS.ProcessEnv, inline: { dataDir: mkdtempSync(join(tmpdir(), 'hg-sched-')), scheduler: { retryBaseDelayMs: 5, ...scheduler } } });
+  const config = loadConfig({ env: {} as NodeJS.ProcessEnv, inline: { dataDir: mkdtempSync(join(tmpdir(), 'hg-sched-')), scheduler: { retryBaseDelayMs: 5, ...scheduler }, checks: { output: { enabled: false } } } });
   const gw = await createGateway(config, { log: pino({ level: 'silent' }), media: new InertMedia(), slotEngines: engines });
   open.push(gw);
   const add = async (n: number, notify = true) => {

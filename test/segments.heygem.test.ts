@@ -45,13 +45,13 @@ function leftovers(farm: Farm, ids: string[]): string[] {
 
 /**
  * Two ways a part fails for good on the real protocol: the container fails every render of it
- * (status 3), or it returns it 2 s short every time (a bad render, judged by the gateway's cut to
- * the speech, docs/segments.md). Both on containers that return the other parts a few frames off
+ * (status 3, tried maxAttempts times), or it returns it 2 s short every time (A/V drift: the
+ * output check refuses it, and a second bad result ends it, docs/checks.md). Both on containers that return the other parts a few frames off
  * their speech, as real ones do, so every part's cut runs too.
  */
 const FAULTS = [
-  { name: 'the container fails it (status 3)', status: 3, message: 'render failed', code: 'render_failed' },
-  { name: 'it comes back 2 s short every time (a bad render)', status: 2, message: 'Bad render of segment 3', code: 'result_invalid' },
+  { name: 'the container fails it (status 3)', status: 3, message: 'render failed', code: 'render_failed', attempts: MAX_ATTEMPTS },
+  { name: 'it comes back 2 s short every time (a bad render)', status: 2, message: 'failed the output check', code: 'output_av_drift', attempts: 2 },
 ] as const;
 
 describe('long scripts on fake HeyGem containers', () => {
@@ -95,12 +95,12 @@ describe('long scripts on fake HeyGem containers', () => {
       const k = await gw.store.listSegments(parent.id);
       return k.every((c) => isFinal(c.state)) && gw.scheduler.runners.every((r) => !r.busy) ? k : undefined;
     }, 120_000, 50);
-    expect(kids[2]).toMatchObject({ state: 'failed', attempt: MAX_ATTEMPTS });
+    expect(kids[2]).toMatchObject({ state: 'failed', attempt: fault.attempts });
     expect(kids.filter((k) => k.segmentIndex !== 2).every((k) => k.state === 'completed' || k.state === 'canceled')).toBe(true);
     // The container really was asked once per attempt (and failed it, or returned it short);
     // backup renders of it on idle GPUs (`…-b<slot>`) come on top.
     const doomedRenders = farm.slots.flatMap((s) => s.video.stats().history.filter((h) => isDoomed(h.code) && !/-b\d+$/.test(h.code)));
-    expect(doomedRenders.map((h) => h.status)).toEqual(Array(MAX_ATTEMPTS).fill(fault.status));
+    expect(doomedRenders.map((h) => h.status)).toEqual(Array(fault.attempts).fill(fault.status));
 
     // Nothing is left on any container: no job running, and — once the containers have
     // finished writing what their ended jobs produce — no file of the task in their dirs.

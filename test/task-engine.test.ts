@@ -47,7 +47,7 @@ async function post(url: string, path: string): Promise<number> {
 describe('attempts are fenced', () => {
   it('cancel, then retry while the old render still runs: the new attempt completes; the old one’s late answers change nothing', async () => {
     const slots = controlledSlots(2);
-    t = await startTestGateway({ scheduler: { retryBaseDelayMs: 5, heartbeatMs: 50, leaseMs: 5000 } }, { slotEngines: slots, media: new InertMedia() });
+    t = await startTestGateway({ checks: { output: { enabled: false } }, scheduler: { retryBaseDelayMs: 5, heartbeatMs: 50, leaseMs: 5000 } }, { slotEngines: slots, media: new InertMedia() });
     const id = String((await submit(t.url, 'fenced')).body.task_id);
     const first = await waitFor(async () => slots.find((s) => s.video.started.includes(id)));
     await first.video.waitStarted(id);
@@ -76,7 +76,7 @@ describe('attempts are fenced', () => {
 
   it('an old attempt failing late does not cancel or fail the new attempt', async () => {
     const slots = controlledSlots(2);
-    t = await startTestGateway({ scheduler: { retryBaseDelayMs: 5, heartbeatMs: 50 } }, { slotEngines: slots, media: new InertMedia() });
+    t = await startTestGateway({ checks: { output: { enabled: false } }, scheduler: { retryBaseDelayMs: 5, heartbeatMs: 50 } }, { slotEngines: slots, media: new InertMedia() });
     const id = String((await submit(t.url, 'late failure')).body.task_id);
     const first = await waitFor(async () => slots.find((s) => s.video.started.includes(id)));
     await first.video.waitStarted(id);
@@ -98,7 +98,7 @@ describe('attempts are fenced', () => {
 
   it('a progress patch or transition with an old fence is refused by the lifecycle', async () => {
     const slots = controlledSlots(1);
-    t = await startTestGateway({}, { slotEngines: slots, media: new InertMedia() });
+    t = await startTestGateway({ checks: { output: { enabled: false } } }, { slotEngines: slots, media: new InertMedia() });
     const id = String((await submit(t.url, 'stale writer')).body.task_id);
     await slots[0].video.waitStarted(id);
     const live = (await t.gw.store.get(id))!;
@@ -115,7 +115,7 @@ describe('attempts are fenced', () => {
 describe('leases and the reaper', () => {
   it('a task held by a node that stopped renewing is queued again as attempt n+1 and completes here', async () => {
     const slots = controlledSlots(1);
-    t = await startTestGateway({ scheduler: { leaseMs: 300, heartbeatMs: 50, reapIntervalMs: 50, retryBaseDelayMs: 5 } }, { slotEngines: slots, media: new InertMedia() });
+    t = await startTestGateway({ checks: { output: { enabled: false } }, scheduler: { leaseMs: 300, heartbeatMs: 50, reapIntervalMs: 50, retryBaseDelayMs: 5 } }, { slotEngines: slots, media: new InertMedia() });
     // Another (dead) node claimed it for its slot 7 and vanished.
     const created = await t.gw.store.create({ id: newTaskId(), text: 'orphan', createdAt: Date.now() });
     expect(created.state).toBe('queued');
@@ -142,7 +142,7 @@ describe('leases and the reaper', () => {
 
   it('a running attempt keeps its lease by heartbeats while it waits on the container', async () => {
     const slots = controlledSlots(1);
-    t = await startTestGateway({ scheduler: { leaseMs: 200, heartbeatMs: 40, reapIntervalMs: 30 } }, { slotEngines: slots, media: new InertMedia() });
+    t = await startTestGateway({ checks: { output: { enabled: false } }, scheduler: { leaseMs: 200, heartbeatMs: 40, reapIntervalMs: 30 } }, { slotEngines: slots, media: new InertMedia() });
     const id = String((await submit(t.url, 'long render')).body.task_id);
     await slots[0].video.waitStarted(id);
     const firstExpiry = (await t.gw.store.get(id))!.leaseExpiresAt!;
@@ -155,7 +155,7 @@ describe('leases and the reaper', () => {
   });
 
   it('a task whose holders keep dying ends failed (lease_expired) after maxAttempts, instead of looping', async () => {
-    t = await startTestGateway({ scheduler: { enabled: true, leaseMs: 100, heartbeatMs: 20, reapIntervalMs: 20, maxAttempts: 3 } }, { slotEngines: [], media: new InertMedia() });
+    t = await startTestGateway({ checks: { output: { enabled: false } }, scheduler: { enabled: true, leaseMs: 100, heartbeatMs: 20, reapIntervalMs: 20, maxAttempts: 3 } }, { slotEngines: [], media: new InertMedia() });
     const task = await t.gw.store.create({ id: newTaskId(), text: 'poison', createdAt: Date.now() });
     // Three nodes in turn claim it and die without a word.
     for (let i = 0; i < 3; i++) {
@@ -195,7 +195,7 @@ describe('the reaper after a store outage', () => {
     const { store, state } = switchable(new SqliteTaskStore(join(dir, 'db.sqlite')));
     // No local slots: only the reaper acts. It waits a heartbeat plus the holders' longest retry
     // backoff (5.5 s here) after the start and after the outage (src/runner/scheduler.ts).
-    t = await startTestGateway({ scheduler: { leaseMs: 300, heartbeatMs: 500, reapIntervalMs: 50 } }, { store, slotEngines: [], media: new InertMedia() }, dir);
+    t = await startTestGateway({ checks: { output: { enabled: false } }, scheduler: { leaseMs: 300, heartbeatMs: 500, reapIntervalMs: 50 } }, { store, slotEngines: [], media: new InertMedia() }, dir);
     const claim = async (holder: string) => {
       await store.create({ id: newTaskId(), text: holder, createdAt: Date.now() });
       return (await store.claimNext({ slotId: holder === 'alive' ? 1 : 2, holder, now: Date.now(), leaseMs: 300 }))!;

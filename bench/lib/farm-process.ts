@@ -1,5 +1,6 @@
 /** A simulated farm in a child process (see farm-child.ts), with its containers' records. */
 import { fork, type ChildProcess } from 'node:child_process';
+import { setPriority } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import type { FarmOptions } from '../../src/simulate/simulate.js';
 import type { FakeVideoContainer } from '../../src/simulate/video-container.fake.js';
@@ -42,9 +43,14 @@ function ask<T>(child: ChildProcess, msg: unknown, want: string): Promise<T> {
   });
 }
 
-export async function startFarmProcess(options: FarmOptions, seeds?: number[]): Promise<RemoteFarm> {
+/**
+ * `nice`: the farm process's niceness (its ffmpeg children inherit it), so on a small machine the
+ * simulated containers' own encoding yields to the gateway instead of posing as its cost.
+ */
+export async function startFarmProcess(options: FarmOptions, seeds?: number[], nice = 0): Promise<RemoteFarm> {
   const child = fork(CHILD, [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   try {
+    if (nice) setPriority(child.pid!, nice);
     const { slots } = await ask<{ slots: RemoteSlot[] }>(child, { type: 'start', options, seeds }, 'ready');
     return {
       slots,

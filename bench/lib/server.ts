@@ -24,12 +24,13 @@ const proc = (pid: number, key: string) => {
   }
 };
 
-export async function startServer(dataDir: string, config: Record<string, unknown>, port?: number): Promise<ServerHandle> {
+/** `nodeArgs`: options for the server's node (e.g. `--cpu-prof`, which NODE_OPTIONS refuses). */
+export async function startServer(dataDir: string, config: Record<string, unknown>, port?: number, nodeArgs: string[] = []): Promise<ServerHandle> {
   port ??= await freePort();
   const file = join(dataDir, 'bench-config.yaml');
   writeFileSync(file, stringify({ dataDir, logLevel: 'warn', server: { host: '127.0.0.1', port }, ...config }));
   const t0 = performance.now();
-  const child = spawn(process.execPath, ['bin/heygem-gateway.js', 'serve', '--config', file], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, HEYGEM_GATEWAY_CONFIG: '' } });
+  const child = spawn(process.execPath, [...nodeArgs, 'bin/heygem-gateway.js', 'serve', '--config', file], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, HEYGEM_GATEWAY_CONFIG: '' } });
   const url = `http://127.0.0.1:${port}`;
   for (let i = 0; i < 600; i++) {
     try {

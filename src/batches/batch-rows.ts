@@ -63,20 +63,10 @@ export function parseJsonRows(body: unknown, limits: RowLimits): RowInput[] {
 
 export function parseCsvRows(text: string, defaultsRaw: { avatar_id?: unknown; voice_id?: unknown; language?: unknown }, limits: RowLimits): RowInput[] {
   const defaults = batchDefaults(defaultsRaw.avatar_id, defaultsRaw.voice_id, defaultsRaw.language);
-  let records;
-  try {
-    records = parseCsv(text);
-  } catch (err) {
-    if (err instanceof CsvError) throw new DomainError('csv_invalid', 'invalid', `CSV is malformed: ${err.message}`, { line: err.line });
-    throw err;
-  }
-  const [header, ...data] = records;
-  const names = header?.fields.map((f) => f.trim()) ?? [];
+  const { names, data } = csvTable(text, limits, (n) => {
+    if (!n.includes('text')) throw new DomainError('csv_invalid', 'invalid', 'The first CSV line must be a header naming a "text" column (optional: avatar_id, voice_id, and metadata columns)');
+  });
   const textCol = names.indexOf('text');
-  if (textCol < 0) throw new DomainError('csv_invalid', 'invalid', 'The first CSV line must be a header naming a "text" column (optional: avatar_id, voice_id, and metadata columns)');
-  const dup = names.find((n, i) => n && names.indexOf(n) !== i);
-  if (dup) throw new DomainError('csv_invalid', 'invalid', `The CSV header names column "${dup.slice(0, 40)}" twice`);
-  checkCount(data.length, limits);
   const avatarCol = names.indexOf('avatar_id');
   const voiceCol = names.indexOf('voice_id');
   const languageCol = names.indexOf('language');
@@ -96,7 +86,28 @@ export function parseCsvRows(text: string, defaultsRaw: { avatar_id?: unknown; v
   return rows as RowInput[];
 }
 
-function batchDefaults(avatar: unknown, voice: unknown, language: unknown): { avatarId: string | null; voiceId: string | null; language: LanguageOption } {
+/**
+ * A CSV body → its header names (trimmed) and data records; malformed CSV, a header `check`
+ * refuses, a column named twice or a row count out of limits is refused before any row is read.
+ */
+export function csvTable(text: string, limits: RowLimits, check: (names: string[]) => void = () => undefined): { names: string[]; data: Array<{ line: number; fields: string[] }> } {
+  let records;
+  try {
+    records = parseCsv(text);
+  } catch (err) {
+    if (err instanceof CsvError) throw new DomainError('csv_invalid', 'invalid', `CSV is malformed: ${err.message}`, { line: err.line });
+    throw err;
+  }
+  const [header, ...data] = records;
+  const names = header?.fields.map((f) => f.trim()) ?? [];
+  check(names);
+  const dup = names.find((n, i) => n && names.indexOf(n) !== i);
+  if (dup) throw new DomainError('csv_invalid', 'invalid', `The CSV header names column "${dup.slice(0, 40)}" twice`);
+  checkCount(data.length, limits);
+  return { names, data };
+}
+
+export function batchDefaults(avatar: unknown, voice: unknown, language: unknown): { avatarId: string | null; voiceId: string | null; language: LanguageOption } {
   const problems: RowProblem[] = [];
   const avatarId = checkId(0, undefined, 'avatar_id', avatar ?? null, problems);
   const voiceId = checkId(0, undefined, 'voice_id', voice ?? null, problems);
@@ -112,7 +123,7 @@ function checkLanguage(row: number, line: number | undefined, v: unknown, proble
   return 'auto';
 }
 
-function checkCount(n: number, limits: RowLimits): void {
+export function checkCount(n: number, limits: RowLimits): void {
   if (n === 0) throw new DomainError('batch_empty', 'invalid', 'The batch has no rows');
   if (n > limits.maxRows) throw new DomainError('batch_too_large', 'too_large', `The batch has ${n} rows; at most ${limits.maxRows} are accepted (batches.maxRows)`, { limit: limits.maxRows });
 }
@@ -124,7 +135,7 @@ function checkId(row: number, line: number | undefined, field: string, v: unknow
   return null;
 }
 
-function checkRow(row: number, line: number | undefined, text: unknown, avatar: unknown, voice: unknown, language: unknown, metadata: unknown, limits: RowLimits, problems: RowProblem[]): RowInput | null {
+export function checkRow(row: number, line: number | undefined, text: unknown, avatar: unknown, voice: unknown, language: unknown, metadata: unknown, limits: RowLimits, problems: RowProblem[]): RowInput | null {
   const at = line ? { line } : {};
   const before = problems.length;
   const t = typeof text === 'string' ? text.trim() : '';
@@ -139,7 +150,7 @@ function checkRow(row: number, line: number | undefined, text: unknown, avatar: 
   return problems.length > before ? null : { row, text: t, avatarId, voiceId, language: lang, metadata };
 }
 
-function throwProblems(problems: RowProblem[]): void {
+export function throwProblems(problems: RowProblem[]): void {
   if (!problems.length) return;
   const rows = [...new Set(problems.map((p) => p.row))];
   const listed = rows.slice(0, 10).join(', ') + (rows.length > 10 ? ', …' : '');

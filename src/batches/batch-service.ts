@@ -22,8 +22,8 @@ import type { RowInput } from './batch-rows.js';
 import { presentBatch, type BatchView } from './batch-presenter.js';
 import type { TaskLibraryRefs } from '../library/library.js';
 import type { Normalize } from '../language/speech-text.js';
-import { resolveLanguage } from '../language/intake.js';
-import type { LanguageOption, SpeechLanguage } from '../text/language.js';
+import { speechTask, type SpeechTask } from '../language/intake.js';
+import type { TemplateRef } from '../templates/template.js';
 
 export interface BatchCompletedEvent {
   /** API key id of the batch (null with auth off): whose webhooks get it. */
@@ -45,7 +45,17 @@ export interface BatchServiceDeps {
   /** Ties a new task to its avatar/voice before the task row exists (LibraryService.attach; the request fields are read in http/fields/library.ts). */
   attachInputs?: (taskId: string, refs: TaskLibraryRefs) => Promise<void>;
   /** Stores a new task; long texts become segments there (segments/segments.ts). Default: tasks.create. */
-  createTask?: (t: { id: string; text: string; normalizedText: string; owner: string | null; createdAt: number; language: SpeechLanguage; languageRequested: LanguageOption }) => Promise<Task>;
+  createTask?: (t: SpeechTask & { id: string; owner: string | null; createdAt: number; captions?: 'burn' | null }) => Promise<Task>;
+  /** Refuses the whole batch before anything is stored (the key's monthly budget: usage/usage.service.ts). */
+  admitUsage?: (owner: string | null, tasks: readonly SpeechTask[]) => Promise<void>;
+  /** Records the template version a row's task was made from (templates/templates.service.ts). */
+  attachTemplate?: (taskId: string, ref: TemplateRef) => Promise<void>;
+}
+
+/** What every row of a batch shares beyond its defaults: the template it was filled from, its caption option. */
+export interface BatchExtras {
+  template?: TemplateRef;
+  captions?: 'burn' | null;
 }
 
 export class BatchService extends EventEmitter {
@@ -71,8 +81,12 @@ export class BatchService extends EventEmitter {
     publishTo: string[],
     defaults: Record<string, unknown>,
     inputs: readonly TaskLibraryRefs[] = [],
+    extras: BatchExtras = {},
   ): Promise<BatchView> {
     const now = this.d.clock.now();
+    // once per row, at intake (language/intake.ts), before anything is stored
+    const speech = rows.map((r) => speechTask(r.text, r.language, this.d.normalize));
+    await this.d.admitUsage?.(owner, speech);
     const batch: BatchRecord = { id: newTaskId(now), owner, createdAt: now, rowCount: rows.length, canceledAt: null, completedAt: null, defaults };
     const recs: BatchRowRecord[] = rows.map((r) => ({ batchId: batch.id, rowIndex: r.row, taskId: newTaskId(now), avatarId: r.avatarId, voiceId: r.voiceId, metadata: r.metadata }));
     await this.d.batches.createBatch(batch, recs);
@@ -82,9 +96,8 @@ export class BatchService extends EventEmitter {
         await this.d.publisher.requested(rec.taskId, publishTo);
         // The row's avatar/voice, resolved and checked against the caller's key by the route.
         if (inputs[i] && this.d.attachInputs) await this.d.attachInputs(rec.taskId, inputs[i]);
-        const text = rows[i].text;
-        const language = resolveLanguage(rows[i].language, text); // once, at intake (language/intake.ts)
-        const input = { id: rec.taskId, text, normalizedText: this.d.normalize(text, language), owner, createdAt: now, language, languageRequested: rows[i].language };
+        if (extras.template && this.d.attachTemplate) await this.d.attachTemplate(rec.taskId, extras.template);
+        const input = { ...speech[i], id: rec.taskId, owner, createdAt: now, ...(extras.captions ? { captions: extras.captions } : {}) };
         created.push(await (this.d.createTask ? this.d.createTask(input) : this.d.tasks.create(input)));
       }
     } catch (err) {

@@ -63,7 +63,16 @@ describe('parseDetections / judgeOutput', () => {
       black: [{ start: 1, end: 2.5 }],
       frozen: [{ start: 3, end: 5 }],
       silent: [{ start: 0, end: 2 }, { start: 7, end: 9 }],
+      clipped: null,
     });
+  });
+
+  it('clipping is a warning past the share of samples at full scale', () => {
+    const found = parseDetections('[Parsed_volumedetect_1 @ 0x4] n_samples: 100000\n[Parsed_volumedetect_1 @ 0x4] histogram_0db: 500', 5);
+    expect(found.clipped).toEqual({ atFullScale: 500, samples: 100000 });
+    const facts = { videoSec: 5, audioSec: 5, speechSilent: null, faceStill: false };
+    expect(judgeOutput(found, facts, DEFAULT_OUTPUT_RULES)).toEqual([expect.objectContaining({ code: 'output_clipped', at: 0 })]);
+    expect(judgeOutput({ ...found, clipped: { atFullScale: 50, samples: 100000 } }, facts, DEFAULT_OUTPUT_RULES)).toEqual([]);
   });
 
   it('silence is judged only where the speech has sound, freezes only for a moving face', () => {

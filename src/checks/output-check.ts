@@ -6,12 +6,13 @@
  * the face video itself moves). Argument builders and the judgement are pure; `OutputChecker`
  * runs the processes.
  *
- * Not yet wired into task completion: see docs/checks.md, "Not built yet".
+ * Called before a result may complete through OutputGate (output-gate.ts).
  */
 import { SAFE_INPUT } from '../media/ffmpeg.args.js';
 import { runProcess } from '../media/process.js';
 
-export type OutputCode = 'output_black' | 'output_frozen' | 'output_silent' | 'output_av_drift';
+/** `output_clipped` is a warning (recorded, never fails a result: the speech itself is usually what clips). */
+export type OutputCode = 'output_black' | 'output_frozen' | 'output_silent' | 'output_av_drift' | 'output_clipped';
 
 export interface OutputFinding {
   code: OutputCode;
@@ -29,6 +30,8 @@ export interface Detections {
   black: Interval[];
   frozen: Interval[];
   silent: Interval[];
+  /** Samples at full scale (volumedetect's 0 dB bin) and all samples; null when not measured. */
+  clipped?: { atFullScale: number; samples: number } | null;
 }
 
 export interface OutputRules {
@@ -42,16 +45,18 @@ export interface OutputRules {
   silenceDb: number;
   /** Largest accepted difference between the video and the audio stream lengths. */
   maxDriftSeconds: number;
+  /** Share of the samples at full scale (0 dBFS) above which the sound is reported as clipped. */
+  clipShare: number;
 }
 
-export const DEFAULT_OUTPUT_RULES: OutputRules = { blackSeconds: 0.5, freezeSeconds: 2, silenceSeconds: 1, silenceDb: -50, maxDriftSeconds: 0.5 };
+export const DEFAULT_OUTPUT_RULES: OutputRules = { blackSeconds: 0.5, freezeSeconds: 2, silenceSeconds: 1, silenceDb: -50, maxDriftSeconds: 0.5, clipShare: 0.001 };
 
 /** The one pass over a result: video detectors on its first video stream, silence on its first audio stream. */
 export function outputCheckArgs(input: string, r: OutputRules, o: { freeze: boolean }): string[] {
   const video = [`blackdetect=d=${r.blackSeconds}:pix_th=0.10`, ...(o.freeze ? [`freezedetect=n=-60dB:d=${r.freezeSeconds}`] : [])].join(',');
   return [
     '-hide_banner', '-nostdin', '-v', 'info', ...SAFE_INPUT, '-i', input,
-    '-filter_complex', `[0:v:0]${video}[v];[0:a:0]silencedetect=n=${r.silenceDb}dB:d=${r.silenceSeconds}[a]`,
+    '-filter_complex', `[0:v:0]${video}[v];[0:a:0]silencedetect=n=${r.silenceDb}dB:d=${r.silenceSeconds},volumedetect[a]`,
     '-map', '[v]', '-map', '[a]', '-f', 'null', '-',
   ];
 }
@@ -101,7 +106,10 @@ export function parseDetections(stderr: string, durationSec: number): Detections
   }
   if (freezeStart !== null) frozen.push({ start: freezeStart, end: durationSec });
   if (silenceStart !== null) silent.push({ start: silenceStart, end: durationSec });
-  return { black, frozen, silent };
+  const samples = /n_samples:\s*(\d+)/.exec(stderr);
+  const full = /histogram_0db:\s*(\d+)/.exec(stderr);
+  const clipped = samples ? { atFullScale: full ? num(full[1]) : 0, samples: num(samples[1]) } : null;
+  return { black, frozen, silent, clipped };
 }
 
 /** Parts of `a` not covered by any of `b`. */
@@ -142,6 +150,10 @@ export function judgeOutput(
   if (Math.abs(drift) > r.maxDriftSeconds) {
     out.push({ code: 'output_av_drift', at: s2(Math.min(facts.videoSec, facts.audioSec)), detail: `video ${s2(facts.videoSec)} s, audio ${s2(facts.audioSec)} s (${drift > 0 ? '+' : ''}${s2(drift)} s)` });
   }
+  const c = found.clipped;
+  if (c && c.samples > 0 && c.atFullScale / c.samples > r.clipShare) {
+    out.push({ code: 'output_clipped', at: 0, detail: `${c.atFullScale} of ${c.samples} samples at full scale (${s2((c.atFullScale / c.samples) * 100)} %): the sound clips` });
+  }
   return out.sort((a, b) => a.at - b.at);
 }
 
@@ -154,6 +166,8 @@ export interface OutputCheckInput {
   speech?: string;
   /** The face video it was rendered from (a still face allows a still result). */
   face?: string;
+  /** Known without looking: true = do not judge frozen stretches (a stitched whole of checked parts). */
+  faceStill?: boolean;
   signal?: AbortSignal;
 }
 
@@ -166,7 +180,7 @@ export class OutputChecker {
 
   async check(i: OutputCheckInput): Promise<OutputFinding[]> {
     const r = this.rules;
-    const faceStill = i.face ? await this.isStill(i.face, i.signal) : false;
+    const faceStill = i.faceStill ?? (i.face ? await this.isStill(i.face, i.signal) : false);
     const run = (args: string[]) => runProcess(this.o.ffmpegPath, args, { signal: i.signal, timeoutMs: this.o.timeoutMs }).then((x) => x.stderr);
     const [stderr, speechErr] = await Promise.all([run(outputCheckArgs(i.result, r, { freeze: !faceStill })), i.speech ? run(speechSilenceArgs(i.speech, r)) : Promise.resolve(null)]);
     const duration = Math.max(i.videoSec, i.audioSec);

@@ -10,6 +10,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { call, httpErrorMessage, request, type ClientOptions } from './client.js';
+import { streamLine } from './stream-line.js';
 
 const FINAL = new Set(['completed', 'failed', 'timeout', 'canceled']);
 
@@ -58,9 +59,15 @@ export async function generate(o: ClientOptions & { text: string; video?: string
   const tty = process.stdout.isTTY;
   let last = '';
   const deadline = Date.now() + (o.timeoutMs ?? 3_600_000);
-  let s: { status: string; phase: string; progress: number; queue_position: number | null; error: string | null; error_code: string | null; segments?: SegmentRow[]; captions?: { srt: string } | null };
+  let s: { status: string; phase: string; progress: number; queue_position: number | null; error: string | null; error_code: string | null; segments?: SegmentRow[]; captions?: { srt: string } | null; stream_url?: string | null };
+  let streamShown = false;
   for (;;) {
     s = await call(o, `/api/status/${sub.task_id}`);
+    // a long script: its stream can be watched while it renders (printed once)
+    if (!streamShown && s.segments?.length && s.stream_url) {
+      streamShown = true;
+      process.stdout.write(`${tty ? '\r\x1b[K' : ''}${streamLine(o, s.stream_url)}\n`);
+    }
     const line = progressLine(s) + segmentsLine(s);
     if (tty) process.stdout.write(`\r${line}\x1b[K`); // clear what a longer line left
     else if (`${s.phase}${segmentsLine(s)}` !== last) process.stdout.write(`${line}\n`);

@@ -30,4 +30,21 @@ describe('keys command', () => {
     await expect(run(['revoke', created.id, '--config', config])).rejects.toThrow(/no active key/);
     await ks.close();
   });
+
+  it('sets, changes and clears a key\u2019s monthly budget, next to the config\u2019s', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hg-keys-budget-'));
+    const config = join(dir, 'gateway.yaml');
+    const { id } = JSON.parse(await (async () => {
+      writeFileSync(config, `dataDir: ${JSON.stringify(join(dir, 'data'))}\n`);
+      return run(['create', '--name', 'finance', '--config', config, '--json']);
+    })()) as { id: string };
+    writeFileSync(config, `dataDir: ${JSON.stringify(join(dir, 'data'))}\nusage: { budgets: { "${id}": { maxVideoSecondsPerMonth: 60 } } }\n`);
+    expect(await run(['budget', id, '--config', config])).toContain('the config gives 60 s of video');
+    expect(await run(['budget', id, '--video-seconds', '3600', '--config', config])).toContain('at most 3600 s of video and none of GPU time');
+    const both = JSON.parse(await run(['budget', id, '--gpu-seconds', '7200.5', '--config', config, '--json'])) as { budget: unknown };
+    expect(both.budget).toEqual({ maxVideoSecondsPerMonth: 3600, maxGpuSecondsPerMonth: 7200.5 });
+    expect(await run(['budget', id, '--clear', '--config', config])).toContain('no budget set here');
+    await expect(run(['budget', 'ffffffffffff', '--config', config])).rejects.toThrow(/no key/);
+    await expect(run(['budget', id, '--video-seconds', '-1', '--config', config])).rejects.toThrow(/seconds/);
+  });
 });

@@ -1,5 +1,5 @@
 /**
- * heygem-gateway CLI: serve | keys | doctor | generate | tasks | worker | runner | runners | simulate.
+ * heygem-gateway CLI: serve | keys | doctor | generate | slots | tasks | worker | runner | runners | simulate.
  * One binary for the service and its operator tools. Every command answers `--help`; wrong usage
  * exits 2 with the command's usage, a failure exits 1 with a message that says what to do.
  */
@@ -105,6 +105,22 @@ ${CLIENT_HELP}`,
       await generate({ ...gatewayTarget({ url: str(v.url), key: str(v.key) }), text: positionals.join(' '), video: str(v.video), out: str(v.output), pollMs: num(v['poll-ms'], 'poll-ms'), timeoutMs: num(v['timeout-ms'], 'timeout-ms'), captions: str(v.captions), language: str(v.language) });
     },
   },
+  slots: {
+    summary: 'bring a degraded slot back into service (slots clear <id>)',
+    usage: `heygem-gateway slots clear <id> [--url url] [--key token]
+
+A slot whose results failed the output check in a row is degraded: it takes no work until a
+probe render passes or this command clears it (admin key when auth is on). See docs/checks.md.
+${CLIENT_HELP}`,
+    options: { ...CLIENT_OPTS },
+    positionals: true,
+    run: async (v, positionals) => {
+      const [action, id] = positionals;
+      if (action !== 'clear' || id === undefined) throw new UsageError('usage: heygem-gateway slots clear <id>');
+      const { slots } = await import('./slots.command.js');
+      await slots({ ...gatewayTarget({ url: str(v.url), key: str(v.key) }), action, id });
+    },
+  },
   tasks: {
     summary: 'list recent tasks of a running gateway',
     usage: `heygem-gateway tasks [--status s] [--limit n] [--url url] [--key token]
@@ -184,10 +200,13 @@ Starts one fake video and one fake TTS container per GPU and prints the gateway 
   --length-error-frames=<list>
                         results off their speech by a frame count drawn from the list, as real
                         lip-sync containers return them (=-2,-1,1,2,3,4,5); default exact
-  --no-asr              no ASR container: /v1/preprocess_and_tran fails, as without heygem-asr`,
+  --no-asr              no ASR container: /v1/preprocess_and_tran fails, as without heygem-asr
+  --spoil <list>        GPUs whose results come back spoiled, e.g. 1:black,2:silent (black,
+                        frozen, silent or drift): the gateway's output check refuses them`,
     options: {
       'length-error-frames': { type: 'string' },
       'no-asr': { type: 'boolean', default: false },
+      spoil: { type: 'string' },
       gpus: { type: 'string', default: '3' },
       dir: { type: 'string', default: './data/sim' },
       'video-port': { type: 'string', default: '8390' },
@@ -196,7 +215,7 @@ Starts one fake video and one fake TTS container per GPU and prints the gateway 
       'tts-ms': { type: 'string' },
     },
     run: async (v) => {
-      const { simulate } = await import('./simulate.command.js');
+      const { simulate, spoilList } = await import('./simulate.command.js');
       await simulate({
         gpus: num(v.gpus, 'gpus')!,
         dir: str(v.dir)!,
@@ -206,6 +225,7 @@ Starts one fake video and one fake TTS container per GPU and prints the gateway 
         ttsMs: num(v['tts-ms'], 'tts-ms'),
         lengthErrorFrames: frameList(str(v['length-error-frames'])),
         asr: !v['no-asr'],
+        spoil: spoilList(str(v.spoil)),
       });
     },
   },

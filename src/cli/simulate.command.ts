@@ -6,6 +6,7 @@ import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { stringify } from 'yaml';
 import { startSimulatedFarm } from '../simulate/simulate.js';
+import type { FakeSpoil } from '../simulate/video-container.fake.js';
 
 export interface SimulateOptions {
   gpus: number;
@@ -18,6 +19,22 @@ export interface SimulateOptions {
   lengthErrorFrames?: number[];
   /** false: no ASR container, /v1/preprocess_and_tran fails. */
   asr?: boolean;
+  /** GPUs whose results come back spoiled (`--spoil 1:black,2:silent`, docs/checks.md). */
+  spoil?: Record<number, FakeSpoil>;
+}
+
+const SPOILS: readonly FakeSpoil[] = ['black', 'frozen', 'silent', 'drift'];
+
+/** `1:black,2:silent` → {1: 'black', 2: 'silent'}; a bad entry stops the command with a message. */
+export function spoilList(s: string | undefined): Record<number, FakeSpoil> | undefined {
+  if (!s) return undefined;
+  const out: Record<number, FakeSpoil> = {};
+  for (const part of s.split(',')) {
+    const [gpu, kind] = part.split(':');
+    if (!/^\d+$/.test(gpu ?? '') || !SPOILS.includes(kind as FakeSpoil)) throw new Error(`--spoil: "${part}" is not <gpu>:<${SPOILS.join('|')}>`);
+    out[Number(gpu)] = kind as FakeSpoil;
+  }
+  return out;
 }
 
 export async function simulate(o: SimulateOptions): Promise<void> {
@@ -33,6 +50,7 @@ export async function simulate(o: SimulateOptions): Promise<void> {
     ttsMs: o.ttsMs,
     video: o.lengthErrorFrames ? { lengthErrorFrames: o.lengthErrorFrames } : undefined,
     tts: o.asr === false ? { asr: false } : undefined,
+    spoil: o.spoil,
   });
   const config = {
     engine: 'heygem',

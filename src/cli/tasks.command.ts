@@ -1,5 +1,6 @@
 /** `tasks [--status s] [--limit n]`: recent tasks of a running gateway as a table. */
 import { call, type ClientOptions } from './client.js';
+import { streamLine } from './stream-line.js';
 
 interface Row {
   task_id: string;
@@ -12,6 +13,8 @@ interface Row {
   /** Absent from gateways older than languages. */
   language?: string;
   error_code: string | null;
+  /** A long script's HLS playlist (absent from older gateways). */
+  stream_url?: string | null;
 }
 
 /** Terminal cells of a string: East Asian wide and full-width characters take two. */
@@ -42,9 +45,14 @@ export function formatTasks(rows: Row[]): string {
   return [head, ...body].map((cols) => cols.map((c, i) => (i === cols.length - 1 ? c : c + ' '.repeat(widths[i] - cells(c)))).join('  ')).join('\n');
 }
 
+/** Long scripts still rendering are watchable now: one stream line each (finished ones have their MP4). */
+export function streamLines(o: { url: string; apiKey?: string }, rows: Row[]): string[] {
+  return rows.filter((t) => t.stream_url && !['completed', 'failed', 'timeout', 'canceled'].includes(t.status)).map((t) => streamLine(o, t.stream_url!, t.task_id));
+}
+
 export async function tasks(o: ClientOptions & { status?: string; limit?: number }): Promise<void> {
   const p = new URLSearchParams({ limit: String(o.limit ?? 20) });
   if (o.status) p.set('status', o.status);
   const r = await call<{ tasks: Row[]; total: number }>(o, `/api/tasks?${p}`);
-  process.stdout.write(`${formatTasks(r.tasks)}\n${r.tasks.length} of ${r.total} tasks\n`);
+  process.stdout.write(`${formatTasks(r.tasks)}\n${r.tasks.length} of ${r.total} tasks\n${streamLines(o, r.tasks).map((l) => `${l}\n`).join('')}`);
 }

@@ -8,6 +8,7 @@ import { homedir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { formatIssues, formatPath, unknownKeys } from './issues.js';
+import { BASE_CAPTION_STYLE, buildPresets } from '../domain/caption-style.js';
 import { configSchema, type ParsedConfig, type SlotConfig } from './schema.js';
 
 export interface ResolvedSlot {
@@ -135,6 +136,7 @@ export function loadConfig(opts: LoadOptions = {}): GatewayConfig {
   const result = configSchema.safeParse(raw);
   if (!result.success) problems.push(...formatIssues(result.error.issues));
   problems.push(...unknownKeys(configSchema, raw), ...duplicateSlotIds(raw));
+  if (result.success) problems.push(...buildPresets(BASE_CAPTION_STYLE, result.data.captions.styles).problems);
   if (problems.length || !result.success) throw new ConfigError(problems);
   const parsed = result.data;
   const dataDir = isAbsolute(parsed.dataDir) ? parsed.dataDir : resolve(cwd, parsed.dataDir);

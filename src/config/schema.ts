@@ -258,6 +258,32 @@ export const configSchema = z
         minShortSide: z.number().int().min(1).default(120),
         /** Most longer side in pixels (rotation applied). @defaultValue 4096 */
         maxLongSide: z.number().int().min(1).default(4096),
+        /** The output check before `completed` and what it does with bad results (docs/checks.md, "Before completed"). */
+        output: z
+          .object({
+            /** Check every result (a render, each segment, the stitched whole, a runner's upload) before it completes. @defaultValue true */
+            enabled: z.boolean().default(true),
+            /** Shortest black stretch that fails a result. @defaultValue 0.5 s */
+            blackSeconds: z.number().min(0.04).default(0.5),
+            /** Shortest frozen stretch that fails a result (only when the face video itself moves). @defaultValue 2 s */
+            freezeSeconds: z.number().min(0.1).default(2),
+            /** Shortest silence, where the speech has sound, that fails a result. @defaultValue 1 s */
+            silenceSeconds: z.number().min(0.1).default(1),
+            /** Silence threshold, dBFS. @defaultValue -50 */
+            silenceDb: z.number().min(-90).max(-10).default(-50),
+            /** Largest accepted difference between the video and audio stream lengths. @defaultValue 0.5 s */
+            maxDriftSeconds: z.number().min(0).default(0.5),
+            /** Share of samples at full scale above which the sound is reported clipped (a warning, never a failure). @defaultValue 0.001 */
+            clipShare: z.number().min(0).max(1).default(0.001),
+            /** A retry that should run on another GPU waits this long for one before its old GPU may take it. @defaultValue 60000 */
+            preferOtherSlotMs: z.number().int().min(0).default(60_000),
+            /** Bad results in a row after which a slot is degraded (takes no work). @defaultValue 2 */
+            degradeAfter: z.number().int().min(1).default(2),
+            /** A degraded slot's first probe render after this long; each failed probe doubles the wait (up to 30 min). @defaultValue 60000 */
+            probeAfterMs: z.number().int().min(0).default(60_000),
+          })
+          .strict()
+          .prefault({}),
       })
       .strict()
       .prefault({}),
@@ -418,6 +444,12 @@ export const configSchema = z
         maxLineCharsCjk: z.number().int().min(4).max(100).default(16),
         /** fontconfig family burned captions are drawn in; it must hold Chinese glyphs (Debian `fonts-noto-cjk`). @defaultValue Noto Sans CJK SC */
         font: z.string().regex(/^[\w .-]{1,80}$/).default('Noto Sans CJK SC'),
+        /**
+         * Caption style presets by name (docs/output.md): font, size, color, outline_color, outline,
+         * box, box_color, bold, position, max_line_chars, max_line_chars_cjk, max_lines, uppercase,
+         * base (another preset). Built-ins: default, bold-box, zh-default. @defaultValue {}
+         */
+        styles: z.record(z.string(), z.record(z.string(), z.unknown())).default({}),
       })
       .strict()
       .prefault({}),
@@ -525,6 +557,23 @@ export const configSchema = z
     publish: publishSchema,
     /** Signed webhooks: per-task callback_url and per-key endpoints (docs/webhooks.md). */
     webhooks: webhooksSchema,
+    /** Usage per API key (docs/templates.md, "Usage"). */
+    usage: z
+      .object({
+        /**
+         * Monthly budgets (calendar month, UTC) by API key id: a submit that would cross one is
+         * refused with 429 budget_exceeded. `heygem-gateway keys budget` sets one in the database,
+         * which then replaces the key's entry here. @defaultValue {} (no budgets)
+         */
+        budgets: z
+          .record(
+            z.string().regex(/^[0-9a-f]{12}$/, 'expected an API key id (12 hex digits, `keys list`)'),
+            z.object({ maxVideoSecondsPerMonth: z.number().min(0).optional(), maxGpuSecondsPerMonth: z.number().min(0).optional() }).strict(),
+          )
+          .default({}),
+      })
+      .strict()
+      .prefault({}),
     /** trace | debug | info | warn | error | fatal | silent. @defaultValue info */
     logLevel: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
   })

@@ -39,17 +39,18 @@ function asciiOf(title: string): string {
 
 const dateOf = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 
-export function downloadName(text: string, createdAtMs: number): { unicode: string; ascii: string } {
+export function downloadName(text: string, createdAtMs: number, ext = 'mp4'): { unicode: string; ascii: string } {
   const date = dateOf(createdAtMs);
   const title = titleOf(text);
   const ascii = asciiOf(title);
-  return { unicode: `${title || 'video'}-${date}.mp4`, ascii: `${ascii || 'video'}-${date}.mp4` };
+  return { unicode: `${title || 'video'}-${date}.${ext}`, ascii: `${ascii || 'video'}-${date}.${ext}` };
 }
 
 /** RFC 5987 value: UTF-8, percent-encoded beyond the attr-chars. */
 const encode5987 = (s: string) => encodeURIComponent(s).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 
-export function contentDisposition(text: string, createdAtMs: number): string {
-  const n = downloadName(text, createdAtMs);
+/** `ext`: the delivered format's extension (`mp4`, or `webm` for output format webm). */
+export function contentDisposition(text: string, createdAtMs: number, ext = 'mp4'): string {
+  const n = downloadName(text, createdAtMs, ext);
   return `attachment; filename="${n.ascii}"; filename*=UTF-8''${encode5987(n.unicode)}`;
 }

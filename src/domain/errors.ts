@@ -10,6 +10,10 @@ export const ERROR_CODES = [
   'render_timeout',
   'render_lost',
   'result_invalid',
+  'output_black',
+  'output_frozen',
+  'output_silent',
+  'output_av_drift',
   'engine_unreachable',
   'engine_busy',
   'lease_expired',
@@ -19,6 +23,21 @@ export const ERROR_CODES = [
   'internal',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
+
+/** Codes of a result the output check refused (docs/checks.md). */
+export const OUTPUT_CHECK_CODES = ['output_black', 'output_frozen', 'output_silent', 'output_av_drift'] as const;
+
+/** Faults of the slot's containers or of what they produced: a retry should try another GPU. */
+const SLOT_FAULTS: ReadonlySet<ErrorCode> = new Set<ErrorCode>(['tts_failed', 'render_failed', 'render_timeout', 'render_lost', 'result_invalid', 'engine_unreachable', 'engine_busy', ...OUTPUT_CHECK_CODES]);
+
+/**
+ * Should the retry of this failure prefer another slot? Always for a refused or unusable result; for a
+ * segment of a long script also for any fault of the slot's containers (its siblings are spread
+ * over every GPU anyway, so another one costs nothing). docs/lifecycle.md, "Another GPU for a retry".
+ */
+export function retryElsewhere(code: ErrorCode, segment: boolean): boolean {
+  return (OUTPUT_CHECK_CODES as readonly string[]).includes(code) || code === 'result_invalid' || (segment && SLOT_FAULTS.has(code));
+}
 
 export class TaskError extends Error {
   readonly code: ErrorCode;
@@ -44,7 +63,7 @@ export function toTaskError(err: unknown, fallback: ErrorCode = 'internal'): Tas
  * What kind of refusal a request met, in the words of the feature that refused it. The HTTP layer
  * turns a kind into a status code in one place (src/http/errors.ts); features never name a status.
  */
-export const DOMAIN_ERROR_KINDS = ['invalid', 'forbidden', 'not_found', 'conflict', 'too_large', 'unprocessable', 'upstream_failed', 'unavailable'] as const;
+export const DOMAIN_ERROR_KINDS = ['invalid', 'forbidden', 'not_found', 'conflict', 'too_large', 'unprocessable', 'upstream_failed', 'unavailable', 'over_budget'] as const;
 export type DomainErrorKind = (typeof DOMAIN_ERROR_KINDS)[number];
 
 /**

@@ -6,13 +6,39 @@
 import { basename } from 'node:path';
 import { overallProgress, publicStatus, taskTiming, type Task } from './task.js';
 import { charCount, firstChars } from './chars.js';
+import { outputExtension, type OutputOptions } from './output-options.js';
+import type { CaptionStyle } from './caption-style.js';
 
 const iso = (t: number | null): string | null => (t === null ? null : new Date(t).toISOString());
 
 const finalError = (task: Task): boolean => task.state === 'failed' || task.state === 'canceled';
 
 export function outputUrl(task: Task): string | null {
-  return task.state === 'completed' && task.outputPath ? `/outputs/${task.id}.mp4` : null;
+  return task.state === 'completed' && task.outputPath ? `/outputs/${task.id}.${outputExtension(task.outputOptions)}` : null;
+}
+
+/** The delivery options as the API names them (null: the render as it is). */
+export function presentOutput(o: OutputOptions | null | undefined): Record<string, unknown> | null {
+  if (!o) return null;
+  const r = o.resolution;
+  return {
+    aspect: o.aspect,
+    resolution: r ? ('width' in r ? `${r.width}x${r.height}` : String(r.height)) : null,
+    fit: o.fit,
+    background: o.background,
+    watermark: o.watermark ? { image: o.watermark.image, position: o.watermark.position, scale: o.watermark.scale, opacity: o.watermark.opacity } : null,
+    format: o.format,
+    face_box: o.face,
+  };
+}
+
+/** The caption style as the API names it (snake_case, as requests give it). */
+export function presentCaptionStyle(s: CaptionStyle | null | undefined): Record<string, unknown> | null {
+  if (!s) return null;
+  return {
+    name: s.name, font: s.font, size: s.size, color: s.color, outline_color: s.outlineColor, outline: s.outline, box: s.box, box_color: s.boxColor,
+    bold: s.bold, position: s.position, max_line_chars: s.maxLineChars, max_line_chars_cjk: s.maxLineCharsCjk, max_lines: s.maxLines, uppercase: s.uppercase,
+  };
 }
 
 /** The fields status and list rows share, in the order the compatible shape has them. */
@@ -45,6 +71,8 @@ export function presentStatus(task: Task, queuePosition: number | null, now: num
     normalized_text: task.normalizedText,
     language: task.language,
     language_requested: task.languageRequested,
+    output: presentOutput(task.outputOptions),
+    caption_style: presentCaptionStyle(task.captionStyle),
     video_name: task.videoName,
     reference_audio: task.referenceAudio ? basename(task.referenceAudio) : null,
     generated_audio_url: speechReady ? `/outputs/${task.id}.wav` : null,
@@ -64,7 +92,17 @@ export function presentStatus(task: Task, queuePosition: number | null, now: num
     vimeo_uploaded: false,
     vimeo_url: null,
     vimeo_upload_time: null,
+    checks: task.checks.map((c) => ({ code: c.code, at: c.at, detail: c.detail, attempt: c.attempt, gpu_id: c.slotId })),
   };
+}
+
+/**
+ * The task's HLS playlist (docs/segments.md, "Watch while it renders"): a long script's from its
+ * start (until it fails or is canceled), a one-part task's once completed.
+ */
+export function streamUrl(task: Task): string | null {
+  const streamable = task.segmentCount !== null ? task.state !== 'failed' && task.state !== 'canceled' : task.state === 'completed';
+  return streamable ? `/api/tasks/${task.id}/stream.m3u8` : null;
 }
 
 /** A compact row for lists (/api/tasks, SSE). */
@@ -79,5 +117,6 @@ export function presentSummary(task: Task, queuePosition: number | null, now: nu
     finished_time: iso(task.finishedAt),
     timing: taskTiming(task, now),
     result_url: outputUrl(task),
+    stream_url: streamUrl(task),
   };
 }

@@ -6,6 +6,8 @@
  * knows which moves are legal; the store refuses anything else.
  */
 import type { ErrorCode } from './errors.js';
+import type { OutputOptions } from './output-options.js';
+import type { CaptionStyle } from './caption-style.js';
 
 /**
  * Languages a task can follow, and what a request may ask for (`auto`: detect at intake). The
@@ -142,6 +144,33 @@ export interface Task {
   languageRequested: TaskLanguageRequest;
   /** The name the user gave the task (PATCH /api/tasks/:id); null/absent: the text's first words. */
   title?: string | null;
+  /** Delivery options (docs/output.md): applied in one ffmpeg pass after the render; null = as rendered. */
+  outputOptions?: OutputOptions | null;
+  /** Caption style resolved at intake (preset or inline); null = the configured captions. */
+  captionStyle?: CaptionStyle | null;
+  /**
+   * What the output check found in this task's results (docs/checks.md), oldest first: each
+   * finding names the attempt and the slot whose result it was. Empty when every result passed.
+   */
+  checks: CheckFinding[];
+  /**
+   * Slots whose result for this task failed the output check (or, for a segment, whose attempt
+   * failed): the claim prefers any other slot for the next attempt (docs/lifecycle.md).
+   */
+  avoidSlots: number[];
+}
+
+/** One finding of the output check on a task's result (docs/checks.md). */
+export interface CheckFinding {
+  /** `output_black`, `output_frozen`, `output_silent`, `output_av_drift` fail a result; `output_clipped` is a warning. */
+  code: string;
+  /** Seconds into the result where it starts. */
+  at: number;
+  detail: string;
+  /** The attempt whose result it was (0 for a stitched whole, which has no attempt of its own). */
+  attempt: number;
+  /** The GPU slot that rendered it; null for a stitched whole. */
+  slotId: number | null;
 }
 
 /** Compatible status vocabulary (docs/lifecycle.md, "Public status") — the finer phase goes in `phase`. */

@@ -87,6 +87,11 @@ export interface VideoEngine {
   readonly kind: string;
   render(req: RenderRequest): Promise<RenderResult>;
   health(signal?: AbortSignal): Promise<boolean>;
+  /**
+   * Optional: look at a face before its render is due (while the container still renders the
+   * task before), so render() finds the answer ready instead of probing on the GPU's idle time.
+   */
+  prepareFace?(videoPath: string, signal: AbortSignal): Promise<void>;
 }
 
 /** One GPU slot: a TTS engine and a video engine on the same GPU. */

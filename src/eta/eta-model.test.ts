@@ -42,6 +42,8 @@ const base: Task = {
   captions: null,
   language: 'en',
   languageRequested: 'auto',
+  checks: [],
+  avoidSlots: [],
 };
 
 /** A finished task: 0.1 s preparing, 1 s TTS, 2 s speech rendered in 4 s (2 s/s), 0.5 s collecting. */
@@ -109,5 +111,33 @@ describe('EtaModel', () => {
     expect(r.seconds).toBe(10);
     expect(r.low).toBeLessThanOrEqual(10);
     expect(r.high).toBeGreaterThanOrEqual(10);
+  });
+
+  it('queued ETAs stay in queue order, the point strictly inside its range, texts of any length', () => {
+    const m = warm(true);
+    const now = 3_000_000;
+    const timeline = m.queueTimeline([{ slotId: 0, freeAt: now }, { slotId: 1, freeAt: now + 9000 }], now);
+    const long = { ...base, id: 'long', text: TEXT.repeat(8), normalizedText: TEXT.repeat(8) };
+    const short = { ...base, id: 'short', text: 'Hi.', normalizedText: 'Hi.' };
+    const last = { long: { seconds: 0, low: 0, high: 0 }, short: { seconds: 0, low: 0, high: 0 } };
+    for (let pos = 1; pos <= 40; pos++) {
+      for (const [name, task] of [['long', long], ['short', short]] as const) {
+        const e = m.range(timeline.end(m, task, pos, now)!, now, { lo: 0.7, mid: 1.05, hi: 1.6 });
+        expect(e.low).toBeLessThan(e.seconds);
+        expect(e.seconds).toBeLessThan(e.high);
+        expect(e.seconds).toBeGreaterThanOrEqual(last[name].seconds);
+        expect(e.low).toBeGreaterThanOrEqual(last[name].low);
+        expect(e.high).toBeGreaterThanOrEqual(last[name].high);
+        last[name] = e;
+      }
+    }
+    // the same position costs one lookup once the timeline reaches it, and agrees with queuedEnd
+    expect(timeline.end(m, short, 7, now)).toBe(m.queuedEnd(short, 7, [{ slotId: 0, freeAt: now }, { slotId: 1, freeAt: now + 9000 }], now));
+  });
+
+  it('a range is never empty: at zero seconds left the point is still strictly inside', () => {
+    const e = warm(true).range(1000, 2000);
+    expect(e.low).toBeLessThan(e.seconds);
+    expect(e.seconds).toBeLessThan(e.high);
   });
 });

@@ -13,6 +13,7 @@
  */
 import { RenderPaceEstimator } from '../engines/heygem/render-timing.js';
 import type { Task } from '../domain/task.js';
+import type { RangeBounds } from './range-calibration.js';
 
 class Ewma {
   value: number;
@@ -74,6 +75,9 @@ export class EtaModel {
   /** actual ÷ estimated task time of recently finished tasks (the range). */
   private readonly misses: number[] = [];
   private seen = new Set<string>();
+  /** Bumped by every observation: cached typical work is stale after it. */
+  private version = 0;
+  private readonly typicalCache = new Map<string, { version: number; work: Work }>();
 
   constructor(private readonly d: EtaDefaults) {
     this.speechPerChar = new Ewma(d.speechSecPerChar);
@@ -95,6 +99,7 @@ export class EtaModel {
   observe(t: Task, collectingAt: number | null = null): void {
     if (t.state !== 'completed' || this.seen.has(`${t.id}:${t.finishedAt}`)) return;
     this.seen.add(`${t.id}:${t.finishedAt}`);
+    this.version++;
     if (this.seen.size > 10_000) this.seen = new Set([...this.seen].slice(-1000));
     const n = chars(t);
     const tts = sec(t.ttsStartedAt, t.ttsEndedAt);
@@ -141,6 +146,16 @@ export class EtaModel {
 
   /** A typical queued task (for the ones ahead, whose texts are not read). */
   private typical(slotId: number | null): Work {
+    const key = `${slotId}:${Math.round(this.typicalChars.value)}`;
+    const hit = this.typicalCache.get(key);
+    if (hit && hit.version === this.version) return hit.work;
+    const work = this.typicalWork(slotId);
+    if (this.typicalCache.size > 256) this.typicalCache.clear();
+    this.typicalCache.set(key, { version: this.version, work });
+    return work;
+  }
+
+  private typicalWork(slotId: number | null): Work {
     return this.work({ text: 'x'.repeat(Math.round(this.typicalChars.value)), normalizedText: null, audioDurationSec: null }, slotId);
   }
 
@@ -194,24 +209,77 @@ export class EtaModel {
    * tasks ahead are typical ones, each taking the earliest free slot.
    */
   queuedEnd(task: Task, position: number, free: ReadonlyArray<{ slotId: number; freeAt: number }>, now: number): number | null {
-    if (!free.length) return null;
-    const slots = free.map((s) => ({ ...s, freeAt: Math.max(now, s.freeAt) }));
-    const earliest = () => slots.reduce((a, b) => (b.freeAt < a.freeAt ? b : a));
-    for (let i = 1; i < Math.min(position, 100_000); i++) {
-      const s = earliest();
-      s.freeAt = this.place(this.typical(s.slotId), s.freeAt, now).free;
-    }
-    const s = earliest();
-    return this.place(this.work(task, s.slotId), s.freeAt, now).end;
+    return this.queueTimeline(free, now).end(this, task, position, now);
   }
 
-  /** Seconds from now to `endAt`, with the range. */
-  range(endAt: number, now: number): Estimate {
-    const seconds = Math.max(0, (endAt - now) / 1000);
+  /** The queue's timeline for one farm snapshot: shared by every queued task's estimate. */
+  queueTimeline(free: ReadonlyArray<{ slotId: number; freeAt: number }>, now: number): QueueTimeline {
+    return new QueueTimeline(this, free, now);
+  }
+
+  /** @internal for QueueTimeline: a typical queued task placed on a slot free at `freeAt`. */
+  placeTypical(slotId: number, freeAt: number, now: number): { free: number; end: number } {
+    return this.place(this.typical(slotId), freeAt, now);
+  }
+
+  /** @internal for QueueTimeline: this task placed on a slot free at `freeAt`. */
+  placeTask(task: Task, slotId: number, freeAt: number, readyAt: number): { free: number; end: number } {
+    return this.place(this.work(task, slotId), freeAt, readyAt);
+  }
+
+  /**
+   * Seconds from now to `endAt`, with the range. `calibrated`: percentiles of how far recent
+   * estimates were off (RangeCalibration); without them, the spread of recent tasks' own work.
+   * The point is always strictly inside the range, and all three grow with `endAt` (queued
+   * tasks' ETAs stay in queue order).
+   */
+  range(endAt: number, now: number, calibrated: RangeBounds | null = null): Estimate {
+    const raw = Math.max(0, (endAt - now) / 1000);
     const warm = this.misses.length >= 3;
-    const lo = warm ? Math.min(1, quantile(this.misses, 0.1)) : 0.5;
-    const hi = warm ? Math.max(1, quantile(this.misses, 0.9)) : 2;
-    return { seconds: round1(seconds), low: round1(seconds * lo), high: round1(seconds * hi) };
+    const b = calibrated ?? { lo: warm ? Math.min(1, quantile(this.misses, 0.1)) : 0.5, mid: 1, hi: warm ? Math.max(1, quantile(this.misses, 0.9)) : 2 };
+    const seconds = Math.max(0.1, round1(raw * b.mid));
+    return { seconds, low: Math.max(0, Math.min(round1(raw * b.lo), round1(seconds - 0.1))), high: Math.max(round1(raw * b.hi), round1(seconds + 0.1)) };
+  }
+}
+
+/**
+ * List scheduling of the queue onto the slots' free times, computed once per farm snapshot and
+ * extended only as far as the deepest position asked for: a status poll at position k costs a
+ * lookup, not k placements (it was O(k) per request, O(100²) per queue page).
+ */
+export class QueueTimeline {
+  private readonly slots: Array<{ slotId: number; freeAt: number }>;
+  /** starts[k]: the slot (and when it is free) the task at position k + 1 gets. */
+  private readonly starts: Array<{ slotId: number; freeAt: number }> = [];
+  /** floors[k]: the latest end among the typical tasks at positions 1..k (floors[0] = 0). */
+  private readonly floors: number[] = [0];
+
+  constructor(
+    private readonly model: EtaModel,
+    free: ReadonlyArray<{ slotId: number; freeAt: number }>,
+    private readonly now: number,
+  ) {
+    this.slots = free.map((s) => ({ slotId: s.slotId, freeAt: Math.max(now, s.freeAt) }));
+  }
+
+  /** When the queued `task` at `position` ends (ms), not before a task ahead of it; null without slots. */
+  end(model: EtaModel, task: Task, position: number, readyAt: number): number | null {
+    if (!this.slots.length) return null;
+    const k = Math.min(Math.max(1, position), 100_000);
+    this.extend(k);
+    const s = this.starts[k - 1];
+    return Math.max(model.placeTask(task, s.slotId, s.freeAt, Math.max(readyAt, this.now)).end, this.floors[k - 1]);
+  }
+
+  private extend(k: number): void {
+    while (this.starts.length < k) {
+      let e = this.slots[0];
+      for (const s of this.slots) if (s.freeAt < e.freeAt) e = s;
+      this.starts.push({ slotId: e.slotId, freeAt: e.freeAt });
+      const p = this.model.placeTypical(e.slotId, e.freeAt, this.now);
+      e.freeAt = p.free;
+      this.floors.push(Math.max(this.floors[this.floors.length - 1], p.end));
+    }
   }
 }
 

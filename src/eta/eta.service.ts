@@ -9,7 +9,8 @@ import type { Clock } from '../runner/clock.js';
 import type { ClusterView } from '../runner/cluster.js';
 import type { TaskChange } from '../runner/lifecycle.js';
 import type { TaskStore } from '../store/task-store.js';
-import { EtaModel, type EtaDefaults, type Estimate } from './eta-model.js';
+import { EtaModel, type EtaDefaults, type Estimate, type QueueTimeline } from './eta-model.js';
+import { RangeCalibration } from './range-calibration.js';
 
 const SNAPSHOT_MS = 250;
 
@@ -25,10 +26,14 @@ interface Snapshot {
   at: number;
   ends: Map<string, number>;
   free: Array<{ slotId: number; freeAt: number }>;
+  /** The queue's list schedule from this snapshot, built on the first queued estimate. */
+  queue: QueueTimeline | null;
 }
 
 export class EtaService {
   readonly model: EtaModel;
+  /** How far handed-out estimates were off: the range (and the point) follow it. */
+  readonly calibration = new RangeCalibration();
   private snap: Snapshot | null = null;
   private loading: Promise<Snapshot> | null = null;
 
@@ -49,7 +54,10 @@ export class EtaService {
       this.collectingAt.set(task.id, this.clock.now());
       if (this.collectingAt.size > 10_000) this.collectingAt.delete(this.collectingAt.keys().next().value!);
     }
-    if (task.state === 'completed') this.model.observe(task, this.collectingAt.get(task.id) ?? null);
+    if (task.state === 'completed') {
+      this.model.observe(task, this.collectingAt.get(task.id) ?? null);
+      this.calibration.ended(task.id, task.finishedAt ?? this.clock.now());
+    } else if (isFinal(task.state)) this.calibration.forget(task.id);
     if (isFinal(task.state)) this.collectingAt.delete(task.id);
     this.snap = null; // the farm changed
   };
@@ -72,7 +80,7 @@ export class EtaService {
         for (const [id, end] of line.ends) ends.set(id, end);
         if (s.healthy || s.busy) free.push({ slotId: s.slotId, freeAt: line.freeAt });
       }
-      return { at: now, ends, free };
+      return { at: now, ends, free, queue: null };
     })().finally(() => (this.loading = null));
     this.snap = await this.loading;
     return this.snap;
@@ -83,16 +91,20 @@ export class EtaService {
     if (isFinal(task.state)) return null;
     const now = this.clock.now();
     const snap = await this.snapshot(now);
-    const end = snap.ends.get(task.id);
-    if (end !== undefined) return this.model.range(end, now);
-    if (task.state !== 'queued') {
-      // Claimed after the snapshot was taken: its own work from now.
-      return this.model.range(now + this.model.work(task, task.slotId).total * 1000, now);
+    let end = snap.ends.get(task.id);
+    // Claimed after the snapshot was taken: its own work from now.
+    if (end === undefined && task.state !== 'queued') end = now + this.model.work(task, task.slotId).total * 1000;
+    if (end === undefined) {
+      const pos = position ?? (await this.store.queuePosition(task.id));
+      if (pos === null) return null;
+      snap.queue ??= this.model.queueTimeline(snap.free, snap.at);
+      const at = snap.queue.end(this.model, task, pos, Math.max(now, task.availableAt));
+      if (at === null) return null;
+      end = at;
     }
-    const pos = position ?? (await this.store.queuePosition(task.id));
-    if (pos === null) return null;
-    const at = this.model.queuedEnd(task, pos, snap.free, Math.max(now, task.availableAt));
-    return at === null ? null : this.model.range(at, now);
+    const kind = task.state === 'queued' ? 'queued' : 'held';
+    this.calibration.remember(task.id, kind, now, end);
+    return this.model.range(end, now, this.calibration.bounds(kind));
   }
 
   /** The three answer fields (nulls when there is no estimate). Never throws: an ETA is a nicety. */

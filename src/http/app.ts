@@ -18,17 +18,22 @@ import { registerMetrics } from './routes/metrics.route.js';
 import { registerStatsRoute } from './routes/stats.route.js';
 import { registerFileRoutes } from './routes/files.route.js';
 import { registerCaptionRoutes } from './routes/captions.route.js';
+import { registerStreamRoutes } from './routes/stream.route.js';
 import { registerGenerateRoute, textBodyLimit } from './routes/generate.route.js';
 import { registerQueueRoute } from './routes/queue.route.js';
 import { registerRunnerRoutes } from './routes/runners.route.js';
 import { registerStatusRoutes } from './routes/status.route.js';
 import { registerTaskEditRoutes } from './routes/task-edit.route.js';
 import { registerSystemRoutes } from './routes/system.route.js';
+import { registerSlotRoutes } from './routes/slots.route.js';
 import { registerWebhookRoutes } from './routes/webhooks.route.js';
 import { registerUi } from './ui.js';
 import { registerAvatarRoutes } from './routes/avatars.route.js';
 import { registerVoiceRoutes } from './routes/voices.route.js';
 import { registerSpeechPreviewRoutes } from './routes/speech-preview.route.js';
+import { registerOutputRoutes } from './routes/output.route.js';
+import { registerTemplateRoutes } from './routes/templates.route.js';
+import { registerUsageRoutes } from './routes/usage.route.js';
 
 /**
  * server.trustProxy → Fastify's option. A hop count becomes "trust the nearest n hops" (the
@@ -98,7 +103,9 @@ export async function buildApp(gw: Gateway): Promise<FastifyInstance> {
   registerQueueRoute(app, gw);
   registerFileRoutes(app, gw);
   registerCaptionRoutes(app, gw);
+  registerStreamRoutes(app, gw);
   registerSystemRoutes(app, gw);
+  registerSlotRoutes(app, gw);
   registerEventsRoute(app, gw);
   registerStatsRoute(app, gw);
   registerWebhookRoutes(app, gw);
@@ -106,6 +113,9 @@ export async function buildApp(gw: Gateway): Promise<FastifyInstance> {
   registerAvatarRoutes(app, gw);
   registerVoiceRoutes(app, gw);
   registerSpeechPreviewRoutes(app, gw);
+  registerOutputRoutes(app, gw);
+  registerTemplateRoutes(app, gw);
+  registerUsageRoutes(app, gw);
   await registerRunnerRoutes(app, gw); // remote runners (docs/runners.md)
   await app.register(async (ui) => {
     declareScope(ui, 'public'); // the UI's files and fallback page

@@ -31,6 +31,8 @@ export const STATUS_OF_KIND: Record<DomainErrorKind, number> = {
   unprocessable: 422,
   upstream_failed: 502,
   unavailable: 503,
+  /** A key's monthly budget (docs/templates.md, "Budgets"). */
+  over_budget: 429,
 };
 
 /** A feature's DomainError as the ApiError it answers: same code, message and body keys. */

@@ -38,7 +38,7 @@ function canonicalJson(v: unknown): string {
  */
 export async function generateFingerprint(
   text: string,
-  intake: { videoPath: string | null; publish?: unknown; avatarId?: string | null; voiceId?: string | null; callbackUrl?: string | null; captions?: string | null; language?: string },
+  intake: { videoPath: string | null; publish?: unknown; avatarId?: string | null; voiceId?: string | null; callbackUrl?: string | null; captions?: string | null; language?: string; output?: { outputOptions: unknown; captionStyle: unknown } },
 ): Promise<string> {
   let video: string | null = null;
   if (intake.videoPath) {
@@ -51,7 +51,8 @@ export async function generateFingerprint(
   const callback = intake.callbackUrl ? { callback: intake.callbackUrl } : {};
   const captions = intake.captions && intake.captions !== 'off' ? { captions: intake.captions } : {};
   const language = intake.language && intake.language !== 'auto' ? { language: intake.language } : {};
-  return fingerprintOf({ text, publish: intake.publish ?? null, video, ...library, ...callback, ...captions, ...language });
+  const output = intake.output && (intake.output.outputOptions || intake.output.captionStyle) ? { output: intake.output } : {};
+  return fingerprintOf({ text, publish: intake.publish ?? null, video, ...library, ...callback, ...captions, ...language, ...output });
 }
 
 /** The request's key, or null without the header; 400 for an unusable one. */

@@ -30,15 +30,15 @@ const error = (description: string): Json => ({ ...errorBodySchema, description 
  */
 const EXTRA_RESPONSES: Record<string, Record<string, Json>> = {
   'GET /api/download/:id': {
-    200: binary(['video/mp4'], 'The finished MP4 as an attachment'),
-    206: binary(['video/mp4'], 'A byte range of it (Range request)'),
+    200: binary(['video/mp4', 'video/webm'], 'The finished video as an attachment (MP4, or WebM for output format webm)'),
+    206: binary(['video/mp4', 'video/webm'], 'A byte range of it (Range request)'),
     404: error('Unknown task (or another key\u2019s)'),
     409: error('The task has not completed'),
     416: error('Range not satisfiable'),
   },
   'GET /outputs/:file': {
-    200: binary(['video/mp4', 'audio/wav'], 'A finished video (<id>.mp4) or its speech (<id>.wav), inline'),
-    206: binary(['video/mp4', 'audio/wav'], 'A byte range of it (Range request)'),
+    200: binary(['video/mp4', 'video/webm', 'audio/wav'], 'A finished video (<id>.mp4 or <id>.webm) or its speech (<id>.wav), inline'),
+    206: binary(['video/mp4', 'video/webm', 'audio/wav'], 'A byte range of it (Range request)'),
     404: error('No such file, or not ready'),
     416: error('Range not satisfiable'),
   },
@@ -50,6 +50,11 @@ const EXTRA_RESPONSES: Record<string, Record<string, Json>> = {
     404: error('No such preview, or it left the cache (ask POST /api/speech-preview again)'),
     416: error('Range not satisfiable'),
   },
+  'GET /api/tasks/:id/stream.m3u8': {
+    200: { description: 'HLS playlist (EVENT); segment URIs relative, carrying the request\u2019s `access_token`', content: { 'application/vnd.apple.mpegurl': { schema: { type: 'string' } } } },
+  },
+  'GET /api/tasks/:id/stream/:file': { 200: binary(['video/mp2t'], 'One part of the task as MPEG-TS (video copied, speech as AAC), timestamps where it starts in the script') },
+  'POST /api/caption-styles/preview': { 200: binary(['image/png'], 'One frame of the face video with a sample caption in the style') },
   'GET /api/voices/:id/sample.wav': { 200: binary(['audio/wav'], 'A few seconds of the voice') },
   'GET /api/batches/:id/results.zip': {
     200: binary(['application/zip'], 'Every finished video of the batch (`<row>-<name>.mp4` and its `.vtt` captions) and a `manifest.csv`, streamed as one ZIP'),
@@ -149,6 +154,9 @@ export function swaggerOptions(): FastifyDynamicSwaggerOptions {
         { name: 'text', description: 'Speech normalization' },
         { name: 'system', description: 'Service information' },
         { name: 'library', description: 'Avatars and voices, registered once and used by id' },
+        { name: 'output', description: 'Output images and caption styles (docs/output.md)' },
+        { name: 'templates', description: 'Scripts with {{variables}}, versioned, rendered one by one or by batch (docs/templates.md)' },
+        { name: 'usage', description: 'Video and GPU seconds per API key, monthly budgets (docs/templates.md)' },
         { name: 'runners', description: 'Remote runner protocol v1 (docs/runners.md): runner tokens only' },
       ],
       components: {

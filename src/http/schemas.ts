@@ -69,6 +69,8 @@ export const taskStatusSchema = object('The status of one task (the replaced sys
   normalized_text: nullable(str('What the voice says')),
   language: LANGUAGE,
   language_requested: LANGUAGE_REQUESTED,
+  output: nullable({ type: 'object', additionalProperties: true, description: 'Delivery options (aspect, resolution, fit, background, watermark, format, face_box; docs/output.md); null = the render as it is' }),
+  caption_style: nullable({ type: 'object', additionalProperties: true, description: 'Caption style of the task (preset or inline, resolved; docs/output.md); null = the configured captions' }),
   video_name: nullable(str('Sanitized name of the uploaded face video')),
   reference_audio: nullable(str('File name of the reference voice')),
   generated_audio_url: nullable(str('URL of the synthesized speech WAV once ready')),
@@ -90,6 +92,17 @@ export const taskStatusSchema = object('The status of one task (the replaced sys
   vimeo_uploaded: bool('True once the video was published to Vimeo (false when not configured)'),
   vimeo_url: nullable(str('Vimeo link once published')),
   vimeo_upload_time: nullable(str('ISO 8601, when it was published')),
+  checks: {
+    type: 'array',
+    description: 'What the output check found in this task\u2019s results, oldest first (docs/checks.md); empty when every result passed',
+    items: object('One finding', {
+      code: str('output_black, output_frozen, output_silent, output_av_drift (fail the result) or output_clipped (a warning)'),
+      at: num('Seconds into the result'),
+      detail: str(),
+      attempt: int('The attempt whose result it was (0: the stitched whole of a long script)'),
+      gpu_id: nullable(int('The slot that rendered it')),
+    }),
+  },
 });
 
 export const taskSummarySchema = object('A task in a list', {
@@ -108,6 +121,7 @@ export const taskSummarySchema = object('A task in a list', {
   finished_time: nullable(str()),
   timing: timingSchema,
   result_url: nullable(str()),
+  stream_url: nullable(str('HLS playlist: a long script while it renders (and after), a one-part task once completed')),
 });
 
 export const taskListSchema = object('A page of tasks, newest first', {
@@ -126,6 +140,14 @@ export const slotSchema = object('One GPU slot', {
   tasks: { type: 'array', items: str(), description: 'Tasks holding the slot (only your own when scoped)' },
   healthy: bool(),
   consecutive_failures: int(),
+  degraded: nullable(
+    object('Set while the slot takes no work because its results failed the output check in a row (docs/checks.md)', {
+      since: str('ISO 8601'),
+      code: str('The code of the last bad result'),
+      reason: str(),
+      next_probe: nullable(str('ISO 8601, when the next probe render may run')),
+    }),
+  ),
   last_health_check: nullable({ type: 'object', additionalProperties: true, description: 'Last probe of the containers' }),
   memory_used: str('Old type: "1234 MiB", or "N/A" when unknown'),
   memory_total: str('"24576 MiB", or "N/A" when unknown'),
@@ -153,7 +175,7 @@ export const queueSchema = object('GPU slots and the queue (the replaced system\
   gpus: { type: 'object', description: 'Slot id → slot', additionalProperties: slotSchema },
   queue: {
     type: 'array',
-    description: 'Waiting tasks in order (at most 100)',
+    description: 'Waiting submissions in order (at most 100); a long script\u2019s parts are listed under it',
     items: object('A waiting task', {
       task_id: nullable(str('Null for another API key\u2019s task')),
       position: int('1-based'),
@@ -162,10 +184,15 @@ export const queueSchema = object('GPU slots and the queue (the replaced system\
       text: nullable(str('First 50 characters + "..." (null for another key\u2019s task)')),
       mine: bool('Submitted with the calling key (always true when auth is off)'),
       attempts: int(),
-      parent_id: nullable(str('A part of a long script: the task it belongs to (null for a task of its own, or another key\u2019s)')),
-    }),
+      segment_count: nullable(int('A long script: how many parts it was cut into (null for a one-part task)')),
+      parts: {
+        type: ['array', 'null'],
+        description: 'A long script: its waiting parts, in script order (null for a one-part task). The parts are not entries of the queue themselves',
+        items: object('A waiting part', { index: int('0-based place in the script'), task_id: nullable(str('Null for another API key\u2019s task')) }),
+      },
+    }, ['task_id', 'position', 'queued_time', 'wait_seconds', 'text', 'mine', 'attempts']),
   },
-  queue_size: int('All waiting tasks (every key)'),
+  queue_size: int('Waiting submissions, every key (a long script counts once, not once per part)'),
 });
 
 export const infoSchema = object('Service facts and limits', {
@@ -200,7 +227,7 @@ export const healthSchema = object('Health (the replaced system\u2019s keys plus
   timestamp: str('ISO 8601'),
   ready: bool('Same verdict as /api/health/ready'),
   reasons: { type: 'array', items: str(), description: 'Why not healthy or not ready' },
-  slots: { type: 'array', items: object('Health of a slot of this node', { id: int(), healthy: bool(), state: str('unknown, healthy or unhealthy'), busy: bool() }) },
+  slots: { type: 'array', items: object('Health of a slot of this node', { id: int(), healthy: bool(), state: str('unknown, healthy, unhealthy or degraded'), busy: bool(), degraded: bool('Its results failed the output check in a row: no work until a probe render passes or `slots clear`') }) },
   healthy_slots: int(),
   deployment: {
     type: 'array',

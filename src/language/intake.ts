@@ -10,6 +10,7 @@
  */
 import { detectLanguage, type LanguageOption, type SpeechLanguage } from '../text/language.js';
 import { findUnsupported, stripUnsupported, type UnsupportedChar } from '../text/scripts.js';
+import type { Normalize } from './speech-text.js';
 
 export const LANGUAGE_OPTIONS: readonly LanguageOption[] = ['auto', 'zh', 'en'];
 
@@ -68,3 +69,22 @@ export const presentChar = (c: UnsupportedChar, row?: number): Record<string, un
   script: c.script,
   code_point: `U+${c.char.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`,
 });
+
+/** What a new task stores of its script: the text, its speech text and the language both follow. */
+export interface SpeechTask {
+  text: string;
+  normalizedText: string;
+  language: SpeechLanguage;
+  languageRequested: LanguageOption;
+}
+
+/**
+ * The one step every submit path takes from an accepted text to the task's speech fields
+ * (POST /api/generate, a template render, a batch row): the language is settled once, here,
+ * and the speech text is normalized in it. A template's variables are filled before this, so
+ * their values are read like any other part of the script.
+ */
+export function speechTask(text: string, requested: LanguageOption, normalize: Normalize): SpeechTask {
+  const language = resolveLanguage(requested, text);
+  return { text, normalizedText: normalize(text, language), language, languageRequested: requested };
+}

@@ -12,6 +12,8 @@ import { applyPatch, LIBRARY_SQL, toItem, toRowValues, USERS_CHUNK, type Library
 
 export class SqliteLibraryStore implements LibraryStore {
   private readonly db: Database.Database;
+  /** Statements by SQL text: preparing costs more than running an indexed read (the status route reads a task's refs). */
+  private readonly statements = new Map<string, Database.Statement>();
 
   constructor(path: string) {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
@@ -21,47 +23,57 @@ export class SqliteLibraryStore implements LibraryStore {
     this.db.exec(SQLITE_LIBRARY);
   }
 
+  private prepare(sql: string): Database.Statement {
+    let st = this.statements.get(sql);
+    if (!st) {
+      st = this.db.prepare(sql);
+      // IN-lists of every length have their own text: keep only the fixed statements.
+      if (this.statements.size < 64) this.statements.set(sql, st);
+    }
+    return st;
+  }
+
   async insert(item: LibraryItem): Promise<void> {
-    this.db.prepare(LIBRARY_SQL.insert).run(...toRowValues(item));
+    this.prepare(LIBRARY_SQL.insert).run(...toRowValues(item));
   }
 
   async get(id: string): Promise<LibraryItem | undefined> {
-    const r = this.db.prepare(LIBRARY_SQL.get).get(id) as LibraryRow | undefined;
+    const r = this.prepare(LIBRARY_SQL.get).get(id) as LibraryRow | undefined;
     return r ? toItem(r) : undefined;
   }
 
   async list(f: LibraryListFilter): Promise<{ items: LibraryItem[]; total: number }> {
     const rows = (f.visibleTo === undefined
-      ? this.db.prepare(LIBRARY_SQL.listAll).all(f.kind, f.limit, f.offset)
-      : this.db.prepare(LIBRARY_SQL.listVisible).all(f.kind, f.visibleTo, f.limit, f.offset)) as LibraryRow[];
-    const n = (f.visibleTo === undefined ? this.db.prepare(LIBRARY_SQL.countAll).get(f.kind) : this.db.prepare(LIBRARY_SQL.countVisible).get(f.kind, f.visibleTo)) as { n: number };
+      ? this.prepare(LIBRARY_SQL.listAll).all(f.kind, f.limit, f.offset)
+      : this.prepare(LIBRARY_SQL.listVisible).all(f.kind, f.visibleTo, f.limit, f.offset)) as LibraryRow[];
+    const n = (f.visibleTo === undefined ? this.prepare(LIBRARY_SQL.countAll).get(f.kind) : this.prepare(LIBRARY_SQL.countVisible).get(f.kind, f.visibleTo)) as { n: number };
     return { items: rows.map(toItem), total: Number(n.n) };
   }
 
   async update(id: string, patch: LibraryPatch, now: number): Promise<LibraryItem | undefined> {
     return this.db.transaction(() => {
-      const r = this.db.prepare(LIBRARY_SQL.get).get(id) as LibraryRow | undefined;
+      const r = this.prepare(LIBRARY_SQL.get).get(id) as LibraryRow | undefined;
       if (!r) return undefined;
       const next = { ...applyPatch(toItem(r), patch), updatedAt: now };
-      this.db.prepare(LIBRARY_SQL.update).run(next.name, next.shared ? 1 : 0, JSON.stringify(next.data), now, id);
+      this.prepare(LIBRARY_SQL.update).run(next.name, next.shared ? 1 : 0, JSON.stringify(next.data), now, id);
       return next;
     })();
   }
 
   async delete(id: string): Promise<boolean> {
-    return this.db.prepare(LIBRARY_SQL.delete).run(id).changes > 0;
+    return this.prepare(LIBRARY_SQL.delete).run(id).changes > 0;
   }
 
   async contentHashes(): Promise<string[]> {
-    return (this.db.prepare(LIBRARY_SQL.hashes).all() as Array<{ content_hash: string }>).map((r) => r.content_hash);
+    return (this.prepare(LIBRARY_SQL.hashes).all() as Array<{ content_hash: string }>).map((r) => r.content_hash);
   }
 
   async attachTask(taskId: string, refs: TaskLibraryRefs, now: number): Promise<void> {
-    this.db.prepare(LIBRARY_SQL.attach).run(taskId, refs.avatarId, refs.voiceId, now);
+    this.prepare(LIBRARY_SQL.attach).run(taskId, refs.avatarId, refs.voiceId, now);
   }
 
   async taskRefs(taskId: string): Promise<TaskLibraryRefs | undefined> {
-    const r = this.db.prepare(LIBRARY_SQL.refs).get(taskId) as { avatar_id: string | null; voice_id: string | null } | undefined;
+    const r = this.prepare(LIBRARY_SQL.refs).get(taskId) as { avatar_id: string | null; voice_id: string | null } | undefined;
     return r ? { avatarId: r.avatar_id, voiceId: r.voice_id } : undefined;
   }
 

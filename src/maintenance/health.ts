@@ -18,6 +18,8 @@ export interface SlotHealthView {
   id: number;
   healthy: boolean;
   busy: boolean;
+  /** Its results failed the output check in a row: it takes no work (docs/checks.md). */
+  degraded?: unknown;
 }
 
 export interface HealthReport {
@@ -25,7 +27,7 @@ export interface HealthReport {
   ready: boolean;
   /** Why not healthy / not ready; empty when all is well. */
   reasons: string[];
-  slots: Array<SlotHealthView & { state: 'unknown' | 'healthy' | 'unhealthy' }>;
+  slots: Array<Omit<SlotHealthView, 'degraded'> & { degraded: boolean; state: 'unknown' | 'healthy' | 'unhealthy' | 'degraded' }>;
   store: { ok: boolean; error?: string; queueSize?: number };
   disk: DiskCheck;
 }
@@ -96,18 +98,19 @@ export class HealthMonitor {
       id: s.id,
       healthy: s.healthy,
       busy: s.busy,
-      state: !s.healthy ? ('unhealthy' as const) : this.probed || s.busy ? ('healthy' as const) : ('unknown' as const),
+      degraded: Boolean(s.degraded),
+      state: !s.healthy ? ('unhealthy' as const) : s.degraded ? ('degraded' as const) : this.probed || s.busy ? ('healthy' as const) : ('unknown' as const),
     }));
     // A node with no slots of its own (API-only, or serving remote runners: docs/runners.md) is
     // ready when the deployment can render: some other node's or runner's slot is healthy and live.
     const elsewhere = slots.length || !this.deps.deploymentSlots ? null : await this.deploymentUp();
     const up = elsewhere ?? slots.filter((s) => s.state === 'healthy').length;
-    const down = slots.filter((s) => s.state === 'unhealthy');
+    const down = slots.filter((s) => s.state === 'unhealthy' || s.state === 'degraded');
     const reasons: string[] = [];
     if (!store.ok) reasons.push(`store unreachable: ${store.error}`);
     if (!disk.ok) reasons.push(`disk: ${Math.max(0, Math.round(disk.freeBytes))} bytes free, at least ${disk.minFreeBytes} required for new work`);
     if (!this.probed && up === 0 && elsewhere === null) reasons.push('starting: the first health probe of the slots has not finished');
-    for (const s of down) reasons.push(`slot ${s.id} unhealthy`);
+    for (const s of down) reasons.push(s.state === 'degraded' ? `slot ${s.id} degraded: its results failed the output check in a row` : `slot ${s.id} unhealthy`);
     if (elsewhere === 0) reasons.push('no healthy slot in the deployment (this node drives none)');
     else if (this.probed && up === 0) reasons.push('no healthy slot');
     let status: HealthStatus;

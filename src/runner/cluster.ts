@@ -24,6 +24,8 @@ export interface ClusterSlot {
   tasks: string[];
   healthy: boolean;
   consecutiveFailures: number;
+  /** Its results failed the output check in a row (SlotRunner.degraded); null otherwise. */
+  degraded?: { since: number; code: string; reason: string; nextProbeAt: number | null } | null;
   lastHealth: { at: number; ok: boolean; tts: boolean; video: boolean } | null;
   videoPort: number | null;
   ttsPort: number | null;
@@ -45,6 +47,7 @@ export function describeSlot(r: SlotRunner, gpuStats: GpuStatsSource): Omit<Clus
     tasks: r.taskIds,
     healthy: r.healthy,
     consecutiveFailures: r.consecutiveFailures,
+    degraded: r.degraded ? { since: r.degraded.since, code: r.degraded.code, reason: r.degraded.reason, nextProbeAt: r.degraded.nextProbeAt } : null,
     lastHealth: r.lastHealth,
     videoPort: r.engines.videoPort,
     ttsPort: r.engines.ttsPort,

@@ -6,7 +6,7 @@
  * answer of an older attempt changes nothing (docs/lifecycle.md).
  */
 import { EventEmitter } from 'node:events';
-import { TaskError } from '../domain/errors.js';
+import { retryElsewhere, TaskError } from '../domain/errors.js';
 import { ACTIVE_STATES, canTransition, fenceOf, isFinal, type Task, type TaskState } from '../domain/task.js';
 import type { Logger } from '../logger.js';
 import type { TaskPatch, TaskStore } from '../store/task-store.js';
@@ -151,6 +151,7 @@ export class TaskLifecycle extends EventEmitter<{ change: [TaskChange] }> {
     const now = this.clock.now();
     const fence = fenceOf(task) ?? undefined;
     const retry = err.retryable && attempts < this.policy.maxAttempts;
+    const elsewhere = retry && task.slotId !== null && retryElsewhere(err.code, task.parentId !== null);
     const next = retry
       ? await this.store.transition(
           task.id,
@@ -160,6 +161,7 @@ export class TaskLifecycle extends EventEmitter<{ change: [TaskChange] }> {
             ...ATTEMPT_RESET,
             attempts,
             availableAt: err.code === 'lease_expired' || err.code === 'node_restarted' || err.code === 'store_unavailable' ? now : now + retryDelayMs(attempts, this.policy.retryBaseDelayMs),
+            ...(elsewhere ? { avoidSlots: [...new Set([...task.avoidSlots, task.slotId!])] } : {}),
             errorCode: err.code,
             errorMessage: err.message,
           },
@@ -225,7 +227,8 @@ export class TaskLifecycle extends EventEmitter<{ change: [TaskChange] }> {
       task.id,
       { from: task.state },
       'queued',
-      { ...ATTEMPT_RESET, attempts: 0, availableAt: 0, errorCode: null, errorMessage: null, finishedAt: null, outputPath: null },
+      // the findings of the earlier run go too: the output check counts bad results of this run
+      { ...ATTEMPT_RESET, attempts: 0, availableAt: 0, errorCode: null, errorMessage: null, finishedAt: null, outputPath: null, checks: [] },
       this.clock.now(),
       'retry requested',
     );

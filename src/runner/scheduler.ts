@@ -26,6 +26,11 @@ export interface SchedulerOptions {
   leaseMs: number;
   heartbeatMs: number;
   reapIntervalMs: number;
+  /**
+   * A retry that should run on another GPU (its task avoids the claiming slot) waits this long
+   * for one; 0 = no preference (docs/lifecycle.md, "Another GPU for a retry").
+   */
+  preferOtherSlotMs?: number;
 }
 
 /** Thrown at start when another live node already drives one of this node's slot ids. */
@@ -242,28 +247,59 @@ export class Scheduler {
     for (;;) {
       if (this.stopped) return;
       // Least-loaded first: an idle GPU beats pipelining onto a busy one.
-      const runner = this.runners.filter((r) => r.canAccept()).sort((a, b) => a.load - b.load)[0];
-      if (!runner) return;
-      const task = await this.store.claimNext({ slotId: runner.id, holder: this.nodeId, now: this.clock.now(), leaseMs: this.opts.leaseMs });
-      if (!task) {
+      const free = this.runners.filter((r) => r.canAccept()).sort((a, b) => a.load - b.load);
+      if (!free.length) return;
+      let claimed = false;
+      for (const runner of free) {
+        const task = await this.store.claimNext({ slotId: runner.id, holder: this.nodeId, now: this.clock.now(), leaseMs: this.opts.leaseMs, preferOthersMs: this.preferOthersMs(runner) });
+        if (task) {
+          this.lifecycle.claimed(task);
+          runner.start(task);
+          claimed = true;
+          break;
+        }
+        // The first slot found nothing it may take: the other free slots ask too only when ready
+        // work waits (a retry that avoids that slot, docs/lifecycle.md "Another GPU for a retry").
+        if (runner === free[0] && !(await this.readyWorkWaits())) break;
+      }
+      if (!claimed) {
         await this.armRetryTimer();
         // Nothing to claim: idle slots may back up a segment still rendering elsewhere.
         if (this.backups) for (const r of this.runners) if (r.idle) this.backups.offer(r);
         return;
       }
-      this.lifecycle.claimed(task);
-      runner.start(task);
     }
   }
 
-  /** Delayed retries: wake up when the earliest one becomes available. */
+  private async readyWorkWaits(): Promise<boolean> {
+    if (!this.opts.preferOtherSlotMs) return false; // no preference: an empty claim means nothing is ready
+    const at = await this.store.nextAvailableAt();
+    return at !== null && at <= this.clock.now();
+  }
+
+  /**
+   * How long a task avoiding `runner` waits for another slot before `runner` may take it: the
+   * configured time when another slot could take it (another healthy slot here, or other nodes
+   * and runners on a shared store), else 0 — no other GPU exists to prefer.
+   */
+  private preferOthersMs(runner: SlotRunner): number {
+    const others = this.store.shared || this.runners.some((r) => r !== runner && r.healthy && !r.degraded);
+    return others ? (this.opts.preferOtherSlotMs ?? 0) : 0;
+  }
+
+  /**
+   * Delayed retries: wake up when the earliest one becomes available. A task that is ready but
+   * was not claimed waits for another GPU (preferOtherSlotMs): wake up when it may be taken here.
+   */
   private async armRetryTimer(): Promise<void> {
     const at = await this.store.nextAvailableAt();
     if (this.retryTimer) clearTimeout(this.retryTimer);
     this.retryTimer = null;
     if (at === null) return;
-    const delay = Math.max(5, at - this.clock.now());
-    this.retryTimer = setTimeout(() => this.notify(), delay);
+    const now = this.clock.now();
+    const prefer = this.opts.preferOtherSlotMs ?? 0;
+    const delay = at > now ? at - now : Math.max(1000, at + prefer - now);
+    this.retryTimer = setTimeout(() => this.notify(), Math.max(5, delay));
     this.retryTimer.unref();
   }
 

@@ -11,10 +11,12 @@
  * is lost (canceled elsewhere, reaped, superseded) the attempt is aborted and records nothing.
  *
  * Health: consecutive engine faults mark the slot unhealthy (it takes no work) until a probe
- * of both containers passes; logs only health *changes*.
+ * of both containers passes; logs only health *changes*. Results that fail the output check
+ * twice in a row mark it degraded (its containers answer but render badly): no work until a
+ * probe render passes or an operator clears it (docs/checks.md, "Known-bad containers").
  */
 import { abortKind, AbortReason, type AbortKind } from '../domain/abort.js';
-import { TaskError, toTaskError } from '../domain/errors.js';
+import { OUTPUT_CHECK_CODES, TaskError, toTaskError } from '../domain/errors.js';
 import { fenceOf, type Task } from '../domain/task.js';
 import type { SlotEngines } from '../engines/ports.js';
 import type { Logger } from '../logger.js';
@@ -32,7 +34,27 @@ export interface SlotRunnerOptions {
   /** Lease length; renewed every heartbeatMs while an attempt runs. */
   leaseMs: number;
   heartbeatMs: number;
+  /** Bad results (output check) in a row after which the slot is degraded. @defaultValue 2 */
+  degradeAfter?: number;
+  /** First probe render of a degraded slot after this long; doubled after each failed probe. */
+  probeAfterMs?: number;
 }
+
+/** Why a slot takes no work although its containers answer (docs/checks.md, "Known-bad containers"). */
+export interface Degraded {
+  since: number;
+  /** The code of the last bad result. */
+  code: string;
+  reason: string;
+  /** When the next probe render may run. */
+  nextProbeAt: number;
+  probesFailed: number;
+}
+
+/** A short render through the slot's own engines, checked like a result: null = it passed. */
+export type ProbeRender = (engines: SlotEngines, signal?: AbortSignal) => Promise<{ code: string; detail: string } | null>;
+
+const MAX_PROBE_BACKOFF_MS = 30 * 60_000;
 
 /** What a runner needs besides its engines: the lifecycle, the store (heartbeats) and time. */
 export interface SlotRunnerDeps {
@@ -41,6 +63,8 @@ export interface SlotRunnerDeps {
   store: TaskStore;
   clock: Clock;
   log: Logger;
+  /** The probe render of a degraded slot; absent = only an operator clears it. */
+  probeRender?: ProbeRender;
 }
 
 interface Running {
@@ -54,9 +78,12 @@ interface Running {
   done: Promise<void>;
 }
 
+const isOutputCheckCode = (code: string): boolean => (OUTPUT_CHECK_CODES as readonly string[]).includes(code);
+
 /** Faults that say something about the slot's containers rather than about the input. */
 function isEngineFault(err: TaskError): boolean {
-  return err.code !== 'input_invalid' && err.code !== 'canceled' && err.code !== 'store_unavailable';
+  // (a result the output check refused counts apart: badResults, degraded)
+  return err.code !== 'input_invalid' && err.code !== 'canceled' && err.code !== 'store_unavailable' && !isOutputCheckCode(err.code);
 }
 
 export const attemptKey = (t: Pick<Task, 'id' | 'attempt'>): string => `${t.id}#${t.attempt}`;
@@ -65,6 +92,11 @@ export class SlotRunner {
   healthy = true;
   consecutiveFailures = 0;
   lastHealth: { at: number; ok: boolean; tts: boolean; video: boolean } | null = null;
+  /** Bad results in a row (output check); a result that passes resets it. */
+  badResults = 0;
+  /** Set after `degradeAfter` bad results in a row: no new work until a probe render passes or an operator clears it. */
+  degraded: Degraded | null = null;
+  private probing = false;
   private frontBusy = false;
   private readonly videoLane = new Lane();
   private readonly running = new Map<string, Running>();
@@ -105,7 +137,7 @@ export class SlotRunner {
 
   /** Nothing to do at all: no attempt, no backup, the video container free. */
   get idle(): boolean {
-    return this.healthy && this.running.size === 0 && !this.backup && !this.videoLane.busy;
+    return this.healthy && !this.degraded && this.running.size === 0 && !this.backup && !this.videoLane.busy;
   }
 
   /**
@@ -150,7 +182,7 @@ export class SlotRunner {
   }
 
   canAccept(): boolean {
-    if (!this.healthy || this.frontBusy) return false;
+    if (!this.healthy || this.degraded || this.frontBusy) return false;
     // Pipelined: one task rendering plus one in prepare/TTS (the front is free, so the one
     // running task is past TTS). Otherwise one task at a time. A task only collecting its
     // result needs neither lane, so the next task's speech can start meanwhile.
@@ -310,6 +342,51 @@ export class SlotRunner {
 
   private succeeded(): void {
     this.consecutiveFailures = 0;
+    this.badResults = 0;
+  }
+
+  /** A result of this slot failed the output check: twice in a row degrades the slot. */
+  private recordBadResult(err: TaskError): void {
+    this.badResults += 1;
+    if (this.degraded || this.badResults < (this.opts.degradeAfter ?? 2)) return;
+    const now = this.deps.clock.now();
+    this.degraded = { since: now, code: err.code, reason: `${this.badResults} results in a row failed the output check (last: ${err.code})`, nextProbeAt: now + (this.opts.probeAfterMs ?? 60_000), probesFailed: 0 };
+    this.deps.log.error({ slot: this.id, code: err.code, badResults: this.badResults }, 'slot degraded: its results keep failing the output check; it takes no work until a probe render passes or an operator clears it');
+  }
+
+  /** An operator (`heygem-gateway slots clear`) or a passed probe render brings a degraded slot back. */
+  clearDegraded(by: 'operator' | 'probe'): boolean {
+    if (!this.degraded) return false;
+    this.degraded = null;
+    this.badResults = 0;
+    this.deps.log.warn({ slot: this.id, by }, 'degraded slot cleared: it takes work again');
+    this.onIdle();
+    return true;
+  }
+
+  /**
+   * A degraded slot, once idle and past its back-off: one short render through its engines,
+   * checked like a result. Pass: the slot takes work again; fail: the next probe waits twice as long.
+   */
+  private async probeDegraded(now: number, signal?: AbortSignal): Promise<void> {
+    const d = this.degraded;
+    if (!d || !this.deps.probeRender || this.probing || now < d.nextProbeAt || this.busy) return;
+    this.probing = true;
+    const release = await this.videoLane.acquire(signal);
+    try {
+      const bad = await this.deps.probeRender(this.engines, signal).catch((err: unknown) => ({ code: 'probe_failed', detail: (err as Error).message }));
+      if (this.degraded !== d) return; // cleared meanwhile
+      if (!bad) {
+        this.clearDegraded('probe');
+        return;
+      }
+      d.probesFailed += 1;
+      d.nextProbeAt = this.deps.clock.now() + Math.min(MAX_PROBE_BACKOFF_MS, (this.opts.probeAfterMs ?? 60_000) * 2 ** d.probesFailed);
+      this.deps.log.warn({ slot: this.id, code: bad.code, detail: bad.detail, nextProbeAt: new Date(d.nextProbeAt).toISOString() }, 'probe render of a degraded slot failed');
+    } finally {
+      this.probing = false;
+      release();
+    }
   }
 
   /**
@@ -328,6 +405,7 @@ export class SlotRunner {
     const err = isStoreUnavailable(raw) ? new TaskError('store_unavailable', `The task store was unreachable during ${task.state}: ${(raw as Error).message}`, { retryable: true }) : toTaskError(raw);
     this.deps.log.warn({ taskId: task.id, attempt: task.attempt, slot: this.id, code: err.code, err: err.message }, 'task attempt failed');
     if (isEngineFault(err)) this.recordFault();
+    if (isOutputCheckCode(err.code)) this.recordBadResult(err);
     await this.deps.lifecycle.failedDurably(task, err, signal);
   }
 
@@ -341,6 +419,7 @@ export class SlotRunner {
 
   /** Probe both containers. The TTS health call blocks during synthesis, so skip it while busy. */
   async probe(now: number, signal?: AbortSignal): Promise<boolean> {
+    if (this.degraded) void this.probeDegraded(now, signal).catch((err: unknown) => this.deps.log.warn({ err, slot: this.id }, 'probe render could not run'));
     if (this.healthy && this.busy) return true;
     const [tts, video] = await Promise.all([this.engines.speech.health(signal), this.engines.video.health(signal)]);
     const ok = tts && video;

@@ -17,6 +17,7 @@ import type { SegmentSteps } from '../segments/segment-steps.js';
 import type { LibraryInputs } from '../library/library.service.js';
 import type { BackupRenders, LaneWait } from '../segments/backup-renders.js';
 import type { Normalize } from '../language/speech-text.js';
+import type { OutputGate } from '../checks/output-gate.js';
 
 export interface SlotDefaults {
   faceVideo: string;
@@ -37,6 +38,8 @@ export interface PipelineDeps {
   inputs?: { inputsForTask(taskId: string): Promise<LibraryInputs | null> };
   /** Backup renders of segments on idle slots of this node (docs/segments.md); absent = none. */
   backups?: BackupRenders;
+  /** The output check before `completed` (docs/checks.md); absent = results are not checked. */
+  outputGate?: Pick<OutputGate, 'pass'>;
 }
 
 /** Thrown when the task left the state we expected (canceled meanwhile): stop quietly. */
@@ -132,7 +135,11 @@ export class TaskPipeline {
    * `onQueuedWait(true)` while it waits on an earlier segment that is back in the queue.
    */
   async beforeRender(task: Task, signal: AbortSignal, onQueuedWait?: (queued: boolean) => void): Promise<Task> {
-    if (!task.parentId || !this.deps.segments) return task;
+    if (!task.parentId || !this.deps.segments) {
+      // Before the video lane is ours: the face's probe is then off the GPU's hand-over path.
+      if (!task.parentId) await this.slot.video.prepareFace?.(this.faceOf(task, await this.libraryOf(task)), signal).catch(() => undefined);
+      return task;
+    }
     return this.deps.segments.prepareRender(task, this.faceOf(task, await this.libraryOf(task)), signal, onQueuedWait);
   }
 
@@ -207,9 +214,12 @@ export class TaskPipeline {
       if (raced.engineBusy) holdEngine(raced.engineBusy);
       result = raced.result;
     } else result = await this.slot.video.render(req);
+    // the GPU's own result is judged (docs/checks.md), before the fit to the speech evens out its length
+    await this.deps.outputGate?.pass(rendering, { video: result.outPath, speech: task.audioPath, face: req.videoPath }, signal);
     // cut or padded to the speech in whole frames; a render far off is retried (docs/segments.md)
     if (this.deps.segments) result = await this.deps.segments.fitToSpeech(task, result, this.deps.media, signal);
-    if (task.captions === 'burn' && !task.parentId) await this.deps.segments?.burnCaptions(task, result.outPath, signal);
+    // burned captions and output options, one ffmpeg pass (docs/output.md); a parent's come after its stitch
+    if (!task.parentId && this.deps.segments) result = await this.deps.segments.finishOutput(task, result, signal);
     const inCollecting = rendering.state === 'collecting' ? rendering : await toCollecting();
     if (!inCollecting) throw new TaskGone(task.id);
     const now = this.deps.clock.now();

@@ -8,11 +8,18 @@
  */
 import { readFile, rename, rm } from 'node:fs/promises';
 import { parseWavHeader } from '../media/wav.js';
-import type { Fence } from '../domain/task.js';
+import type { Fence, Task } from '../domain/task.js';
+import { TaskError } from '../domain/errors.js';
 import { cleanPatch, JobRefused, type RunnerIdentity, type RunnerService, type RunnerServiceDeps, type WireJob } from './runner-service.js';
 
 export class UploadInvalid extends Error {
-  readonly code = 'upload_invalid';
+  constructor(
+    message: string,
+    /** `upload_invalid`, or the output check's code (`output_black`, …) for a result it refused. */
+    readonly code: string = 'upload_invalid',
+  ) {
+    super(message);
+  }
 }
 
 export interface UploadedResult {
@@ -29,6 +36,7 @@ export async function completeUpload(gw: RunnerServiceDeps, svc: RunnerService, 
     // The check TTS replies get (media/wav.ts): a real PCM WAV with samples, not a bare header.
     const wav = parseWavHeader(await readFile(files.speech));
     if (!wav || wav.durationSec <= 0) throw new UploadInvalid('The uploaded speech is not a WAV file with audio');
+    await checkOutput(gw, task, files);
     // Checked again right before publishing: the checks above took a while.
     let current = await svc.held1(r, id, fence);
     if (current.state === 'rendering') {
@@ -45,6 +53,23 @@ export async function completeUpload(gw: RunnerServiceDeps, svc: RunnerService, 
     return svc.toWire(done);
   } finally {
     await Promise.all([rm(files.video, { force: true }), rm(files.speech, { force: true })]);
+  }
+}
+
+/**
+ * The output check of an upload (docs/checks.md), on the gateway: a refused result ends the
+ * attempt here (retried on another GPU the first time) and the runner hears 422 with the code.
+ */
+async function checkOutput(gw: RunnerServiceDeps, task: Task, files: UploadedResult): Promise<void> {
+  if (!gw.outputGate) return;
+  const lib = task.videoPath ? null : await gw.library.inputsForTask(task.parentId ?? task.id);
+  try {
+    await gw.outputGate.pass(task, { video: files.video, speech: files.speech, face: task.videoPath ?? lib?.face?.path ?? null });
+  } catch (err) {
+    if (!(err instanceof TaskError)) throw err;
+    // the findings were stored with the attempt's fence; the attempt ends with the code
+    await gw.lifecycle.failed((await gw.store.get(task.id)) ?? task, err);
+    throw new UploadInvalid(err.message, err.code);
   }
 }
 

@@ -18,10 +18,11 @@ import type { TaskLifecycle } from '../runner/lifecycle.js';
 import type { TaskPatch, TaskStore } from '../store/task-store.js';
 import type { GatewayMetrics } from '../telemetry/metrics.js';
 import { RunnerMetrics } from './runner-metrics.js';
+import type { OutputGate } from '../checks/output-gate.js';
 
 /** What the runner protocol uses of the gateway (the composition root's Gateway has all of it). */
 export interface RunnerServiceDeps {
-  config: Pick<GatewayConfig, 'scheduler'>;
+  config: Pick<GatewayConfig, 'scheduler'> & { checks?: Pick<GatewayConfig['checks'], 'output'> };
   store: TaskStore;
   lifecycle: TaskLifecycle;
   clock: Clock;
@@ -29,6 +30,8 @@ export interface RunnerServiceDeps {
   library: Pick<LibraryService, 'inputsForTask'>;
   media: Pick<Media, 'verifyMp4'>;
   paths: DataPaths;
+  /** The output check of uploaded results (docs/checks.md); absent = not checked. */
+  outputGate?: Pick<OutputGate, 'pass'>;
 }
 
 /** Why a runner's call about a job was refused (the route turns these into 409/410). */
@@ -167,7 +170,8 @@ export class RunnerService {
       const woken = new Promise<void>((res) => (wake = res));
       this.waiters.add(wake);
       try {
-        const task = await this.gw.store.claimNext({ slotId, holder: r.nodeId, now: this.gw.clock.now(), leaseMs: this.leaseMs });
+        // a retry that avoids this runner's slot waits for another GPU first (docs/lifecycle.md)
+        const task = await this.gw.store.claimNext({ slotId, holder: r.nodeId, now: this.gw.clock.now(), leaseMs: this.leaseMs, preferOthersMs: this.gw.config.checks?.output.preferOtherSlotMs });
         if (task) {
           this.gw.lifecycle.claimed(task);
           st.accepted++;

@@ -94,6 +94,12 @@ export class BackupRenders {
   onOpen: () => void = () => undefined;
   /** Backups started and won since start (metrics, the bench). */
   readonly counts = { started: 0, won: 0 };
+  /** Told how long each backup held its GPU, won or not (usage per key: usage/usage.service.ts). */
+  private readonly ended: Array<(task: Task, slotId: number, ms: number) => void> = [];
+
+  onBackupEnded(fn: (task: Task, slotId: number, ms: number) => void): void {
+    this.ended.push(fn);
+  }
 
   constructor(
     private readonly paths: DataPaths,
@@ -273,6 +279,8 @@ export class BackupRenders {
       // A backup is a second chance, never a failure of the task: its errors end only itself.
       if (!signal.aborted) this.log.warn({ err, taskId: w.task.id, slot: slotId }, 'backup render failed');
       await rm(outPath, { force: true }).catch(() => undefined);
+    } finally {
+      for (const fn of this.ended) fn(w.task, slotId, this.clock.now() - startedAt);
     }
   }
 }

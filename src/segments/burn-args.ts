@@ -8,6 +8,8 @@
  * The font is named (fontconfig family): without a font holding Chinese glyphs every Han
  * character is drawn as an empty box.
  */
+import type { CaptionStyle } from '../domain/caption-style.js';
+
 export interface BurnStyle {
   /** fontconfig family, e.g. "Noto Sans CJK SC" (Debian fonts-noto-cjk). */
   font: string;
@@ -30,4 +32,41 @@ export function subtitlesFilter(srtPath: string, style: BurnStyle, size: { width
   // the font name is checked by the config schema (letters, digits, space, . _ -): nothing to escape
   const fontSize = captionFontSize(size.width, size.height, style.maxLineEm);
   return `subtitles=filename='${escaped}':charenc=UTF-8:force_style='FontName=${style.font},FontSize=${fontSize},Outline=1'`;
+}
+
+/** `#rrggbb` → ASS `&H00BBGGRR` (alpha 00 = opaque). */
+export function assColor(hex: string): string {
+  const h = hex.slice(1).toUpperCase();
+  return `&H00${h.slice(4, 6)}${h.slice(2, 4)}${h.slice(0, 2)}`;
+}
+
+const ALIGNMENT: Record<CaptionStyle['position'], number> = { bottom: 2, middle: 5, top: 8 };
+
+/** Longest allowed line of a style, in em (as BurnStyle.maxLineEm). */
+export const styleLineEm = (s: Pick<CaptionStyle, 'maxLineChars' | 'maxLineCharsCjk'>): number => Math.max(s.maxLineCharsCjk, s.maxLineChars * 0.55);
+
+/**
+ * The `subtitles` filter for a caption style (docs/output.md, "Caption styles"). Sizes are given
+ * in pixels of a 1080-line frame and scaled to libass's 288-line canvas, so a style looks the
+ * same at every output size; without a size the line is fitted to the width as before.
+ */
+export function styledSubtitlesFilter(srtPath: string, style: CaptionStyle, size: { width: number; height: number }): string {
+  const escaped = srtPath.replace(/\\/g, '\\\\').replace(/:/g, '\\:').replace(/'/g, "\\'");
+  const toScript = (px: number) => Math.round(((px * SCRIPT_HEIGHT) / 1080) * 10) / 10;
+  const fontSize = style.size === null ? captionFontSize(size.width, size.height, styleLineEm(style)) : toScript(style.size);
+  // the font name is checked at intake / config (letters, digits, space, . _ -): nothing to escape
+  const fields = [
+    `FontName=${style.font}`,
+    `FontSize=${fontSize}`,
+    `PrimaryColour=${assColor(style.color)}`,
+    // BorderStyle 3 draws an opaque box in the outline colour
+    `OutlineColour=${assColor(style.box ? style.boxColor : style.outlineColor)}`,
+    `BorderStyle=${style.box ? 3 : 1}`,
+    // in box style the outline is the box's padding
+    `Outline=${style.box ? Math.max(1, toScript(style.outline || 8)) : toScript(style.outline)}`,
+    'Shadow=0',
+    `Bold=${style.bold ? 1 : 0}`,
+    `Alignment=${ALIGNMENT[style.position]}`,
+  ];
+  return `subtitles=filename='${escaped}':charenc=UTF-8:force_style='${fields.join(',')}'`;
 }

@@ -11,6 +11,7 @@
  * three units (spoken-units.ts), so a number read out in Chinese gets the time it takes.
  */
 import type { Task } from '../domain/task.js';
+import type { CaptionStyle } from '../domain/caption-style.js';
 import { normalizeForSpeech } from '../text/index.js';
 import type { SpeechLanguage } from '../text/language.js';
 import { clausesOf, HAN, layoutCjk } from './cjk-lines.js';
@@ -156,13 +157,20 @@ export function toSrt(cues: Cue[]): string {
   return cues.map((c, i) => `${i + 1}\n${stamp(c.startSec, ',')} --> ${stamp(c.endSec, ',')}\n${c.lines.join('\n')}\n`).join('\n');
 }
 
-export function toVtt(cues: Cue[]): string {
+/** `settings`: WebVTT cue settings of the task's caption style (vttCueSettings), after each timing. */
+export function toVtt(cues: Cue[], settings = ''): string {
   // "-->" cannot appear in a cue's text; "&" and "<" are markup in WebVTT
   const esc = (l: string) => l.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/-->/g, '--&gt;');
-  return `WEBVTT\n\n${cues.map((c) => `${stamp(c.startSec, '.')} --> ${stamp(c.endSec, '.')}\n${c.lines.map(esc).join('\n')}\n`).join('\n')}`;
+  return `WEBVTT\n\n${cues.map((c) => `${stamp(c.startSec, '.')} --> ${stamp(c.endSec, '.')}${settings}\n${c.lines.map(esc).join('\n')}\n`).join('\n')}`;
 }
 
+/** The cue size of a caption style (its own, not the configured one). */
+export const layoutOf = (s: CaptionStyle): CaptionLayout => ({ maxLines: s.maxLines, maxLineChars: s.maxLineChars, maxLineCharsCjk: s.maxLineCharsCjk });
+
+/** Cues of a task; a task with a caption style is laid out (and cased) by it, tracks and burn alike. */
 export function captionCues(task: Task, segments: Task[], pauseSec: number, layout: CaptionLayout = DEFAULT_LAYOUT): Cue[] | null {
   const spans = speechSpans(task, segments, pauseSec);
-  return spans ? spans.flatMap((s) => cuesOf(s, layout, task.language)) : null;
+  const style = task.captionStyle;
+  const cues = spans ? spans.flatMap((s) => cuesOf(s, style ? layoutOf(style) : layout, task.language)) : null;
+  return cues && style?.uppercase ? cues.map((c) => ({ ...c, lines: c.lines.map((l) => l.toLocaleUpperCase('en')) })) : cues;
 }

@@ -16,6 +16,7 @@ import type { TaskChange, TaskLifecycle } from '../runner/lifecycle.js';
 import type { Clock } from '../runner/clock.js';
 import type { TaskStore } from '../store/task-store.js';
 import type { Stitcher } from './stitcher.js';
+import { findingsOf, type OutputGate } from '../checks/output-gate.js';
 
 const UNFINISHED: TaskState[] = ['queued', 'preparing', 'reserved', 'tts', 'rendering', 'collecting'];
 const TO_RENDERING: TaskState[] = ['preparing', 'reserved', 'tts', 'rendering'];
@@ -33,6 +34,8 @@ export class SegmentCoordinator {
   private readonly onChange = (c: TaskChange) => this.changed(c);
   /** Called after a stitch finished (tests and metrics); never throws into the coordinator. */
   onSettled: (parent: Task) => void = () => undefined;
+  /** The output check of the stitched whole (docs/checks.md); absent = not checked. */
+  outputGate?: Pick<OutputGate, 'passStitched'>;
 
   constructor(
     private readonly store: TaskStore,
@@ -145,8 +148,11 @@ export class SegmentCoordinator {
     this.stitching.add(parent.id);
     try {
       const r = await this.stitcher.stitch(collecting, children);
+      // the parts were judged against their faces: the whole is judged for what stitching may spoil
+      const checked = await this.outputGate?.passStitched(collecting, { video: r.outPath, speech: r.speechPath, skipFreeze: true });
       const now = this.clock.now();
       const done = await this.lifecycle.move(collecting, 'completed', {
+        ...checked,
         outputPath: r.outPath,
         audioPath: r.speechPath,
         audioDurationSec: r.durationSec,
@@ -163,7 +169,8 @@ export class SegmentCoordinator {
     } catch (raw) {
       const err = raw instanceof TaskError ? raw : toTaskError(raw);
       this.log.error({ taskId: parent.id, code: err.code, err: err.message }, 'stitching segments failed');
-      await this.lifecycle.move(collecting, 'failed', { errorCode: err.code, errorMessage: `Stitching the segments failed: ${err.message}`, finishedAt: this.clock.now() });
+      const checks = findingsOf(raw);
+      await this.lifecycle.move(collecting, 'failed', { errorCode: err.code, errorMessage: checks ? err.message : `Stitching the segments failed: ${err.message}`, finishedAt: this.clock.now(), ...(checks ? { checks } : {}) });
     } finally {
       this.stitching.delete(parent.id);
     }

@@ -202,6 +202,27 @@ export class SegmentMedia {
     );
   }
 
+  /**
+   * A fitted part as an MPEG-TS segment of the task's HLS stream (hls-stream.ts): the video
+   * copied (no re-encode), the sound copied when it is AAC (a fitted part's is: its speech),
+   * else encoded to AAC. Timestamps start at `startSec`, where the part starts in the script,
+   * so the segments follow each other on one timeline.
+   */
+  async transportSegment(part: string, out: string, startSec: number, signal?: AbortSignal): Promise<void> {
+    const { stdout } = await runProcess(this.ffprobe, ['-v', 'error', '-select_streams', 'a:0', '-show_entries', 'stream=codec_name', '-of', 'csv=p=0', part], { signal, timeoutMs: 60_000 });
+    const audio = stdout.trim() === 'aac' ? ['-c:a', 'copy'] : ['-c:a', 'aac', '-b:a', '128k', '-ar', '44100'];
+    await writeAtomically(out, '.ts', (tmp) =>
+      this.run(
+        [
+          ...QUIET, ...SAFE_INPUT, '-i', part, '-map', '0:v:0', '-map', '0:a:0?', '-c:v', 'copy', ...audio,
+          // no mux delay: the timestamps are exactly the part's place in the script
+          '-muxdelay', '0', '-muxpreload', '0', '-output_ts_offset', startSec.toFixed(6), '-f', 'mpegts', tmp,
+        ],
+        signal,
+      ),
+    );
+  }
+
   /** The segments' speech back to back (all PCM at SPEECH_RATE: a plain copy). */
   async joinSpeech(parts: string[], out: string, listDir: string, signal?: AbortSignal): Promise<void> {
     const list = `${listDir}/speech.txt`;
@@ -218,7 +239,12 @@ export class SegmentMedia {
 
   /** Burn subtitles into a video (re-encodes the video; the sound is copied), in the caption font. */
   async burnCaptions(video: string, srt: string, out: string, signal?: AbortSignal): Promise<void> {
-    const filter = subtitlesFilter(srt, this.captionStyle, await this.frameSize(video, signal));
+    await this.burnWith(video, out, (size) => subtitlesFilter(srt, this.captionStyle, size), signal);
+  }
+
+  /** Burn with a `subtitles` filter made for the video's frame size (a caption style's). */
+  async burnWith(video: string, out: string, filterFor: (size: { width: number; height: number }) => string, signal?: AbortSignal): Promise<void> {
+    const filter = filterFor(await this.frameSize(video, signal));
     await writeAtomically(out, '.mp4', (tmp) =>
       this.run(
         [

@@ -18,6 +18,7 @@ import type { Media } from '../media/media.js';
 import type { SegmentMedia } from './segment-media.js';
 import { captionCues, toSrt, type CaptionLayout } from './captions.js';
 import { describeFit, planFit } from './part-fit.js';
+import type { OutputFinisher } from './output-finish.js';
 
 export interface SegmentStepsOptions {
   pauseMs: number;
@@ -28,6 +29,8 @@ export interface SegmentStepsOptions {
   pollMs?: number;
   /** A render whose video is off its speech by more than this is a bad render (part-fit.ts). @defaultValue 0.5 */
   partToleranceSec?: number;
+  /** Burned captions + output options in one pass (output-finish.ts); absent on a remote runner. */
+  finisher?: OutputFinisher;
 }
 
 const exists = (p: string) => access(p).then(
@@ -115,14 +118,24 @@ export class SegmentSteps {
     return { ...result, durationSec: plan.frames / facts.fps };
   }
 
-  /** `captions: burn` on a one-segment task: burn its captions into the rendered MP4. */
-  async burnCaptions(task: Task, video: string, signal: AbortSignal): Promise<void> {
-    const cues = captionCues(task, [], 0, this.o.layout);
-    if (!cues?.length) return;
-    await mkdir(this.paths.taskWork(task.id), { recursive: true });
-    const srt = join(this.paths.taskWork(task.id), 'captions.srt');
-    await writeFile(srt, toSrt(cues));
-    await this.media.burnCaptions(video, srt, video, signal);
+  /**
+   * A one-segment task's video, finished: `captions: burn` and the output options in one pass
+   * (output-finish.ts); a task with neither is returned as rendered.
+   */
+  async finishOutput(task: Task, result: RenderResult, signal: AbortSignal): Promise<RenderResult> {
+    const cues = task.captions === 'burn' ? captionCues(task, [], 0, this.o.layout) : null;
+    if (!this.o.finisher) {
+      // a remote runner has no finisher: the captions burn it always did (docs/output.md)
+      if (cues?.length) {
+        await mkdir(this.paths.taskWork(task.id), { recursive: true });
+        const srt = join(this.paths.taskWork(task.id), 'captions.srt');
+        await writeFile(srt, toSrt(cues));
+        await this.media.burnCaptions(result.outPath, srt, result.outPath, signal);
+      }
+      return result;
+    }
+    const done = await this.o.finisher.finish(task, result.outPath, cues, signal);
+    return done.facts ? { ...result, outPath: done.outPath, engineData: { ...(result.engineData ?? {}), ...done.facts } } : result;
   }
 
   private async offsetOf(task: Task, signal: AbortSignal, onQueuedWait?: (queued: boolean) => void): Promise<number> {

@@ -38,6 +38,7 @@ export const SEGMENT_STATUS_PROPERTIES: Record<string, Json> = {
     properties: { srt: str('/api/tasks/{id}/captions.srt'), vtt: str('/api/tasks/{id}/captions.vtt') },
     additionalProperties: true,
   }),
+  stream_url: n(str('HLS playlist (/api/tasks/{id}/stream.m3u8): a long script while it renders and after; a one-part task once completed')),
   speech_seconds: n(num('Long scripts: total speech length once every segment spoke')),
   rendered_speech_seconds: num('Long scripts: speech seconds rendered so far (progress is measured in these)'),
   segment_count: { type: 'integer', description: 'Long scripts: number of segments' },

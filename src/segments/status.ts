@@ -3,6 +3,7 @@
  * its speech is known; a parent also gets its segments (state, GPU, times) and progress by
  * rendered speech seconds. A one-segment task keeps every compatible field as it was.
  */
+import { streamUrl } from '../domain/presenters.js';
 import { isFinal, overallProgress, publicStatus, taskTiming, type Task } from '../domain/task.js';
 
 const iso = (t: number | null): string | null => (t === null ? null : new Date(t).toISOString());
@@ -43,11 +44,13 @@ export function presentSegment(c: Task, now: number): Record<string, unknown> {
 export function segmentStatusFields(task: Task, children: Task[], now: number): Record<string, unknown> {
   const speechKnown = task.ttsEndedAt !== null || task.state === 'completed';
   const captions = speechKnown ? { srt: `/api/tasks/${task.id}/captions.srt`, vtt: `/api/tasks/${task.id}/captions.vtt` } : null;
-  if (task.segmentCount === null) return { captions };
+  const stream_url = streamUrl(task);
+  if (task.segmentCount === null) return { captions, stream_url };
   const { rendered, total } = renderedSpeech(children);
   const share = task.state === 'rendering' ? (total ? rendered / total : children.filter((c) => c.state === 'completed').length / Math.max(1, children.length)) : null;
   return {
     captions,
+    stream_url,
     progress: share === null ? overallProgress(task) : overallProgress({ state: 'rendering', engineProgress: Math.floor(share * 100) }),
     speech_seconds: total === null ? null : round(total),
     rendered_speech_seconds: round(rendered),

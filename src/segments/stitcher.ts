@@ -6,12 +6,13 @@
  * of each other. With
  * `captions: burn` the captions are burned in afterwards (the one re-encode).
  */
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { TaskError } from '../domain/errors.js';
 import type { Task } from '../domain/task.js';
 import type { DataPaths } from '../runner/data-paths.js';
-import { captionCues, toSrt, type CaptionLayout } from './captions.js';
+import { captionCues, type CaptionLayout } from './captions.js';
+import type { OutputFinisher } from './output-finish.js';
 import { targetFrames } from './part-fit.js';
 import type { SegmentMedia } from './segment-media.js';
 
@@ -25,6 +26,8 @@ export interface StitchResult {
 export const MAX_DRIFT_SEC = 0.04;
 
 export class Stitcher {
+  /** Called before the parts are removed: what must outlive them is made from them (the HLS segments, hls-stream.ts). */
+  beforeCleanUp: (parent: Task) => Promise<void> = async () => undefined;
   /** Speech joined and encoded ahead of the stitch, by parent id (this process). */
   private readonly audio = new Map<string, Promise<{ wav: string; m4a: string }>>();
 
@@ -32,6 +35,7 @@ export class Stitcher {
     private readonly media: SegmentMedia,
     private readonly paths: DataPaths,
     private readonly pauseSec: number,
+    private readonly finisher: Pick<OutputFinisher, 'finish'>,
     private readonly layout?: CaptionLayout,
   ) {}
 
@@ -86,21 +90,14 @@ export class Stitcher {
         `stitched video does not verify: video ${facts.videoSec.toFixed(3)} s (${facts.videoFrames} frames), audio ${facts.audioSec.toFixed(3)} s, parts ${expected.toFixed(3)} s (${frames} frames)`,
       );
     }
-    let burned = false;
-    if (parent.captions === 'burn') {
-      const cues = captionCues({ ...parent, audioDurationSec: expected }, children, this.pauseSec, this.layout);
-      if (cues?.length) {
-        const srt = join(work, 'captions.srt');
-        await writeFile(srt, toSrt(cues));
-        await this.media.burnCaptions(out, srt, out);
-        burned = true;
-      }
-    }
+    // captions burned in and output options applied: the one re-encode (output-finish.ts)
+    const cues = parent.captions === 'burn' ? captionCues({ ...parent, audioDurationSec: expected }, children, this.pauseSec, this.layout) : null;
+    const finished = await this.finisher.finish(parent, out, cues);
     return {
-      outPath: out,
+      outPath: finished.outPath,
       speechPath,
       durationSec: expected,
-      engineData: { engine: 'segments', status: 2, progress: 100, segments: children.length, stitched: 'copy', duration_sec: Math.round(facts.videoSec * 1000) / 1000, drift_ms: Math.round(drift * 1000), captions_burned: burned },
+      engineData: { engine: 'segments', status: 2, progress: 100, segments: children.length, stitched: 'copy', duration_sec: Math.round(facts.videoSec * 1000) / 1000, drift_ms: Math.round(drift * 1000), captions_burned: !!cues?.length, ...(finished.facts ?? {}) },
     };
   }
 
@@ -113,6 +110,7 @@ export class Stitcher {
 
   /** The parts are inside the stitched video now; their files and the scratch dir go. */
   async cleanUp(parent: Task, children: Task[]): Promise<void> {
+    await this.beforeCleanUp(parent).catch(() => undefined);
     for (const c of children) {
       if (c.outputPath) await rm(c.outputPath, { force: true });
       if (c.audioPath && c.audioPath !== parent.audioPath) await rm(c.audioPath, { force: true });

@@ -5,7 +5,7 @@
  */
 import { join } from 'node:path';
 import { startFakeTtsContainer, type FakeTtsContainer, type FakeTtsOptions } from './tts-container.fake.js';
-import { startFakeVideoContainer, type FakeVideoContainer, type FakeVideoOptions } from './video-container.fake.js';
+import { startFakeVideoContainer, type FakeSpoil, type FakeVideoContainer, type FakeVideoOptions } from './video-container.fake.js';
 
 export interface FarmOptions {
   gpus: number;
@@ -19,6 +19,8 @@ export interface FarmOptions {
   failRate?: number;
   video?: Partial<FakeVideoOptions>;
   tts?: Partial<FakeTtsOptions>;
+  /** GPUs that render badly, by GPU number (video fake `spoil`, docs/checks.md). */
+  spoil?: Record<number, FakeSpoil>;
 }
 
 export interface FarmSlot {
@@ -36,7 +38,7 @@ export async function startSimulatedFarm(o: FarmOptions): Promise<{ slots: FarmS
     for (let n = 0; n < o.gpus; n++) {
       const videoDataDir = join(o.baseDir, `gpu${n}`);
       const ttsDataDir = join(o.baseDir, `tts${n}`);
-      const video = await startFakeVideoContainer({ dataDir: videoDataDir, renderMs: o.renderMs, failRate: o.failRate, seed: n + 1, ...o.video, host: o.host, port: port(o.videoBasePort, n) });
+      const video = await startFakeVideoContainer({ dataDir: videoDataDir, renderMs: o.renderMs, failRate: o.failRate, seed: n + 1, spoil: o.spoil?.[n] ?? null, ...o.video, host: o.host, port: port(o.videoBasePort, n) });
       const tts = await startFakeTtsContainer({ dataDir: ttsDataDir, fixedMs: o.ttsMs, seed: n + 1, ...o.tts, host: o.host, port: port(o.ttsBasePort, n) });
       slots.push({ id: n, video, tts, videoDataDir, ttsDataDir });
     }

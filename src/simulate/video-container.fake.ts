@@ -12,7 +12,8 @@
  * whole render (`progress: 'flat'`), a hung job (`hang`), a server that stops answering
  * (`frozen`), renders that fail at random (`failRate`) or by job code (`failCodes`). The result
  * is a real MP4 (ffmpeg muxes the submitted face video and audio). A face that is not H.264
- * yuv420p fails the job, as the real container cannot read it well either.
+ * yuv420p fails the job, as the real container cannot read it well either. `spoil` makes every
+ * result come back black, frozen, silent or drifting, as from a GPU gone bad (docs/checks.md).
  */
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -67,6 +68,36 @@ export interface FakeVideoOptions {
   lengthErrorFrames?: number[];
   /** Deterministic length fault by job code: seconds added to (or, negative, cut from) the video. */
   lengthErrorSec?: (code: string) => number;
+  /**
+   * A job whose code matches is not finished while this says so (checked again every 20 ms):
+   * lets a test hold the later parts of a script back and look at it half rendered.
+   */
+  hold?: (code: string) => boolean;
+  /**
+   * A GPU that renders badly (docs/checks.md): every result of this container comes back
+   * spoiled — `black` (every frame black), `frozen` (the first frame held), `silent` (the sound
+   * muted) or `drift` (the video 1.5 s shorter than its sound). The job itself succeeds, as
+   * with a real container whose GPU or model went wrong.
+   */
+  spoil?: FakeSpoil | null;
+}
+
+export type FakeSpoil = 'black' | 'frozen' | 'silent' | 'drift';
+
+/** Seconds a `drift` result's video is shorter than its speech. */
+export const SPOIL_DRIFT_SEC = 1.5;
+
+const X264 = ['-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p'];
+
+/** ffmpeg arguments turning a good result into a spoiled one (drift is made by the cut itself). */
+export function spoilArgs(kind: Exclude<FakeSpoil, 'drift'>, input: string, out: string, frames: number): string[] {
+  const edit =
+    kind === 'black'
+      ? ['-vf', 'drawbox=x=0:y=0:w=iw:h=ih:color=black:t=fill', ...X264, '-c:a', 'copy']
+      : kind === 'frozen'
+        ? ['-vf', `trim=end_frame=1,tpad=stop_mode=clone:stop=${Math.max(0, frames - 1)}`, ...X264, '-c:a', 'copy']
+        : ['-c:v', 'copy', '-af', 'volume=0', '-c:a', 'aac'];
+  return ['-v', 'error', '-y', '-i', input, '-map', '0:v:0', '-map', '0:a:0', ...edit, '-movflags', '+faststart', '-f', 'mp4', out];
 }
 
 interface Job {
@@ -161,7 +192,9 @@ export async function startFakeVideoContainer(opts: FakeVideoOptions & { port?: 
     const [num, den] = rate.split('/').map(Number);
     const fps = den ? num / den : num || 25;
     const face = `${out}.face.mp4`;
-    const frames = String(Math.max(1, Math.round(speechSec * fps) + lengthError(code, fps)));
+    const spoil = o.spoil ?? null;
+    const drift = spoil === 'drift' ? -Math.round(SPOIL_DRIFT_SEC * fps) : 0;
+    const frames = String(Math.max(1, Math.round(speechSec * fps) + lengthError(code, fps) + drift));
     const cut = (videoCodec: string[]) => run('ffmpeg', ['-v', 'error', '-y', '-stream_loop', '-1', '-i', video, '-map', '0:v:0', ...videoCodec, '-frames:v', frames, '-f', 'mp4', face]);
     const args = (videoCodec: string[]) => [
       '-v', 'error', '-y', '-i', face, '-i', audio,
@@ -169,11 +202,14 @@ export async function startFakeVideoContainer(opts: FakeVideoOptions & { port?: 
     ];
     // Stream-copy the face (cheap: the fake must not eat the CPU the gateway is measured on);
     // re-encode only when the input codec cannot go into MP4 as is.
+    const good = spoil && spoil !== 'drift' ? `${out}.good.mp4` : out;
     try {
-      await cut(['-c:v', 'copy']).catch(() => cut(['-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p']));
-      await run('ffmpeg', args(['-c:v', 'copy'])).catch(() => run('ffmpeg', args(['-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p'])));
+      await cut(['-c:v', 'copy']).catch(() => cut(X264));
+      await run('ffmpeg', [...args(['-c:v', 'copy']).slice(0, -1), good]).catch(() => run('ffmpeg', [...args(X264).slice(0, -1), good]));
+      if (spoil && spoil !== 'drift') await run('ffmpeg', spoilArgs(spoil, good, out, Number(frames)));
     } finally {
       await rm(face, { force: true });
+      if (good !== out) await rm(good, { force: true });
     }
   };
 
@@ -227,7 +263,8 @@ export async function startFakeVideoContainer(opts: FakeVideoOptions & { port?: 
           job.result = `/${code}-r.mp4`; // named before the job is done: decide on status only
         });
       }
-      at(renderMs, () => {
+      const finish = (): void => {
+        if (o.hold?.(code)) return void job.timers.push(setTimeout(() => alive() && finish(), 20));
         // failRate is drawn first, so setting failCodes never shifts a seeded run's draws.
         if ((o.failRate && random() < o.failRate) || o.failCodes?.(code)) return fail('视频合成失败 (render failed)');
         ready.then(
@@ -251,7 +288,8 @@ export async function startFakeVideoContainer(opts: FakeVideoOptions & { port?: 
           },
           (err: Error) => fail(`文件不存在 (${err.message})`),
         );
-      });
+      };
+      at(renderMs, finish);
     };
     const model = o.renderTime ?? { kind: 'fixed' };
     const draw = (speechSec: number) => sampleRenderMs(model, o.renderMs!, speechSec, random, o.serverTimeoutMs! * 2);

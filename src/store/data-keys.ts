@@ -64,11 +64,19 @@ export function withDataKeys(store: TaskStore, root: string): TaskStore {
   };
   // Everything else (queue, slots, events, notifications, adapter extras like the PostgreSQL
   // pool) is the store's own.
+  // Bound methods are made once: a bind per access allocated a function on every store call.
+  const bound = new Map<string | symbol, unknown>();
   return new Proxy(store, {
     get(target, prop, receiver) {
       if (typeof prop === 'string' && prop in keyed) return keyed[prop as keyof TaskStore];
       const v = Reflect.get(target, prop, receiver);
-      return typeof v === 'function' ? v.bind(target) : v;
+      if (typeof v !== 'function') return v;
+      let b = bound.get(prop);
+      if (b === undefined || (b as { original?: unknown }).original !== v) {
+        b = Object.assign(v.bind(target), { original: v });
+        bound.set(prop, b);
+      }
+      return b;
     },
   });
 }

@@ -21,11 +21,14 @@ const ACTIVE_LIST = [...ACTIVE_STATES].map((s) => `'${s}'`).join(', ');
  * A statement selecting the `id` of the task a claim should take, over `tasks t` (PostgreSQL
  * appends its row lock); `now` is the placeholder for the claim time (used twice).
  *
+ * `avoid` names the placeholders of the claiming slot's LIKE pattern (`%,<id>,%`) and of the time
+ * since which an avoided task must have been ready for this slot to take it anyway.
+ *
  * Besides each owner's head, the first few ready tasks in FIFO order are candidates ranked
  * last: with PostgreSQL's SKIP LOCKED, a head locked by another node's claim must not leave
  * this claim empty-handed while other tasks wait.
  */
-export function fairClaimSql(dialect: 'sqlite' | 'postgres', now: string): string {
+export function fairClaimSql(dialect: 'sqlite' | 'postgres', now: string, avoid: { pattern: string; readyBy: string }): string {
   const sameOwner = dialect === 'sqlite' ? 'IS' : 'IS NOT DISTINCT FROM';
   // SQLite without ANALYZE statistics prefers the state index and scans the whole queue; the
   // hints pin the seeks described above (PostgreSQL's planner finds them from its statistics).
@@ -33,8 +36,11 @@ export function fairClaimSql(dialect: 'sqlite' | 'postgres', now: string): strin
   const bySeq = dialect === 'sqlite' ? 'tasks INDEXED BY tasks_queued' : 'tasks';
   // The few candidates drive primary-key lookups, never a scan of tasks. PostgreSQL locks the
   // chosen row (FOR UPDATE OF t, appended by the adapter), so t stays a plain table there.
-  const pick = `SELECT t.id FROM cand c CROSS JOIN tasks t ON t.seq = c.seq WHERE t.state = 'queued' ORDER BY c.rank, c.seq`;
-  const pickLocked = `SELECT t.id FROM tasks t WHERE t.seq = ANY(ARRAY(SELECT seq FROM cand)) AND t.state = 'queued'
+  // A retry that should go to another GPU (avoid_slots names this one) is left to the other
+  // slots until it has been ready since `readyBy` (docs/lifecycle.md, "Another GPU for a retry").
+  const notAvoided = `(t.avoid_slots IS NULL OR t.avoid_slots NOT LIKE ${avoid.pattern} OR t.available_at <= ${avoid.readyBy})`;
+  const pick = `SELECT t.id FROM cand c CROSS JOIN tasks t ON t.seq = c.seq WHERE t.state = 'queued' AND ${notAvoided} ORDER BY c.rank, c.seq`;
+  const pickLocked = `SELECT t.id FROM tasks t WHERE t.seq = ANY(ARRAY(SELECT seq FROM cand)) AND t.state = 'queued' AND ${notAvoided}
     ORDER BY (SELECT MIN(c.rank) FROM cand c WHERE c.seq = t.seq), t.seq`;
   return `WITH RECURSIVE owners(o) AS (
       SELECT MIN(owner) FROM ${byOwner} WHERE state = 'queued' AND owner IS NOT NULL
@@ -52,4 +58,9 @@ export function fairClaimSql(dialect: 'sqlite' | 'postgres', now: string): strin
       SELECT f.seq, 1000000000 FROM (SELECT seq FROM ${bySeq} WHERE state = 'queued' AND available_at <= ${now} AND segment_count IS NULL ORDER BY seq LIMIT 8) f
     )
     ${dialect === 'sqlite' ? pick : pickLocked}`;
+}
+
+/** The values of `avoid`'s placeholders for a claim (ClaimRequest.preferOthersMs). */
+export function avoidParams(req: { slotId: number; now: number; preferOthersMs?: number }): { avoidPattern: string; readyBy: number } {
+  return { avoidPattern: `%,${req.slotId},%`, readyBy: req.now - (req.preferOthersMs ?? 0) };
 }

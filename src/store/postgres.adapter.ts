@@ -16,13 +16,14 @@ import type pg from 'pg';
 import { FINAL_STATES, type Fence, type Task, type TaskState } from '../domain/task.js';
 import type { ErrorCode } from '../domain/errors.js';
 import type { Logger } from '../logger.js';
-import { fairClaimSql } from './fair-share.js';
+import { avoidParams, fairClaimSql } from './fair-share.js';
 import { legalSources } from './legal-moves.js';
 import { PgListener } from './postgres.listener.js';
 import { batchDeletes, batchesOfSql, candidatesSql, childrenSql, deletableSql, deliveryDeletes, noPrunedRows, taskDeletes, tasklessDeliveriesSql, type PrunedRows, type PrunedTable } from './record-prune.js';
 import { createPgPool, inTransaction } from './postgres.pool.js';
 import { PostgresSlotRegistry } from './postgres.slots.js';
 import { migratePostgres } from './postgres.schema.js';
+import { avoidSlotsColumn } from './migrations/output-checks.js';
 import { newLeaseToken, rowToEvent, rowToTask, type Row } from './sqlite.adapter.js';
 // Same column names in both schemas, so one patch map serves both adapters.
 import { PATCH_COLUMNS } from './sqlite.schema.js';
@@ -184,11 +185,12 @@ export class PostgresTaskStore implements TaskStore {
     const p = new Params();
     const sql = `
       WITH u AS (
-        INSERT INTO tasks (id, state, text, normalized_text, video_path, video_name, owner, created_at, updated_at, available_at, parent_id, segment_index, segment_count, captions, language, language_requested)
+        INSERT INTO tasks (id, state, text, normalized_text, video_path, video_name, owner, created_at, updated_at, available_at, parent_id, segment_index, segment_count, captions, language, language_requested, output_options, caption_style)
         VALUES (${p.add(t.id)}, 'queued', ${p.add(t.text)}, ${p.add(t.normalizedText ?? null)}, ${p.add(t.videoPath ?? null)},
                 ${p.add(t.videoName ?? null)}, ${p.add(t.owner ?? null)}, ${p.add(t.createdAt)}, ${p.add(t.createdAt)}, 0,
                 ${p.add(t.parentId ?? null)}, ${p.add(t.segmentIndex ?? null)}, ${p.add(t.segmentCount ?? null)}, ${p.add(t.captions ?? null)},
-                ${p.add(t.language ?? 'en')}, ${p.add(t.languageRequested ?? 'auto')})
+                ${p.add(t.language ?? 'en')}, ${p.add(t.languageRequested ?? 'auto')},
+                ${p.add(t.outputOptions ? JSON.stringify(t.outputOptions) : null)}, ${p.add(t.captionStyle ? JSON.stringify(t.captionStyle) : null)})
         RETURNING *
       ), e AS (
         INSERT INTO task_events (task_id, attempt, at, state, slot_id, error_code, message)
@@ -219,11 +221,12 @@ export class PostgresTaskStore implements TaskStore {
 
   private async claimOnce(req: ClaimRequest): Promise<Task | undefined> {
     const { slotId, holder, now, leaseMs } = req;
+    const avoid = avoidParams(req);
     const p = new Params();
     const sql = `
       WITH next AS (
         -- Claim order: fair share between owners (store/fair-share.ts), FIFO within one owner.
-        ${fairClaimSql('postgres', p.add(now))}
+        ${fairClaimSql('postgres', p.add(now), { pattern: p.add(avoid.avoidPattern), readyBy: p.add(avoid.readyBy) })}
         LIMIT 1 FOR UPDATE OF t SKIP LOCKED
       ), u AS (
         UPDATE tasks t SET state = 'preparing', updated_at = $1, slot_id = ${p.add(slotId)}, started_at = $1,
@@ -271,6 +274,8 @@ export class PostgresTaskStore implements TaskStore {
       const col = PATCH_COLUMNS[key];
       if (!col || value === undefined) continue;
       if (key === 'engineData') sets += `, ${col} = ${p.add(value === null ? null : JSON.stringify(value))}::jsonb`;
+      else if (key === 'checks') sets += `, ${col} = ${p.add(JSON.stringify(value ?? []))}::jsonb`;
+      else if (key === 'avoidSlots') sets += `, ${col} = ${p.add(avoidSlotsColumn(value as number[] | null))}`;
       else if (key === 'renderSubmitted') sets += `, ${col} = ${p.add(Boolean(value))}`;
       else sets += `, ${col} = ${p.add(value ?? null)}`;
     }
@@ -324,21 +329,23 @@ export class PostgresTaskStore implements TaskStore {
   }
 
   /**
-   * Count of queued rows up to this one's seq: an index-only scan of the partial queue index,
-   * O(position) on a structure that holds only the queue — never a scan of the tasks table.
+   * Count of queued submissions up to this one's seq (a queued part answers its queued parent's
+   * position): an index scan of the partial queue index, O(position) on a structure that holds
+   * only the queue — never a scan of the tasks table. Parts (parent_id set) are not counted.
    */
   async queuePosition(id: string): Promise<number | null> {
     const r = await this.one(
-      `SELECT CASE WHEN t.state = 'queued'
-         THEN (SELECT count(*) FROM tasks q WHERE q.state = 'queued' AND q.seq <= t.seq) END AS pos
-       FROM tasks t WHERE t.id = $1`,
+      `SELECT CASE WHEN t.state = 'queued' AND t.parent_id IS NULL
+         THEN (SELECT count(*) FROM tasks q WHERE q.state = 'queued' AND q.parent_id IS NULL AND q.seq <= t.seq) END AS pos
+       FROM tasks t WHERE t.id = COALESCE((SELECT p.parent_id FROM tasks p WHERE p.id = $1), $1)`,
       [id],
     );
     return (r?.pos as number | null | undefined) ?? null;
   }
 
+  /** Queued submissions: a long script's parent once, its parts not at all. */
   async queueSize(): Promise<number> {
-    return (await this.one(`SELECT count(*) AS n FROM tasks WHERE state = 'queued'`, []))!.n as number;
+    return (await this.one(`SELECT count(*) AS n FROM tasks WHERE state = 'queued' AND parent_id IS NULL`, []))!.n as number;
   }
 
   async listQueued(limit: number): Promise<Task[]> {

@@ -10,12 +10,15 @@
 import { POSTGRES_WEBHOOKS } from './migrations/webhooks.js';
 import type pg from 'pg';
 import { POSTGRES_LIBRARY } from './migrations/library.js';
+import { POSTGRES_TEMPLATES } from './migrations/templates.js';
 import { POSTGRES_BATCHES } from './migrations/batches.js';
 import { POSTGRES_SEGMENTS } from './migrations/segments.js';
 import { POSTGRES_FILES_BY_KEY } from './migrations/files-by-key.js';
 import { POSTGRES_LANGUAGE } from './migrations/language.js';
+import { POSTGRES_OUTPUT_CHECKS } from './migrations/output-checks.js';
 import { POSTGRES_RETENTION } from './migrations/retention.js';
 import { POSTGRES_TITLE } from './migrations/title.js';
+import { POSTGRES_OUTPUT_OPTIONS } from './migrations/output-options.js';
 
 /** Arbitrary, fixed: the advisory lock every node takes while it migrates. */
 export const MIGRATION_LOCK_KEY = 0x68_67_77_01; // "hgw" 1
@@ -106,7 +109,7 @@ CREATE TABLE api_keys (
 );
 `;
 
-export const MIGRATIONS: readonly string[] = [V1, POSTGRES_LIBRARY, POSTGRES_BATCHES, POSTGRES_WEBHOOKS, POSTGRES_SEGMENTS, POSTGRES_FILES_BY_KEY, POSTGRES_LANGUAGE, POSTGRES_RETENTION, POSTGRES_TITLE];
+export const MIGRATIONS: readonly string[] = [V1, POSTGRES_LIBRARY, POSTGRES_BATCHES, POSTGRES_WEBHOOKS, POSTGRES_SEGMENTS, POSTGRES_FILES_BY_KEY, POSTGRES_LANGUAGE, POSTGRES_RETENTION, POSTGRES_TITLE, POSTGRES_OUTPUT_OPTIONS, POSTGRES_TEMPLATES, POSTGRES_OUTPUT_CHECKS];
 export const SCHEMA_VERSION = MIGRATIONS.length;
 
 export class SchemaTooNewError extends Error {

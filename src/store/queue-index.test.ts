@@ -15,6 +15,24 @@ describe('QueueIndex', () => {
     expect(q.firstIds(5)).toEqual(['b', 'c']);
   });
 
+  it('counts a parent once and not its parts; a part answers its waiting parent\u2019s position', () => {
+    const q = new QueueIndex();
+    q.add('a', 1);
+    q.add('p', 2);
+    q.add('p-0', 3, 'p');
+    q.add('p-1', 4, 'p');
+    q.add('b', 5);
+    expect(q.size).toBe(3);
+    expect(q.rows).toBe(5);
+    expect([q.position('a'), q.position('p'), q.position('p-1'), q.position('b')]).toEqual([1, 2, 2, 3]);
+    q.remove('p'); // the script is under way
+    expect(q.position('p-1')).toBeNull();
+    expect(q.position('b')).toBe(2);
+    q.remove('p-0');
+    expect(q.size).toBe(2);
+    expect(q.firstIds(5)).toEqual(['a', 'p-1', 'b']);
+  });
+
   it('matches a naive sorted list for any sequence of operations', () => {
     fc.assert(
       fc.property(fc.array(fc.tuple(fc.boolean(), fc.integer({ min: 0, max: 40 }))), (ops) => {

@@ -2,7 +2,9 @@
  * What pruning one batch of old task records deletes, as SQL both stores run (the SQLite and
  * PostgreSQL adapters differ only in how they pass a list of ids). A task goes with everything
  * it left behind: events, publications and publish requests, webhook deliveries (and their
- * attempts) and callback URL, library links, and — for a long script — its segment rows.
+ * attempts) and callback URL, library links, the template version it was made from, and — for
+ * a long script — its segment rows. Usage rows stay (a month's usage must not shrink with
+ * retention; docs/templates.md).
  *
  * - The unit is a top-level task: a parent is pruned with all its segments, and only once none
  *   of them is still active (a backup render may outlive its parent's final state). A segment
@@ -24,6 +26,7 @@ export const PRUNED_TABLES = [
   'webhook_attempts',
   'webhook_callbacks',
   'library_task_inputs',
+  'template_task_uses',
   'batch_rows',
   'batches',
 ] as const;
@@ -72,6 +75,7 @@ export const taskDeletes = (ids: string): Array<[PrunedTable, string]> => [
   ['publications', `DELETE FROM publications WHERE task_id IN ${ids}`],
   ['publish_requests', `DELETE FROM publish_requests WHERE task_id IN ${ids}`],
   ['library_task_inputs', `DELETE FROM library_task_inputs WHERE task_id IN ${ids}`],
+  ['template_task_uses', `DELETE FROM template_task_uses WHERE task_id IN ${ids}`],
   ['task_events', `DELETE FROM task_events WHERE task_id IN ${ids}`],
   ['tasks', `DELETE FROM tasks WHERE id IN ${ids}`],
 ];

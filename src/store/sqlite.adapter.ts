@@ -8,9 +8,12 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { ErrorCode } from '../domain/errors.js';
-import { FINAL_STATES, type Fence, type Task, type TaskState } from '../domain/task.js';
+import { FINAL_STATES, type CheckFinding, type Fence, type Task, type TaskState } from '../domain/task.js';
 import type { Logger } from '../logger.js';
-import { fairClaimSql } from './fair-share.js';
+import type { OutputOptions } from '../domain/output-options.js';
+import type { CaptionStyle } from '../domain/caption-style.js';
+import { avoidParams, fairClaimSql } from './fair-share.js';
+import { avoidSlotsColumn, avoidSlotsOf } from './migrations/output-checks.js';
 import { legalSources } from './legal-moves.js';
 import { QueueIndex } from './queue-index.js';
 import { batchDeletes, batchesOfSql, candidatesSql, childrenSql, deletableSql, deliveryDeletes, noPrunedRows, taskDeletes, tasklessDeliveriesSql, type PrunedRows, type PrunedTable } from './record-prune.js';
@@ -65,6 +68,10 @@ export function rowToTask(r: Row): Task {
     language: r.language === 'zh' ? 'zh' : 'en',
     languageRequested: r.language_requested === 'zh' || r.language_requested === 'en' ? r.language_requested : 'auto',
     title: (r.title as string | null | undefined) ?? null,
+    outputOptions: r.output_options ? (JSON.parse(r.output_options as string) as OutputOptions) : null,
+    captionStyle: r.caption_style ? (JSON.parse(r.caption_style as string) as CaptionStyle) : null,
+    checks: typeof r.checks === 'string' ? (JSON.parse(r.checks) as CheckFinding[]) : ((r.checks as CheckFinding[] | undefined) ?? []),
+    avoidSlots: avoidSlotsOf(r.avoid_slots),
   };
 }
 
@@ -83,6 +90,8 @@ export function rowToEvent(r: Row): TaskEvent {
 
 function toColumnValue(key: string, value: unknown): unknown {
   if (key === 'engineData') return value == null ? null : JSON.stringify(value);
+  if (key === 'checks') return JSON.stringify(value ?? []);
+  if (key === 'avoidSlots') return avoidSlotsColumn(value as number[] | null);
   if (key === 'renderSubmitted') return value ? 1 : 0;
   return value ?? null;
 }
@@ -118,22 +127,22 @@ export class SqliteTaskStore implements TaskStore {
     migrateSqlite(this.db);
     this.stmts = {
       insert: this.db.prepare(
-        `INSERT INTO tasks (id, state, text, normalized_text, video_path, video_name, owner, created_at, updated_at, available_at, parent_id, segment_index, segment_count, captions, language, language_requested)
-         VALUES (@id, 'queued', @text, @normalizedText, @videoPath, @videoName, @owner, @createdAt, @createdAt, 0, @parentId, @segmentIndex, @segmentCount, @captions, @language, @languageRequested) RETURNING *`,
+        `INSERT INTO tasks (id, state, text, normalized_text, video_path, video_name, owner, created_at, updated_at, available_at, parent_id, segment_index, segment_count, captions, language, language_requested, output_options, caption_style)
+         VALUES (@id, 'queued', @text, @normalizedText, @videoPath, @videoName, @owner, @createdAt, @createdAt, 0, @parentId, @segmentIndex, @segmentCount, @captions, @language, @languageRequested, @outputOptions, @captionStyle) RETURNING *`,
       ),
       get: this.db.prepare('SELECT * FROM tasks WHERE id = ?'),
       event: this.db.prepare('INSERT INTO task_events (task_id, attempt, at, state, slot_id, error_code, message) VALUES (?, ?, ?, ?, ?, ?, ?)'),
       // Claim order: fair share between owners (store/fair-share.ts), FIFO within one owner; a
       // parent of segments is never claimed (its children are the work).
-      nextQueued: this.db.prepare(`${fairClaimSql('sqlite', '@now')} LIMIT 1`),
+      nextQueued: this.db.prepare(`${fairClaimSql('sqlite', '@now', { pattern: '@avoidPattern', readyBy: '@readyBy' })} LIMIT 1`),
       nextAvailable: this.db.prepare(`SELECT MIN(available_at) AS t FROM tasks WHERE state = 'queued' AND segment_count IS NULL`),
       segments: this.db.prepare('SELECT * FROM tasks WHERE parent_id = ? ORDER BY segment_index'),
       queuedHead: this.db.prepare(`SELECT * FROM tasks WHERE state = 'queued' ORDER BY seq LIMIT ?`),
-      queuedIds: this.db.prepare(`SELECT id, seq FROM tasks WHERE state = 'queued' ORDER BY seq`),
+      queuedIds: this.db.prepare(`SELECT id, seq, parent_id FROM tasks WHERE state = 'queued' ORDER BY seq`),
       events: this.db.prepare('SELECT * FROM task_events WHERE task_id = ? ORDER BY id'),
     };
     // Rebuild the in-memory queue order from the durable rows (start-up is one index scan).
-    for (const r of this.stmts.queuedIds.all() as Array<{ id: string; seq: number }>) this.queue.add(r.id, r.seq);
+    for (const r of this.stmts.queuedIds.all() as Array<{ id: string; seq: number; parent_id: string | null }>) this.queue.add(r.id, r.seq, r.parent_id);
   }
 
   async create(t: NewTask): Promise<Task> {
@@ -152,12 +161,14 @@ export class SqliteTaskStore implements TaskStore {
         captions: t.captions ?? null,
         language: t.language ?? 'en',
         languageRequested: t.languageRequested ?? 'auto',
+        outputOptions: t.outputOptions ? JSON.stringify(t.outputOptions) : null,
+        captionStyle: t.captionStyle ? JSON.stringify(t.captionStyle) : null,
       }) as Row;
       this.stmts.event.run(t.id, 0, t.createdAt, 'queued', null, null, 'accepted');
       return r;
     })();
     const task = rowToTask(row);
-    this.queue.add(task.id, task.seq);
+    this.queue.add(task.id, task.seq, task.parentId);
     return task;
   }
 
@@ -168,7 +179,7 @@ export class SqliteTaskStore implements TaskStore {
 
   async claimNext(req: ClaimRequest): Promise<Task | undefined> {
     const { slotId, holder, now, leaseMs } = req;
-    const next = this.stmts.nextQueued.get({ now }) as { id: string } | undefined;
+    const next = this.stmts.nextQueued.get({ now, ...avoidParams(req) }) as { id: string } | undefined;
     if (!next) return undefined;
     return this.transitionSync(next.id, { from: ['queued'] }, 'preparing', { slotId, startedAt: now }, now, undefined, {
       holder,
@@ -223,7 +234,7 @@ export class SqliteTaskStore implements TaskStore {
       return r;
     })();
     if (!row) return undefined;
-    if (to === 'queued') this.queue.add(id, row.seq as number);
+    if (to === 'queued') this.queue.add(id, row.seq as number, (row.parent_id as string | null) ?? null);
     else this.queue.remove(id);
     return rowToTask(row);
   }

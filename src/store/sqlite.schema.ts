@@ -4,6 +4,7 @@
  * database written by a newer gateway (user_version above the last migration) is refused.
  */
 import { SQLITE_LIBRARY } from './migrations/library.js';
+import { SQLITE_TEMPLATES } from './migrations/templates.js';
 import { SQLITE_BATCHES } from './migrations/batches.js';
 import { SQLITE_WEBHOOKS } from './migrations/webhooks.js';
 import { SQLITE_SEGMENTS } from './migrations/segments.js';
@@ -11,6 +12,8 @@ import { SQLITE_FILES_BY_KEY } from './migrations/files-by-key.js';
 import { SQLITE_LANGUAGE } from './migrations/language.js';
 import { SQLITE_RETENTION } from './migrations/retention.js';
 import { SQLITE_TITLE } from './migrations/title.js';
+import { SQLITE_OUTPUT_OPTIONS } from './migrations/output-options.js';
+import { SQLITE_OUTPUT_CHECKS } from './migrations/output-checks.js';
 
 const V1 = `
 CREATE TABLE IF NOT EXISTS tasks (
@@ -77,7 +80,7 @@ CREATE TABLE IF NOT EXISTS slots (
 );
 `;
 
-export const MIGRATIONS: readonly string[] = [V1, V2, SQLITE_LIBRARY, SQLITE_BATCHES, SQLITE_WEBHOOKS, SQLITE_SEGMENTS, SQLITE_FILES_BY_KEY, SQLITE_LANGUAGE, SQLITE_RETENTION, SQLITE_TITLE];
+export const MIGRATIONS: readonly string[] = [V1, V2, SQLITE_LIBRARY, SQLITE_BATCHES, SQLITE_WEBHOOKS, SQLITE_SEGMENTS, SQLITE_FILES_BY_KEY, SQLITE_LANGUAGE, SQLITE_RETENTION, SQLITE_TITLE, SQLITE_OUTPUT_OPTIONS, SQLITE_TEMPLATES, SQLITE_OUTPUT_CHECKS];
 export const SCHEMA_VERSION = MIGRATIONS.length;
 
 /** Task field → column, for patches. */
@@ -101,4 +104,6 @@ export const PATCH_COLUMNS: Record<string, string> = {
   renderEndedAt: 'render_ended_at',
   finishedAt: 'finished_at',
   availableAt: 'available_at',
+  checks: 'checks',
+  avoidSlots: 'avoid_slots',
 };

@@ -12,6 +12,8 @@
 import type { ErrorCode } from '../domain/errors.js';
 import type { Fence, Task, TaskLanguage, TaskLanguageRequest, TaskState } from '../domain/task.js';
 import type { PrunedRows } from './record-prune.js';
+import type { OutputOptions } from '../domain/output-options.js';
+import type { CaptionStyle } from '../domain/caption-style.js';
 
 export interface NewTask {
   id: string;
@@ -29,6 +31,9 @@ export interface NewTask {
   /** Language the task follows (resolved at intake) and what the request asked for. @defaultValue en / auto */
   language?: TaskLanguage;
   languageRequested?: TaskLanguageRequest;
+  /** Delivery options and caption style (docs/output.md); null = as rendered / configured captions. */
+  outputOptions?: OutputOptions | null;
+  captionStyle?: CaptionStyle | null;
 }
 
 /** Fields a transition (or a progress update) may set alongside the state. */
@@ -54,6 +59,8 @@ export type TaskPatch = Partial<
     | 'renderEndedAt'
     | 'finishedAt'
     | 'availableAt'
+    | 'checks'
+    | 'avoidSlots'
   >
 >;
 
@@ -94,6 +101,12 @@ export interface ClaimRequest {
   holder: string;
   now: number;
   leaseMs: number;
+  /**
+   * A task whose `avoidSlots` names this slot is taken only once it has been ready this long
+   * (another slot had the time to take it); 0 or absent: no preference (docs/lifecycle.md,
+   * "Another GPU for a retry").
+   */
+  preferOthersMs?: number;
 }
 
 /** Outcome of a heartbeat: `ok` extended the lease; `lost` = canceled, reaped or taken over. */

@@ -26,6 +26,8 @@ export interface MetricsDeps {
   backups?: { counts: { started: number; won: number } };
   /** Record retention (maintenance/record-retention.ts): rows deleted per table since start. */
   retention?: { pruned: Readonly<Record<string, number>> };
+  /** The output check (checks/output-gate.ts): results checked and findings by code since start. */
+  outputChecks?: { counts: Readonly<Record<string, number>> };
 }
 
 export class GatewayMetrics {
@@ -104,6 +106,20 @@ export class GatewayMetrics {
     slotGauge('slot_busy', '1 while the slot works on a task', (id) => (runner(id).busy ? 1 : 0));
     slotGauge('slot_healthy', '1 while the slot takes work (0: circuit open)', (id) => (runner(id).healthy ? 1 : 0));
     slotGauge('slot_consecutive_failures', 'Consecutive engine faults of the slot', (id) => runner(id).consecutiveFailures);
+    slotGauge('slot_degraded', '1 while the slot is degraded: its results failed the output check in a row; no work until a probe render passes or `slots clear`', (id) => (runner(id).degraded ? 1 : 0));
+    if (d.outputChecks) {
+      const counts = d.outputChecks.counts;
+      new Counter({
+        name: `${P}output_checks_total`,
+        help: 'Findings of the output check on results, by code (none: a result with nothing found)',
+        labelNames: ['code'],
+        registers: [r],
+        collect() {
+          this.reset();
+          for (const code of ['none', 'output_black', 'output_frozen', 'output_silent', 'output_av_drift', 'output_clipped']) this.inc({ code }, counts[code] ?? 0);
+        },
+      });
+    }
     slotGauge('gpu_utilization_ratio', 'GPU utilization 0..1 (last nvidia-smi sample)', (id) => {
       const u = d.gpuStats.latest(id)?.utilizationPct;
       return u == null ? null : u / 100;

@@ -24,6 +24,7 @@ export const ORPHAN_QUERIES: Record<string, string> = {
   webhook_attempts: 'SELECT COUNT(*) AS n FROM webhook_attempts a WHERE NOT EXISTS (SELECT 1 FROM webhook_deliveries d WHERE d.id = a.delivery_id)',
   webhook_callbacks: 'SELECT COUNT(*) AS n FROM webhook_callbacks x WHERE NOT EXISTS (SELECT 1 FROM tasks t WHERE t.id = x.task_id)',
   library_task_inputs: 'SELECT COUNT(*) AS n FROM library_task_inputs x WHERE NOT EXISTS (SELECT 1 FROM tasks t WHERE t.id = x.task_id)',
+  template_task_uses: 'SELECT COUNT(*) AS n FROM template_task_uses x WHERE NOT EXISTS (SELECT 1 FROM tasks t WHERE t.id = x.task_id)',
   // A batch row may outlive its task (reported as expired) only while the batch has a task left.
   batch_rows: 'SELECT COUNT(*) AS n FROM batch_rows r WHERE NOT EXISTS (SELECT 1 FROM batch_rows r2 JOIN tasks t ON t.id = r2.task_id WHERE r2.batch_id = r.batch_id)',
   batches: 'SELECT COUNT(*) AS n FROM batches b WHERE NOT EXISTS (SELECT 1 FROM batch_rows r WHERE r.batch_id = b.id)',
@@ -55,6 +56,8 @@ export async function addTaskWithSideRows(f: PruneFixture, o: { state: TaskState
   );
   await f.sql('INSERT INTO webhook_attempts (delivery_id, attempt, started_at, duration_ms, status) VALUES (?, 1, ?, 5, 200)', [`d-${id}`, o.at]);
   await f.sql("INSERT INTO library_task_inputs (task_id, avatar_id, voice_id, created_at) VALUES (?, 'av-1', 'vo-1', ?)", [id, o.at]);
+  await f.sql("INSERT INTO template_task_uses (task_id, template_id, template_version, created_at) VALUES (?, 'tp-1', 2, ?)", [id, o.at]);
+  await f.sql("INSERT INTO usage_records (task_id, part, owner, at, video_sec, tts_sec, render_sec) VALUES (?, 'a1', NULL, ?, 1, 1, 1)", [id, o.at]);
   if (o.batchId) {
     const n = Number((await f.sql('SELECT COUNT(*) AS n FROM batch_rows WHERE batch_id = ?', [o.batchId]))[0].n);
     if (n === 0) await f.sql("INSERT INTO batches (id, created_at, row_count, defaults) VALUES (?, 0, 1, '{}')", [o.batchId]);
@@ -121,6 +124,7 @@ export function describeRecordPruneConformance(name: string, makeFixture: () => 
         publish_requests: 6,
         webhook_callbacks: 6,
         library_task_inputs: 6,
+        template_task_uses: 6,
         webhook_deliveries: 7,
         webhook_attempts: 7,
         batch_rows: 1,
@@ -130,6 +134,8 @@ export function describeRecordPruneConformance(name: string, makeFixture: () => 
       expect(Number((await f.sql("SELECT COUNT(*) AS n FROM batch_rows WHERE batch_id = 'b-kept'"))[0].n)).toBe(2);
       expect((await f.sql("SELECT id FROM webhook_deliveries WHERE task_id IS NULL")).map((r) => r.id)).toEqual(['d-old-pending']);
       expect((await f.store.purgeFinished(before, 500)).tasks).toBe(0);
+      // Usage rows outlive their tasks: a month's usage never shrinks with retention.
+      expect(Number((await f.sql('SELECT COUNT(*) AS n FROM usage_records'))[0].n)).toBe(13);
       await f.store.close();
     });
   });

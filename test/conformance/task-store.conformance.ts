@@ -132,6 +132,28 @@ export function describeTaskStoreConformance(name: string, makeStore: () => Prom
       await s.close();
     });
 
+    it('a retry that avoids a slot goes to another one first; its old slot takes it only after preferOthersMs', async () => {
+      const s = await makeStore();
+      const a = await add(s, 'a');
+      const b = await add(s, 'b');
+      const t = await claim(s, 0, 2000);
+      const finding = { code: 'output_black', at: 1, detail: 'black from 1 s to 2.5 s', attempt: 1, slotId: 0 };
+      expect(await s.patch(a.id, fence(t), { checks: [finding] }, 2050)).toBe(true);
+      await s.transition(a.id, { from: 'preparing', fence: fence(t) }, 'queued', { availableAt: 2100, attempts: 1, avoidSlots: [0, 3] }, 2100);
+      expect(await s.get(a.id)).toMatchObject({ checks: [finding], avoidSlots: [0, 3] });
+      const ask = (slotId: number, now: number) => s.claimNext({ slotId, holder: 'node-a', now, leaseMs: 30_000, preferOthersMs: 1000 });
+      // slot 0 passes the avoiding task over for the next one; slot 10 (not slot 0, though its id contains it) takes it
+      expect((await ask(0, 2200))?.id).toBe(b.id);
+      expect(await ask(0, 2300)).toBeUndefined();
+      expect(await ask(3, 2300)).toBeUndefined();
+      expect((await ask(0, 3100))?.id).toBe(a.id); // ready for preferOthersMs: its old slot may take it
+      const c = await add(s, 'c');
+      const tc = await claim(s, 1, 3200);
+      await s.transition(c.id, { from: 'preparing', fence: fence(tc) }, 'queued', { availableAt: 3300, avoidSlots: [1] }, 3300);
+      expect((await ask(10, 3400))?.id).toBe(c.id);
+      await s.close();
+    });
+
     it('patches only the current, unfinished attempt', async () => {
       const s = await makeStore();
       const a = await add(s, 'a');
@@ -269,6 +291,28 @@ export function describeTaskStoreConformance(name: string, makeStore: () => Prom
       expect(await claim(s, 2, 2000)).toBeUndefined();
       expect(await s.nextAvailableAt()).toBeNull();
       expect((await s.get(parent.id))?.state).toBe('queued');
+      await s.close();
+    });
+
+    it('counts what users submitted: a long script once in the queue size and positions, its parts answer the parent\u2019s place', async () => {
+      const s = await makeStore();
+      const before = await add(s, 'before');
+      const parent = await s.create({ id: newTaskId(1000), text: 'long script', createdAt: 1000, segmentCount: 3 });
+      const parts = [];
+      for (let i = 0; i < 3; i++) parts.push(await s.create({ id: `${parent.id}-s0${i}`, text: `part ${i}`, createdAt: 1000, parentId: parent.id, segmentIndex: i }));
+      const after = await add(s, 'after');
+      expect(await s.queueSize()).toBe(3);
+      expect(await s.queuePosition(before.id)).toBe(1);
+      expect(await s.queuePosition(parent.id)).toBe(2);
+      expect(await s.queuePosition(parts[2].id)).toBe(2);
+      expect(await s.queuePosition(after.id)).toBe(3);
+      // the first part is claimed: the parent is under way (it leaves the queue), its waiting parts no longer have a place
+      expect((await claim(s, 0, 2000))?.id).toBe(before.id);
+      expect((await claim(s, 1, 2000))?.id).toBe(parts[0].id);
+      expect(await s.transition(parent.id, { from: ['queued'] }, 'preparing', {}, 2000)).toBeDefined();
+      expect(await s.queueSize()).toBe(1);
+      expect(await s.queuePosition(parts[1].id)).toBeNull();
+      expect(await s.queuePosition(after.id)).toBe(1);
       await s.close();
     });
 

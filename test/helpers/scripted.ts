@@ -26,7 +26,8 @@ export async function scriptedGateway(
   const media = opts.realMedia ? Object.assign(new FfmpegMedia({ ffmpegPath: 'ffmpeg', ffprobePath: 'ffprobe' }), { videoPackets: () => new InertMedia().videoPackets() }) : new InertMedia();
   const t = await startTestGateway(
     // InertMedia's files are not videos: only real media can be looked at for a face.
-    { scheduler: { retryBaseDelayMs: 5 }, ...(opts.realMedia ? {} : { checks: { face: 'off' } }), ...inline },
+    // (nor are the scripted renders: the output check is off)
+    { scheduler: { retryBaseDelayMs: 5 }, checks: { ...(opts.realMedia ? {} : { face: 'off' }), output: { enabled: false } }, ...inline },
     { slotEngines: engines, media, ...opts.overrides },
     dataDir,
   );

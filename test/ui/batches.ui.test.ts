@@ -2,30 +2,14 @@
  * The Batches page in chromium: paste a CSV, send it, follow the batch (at its own address) to
  * completed with each row's metadata in its own column, and a ZIP link to the results.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { scriptedGateway } from '../helpers/scripted.js';
-import type { TestGateway } from '../helpers/gateway.js';
-import { ensureUiBuilt, haveChromium, launchBrowser } from './browser.js';
+import { describe, expect, it } from 'vitest';
+import { scriptedUiSuite } from './scripted-ui.js';
 
-const have = haveChromium();
-let gw: TestGateway;
-let closeBrowser: (() => Promise<void>) | undefined;
-let ctx: Awaited<ReturnType<typeof launchBrowser>>['ctx'];
+const ui = scriptedUiSuite({ slots: 2 });
 
-beforeAll(async () => {
-  if (!have) return;
-  await ensureUiBuilt();
-  ({ t: gw } = await scriptedGateway({}, { slots: 2 }));
-  ({ ctx, close: closeBrowser } = await launchBrowser());
-}, 180_000);
-
-afterAll(async () => {
-  await closeBrowser?.();
-  await gw?.close();
-});
-
-describe.skipIf(!have)('Batches page', () => {
+describe.skipIf(!ui.have)('Batches page', () => {
   it('sends a pasted CSV and follows the batch to completed', async () => {
+    const { gw, ctx } = ui;
     const page = ctx.pages()[0] ?? (await ctx.newPage());
     page.setDefaultTimeout(60_000);
     await page.goto(`${gw.url}/#/batches`);

@@ -12,6 +12,8 @@ import { FarmPage } from './pages/FarmPage';
 import { StatsPage } from './pages/StatsPage';
 import { TaskPage } from './pages/TaskPage';
 import { TasksPage } from './pages/TasksPage';
+import { TemplatesPage } from './pages/TemplatesPage';
+import { UsagePage } from './pages/UsagePage';
 import { matchRoute, navKeyOf, ROUTES, type PageKey } from './routes';
 
 function useHash(): string {
@@ -35,6 +37,8 @@ const PAGES: Record<PageKey, (param: string | null) => ReactNode> = {
   stats: () => <StatsPage />,
   avatars: () => <AvatarsPage />,
   voices: () => <VoicesPage />,
+  templates: () => <TemplatesPage />,
+  usage: () => <UsagePage />,
 };
 
 export function App() {

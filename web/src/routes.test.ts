@@ -24,7 +24,7 @@ describe('routes table', () => {
     expect(navKeyOf('batch')).toBe('batches');
   });
   it('has one nav entry per top-level page', () => {
-    expect(ROUTES.filter((r) => r.nav).map((r) => r.key)).toEqual(['create', 'tasks', 'avatars', 'voices', 'batches', 'farm', 'stats']);
-    expect(ROUTES.filter((r) => r.nav).map((r) => r.nav!.href)).toEqual(['#/', '#/tasks', '#/avatars', '#/voices', '#/batches', '#/farm', '#/stats']);
+    expect(ROUTES.filter((r) => r.nav).map((r) => r.key)).toEqual(['create', 'tasks', 'avatars', 'voices', 'batches', 'templates', 'farm', 'stats', 'usage']);
+    expect(ROUTES.filter((r) => r.nav).map((r) => r.nav!.href)).toEqual(['#/', '#/tasks', '#/avatars', '#/voices', '#/batches', '#/templates', '#/farm', '#/stats', '#/usage']);
   });
 });

@@ -5,7 +5,7 @@
  * rows with `nav` appear in the top navigation.
  * Pure, so matching is unit-tested without a browser.
  */
-export type PageKey = 'create' | 'tasks' | 'task' | 'farm' | 'stats' | 'avatars' | 'voices' | 'batches' | 'batch';
+export type PageKey = 'create' | 'tasks' | 'task' | 'farm' | 'stats' | 'avatars' | 'voices' | 'batches' | 'batch' | 'templates' | 'usage';
 
 export interface RouteDef {
   key: PageKey;
@@ -25,8 +25,10 @@ export const ROUTES: RouteDef[] = [
   { key: 'voices', pattern: /^\/voices\/?$/, nav: { href: '#/voices' } },
   { key: 'batch', pattern: /^\/batches\/([0-9a-z]{26})$/ },
   { key: 'batches', pattern: /^\/batches\/?$/, nav: { href: '#/batches' } },
+  { key: 'templates', pattern: /^\/templates\/?$/, nav: { href: '#/templates' } },
   { key: 'farm', pattern: /^\/farm\/?$/, nav: { href: '#/farm' } },
   { key: 'stats', pattern: /^\/stats\/?$/, nav: { href: '#/stats' } },
+  { key: 'usage', pattern: /^\/usage\/?$/, nav: { href: '#/usage' } },
 ];
 
 export interface Match {

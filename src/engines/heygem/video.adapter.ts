@@ -54,8 +54,15 @@ export interface HeygemVideoOptions {
   healthTimeoutMs: number;
 }
 
-/** Re-check a result that is still being written this often (the structure check is cheap). */
+/** Look at a result that is still being written this often (a stat(): no process spawned). */
 const VERIFY_STEP_MS = 25;
+/**
+ * A result that failed its check is checked again only once its size and time stayed the same
+ * this long. Containers keep writing for up to seconds after "done"; a check spawns ffprobe (a
+ * fork of this process plus a parse, tens of ms of CPU on a loaded host), and re-checking every
+ * step cost 10–20 spawns per task, on the loop every slot's hand-over shares.
+ */
+const SETTLE_MS = 150;
 /**
  * Longest a finished result waits for the container's next submit before it is verified
  * (handover.ts): long enough for a hand-over on a loaded host, short next to any render.
@@ -76,6 +83,8 @@ export class HeygemVideoEngine implements VideoEngine {
   /** Faces transcoded by this engine (tests and logs), and those in progress, by name. */
   transcodes = 0;
   private readonly transcoding = new Map<string, Promise<void>>();
+  /** Face file version → whether it needs re-encoding (faceNeedsTranscode). */
+  private readonly faceChecks = new Map<string, Promise<boolean>>();
   private readonly pace = new RenderPaceEstimator();
   private readonly handover = new Handover();
   /**
@@ -96,14 +105,46 @@ export class HeygemVideoEngine implements VideoEngine {
   }
 
   /**
+   * Whether a face needs re-encoding, probed once per file version (path, size, mtime): the
+   * slot's default face and library faces are probed once per process, not before every render
+   * (an ffprobe spawn right after the lane was handed over was most of the gap between renders).
+   */
+  private faceNeedsTranscode(path: string): Promise<boolean> {
+    return stat(path).then(
+      (st) => {
+        const key = `${path}\0${st.size}\0${st.mtimeMs}`;
+        let known = this.faceChecks.get(key);
+        if (!known) {
+          // a failed probe (canceled, or a passing fault) is not remembered: the next render asks again
+          // not tied to one task's signal: another task may be waiting for the same answer
+          known = this.opts.media.probe(path).then(
+            (p) => !!p?.hasVideo && needsTranscode(p),
+            () => {
+              this.faceChecks.delete(key);
+              return false;
+            },
+          );
+          if (this.faceChecks.size >= 256) this.faceChecks.delete(this.faceChecks.keys().next().value!);
+          this.faceChecks.set(key, known);
+        }
+        return known;
+      },
+      () => false, // missing: the submit reports it
+    );
+  }
+
+  async prepareFace(videoPath: string, signal: AbortSignal): Promise<void> {
+    if (!signal.aborted) await this.faceNeedsTranscode(videoPath);
+  }
+
+  /**
    * A face the container cannot read well (HEVC, VP9, 10-bit, odd sizes or containers): HeyGem's
    * own client re-encodes every face to H.264 yuv420p first. Done here once per content hash,
    * into the container's temp dir as `face-<sha256>.mp4`, reused by every later render of the same
    * upload (file retention removes copies unused for a day). Null: the face is fine as it is.
    */
   private async readableFace(path: string, signal: AbortSignal): Promise<string | null> {
-    const probe = await this.opts.media.probe(path, signal).catch(() => null);
-    if (!probe?.hasVideo || !needsTranscode(probe)) return null;
+    if (!(await this.faceNeedsTranscode(path))) return null;
     const name = `face-${await sha256File(path)}.mp4`;
     const dest = join(this.tempDir, name);
     if (await stat(dest).then((s) => s.size > 0, () => false)) {
@@ -295,16 +336,27 @@ export class HeygemVideoEngine implements VideoEngine {
     return { outPath: req.outPath, durationSec: probe, engineData: final.data };
   }
 
-  /** The file may still be written for a moment after status 2: wait for it to verify, bounded. */
+  /**
+   * The file may still be written for a moment after status 2: wait for it to verify, bounded.
+   * Checked at first sight (usually complete), then again only after it stopped changing.
+   */
   private async waitUntilValid(path: string, req: RenderRequest): Promise<number> {
     const deadline = Date.now() + this.opts.verifyTimeoutMs;
     let reason = 'result file missing';
+    let seen: { size: number; mtimeMs: number; since: number; checked: boolean } | null = null;
     for (;;) {
-      const exists = await stat(path).then(() => true, () => false);
-      if (exists) {
-        const v = await this.opts.media.verifyMp4(path, { expectedDurationSec: req.audioDurationSec }, req.signal);
-        if (v.ok) return v.probe.durationSec;
-        reason = v.reason;
+      const st = await stat(path).catch(() => null);
+      if (st) {
+        const now = Date.now();
+        if (!seen || seen.size !== st.size || seen.mtimeMs !== st.mtimeMs) seen = { size: st.size, mtimeMs: st.mtimeMs, since: now, checked: seen === null ? false : true };
+        const settled = now - seen.since >= SETTLE_MS;
+        if (!seen.checked || settled || now > deadline) {
+          const v = await this.opts.media.verifyMp4(path, { expectedDurationSec: req.audioDurationSec }, req.signal);
+          if (v.ok) return v.probe.durationSec;
+          reason = v.reason;
+          seen.checked = true;
+          seen.since = Date.now(); // unchanged and still invalid: look again after another settle period
+        }
       }
       if (Date.now() > deadline) throw new TaskError('result_invalid', `Result did not verify within ${this.opts.verifyTimeoutMs} ms: ${reason}`, { retryable: true });
       await sleep(VERIFY_STEP_MS, undefined, { signal: req.signal }).catch(() => {

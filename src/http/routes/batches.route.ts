@@ -14,6 +14,8 @@ import { zipStream, type ZipEntry } from '../../batches/zip-writer.js';
 import { resultEntries, type ResultSources } from '../../batches/results-zip.js';
 import { rowLabel } from '../../batches/zip-names.js';
 import { toVtt } from '../../segments/captions.js';
+import { templateCsvRows, templateJsonRows } from '../../batches/template-rows.js';
+import type { Template } from '../../templates/template.js';
 import { publishTargetsOf } from '../fields/publish.js';
 import { canSee, ownerFilter, ownerOf } from '../access.js';
 import { DomainError } from '../../domain/errors.js';
@@ -53,6 +55,8 @@ const batchListSchema: Json = {
 
 interface BatchInput {
   rows: RowInput[];
+  /** The template the rows were filled from (docs/templates.md, "Batches"). */
+  template?: Template;
   defaults: Record<string, unknown>;
   publish: unknown;
   /** What the Idempotency-Key fingerprint covers. */
@@ -93,16 +97,29 @@ async function readInput(gw: Gateway, req: FastifyRequest): Promise<BatchInput> 
       throw new ApiError(400, 'multipart_invalid', 'Malformed or incomplete multipart body');
     });
     const defaults = { avatar_id: fields.avatar_id, voice_id: fields.voice_id, language: fields.language };
-    return { rows: parseCsvRows(csv, defaults, limits), defaults: clean(defaults), publish: fields.publish, fingerprint: { csv, ...fields } };
+    const template = await templateOf(gw, req, fields.template_id, fields.template_version);
+    const rows = template ? templateCsvRows(template, csv, defaults, limits) : parseCsvRows(csv, defaults, limits);
+    return { rows, template, defaults: clean({ ...defaults, template_id: fields.template_id }), publish: fields.publish, fingerprint: { csv, ...fields } };
   }
   if (typeof req.body === 'string') {
     const q = req.query as Record<string, unknown>;
     const defaults = { avatar_id: q.avatar_id, voice_id: q.voice_id, language: q.language };
-    return { rows: parseCsvRows(req.body, defaults, limits), defaults: clean(defaults), publish: q.publish, fingerprint: { csv: req.body, ...defaults, publish: q.publish } };
+    const template = await templateOf(gw, req, q.template_id, q.template_version);
+    const rows = template ? templateCsvRows(template, req.body, defaults, limits) : parseCsvRows(req.body, defaults, limits);
+    return { rows, template, defaults: clean({ ...defaults, template_id: q.template_id }), publish: q.publish, fingerprint: { csv: req.body, ...defaults, publish: q.publish, template_id: q.template_id, template_version: q.template_version } };
   }
-  const rows = parseJsonRows(req.body, limits);
-  const b = req.body as Record<string, unknown>;
-  return { rows, defaults: clean({ avatar_id: b.avatar_id, voice_id: b.voice_id, language: b.language }), publish: b.publish, fingerprint: b };
+  const b = (req.body ?? {}) as Record<string, unknown>;
+  const template = await templateOf(gw, req, b.template_id, b.template_version);
+  const rows = template ? templateJsonRows(template, b, limits) : parseJsonRows(req.body, limits);
+  return { rows, template, defaults: clean({ avatar_id: b.avatar_id, voice_id: b.voice_id, language: b.language, template_id: b.template_id }), publish: b.publish, fingerprint: b };
+}
+
+/** The template a batch names (`template_id`, optional `template_version`), as this key may see it. */
+async function templateOf(gw: Gateway, req: FastifyRequest, id: unknown, version: unknown): Promise<Template | undefined> {
+  if (id === undefined || id === null || id === '') return undefined;
+  const v = version === undefined || version === null || version === '' ? undefined : Number(version);
+  if (typeof id !== 'string' || (v !== undefined && !(Number.isInteger(v) && v >= 1))) throw new ApiError(400, 'batch_invalid', 'template_id must be a template id and template_version a positive integer');
+  return gw.templates.visible(viewerOf(req), id, v);
 }
 
 const clean = (o: Record<string, unknown>): Record<string, unknown> => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined && v !== null));
@@ -171,7 +188,9 @@ export function registerBatchRoutes(app: FastifyInstance, gw: Gateway): void {
           description:
             'JSON `{"rows": [{"text", "avatar_id"?, "voice_id"?, "language"?, "metadata"?}], "avatar_id"?, "voice_id"?, "language"?}`, a `text/csv` body (header row with `text`, ' +
             'optional `avatar_id`, `voice_id`, `language` (auto | zh | en); other columns become per-row metadata; batch-wide ids as query parameters), or multipart with the CSV in `file`. ' +
-            'All rows are validated first; any bad row → 400 listing the rows, nothing stored. `Idempotency-Key` replays the first answer.',
+            'All rows are validated first; any bad row → 400 listing the rows, nothing stored. `Idempotency-Key` replays the first answer. ' +
+            'With `template_id` (and optional `template_version`; JSON key, query parameter or multipart field) rows fill a template (docs/templates.md): ' +
+            'JSON rows are `{"variables": {...}}`, CSV columns are the variables; a missing or extra variable → 422 `template_variables` with row and column.',
           docsBody: {
             required: true,
             content: {
@@ -184,9 +203,9 @@ export function registerBatchRoutes(app: FastifyInstance, gw: Gateway): void {
             202: batchSchema,
             400: errorDoc('Bad rows (`batch_rows_invalid` with `errors[]`: row, line, field, code), malformed CSV (`csv_invalid` with line), no rows, bad Idempotency-Key'),
             413: errorDoc('More rows than batches.maxRows (or than limits.maxQueued), or the body is too large'),
-            422: errorDoc('Idempotency-Key reused with another body (`idempotency_key_reused`), or rows holding characters the speech engine cannot speak (`unsupported_script`, `details[]`: row, char, index, script, code_point; nothing stored)'),
+            422: errorDoc('Template variables missing or extra (`template_variables`, `errors[]`: row, line, field, code), Idempotency-Key reused with another body (`idempotency_key_reused`), or rows holding characters the speech engine cannot speak (`unsupported_script`, `details[]`: row, char, index, script, code_point; nothing stored)'),
             409: errorDoc('A request with the same Idempotency-Key is still being answered'),
-            429: errorDoc('Rate limit or active-task quota reached (Retry-After)'),
+            429: errorDoc('Rate limit or active-task quota reached (Retry-After), or the batch would cross the key\u2019s monthly budget (`budget_exceeded`)'),
             503: errorDoc('Queue full (`queue_full`, limits.maxQueued); Retry-After from the drain rate'),
             507: errorDoc('Not enough free disk space for new work'),
           },
@@ -202,7 +221,8 @@ export function registerBatchRoutes(app: FastifyInstance, gw: Gateway): void {
         const inputs = await libraryInputsOf(gw, req, input.rows);
         const answer = await idempotency.run(idempotencyOf(req), 'batches', () => fingerprintOf(input.fingerprint), async () => {
           await admission.admit(input.rows.length);
-          const view = await batches.create(ownerOf(req), input.rows, publishTo, input.defaults, inputs);
+          const t = input.template;
+          const view = await batches.create(ownerOf(req), input.rows, publishTo, input.defaults, inputs, t ? { template: { templateId: t.id, version: t.version }, captions: t.captions === 'burn' ? 'burn' : null } : {});
           return { status: 202, body: presentBatch(view, gw.clock.now()) };
         });
         return reply.code(answer.status as 202).headers(replyHeaders(answer)).send(answer.body);

@@ -5,6 +5,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Gateway } from '../../gateway.js';
 import { toSrt, toVtt } from '../../segments/captions.js';
+import { vttCueSettings } from '../../domain/caption-style.js';
 import { errorBodySchema } from '../errors.js';
 import { ApiError } from '../errors.js';
 import { loadTask } from './status.route.js';
@@ -32,7 +33,7 @@ export function registerCaptionRoutes(app: FastifyInstance, gw: Gateway): void {
         const task = await loadTask(gw, req.params.id, req);
         const cues = await gw.segments.cues(task);
         if (!cues) throw new ApiError(409, 'captions_not_ready', `Task is ${task.state}; captions exist once its speech is ready`, { status: task.state });
-        return reply.type(f.type).send(f.render(cues));
+        return reply.type(f.type).send(ext === 'vtt' ? toVtt(cues, vttCueSettings(task.captionStyle)) : f.render(cues));
       },
     );
   }

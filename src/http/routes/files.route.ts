@@ -5,6 +5,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { contentDisposition } from '../../domain/download-name.js';
+import { OUTPUT_MEDIA_TYPES, outputExtension } from '../../domain/output-options.js';
 import { isTaskId } from '../../domain/ids.js';
 import type { Gateway } from '../../gateway.js';
 import { canSee } from '../access.js';
@@ -12,7 +13,7 @@ import { ApiError } from '../errors.js';
 import { loadTask } from './status.route.js';
 import { access } from '../security.js';
 
-const OUTPUT_FILE = /^([0-9a-z]{26})\.(mp4|wav)$/;
+const OUTPUT_FILE = /^([0-9a-z]{26})\.(mp4|webm|wav)$/;
 
 export function registerFileRoutes(app: FastifyInstance, gw: Gateway): void {
   app.get<{ Params: { id: string } }>(
@@ -23,7 +24,9 @@ export function registerFileRoutes(app: FastifyInstance, gw: Gateway): void {
       if (task.state !== 'completed' || !task.outputPath) {
         throw new ApiError(409, 'task_not_finished', `Task is ${task.state}; the video is not ready`, { status: task.state });
       }
-      return reply.header('content-disposition', contentDisposition(task.title || task.text, task.createdAt)).sendFile(`${task.id}.mp4`, gw.paths.outputs);
+      // the extension and Content-Type follow the task's output format (docs/output.md)
+      const ext = outputExtension(task.outputOptions);
+      return reply.header('content-disposition', contentDisposition(task.title || task.text, task.createdAt, ext)).type(OUTPUT_MEDIA_TYPES[ext]).sendFile(`${task.id}.${ext}`, gw.paths.outputs);
     },
   );
 
@@ -34,7 +37,7 @@ export function registerFileRoutes(app: FastifyInstance, gw: Gateway): void {
       const m = OUTPUT_FILE.exec(req.params.file);
       if (!m || !isTaskId(m[1])) throw new ApiError(404, 'file_not_found', 'No such output file');
       const task = await gw.store.get(m[1]);
-      const ready = task && canSee(req, task) && (m[2] === 'mp4' ? task.state === 'completed' : task.ttsEndedAt !== null);
+      const ready = task && canSee(req, task) && (m[2] === 'wav' ? task.ttsEndedAt !== null : task.state === 'completed' && m[2] === outputExtension(task.outputOptions));
       if (!ready) throw new ApiError(404, 'file_not_found', 'No such output file');
       return reply.sendFile(req.params.file, gw.paths.outputs);
     },

@@ -8,6 +8,10 @@
  */
 import type { MultipartFile } from '@fastify/multipart';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { speechTask } from '../../language/intake.js';
+import type { Answer } from '../../batches/idempotency.js';
+import type { TemplateRef } from '../../templates/template.js';
+import { estimateVideoSeconds } from '../../usage/usage.js';
 import { createWriteStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { extname } from 'node:path';
@@ -28,12 +32,13 @@ import { resolveLibraryInputs, viewerOf } from '../fields/library.js';
 import type { ProbeResult } from '../../media/media.js';
 import type { FaceCheckResult } from '../../checks/face-check.js';
 import { callbackOf } from '../fields/callback.js';
+import { avatarFace, TASK_OUTPUT_FIELDS, taskOutputOf, type FaceFacts } from '../fields/task-output.js';
 import { withEta } from '../eta.schemas.js';
 import { access } from '../security.js';
 
 export const VIDEO_EXTENSIONS = ['.mp4', '.avi', '.mov', '.mkv'];
 
-interface Intake {
+export interface Intake {
   text: string | null;
   videoPath: string | null;
   videoName: string | null;
@@ -45,6 +50,8 @@ interface Intake {
   callbackUrl?: unknown;
   /** `auto` (default), `zh` or `en` (docs/api.md, "Language"). */
   language?: unknown;
+  /** Output options and caption style fields (docs/output.md), by name. */
+  output: Record<string, unknown>;
 }
 
 async function saveVideo(gw: Gateway, id: string, part: MultipartFile, intake: Intake): Promise<void> {
@@ -82,6 +89,7 @@ async function readMultipart(gw: Gateway, req: FastifyRequest, id: string, intak
     else if (part.fieldname === 'avatar_id' || part.fieldname === 'voice_id') intake[part.fieldname] = part.value;
     else if (part.fieldname === 'callback_url') intake.callbackUrl = part.value;
     else if (part.fieldname === 'language') intake.language = part.value;
+    else if ((TASK_OUTPUT_FIELDS as readonly string[]).includes(part.fieldname)) intake.output[part.fieldname] = part.value;
   }
 }
 
@@ -175,7 +183,7 @@ export function registerGenerateRoute(app: FastifyInstance, gw: Gateway): void {
           415: { ...errorBodySchema, description: 'Not multipart, urlencoded or JSON' },
           409: { ...errorBodySchema, description: 'A request with the same Idempotency-Key is still being answered (Retry-After)' },
           422: { ...errorBodySchema, description: 'The face video cannot be used (`no_face`, `multiple_faces`, `face_too_small`, `face_cut_off`, `video_too_short`, `frame_rate_out_of_range`, `resolution_too_low`, `resolution_too_high`; docs/checks.md), characters the speech engine cannot speak (`unsupported_script`, `details[]`: char, index, script, code_point), or Idempotency-Key reused with a different body (`idempotency_key_reused`)' },
-          429: { ...errorBodySchema, description: 'Rate limit or active-task quota reached (Retry-After)' },
+          429: { ...errorBodySchema, description: 'Rate limit or active-task quota reached (Retry-After), or the submit would cross the key\u2019s monthly budget (`budget_exceeded`: `left`, `resets_at`; docs/templates.md)' },
           503: { ...errorBodySchema, description: 'Queue full (`queue_full`, limits.maxQueued): Retry-After from the measured drain rate' },
           507: { ...errorBodySchema, description: 'Not enough free disk space for new work' },
         },
@@ -183,55 +191,16 @@ export function registerGenerateRoute(app: FastifyInstance, gw: Gateway): void {
     },
     async (req, reply) => {
       const id = newTaskId();
-      const intake: Intake = { text: null, videoPath: null, videoName: null };
+      const intake: Intake = { text: null, videoPath: null, videoName: null, output: {} };
       try {
         if (req.isMultipart()) await readMultipart(gw, req, id, intake).catch(multipartFault);
-        else intake.text = textOf(req.body);
-        const submitted = intake.text?.trim() ?? '';
-        if (!submitted) throw new ApiError(400, 'text_missing', 'No text provided');
-        if (charCount(submitted) > gw.config.limits.maxTextChars) throw tooLong(gw);
-        if (!req.isMultipart()) {
+        else {
+          intake.text = textOf(req.body);
           ({ publish: intake.publish, callback_url: intake.callbackUrl, captions: intake.captions, language: intake.language } =
             (req.body as { publish?: unknown; callback_url?: unknown; captions?: unknown; language?: unknown } | null) ?? {});
         }
-        const lead = (intake.text ?? '').length - (intake.text ?? '').trimStart().length;
-        const lang = languageIntake(submitted, intake.language, gw.config.text.unsupportedScripts, lead);
-        const text = lang.text;
-        const captions = captionsOption(intake.captions);
-        const publishTo = publishTargetsOf(gw.publisher, intake.publish);
-        const callbackUrl = await callbackOf(gw, intake.callbackUrl);
-        const fields = req.isMultipart() ? intake : (req.body as Record<string, unknown>);
-        const refs = await resolveLibraryInputs(gw.library, viewerOf(req), fields, !!intake.videoPath);
-        if (intake.videoPath) {
-          const { probe } = await checkVideo(gw, intake.videoPath, !refs.voiceId && !gw.library.hasDefaultVoice);
-          if (!probe.hasAudio && !refs.voiceId) refs.voiceId = await gw.library.defaultVoiceId();
-        }
-        // Idempotency-Key (http/idempotency.ts): a repeat gets the first answer and creates nothing.
-        const fingerprint = () =>
-          generateFingerprint(text, { ...intake, captions, language: lang.requested, avatarId: refs.avatarId ?? null, voiceId: refs.voiceId ?? null, callbackUrl: callbackUrl ?? null });
-        const answer = await gw.pipelines.idempotency.run(idempotencyOf(req), 'generate', fingerprint, async () => {
-          await gw.pipelines.admission.admit(1); // back-pressure: 503 + Retry-After past limits.maxQueued
-          await gw.library.attach(id, refs);
-          await gw.publisher.requested(id, publishTo);
-          if (callbackUrl) await gw.webhooks.saveCallback(id, callbackUrl);
-          const task = await gw.segments.create({
-            id,
-            text,
-            normalizedText: gw.normalize(text, lang.language),
-            videoPath: intake.videoPath,
-            videoName: intake.videoName,
-            owner: ownerOf(req),
-            createdAt: gw.clock.now(),
-            captions,
-            language: lang.language,
-            languageRequested: lang.requested,
-          });
-          gw.lifecycle.accepted(task);
-          gw.scheduler.notify();
-          const position = await gw.store.queuePosition(id);
-          const body = { success: true, task_id: id, message: 'Task queued', status_url: `/api/status/${id}`, queue_position: position, ...languageFields(lang), ...(await gw.eta.fields(task, position)) };
-          return { status: 202, body };
-        });
+        const fields = req.isMultipart() ? { avatar_id: intake.avatar_id, voice_id: intake.voice_id } : ((req.body as Record<string, unknown> | null) ?? {});
+        const answer = await acceptTask(gw, req, id, intake, fields);
         if (answer.replayed && intake.videoPath) await rm(intake.videoPath, { force: true }); // the first request's upload is the one used
         return reply.code(202).headers(replyHeaders(answer)).send(answer.body);
       } catch (err) {
@@ -240,4 +209,48 @@ export function registerGenerateRoute(app: FastifyInstance, gw: Gateway): void {
       }
     },
   );
+}
+
+/**
+ * The one intake of a single task, after its request was read: POST /api/generate and a
+ * template render (templates.route.ts) both end here, so every check, default and answer is
+ * the same. `fields` holds the request's other fields as given (for a render: the template's,
+ * its options among them). Returns the Idempotency-Key answer (202 body).
+ */
+export async function acceptTask(gw: Gateway, req: FastifyRequest, id: string, intake: Intake, fields: Record<string, unknown>, template?: TemplateRef): Promise<Answer> {
+  const submitted = intake.text?.trim() ?? '';
+  if (!submitted) throw new ApiError(400, 'text_missing', 'No text provided');
+  if (charCount(submitted) > gw.config.limits.maxTextChars) throw tooLong(gw);
+  const lead = (intake.text ?? '').length - (intake.text ?? '').trimStart().length;
+  const lang = languageIntake(submitted, intake.language, gw.config.text.unsupportedScripts, lead);
+  const speech = speechTask(lang.text, lang.requested, gw.normalize);
+  const captions = captionsOption(intake.captions);
+  const publishTo = publishTargetsOf(gw.publisher, intake.publish);
+  const callbackUrl = await callbackOf(gw, intake.callbackUrl);
+  const refs = await resolveLibraryInputs(gw.library, viewerOf(req), fields, !!intake.videoPath);
+  let face: FaceFacts = { box: null, size: null };
+  if (intake.videoPath) {
+    const { probe, check } = await checkVideo(gw, intake.videoPath, !refs.voiceId && !gw.library.hasDefaultVoice);
+    if (!probe.hasAudio && !refs.voiceId) refs.voiceId = await gw.library.defaultVoiceId();
+    face = { box: check.face, size: { width: check.width, height: check.height } };
+  } else if (refs.avatarId) face = avatarFace((await gw.library.get('avatar', refs.avatarId, viewerOf(req))).data.faceCheck);
+  // Output options and caption style (docs/output.md): multipart fields, or the body's / template's own.
+  const out = await taskOutputOf(gw, { ...fields, ...intake.output }, face);
+  // Idempotency-Key (http/idempotency.ts): a repeat gets the first answer and creates nothing.
+  const fingerprint = () =>
+    generateFingerprint(speech.text, { ...intake, captions, output: out, language: lang.requested, avatarId: refs.avatarId ?? null, voiceId: refs.voiceId ?? null, callbackUrl: callbackUrl ?? null, ...(template ? { template } : {}) });
+  return gw.pipelines.idempotency.run(idempotencyOf(req), 'generate', fingerprint, async () => {
+    await gw.pipelines.admission.admit(1); // back-pressure: 503 + Retry-After past limits.maxQueued
+    await gw.usage.admit(ownerOf(req), estimateVideoSeconds([speech.normalizedText], gw.segments.rate.charsPerSecond)); // 429 budget_exceeded
+    await gw.library.attach(id, refs);
+    if (template) await gw.templates.attach(id, template);
+    await gw.publisher.requested(id, publishTo);
+    if (callbackUrl) await gw.webhooks.saveCallback(id, callbackUrl);
+    const task = await gw.segments.create({ ...speech, id, videoPath: intake.videoPath, videoName: intake.videoName, owner: ownerOf(req), createdAt: gw.clock.now(), captions, outputOptions: out.outputOptions, captionStyle: out.captionStyle });
+    gw.lifecycle.accepted(task);
+    gw.scheduler.notify();
+    const position = await gw.store.queuePosition(id);
+    const body = { success: true, task_id: id, message: 'Task queued', status_url: `/api/status/${id}`, queue_position: position, ...languageFields(lang), ...(template ? { template_id: template.templateId, template_version: template.version } : {}), ...(await gw.eta.fields(task, position)) };
+    return { status: 202, body };
+  });
 }

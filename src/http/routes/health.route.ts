@@ -41,7 +41,7 @@ export function registerHealthRoutes(app: FastifyInstance, gw: Gateway): void {
       timestamp: new Date(gw.clock.now()).toISOString(),
       ready: h.ready,
       reasons: h.reasons,
-      slots: h.slots.map((s) => ({ id: s.id, healthy: s.state === 'healthy', state: s.state, busy: s.busy })),
+      slots: h.slots.map((s) => ({ id: s.id, healthy: s.state === 'healthy', state: s.state, busy: s.busy, degraded: s.degraded })),
       healthy_slots: healthy,
       // Every slot of the deployment with the node that drives it (several nodes on PostgreSQL).
       deployment: deployment.map((s) => ({

@@ -8,7 +8,9 @@ import { TASK_STATES, isFinal, type Task, type TaskState } from '../../domain/ta
 import type { Gateway } from '../../gateway.js';
 import { canSee, ownerFilter } from '../access.js';
 import { avatarFields } from './library-common.js';
+import { withTemplateFields } from './templates.schemas.js';
 import { ApiError, errorBodySchema } from '../errors.js';
+import { BodyCache } from '../body-cache.js';
 import { presentStatus, presentSummary } from '../../domain/presenters.js';
 import { segmentStatusFields } from '../../segments/status.js';
 import { withSegmentFields } from '../../segments/status.schema.js';
@@ -63,16 +65,50 @@ async function libraryFields(gw: Gateway, taskId: string): Promise<Record<string
   return { avatar: avatar ? { ...avatar, poster_url: `/api/avatars/${avatar.id}/poster.jpg` } : null, voice };
 }
 
+/** The template version a task was rendered from (docs/templates.md); both null for other tasks. */
+async function templateFields(gw: Gateway, taskId: string): Promise<Record<string, unknown>> {
+  const ref = await gw.templates.usedBy(taskId);
+  return { template_id: ref?.templateId ?? null, template_version: ref?.version ?? null };
+}
+
+/** The whole status answer of one task: the compatible fields, its parts, ETA, publications, library names, template. */
+async function presentFullStatus(gw: Gateway, task: Task): Promise<Record<string, unknown>> {
+  const now = gw.clock.now();
+  const [position, children, publications, library, template] = await Promise.all([
+    task.state === 'queued' ? gw.store.queuePosition(task.id) : null,
+    gw.segments.segmentsOf(task),
+    gw.publisher.publicationStatusFields(task.id),
+    libraryFields(gw, task.id),
+    templateFields(gw, task.id),
+  ]);
+  const body = presentStatus(task, position, now);
+  Object.assign(body, segmentStatusFields(task, children, now), await gw.eta.fields(task, position), publications, library, template);
+  return body;
+}
+
+const JSON_TYPE = 'application/json; charset=utf-8';
+const STATUS_TTL_MS = 100;
+
 export function registerStatusRoutes(app: FastifyInstance, gw: Gateway): void {
+  // A poll within STATUS_TTL_MS of the last one for the same task is answered from its
+  // serialized body (the visibility check still runs per request); any change to the task or to
+  // one of its parts drops the entry (http/body-cache.ts).
+  const bodies = new BodyCache<{ owner: string | null; json: string }>(STATUS_TTL_MS);
+  gw.lifecycle.on('change', ({ task }) => {
+    bodies.delete(task.id);
+    if (task.parentId !== null) bodies.delete(task.parentId);
+  });
   app.get<{ Params: { id: string } }>(
     '/api/status/:id',
-    { config: access('read'), schema: { tags: ['tasks'], summary: 'Status of one task (compatible shape)', params: idParams, response: { 200: withLibraryFields(withEta(withSegmentFields(taskStatusSchema))), 404: notFoundSchema } } },
-    async (req) => {
-      const task = await loadTask(gw, req.params.id, req);
-      const now = gw.clock.now();
-      const position = await gw.store.queuePosition(task.id);
-      const segments = segmentStatusFields(task, await gw.segments.segmentsOf(task), now);
-      return { ...presentStatus(task, position, now), ...segments, ...(await gw.eta.fields(task, position)), ...(await gw.publisher.publicationStatusFields(task.id)), ...(await libraryFields(gw, task.id)) };
+    { config: access('read'), schema: { tags: ['tasks'], summary: 'Status of one task (compatible shape)', params: idParams, response: { 200: withTemplateFields(withLibraryFields(withEta(withSegmentFields(taskStatusSchema)))), 404: notFoundSchema } } },
+    async (req, reply) => {
+      const id = req.params.id;
+      const hit = bodies.get(id);
+      if (hit !== undefined && canSee(req, hit)) return reply.type(JSON_TYPE).send(hit.json);
+      const task = await loadTask(gw, id, req);
+      const json = reply.serialize(await presentFullStatus(gw, task)) as string;
+      bodies.set(task.id, { owner: task.owner, json });
+      return reply.type(JSON_TYPE).send(json);
     },
   );
 

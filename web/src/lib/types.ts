@@ -42,6 +42,8 @@ export interface TaskStatus extends Omit<TaskSummary, 'text'> {
   last_error: { code: string; message: string } | null;
   /** Caption tracks once the speech exists (docs/segments.md). */
   captions?: { srt: string; vtt: string } | null;
+  /** HLS playlist: a long script while it renders (and after), a one-part task once completed. */
+  stream_url?: string | null;
   /** Long scripts only. */
   segment_count?: number;
   segments?: SegmentView[];
@@ -54,6 +56,18 @@ export interface TaskStatus extends Omit<TaskSummary, 'text'> {
   /** The library avatar and voice it used (absent on older servers, null when none). */
   avatar?: { id: string; name: string; poster_url: string } | null;
   voice?: { id: string; name: string } | null;
+  /** What the output check found in the task's results (absent on older servers, empty when all passed). */
+  checks?: CheckFinding[];
+}
+
+/** One finding of the output check (docs/checks.md). */
+export interface CheckFinding {
+  code: string;
+  /** Seconds into the result. */
+  at: number;
+  detail: string;
+  attempt: number;
+  gpu_id: number | null;
 }
 
 /** One segment of a long script. */
@@ -80,6 +94,8 @@ export interface SlotView {
   current_task: string | null;
   tasks: string[];
   healthy: boolean;
+  /** Its results failed the output check in a row: no new work until a probe render passes or `slots clear` (absent on older servers). */
+  degraded?: { since: string; code: string; reason: string; next_probe: string | null } | null;
   last_health_check: { at: string; ok: boolean; tts: boolean; video: boolean } | null;
   /** Old types kept for the replaced app's clients ("1234 MiB" / "N/A", 0 when unknown). */
   memory_used: string;

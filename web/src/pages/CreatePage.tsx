@@ -14,6 +14,7 @@ import { LibraryPickers } from './LibraryPickers';
 import { ListenButton } from './ListenButton';
 import { SettledStatus } from './SettledStatus';
 import { VideoPicker } from './VideoPicker';
+import { DEFAULT_OUTPUT, OutputOptions, outputFields, type OutputChoice } from './OutputOptions';
 
 type Errors = { text?: string; video?: string; form?: string };
 const PREVIEW_DEBOUNCE_MS = 250;
@@ -29,6 +30,7 @@ export function CreatePage({ from = null }: { from?: string | null } = {}) {
   const [voiceId, setVoiceId] = useState('');
   const [errors, setErrors] = useState<Errors>({});
   const [busy, setBusy] = useState(false);
+  const [output, setOutput] = useState<OutputChoice>(DEFAULT_OUTPUT);
 
   useEffect(() => {
     api<InfoView>('/api/info').then(setInfo, () => undefined); // limits unknown: the server still checks
@@ -75,6 +77,7 @@ export function CreatePage({ from = null }: { from?: string | null } = {}) {
     if (file && !avatarId) form.set('video', file, file.name);
     if (avatarId) form.set('avatar_id', avatarId);
     if (voiceId) form.set('voice_id', voiceId);
+    for (const [k, v] of Object.entries(outputFields(output))) form.set(k, v);
     try {
       const r = await api<{ task_id: string }>('/api/generate', { method: 'POST', body: form });
       window.location.hash = `#/tasks/${r.task_id}`;
@@ -129,6 +132,7 @@ export function CreatePage({ from = null }: { from?: string | null } = {}) {
 
       <LibraryPickers avatarId={avatarId} voiceId={voiceId} onAvatar={setAvatarId} onVoice={setVoiceId} />
       <ListenButton text={text} language={language} avatarId={avatarId} voiceId={voiceId} onError={(code, message) => setErrors({ [fieldForError(code)]: message })} />
+      <OutputOptions value={output} onChange={setOutput} avatarId={avatarId} text={text} language={language} />
       {!avatarId && <VideoPicker info={info} file={file} error={errors.video} onChange={(f, problem) => { setFile(f); setErrors((e) => ({ ...e, video: problem ?? undefined })); }} />}
       {errors.form && <p id="form-error" className="error" role="alert">{errors.form}</p>}
       <button type="submit" disabled={busy}>{busy ? t('create.submitting') : t('create.submit')}</button>

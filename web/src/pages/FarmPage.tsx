@@ -92,7 +92,7 @@ function SlotCard({ id, g, ids, running }: { id: string; g: SlotView; ids: strin
   const { t, i18n } = useTranslation();
   const lng = i18n.language;
   const time = (iso: string) => formatTime(iso, lng);
-  const state = g.stale ? 'offline' : !g.healthy ? 'unhealthy' : g.busy || ids.length ? 'busy' : 'idle';
+  const state = g.stale ? 'offline' : !g.healthy ? 'unhealthy' : g.degraded ? 'degraded' : g.busy || ids.length ? 'busy' : 'idle';
   const hc = g.last_health_check;
   const stateLabel = tr(t, 'farm.states', state);
   return (
@@ -124,6 +124,12 @@ function SlotCard({ id, g, ids, running }: { id: string; g: SlotView; ids: strin
         <dt>{t('farm.health')}</dt>
         <dd>{!hc ? '—' : hc.ok ? t('farm.healthOk', { time: time(hc.at) }) : t('farm.healthFailed', { tts: hc.tts ? t('farm.up') : t('farm.down'), video: hc.video ? t('farm.up') : t('farm.down'), time: time(hc.at) })}</dd>
       </dl>
+      {g.degraded && (
+        <p className="notice" data-testid="slot-degraded">
+          {t('farm.degraded', { code: tr(t, 'checkNames', g.degraded.code, g.degraded.code), time: time(g.degraded.since) })}{' '}
+          {g.degraded.next_probe ? t('farm.degradedProbe', { time: time(g.degraded.next_probe) }) : ''} {t('farm.degradedClear', { id })}
+        </p>
+      )}
       {g.telemetry_unavailable && <p className="muted small">{t('farm.telemetry', { reason: g.telemetry_unavailable })}</p>}
     </article>
   );

@@ -1,5 +1,6 @@
 /**
- * One task, the result first: the player (poster: the avatar's, else the video's first frame),
+ * One task, the result first: the player (poster: the avatar's, else the video's first frame;
+ * a long script's HLS stream while it renders, hls.js, StreamPlayer.tsx),
  * then progress, timeline, what it was made with, texts, speech, download, duplicate and edit,
  * cancel/retry. Progress shows in the tab title. Live via SSE + polling.
  */
@@ -11,7 +12,8 @@ import { formatDateTime, formatEta, formatSeconds, isFinal } from '../lib/format
 import { applyToStatus } from '../lib/live';
 import { overheadSeconds, phaseTimeline } from '../lib/timeline';
 import { Segments } from './Segments';
-import type { TaskStatus } from '../lib/types';
+import { StreamPlayer } from './StreamPlayer';
+import type { CheckFinding, TaskStatus } from '../lib/types';
 import { useLiveTasks } from '../lib/useLive';
 import { Progress, StatusBadge } from './widgets';
 import { Publications, publishing, type WithPublications } from './Publications';
@@ -57,7 +59,13 @@ export function TaskPage({ id }: { id: string }) {
   sRef.current = s;
   useLiveTasks(
     (ev) => {
-      if (ev.task_id !== id || !sRef.current) return;
+      if (!sRef.current) return;
+      if (ev.task_id !== id) {
+        // a segment of this long script moved: the parent's segments, progress and stream with it
+        const seg = sRef.current.segments?.find((x) => x.task_id === ev.task_id);
+        if (seg && seg.status !== ev.status) load();
+        return;
+      }
       const { next, refetch } = applyToStatus(sRef.current, ev);
       setS(next);
       if (refetch) load();
@@ -123,6 +131,8 @@ export function TaskPage({ id }: { id: string }) {
           </video>
         </>
       )}
+      {/* hls.js gives up on a playlist without segments: the stream is shown once its first part is rendered */}
+      {!s.result_url && s.stream_url && !isFinal(s.status) && s.segments?.[0]?.status === 'completed' && <StreamPlayer url={s.stream_url} poster={poster} />}
       <Progress value={s.progress} label={t('common.progress', { label: tr(t, 'status', s.phase), value: s.progress })} />
       <ol className="timeline" aria-label={t('task.phases')}>
         {steps.map((p) => (
@@ -149,6 +159,7 @@ export function TaskPage({ id }: { id: string }) {
       {s.status === 'canceled' && <p className="notice neutral" data-testid="task-canceled">{t('task.canceled')}</p>}
       {s.error && s.status !== 'canceled' && <p className="error" role="alert" data-testid="task-error"><strong>{s.error_code}</strong>: {s.error_code ? tr(t, 'errors', s.error_code, s.error) : s.error}</p>}
       {!s.error && s.last_error && <p className="notice">{t('task.retrying', { code: s.last_error.code, message: tr(t, 'errors', s.last_error.code, s.last_error.message) })}</p>}
+      {s.checks && s.checks.length > 0 && <Checks items={s.checks} />}
       {s.segments && s.segments.length > 0 && <Segments items={s.segments} rendered={s.rendered_speech_seconds} total={s.speech_seconds} />}
       <h2 className="small">{t('task.inputText')}</h2>
       <p className="quote">{s.input_text}</p>
@@ -172,6 +183,25 @@ export function TaskPage({ id }: { id: string }) {
         <a href="#/tasks" className="back">{t('common.allTasks')}</a>
       </div>
       {error && <p className="error" role="alert">{error}</p>}
+    </section>
+  );
+}
+
+/** What the output check found in the task's results: each with its GPU and attempt (docs/checks.md). */
+function Checks({ items }: { items: CheckFinding[] }) {
+  const { t, i18n } = useTranslation();
+  return (
+    <section aria-labelledby="checks-h" data-testid="task-checks">
+      <h2 className="small" id="checks-h">{t('task.checks')}</h2>
+      <ul className="checks">
+        {items.map((c, i) => (
+          <li key={i} data-code={c.code}>
+            <strong>{tr(t, 'checkNames', c.code, c.code)}</strong>{' '}
+            {c.gpu_id === null ? t('task.checkStitched', { at: formatSeconds(c.at, i18n.language) }) : t('task.checkAt', { at: formatSeconds(c.at, i18n.language), gpu: c.gpu_id, attempt: c.attempt })}
+            <span className="muted small"> — {c.detail}</span>
+          </li>
+        ))}
+      </ul>
     </section>
   );
 }
