@@ -2,7 +2,8 @@
  * A user's own tasks over HTTP, on scripted engines: rename (PATCH /api/tasks/:id — the title in
  * the status, the list, the search and the download name), delete (DELETE /api/tasks/:id — only
  * a finished task, with its files; another key's answers 404), and the ZIP of a selection
- * (GET /api/tasks/results.zip — readable names, a manifest listing every id asked for).
+ * (GET /api/tasks/results.zip — readable names, a manifest listing every id asked for), and a
+ * batch's retry of its failed and canceled rows (POST /api/batches/:id/retry).
  */
 import { execFile } from 'node:child_process';
 import { existsSync, readdirSync, writeFileSync } from 'node:fs';
@@ -69,6 +70,17 @@ describe('tasks: rename, delete, download a selection', () => {
     expect([r.status, r.body.code]).toEqual([409, 'task_not_finished']);
     expect((await call(t.url, 'POST', `/api/tasks/${id}/cancel`)).status).toBe(200);
     expect((await call(t.url, 'DELETE', `/api/tasks/${id}`)).status).toBe(200);
+  });
+
+  it('queues a batch\'s canceled rows again; rows carry their text', async () => {
+    const { t } = await gateway({ scheduler: { enabled: false } });
+    const id = (await call(t.url, 'POST', '/api/batches', { rows: [{ text: 'One.' }, { text: '这款手机售价2999元。' }] })).body.batch_id as string;
+    expect((await call(t.url, 'POST', `/api/batches/${id}/cancel`)).body.canceled_tasks).toBe(2);
+    const r = await call(t.url, 'POST', `/api/batches/${id}/retry`);
+    expect(r.status).toBe(200);
+    expect(r.body.retried_tasks).toBe(2);
+    expect(r.body.rows.map((x: Body) => [x.status, x.text])).toEqual([['queued', 'One.'], ['queued', '这款手机售价2999元。']]);
+    expect((await call(t.url, 'POST', `/api/batches/${id}/retry`)).body.retried_tasks).toBe(0);
   });
 
   it('zips a selection under readable names with a manifest of every id asked for', async () => {

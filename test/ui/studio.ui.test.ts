@@ -107,7 +107,7 @@ describe.skipIf(!have)('studio: the task page, result first', () => {
       });
       expect(order).toBeTruthy();
       expect(await video.getAttribute('src')).toMatch(/\.mp4#t=0\.1$/); // no avatar: the first frame is the poster
-      await expect.poll(() => page.title()).toMatch(/^completed · Task · heygem-gateway$/);
+      await expect.poll(() => page.title()).toBe(`completed · ${text} · heygem-gateway`); // the state, then the task's title (its first words)
       expect(await page.getByTestId('task-voice').textContent()).not.toBe('');
 
       const href = (await page.getByTestId('download').getAttribute('href'))!;

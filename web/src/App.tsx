@@ -29,7 +29,7 @@ function useHash(): string {
 /** One component per route key (see routes.ts). `key` on TaskPage resets its state per task. */
 const PAGES: Record<PageKey, (param: string | null) => ReactNode> = {
   create: (from) => <CreatePage key={from ?? 'new'} from={from} />,
-  tasks: (query) => <TasksPage query={query} />,
+  tasks: (query) => <TasksPage key={query ?? ''} query={query} />,
   task: (id) => <TaskPage key={id} id={id!} />,
   batches: () => <BatchesPage />,
   batch: (id) => <BatchesPage key={id} id={id ?? undefined} />,

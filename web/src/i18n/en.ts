@@ -153,7 +153,7 @@ export const en = {
     statusFilter: 'Status',
     all: 'all',
     search: 'Search',
-    searchPlaceholder: 'text contains…',
+    searchPlaceholder: 'text or title contains…',
     inQueue: '#{{position}} in queue',
     readyIn: 'ready in {{eta}}',
     took: 'took {{time}}',

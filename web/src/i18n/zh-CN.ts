@@ -152,7 +152,7 @@ export const zhCN: Catalog = {
     statusFilter: '状态',
     all: '全部',
     search: '搜索',
-    searchPlaceholder: '文本包含…',
+    searchPlaceholder: '文本或标题包含…',
     inQueue: '队列第 {{position}} 位',
     readyIn: '预计 {{eta}} 后完成',
     took: '用时 {{time}}',

@@ -22,6 +22,9 @@ import { TaskTitle } from './TaskTitle';
 import { cancelAndDelete } from './BulkBar';
 import { taskTitle } from '../lib/title';
 
+/** A long script runs on its parts' GPUs (its own `gpu_id` stays empty): those, in order. */
+const gpusOf = (s: TaskStatus) => (s.segments?.length ? [...new Set(s.segments.flatMap((x) => (x.gpu_id === null ? [] : [x.gpu_id])))].sort((a, b) => a - b).join(', ') || '—' : (s.gpu_id ?? '—'));
+
 /** The captions track's language: the task's text language when the gateway reports one. */
 const captionsLang = (language: string | null | undefined) => (language === 'zh' ? 'zh' : 'en');
 
@@ -142,13 +145,13 @@ export function TaskPage({ id }: { id: string }) {
       </ol>
       {overhead !== null && <p className="muted small">{t('task.overhead', { time: formatSeconds(overhead, lng) })}</p>}
       <dl className="facts">
-        <dt>{t('task.gpu')}</dt><dd>{s.gpu_id ?? '—'}</dd>
+        <dt>{t('task.gpu')}</dt><dd>{gpusOf(s)}</dd>
         {s.status === 'queued' && <><dt>{t('task.queuePosition')}</dt><dd>{s.queue_position ?? '—'}</dd></>}
         {eta && <><dt>{t('task.readyIn')}</dt><dd data-testid="task-eta">{eta}</dd></>}
         <dt>{t('task.created')}</dt><dd>{when(s.created_time)}</dd>
         <dt>{t('task.started')}</dt><dd>{when(s.start_time)}</dd>
         <dt>{t('task.finished')}</dt><dd>{when(s.finished_time)}</dd>
-        <dt>{t('task.attempts')}</dt><dd>{s.attempts}</dd>
+        <dt>{t('task.attempts')}</dt><dd>{s.segments?.length ? s.segments.reduce((n, x) => n + x.attempts, 0) : s.attempts}</dd>
         {s.avatar ? <><dt>{t('task.avatar')}</dt><dd data-testid="task-avatar">{s.avatar.name}</dd></> : <><dt>{t('task.faceVideo')}</dt><dd>{s.video_name ?? t('task.faceDefault')}</dd></>}
         <dt>{t('task.voice')}</dt><dd data-testid="task-voice">{s.voice?.name ?? t('task.voiceOwn')}</dd>
         {s.language && <><dt>{t('task.language')}</dt><dd data-testid="task-language">{tr(t, 'language', s.language)}</dd></>}

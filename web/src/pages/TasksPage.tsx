@@ -9,7 +9,7 @@ import { useTranslation } from 'react-i18next';
 import { tr } from '../i18n/tr';
 import { api, describeError, withToken } from '../lib/api';
 import { formatAge, formatDateTime, formatEta, formatNumber, formatSeconds, isFinal } from '../lib/format';
-import { listHash, parseListQuery, type ListQuery } from '../lib/listQuery';
+import { hashQuery, listHash, parseListQuery, type ListQuery } from '../lib/listQuery';
 import { matchesFilter, mergeTask, needsResync, throttle } from '../lib/live';
 import { taskTitle } from '../lib/title';
 import type { TaskSummary } from '../lib/types';
@@ -45,6 +45,21 @@ export function TasksPage({ query }: { query?: string | null }) {
     if (window.location.hash !== hash) window.history.replaceState(null, '', hash);
   }, [status, q, offset]);
 
+  // The address changed by a link or Back (not by us): take its view. App keeps this page
+  // mounted when only the query changes after our own replaceState.
+  useEffect(() => {
+    const on = () => {
+      if (!/^#\/tasks\/?(\?|$)/.test(window.location.hash)) return;
+      const v = parseListQuery(hashQuery(window.location.hash));
+      setStatus(v.status);
+      setSearch(v.q);
+      setQ(v.q);
+      setOffset((v.page - 1) * PAGE);
+    };
+    window.addEventListener('hashchange', on);
+    return () => window.removeEventListener('hashchange', on);
+  }, []);
+
   const load = useCallback(() => {
     const p = new URLSearchParams({ limit: String(PAGE), offset: String(offset) });
     if (status) p.set('status', status);
@@ -61,12 +76,10 @@ export function TasksPage({ query }: { query?: string | null }) {
   }, [status, q, offset]);
   useEffect(() => load(), [load]);
 
-  const firstSearch = useRef(true);
+  const qRef = useRef(q);
+  qRef.current = q;
   useEffect(() => {
-    if (firstSearch.current) {
-      firstSearch.current = false; // the address's search and page stand on first load
-      return;
-    }
+    if (search === qRef.current) return; // the address's search and page stand (first load, a link)
     const timer = setTimeout(() => {
       setQ(search);
       setOffset(0);
