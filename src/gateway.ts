@@ -20,11 +20,13 @@ import { FrameSampler } from './media/frame-sampler.js';
 import { FaceCheck } from './checks/face-check.js';
 import { HumanFaceDetector, type FaceDetector } from './checks/human-face-detector.js';
 import { setDefaultNiceness } from './media/process.js';
-import { systemClock, type Clock } from './runner/clock.js';
+import { systemClock, type Clock } from './tasks/clock.js';
 import { DataPaths } from './runner/data-paths.js';
-import { TaskLifecycle } from './runner/lifecycle.js';
+import { TaskLifecycle } from './tasks/lifecycle.js';
 import { ClusterView, describeSlot } from './runner/cluster.js';
 import { Scheduler } from './runner/scheduler.js';
+import { RunnerService } from './runners/runner-service.js';
+import { LocalAttempts } from './runner/attempt.js';
 import { SlotRunner } from './runner/slot-runner.js';
 import { attachTaskLog } from './runner/task-log.js';
 import { TaskPipeline, type SlotDefaults } from './runner/task-pipeline.js';
@@ -92,6 +94,8 @@ export interface Gateway {
   faceCheck: FaceCheck;
   /** Listen before render: speech only, cached by content (docs/api.md, "Speech preview"). */
   speechPreview: SpeechPreview;
+  /** The gateway side of remote runners (docs/runners.md); its routes are http/routes/runners.route.ts. */
+  runners: RunnerService;
 }
 
 export interface GatewayOverrides {
@@ -152,11 +156,12 @@ export async function createGateway(config: GatewayConfig, o: GatewayOverrides =
   const normalize = speechText;
   const segments = new Segments(config, { store, lifecycle, paths, clock, log, normalize });
   const library = await createLibrary(config, { store, paths, media, clock, log: log.child({ component: 'library' }), pgPool });
+  const attempts = new LocalAttempts(lifecycle);
   const pipelineDeps = {
     segments: segments.steps,
     backups: segments.backups,
     inputs: library,
-    lifecycle,
+    attempts,
     media,
     clock,
     paths,
@@ -167,7 +172,7 @@ export async function createGateway(config: GatewayConfig, o: GatewayOverrides =
   const runners = engines.map((e) => {
     const slotCfg = config.slots.find((s) => s.id === e.id);
     const defaults: SlotDefaults = { faceVideo: slotCfg?.defaultFace ?? assets.faceVideo, referenceVoice: slotCfg?.defaultVoice ?? assets.referenceVoice };
-    const deps = { pipeline: new TaskPipeline(pipelineDeps, e, defaults), lifecycle, store, clock, log: log.child({ slot: e.id }) };
+    const deps = { pipeline: new TaskPipeline(pipelineDeps, e, defaults), attempts, clock, log: log.child({ slot: e.id }) };
     return new SlotRunner(e, deps, config.scheduler);
   });
   const sampleGpus = config.telemetry.gpu === 'on' || (config.telemetry.gpu === 'auto' && config.engine === 'heygem');
@@ -188,18 +193,22 @@ export async function createGateway(config: GatewayConfig, o: GatewayOverrides =
   });
   lifecycle.on('change', eta.onTaskChange);
   await eta.seed().catch((err: unknown) => log.warn({ err }, 'eta: could not read recent history'));
+  // What every way out of here closes last, in this order (a failed start, and close()).
+  const closeAdapters = async () => {
+    lifecycle.close();
+    await publisher.close();
+    await library.store.close();
+    await webhooks.close();
+    await store.close();
+    lock?.release();
+  };
   if (config.scheduler.enabled) {
     try {
       await scheduler.start();
     } catch (err) {
       gpuStats.stop();
       await scheduler.stop(0);
-      lifecycle.close();
-      await publisher.close();
-      await library.store.close();
-      await webhooks.close();
-      await store.close();
-      lock?.release();
+      await closeAdapters();
       throw err;
     }
   }
@@ -258,6 +267,7 @@ export async function createGateway(config: GatewayConfig, o: GatewayOverrides =
   pipelines.batches.on('batch.completed', (e: BatchCompletedEvent) => {
     webhooks.emit('batch.completed', e.owner, e.payload, { key: `batch:${e.batchId}` }).catch((err: unknown) => log.warn({ err, batchId: e.batchId }, 'could not record the batch.completed webhook event'));
   });
+  const runnerService = new RunnerService({ config, store, lifecycle, clock, metrics, library, media, paths });
   let closed = false;
   return {
     config,
@@ -281,6 +291,7 @@ export async function createGateway(config: GatewayConfig, o: GatewayOverrides =
     eta,
     faceCheck,
     speechPreview,
+    runners: runnerService,
     startedAt: clock.now(),
     normalize,
     nodeId,
@@ -297,12 +308,8 @@ export async function createGateway(config: GatewayConfig, o: GatewayOverrides =
       // Leaving cleanly: other nodes stop listing our GPUs. Attempts handed back on shutdown
       // keep their leases, so a restart within the lease re-attaches their renders.
       if (config.scheduler.enabled) await store.unregisterSlots(nodeId).catch((err: unknown) => log.warn({ err }, 'could not unregister slots'));
-      lifecycle.close();
-      await publisher.close();
-      await library.store.close();
-      await webhooks.close();
-      await store.close();
-      lock?.release();
+      runnerService.close();
+      await closeAdapters();
     },
   };
 }

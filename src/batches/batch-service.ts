@@ -13,8 +13,8 @@ import { newTaskId } from '../domain/ids.js';
 import { isFinal, type Task } from '../domain/task.js';
 import type { Logger } from '../logger.js';
 import type { Publisher } from '../publish/publisher.service.js';
-import type { Clock } from '../runner/clock.js';
-import type { TaskChange, TaskLifecycle } from '../runner/lifecycle.js';
+import type { Clock } from '../tasks/clock.js';
+import type { TaskChange, TaskLifecycle } from '../tasks/lifecycle.js';
 import type { Scheduler } from '../runner/scheduler.js';
 import type { TaskStore } from '../store/task-store.js';
 import type { BatchRecord, BatchRowRecord, BatchStore } from './batch-store.js';
@@ -44,7 +44,7 @@ export interface BatchServiceDeps {
   log: Logger;
   /** Ties a new task to its avatar/voice before the task row exists (LibraryService.attach; the request fields are read in http/fields/library.ts). */
   attachInputs?: (taskId: string, refs: TaskLibraryRefs) => Promise<void>;
-  /** Stores a new task; long texts become segments there (segments/segments.ts). Default: tasks.create. */
+  /** Stores a new task; long texts become segments there (segments/segments.ts). Default: lifecycle.insert. */
   createTask?: (t: { id: string; text: string; normalizedText: string; owner: string | null; createdAt: number; language: SpeechLanguage; languageRequested: LanguageOption }) => Promise<Task>;
 }
 
@@ -85,10 +85,10 @@ export class BatchService extends EventEmitter {
         const text = rows[i].text;
         const language = resolveLanguage(rows[i].language, text); // once, at intake (language/intake.ts)
         const input = { id: rec.taskId, text, normalizedText: this.d.normalize(text, language), owner, createdAt: now, language, languageRequested: rows[i].language };
-        created.push(await (this.d.createTask ? this.d.createTask(input) : this.d.tasks.create(input)));
+        created.push(await (this.d.createTask ? this.d.createTask(input) : this.d.lifecycle.insert(input)));
       }
     } catch (err) {
-      for (const t of created) await this.d.scheduler.cancel(t.id).catch(() => undefined);
+      for (const t of created) await this.d.lifecycle.cancel(t.id).catch(() => undefined);
       await this.d.batches.deleteBatch(batch.id).catch(() => undefined);
       throw err;
     }
@@ -121,7 +121,7 @@ export class BatchService extends EventEmitter {
   async cancel(batch: BatchRecord): Promise<number> {
     await this.d.batches.markCanceled(batch.id, this.d.clock.now());
     let n = 0;
-    for (const rec of await this.d.batches.rows(batch.id)) if (await this.d.scheduler.cancel(rec.taskId)) n += 1;
+    for (const rec of await this.d.batches.rows(batch.id)) if (await this.d.lifecycle.cancel(rec.taskId)) n += 1;
     await this.checkBatch(batch.id);
     return n;
   }

@@ -13,9 +13,9 @@ import type { Logger } from '../logger.js';
 import { isRemoteHolder } from '../runners/holder.js';
 import type { SlotRecord, TaskStore } from '../store/task-store.js';
 import { isStoreUnavailable } from '../store/unavailable.js';
-import { HOLDER_RETRY_MAX_DELAY_MS } from './store-retry.js';
-import type { Clock } from './clock.js';
-import type { TaskChange, TaskLifecycle } from './lifecycle.js';
+import { HOLDER_RETRY_MAX_DELAY_MS } from '../tasks/store-retry.js';
+import type { Clock } from '../tasks/clock.js';
+import type { TaskChange, TaskLifecycle } from '../tasks/lifecycle.js';
 import type { BackupRenders } from '../segments/backup-renders.js';
 import type { SlotRunner } from './slot-runner.js';
 
@@ -244,14 +244,13 @@ export class Scheduler {
       // Least-loaded first: an idle GPU beats pipelining onto a busy one.
       const runner = this.runners.filter((r) => r.canAccept()).sort((a, b) => a.load - b.load)[0];
       if (!runner) return;
-      const task = await this.store.claimNext({ slotId: runner.id, holder: this.nodeId, now: this.clock.now(), leaseMs: this.opts.leaseMs });
+      const task = await this.lifecycle.claim({ slotId: runner.id, holder: this.nodeId, now: this.clock.now(), leaseMs: this.opts.leaseMs });
       if (!task) {
         await this.armRetryTimer();
         // Nothing to claim: idle slots may back up a segment still rendering elsewhere.
         if (this.backups) for (const r of this.runners) if (r.idle) this.backups.offer(r);
         return;
       }
-      this.lifecycle.claimed(task);
       runner.start(task);
     }
   }
@@ -275,26 +274,14 @@ export class Scheduler {
     return this.runners.find((r) => r.taskIds.includes(taskId));
   }
 
-  /** Cancel: record it first (the task ends now), then abort the work that may be running here. */
-  async cancel(id: string): Promise<Task | undefined> {
-    const task = await this.lifecycle.cancel(id);
-    if (task) this.runnerOf(id)?.abort(id, 'cancel');
-    return task;
-  }
-
-  async retry(task: Task): Promise<Task | undefined> {
-    const next = await this.lifecycle.retry(task);
-    this.notify();
-    return next;
-  }
-
   /** Stop taking work; let in-flight tasks finish within `graceMs`, then hand them back. */
   async stop(graceMs: number): Promise<void> {
     this.stopped = true;
-    this.lifecycle.off('change', this.onChange);
     if (this.retryTimer) clearTimeout(this.retryTimer);
     if (this.pumpRetry) clearTimeout(this.pumpRetry);
     for (const t of this.timers) clearInterval(t);
+    // Still listening while the slots drain: a cancel meanwhile stops its attempt here.
     await Promise.all(this.runners.map((r) => r.drain(graceMs)));
+    this.lifecycle.off('change', this.onChange);
   }
 }

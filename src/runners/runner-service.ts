@@ -12,9 +12,9 @@ import { isFinal, type Fence, type Task, type TaskState } from '../domain/task.j
 import type { GatewayConfig } from '../config/load.js';
 import type { LibraryService } from '../library/library.service.js';
 import type { Media } from '../media/media.js';
-import type { Clock } from '../runner/clock.js';
+import type { Clock } from '../tasks/clock.js';
 import type { DataPaths } from '../runner/data-paths.js';
-import type { TaskLifecycle } from '../runner/lifecycle.js';
+import type { TaskLifecycle } from '../tasks/lifecycle.js';
 import type { TaskPatch, TaskStore } from '../store/task-store.js';
 import type { GatewayMetrics } from '../telemetry/metrics.js';
 import { RunnerMetrics } from './runner-metrics.js';
@@ -167,9 +167,8 @@ export class RunnerService {
       const woken = new Promise<void>((res) => (wake = res));
       this.waiters.add(wake);
       try {
-        const task = await this.gw.store.claimNext({ slotId, holder: r.nodeId, now: this.gw.clock.now(), leaseMs: this.leaseMs });
+        const task = await this.gw.lifecycle.claim({ slotId, holder: r.nodeId, now: this.gw.clock.now(), leaseMs: this.leaseMs });
         if (task) {
-          this.gw.lifecycle.claimed(task);
           st.accepted++;
           this.metrics.jobs.inc({ runner: r.name, outcome: 'accepted' });
           return await this.toWire(task);
@@ -248,7 +247,7 @@ export class RunnerService {
     if (held && held.attempt === fence.attempt && held.leaseToken === fence.token && held.leaseHolder !== r.nodeId) {
       throw new JobRefused(410, 'lease_lost', `Attempt ${fence.attempt} of task ${id} is not yours`);
     }
-    const result = await this.gw.store.heartbeat(id, fence, this.gw.clock.now(), this.leaseMs);
+    const result = await this.gw.lifecycle.renew(id, fence, this.leaseMs);
     if (result === 'ok') return { result, canceled: false };
     const task = await this.gw.store.get(id);
     return { result, canceled: task?.state === 'canceled' };
