@@ -17,6 +17,7 @@ import { createGateway } from '../src/gateway.js';
 import { buildApp } from '../src/http/app.js';
 import { quantile, round } from './lib/stats.js';
 import { faceImage, ONE_FACE_CROP } from '../test/helpers/fixtures.js';
+import { slotsOf } from '../test/helpers/farm.js';
 
 function makeFace(dir: string, seconds: number): string {
   const out = join(dir, 'face.mp4');
@@ -51,7 +52,7 @@ export async function runLibraryBench(opts: { quick?: boolean }): Promise<Array<
     inline: {
       dataDir: join(base, 'data'),
       engine: 'heygem',
-      slots: [{ id: 0, video: { url: slot.video.url, dataDir: slot.videoDataDir }, tts: { url: slot.tts.url, dataDir: slot.ttsDataDir } }],
+      slots: slotsOf({ slots: [slot] }),
       heygem: { pollIntervalMs: 50, minPollIntervalMs: 20 },
       rateLimit: { exemptLoopback: true },
     },

@@ -23,11 +23,13 @@ import { FfmpegOutputInspector } from './checks/ffmpeg-output-inspector.js';
 import { createProbeRender } from './checks/probe-render.js';
 import { HumanFaceDetector, type FaceDetector } from './checks/human-face-detector.js';
 import { setDefaultNiceness } from './media/process.js';
-import { systemClock, type Clock } from './runner/clock.js';
+import { systemClock, type Clock } from './tasks/clock.js';
 import { DataPaths } from './runner/data-paths.js';
-import { TaskLifecycle } from './runner/lifecycle.js';
+import { TaskLifecycle } from './tasks/lifecycle.js';
 import { ClusterView, describeSlot } from './runner/cluster.js';
 import { Scheduler } from './runner/scheduler.js';
+import { RunnerService } from './runners/runner-service.js';
+import { LocalAttempts } from './runner/attempt.js';
 import { SlotRunner } from './runner/slot-runner.js';
 import { attachTaskLog } from './runner/task-log.js';
 import { TaskPipeline, type SlotDefaults } from './runner/task-pipeline.js';
@@ -110,6 +112,8 @@ export interface Gateway {
   templates: TemplatesService;
   /** Video and GPU seconds per key, monthly budgets (docs/templates.md, "Usage"). */
   usage: UsageService;
+  /** The gateway side of remote runners (docs/runners.md); its routes are http/routes/runners.route.ts. */
+  runners: RunnerService;
 }
 
 export interface GatewayOverrides {
@@ -179,12 +183,13 @@ export async function createGateway(config: GatewayConfig, o: GatewayOverrides =
   const inspector = new FfmpegOutputInspector(media, { ffmpegPath: config.media.ffmpeg, timeoutMs: config.media.timeoutMs, rules: outputRules });
   const outputGate = new OutputGate({ inspector, recorder: lifecycle, log: log.child({ component: 'output-check' }), enabled: checkOutputs });
   segments.coordinator.outputGate = outputGate;
+  const attempts = new LocalAttempts(lifecycle);
   const pipelineDeps = {
     outputGate,
     segments: segments.steps,
     backups: segments.backups,
     inputs: library,
-    lifecycle,
+    attempts,
     media,
     clock,
     paths,
@@ -198,7 +203,7 @@ export async function createGateway(config: GatewayConfig, o: GatewayOverrides =
   };
   const probeRender = checkOutputs ? createProbeRender({ inspector, workDir: paths.work, defaults: defaultsOf, now: () => clock.now() }) : undefined;
   const runners = engines.map((e) => {
-    const deps = { pipeline: new TaskPipeline(pipelineDeps, e, defaultsOf(e.id)), lifecycle, store, clock, log: log.child({ slot: e.id }), probeRender };
+    const deps = { pipeline: new TaskPipeline(pipelineDeps, e, defaultsOf(e.id)), attempts, clock, log: log.child({ slot: e.id }), probeRender };
     return new SlotRunner(e, deps, { ...config.scheduler, degradeAfter, probeAfterMs });
   });
   const sampleGpus = config.telemetry.gpu === 'on' || (config.telemetry.gpu === 'auto' && config.engine === 'heygem');
@@ -219,19 +224,23 @@ export async function createGateway(config: GatewayConfig, o: GatewayOverrides =
   });
   lifecycle.on('change', eta.onTaskChange);
   await eta.seed().catch((err: unknown) => log.warn({ err }, 'eta: could not read recent history'));
+  // What every way out of here closes last, in this order (a failed start, and close()).
+  const closeAdapters = async () => {
+    lifecycle.close();
+    await publisher.close();
+    await library.store.close();
+    await sideSql.close();
+    await webhooks.close();
+    await store.close();
+    lock?.release();
+  };
   if (config.scheduler.enabled) {
     try {
       await scheduler.start();
     } catch (err) {
       gpuStats.stop();
       await scheduler.stop(0);
-      lifecycle.close();
-      await publisher.close();
-      await library.store.close();
-      await sideSql.close();
-      await webhooks.close();
-      await store.close();
-      lock?.release();
+      await closeAdapters();
       throw err;
     }
   }
@@ -292,6 +301,7 @@ export async function createGateway(config: GatewayConfig, o: GatewayOverrides =
   pipelines.batches.on('batch.completed', (e: BatchCompletedEvent) => {
     webhooks.emit('batch.completed', e.owner, e.payload, { key: `batch:${e.batchId}` }).catch((err: unknown) => log.warn({ err, batchId: e.batchId }, 'could not record the batch.completed webhook event'));
   });
+  const runnerService = new RunnerService({ config, store, lifecycle, clock, metrics, library, media, paths, outputGate, segments });
   let closed = false;
   return {
     config,
@@ -319,6 +329,7 @@ export async function createGateway(config: GatewayConfig, o: GatewayOverrides =
     defaultFaceVideo: config.slots[0]?.defaultFace ?? assets.faceVideo,
     templates,
     usage,
+    runners: runnerService,
     startedAt: clock.now(),
     normalize,
     nodeId,
@@ -335,13 +346,8 @@ export async function createGateway(config: GatewayConfig, o: GatewayOverrides =
       // Leaving cleanly: other nodes stop listing our GPUs. Attempts handed back on shutdown
       // keep their leases, so a restart within the lease re-attaches their renders.
       if (config.scheduler.enabled) await store.unregisterSlots(nodeId).catch((err: unknown) => log.warn({ err }, 'could not unregister slots'));
-      lifecycle.close();
-      await publisher.close();
-      await library.store.close();
-      await sideSql.close();
-      await webhooks.close();
-      await store.close();
-      lock?.release();
+      runnerService.close();
+      await closeAdapters();
     },
   };
 }

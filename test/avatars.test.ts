@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { Ajv } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startGatewayOnFarm } from './helpers/farm.js';
+import { startGatewayOnFarm, slotsOf } from './helpers/farm.js';
 import { faceVideoWithAudio, silentVideo } from './helpers/fixtures.js';
 import { FAST_HEYGEM, startTestGateway, waitFinal, waitFor, type TestGateway } from './helpers/gateway.js';
 import { createTestDatabase, type TestDatabase } from './helpers/postgres.js';
@@ -280,7 +280,7 @@ describe('avatars and voices through the API', { timeout: 180_000 }, () => {
     const t2 = await startTestGateway(
       {
         engine: 'heygem',
-        slots: farm.slots.map((s) => ({ id: s.id, video: { url: s.video.url, dataDir: s.videoDataDir }, tts: { url: s.tts.url, dataDir: s.ttsDataDir } })),
+        slots: slotsOf(farm),
         heygem: FAST_HEYGEM,
         defaults: { avatarId: av.id, voiceId: av.voice_id },
       },

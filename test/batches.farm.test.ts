@@ -34,6 +34,7 @@ names = z.namelist()
 mp4 = sum(1 for n in names if z.open(n).read(12)[4:8] == b"ftyp")
 print(json.dumps({"bad": bad, "names": names, "mp4": mp4}))
 `;
+import { slotsOf } from './helpers/farm.js';
 
 describe('a 200-row batch on 3 fake GPUs', () => {
   it('completes, zips 200 MP4s, and another key’s single task is served before the batch’s tail', async () => {
@@ -48,7 +49,7 @@ describe('a 200-row batch on 3 fake GPUs', () => {
     const t: TestGateway = await startTestGateway(
       {
         engine: 'heygem',
-        slots: farm.slots.map((s) => ({ id: s.id, video: { url: s.video.url, dataDir: s.videoDataDir }, tts: { url: s.tts.url, dataDir: s.ttsDataDir } })),
+        slots: slotsOf(farm),
         heygem: FAST_HEYGEM,
         auth: { enabled: true },
         rateLimit: { submitsPerMinutePerKey: 0, maxActiveTasksPerKey: 0 },

@@ -51,6 +51,22 @@ describe('npm run build', () => {
     for (const f of ['dist/cli/main.js', 'dist/.build-stamp', 'web/dist/index.html', 'web/dist/.build-stamp']) expect(existsSync(f), f).toBe(true);
   });
 
+  it('nothing in dist/ imports a dev dependency: `npm ci --omit=dev && npm start` runs the build', () => {
+    const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as { dependencies: Record<string, string>; devDependencies: Record<string, string> };
+    const devOnly = new Set(Object.keys(pkg.devDependencies).filter((d) => !(d in pkg.dependencies)));
+    const packageOf = (spec: string) => spec.split('/').slice(0, spec.startsWith('@') ? 2 : 1).join('/');
+    const found = files('dist')
+      .filter((f) => f.endsWith('.js'))
+      .flatMap((f) =>
+        [...readFileSync(f, 'utf8').matchAll(/(?:\bfrom\s*|\bimport\s*\(?\s*)['"]([^'"./][^'"]*)['"]/g)]
+          .map((m) => packageOf(m[1]))
+          .filter((p) => devOnly.has(p))
+          .map((p) => `${relative('dist', f)} → ${p}`),
+      );
+    expect(devOnly.has('tsx')).toBe(true); // tsx runs the benchmarks and tests only
+    expect(found).toEqual([]);
+  });
+
   it('dist/ holds only product modules: none without a source in src/, no tests', () => {
     const orphans = files('dist')
       .filter((f) => f.endsWith('.js'))

@@ -18,6 +18,7 @@ import { PostgresTaskStore } from '../src/store/postgres.adapter.js';
 import { FAST_HEYGEM, getStatus, startTestGateway, submit, waitFinal, waitFor, type TestGateway } from './helpers/gateway.js';
 import { createTestDatabase, type TestDatabase } from './helpers/postgres.js';
 import { freePort, startServeKilledOnCleanup, writeConfig, type ServeProcess } from './helpers/process.js';
+import { slotsOf } from './helpers/farm.js';
 
 let db: TestDatabase;
 beforeAll(async () => {
@@ -47,11 +48,7 @@ async function twoNodes(opts: { renderMs: number; leaseMs: number }) {
   const farm = await startSimulatedFarm({ gpus: 4, baseDir: join(dir, 'farm'), host: '127.0.0.1', renderMs: opts.renderMs, ttsMs: 100 });
   cleanups.push(() => farm.close());
   const url = await db.freshSchemaUrl();
-  const slotCfg = (ids: number[]) =>
-    ids.map((id) => {
-      const s = farm.slots[id];
-      return { id, video: { url: s.video.url, dataDir: s.videoDataDir }, tts: { url: s.tts.url, dataDir: s.ttsDataDir } };
-    });
+  const slotCfg = (ids: number[]) => slotsOf({ slots: ids.map((id) => farm.slots[id]) });
   const node = async (name: string, ids: number[]) => {
     const port = await freePort();
     const config = writeConfig(mkdtempSync(join(dir, `${name}-`)), {

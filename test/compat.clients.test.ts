@@ -13,6 +13,7 @@ import { startSimulatedFarm } from '../src/simulate/simulate.js';
 import type { GpuSample, GpuStatsSource } from '../src/telemetry/gpu-stats.js';
 import { FAST_HEYGEM, startTestGateway, type TestGateway } from './helpers/gateway.js';
 import { fieldProblems, getJson, pollLikeOldClient, postForm, pyFixed, rawRequest } from './helpers/old-client.js';
+import { slotsOf } from './helpers/farm.js';
 
 type Farm = Awaited<ReturnType<typeof startSimulatedFarm>>;
 
@@ -44,7 +45,7 @@ beforeAll(async () => {
   t = await startTestGateway(
     {
       engine: 'heygem',
-      slots: farm.slots.map((s) => ({ id: s.id, video: { url: s.video.url, dataDir: s.videoDataDir }, tts: { url: s.tts.url, dataDir: s.ttsDataDir } })),
+      slots: slotsOf(farm),
       heygem: FAST_HEYGEM,
       scheduler: { retryBaseDelayMs: 20, healthProbeIntervalMs: 200 },
     },

@@ -24,6 +24,7 @@ import { FAST_HEYGEM, submit, waitFor } from './helpers/gateway.js';
 import { startPgInstance, type PgInstance } from './helpers/pg-instance.js';
 import { freePort, startServeKilledOnCleanup, writeConfig, type ServeProcess } from './helpers/process.js';
 import { withSearchPath } from './helpers/postgres.js';
+import { slotsOf } from './helpers/farm.js';
 
 let pgi: PgInstance;
 beforeAll(async () => {
@@ -99,7 +100,7 @@ async function deployment(o: { leaseMs: number; heartbeatMs: number; renderMs: n
       server: { host: '127.0.0.1', port },
       dataDir: join(dir, 'data'),
       engine: 'heygem',
-      slots: ids.map((id) => ({ id, video: { url: farm.slots[id].video.url, dataDir: farm.slots[id].videoDataDir }, tts: { url: farm.slots[id].tts.url, dataDir: farm.slots[id].ttsDataDir } })),
+      slots: slotsOf({ slots: ids.map((id) => farm.slots[id]) }),
       heygem: FAST_HEYGEM,
       store: { driver: 'postgres', url },
       node: { id: name },

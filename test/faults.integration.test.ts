@@ -13,6 +13,7 @@ import { startSerialServer } from '../src/simulate/serial-server.js';
 import { startSimulatedFarm } from '../src/simulate/simulate.js';
 import { faceVideoWithAudio, ffprobeJson } from './helpers/fixtures.js';
 import { FAST_HEYGEM, startTestGateway, submit, waitFinal, waitFor, type TestGateway } from './helpers/gateway.js';
+import { slotsOf } from './helpers/farm.js';
 
 type Farm = Awaited<ReturnType<typeof startSimulatedFarm>>;
 const cleanups: Array<() => Promise<void>> = [];
@@ -23,7 +24,6 @@ beforeAll(async () => {
   await faceVideoWithAudio(2);
 });
 
-const slotsOf = (farm: Farm) => farm.slots.map((s) => ({ id: s.id, video: { url: s.video.url, dataDir: s.videoDataDir }, tts: { url: s.tts.url, dataDir: s.ttsDataDir } }));
 
 async function setup(gpus: number, farmOpts: Record<string, unknown> = {}, gw: { heygem?: Record<string, unknown>; scheduler?: Record<string, unknown> } = {}) {
   const farm = await startSimulatedFarm({ gpus, baseDir: mkdtempSync(join(tmpdir(), 'hg-fault-')), host: '127.0.0.1', renderMs: 300, ttsMs: 30, ...farmOpts });

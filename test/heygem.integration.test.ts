@@ -5,7 +5,7 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startGatewayOnFarm } from './helpers/farm.js';
+import { startGatewayOnFarm, slotsOf } from './helpers/farm.js';
 import { faceVideoWithAudio, ffprobeJson } from './helpers/fixtures.js';
 import { FAST_HEYGEM, getStatus, startTestGateway, submit, waitFinal, waitFor } from './helpers/gateway.js';
 
@@ -96,7 +96,7 @@ describe('gateway × fake HeyGem farm', { timeout: 120_000 }, () => {
     await waitFor(async () => (await t.gw.store.get(id))?.renderSubmitted);
     await t.close(0); // shutdown with no grace: the task stays `rendering`
     const t2 = await startTestGateway(
-      { engine: 'heygem', slots: farm.slots.map((s) => ({ id: s.id, video: { url: s.video.url, dataDir: s.videoDataDir }, tts: { url: s.tts.url, dataDir: s.ttsDataDir } })), heygem: FAST_HEYGEM },
+      { engine: 'heygem', slots: slotsOf(farm), heygem: FAST_HEYGEM },
       {},
       t.dataDir,
     );

@@ -14,6 +14,7 @@ import { loadConfig } from '../src/config/load.js';
 import { startSimulatedFarm } from '../src/simulate/simulate.js';
 import { ffprobeJson } from './helpers/fixtures.js';
 import { startTestGateway, submit, waitFinal, type TestGateway } from './helpers/gateway.js';
+import { slotsOf } from './helpers/farm.js';
 
 let t: TestGateway;
 const ids: string[] = [];
@@ -99,7 +100,7 @@ describe('doctor', () => {
     const base = mkdtempSync(join(tmpdir(), 'hg-doctor-'));
     const farm = await startSimulatedFarm({ gpus: 1, baseDir: base, host: '127.0.0.1', renderMs: 100 });
     try {
-      const slot = { id: 0, video: { url: farm.slots[0].video.url, dataDir: farm.slots[0].videoDataDir }, tts: { url: farm.slots[0].tts.url, dataDir: farm.slots[0].ttsDataDir } };
+      const [slot] = slotsOf(farm);
       const live = await runChecks(loadConfig({ env: {} as NodeJS.ProcessEnv, inline: { dataDir: join(base, 'data'), engine: 'heygem', slots: [slot], telemetry: { nvidiaSmi: '/nonexistent/nvidia-smi' } } }));
       expect(live.filter((c) => c.status === 'fail')).toEqual([]);
       expect(live.find((c) => c.name === 'nvidia-smi')?.status).toBe('warn');

@@ -112,9 +112,9 @@ describe('scheduler', () => {
     const { gw, add, allFinal } = await gateway(1, { ttsMs: 600_000, renderMs: 10 }, { pipelining: false });
     const [a, b] = await add(2);
     await waitFor(async () => (await gw.store.get(a))?.state === 'tts');
-    await gw.scheduler.cancel(a);
+    await gw.lifecycle.cancel(a);
     await waitFor(async () => (await gw.store.get(b))?.state === 'tts');
-    await gw.scheduler.cancel(b);
+    await gw.lifecycle.cancel(b);
     const [ta, tb] = await allFinal([a, b]);
     expect(ta.state).toBe('canceled');
     expect(tb.state).toBe('canceled');

@@ -188,7 +188,7 @@ describe('long scripts on the preview engine (real ffmpeg)', () => {
     const { gw } = await start();
     const parent = await submit(gw, SCRIPT);
     await waitFor(async () => (await gw.store.listSegments(parent.id)).some((k) => k.state === 'rendering' || k.state === 'tts'), 120_000);
-    expect(await gw.scheduler.cancel(parent.id)).toMatchObject({ state: 'canceled' });
+    expect(await gw.lifecycle.cancel(parent.id)).toMatchObject({ state: 'canceled' });
     const kids = await waitFor(async () => {
       const k = await gw.store.listSegments(parent.id);
       return k.every((c) => isFinal(c.state)) && gw.scheduler.runners.every((r) => !r.busy) ? k : undefined;

@@ -14,6 +14,7 @@ import { faceVideoWithAudio } from './helpers/fixtures.js';
 import { FAST_HEYGEM, getStatus, waitFinal, waitFor } from './helpers/gateway.js';
 import { freePort, startServeKilledOnCleanup, writeConfig, type ServeProcess } from './helpers/process.js';
 import { startReceiver } from './helpers/webhook-receiver.js';
+import { slotsOf } from './helpers/farm.js';
 
 const cleanups: Array<() => Promise<void>> = [];
 afterEach(async () => {
@@ -44,7 +45,7 @@ describe('webhooks across kill -9', () => {
       server: { host: '127.0.0.1', port },
       dataDir,
       engine: 'heygem',
-      slots: farm.slots.map((s) => ({ id: s.id, video: { url: s.video.url, dataDir: s.videoDataDir }, tts: { url: s.tts.url, dataDir: s.ttsDataDir } })),
+      slots: slotsOf(farm),
       heygem: FAST_HEYGEM,
       scheduler: { retryBaseDelayMs: 20, healthProbeIntervalMs: 200 },
       webhooks: { secret: SECRET, allowedHosts: ['127.0.0.1'], timeoutMs: 60_000, retryBaseDelayMs: 100, retryMaxDelayMs: 500, pollIntervalMs: 100 },

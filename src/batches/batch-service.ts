@@ -13,8 +13,8 @@ import { newTaskId } from '../domain/ids.js';
 import { isFinal, type Task } from '../domain/task.js';
 import type { Logger } from '../logger.js';
 import type { Publisher } from '../publish/publisher.service.js';
-import type { Clock } from '../runner/clock.js';
-import type { TaskChange, TaskLifecycle } from '../runner/lifecycle.js';
+import type { Clock } from '../tasks/clock.js';
+import type { TaskChange, TaskLifecycle } from '../tasks/lifecycle.js';
 import type { Scheduler } from '../runner/scheduler.js';
 import type { TaskStore } from '../store/task-store.js';
 import type { BatchRecord, BatchRowRecord, BatchStore } from './batch-store.js';
@@ -46,7 +46,7 @@ export interface BatchServiceDeps {
   log: Logger;
   /** Ties a new task to its avatar/voice before the task row exists (LibraryService.attach; the request fields are read in http/fields/library.ts). */
   attachInputs?: (taskId: string, refs: TaskLibraryRefs) => Promise<void>;
-  /** Stores a new task; long texts become segments there (segments/segments.ts). Default: tasks.create. */
+  /** Stores a new task; long texts become segments there (segments/segments.ts). Default: lifecycle.insert. */
   createTask?: (t: SpeechTask & { id: string; owner: string | null; createdAt: number; captions?: 'burn' | null; outputOptions?: OutputOptions | null; captionStyle?: CaptionStyle | null }) => Promise<Task>;
   /** Refuses the whole batch before anything is stored (the key's monthly budget: usage/usage.service.ts). */
   admitUsage?: (owner: string | null, tasks: readonly SpeechTask[]) => Promise<void>;
@@ -102,10 +102,10 @@ export class BatchService extends EventEmitter {
         if (inputs[i] && this.d.attachInputs) await this.d.attachInputs(rec.taskId, inputs[i]);
         if (extras.template && this.d.attachTemplate) await this.d.attachTemplate(rec.taskId, extras.template);
         const input = { ...speech[i], id: rec.taskId, owner, createdAt: now, ...(extras.captions ? { captions: extras.captions } : {}), ...(outputs[i] ?? {}) };
-        created.push(await (this.d.createTask ? this.d.createTask(input) : this.d.tasks.create(input)));
+        created.push(await (this.d.createTask ? this.d.createTask(input) : this.d.lifecycle.insert(input)));
       }
     } catch (err) {
-      for (const t of created) await this.d.scheduler.cancel(t.id).catch(() => undefined);
+      for (const t of created) await this.d.lifecycle.cancel(t.id).catch(() => undefined);
       await this.d.batches.deleteBatch(batch.id).catch(() => undefined);
       throw err;
     }
@@ -138,7 +138,7 @@ export class BatchService extends EventEmitter {
   async cancel(batch: BatchRecord): Promise<number> {
     await this.d.batches.markCanceled(batch.id, this.d.clock.now());
     let n = 0;
-    for (const rec of await this.d.batches.rows(batch.id)) if (await this.d.scheduler.cancel(rec.taskId)) n += 1;
+    for (const rec of await this.d.batches.rows(batch.id)) if (await this.d.lifecycle.cancel(rec.taskId)) n += 1;
     await this.checkBatch(batch.id);
     return n;
   }

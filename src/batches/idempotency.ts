@@ -13,7 +13,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DomainError } from '../domain/errors.js';
-import type { Clock } from '../runner/clock.js';
+import type { Clock } from '../tasks/clock.js';
 import type { BatchStore, IdempotencyScope } from './batch-store.js';
 
 export interface Answer {

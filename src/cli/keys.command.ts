@@ -40,15 +40,15 @@ export async function keys(args: string[], out: NodeJS.WritableStream = process.
   const [action, id] = positionals;
   if (!action || !['create', 'list', 'revoke', 'budget'].includes(action)) throw new Error(`unknown keys action "${action ?? ''}"\n${USAGE}`);
   const config = loadConfig({ path: values.config });
-  const store = await openApiKeys(config);
+  const keys = await openApiKeys(config);
   try {
     if (action === 'create') {
       if (!values.name) throw new Error(`--name is required\n${USAGE}`);
-      const { key, token } = await store.create(values.name, parseScopes(values.scopes ?? 'submit,read'));
+      const { key, token } = await keys.create(values.name, parseScopes(values.scopes ?? 'submit,read'));
       if (values.json) out.write(`${JSON.stringify({ id: key.id, name: key.name, scopes: key.scopes, token })}\n`);
       else out.write(`Created key ${key.id} "${key.name}" (scopes: ${key.scopes.join(',')}).\nToken (shown once, store it now):\n${token}\n`);
     } else if (action === 'list') {
-      const all = await store.list();
+      const all = await keys.list();
       if (values.json) out.write(`${JSON.stringify(all)}\n`);
       else {
         out.write('id            name                 scopes              created                   last used                 revoked\n');
@@ -56,15 +56,15 @@ export async function keys(args: string[], out: NodeJS.WritableStream = process.
       }
     } else if (action === 'budget') {
       if (!id) throw new Error(`keys budget needs a key id\n${USAGE}`);
-      if (!(await store.list()).some((k) => k.id === id)) throw new Error(`no key with id "${id}"`);
+      if (!(await keys.list()).some((k) => k.id === id)) throw new Error(`no key with id "${id}"`);
       await budget(config, id, values, out);
     } else {
       if (!id) throw new Error(`keys revoke needs a key id\n${USAGE}`);
-      if (!(await store.revoke(id))) throw new Error(`no active key with id "${id}"`);
+      if (!(await keys.revoke(id))) throw new Error(`no active key with id "${id}"`);
       out.write(`Revoked key ${id}.\n`);
     }
   } finally {
-    await store.close();
+    await keys.close();
   }
 }
 

@@ -5,9 +5,9 @@
  * which tasks) is read at most every SNAPSHOT_MS, so a burst of status polls costs one read.
  */
 import { isFinal, type Task } from '../domain/task.js';
-import type { Clock } from '../runner/clock.js';
+import type { Clock } from '../tasks/clock.js';
 import type { ClusterView } from '../runner/cluster.js';
-import type { TaskChange } from '../runner/lifecycle.js';
+import type { TaskChange } from '../tasks/lifecycle.js';
 import type { TaskStore } from '../store/task-store.js';
 import { EtaModel, type EtaDefaults, type Estimate, type QueueTimeline } from './eta-model.js';
 import { RangeCalibration } from './range-calibration.js';

@@ -7,7 +7,7 @@ import type pg from 'pg';
 import type { GatewayConfig } from '../config/load.js';
 import type { Logger } from '../logger.js';
 import type { Media } from '../media/media.js';
-import type { Clock } from '../runner/clock.js';
+import type { Clock } from '../tasks/clock.js';
 import type { DataPaths } from '../runner/data-paths.js';
 import type { TaskStore } from '../store/task-store.js';
 import { LibraryMedia } from './library-media.js';

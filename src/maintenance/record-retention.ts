@@ -12,7 +12,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from '../logger.js';
-import type { Clock } from '../runner/clock.js';
+import type { Clock } from '../tasks/clock.js';
 import { noPrunedRows, PRUNED_TABLES, type PrunedRows } from '../store/record-prune.js';
 import type { TaskStore } from '../store/task-store.js';
 import { isStoreUnavailable } from '../store/unavailable.js';

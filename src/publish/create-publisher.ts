@@ -9,7 +9,7 @@ import type pg from 'pg';
 import type { GatewayConfig } from '../config/load.js';
 import type { Task } from '../domain/task.js';
 import type { Logger } from '../logger.js';
-import type { Clock } from '../runner/clock.js';
+import type { Clock } from '../tasks/clock.js';
 import { loadCredentials, secretValues, type S3Credentials, type VimeoCredentials } from './credentials.js';
 import type { PublicationStore } from './publication-store.js';
 import { SqlitePublicationStore } from './publication-store.sqlite.js';

@@ -7,7 +7,7 @@
  */
 import { DomainError } from '../domain/errors.js';
 import type { TaskStore } from '../store/task-store.js';
-import type { Clock } from './clock.js';
+import type { Clock } from '../tasks/clock.js';
 
 export interface AdmissionOptions {
   /** Most tasks waiting in the queue; 0 = no limit. */

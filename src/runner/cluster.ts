@@ -7,7 +7,7 @@
 import type { GpuSample, GpuStatsSource } from '../telemetry/gpu-stats.js';
 import type { TaskStore } from '../store/task-store.js';
 import { isRemoteHolder } from '../runners/holder.js';
-import type { Clock } from './clock.js';
+import type { Clock } from '../tasks/clock.js';
 import type { SlotRunner } from './slot-runner.js';
 
 export interface ClusterSlot {

@@ -13,9 +13,9 @@ import type { Logger } from '../logger.js';
 import { isRemoteHolder } from '../runners/holder.js';
 import type { SlotRecord, TaskStore } from '../store/task-store.js';
 import { isStoreUnavailable } from '../store/unavailable.js';
-import { HOLDER_RETRY_MAX_DELAY_MS } from './store-retry.js';
-import type { Clock } from './clock.js';
-import type { TaskChange, TaskLifecycle } from './lifecycle.js';
+import { HOLDER_RETRY_MAX_DELAY_MS } from '../tasks/store-retry.js';
+import type { Clock } from '../tasks/clock.js';
+import type { TaskChange, TaskLifecycle } from '../tasks/lifecycle.js';
 import type { BackupRenders } from '../segments/backup-renders.js';
 import type { SlotRunner } from './slot-runner.js';
 
@@ -251,9 +251,8 @@ export class Scheduler {
       if (!free.length) return;
       let claimed = false;
       for (const runner of free) {
-        const task = await this.store.claimNext({ slotId: runner.id, holder: this.nodeId, now: this.clock.now(), leaseMs: this.opts.leaseMs, preferOthersMs: this.preferOthersMs(runner) });
+        const task = await this.lifecycle.claim({ slotId: runner.id, holder: this.nodeId, now: this.clock.now(), leaseMs: this.opts.leaseMs, preferOthersMs: this.preferOthersMs(runner) });
         if (task) {
-          this.lifecycle.claimed(task);
           runner.start(task);
           claimed = true;
           break;
@@ -311,26 +310,14 @@ export class Scheduler {
     return this.runners.find((r) => r.taskIds.includes(taskId));
   }
 
-  /** Cancel: record it first (the task ends now), then abort the work that may be running here. */
-  async cancel(id: string): Promise<Task | undefined> {
-    const task = await this.lifecycle.cancel(id);
-    if (task) this.runnerOf(id)?.abort(id, 'cancel');
-    return task;
-  }
-
-  async retry(task: Task): Promise<Task | undefined> {
-    const next = await this.lifecycle.retry(task);
-    this.notify();
-    return next;
-  }
-
   /** Stop taking work; let in-flight tasks finish within `graceMs`, then hand them back. */
   async stop(graceMs: number): Promise<void> {
     this.stopped = true;
-    this.lifecycle.off('change', this.onChange);
     if (this.retryTimer) clearTimeout(this.retryTimer);
     if (this.pumpRetry) clearTimeout(this.pumpRetry);
     for (const t of this.timers) clearInterval(t);
+    // Still listening while the slots drain: a cancel meanwhile stops its attempt here.
     await Promise.all(this.runners.map((r) => r.drain(graceMs)));
+    this.lifecycle.off('change', this.onChange);
   }
 }

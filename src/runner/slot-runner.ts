@@ -20,11 +20,10 @@ import { OUTPUT_CHECK_CODES, TaskError, toTaskError } from '../domain/errors.js'
 import { fenceOf, type Task } from '../domain/task.js';
 import type { SlotEngines } from '../engines/ports.js';
 import type { Logger } from '../logger.js';
-import type { TaskStore } from '../store/task-store.js';
 import { isStoreUnavailable } from '../store/unavailable.js';
-import type { Clock } from './clock.js';
+import type { Clock } from '../tasks/clock.js';
 import { Lane } from './lane.js';
-import type { TaskLifecycle } from './lifecycle.js';
+import type { AttemptPort } from './attempt.js';
 import type { LaneWait } from '../segments/backup-renders.js';
 import { TaskGone, type TaskPipeline } from './task-pipeline.js';
 
@@ -56,11 +55,10 @@ export type ProbeRender = (engines: SlotEngines, signal?: AbortSignal) => Promis
 
 const MAX_PROBE_BACKOFF_MS = 30 * 60_000;
 
-/** What a runner needs besides its engines: the lifecycle, the store (heartbeats) and time. */
+/** What a runner needs besides its engines: its attempts' port (heartbeats, failures) and time. */
 export interface SlotRunnerDeps {
   pipeline: TaskPipeline;
-  lifecycle: TaskLifecycle;
-  store: TaskStore;
+  attempts: AttemptPort;
   clock: Clock;
   log: Logger;
   /** The probe render of a degraded slot; absent = only an operator clears it. */
@@ -252,11 +250,11 @@ export class SlotRunner {
    */
   private startHeartbeat(entry: Running): NodeJS.Timeout {
     const { task, controller } = entry;
-    const fence = fenceOf(task);
+    const fenced = fenceOf(task) !== null;
     const timer = setInterval(() => {
-      if (!fence || controller.signal.aborted || entry.ended) return;
-      this.deps.store
-        .heartbeat(task.id, fence, this.deps.clock.now(), this.opts.leaseMs)
+      if (!fenced || controller.signal.aborted || entry.ended) return;
+      this.deps.attempts
+        .renew(task, this.opts.leaseMs)
         .then((r) => {
           if (entry.beatFailing) this.deps.log.info({ taskId: task.id, attempt: task.attempt, slot: this.id, result: r }, 'lease heartbeat stored again');
           entry.beatFailing = false;
@@ -406,7 +404,7 @@ export class SlotRunner {
     this.deps.log.warn({ taskId: task.id, attempt: task.attempt, slot: this.id, code: err.code, err: err.message }, 'task attempt failed');
     if (isEngineFault(err)) this.recordFault();
     if (isOutputCheckCode(err.code)) this.recordBadResult(err);
-    await this.deps.lifecycle.failedDurably(task, err, signal);
+    await this.deps.attempts.fail(task, err, signal);
   }
 
   private recordFault(): void {

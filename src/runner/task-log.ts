@@ -6,7 +6,7 @@
  */
 import type { Task } from '../domain/task.js';
 import type { Logger } from '../logger.js';
-import type { TaskChange, TaskLifecycle } from './lifecycle.js';
+import type { TaskChange, TaskLifecycle } from '../tasks/lifecycle.js';
 
 export interface TaskDurations {
   /** Accepted → first claimed by a slot. */

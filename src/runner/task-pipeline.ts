@@ -1,7 +1,7 @@
 /**
  * The steps of one task on one slot: prepare → TTS → (wait for the video lane) → render →
- * collect. Steps only do work and report it through the lifecycle; what happens on failure
- * is decided by SlotRunner + TaskLifecycle. A move that loses its compare-and-set (the task
+ * collect. Steps only do work and report it through the attempt port (attempt.ts); what
+ * happens on failure is decided by SlotRunner and the task's owner behind the port. A move that loses its compare-and-set (the task
  * was canceled meanwhile) stops the pipeline.
  */
 import { mkdir, rm } from 'node:fs/promises';
@@ -9,9 +9,9 @@ import { TaskError } from '../domain/errors.js';
 import { renderCode, type Task } from '../domain/task.js';
 import type { RenderRequest, RenderResult, SlotEngines } from '../engines/ports.js';
 import type { Media } from '../media/media.js';
-import type { Clock } from './clock.js';
+import type { Clock } from '../tasks/clock.js';
 import type { DataPaths } from './data-paths.js';
-import type { TaskLifecycle } from './lifecycle.js';
+import type { AttemptPort } from './attempt.js';
 import { join } from 'node:path';
 import type { SegmentSteps } from '../segments/segment-steps.js';
 import type { LibraryInputs } from '../library/library.service.js';
@@ -25,7 +25,7 @@ export interface SlotDefaults {
 }
 
 export interface PipelineDeps {
-  lifecycle: TaskLifecycle;
+  attempts: AttemptPort;
   media: Media;
   clock: Clock;
   paths: DataPaths;
@@ -57,8 +57,8 @@ export class TaskPipeline {
   ) {}
 
   /** Waits out a database outage (the attempt's own signal ends the wait). */
-  private async move(task: Task, to: Task['state'], patch: Parameters<TaskLifecycle['move']>[2], signal: AbortSignal): Promise<Task> {
-    const next = await this.deps.lifecycle.moveDurably(task, to, patch, signal);
+  private async move(task: Task, to: Task['state'], patch: Parameters<AttemptPort['advance']>[2], signal: AbortSignal): Promise<Task> {
+    const next = await this.deps.attempts.advance(task, to, patch, signal);
     if (!next) throw new TaskGone(task.id);
     return next;
   }
@@ -116,7 +116,7 @@ export class TaskPipeline {
     }
     if (seg && !earlier) durationSec = await seg.finishSpeech(task, audioPath, face, signal);
     const patch = { ttsEndedAt: this.deps.clock.now(), audioPath, audioDurationSec: durationSec };
-    await this.deps.lifecycle.progressDurably(task, patch, signal);
+    await this.deps.attempts.record(task, patch, signal);
     return { ...task, ...patch };
   }
 
@@ -179,7 +179,7 @@ export class TaskPipeline {
     // once, so a move that fails meanwhile (an outage, then an abort) is not an unhandled rejection.
     const toCollecting = () => {
       if (!collecting) {
-        collecting = this.deps.lifecycle.moveDurably(rendering, 'collecting', { engineProgress: 100 }, signal);
+        collecting = this.deps.attempts.advance(rendering, 'collecting', { engineProgress: 100 }, signal);
         collecting.catch(() => undefined);
       }
       return collecting;
@@ -199,8 +199,8 @@ export class TaskPipeline {
       resume: resume || task.renderSubmitted,
       signal,
       // progress() never throws: a lost lease or a storage fault only skips the update
-      onSubmitted: () => void this.deps.lifecycle.progress(rendering, { renderSubmitted: true }),
-      onProgress: (p) => void this.deps.lifecycle.progress(rendering, { engineProgress: p.progress }),
+      onSubmitted: () => void this.deps.attempts.progress(rendering, { renderSubmitted: true }),
+      onProgress: (p) => void this.deps.attempts.progress(rendering, { engineProgress: p.progress }),
       onCollecting: () => {
         onEngineFree();
         void toCollecting();
@@ -222,15 +222,8 @@ export class TaskPipeline {
     if (!task.parentId && this.deps.segments) result = await this.deps.segments.finishOutput(task, result, signal);
     const inCollecting = rendering.state === 'collecting' ? rendering : await toCollecting();
     if (!inCollecting) throw new TaskGone(task.id);
-    const now = this.deps.clock.now();
-    const done = await this.move(inCollecting, 'completed', {
-      outputPath: result.outPath,
-      renderEndedAt: now,
-      finishedAt: now,
-      engineData: result.engineData ?? null,
-      errorCode: null,
-      errorMessage: null,
-    }, signal);
+    const done = await this.deps.attempts.complete(inCollecting, { outputPath: result.outPath, engineData: result.engineData ?? null }, signal);
+    if (!done) throw new TaskGone(task.id);
     // The reference copy and scratch files are no longer needed; the speech lives in outputs/.
     await rm(this.deps.paths.taskWork(task.id), { recursive: true, force: true }).catch(() => undefined);
     return done;

@@ -2,15 +2,21 @@
  * A runner's result upload: the MP4 and the speech WAV of its attempt arrive as files in the
  * job's work dir, are checked like a local render's result (box structure + ffprobe: a complete
  * MP4 with video and audio of the speech's length; the WAV like a TTS reply), and only then does the fenced move to
- * `completed` happen. The lease is checked before anything is written and again just before
- * the files replace the published ones, so a late upload of an attempt that lost its lease is
- * refused (410) and never replaces an output.
+ * `completed` happen. The lease is checked before anything is written, and the files are
+ * renamed into outputs/ only after the fenced move succeeded: a late upload of an attempt that
+ * lost its lease is refused (410) and can never replace an output.
  */
-import { readFile, rename, rm } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
+import { mkdir, readFile, rename, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { DomainError } from '../domain/errors.js';
 import { parseWavHeader } from '../media/wav.js';
 import type { Fence, Task } from '../domain/task.js';
 import { TaskError } from '../domain/errors.js';
-import { isPlainOutput } from '../domain/output-options.js';
+import { isPlainOutput, outputExtension } from '../domain/output-options.js';
 import { cleanPatch, JobRefused, type RunnerIdentity, type RunnerService, type RunnerServiceDeps, type WireJob } from './runner-service.js';
 
 export class UploadInvalid extends Error {
@@ -28,6 +34,47 @@ export interface UploadedResult {
   speech: string;
 }
 
+/** One part of the multipart upload (what @fastify/multipart yields, without naming it). */
+export type UploadPart = { type: 'field'; fieldname: string; value: unknown } | { type: 'file'; fieldname: string; file: Readable & { truncated: boolean } };
+
+/**
+ * Read the result upload into the job's work dir under names of this attempt: exactly one
+ * `video` and one `speech` file, an optional JSON `patch` field. Nothing of a refused upload is
+ * kept. Refusals: `upload_invalid` (400), `upload_too_large` (413).
+ */
+export async function receiveUpload(parts: AsyncIterable<UploadPart>, dir: string, attempt: number, maxBytes: number): Promise<{ files: UploadedResult; patch: unknown }> {
+  await mkdir(dir, { recursive: true });
+  const tag = `upload-a${attempt}-${randomBytes(4).toString('hex')}`;
+  const files: UploadedResult = { video: join(dir, `${tag}.mp4`), speech: join(dir, `${tag}.wav`) };
+  let patch: unknown = {};
+  const got = new Set<string>();
+  try {
+    for await (const part of parts) {
+      if (part.type === 'field') {
+        if (part.fieldname === 'patch') patch = JSON.parse(String(part.value));
+        continue;
+      }
+      const target = part.fieldname === 'video' || part.fieldname === 'speech' ? files[part.fieldname] : null;
+      if (!target || got.has(part.fieldname)) {
+        part.file.resume();
+        throw new DomainError('upload_invalid', 'invalid', `Unexpected file part "${part.fieldname.slice(0, 40)}" (expected one video and one speech)`);
+      }
+      got.add(part.fieldname);
+      await pipeline(part.file, createWriteStream(target));
+      if (part.file.truncated) throw new DomainError('upload_too_large', 'too_large', `A result file is larger than ${maxBytes} bytes`);
+    }
+    if (got.size !== 2) throw new DomainError('upload_invalid', 'invalid', 'Send both files: `video` (MP4) and `speech` (WAV)');
+  } catch (err) {
+    await Promise.all([rm(files.video, { force: true }), rm(files.speech, { force: true })]);
+    if (err instanceof DomainError) throw err;
+    throw new DomainError('upload_invalid', 'invalid', 'Malformed result upload');
+  }
+  return { files, patch };
+}
+
+/** Where an upload with output options is finished, beside it (this attempt's own name). */
+const finishedPath = (video: string, ext: string): string => video.replace(/\.mp4$/, `-finished.${ext}`);
+
 export async function completeUpload(gw: RunnerServiceDeps, svc: RunnerService, r: RunnerIdentity, id: string, fence: Fence, files: UploadedResult, patch: unknown): Promise<WireJob> {
   try {
     const task = await svc.held1(r, id, fence);
@@ -43,29 +90,28 @@ export async function completeUpload(gw: RunnerServiceDeps, svc: RunnerService, 
     if (current.state === 'rendering') {
       current = (await gw.lifecycle.move(current, 'collecting', { engineProgress: 100 })) ?? (await svc.held1(r, id, fence));
     }
-    const outputPath = gw.paths.output(id);
+    // Output options (docs/output.md) are applied here, on the gateway (the runner sent the render
+    // as it is), into the job's work dir: nothing reaches outputs/ before the fenced complete.
+    const ext = outputExtension(current.outputOptions);
+    let video = files.video;
+    let engineData: Record<string, unknown> | undefined;
+    if (!isPlainOutput(current.outputOptions) && gw.segments) {
+      const finished = await gw.segments.steps.finishOutput(current, { outPath: files.video, durationSec: current.audioDurationSec ?? 0 }, new AbortController().signal, finishedPath(files.video, ext));
+      video = finished.outPath;
+      if (finished.engineData) engineData = finished.engineData;
+    }
+    const outputPath = join(gw.paths.outputs, `${id}.${ext}`);
     const audioPath = gw.paths.speech(id);
-    await rename(files.video, outputPath);
-    await rename(files.speech, audioPath);
-    // output options (docs/output.md) are applied here, on the gateway: the runner sent the render as it is
-    const finished = !isPlainOutput(current.outputOptions) && gw.segments ? await gw.segments.steps.finishOutput(current, { outPath: outputPath, durationSec: current.audioDurationSec ?? 0 }, new AbortController().signal) : null;
-    const cleaned = cleanPatch(patch);
-    const now = gw.clock.now();
-    const done = await gw.lifecycle.move(current, 'completed', {
-      renderEndedAt: now,
-      finishedAt: now,
-      ...cleaned,
-      ...(finished ? { engineData: { ...(cleaned.engineData ?? {}), ...(finished.engineData ?? {}) } } : {}),
-      outputPath: finished?.outPath ?? outputPath,
-      audioPath,
-      errorCode: null,
-      errorMessage: null,
-    });
+    const reported = cleanPatch(patch);
+    const done = await gw.lifecycle.complete(current, { outputPath, audioPath, reported, ...(engineData ? { engineData: { ...(reported.engineData ?? {}), ...engineData } } : {}) });
     if (!done) throw new JobRefused(410, 'lease_lost', `Attempt ${fence.attempt} of task ${id} ended while its result was checked`);
+    // This attempt completed the task: its files are the output now (same file system: instant).
+    await rename(video, outputPath);
+    await rename(files.speech, audioPath);
     svc.completed(r);
     return svc.toWire(done);
   } finally {
-    await Promise.all([rm(files.video, { force: true }), rm(files.speech, { force: true })]);
+    await Promise.all([rm(files.video, { force: true }), rm(files.speech, { force: true }), rm(finishedPath(files.video, 'mp4'), { force: true }), rm(finishedPath(files.video, 'webm'), { force: true })]);
   }
 }
 

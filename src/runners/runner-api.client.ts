@@ -10,7 +10,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Fence } from '../domain/task.js';
 import type { Logger } from '../logger.js';
 import { RUNNER_API } from './holder.js';
-import { HOLDER_RETRY_MAX_DELAY_MS } from '../runner/store-retry.js';
+import { HOLDER_RETRY_MAX_DELAY_MS } from '../tasks/store-retry.js';
 
 /** `hgw_1a2b3c4d5e6f_…` → `hgw_1a2b3c4d5e6f_…(hidden)`: the id stays, the secret never shows. */
 export function maskToken(token: string): string {
@@ -21,7 +21,7 @@ export function maskToken(token: string): string {
 /**
  * The gateway did not answer (or answered 502/503/504) for longer than a call's retry window.
  * For a runner the gateway is its task store, so this is a store outage: the runner's moves wait
- * it out (src/runner/store-retry.ts) and its finished result is uploaded when the gateway is back.
+ * it out (src/tasks/store-retry.ts) and its finished result is uploaded when the gateway is back.
  */
 export class GatewayUnreachable extends Error {
   readonly storeUnavailable = true;

@@ -5,7 +5,7 @@
  * survives a gateway restart.
  */
 import { Counter, Gauge, type Registry } from 'prom-client';
-import type { Clock } from '../runner/clock.js';
+import type { Clock } from '../tasks/clock.js';
 import type { TaskStore } from '../store/task-store.js';
 import { isRemoteHolder, RUNNER_HOLDER_PREFIX } from './holder.js';
 

@@ -17,10 +17,11 @@ import { API_VERSION } from '../domain/version.js';
 import type { Logger } from '../logger.js';
 import { FfmpegMedia } from '../media/ffmpeg.adapter.js';
 import type { Media } from '../media/media.js';
-import { systemClock } from '../runner/clock.js';
+import { systemClock } from '../tasks/clock.js';
 import { describeSlot } from '../runner/cluster.js';
 import { DataPaths } from '../runner/data-paths.js';
-import { TaskLifecycle } from '../runner/lifecycle.js';
+import { TaskLifecycle } from '../tasks/lifecycle.js';
+import { LocalAttempts } from '../runner/attempt.js';
 import { Scheduler } from '../runner/scheduler.js';
 import { SlotRunner } from '../runner/slot-runner.js';
 import { attachTaskLog } from '../runner/task-log.js';
@@ -73,8 +74,9 @@ export async function startRunnerNode(o: RunnerNodeOptions): Promise<RunnerNode>
   const lifecycle = new TaskLifecycle(store, clock, { maxAttempts: Number.MAX_SAFE_INTEGER, retryBaseDelayMs: 0 }, log);
   attachTaskLog(lifecycle, log);
   const assets = await ensurePreviewAssets(config.dataDir, media, { espeakPath: config.media.espeak, voice: config.preview.voice });
+  const attempts = new LocalAttempts(lifecycle);
   const pipelineDeps = {
-    lifecycle,
+    attempts,
     media,
     clock,
     paths,
@@ -96,7 +98,7 @@ export async function startRunnerNode(o: RunnerNodeOptions): Promise<RunnerNode>
     const s = config.slots.find((x) => x.id === id);
     return { faceVideo: s?.defaultFace ?? assets.faceVideo, referenceVoice: s?.defaultVoice ?? assets.referenceVoice };
   };
-  const runners = engines.map((e) => new SlotRunner(e, { pipeline: new TaskPipeline(pipelineDeps, e, defaultsOf(e.id)), lifecycle, store, clock, log: log.child({ slot: e.id }) }, schedOpts));
+  const runners = engines.map((e) => new SlotRunner(e, { pipeline: new TaskPipeline(pipelineDeps, e, defaultsOf(e.id)), attempts, clock, log: log.child({ slot: e.id }) }, schedOpts));
   const sampleGpus = config.telemetry.gpu === 'on' || (config.telemetry.gpu === 'auto' && config.engine === 'heygem');
   const gpuStats: GpuStatsSource = sampleGpus ? new NvidiaSmiSampler({ binary: config.telemetry.nvidiaSmi, intervalMs: config.telemetry.intervalMs }) : new NoGpuStats('GPU telemetry off');
   gpuStats.start();

@@ -13,9 +13,9 @@ import { isFinal, type Fence, type Task, type TaskState } from '../domain/task.j
 import type { GatewayConfig } from '../config/load.js';
 import type { LibraryService } from '../library/library.service.js';
 import type { Media } from '../media/media.js';
-import type { Clock } from '../runner/clock.js';
+import type { Clock } from '../tasks/clock.js';
 import type { DataPaths } from '../runner/data-paths.js';
-import type { TaskLifecycle } from '../runner/lifecycle.js';
+import type { TaskLifecycle } from '../tasks/lifecycle.js';
 import type { TaskPatch, TaskStore } from '../store/task-store.js';
 import type { GatewayMetrics } from '../telemetry/metrics.js';
 import { RunnerMetrics } from './runner-metrics.js';
@@ -174,9 +174,8 @@ export class RunnerService {
       this.waiters.add(wake);
       try {
         // a retry that avoids this runner's slot waits for another GPU first (docs/lifecycle.md)
-        const task = await this.gw.store.claimNext({ slotId, holder: r.nodeId, now: this.gw.clock.now(), leaseMs: this.leaseMs, preferOthersMs: this.gw.config.checks?.output.preferOtherSlotMs });
+        const task = await this.gw.lifecycle.claim({ slotId, holder: r.nodeId, now: this.gw.clock.now(), leaseMs: this.leaseMs, preferOthersMs: this.gw.config.checks?.output.preferOtherSlotMs });
         if (task) {
-          this.gw.lifecycle.claimed(task);
           st.accepted++;
           this.metrics.jobs.inc({ runner: r.name, outcome: 'accepted' });
           return await this.toWire(task);
@@ -255,7 +254,7 @@ export class RunnerService {
     if (held && held.attempt === fence.attempt && held.leaseToken === fence.token && held.leaseHolder !== r.nodeId) {
       throw new JobRefused(410, 'lease_lost', `Attempt ${fence.attempt} of task ${id} is not yours`);
     }
-    const result = await this.gw.store.heartbeat(id, fence, this.gw.clock.now(), this.leaseMs);
+    const result = await this.gw.lifecycle.renew(id, fence, this.leaseMs);
     if (result === 'ok') return { result, canceled: false };
     const task = await this.gw.store.get(id);
     return { result, canceled: task?.state === 'canceled' };

@@ -22,7 +22,7 @@ import { AbortReason, abortKind } from '../domain/abort.js';
 import { renderCode, type Task } from '../domain/task.js';
 import type { RenderRequest, RenderResult, SlotEngines } from '../engines/ports.js';
 import type { Logger } from '../logger.js';
-import type { Clock } from '../runner/clock.js';
+import type { Clock } from '../tasks/clock.js';
 import type { DataPaths } from '../runner/data-paths.js';
 
 /** A slot that can run a backup render (SlotRunner). */

@@ -1,6 +1,6 @@
 /**
  * The owner of parent tasks (docs/segments.md). Slots run the segment children like any task;
- * this follows their changes and moves the parent, always through the lifecycle:
+ * this follows their changes and moves the parent through its own moves (tasks/parent-moves.ts):
  *  - the first child claimed → the parent goes to `rendering` (public status `processing`);
  *  - a child failed for good → the parent fails naming it, the other children are canceled;
  *  - the parent canceled or failed → every unfinished child is canceled (their slots drain);
@@ -12,14 +12,14 @@
 import { TaskError, toTaskError } from '../domain/errors.js';
 import { isFinal, type Task, type TaskState } from '../domain/task.js';
 import type { Logger } from '../logger.js';
-import type { TaskChange, TaskLifecycle } from '../runner/lifecycle.js';
-import type { Clock } from '../runner/clock.js';
+import type { TaskChange, TaskLifecycle } from '../tasks/lifecycle.js';
+import type { Clock } from '../tasks/clock.js';
+import { ParentMoves } from '../tasks/parent-moves.js';
 import type { TaskStore } from '../store/task-store.js';
 import type { Stitcher } from './stitcher.js';
 import { findingsOf, type OutputGate } from '../checks/output-gate.js';
 
 const UNFINISHED: TaskState[] = ['queued', 'preparing', 'reserved', 'tts', 'rendering', 'collecting'];
-const TO_RENDERING: TaskState[] = ['preparing', 'reserved', 'tts', 'rendering'];
 
 export interface CoordinatorOptions {
   sweepMs: number;
@@ -31,6 +31,7 @@ export class SegmentCoordinator {
   private readonly chains = new Map<string, Promise<void>>();
   private readonly stitching = new Set<string>();
   private timer: NodeJS.Timeout | null = null;
+  private readonly parents: ParentMoves;
   private readonly onChange = (c: TaskChange) => this.changed(c);
   /** Called after a stitch finished (tests and metrics); never throws into the coordinator. */
   onSettled: (parent: Task) => void = () => undefined;
@@ -44,7 +45,9 @@ export class SegmentCoordinator {
     private readonly clock: Clock,
     private readonly log: Logger,
     private readonly o: CoordinatorOptions,
-  ) {}
+  ) {
+    this.parents = new ParentMoves(lifecycle, clock);
+  }
 
   start(): void {
     this.lifecycle.on('change', this.onChange);
@@ -111,13 +114,9 @@ export class SegmentCoordinator {
       return;
     }
     if (parent.state === 'queued' && children.some((c) => c.state !== 'queued')) {
-      const now = this.clock.now();
-      for (const to of TO_RENDERING) {
-        const patch = to === 'preparing' ? { startedAt: now } : to === 'tts' ? { ttsStartedAt: now } : to === 'rendering' ? { renderStartedAt: now, engineProgress: 0 } : {};
-        const next = await this.lifecycle.move(parent, to, patch);
-        if (!next) return; // canceled meanwhile: the next event decides
-        parent = next;
-      }
+      const started = await this.parents.start(parent);
+      if (!started) return; // canceled meanwhile: the next event decides
+      parent = started;
     }
     const canceled = children.find((c) => c.state === 'canceled');
     const failed = children.find((c) => c.state === 'failed');
@@ -126,14 +125,14 @@ export class SegmentCoordinator {
       const n = `Segment ${bad.segmentIndex! + 1} of ${children.length}`;
       const msg = failed ? `${n} failed: ${bad.errorMessage ?? bad.errorCode}` : `${n} was canceled`;
       const next = failed
-        ? await this.lifecycle.move(parent, 'failed', { errorCode: bad.errorCode ?? 'internal', errorMessage: msg, finishedAt: this.clock.now() }, msg)
+        ? await this.parents.fail(parent, { code: bad.errorCode ?? 'internal', message: msg }, msg)
         : await this.lifecycle.cancel(parent.id);
       if (next) for (const c of children) if (!isFinal(c.state)) await this.lifecycle.cancel(c.id);
       return;
     }
     if (parent.state === 'collecting' && !this.stitching.has(parent.id) && this.clock.now() - parent.updatedAt > this.o.staleStitchMs) {
       // its stitcher stopped: hand the stitch back (the next step claims it again)
-      parent = (await this.lifecycle.move(parent, 'queued', {}, 'stitch interrupted; stitching again')) ?? parent;
+      parent = (await this.parents.stitchAgain(parent)) ?? parent;
       return this.step(parentId);
     }
     if (parent.state !== 'rendering' || children.length !== parent.segmentCount) return;
@@ -143,25 +142,14 @@ export class SegmentCoordinator {
       if (children.every((c) => c.audioPath && c.ttsEndedAt !== null && c.audioDurationSec !== null)) this.stitcher.prepareSpeech(parent, children).catch(() => undefined);
       return;
     }
-    const collecting = await this.lifecycle.move(parent, 'collecting', { engineProgress: 100, ttsEndedAt: Math.max(...children.map((c) => c.ttsEndedAt ?? 0)) });
+    const collecting = await this.parents.stitch(parent, Math.max(...children.map((c) => c.ttsEndedAt ?? 0)));
     if (!collecting) return; // another node stitches
     this.stitching.add(parent.id);
     try {
       const r = await this.stitcher.stitch(collecting, children);
       // the parts were judged against their faces: the whole is judged for what stitching may spoil
       const checked = await this.outputGate?.passStitched(collecting, { video: r.outPath, speech: r.speechPath, skipFreeze: true });
-      const now = this.clock.now();
-      const done = await this.lifecycle.move(collecting, 'completed', {
-        ...checked,
-        outputPath: r.outPath,
-        audioPath: r.speechPath,
-        audioDurationSec: r.durationSec,
-        renderEndedAt: now,
-        finishedAt: now,
-        engineData: r.engineData,
-        errorCode: null,
-        errorMessage: null,
-      });
+      const done = await this.parents.complete(collecting, { outputPath: r.outPath, audioPath: r.speechPath, audioDurationSec: r.durationSec, engineData: r.engineData, ...(checked ? { checks: checked.checks } : {}) });
       if (done) {
         await this.stitcher.cleanUp(done, children);
         this.onSettled(done);
@@ -170,7 +158,7 @@ export class SegmentCoordinator {
       const err = raw instanceof TaskError ? raw : toTaskError(raw);
       this.log.error({ taskId: parent.id, code: err.code, err: err.message }, 'stitching segments failed');
       const checks = findingsOf(raw);
-      await this.lifecycle.move(collecting, 'failed', { errorCode: err.code, errorMessage: checks ? err.message : `Stitching the segments failed: ${err.message}`, finishedAt: this.clock.now(), ...(checks ? { checks } : {}) });
+      await this.parents.fail(collecting, { code: err.code, message: checks ? err.message : `Stitching the segments failed: ${err.message}` }, undefined, checks);
     } finally {
       this.stitching.delete(parent.id);
     }

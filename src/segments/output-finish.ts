@@ -33,7 +33,12 @@ export class OutputFinisher {
   ) {}
 
   /** `cues`: the task's captions when they are to be burned in, else null. */
-  async finish(task: Task, video: string, cues: Cue[] | null, signal?: AbortSignal): Promise<FinishedOutput> {
+  /**
+   * `target`: where the finished file goes when it is not published yet (a runner's upload is
+   * finished in its work dir and renamed into outputs/ only after the fenced complete);
+   * default outputs/<id>.<ext>.
+   */
+  async finish(task: Task, video: string, cues: Cue[] | null, signal?: AbortSignal, target?: string): Promise<FinishedOutput> {
     const burn = !!cues?.length;
     const options = task.outputOptions;
     if (isPlainOutput(options) && !burn) return { outPath: video, facts: null };
@@ -55,7 +60,7 @@ export class OutputFinisher {
       background: o.background.startsWith('img_') ? this.images.pathOf(o.background) : undefined,
       watermark: o.watermark ? this.images.pathOf(o.watermark.image) : undefined,
     };
-    const out = join(this.paths.outputs, `${task.id}.${outputExtension(o)}`);
+    const out = target ?? join(this.paths.outputs, `${task.id}.${outputExtension(o)}`);
     try {
       await runOutputPass({ video, out, plan, options: o, images, subtitles, fps: streams.fps }, { ffmpegPath: this.o.ffmpegPath, timeoutMs: this.o.timeoutMs }, signal);
     } catch (err) {

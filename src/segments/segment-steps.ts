@@ -124,7 +124,7 @@ export class SegmentSteps {
    * A one-segment task's video, finished: `captions: burn` and the output options in one pass
    * (output-finish.ts); a task with neither is returned as rendered.
    */
-  async finishOutput(task: Task, result: RenderResult, signal: AbortSignal): Promise<RenderResult> {
+  async finishOutput(task: Task, result: RenderResult, signal: AbortSignal, target?: string): Promise<RenderResult> {
     const cues = task.captions === 'burn' ? captionCues(task, [], 0, this.o.layout) : null;
     if (!this.o.finisher) {
       // A remote runner has no finisher: it burns the captions (in the task's style) when that is
@@ -139,7 +139,7 @@ export class SegmentSteps {
       }
       return result;
     }
-    const done = await this.o.finisher.finish(task, result.outPath, cues, signal);
+    const done = await this.o.finisher.finish(task, result.outPath, cues, signal, target);
     return done.facts ? { ...result, outPath: done.outPath, engineData: { ...(result.engineData ?? {}), ...done.facts } } : result;
   }
 

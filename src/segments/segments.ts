@@ -6,9 +6,9 @@
 import type { GatewayConfig } from '../config/load.js';
 import type { Task } from '../domain/task.js';
 import type { Logger } from '../logger.js';
-import type { Clock } from '../runner/clock.js';
+import type { Clock } from '../tasks/clock.js';
 import type { DataPaths } from '../runner/data-paths.js';
-import type { TaskLifecycle } from '../runner/lifecycle.js';
+import type { TaskLifecycle } from '../tasks/lifecycle.js';
 import type { NewTask, TaskStore } from '../store/task-store.js';
 import { BackupRenders } from './backup-renders.js';
 import { captionCues, type CaptionLayout, type Cue } from './captions.js';
@@ -91,7 +91,7 @@ export class Segments {
   /** Store a new task: one row, or a parent with one child per segment. */
   create(t: NewTask & { normalizedText: string }): Promise<Task> {
     const gpus = async () => (await this.d.store.listSlots()).filter((s) => this.d.clock.now() - s.heartbeatAt < 3 * this.config.scheduler.leaseMs).length || 1;
-    return createTask({ store: this.d.store, normalize: this.d.normalize, config: this.config.segments, rate: this.rate, gpus, minSeconds: () => this.renderCost.minSegmentSeconds() }, t);
+    return createTask({ insert: (task, segments) => this.d.lifecycle.insert(task, segments), normalize: this.d.normalize, config: this.config.segments, rate: this.rate, gpus, minSeconds: () => this.renderCost.minSegmentSeconds() }, t);
   }
 
   /** The task's segments (empty for a one-segment task). */

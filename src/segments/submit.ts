@@ -6,7 +6,7 @@
  */
 import { newTaskId } from '../domain/ids.js';
 import type { Task } from '../domain/task.js';
-import type { NewTask, TaskStore } from '../store/task-store.js';
+import type { NewTask } from '../store/task-store.js';
 import { planSegments } from './split.js';
 import { spokenUnits } from './spoken-units.js';
 import type { Normalize } from '../language/speech-text.js';
@@ -40,7 +40,8 @@ export class SpeakingRate {
 }
 
 export interface CreateDeps {
-  store: TaskStore;
+  /** Stores the rows (tasks/lifecycle.ts `insert`): one task, or a parent and its segments. */
+  insert: (task: NewTask, segments?: readonly NewTask[]) => Promise<Task>;
   normalize: Normalize;
   config: SegmentsConfig;
   rate: SpeakingRate;
@@ -55,22 +56,19 @@ export async function createTask(d: CreateDeps, t: NewTask & { normalizedText: s
   const plan = d.config.enabled
     ? planSegments(t.text, { language: t.language, targetSeconds: d.config.targetSeconds, charsPerSecond: d.rate.charsPerSecond, maxSegments: d.config.maxSegments, gpus: await d.gpus().catch(() => 1), minSeconds: d.minSeconds?.() })
     : null;
-  if (!plan || plan.texts.length < 2) return d.store.create(t);
-  const parent = await d.store.create({ ...t, segmentCount: plan.texts.length });
-  for (let i = 0; i < plan.texts.length; i++) {
-    await d.store.create({
-      id: newTaskId(t.createdAt),
-      text: plan.texts[i],
-      normalizedText: d.normalize(plan.texts[i], t.language),
-      videoPath: t.videoPath,
-      videoName: t.videoName,
-      owner: t.owner,
-      createdAt: t.createdAt,
-      parentId: parent.id,
-      segmentIndex: i,
-      language: t.language,
-      languageRequested: t.languageRequested,
-    });
-  }
-  return parent;
+  if (!plan || plan.texts.length < 2) return d.insert(t);
+  const segments = plan.texts.map((text, i) => ({
+    id: newTaskId(t.createdAt),
+    text,
+    normalizedText: d.normalize(text, t.language),
+    videoPath: t.videoPath,
+    videoName: t.videoName,
+    owner: t.owner,
+    createdAt: t.createdAt,
+    parentId: t.id,
+    segmentIndex: i,
+    language: t.language,
+    languageRequested: t.languageRequested,
+  }));
+  return d.insert(t, segments);
 }

@@ -1,7 +1,7 @@
 /**
  * Which store errors are weather — the database restarting, failing over, a connection cut, a
  * busy SQLite file — rather than a bug or bad data. The same call may well succeed in a moment,
- * so background work retries it with backoff (src/runner/store-retry.ts) and a request answers
+ * so background work retries it with backoff (src/tasks/store-retry.ts) and a request answers
  * `503 store_unavailable` with Retry-After instead of a 500 (docs/operations.md, "When the
  * database goes away"). Classified by the driver's codes, never by the message alone, except
  * for the few pg and pg-pool errors that carry no code.

@@ -6,7 +6,7 @@
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { TASK_STATES, isFinal } from '../domain/task.js';
-import type { TaskChange, TaskLifecycle } from '../runner/lifecycle.js';
+import type { TaskChange, TaskLifecycle } from '../tasks/lifecycle.js';
 import type { Scheduler } from '../runner/scheduler.js';
 import type { TaskStore } from '../store/task-store.js';
 import type { GpuStatsSource } from './gpu-stats.js';

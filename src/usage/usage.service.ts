@@ -7,8 +7,8 @@
 import { DomainError } from '../domain/errors.js';
 import { isFinal, type Task } from '../domain/task.js';
 import type { Logger } from '../logger.js';
-import type { Clock } from '../runner/clock.js';
-import type { TaskChange } from '../runner/lifecycle.js';
+import type { Clock } from '../tasks/clock.js';
+import type { TaskChange } from '../tasks/lifecycle.js';
 import type { GroupBy, UsageGroup, UsageStore } from './usage-store.js';
 import { budgetLeft, crossedBudget, monthOf, round, usageOfTask, type Budget, type BudgetLeft, type UsageRow, type UsageTotals } from './usage.js';
 

@@ -20,8 +20,8 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { Task, TaskState } from '../domain/task.js';
 import type { Logger } from '../logger.js';
-import type { Clock } from '../runner/clock.js';
-import type { TaskChange } from '../runner/lifecycle.js';
+import type { Clock } from '../tasks/clock.js';
+import type { TaskChange } from '../tasks/lifecycle.js';
 import type { TaskListFilter } from '../store/task-store.js';
 import { backoffDelayMs } from '../publish/backoff.js';
 import type { NewDelivery, WebhookDelivery, WebhookEndpoint, WebhookEventType, WebhookStore } from './outbox-store.js';

@@ -7,6 +7,10 @@ import { FAST_HEYGEM, startTestGateway, type TestGateway } from './gateway.js';
 
 export type Farm = Awaited<ReturnType<typeof startSimulatedFarm>>;
 
+/** The `slots` config of a gateway (or runner) driving `farm`'s container pairs. */
+export const slotsOf = (farm: Pick<Farm, 'slots'>) =>
+  farm.slots.map((s) => ({ id: s.id, video: { url: s.video.url, dataDir: s.videoDataDir }, tts: { url: s.tts.url, dataDir: s.ttsDataDir } }));
+
 /**
  * Start `gpus` fake container pairs and a heygem-engine gateway over them; both are closed by
  * the test's `cleanups`. `farm` options override the fakes' (renderMs, failRate, …); `gateway`
@@ -21,7 +25,7 @@ export async function startGatewayOnFarm(
   cleanups.push(() => farm.close());
   const t = await startTestGateway({
     engine: 'heygem',
-    slots: farm.slots.map((s) => ({ id: s.id, video: { url: s.video.url, dataDir: s.videoDataDir }, tts: { url: s.tts.url, dataDir: s.ttsDataDir } })),
+    slots: slotsOf(farm),
     heygem: FAST_HEYGEM,
     scheduler: { retryBaseDelayMs: 20, healthProbeIntervalMs: 200 },
     ...o.gateway,

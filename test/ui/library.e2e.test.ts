@@ -14,6 +14,7 @@ import { startSimulatedFarm } from '../../src/simulate/simulate.js';
 import { faceVideoWithAudio } from '../helpers/fixtures.js';
 import { FAST_HEYGEM, startTestGateway, waitFor, type TestGateway } from '../helpers/gateway.js';
 import { ARTIFACTS, ensureUiBuilt, haveChromium, launchBrowser } from './browser.js';
+import { slotsOf } from '../helpers/farm.js';
 
 const have = haveChromium();
 type Farm = Awaited<ReturnType<typeof startSimulatedFarm>>;
@@ -34,7 +35,7 @@ beforeAll(async () => {
   farm = await startSimulatedFarm({ gpus: 1, baseDir: mkdtempSync(join(tmpdir(), 'hg-ui-lib-')), host: '127.0.0.1', videoBasePort: 0, ttsBasePort: 0, renderMs: 2500, ttsMs: 30 });
   gw = await startTestGateway({
     engine: 'heygem',
-    slots: farm.slots.map((s) => ({ id: s.id, video: { url: s.video.url, dataDir: s.videoDataDir }, tts: { url: s.tts.url, dataDir: s.ttsDataDir } })),
+    slots: slotsOf(farm),
     heygem: FAST_HEYGEM,
     scheduler: { healthProbeIntervalMs: 200 },
   });

@@ -299,7 +299,7 @@ export function registerBatchRoutes(app: FastifyInstance, gw: Gateway): void {
       const again = view.rows.flatMap(({ task }) => (task && (task.state === 'failed' || task.state === 'canceled') ? [task] : []));
       if (again.length) await admission.admit(again.length); // like a resubmit: 503 + Retry-After past limits.maxQueued
       let retried = 0;
-      for (const task of again) if (await gw.scheduler.retry(task)) retried++;
+      for (const task of again) if (await gw.lifecycle.retry(task)) retried++;
       return { ...presentBatch(await batches.view((await batches.get(batch.id)) ?? batch), gw.clock.now()), retried_tasks: retried };
     },
   );

@@ -5,7 +5,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import type { Gateway } from '../../gateway.js';
-import type { TaskChange } from '../../runner/lifecycle.js';
+import type { TaskChange } from '../../tasks/lifecycle.js';
 import { canSee } from '../access.js';
 import { presentSummary } from '../../domain/presenters.js';
 import { access } from '../security.js';

@@ -4,17 +4,13 @@
  * create`); a runner token is refused everywhere else, and an API key is refused here. The
  * attempt's fence travels in two headers: `X-Job-Attempt` and `X-Job-Token`.
  */
-import { randomBytes } from 'node:crypto';
-import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, rm } from 'node:fs/promises';
-import { join } from 'node:path';
-import { pipeline } from 'node:stream/promises';
+import { createReadStream } from 'node:fs';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { TASK_STATES, type Fence, type TaskState } from '../../domain/task.js';
 import type { Gateway } from '../../gateway.js';
-import { alreadyCompleted, completeUpload, UploadInvalid } from '../../runners/job-upload.js';
+import { alreadyCompleted, completeUpload, receiveUpload, UploadInvalid } from '../../runners/job-upload.js';
 import { RUNNER_API, runnerHolder } from '../../runners/holder.js';
-import { JobRefused, RunnerService, type RunnerIdentity } from '../../runners/runner-service.js';
+import { JobRefused, type RunnerIdentity, type RunnerService } from '../../runners/runner-service.js';
 import { hasScope, openApiKeys } from '../../security/api-keys.js';
 import { ApiError, errorBodySchema } from '../errors.js';
 import { access, declareScope } from '../security.js';
@@ -55,10 +51,10 @@ function refusal(err: unknown): never {
 }
 
 export async function registerRunnerRoutes(app: FastifyInstance, gw: Gateway): Promise<RunnerService> {
-  const svc = new RunnerService(gw);
+  const svc = gw.runners; // built in the composition root (gateway.ts)
   const keys = await openApiKeys({ dataDir: gw.paths.root, store: gw.config.store });
   app.addHook('onClose', async () => {
-    svc.close();
+    svc.close(); // ends the long polls of waiting runners
     await keys.close();
   });
   app.decorateRequest('runner', null);
@@ -221,33 +217,8 @@ export async function registerRunnerRoutes(app: FastifyInstance, gw: Gateway): P
           if (await alreadyCompleted(gw, id, fence)) return svc.toWire((await gw.store.get(id))!);
           await svc.held1(runner, id, fence).catch(refusal); // refuse a late upload before reading it
           if (!req.isMultipart()) throw new ApiError(415, 'multipart_required', 'Send the result as multipart/form-data');
-          const dir = gw.paths.taskWork(id);
-          await mkdir(dir, { recursive: true });
-          const tag = `upload-a${fence.attempt}-${randomBytes(4).toString('hex')}`;
-          const files = { video: join(dir, `${tag}.mp4`), speech: join(dir, `${tag}.wav`) };
-          let patch: unknown = {};
-          const got = new Set<string>();
-          try {
-            for await (const part of req.parts({ limits: { files: 2, fileSize: gw.config.limits.maxUploadBytes, fields: 2, fieldSize: 64 * 1024 } })) {
-              if (part.type === 'field') {
-                if (part.fieldname === 'patch') patch = JSON.parse(String(part.value));
-                continue;
-              }
-              const target = part.fieldname === 'video' || part.fieldname === 'speech' ? files[part.fieldname] : null;
-              if (!target || got.has(part.fieldname)) {
-                part.file.resume();
-                throw new ApiError(400, 'upload_invalid', `Unexpected file part "${part.fieldname.slice(0, 40)}" (expected one video and one speech)`);
-              }
-              got.add(part.fieldname);
-              await pipeline(part.file, createWriteStream(target));
-              if (part.file.truncated) throw new ApiError(413, 'upload_too_large', `A result file is larger than ${gw.config.limits.maxUploadBytes} bytes`);
-            }
-            if (got.size !== 2) throw new ApiError(400, 'upload_invalid', 'Send both files: `video` (MP4) and `speech` (WAV)');
-          } catch (err) {
-            await Promise.all([rm(files.video, { force: true }), rm(files.speech, { force: true })]);
-            if (err instanceof ApiError) throw err;
-            throw new ApiError(400, 'upload_invalid', 'Malformed result upload');
-          }
+          const limits = { files: 2, fileSize: gw.config.limits.maxUploadBytes, fields: 2, fieldSize: 64 * 1024 };
+          const { files, patch } = await receiveUpload(req.parts({ limits }), gw.paths.taskWork(id), fence.attempt, limits.fileSize);
           return completeUpload(gw, svc, runner, id, fence, files, patch).catch(refusal);
         },
       );

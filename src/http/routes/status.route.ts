@@ -169,7 +169,7 @@ export function registerStatusRoutes(app: FastifyInstance, gw: Gateway): void {
     async (req) => {
       const task = await loadTask(gw, req.params.id, req);
       if (isFinal(task.state)) throw new ApiError(409, 'task_finished', `Task already ${task.state}`);
-      const canceled = await gw.scheduler.cancel(task.id);
+      const canceled = await gw.lifecycle.cancel(task.id);
       if (!canceled) throw new ApiError(409, 'task_finished', 'Task finished before it could be canceled');
       return { success: true, task_id: task.id, status: 'canceled' };
     },
@@ -196,7 +196,7 @@ export function registerStatusRoutes(app: FastifyInstance, gw: Gateway): void {
       const task = await loadTask(gw, req.params.id, req);
       if (task.state !== 'failed' && task.state !== 'canceled') throw new ApiError(409, 'task_not_retryable', `Only failed or canceled tasks can be retried (this one is ${task.state})`);
       await gw.pipelines.admission.admit(1); // a retry joins the queue like a new submit: 503 + Retry-After past limits.maxQueued
-      const next = await gw.scheduler.retry(task);
+      const next = await gw.lifecycle.retry(task);
       if (!next) throw new ApiError(409, 'task_not_retryable', 'Task changed state; try again');
       return reply.code(202).send({ success: true, task_id: task.id, status: 'queued', status_url: `/api/status/${task.id}` });
     },

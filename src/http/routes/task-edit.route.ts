@@ -45,7 +45,7 @@ export function registerTaskEditRoutes(app: FastifyInstance, gw: Gateway): void 
       // one line: line breaks and other control characters would break a file name or a row
       const title = (req.body.title ?? '').replace(/[\p{Cc}\p{Zl}\p{Zp}]+/gu, ' ').trim();
       if ([...title].length > MAX_TITLE_CHARS) throw new ApiError(400, 'title_too_long', `A title holds up to ${MAX_TITLE_CHARS} characters`, { max: MAX_TITLE_CHARS });
-      if (!(await gw.store.setTitle(task.id, title || null))) throw new ApiError(404, 'task_not_found', `Task not found: ${task.id}`);
+      if (!(await gw.lifecycle.rename(task, title || null))) throw new ApiError(404, 'task_not_found', `Task not found: ${task.id}`);
       return { success: true, task_id: task.id, title: title || null };
     },
   );
@@ -68,7 +68,7 @@ export function registerTaskEditRoutes(app: FastifyInstance, gw: Gateway): void 
       const task = await loadTask(gw, req.params.id, req);
       if (!isFinal(task.state)) throw new ApiError(409, 'task_not_finished', `Task is ${task.state}; cancel it before deleting it`, { status: task.state });
       const ids = [task.id, ...(await gw.store.listSegments(task.id)).map((s) => s.id)];
-      const rows = await gw.store.deleteTasks([task.id]);
+      const rows = await gw.lifecycle.remove(task);
       // a segment still finishing (a backup render) keeps the task: answered like a running task
       if (rows.tasks === 0) throw new ApiError(409, 'task_not_finished', 'A part of the task is still running; try again in a moment', { status: task.state });
       const files = await removeTaskFiles([gw.paths.outputs, gw.paths.uploads, gw.paths.work], ids);

@@ -1,16 +1,21 @@
 /**
- * The one place that moves tasks between states: every phase of the pipeline, cancel and
- * retry requests, the lease reaper and crash recovery go through here, so events for live
- * updates are emitted once and failure handling (retry with backoff, or fail) is decided
- * once. Moves made for an attempt carry its fence (attempt number + lease token), so a late
- * answer of an older attempt changes nothing (docs/lifecycle.md).
+ * The one writer of task rows (docs/architecture.md, "Who owns what"): intake, claims, lease
+ * renewals, every phase of the pipeline, completion, failure, cancel and retry requests, the
+ * lease reaper and crash recovery all go through here, so events for live updates are emitted
+ * once and failure handling (retry with backoff, or fail) is decided once. No other module
+ * calls the store's row-writing methods (`create`, `claimNext`, `transition`, `patch`,
+ * `heartbeat`, `reclaim`, `setTitle`, `deleteTasks`); test/architecture.test.ts checks it. Moves made for an attempt carry
+ * its fence (attempt number + lease token), so a late answer of an older attempt changes
+ * nothing (docs/lifecycle.md).
  */
 import { EventEmitter } from 'node:events';
 import { retryElsewhere, TaskError } from '../domain/errors.js';
-import { ACTIVE_STATES, canTransition, fenceOf, isFinal, type Task, type TaskState } from '../domain/task.js';
+import { ACTIVE_STATES, canTransition, fenceOf, isFinal, type CheckFinding, type Fence, type Task, type TaskState } from '../domain/task.js';
 import type { Logger } from '../logger.js';
-import type { TaskPatch, TaskStore } from '../store/task-store.js';
+import type { ClaimRequest, HeartbeatResult, NewTask, TaskPatch, TaskStore } from '../store/task-store.js';
+import type { PrunedRows } from '../store/record-prune.js';
 import type { Clock } from './clock.js';
+import { ATTEMPT_RESET, canceledPatch, completedPatch, failedPatch, requeuedPatch, RETRY_PATCH, type TaskResult } from './patches.js';
 import { untilStored } from './store-retry.js';
 
 export interface TaskChange {
@@ -31,8 +36,6 @@ export function retryDelayMs(attempt: number, baseMs: number, random: () => numb
 }
 
 const ACTIVE = [...ACTIVE_STATES];
-/** A fresh attempt starts from a clean slate of per-attempt fields. */
-const ATTEMPT_RESET: TaskPatch = { slotId: null, engineProgress: 0, renderSubmitted: false };
 
 export class TaskLifecycle extends EventEmitter<{ change: [TaskChange] }> {
   private readonly unsubscribe: () => void;
@@ -58,14 +61,53 @@ export class TaskLifecycle extends EventEmitter<{ change: [TaskChange] }> {
     return this.store.get(id);
   }
 
-  /** Record a newly accepted task (already persisted). */
+  /**
+   * Intake: store a new task's rows — one task, or a parent (stored first) with its segments in
+   * script order, which is their queue order (docs/segments.md). Not yet announced: the caller
+   * calls `accepted` once everything that belongs to the task is stored too (a batch announces
+   * its rows after the last one).
+   */
+  async insert(task: NewTask, segments: readonly NewTask[] = []): Promise<Task> {
+    const first = await this.store.create(segments.length ? { ...task, segmentCount: segments.length } : task);
+    for (const s of segments) await this.store.create({ ...s, parentId: first.id });
+    return first;
+  }
+
+  /**
+   * The name the user gave a task (PATCH /api/tasks/:id); false when the task is gone. Not
+   * announced as a change: listeners read a change of a finished task as its finish (the ETA
+   * model and the speaking rate would learn from it twice); the status answer cache lives 100 ms.
+   */
+  async rename(task: Task, title: string | null): Promise<boolean> {
+    return this.store.setTitle(task.id, title);
+  }
+
+  /**
+   * Delete a finished task's rows with its parts' and its side rows (DELETE /api/tasks/:id).
+   * The store deletes nothing while a part is still running (a backup render): `tasks: 0`.
+   */
+  async remove(task: Task): Promise<PrunedRows> {
+    return this.store.deleteTasks([task.id]);
+  }
+
+  /** Announce newly stored tasks (schedulers pump, runners waiting for work wake up). */
   accepted(task: Task): void {
     this.emit('change', { task, from: null });
   }
 
-  /** A claim made by the scheduler (the store opened the attempt). */
-  claimed(task: Task): void {
-    this.emit('change', { task, from: 'queued' });
+  /**
+   * Take the oldest available task for `req.slotId` as a new attempt (the store opens it with a
+   * fresh lease) and announce the claim.
+   */
+  async claim(req: ClaimRequest): Promise<Task | undefined> {
+    const task = await this.store.claimNext(req);
+    if (task) this.emit('change', { task, from: 'queued' });
+    return task;
+  }
+
+  /** Extend the lease of an attempt; `lost` when it is no longer current (canceled, reaped, taken over). */
+  async renew(id: string, fence: Fence, leaseMs: number): Promise<HeartbeatResult> {
+    return this.store.heartbeat(id, fence, this.clock.now(), leaseMs);
   }
 
   /**
@@ -98,6 +140,25 @@ export class TaskLifecycle extends EventEmitter<{ change: [TaskChange] }> {
       },
       { what: `move to ${to}`, log: this.log, fields: { taskId: task.id, attempt: task.attempt }, signal, onRetry: () => (retried = true) },
     );
+  }
+
+  /** collecting → completed with the attempt's result (the one way a task completes). */
+  async complete(task: Task, result: TaskResult): Promise<Task | undefined> {
+    return this.move(task, 'completed', completedPatch(result, this.clock.now()));
+  }
+
+  /** `complete`, tried again while the store is away (a worker's own result). */
+  async completeDurably(task: Task, result: TaskResult, signal?: AbortSignal): Promise<Task | undefined> {
+    return this.moveDurably(task, 'completed', completedPatch(result, this.clock.now()), signal);
+  }
+
+  /**
+   * End a task that holds no attempt of its own (a parent of segments) as failed, with the
+   * error of what failed underneath; `message` goes to its event trail, `checks` are the output
+   * check's findings when that is what failed.
+   */
+  async end(task: Task, err: Pick<TaskError, 'code' | 'message'>, message?: string, checks?: CheckFinding[]): Promise<Task | undefined> {
+    return this.move(task, 'failed', failedPatch(err, this.clock.now(), undefined, checks), message);
   }
 
   /** Progress that must not be skipped (the speech of a task): tried again while the store is away. */
@@ -158,17 +219,14 @@ export class TaskLifecycle extends EventEmitter<{ change: [TaskChange] }> {
           { from: ACTIVE, fence, ...guard },
           'queued',
           {
-            ...ATTEMPT_RESET,
-            attempts,
-            availableAt: err.code === 'lease_expired' || err.code === 'node_restarted' || err.code === 'store_unavailable' ? now : now + retryDelayMs(attempts, this.policy.retryBaseDelayMs),
+            ...requeuedPatch(err, attempts, err.code === 'lease_expired' || err.code === 'node_restarted' || err.code === 'store_unavailable' ? now : now + retryDelayMs(attempts, this.policy.retryBaseDelayMs)),
+            // a bad result (or a segment's failed attempt) is tried on another GPU next (docs/lifecycle.md)
             ...(elsewhere ? { avoidSlots: [...new Set([...task.avoidSlots, task.slotId!])] } : {}),
-            errorCode: err.code,
-            errorMessage: err.message,
           },
           now,
           `attempt ${task.attempt} ended (${err.code}); retry ${attempts}/${this.policy.maxAttempts - 1}`,
         )
-      : await this.store.transition(task.id, { from: ACTIVE, fence, ...guard }, 'failed', { attempts, errorCode: err.code, errorMessage: err.message, finishedAt: now }, now, `attempt ${task.attempt} ended (${err.code})`);
+      : await this.store.transition(task.id, { from: ACTIVE, fence, ...guard }, 'failed', failedPatch(err, now, attempts), now, `attempt ${task.attempt} ended (${err.code})`);
     return this.announce(next, task.state);
   }
 
@@ -208,13 +266,15 @@ export class TaskLifecycle extends EventEmitter<{ change: [TaskChange] }> {
   /**
    * Cancel from any non-final state (ends the lease, so its holder stops); undefined when
    * already final. A cancel that loses a race with a worker's move tries again on the new state.
+   * Local work is stopped by the announcement, once: the scheduler of the node running the
+   * attempt aborts it when it sees the change (another node's through the store's notification).
    */
   async cancel(id: string): Promise<Task | undefined> {
     for (let tries = 0; tries < 5; tries++) {
       const task = await this.store.get(id);
       if (!task || isFinal(task.state)) return undefined;
       const now = this.clock.now();
-      const next = await this.store.transition(id, { from: task.state }, 'canceled', { errorCode: 'canceled', errorMessage: 'Canceled by request', finishedAt: now }, now);
+      const next = await this.store.transition(id, { from: task.state }, 'canceled', canceledPatch(now), now);
       if (next) return this.announce(next, task.state);
     }
     return undefined;
@@ -227,8 +287,7 @@ export class TaskLifecycle extends EventEmitter<{ change: [TaskChange] }> {
       task.id,
       { from: task.state },
       'queued',
-      // the findings of the earlier run go too: the output check counts bad results of this run
-      { ...ATTEMPT_RESET, attempts: 0, availableAt: 0, errorCode: null, errorMessage: null, finishedAt: null, outputPath: null, checks: [] },
+      RETRY_PATCH,
       this.clock.now(),
       'retry requested',
     );
