@@ -164,7 +164,11 @@ export interface OutputCheckInput {
   audioSec: number;
   /** The speech the result should say (its silences are allowed in the result). */
   speech?: string;
-  /** The face video it was rendered from (a still face allows a still result). */
+  /**
+   * The face video it was rendered from (a still face allows a still result). Unknown (a remote
+   * runner's own default face, which the gateway never sees): frozen stretches are not judged,
+   * since a photo held still is a valid face.
+   */
   face?: string;
   /** Known without looking: true = do not judge frozen stretches (a stitched whole of checked parts). */
   faceStill?: boolean;
@@ -180,7 +184,7 @@ export class OutputChecker {
 
   async check(i: OutputCheckInput): Promise<OutputFinding[]> {
     const r = this.rules;
-    const faceStill = i.faceStill ?? (i.face ? await this.isStill(i.face, i.signal) : false);
+    const faceStill = i.faceStill ?? (i.face ? await this.isStill(i.face, i.signal) : true);
     const run = (args: string[]) => runProcess(this.o.ffmpegPath, args, { signal: i.signal, timeoutMs: this.o.timeoutMs }).then((x) => x.stderr);
     const [stderr, speechErr] = await Promise.all([run(outputCheckArgs(i.result, r, { freeze: !faceStill })), i.speech ? run(speechSilenceArgs(i.speech, r)) : Promise.resolve(null)]);
     const duration = Math.max(i.videoSec, i.audioSec);

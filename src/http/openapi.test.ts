@@ -27,7 +27,7 @@ describe('documentRoute (OpenAPI additions, docs only)', () => {
     expect(Object.keys(submit.response)).toEqual(expect.arrayContaining(['401', '403', '500']));
     const dl = documentRoute({ params: {} }, '/api/download/:id', 'GET', { scope: 'read', tokenInQuery: true });
     expect(dl.security).toEqual([{ bearerAuth: [] }, { accessToken: [] }]);
-    expect(Object.keys(dl.response[200].content)).toEqual(['video/mp4']);
+    expect(Object.keys(dl.response[200].content)).toEqual(['video/mp4', 'video/webm']);
     expect(dl.response[400]).toBeDefined();
     const metrics = documentRoute({}, '/metrics', 'GET', { scope: 'admin' });
     expect(metrics.description).toContain('`admin` scope');

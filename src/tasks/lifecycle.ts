@@ -37,7 +37,7 @@ export function retryDelayMs(attempt: number, baseMs: number, random: () => numb
 
 const ACTIVE = [...ACTIVE_STATES];
 
-export class TaskLifecycle extends EventEmitter<{ change: [TaskChange] }> {
+export class TaskLifecycle extends EventEmitter<{ change: [TaskChange]; edited: [string] }> {
   private readonly unsubscribe: () => void;
 
   constructor(
@@ -74,12 +74,14 @@ export class TaskLifecycle extends EventEmitter<{ change: [TaskChange] }> {
   }
 
   /**
-   * The name the user gave a task (PATCH /api/tasks/:id); false when the task is gone. Not
-   * announced as a change: listeners read a change of a finished task as its finish (the ETA
-   * model and the speaking rate would learn from it twice); the status answer cache lives 100 ms.
+   * The name the user gave a task (PATCH /api/tasks/:id); false when the task is gone. Announced
+   * as `edited`, not as a change: listeners read a change of a finished task as its finish (the
+   * ETA model and the speaking rate would learn from it twice); answer caches drop the task.
    */
   async rename(task: Task, title: string | null): Promise<boolean> {
-    return this.store.setTitle(task.id, title);
+    const ok = await this.store.setTitle(task.id, title);
+    if (ok) this.emit('edited', task.id);
+    return ok;
   }
 
   /**
@@ -87,7 +89,9 @@ export class TaskLifecycle extends EventEmitter<{ change: [TaskChange] }> {
    * The store deletes nothing while a part is still running (a backup render): `tasks: 0`.
    */
   async remove(task: Task): Promise<PrunedRows> {
-    return this.store.deleteTasks([task.id]);
+    const rows = await this.store.deleteTasks([task.id]);
+    if (rows.tasks > 0) this.emit('edited', task.id);
+    return rows;
   }
 
   /** Announce newly stored tasks (schedulers pump, runners waiting for work wake up). */

@@ -16,7 +16,7 @@ export interface TemplateFields {
   language: string;
   /** `burn` or null. */
   captions: string | null;
-  /** Output and caption options (aspect, resolution, background, format, watermark_*, caption_style), as given strings. */
+  /** Output and caption options (aspect, resolution, fit, background, format, watermark_*, caption_style), as given strings. */
   options: Record<string, string>;
 }
 
@@ -73,4 +73,4 @@ export function valuesOf(raw: unknown): Record<string, string> | null {
 }
 
 /** Option names a template stores (the output-format and caption-style fields of generate). */
-export const OPTION_NAMES = /^(aspect|resolution|background|format|caption_style|watermark(_[a-z]+)?)$/;
+export const OPTION_NAMES = /^(aspect|resolution|fit|background|format|caption_style|watermark(_[a-z]+)?)$/;

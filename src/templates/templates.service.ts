@@ -8,6 +8,7 @@
 import { charCount } from '../domain/chars.js';
 import { DomainError } from '../domain/errors.js';
 import { newTaskId } from '../domain/ids.js';
+import { parseOutputFields } from '../domain/output-options.js';
 import { canChangeItem, canSeeItem, visibleTo, type Viewer } from '../library/viewer.js';
 import type { TemplateStore } from './template-store.js';
 import { fill, OPTION_NAMES, variablesOf, type Template, type TemplateFields, type TemplateRef } from './template.js';
@@ -98,9 +99,12 @@ export class TemplatesService {
     if (charCount(input.script) > this.o.maxScriptChars) throw invalid(`script is longer than ${this.o.maxScriptChars} characters (limits.maxTextChars)`);
     if (input.shared && !v.admin) throw new DomainError('forbidden', 'forbidden', 'Only an admin key shares templates');
     for (const [k, val] of Object.entries(input.options)) {
-      if (!OPTION_NAMES.test(k)) throw invalid(`options.${k.slice(0, 40)} is not an output or caption option (aspect, resolution, background, format, watermark_*, caption_style)`);
+      if (!OPTION_NAMES.test(k)) throw invalid(`options.${k.slice(0, 40)} is not an output or caption option (aspect, resolution, fit, background, format, watermark_*, caption_style)`);
       if (typeof val !== 'string' || charCount(val) > MAX_OPTION_CHARS) throw invalid(`options.${k} must be a string of at most ${MAX_OPTION_CHARS} characters`);
     }
+    // The same rules generate applies, so a stored template never fails at render time for its own options.
+    const { problems } = parseOutputFields(input.options);
+    if (problems.length) throw new DomainError('output_invalid', 'invalid', problems.map((p) => `options.${p.message}`).join('; '), { details: problems });
   }
 
   private clean(i: TemplateInput): Omit<Template, 'id' | 'version' | 'owner' | 'shared' | 'createdAt'> {

@@ -98,6 +98,7 @@ export function registerStatusRoutes(app: FastifyInstance, gw: Gateway): void {
     bodies.delete(task.id);
     if (task.parentId !== null) bodies.delete(task.parentId);
   });
+  gw.lifecycle.on('edited', (id) => bodies.delete(id)); // renamed or deleted
   app.get<{ Params: { id: string } }>(
     '/api/status/:id',
     { config: access('read'), schema: { tags: ['tasks'], summary: 'Status of one task (compatible shape)', params: idParams, response: { 200: withTemplateFields(withLibraryFields(withEta(withSegmentFields(taskStatusSchema)))), 404: notFoundSchema } } },
