@@ -4,7 +4,8 @@
  * `language`. Every row is filled and checked before anything is stored; a missing variable (no
  * column, or an empty cell) or an extra one (a column the script does not use) is reported with
  * its row and column, all together: 422 `template_variables`, nothing queued. A filled row is
- * then checked like any batch row (batch-rows.ts). Its variables are echoed back as its metadata.
+ * then checked like any batch row (batch-rows.ts). Its variables are echoed back as its metadata;
+ * the template's output and caption options (aspect, watermark, caption_style, ...) are every row's.
  */
 import { DomainError } from '../domain/errors.js';
 import { fill, valuesOf, variablesOf, type Template } from '../templates/template.js';
@@ -60,6 +61,7 @@ export function templateJsonRows(t: Template, body: { rows?: unknown } & Default
 function filled(t: Template, raw: RawRow[], defaultsRaw: Defaults, limits: RowLimits, problems: RowProblem[]): RowInput[] {
   const d = batchDefaults(defaultsRaw.avatar_id ?? t.avatar_id, defaultsRaw.voice_id ?? t.voice_id, defaultsRaw.language ?? t.language);
   const names = variablesOf(t.script);
+  const options = Object.keys(t.options).length ? t.options : null;
   const mismatched: RowProblem[] = [];
   const rows: RowInput[] = [];
   for (const r of raw) {
@@ -71,7 +73,8 @@ function filled(t: Template, raw: RawRow[], defaultsRaw: Defaults, limits: RowLi
       continue;
     }
     const row = checkRow(r.row, r.line, out.text, r.avatar ?? d.avatarId, r.voice ?? d.voiceId, r.language ?? d.language, r.values, limits, problems);
-    if (row) rows.push(row);
+    // The template's output and caption options apply to every row, as they do to a single render.
+    if (row) rows.push(options ? { ...row, output: { ...options } } : row);
   }
   if (mismatched.length) {
     const rowsHit = [...new Set(mismatched.map((p) => p.row))];
