@@ -61,6 +61,7 @@ import { TemplateStore } from './templates/template-store.js';
 import { TemplatesService } from './templates/templates.service.js';
 import { UsageStore } from './usage/usage-store.js';
 import { UsageService } from './usage/usage.service.js';
+import { isFinal, TASK_STATES } from './domain/task.js';
 import { estimateVideoSeconds } from './usage/usage.js';
 
 export interface Gateway {
@@ -176,7 +177,11 @@ export async function createGateway(config: GatewayConfig, o: GatewayOverrides =
   const library = await createLibrary(config, { store, paths, media, clock, log: log.child({ component: 'library' }), pgPool });
   const sideSql = await openSideSql({ sqlitePath: paths.database, pgPool, ddl: { sqlite: SQLITE_TEMPLATES, postgres: POSTGRES_TEMPLATES }, lockKey: TEMPLATES_MIGRATION_LOCK_KEY });
   const templates = new TemplatesService(new TemplateStore(sideSql), { maxScriptChars: config.limits.maxTextChars }, () => clock.now());
-  const usage = new UsageService(new UsageStore(sideSql), config.usage, clock, log.child({ component: 'usage' }));
+  const unfinished = TASK_STATES.filter((st) => !isFinal(st));
+  const usage = new UsageService(new UsageStore(sideSql), config.usage, clock, log.child({ component: 'usage' }), async (owner) => {
+    const { items } = await store.list({ owner, states: unfinished, limit: 10_000, offset: 0 });
+    return estimateVideoSeconds(items.map((t) => t.normalizedText ?? t.text), segments.rate.charsPerSecond);
+  });
   lifecycle.on('change', usage.onTaskChange);
   segments.backups.onBackupEnded((task, slotId, ms) => usage.backupRendered(task, slotId, ms));
   const { enabled: checkOutputs, preferOtherSlotMs, degradeAfter, probeAfterMs, ...outputRules } = config.checks.output;

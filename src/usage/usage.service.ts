@@ -30,6 +30,12 @@ export class UsageService {
     private readonly config: UsageConfig,
     private readonly clock: Clock,
     private readonly log: Logger,
+    /**
+     * Estimated seconds of video of a key's accepted, unfinished tasks: they count against the
+     * budget from the moment they are accepted, so a burst of submits cannot overrun it before
+     * the first one finishes. Absent: only finished work counts.
+     */
+    private readonly pendingVideoSeconds: (owner: string) => Promise<number> = async () => 0,
   ) {}
 
   readonly onTaskChange = ({ task, from }: TaskChange): void => {
@@ -67,21 +73,23 @@ export class UsageService {
   }
 
   /**
-   * Refuse a submit whose estimated `videoSec` (its speech length estimate) would cross the
-   * key's budget this month. Work still queued counts once it finishes.
+   * Refuse a submit whose estimated `videoSec` (its speech length estimate), added to what the
+   * key's unfinished tasks will deliver, would cross the key's budget this month.
    */
   async admit(keyId: string | null, videoSec: number): Promise<void> {
     const budget = await this.budgetOf(keyId);
-    if (!budget) return;
+    if (!budget || keyId === null) return;
     const month = monthOf(this.clock.now());
-    const used = await this.store.totals(keyId, month.start, month.end);
-    const crossed = crossedBudget(used, budget, videoSec);
+    const [used, pending] = await Promise.all([this.store.totals(keyId, month.start, month.end), this.pendingVideoSeconds(keyId)]);
+    const crossed = crossedBudget(used, budget, videoSec + pending);
     if (!crossed) return;
     const left = budgetLeft(used, budget);
     const what = crossed === 'video' ? 'video seconds' : 'GPU seconds';
-    throw new DomainError('budget_exceeded', 'over_budget', `This submit (about ${round(videoSec)} s of video) would cross the key\u2019s monthly budget of ${what}; left this month: ${crossed === 'video' ? left.videoSec : left.gpuSec} s`, {
+    const queued = pending > 0 ? ` (${round(pending)} s more are queued or rendering)` : '';
+    throw new DomainError('budget_exceeded', 'over_budget', `This submit (about ${round(videoSec)} s of video) would cross the key\u2019s monthly budget of ${what}; left this month: ${crossed === 'video' ? left.videoSec : left.gpuSec} s${queued}`, {
       budget: crossed,
       estimated_video_seconds: round(videoSec),
+      pending_video_seconds: round(pending),
       left: { video_seconds: left.videoSec, gpu_seconds: left.gpuSec },
       resets_at: new Date(month.end).toISOString(),
     });

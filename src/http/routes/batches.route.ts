@@ -27,6 +27,7 @@ import type { TaskLibraryRefs } from '../../library/library.js';
 import { access } from '../security.js';
 import { avatarFace, taskOutputOf, type FaceFacts, type TaskOutput } from '../fields/task-output.js';
 import { outputExtension } from '../../domain/output-options.js';
+import { estimateVideoSeconds } from '../../usage/usage.js';
 
 type Json = Record<string, unknown>;
 const errorDoc = (description: string) => ({ ...errorBodySchema, description });
@@ -289,6 +290,7 @@ export function registerBatchRoutes(app: FastifyInstance, gw: Gateway): void {
         response: {
           200: batchSchema,
           404: errorDoc('Unknown batch, or another API key\u2019s'),
+          429: errorDoc('The retried rows would cross the key\u2019s monthly budget (budget_exceeded)'),
           503: errorDoc('The queue is full (limits.maxQueued); Retry-After says when to try again'),
         },
       },
@@ -298,6 +300,7 @@ export function registerBatchRoutes(app: FastifyInstance, gw: Gateway): void {
       const view = await batches.view(batch);
       const again = view.rows.flatMap(({ task }) => (task && (task.state === 'failed' || task.state === 'canceled') ? [task] : []));
       if (again.length) await admission.admit(again.length); // like a resubmit: 503 + Retry-After past limits.maxQueued
+      if (again.length) await gw.usage.admit(batch.owner, estimateVideoSeconds(again.map((t) => t.normalizedText ?? t.text), gw.segments.rate.charsPerSecond)); // 429 budget_exceeded
       let retried = 0;
       for (const task of again) if (await gw.lifecycle.retry(task)) retried++;
       return { ...presentBatch(await batches.view((await batches.get(batch.id)) ?? batch), gw.clock.now()), retried_tasks: retried };

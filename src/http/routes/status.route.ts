@@ -17,6 +17,7 @@ import { withSegmentFields } from '../../segments/status.schema.js';
 import { taskActionSchema, taskListSchema, taskStatusSchema, withLibraryFields } from '../schemas.js';
 import { withEta } from '../eta.schemas.js';
 import { access } from '../security.js';
+import { estimateVideoSeconds } from '../../usage/usage.js';
 
 const idParams = { type: 'object', properties: { id: { type: 'string', maxLength: 200 } }, required: ['id'] } as const;
 
@@ -197,6 +198,7 @@ export function registerStatusRoutes(app: FastifyInstance, gw: Gateway): void {
       const task = await loadTask(gw, req.params.id, req);
       if (task.state !== 'failed' && task.state !== 'canceled') throw new ApiError(409, 'task_not_retryable', `Only failed or canceled tasks can be retried (this one is ${task.state})`);
       await gw.pipelines.admission.admit(1); // a retry joins the queue like a new submit: 503 + Retry-After past limits.maxQueued
+      await gw.usage.admit(task.owner, estimateVideoSeconds([task.normalizedText ?? task.text], gw.segments.rate.charsPerSecond)); // and is checked against the key's budget: 429 budget_exceeded
       const next = await gw.lifecycle.retry(task);
       if (!next) throw new ApiError(409, 'task_not_retryable', 'Task changed state; try again');
       return reply.code(202).send({ success: true, task_id: task.id, status: 'queued', status_url: `/api/status/${task.id}` });
