@@ -145,7 +145,7 @@ describe('usage per key', () => {
 
     const all = (await call(t.url, 'GET', '/api/usage?group_by=key', undefined, admin)).body;
     const byKey = Object.fromEntries(all.items.map((i: Body) => [i.key_id, i]));
-    expect(byKey[aliceId]).toMatchObject({ videos: 2, video_seconds: video(own(aliceId)) });
+    expect(byKey[aliceId]).toMatchObject({ key_name: 'alice', videos: 2, video_seconds: video(own(aliceId)) });
     expect(byKey[aliceId].gpu_seconds).toBeCloseTo(gpu(own(aliceId)), 3);
     expect(all.total.video_seconds).toBe(video(tasks));
     // a key sees only its own
@@ -157,6 +157,9 @@ describe('usage per key', () => {
     expect(csv.headers.get('content-type')).toContain('text/csv');
     expect(csv.text.split('\r\n')[0]).toBe('day,video_seconds,gpu_seconds,tts_seconds,render_seconds,videos');
     expect(csv.text.split('\r\n')[1]).toMatch(/^2026-12-30,3,[\d.]+,[\d.]+,[\d.]+,3$/);
+    const byKeyCsv = (await call(t.url, 'GET', '/api/usage?group_by=key&format=csv', undefined, admin)).text.split('\r\n');
+    expect(byKeyCsv[0]).toBe('key_id,key_name,video_seconds,gpu_seconds,tts_seconds,render_seconds,videos');
+    expect(byKeyCsv).toContainEqual(expect.stringMatching(new RegExp(`^${aliceId},alice,`)));
 
     const me = (await call(t.url, 'GET', '/api/usage/me', undefined, alice)).body;
     expect(me).toMatchObject({ key_id: aliceId, budget: { max_video_seconds_per_month: 2.5, max_gpu_seconds_per_month: null }, left: { video_seconds: 0.5, gpu_seconds: null } });

@@ -16,7 +16,7 @@ import type { IncomingMessage } from 'node:http';
 import { ACTIVE_STATES } from '../domain/task.js';
 import type { Gateway } from '../gateway.js';
 import { formatBytes } from '../maintenance/disk-space.js';
-import { hasScope, openApiKeys, type Scope } from '../security/api-keys.js';
+import { hasScope, openApiKeys, type ApiKeyRepository, type Scope } from '../security/api-keys.js';
 import { authEnabled, authStartupProblem, isLoopbackHost } from '../security/auth-mode.js';
 import { authRequiredFor } from '../security/proxy-auth.js';
 import { TokenBuckets } from '../security/token-bucket.js';
@@ -68,6 +68,10 @@ export interface RouteAccess {
 declare module 'fastify' {
   interface FastifyContextConfig {
     access?: RouteAccess;
+  }
+  interface FastifyInstance {
+    /** The API keys the server checks tokens against (names for usage reports). */
+    apiKeys: ApiKeyRepository;
   }
 }
 /** The route config declaring who may call a route. */
@@ -142,6 +146,7 @@ export async function installSecurity(app: FastifyInstance, gw: Gateway): Promis
   const enabled = authEnabled(cfg);
   const keys = await openApiKeys({ dataDir: gw.paths.root, store: cfg.store });
   app.addHook('onClose', async () => keys.close());
+  app.decorate('apiKeys', keys);
   const problem = authStartupProblem(cfg, await keys.activeCount());
   if (problem) {
     await keys.close();

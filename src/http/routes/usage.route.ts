@@ -21,7 +21,7 @@ const totalsProps: Record<string, Json> = {
   render_seconds: num('Of which render'),
   videos: { type: 'integer', description: 'Finished videos delivered' },
 };
-const groupSchema: Json = { type: 'object', properties: { key_id: { type: ['string', 'null'] }, day: { type: 'string' }, ...totalsProps }, additionalProperties: false };
+const groupSchema: Json = { type: 'object', properties: { key_id: { type: ['string', 'null'] }, key_name: { type: ['string', 'null'], description: 'The key\u2019s name (null: no key, or a key since deleted)' }, day: { type: 'string' }, ...totalsProps }, additionalProperties: false };
 const usageSchema: Json = {
   type: 'object',
   properties: {
@@ -61,15 +61,24 @@ function timeOf(v: string | undefined, fallback: number, name: string): number {
 
 const CSV_COLUMNS = ['video_seconds', 'gpu_seconds', 'tts_seconds', 'render_seconds', 'videos'];
 
-/** RFC 4180: a field with a comma, quote or line break is quoted. */
+/**
+ * RFC 4180: a field with a comma, quote or line break is quoted. A text that a spreadsheet would
+ * read as a formula (a key name starting with =, +, - or @) gets a leading apostrophe.
+ */
 const csvField = (v: unknown): string => {
-  const s = v === null || v === undefined ? '' : String(v);
+  let s = v === null || v === undefined ? '' : String(v);
+  if (typeof v === 'string' && /^[=+\-@\t\r]/.test(s)) s = `'${s}`;
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 };
 
 function toCsv(groupBy: 'key' | 'day', items: Json[]): string {
-  const head = [groupBy === 'key' ? 'key_id' : 'day', ...CSV_COLUMNS];
+  const head = [...(groupBy === 'key' ? ['key_id', 'key_name'] : ['day']), ...CSV_COLUMNS];
   return [head, ...items.map((i) => head.map((h) => i[h]))].map((r) => r.map(csvField).join(',')).join('\r\n') + '\r\n';
+}
+
+/** Key id → name, for reports a finance team reads (the id alone names nobody). */
+async function keyNames(app: FastifyInstance): Promise<Map<string, string>> {
+  return new Map((await app.apiKeys.list()).map((k) => [k.id, k.name]));
 }
 
 const wantsCsv = (req: FastifyRequest, format?: string): boolean => format === 'csv' || (format === undefined && /\btext\/csv\b/.test(req.headers.accept ?? ''));
@@ -100,7 +109,8 @@ export function registerUsageRoutes(app: FastifyInstance, gw: Gateway): void {
     if (to <= from) throw new ApiError(400, 'input_invalid', 'to must be after from');
     const groupBy = req.query.group_by ?? 'key';
     const groups = await gw.usage.report(from, to, groupBy, ownerFilter(req));
-    const items = groups.map((g: UsageGroup) => ({ ...(groupBy === 'key' ? { key_id: g.group } : { day: dayOf(g.group as number) }), ...totalsJson(g) }));
+    const names = groupBy === 'key' ? await keyNames(app) : new Map<string, string>();
+    const items = groups.map((g: UsageGroup) => ({ ...(groupBy === 'key' ? { key_id: g.group, key_name: names.get(g.group as string) ?? null } : { day: dayOf(g.group as number) }), ...totalsJson(g) }));
     if (wantsCsv(req, req.query.format)) {
       const name = `usage-${groupBy}-${dayOf(from)}-${dayOf(to - 1)}.csv`;
       return reply.header('content-type', 'text/csv; charset=utf-8').header('content-disposition', `attachment; filename="${name}"`).send(toCsv(groupBy, items));

@@ -64,7 +64,7 @@ export function UsagePage() {
   const lng = i18n.language;
   const [offset, setOffset] = useState(0);
   const [days, setDays] = useState<UsageDay[] | null>(null);
-  const [keys, setKeys] = useState<Array<Totals & { key_id: string | null }>>([]);
+  const [keys, setKeys] = useState<Array<Totals & { key_id: string | null; key_name?: string | null }>>([]);
   const [me, setMe] = useState<Me | null>(null);
   const [error, setError] = useState<string | null>(null);
   const range = monthRange(offset);
@@ -74,7 +74,7 @@ export function UsagePage() {
     setError(null);
     const fail = (e: unknown) => setError(describeError(e, t));
     api<{ items: UsageDay[] }>(`/api/usage?group_by=day&${q}`).then((r) => setDays(fillDays(r.items, range.from, range.to)), fail);
-    api<{ items: Array<Totals & { key_id: string | null }> }>(`/api/usage?group_by=key&${q}`).then((r) => setKeys(r.items), fail);
+    api<{ items: Array<Totals & { key_id: string | null; key_name?: string | null }> }>(`/api/usage?group_by=key&${q}`).then((r) => setKeys(r.items), fail);
     api<Me>('/api/usage/me').then(setMe, fail);
   }, [q, t]); // eslint-disable-line react-hooks/exhaustive-deps
 
@@ -122,7 +122,7 @@ export function UsagePage() {
         <thead><tr><th>{t('usage.key')}</th><th>{t('usage.video')}</th><th>{t('usage.gpu')}</th><th>{t('usage.videos')}</th></tr></thead>
         <tbody>
           {keys.map((k) => (
-            <tr key={k.key_id ?? '-'}><td><code>{k.key_id ?? t('usage.noKey')}</code></td><td>{s(k.video_seconds)}</td><td>{s(k.gpu_seconds)}</td><td>{formatNumber(k.videos, lng)}</td></tr>
+            <tr key={k.key_id ?? '-'}><td>{k.key_name ? <>{k.key_name} <code>{k.key_id}</code></> : <code>{k.key_id ?? t('usage.noKey')}</code>}</td><td>{s(k.video_seconds)}</td><td>{s(k.gpu_seconds)}</td><td>{formatNumber(k.videos, lng)}</td></tr>
           ))}
         </tbody>
       </table>
