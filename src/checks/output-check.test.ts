@@ -83,6 +83,14 @@ describe('parseDetections / judgeOutput', () => {
     expect(noSpeechInfo.map((f) => [f.code, f.at])).toEqual([['output_silent', 0], ['output_black', 1], ['output_silent', 7]]);
   });
 
+  it('a black stretch is not also reported frozen; a freeze that outlasts it by the threshold is', () => {
+    const facts = { videoSec: 9, audioSec: 9, speechSilent: null, faceStill: false };
+    const allBlack = { black: [{ start: 0, end: 2.08 }], frozen: [{ start: 0, end: 2.12 }], silent: [] };
+    expect(judgeOutput(allBlack, facts, DEFAULT_OUTPUT_RULES).map((f) => f.code)).toEqual(['output_black']);
+    const longer = { ...allBlack, frozen: [{ start: 0, end: 5 }] };
+    expect(judgeOutput(longer, facts, DEFAULT_OUTPUT_RULES).map((f) => [f.code, f.at])).toEqual([['output_black', 0], ['output_frozen', 2.08]]);
+  });
+
   it('A/V drift past the tolerance, either way', () => {
     const none = { black: [], frozen: [], silent: [] };
     const facts = { speechSilent: null, faceStill: false };

@@ -134,7 +134,8 @@ export function judgeOutput(
   const out: OutputFinding[] = [];
   for (const b of found.black) out.push({ code: 'output_black', at: s2(b.start), detail: `black from ${s2(b.start)} s to ${s2(b.end)} s` });
   if (!facts.faceStill) {
-    for (const f of found.frozen) {
+    // a black picture is also a still one: what is black is reported once, as black
+    for (const f of found.frozen.flatMap((x) => minus(x, found.black))) {
       if (f.end - f.start >= r.freezeSeconds) out.push({ code: 'output_frozen', at: s2(f.start), detail: `the picture stands still from ${s2(f.start)} s to ${s2(f.end)} s while the face video moves` });
     }
   }
