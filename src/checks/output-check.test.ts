@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { FfmpegMedia } from '../media/ffmpeg.adapter.js';
 import { outputCase, type OutputCase } from '../../test/helpers/output-fixtures.js';
 import { faceVideoWithAudio } from '../../test/helpers/fixtures.js';
-import { DEFAULT_OUTPUT_RULES, judgeOutput, OutputChecker, parseDetections } from './output-check.js';
+import { DEFAULT_OUTPUT_RULES, judgeOutput, OutputChecker, parseDetections, STILL_FACE_WINDOW_SEC, stillFaceArgs } from './output-check.js';
 
 const media = new FfmpegMedia({});
 const checker = new OutputChecker({ ffmpegPath: 'ffmpeg', timeoutMs: 60_000 });
@@ -44,6 +44,12 @@ describe('output check on real results', () => {
     expect(await checker.isStill(await faceVideoWithAudio(2))).toBe(true);
     expect(await checker.isStill(await moving())).toBe(false);
     expect(await findings('frozen', { face: await faceVideoWithAudio(2) })).toEqual([]);
+  }, 60_000);
+
+  it('reads only the first seconds of a long face video (its cost is the result\u2019s, not the face\u2019s)', async () => {
+    expect(stillFaceArgs('face.mp4').join(' ')).toContain(`-t ${STILL_FACE_WINDOW_SEC} -f null`);
+    // a held photo longer than the window: still (the freeze is open where the reading stops)
+    expect(await checker.isStill(await faceVideoWithAudio(STILL_FACE_WINDOW_SEC + 3))).toBe(true);
   }, 60_000);
 });
 

@@ -67,11 +67,20 @@ export function speechSilenceArgs(speech: string, r: OutputRules): string[] {
 }
 
 /**
+ * How much of the face video the still-face pass reads. A held photo is still from its first
+ * frame; a recorded face moves within seconds. Reading the whole face instead would make the
+ * check cost the face's length, not the result's: a 10-minute upload behind a 10 s result (or
+ * behind each part of a long script) would be decoded in full for every result.
+ */
+export const STILL_FACE_WINDOW_SEC = 5;
+
+/**
  * Does the face video itself stand still (a photo held)? Then a frozen result is what was asked
- * for. A short window (0.3 s), so a one-second face clip is judged too.
+ * for. A short freeze window (0.3 s), so a one-second face clip is judged too; only its first
+ * STILL_FACE_WINDOW_SEC seconds are read.
  */
 export function stillFaceArgs(face: string): string[] {
-  return ['-hide_banner', '-nostdin', '-v', 'info', ...SAFE_INPUT, '-i', face, '-map', '0:v:0', '-vf', 'freezedetect=n=-60dB:d=0.3', '-f', 'null', '-'];
+  return ['-hide_banner', '-nostdin', '-v', 'info', ...SAFE_INPUT, '-i', face, '-map', '0:v:0', '-vf', 'freezedetect=n=-60dB:d=0.3', '-t', String(STILL_FACE_WINDOW_SEC), '-f', 'null', '-'];
 }
 
 const num = (s: string | undefined) => (s === undefined ? NaN : Number(s));
@@ -193,7 +202,7 @@ export class OutputChecker {
     return judgeOutput(parseDetections(stderr, duration), { videoSec: i.videoSec, audioSec: i.audioSec, speechSilent, faceStill }, r);
   }
 
-  /** A face video that is frozen over (nearly) its whole length is a held photo. */
+  /** A face video frozen over (nearly) all of its first seconds (STILL_FACE_WINDOW_SEC) is a held photo. */
   async isStill(face: string, signal?: AbortSignal): Promise<boolean> {
     const { stderr } = await runProcess(this.o.ffmpegPath, stillFaceArgs(face), { signal, timeoutMs: this.o.timeoutMs });
     // frozen from its start and never moving again (the stretch is still open at the end)
