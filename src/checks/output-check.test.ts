@@ -46,6 +46,12 @@ describe('output check on real results', () => {
     expect(await findings('frozen', { face: await faceVideoWithAudio(2) })).toEqual([]);
   }, 60_000);
 
+  it('a good result does not read the face video at all (no frozen stretch to judge)', async () => {
+    // a face that cannot be read: the face pass would fail the check if it ran
+    expect(await findings('good', { face: '/nonexistent/face.mp4' })).toEqual([]);
+    await expect(findings('frozen', { face: '/nonexistent/face.mp4' })).rejects.toThrow();
+  }, 60_000);
+
   it('reads only the first seconds of a long face video (its cost is the result\u2019s, not the face\u2019s)', async () => {
     expect(stillFaceArgs('face.mp4').join(' ')).toContain(`-t ${STILL_FACE_WINDOW_SEC} -f null`);
     // a held photo longer than the window: still (the freeze is open where the reading stops)

@@ -3,8 +3,8 @@
  * `blackdetect`, `freezedetect` and `silencedetect`, plus the A/V duration drift from ffprobe's
  * header, judged against the speech's own activity (silence in the result is a finding only
  * where the speech had sound) and against the face video (a frozen result is a finding only when
- * the face video itself moves). Argument builders and the judgement are pure; `OutputChecker`
- * runs the processes.
+ * the face video itself moves; the face is read only when the result has a frozen stretch).
+ * Argument builders and the judgement are pure; `OutputChecker` runs the processes.
  *
  * Called before a result may complete through OutputGate (output-gate.ts).
  */
@@ -194,12 +194,17 @@ export class OutputChecker {
 
   async check(i: OutputCheckInput): Promise<OutputFinding[]> {
     const r = this.rules;
-    const faceStill = i.faceStill ?? (i.face ? await this.isStill(i.face, i.signal) : true);
+    const known = i.faceStill ?? (i.face ? undefined : true);
     const run = (args: string[]) => runProcess(this.o.ffmpegPath, args, { signal: i.signal, timeoutMs: this.o.timeoutMs }).then((x) => x.stderr);
-    const [stderr, speechErr] = await Promise.all([run(outputCheckArgs(i.result, r, { freeze: !faceStill })), i.speech ? run(speechSilenceArgs(i.speech, r)) : Promise.resolve(null)]);
+    const [stderr, speechErr] = await Promise.all([run(outputCheckArgs(i.result, r, { freeze: known !== true })), i.speech ? run(speechSilenceArgs(i.speech, r)) : Promise.resolve(null)]);
     const duration = Math.max(i.videoSec, i.audioSec);
+    const found = parseDetections(stderr, duration);
+    // The face is looked at only when the result stands still long enough to be a finding: a
+    // good result (nearly all of them) costs no pass over the face video at all.
+    const longFreeze = found.frozen.some((f) => f.end - f.start >= r.freezeSeconds);
+    const faceStill = known ?? (longFreeze ? await this.isStill(i.face!, i.signal) : false);
     const speechSilent = speechErr === null ? null : parseDetections(speechErr, i.audioSec).silent;
-    return judgeOutput(parseDetections(stderr, duration), { videoSec: i.videoSec, audioSec: i.audioSec, speechSilent, faceStill }, r);
+    return judgeOutput(found, { videoSec: i.videoSec, audioSec: i.audioSec, speechSilent, faceStill }, r);
   }
 
   /** A face video frozen over (nearly) all of its first seconds (STILL_FACE_WINDOW_SEC) is a held photo. */
