@@ -10,10 +10,10 @@
  * Output check: the real OutputChecker (one ffmpeg pass with blackdetect, freezedetect,
  * silencedetect over the result, the speech's silences, whether the face stands still) on a
  * 720p and 1080p result of a moving face, up to ten minutes; the budget is 10 % of the video's
- * duration in CPU time.
+ * duration in CPU time. Each row is the median of its runs and says whether it meets its budget.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FaceCheck, type FaceCheckConfig } from '../src/checks/face-check.js';
@@ -22,17 +22,36 @@ import { FfmpegMedia } from '../src/media/ffmpeg.adapter.js';
 import { FrameSampler } from '../src/media/frame-sampler.js';
 import { OutputChecker } from '../src/checks/output-check.js';
 import { faceImage, ONE_FACE_CROP } from '../test/helpers/fixtures.js';
-import { round } from './lib/stats.js';
+import { median, round } from './lib/stats.js';
+
+/** The budgets of issue #26 (docs/checks.md, "Cost"). */
+const FACE_CPU_PER_10S_720P = 1.5;
+const DETECTOR_EXTRA_RSS_MB = 300;
+const OUTPUT_CPU_SHARE = 0.1;
 
 const cacheDir = join(tmpdir(), 'heygem-gateway-bench');
 
-/** A real face (packaged photo) held for `seconds` at `width`×`height`, 25 fps, with a tone. */
+/**
+ * A real face (packaged photo) held for `seconds` at `width`×`height`, 25 fps, with a tone.
+ * Longer than 10 s: the 10 s clip repeated (stream copy, keyframes stay 10 s apart) — encoding
+ * ten minutes of zoomed 1080p would take the machine longer than the whole benchmark, and the
+ * checks decode the copy exactly as they would a camera file of that length.
+ */
 export function faceVideo(seconds: number, width: number, height: number, motion: 'slow' | 'lively' = 'slow'): string {
   mkdirSync(cacheDir, { recursive: true });
   const out = join(cacheDir, `face-${width}x${height}-${seconds}s${motion === 'lively' ? '-lively' : ''}.mp4`);
+  if (existsSync(out)) return out;
+  if (seconds > 10 && seconds % 10 === 0) {
+    const piece = faceVideo(10, width, height, motion);
+    const list = `${out}.list.txt`;
+    writeFileSync(list, Array.from({ length: seconds / 10 }, () => `file '${piece}'`).join('\n'));
+    execFileSync('ffmpeg', ['-v', 'error', '-y', '-f', 'concat', '-safe', '0', '-i', list, '-c', 'copy', '-movflags', '+faststart', `${out}.tmp.mp4`]);
+    execFileSync('mv', [`${out}.tmp.mp4`, out]);
+    rmSync(list);
+    return out;
+  }
   // lively: the zoom moves every frame, as a speaking face does (slow holds still for seconds)
   const zoom = motion === 'lively' ? "1.05+0.05*sin(on/8)" : '1+0.05*sin(on/50)';
-  if (existsSync(out)) return out;
   execFileSync('ffmpeg', [
     '-v', 'error', '-y',
     '-loop', '1', '-framerate', '25', '-i', faceImage(), '-t', String(seconds),
@@ -79,29 +98,42 @@ export async function runChecksBench(opts: { quick?: boolean }): Promise<Array<R
   for (const [i, c] of cases.entries()) {
     const probe = await media.probe(videos[i]);
     const runs = opts.quick ? 1 : 3;
-    let cpu = 0;
-    let wall = 0;
+    const cpus: number[] = [];
+    const walls: number[] = [];
     let faces = '';
     for (let r = 0; r < runs; r++) {
       const c0 = cpuSeconds();
       const w0 = Date.now();
       const result = await check.check(videos[i], probe);
-      cpu += cpuSeconds() - c0;
-      wall += Date.now() - w0;
+      cpus.push(cpuSeconds() - c0);
+      walls.push(Date.now() - w0);
       faces = `${result.frames.length} stills, face h ${round(result.face!.h)}`;
     }
+    // medians: the machine is shared, one slow run says more about the neighbours than the check
+    const cpu = median(cpus);
+    const per10 = (cpu / c.seconds) * 10;
+    // the budget is stated for 720p; a longer upload is sampled with the same ten stills
+    const budget = c.height === 720 ? `≤ ${FACE_CPU_PER_10S_720P} s CPU per 10 s` : `≤ ${FACE_CPU_PER_10S_720P} s CPU per upload (10 stills)`;
+    const within = c.height === 720 ? per10 <= FACE_CPU_PER_10S_720P : cpu <= FACE_CPU_PER_10S_720P;
     rows.push({
       case: c.label,
       stills: faces,
-      cpu_s: round(cpu / runs),
-      cpu_s_per_10s_of_video: round((cpu / runs / c.seconds) * 10),
-      cpu_ms_per_video_s: round((cpu / runs / c.seconds) * 1000),
-      wall_ms: round(wall / runs),
+      runs,
+      cpu_s: round(cpu),
+      cpu_s_per_10s_of_video: round(per10),
+      cpu_ms_per_video_s: round((cpu / c.seconds) * 1000),
+      wall_ms: round(median(walls)),
+      budget,
+      within_budget: within ? 'yes' : 'NO',
     });
   }
   const rssAfter = process.memoryUsage().rss;
   rows.push(...(await outputCheckRows(opts, media)));
-  rows.push({ case: 'detector load (once per process)', stills: '', cpu_s: round(loadCpu), cpu_s_per_10s_of_video: 0, cpu_ms_per_video_s: 0, wall_ms: loadMs, extra_rss_mb: round((rssAfter - rss0) / 1024 / 1024) });
+  const extraMb = (rssAfter - rss0) / 1024 / 1024;
+  rows.push({
+    case: 'detector load (once per process)', stills: '', runs: 1, cpu_s: round(loadCpu), cpu_s_per_10s_of_video: 0, cpu_ms_per_video_s: 0, wall_ms: loadMs,
+    extra_rss_mb: round(extraMb), budget: `≤ ${DETECTOR_EXTRA_RSS_MB} MB extra RSS`, within_budget: extraMb <= DETECTOR_EXTRA_RSS_MB ? 'yes' : 'NO',
+  });
   return rows;
 }
 
@@ -114,36 +146,50 @@ function speechWav(seconds: number): string {
 
 async function outputCheckRows(opts: { quick?: boolean }, media: FfmpegMedia): Promise<Array<Record<string, number | string>>> {
   const checker = new OutputChecker({ ffmpegPath: 'ffmpeg', timeoutMs: 600_000 });
-  // 1080p as real HeyGem results often are; the 10-minute one is the face check's long upload
-  const cases = opts.quick
+  // 1080p as real HeyGem results often are, up to ten minutes
+  const cases: Array<{ seconds: number; width: number; height: number; faceSeconds?: number }> = opts.quick
     ? [{ seconds: 3, width: 640, height: 360 }]
-    : [{ seconds: 10, width: 1280, height: 720 }, { seconds: 60, width: 1280, height: 720 }, { seconds: 60, width: 1920, height: 1080 }, { seconds: 600, width: 1920, height: 1080 }];
+    : [
+        { seconds: 10, width: 1280, height: 720 },
+        { seconds: 60, width: 1280, height: 720 },
+        { seconds: 60, width: 1920, height: 1080 },
+        { seconds: 600, width: 1920, height: 1080 },
+        // a short result of a 10-minute face upload: the still-face pass reads only the face's first seconds
+        { seconds: 10, width: 1920, height: 1080, faceSeconds: 600 },
+      ];
   const rows: Array<Record<string, number | string>> = [];
   for (const c of cases) {
-    const result = faceVideo(c.seconds, c.width, c.height, c.seconds > 60 ? 'slow' : 'lively');
-    const face = faceVideo(opts.quick ? 3 : 10, c.width, c.height, 'lively');
+    // a result moves every frame, as a speaking face does: nothing to find, the whole pass is paid
+    const result = faceVideo(c.seconds, c.width, c.height, 'lively');
+    const faceSeconds = c.faceSeconds ?? (opts.quick ? 3 : 10);
+    const face = faceVideo(faceSeconds, c.width, c.height, 'lively');
     const speech = speechWav(c.seconds);
     const p = await media.probe(result);
     const runs = opts.quick || c.seconds > 60 ? 1 : 3;
-    let cpu = 0;
-    let wall = 0;
+    const cpus: number[] = [];
+    const walls: number[] = [];
     let found = '';
     for (let r = 0; r < runs; r++) {
       const c0 = cpuSeconds();
       const w0 = Date.now();
       const f = await checker.check({ result, videoSec: p.videoDurationSec ?? p.durationSec, audioSec: p.audioDurationSec ?? p.durationSec, speech, face });
-      cpu += cpuSeconds() - c0;
-      wall += Date.now() - w0;
-      found = f.length ? f.map((x) => x.code).join(',') : 'none';
+      cpus.push(cpuSeconds() - c0);
+      walls.push(Date.now() - w0);
+      found = f.length ? [...new Set(f.map((x) => x.code))].map((code) => `${code} ×${f.filter((x) => x.code === code).length}`).join(', ') : 'none';
     }
+    const cpu = median(cpus);
+    const share = cpu / c.seconds;
     rows.push({
-      case: `output check, ${c.seconds} s ${c.height}p`,
+      case: `output check, ${c.seconds} s ${c.height}p${c.faceSeconds ? `, face ${c.faceSeconds} s` : ''}`,
       stills: `findings: ${found}`,
-      cpu_s: round(cpu / runs),
-      cpu_s_per_10s_of_video: round((cpu / runs / c.seconds) * 10),
-      cpu_ms_per_video_s: round((cpu / runs / c.seconds) * 1000),
-      wall_ms: round(wall / runs),
-      cpu_share_of_duration: `${round((cpu / runs / c.seconds) * 100)} %`,
+      runs,
+      cpu_s: round(cpu),
+      cpu_s_per_10s_of_video: round(share * 10),
+      cpu_ms_per_video_s: round(share * 1000),
+      wall_ms: round(median(walls)),
+      cpu_share_of_duration: `${round(share * 100, 1)} %`,
+      budget: `≤ ${OUTPUT_CPU_SHARE * 100} % of duration`,
+      within_budget: share <= OUTPUT_CPU_SHARE ? 'yes' : 'NO',
     });
   }
   return rows;

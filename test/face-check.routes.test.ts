@@ -11,9 +11,9 @@ import { scriptedGatewaysClosedAfterEach } from './helpers/scripted.js';
 type Json = Record<string, any>;
 const gateway = scriptedGatewaysClosedAfterEach();
 
-async function upload(url: string, route: string, file: string): Promise<{ status: number; body: Json }> {
+async function upload(url: string, route: string, file: string, text = 'Hello there.'): Promise<{ status: number; body: Json }> {
   const form = new FormData();
-  form.set('text', 'Hello there.');
+  form.set('text', text);
   form.set('name', 'Face');
   form.set('video', new Blob([new Uint8Array(await readFile(file))]), 'face.mp4');
   const res = await fetch(`${url}${route}`, { method: 'POST', body: form });
@@ -21,16 +21,16 @@ async function upload(url: string, route: string, file: string): Promise<{ statu
 }
 
 describe('face check at the door', () => {
-  it.each<[FaceCase, string]>([
-    ['none', 'no_face'],
-    ['two', 'multiple_faces'],
-    ['tiny', 'face_too_small'],
-    ['cut', 'face_cut_off'],
-  ])('%s face video → 422 %s on generate and avatar registration, nothing stored', { timeout: 60_000 }, async (kind, code) => {
+  it.each<[FaceCase, string, string]>([
+    ['none', 'no_face', '大家好，欢迎来到我们的直播间。'],
+    ['two', 'multiple_faces', 'Hello there.'],
+    ['tiny', 'face_too_small', '这款手机今天开卖。'],
+    ['cut', 'face_cut_off', 'Hello there.'],
+  ])('%s face video → 422 %s on generate and avatar registration, nothing stored (script: %s)', { timeout: 60_000 }, async (kind, code, text) => {
     const { t } = await gateway({}, { realMedia: true });
     const video = await faceCaseVideo(kind);
     for (const route of ['/api/generate', '/api/avatars']) {
-      const r = await upload(t.url, route, video);
+      const r = await upload(t.url, route, video, text);
       expect(r.status, `${route} ${JSON.stringify(r.body)}`).toBe(422);
       expect(r.body).toMatchObject({ code, width: 640, height: 360, fps: 25 });
       expect(r.body.error).toEqual(expect.any(String));

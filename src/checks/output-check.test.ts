@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { FfmpegMedia } from '../media/ffmpeg.adapter.js';
 import { outputCase, type OutputCase } from '../../test/helpers/output-fixtures.js';
 import { faceVideoWithAudio } from '../../test/helpers/fixtures.js';
-import { DEFAULT_OUTPUT_RULES, judgeOutput, OutputChecker, parseDetections } from './output-check.js';
+import { DEFAULT_OUTPUT_RULES, judgeOutput, OutputChecker, parseDetections, STILL_FACE_WINDOW_SEC, stillFaceArgs } from './output-check.js';
 
 const media = new FfmpegMedia({});
 const checker = new OutputChecker({ ffmpegPath: 'ffmpeg', timeoutMs: 60_000 });
@@ -45,6 +45,18 @@ describe('output check on real results', () => {
     expect(await checker.isStill(await moving())).toBe(false);
     expect(await findings('frozen', { face: await faceVideoWithAudio(2) })).toEqual([]);
   }, 60_000);
+
+  it('a good result does not read the face video at all (no frozen stretch to judge)', async () => {
+    // a face that cannot be read: the face pass would fail the check if it ran
+    expect(await findings('good', { face: '/nonexistent/face.mp4' })).toEqual([]);
+    await expect(findings('frozen', { face: '/nonexistent/face.mp4' })).rejects.toThrow();
+  }, 60_000);
+
+  it('reads only the first seconds of a long face video (its cost is the result\u2019s, not the face\u2019s)', async () => {
+    expect(stillFaceArgs('face.mp4').join(' ')).toContain(`-t ${STILL_FACE_WINDOW_SEC} -f null`);
+    // a held photo longer than the window: still (the freeze is open where the reading stops)
+    expect(await checker.isStill(await faceVideoWithAudio(STILL_FACE_WINDOW_SEC + 3))).toBe(true);
+  }, 60_000);
 });
 
 describe('parseDetections / judgeOutput', () => {
@@ -81,6 +93,14 @@ describe('parseDetections / judgeOutput', () => {
     expect(judgeOutput(found, facts, DEFAULT_OUTPUT_RULES).map((f) => f.code)).toEqual(['output_black', 'output_frozen']);
     const noSpeechInfo = judgeOutput(found, { ...facts, speechSilent: null, faceStill: true }, DEFAULT_OUTPUT_RULES);
     expect(noSpeechInfo.map((f) => [f.code, f.at])).toEqual([['output_silent', 0], ['output_black', 1], ['output_silent', 7]]);
+  });
+
+  it('a black stretch is not also reported frozen; a freeze that outlasts it by the threshold is', () => {
+    const facts = { videoSec: 9, audioSec: 9, speechSilent: null, faceStill: false };
+    const allBlack = { black: [{ start: 0, end: 2.08 }], frozen: [{ start: 0, end: 2.12 }], silent: [] };
+    expect(judgeOutput(allBlack, facts, DEFAULT_OUTPUT_RULES).map((f) => f.code)).toEqual(['output_black']);
+    const longer = { ...allBlack, frozen: [{ start: 0, end: 5 }] };
+    expect(judgeOutput(longer, facts, DEFAULT_OUTPUT_RULES).map((f) => [f.code, f.at])).toEqual([['output_black', 0], ['output_frozen', 2.08]]);
   });
 
   it('A/V drift past the tolerance, either way', () => {

@@ -3,8 +3,8 @@
  * `blackdetect`, `freezedetect` and `silencedetect`, plus the A/V duration drift from ffprobe's
  * header, judged against the speech's own activity (silence in the result is a finding only
  * where the speech had sound) and against the face video (a frozen result is a finding only when
- * the face video itself moves). Argument builders and the judgement are pure; `OutputChecker`
- * runs the processes.
+ * the face video itself moves; the face is read only when the result has a frozen stretch).
+ * Argument builders and the judgement are pure; `OutputChecker` runs the processes.
  *
  * Called before a result may complete through OutputGate (output-gate.ts).
  */
@@ -67,11 +67,20 @@ export function speechSilenceArgs(speech: string, r: OutputRules): string[] {
 }
 
 /**
+ * How much of the face video the still-face pass reads. A held photo is still from its first
+ * frame; a recorded face moves within seconds. Reading the whole face instead would make the
+ * check cost the face's length, not the result's: a 10-minute upload behind a 10 s result (or
+ * behind each part of a long script) would be decoded in full for every result.
+ */
+export const STILL_FACE_WINDOW_SEC = 5;
+
+/**
  * Does the face video itself stand still (a photo held)? Then a frozen result is what was asked
- * for. A short window (0.3 s), so a one-second face clip is judged too.
+ * for. A short freeze window (0.3 s), so a one-second face clip is judged too; only its first
+ * STILL_FACE_WINDOW_SEC seconds are read.
  */
 export function stillFaceArgs(face: string): string[] {
-  return ['-hide_banner', '-nostdin', '-v', 'info', ...SAFE_INPUT, '-i', face, '-map', '0:v:0', '-vf', 'freezedetect=n=-60dB:d=0.3', '-f', 'null', '-'];
+  return ['-hide_banner', '-nostdin', '-v', 'info', ...SAFE_INPUT, '-i', face, '-map', '0:v:0', '-vf', 'freezedetect=n=-60dB:d=0.3', '-t', String(STILL_FACE_WINDOW_SEC), '-f', 'null', '-'];
 }
 
 const num = (s: string | undefined) => (s === undefined ? NaN : Number(s));
@@ -134,7 +143,8 @@ export function judgeOutput(
   const out: OutputFinding[] = [];
   for (const b of found.black) out.push({ code: 'output_black', at: s2(b.start), detail: `black from ${s2(b.start)} s to ${s2(b.end)} s` });
   if (!facts.faceStill) {
-    for (const f of found.frozen) {
+    // a black picture is also a still one: what is black is reported once, as black
+    for (const f of found.frozen.flatMap((x) => minus(x, found.black))) {
       if (f.end - f.start >= r.freezeSeconds) out.push({ code: 'output_frozen', at: s2(f.start), detail: `the picture stands still from ${s2(f.start)} s to ${s2(f.end)} s while the face video moves` });
     }
   }
@@ -184,15 +194,20 @@ export class OutputChecker {
 
   async check(i: OutputCheckInput): Promise<OutputFinding[]> {
     const r = this.rules;
-    const faceStill = i.faceStill ?? (i.face ? await this.isStill(i.face, i.signal) : true);
+    const known = i.faceStill ?? (i.face ? undefined : true);
     const run = (args: string[]) => runProcess(this.o.ffmpegPath, args, { signal: i.signal, timeoutMs: this.o.timeoutMs }).then((x) => x.stderr);
-    const [stderr, speechErr] = await Promise.all([run(outputCheckArgs(i.result, r, { freeze: !faceStill })), i.speech ? run(speechSilenceArgs(i.speech, r)) : Promise.resolve(null)]);
+    const [stderr, speechErr] = await Promise.all([run(outputCheckArgs(i.result, r, { freeze: known !== true })), i.speech ? run(speechSilenceArgs(i.speech, r)) : Promise.resolve(null)]);
     const duration = Math.max(i.videoSec, i.audioSec);
+    const found = parseDetections(stderr, duration);
+    // The face is looked at only when the result stands still long enough to be a finding: a
+    // good result (nearly all of them) costs no pass over the face video at all.
+    const longFreeze = found.frozen.some((f) => f.end - f.start >= r.freezeSeconds);
+    const faceStill = known ?? (longFreeze ? await this.isStill(i.face!, i.signal) : false);
     const speechSilent = speechErr === null ? null : parseDetections(speechErr, i.audioSec).silent;
-    return judgeOutput(parseDetections(stderr, duration), { videoSec: i.videoSec, audioSec: i.audioSec, speechSilent, faceStill }, r);
+    return judgeOutput(found, { videoSec: i.videoSec, audioSec: i.audioSec, speechSilent, faceStill }, r);
   }
 
-  /** A face video that is frozen over (nearly) its whole length is a held photo. */
+  /** A face video frozen over (nearly) all of its first seconds (STILL_FACE_WINDOW_SEC) is a held photo. */
   async isStill(face: string, signal?: AbortSignal): Promise<boolean> {
     const { stderr } = await runProcess(this.o.ffmpegPath, stillFaceArgs(face), { signal, timeoutMs: this.o.timeoutMs });
     // frozen from its start and never moving again (the stretch is still open at the end)
