@@ -6,7 +6,7 @@
  */
 import type { GpuSample, GpuStatsSource } from '../telemetry/gpu-stats.js';
 import type { TaskStore } from '../store/task-store.js';
-import { isRemoteHolder } from '../runners/holder.js';
+import { isRemoteHolder } from '../domain/holder.js';
 import type { Clock } from '../tasks/clock.js';
 import type { SlotRunner } from './slot-runner.js';
 
