@@ -15,9 +15,9 @@ import { isStoreUnavailable } from '../store/unavailable.js';
 import { HOLDER_RETRY_MAX_DELAY_MS } from '../tasks/store-retry.js';
 import type { Clock } from '../tasks/clock.js';
 import type { TaskChange } from '../tasks/lifecycle.js';
-import type { BackupRenders } from '../segments/backup-renders.js';
 import type { SlotRunner } from './slot-runner.js';
 import type { WorkSource } from './work-source.js';
+import type { Backups } from './ports.js';
 
 export interface SchedulerOptions {
   healthProbeIntervalMs: number;
@@ -70,7 +70,7 @@ export class Scheduler {
     readonly nodeId: string,
     private readonly slotInfo: SlotInfo = () => ({}),
     /** Backup renders of segments for slots with nothing to claim (docs/segments.md). */
-    private readonly backups?: Pick<BackupRenders, 'offer' | 'onOpen'>,
+    private readonly backups?: Pick<Backups, 'offer' | 'onOpen'>,
   ) {
     for (const r of runners) r.onIdle = () => this.notify();
     if (backups) backups.onOpen = () => this.notify();

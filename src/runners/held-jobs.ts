@@ -11,7 +11,7 @@ import { TaskError } from '../domain/errors.js';
 import type { Fence, Task } from '../domain/task.js';
 import type { DataPaths } from '../runner/data-paths.js';
 import type { TaskPatch } from '../store/task-store.js';
-import type { LibraryInputs } from '../library/library.service.js';
+import type { TaskInputFiles as LibraryInputs } from '../runner/ports.js';
 import type { SegmentReads } from '../segments/segment-steps.js';
 import type { InputCache } from './input-cache.js';
 import type { JobJournal } from './job-journal.js';
