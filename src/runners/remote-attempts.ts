@@ -104,15 +104,18 @@ export class RemoteAttempts implements AttemptPort {
 
   /** The attempt failed here: reported once, with whether it may be retried; the gateway decides. */
   async fail(task: Task, err: TaskError, signal?: AbortSignal): Promise<Task | undefined> {
+    return this.durably(task, `end of attempt (${err.code})`, signal, () => this.failOnce(task, err));
+  }
+
+  /** `fail`, one call (its own retries only): the gateway away for longer throws. */
+  async failOnce(task: Task, err: TaskError): Promise<Task | undefined> {
     const fence = fenceOf(task);
     if (!fence) return undefined;
-    return this.durably(task, `end of attempt (${err.code})`, signal, async () => {
-      const retryable = Boolean(err.retryable);
-      const r = await this.api.call<WireJob>('POST', `/jobs/${task.id}/error`, { fence, body: { code: err.code, message: err.message, retryable } });
-      const next = this.answer(r, retryable ? 'queued' : 'failed');
-      await this.jobs.forget(task.id);
-      return this.announce(next, task.state);
-    });
+    const retryable = Boolean(err.retryable);
+    const r = await this.api.call<WireJob>('POST', `/jobs/${task.id}/error`, { fence, body: { code: err.code, message: err.message, retryable } });
+    const next = this.answer(r, retryable ? 'queued' : 'failed');
+    await this.jobs.forget(task.id);
+    return this.announce(next, task.state);
   }
 
   /** Hand the job back (a restart, or a shutdown before its render): queued again at once. */

@@ -4,6 +4,7 @@
  * claim), and after a restart the jobs the gateway says this runner still holds. The gateway
  * keeps the slot registry and runs the reaper; a runner has no store of its own.
  */
+import { TaskError } from '../domain/errors.js';
 import type { Task } from '../domain/task.js';
 import type { Logger } from '../logger.js';
 import type { ClaimRequest, SlotRecord } from '../store/task-store.js';
@@ -109,8 +110,10 @@ export class RemoteWork implements WorkSource {
     return this.jobs.localize(r.body);
   }
 
+  /** An attempt a restart interrupted before its render: reported as such; the gateway queues it again. */
   handBack(task: Task): Promise<Task | undefined> {
-    return this.attempts.handBack(task);
+    const err = new TaskError('node_restarted', `Interrupted by a restart of ${task.leaseHolder ?? 'its node'} during ${task.state}`, { retryable: true });
+    return this.attempts.failOnce(task, err);
   }
 
   /** The gateway hands out only leased attempts: nothing unleased reaches a runner. */
