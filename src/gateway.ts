@@ -28,6 +28,7 @@ import { DataPaths } from './runner/data-paths.js';
 import { TaskLifecycle } from './tasks/lifecycle.js';
 import { ClusterView, describeSlot } from './runner/cluster.js';
 import { Scheduler } from './runner/scheduler.js';
+import { LocalWork } from './runner/work-source.js';
 import { RunnerService } from './runners/runner-service.js';
 import { LocalAttempts } from './runner/attempt.js';
 import { SlotRunner } from './runner/slot-runner.js';
@@ -218,7 +219,7 @@ export async function createGateway(config: GatewayConfig, o: GatewayOverrides =
       ? new NvidiaSmiSampler({ binary: config.telemetry.nvidiaSmi, intervalMs: config.telemetry.intervalMs })
       : new NoGpuStats(config.engine === 'preview' ? 'preview engine: no GPUs' : 'GPU telemetry off (telemetry.gpu)'));
   gpuStats.start();
-  const scheduler = new Scheduler(runners, store, lifecycle, clock, { ...config.scheduler, preferOtherSlotMs }, log, nodeId, (r) => describeSlot(r, gpuStats), segments.backups);
+  const scheduler = new Scheduler(runners, new LocalWork(store, lifecycle), clock, { ...config.scheduler, preferOtherSlotMs }, log, nodeId, (r) => describeSlot(r, gpuStats), segments.backups);
   const cluster = new ClusterView(store, config.scheduler.enabled ? runners : [], gpuStats, clock, nodeId, config.scheduler.leaseMs);
   const eta = new EtaService(store, cluster, clock, {
     renderSecPerSpeechSec: config.heygem.defaultRenderSecPerSpeechSec,

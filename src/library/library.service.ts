@@ -16,6 +16,7 @@ import { SHARED_INPUT } from '../engines/heygem/stage-input.js';
 import type { Logger } from '../logger.js';
 import type { Media } from '../media/media.js';
 import type { TaskStore } from '../store/task-store.js';
+import type { TaskInputFiles } from '../runner/ports.js';
 import { sha256File } from './file-hash.js';
 import type { Avatar, AvatarData, AvatarFaceCheck, LibraryItem, LibraryKind, TaskLibraryRefs, Voice, VoiceData, VoiceSource } from './library.js';
 import { isLibraryId } from './library.js';
@@ -37,10 +38,8 @@ export interface LibraryOptions {
 }
 
 /** What the runner needs of a task's library items (host paths + content hashes). */
-export interface LibraryInputs {
-  face: { path: string; hash: string } | null;
-  voice: { path: string; hash: string; text: string } | null;
-}
+/** A task's library inputs as files: the runner's port (runner/ports.ts), which this service implements. */
+export type LibraryInputs = TaskInputFiles;
 
 export interface TaskInputRequest {
   avatarId?: string | null;

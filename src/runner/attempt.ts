@@ -6,9 +6,9 @@
  * changes nothing and comes back `undefined` / `false` / `lost`.
  *
  * Adapters: `LocalAttempts` (below) over the gateway's tasks module for the gateway's own
- * slots; on a remote runner the same adapter runs over the runner's view of the gateway
- * (runners/remote-store.ts). Which verdict a failure gets (retry or fail) is the tasks module's
- * (tasks/lifecycle.ts `failed`), decided where the task's row is.
+ * slots; on a remote runner `RemoteAttempts` (runners/remote-attempts.ts) over the runner API.
+ * Which verdict a failure gets (retry or fail) is the tasks module's (tasks/lifecycle.ts
+ * `failed`), decided once, on the gateway, where the task's row is.
  */
 import type { TaskError } from '../domain/errors.js';
 import { fenceOf, type Task, type TaskState } from '../domain/task.js';
@@ -33,7 +33,7 @@ export interface AttemptPort {
   handBack(task: Task): Promise<Task | undefined>;
 }
 
-/** The attempt port over the tasks module (the gateway's slots, and a runner's own view). */
+/** The attempt port over the tasks module (the gateway's own slots). */
 export class LocalAttempts implements AttemptPort {
   constructor(private readonly lifecycle: TaskLifecycle) {}
 

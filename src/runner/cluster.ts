@@ -4,11 +4,26 @@
  * not refreshed within the lease is shown as `stale` (its node is down or partitioned).
  * Reads are cached briefly so dashboards polling /api/queue cost no database round trip each.
  */
-import type { GpuSample, GpuStatsSource } from '../telemetry/gpu-stats.js';
 import type { TaskStore } from '../store/task-store.js';
-import { isRemoteHolder } from '../runners/holder.js';
+import { isRemoteHolder } from '../domain/holder.js';
 import type { Clock } from '../tasks/clock.js';
 import type { SlotRunner } from './slot-runner.js';
+
+/** One GPU's latest reading (telemetry/ samples it: nvidia-smi, or none). */
+export interface GpuSample {
+  index: number;
+  utilizationPct: number | null;
+  memoryUsedMiB: number | null;
+  memoryTotalMiB: number | null;
+  temperatureC: number | null;
+  powerW: number | null;
+  at: number;
+}
+
+/** The port the cluster view reads GPU telemetry through (telemetry/gpu-stats.ts implements it). */
+export interface GpuReadings {
+  latest(index: number): GpuSample | null;
+}
 
 export interface ClusterSlot {
   slotId: number;
@@ -40,7 +55,7 @@ export interface ClusterSlot {
 }
 
 /** The facts a node reports about one of its slots (JSON-safe). */
-export function describeSlot(r: SlotRunner, gpuStats: GpuStatsSource): Omit<ClusterSlot, 'slotId' | 'nodeId' | 'local' | 'heartbeatAt' | 'stale'> {
+export function describeSlot(r: SlotRunner, gpuStats: GpuReadings): Omit<ClusterSlot, 'slotId' | 'nodeId' | 'local' | 'heartbeatAt' | 'stale'> {
   return {
     busy: r.busy,
     currentTask: r.currentTaskId,
@@ -66,7 +81,7 @@ export class ClusterView {
   constructor(
     private readonly store: TaskStore,
     private readonly runners: readonly SlotRunner[],
-    private readonly gpuStats: GpuStatsSource,
+    private readonly gpuStats: GpuReadings,
     private readonly clock: Clock,
     readonly nodeId: string,
     private readonly leaseMs: number,

@@ -8,16 +8,16 @@
  *  - on start, reclaims its own live renders (re-attached by code) and hands back the rest.
  * See docs/lifecycle.md.
  */
-import { ACTIVE_STATES, isFinal, type Task } from '../domain/task.js';
+import { isFinal, type Task } from '../domain/task.js';
 import type { Logger } from '../logger.js';
-import { isRemoteHolder } from '../runners/holder.js';
-import type { SlotRecord, TaskStore } from '../store/task-store.js';
+import type { SlotRecord } from '../store/task-store.js';
 import { isStoreUnavailable } from '../store/unavailable.js';
 import { HOLDER_RETRY_MAX_DELAY_MS } from '../tasks/store-retry.js';
 import type { Clock } from '../tasks/clock.js';
-import type { TaskChange, TaskLifecycle } from '../tasks/lifecycle.js';
-import type { BackupRenders } from '../segments/backup-renders.js';
+import type { TaskChange } from '../tasks/lifecycle.js';
 import type { SlotRunner } from './slot-runner.js';
+import type { WorkSource } from './work-source.js';
+import type { Backups } from './ports.js';
 
 export interface SchedulerOptions {
   healthProbeIntervalMs: number;
@@ -58,18 +58,19 @@ export class Scheduler {
   private reapNotBefore = 0;
   private pumpRetry: NodeJS.Timeout | null = null;
   private readonly onChange = (c: TaskChange) => this.abortStale(c.task);
+  private stopListening: () => void = () => undefined;
 
   constructor(
     readonly runners: SlotRunner[],
-    private readonly store: TaskStore,
-    private readonly lifecycle: TaskLifecycle,
+    /** Claims, slot reports, recovery and the reaper's moves (work-source.ts). */
+    private readonly work: WorkSource,
     private readonly clock: Clock,
     private readonly opts: SchedulerOptions,
     private readonly log: Logger,
     readonly nodeId: string,
     private readonly slotInfo: SlotInfo = () => ({}),
     /** Backup renders of segments for slots with nothing to claim (docs/segments.md). */
-    private readonly backups?: Pick<BackupRenders, 'offer' | 'onOpen'>,
+    private readonly backups?: Pick<Backups, 'offer' | 'onOpen'>,
   ) {
     for (const r of runners) r.onIdle = () => this.notify();
     if (backups) backups.onOpen = () => this.notify();
@@ -79,11 +80,11 @@ export class Scheduler {
   async start(): Promise<void> {
     const now = this.clock.now();
     if (this.runners.length) {
-      const conflicts = await this.store.registerSlots(this.nodeId, this.runners.map((r) => r.id), now, this.opts.leaseMs);
+      const conflicts = await this.work.registerSlots(this.nodeId, this.runners.map((r) => r.id), now, this.opts.leaseMs);
       if (conflicts.length) throw new SlotConflictError(conflicts, now);
     }
     this.stopped = false;
-    this.lifecycle.on('change', this.onChange);
+    this.stopListening = this.work.onChange(this.onChange);
     // This node was away too: leases that ran out while it was down may belong to holders that
     // are alive (remote runners, other nodes cut off alike). They get time to renew first.
     this.reapNotBefore = now + this.renewGraceMs();
@@ -93,7 +94,7 @@ export class Scheduler {
     this.every(this.opts.reapIntervalMs, () => this.reap());
     // Another node's submits arrive as notifications (lifecycle 'change'); this poll is only
     // the safety net for a missed one.
-    if (this.store.shared) this.every(this.opts.sharedPollMs, async () => this.notify(), false);
+    if (this.work.shared) this.every(this.opts.sharedPollMs, async () => this.notify(), false);
     await this.reportSlots();
     this.notify();
   }
@@ -149,17 +150,14 @@ export class Scheduler {
    * After a restart: attempts this node held whose lease is still valid are taken back —
    * renders already submitted are re-attached by code on the same slot (no second render);
    * attempts before the render are handed back to the queue. Expired ones are the reaper's.
-   * With the embedded store this process is the only node, so every attempt in flight is ours
-   * (the host name may have changed, e.g. a recreated container).
+   * Which attempts are this node's is the work source's answer (work-source.ts).
    */
   private async recover(): Promise<void> {
     const now = this.clock.now();
-    const inFlight = this.store.shared
-      ? await this.store.listHeldBy(this.nodeId)
-      : (await this.store.listInStates([...ACTIVE_STATES])).filter((t) => !isRemoteHolder(t.leaseHolder)); // a remote runner's keep going
+    const inFlight = await this.work.inFlight(this.nodeId);
     for (const task of inFlight) {
       if (!task.leaseToken) {
-        await this.lifecycle.requeueUnleased(task, `re-queued after restart (was ${task.state})`);
+        await this.work.requeueUnleased(task, `re-queued after restart (was ${task.state})`);
         continue;
       }
       if (task.leaseExpiresAt !== null && task.leaseExpiresAt <= now) continue; // the reaper's
@@ -168,13 +166,13 @@ export class Scheduler {
       // container accepting the job and the flag being written. Re-attaching queries by code
       // first and submits only when the container has neither the job nor its result.
       if (runner && (task.state === 'rendering' || task.state === 'collecting') && task.audioPath) {
-        const back = await this.lifecycle.reclaim(task, this.nodeId, this.opts.leaseMs);
+        const back = await this.work.reclaim(task, this.nodeId, this.opts.leaseMs);
         if (!back) continue;
         this.log.info({ taskId: task.id, attempt: task.attempt, slot: runner.id }, 're-attaching render after restart');
         runner.resume(back);
       } else {
         this.log.info({ taskId: task.id, attempt: task.attempt, state: task.state }, 'handing back an attempt interrupted by a restart');
-        await this.lifecycle.interrupted(task);
+        await this.work.handBack(task);
       }
     }
   }
@@ -182,12 +180,12 @@ export class Scheduler {
   /** Any node ends expired attempts of any node; the task is queued again as a new attempt. */
   async reap(): Promise<number> {
     let n = 0;
-    const expired = await this.store.listExpired(this.clock.now(), 100); // also: does the store answer?
+    const expired = await this.work.listExpired(this.clock.now(), 100); // also: does the store answer?
     if (this.storeAwaySince !== null || this.clock.now() < this.reapNotBefore) return 0;
     for (const task of expired) {
       // Our own attempt still running here: it has been renewing; nothing to reap yet.
       if (this.runners.some((r) => r.attempts.some((a) => a.id === task.id && a.attempt === task.attempt))) continue;
-      const next = await this.lifecycle.expire(task);
+      const next = await this.work.expire(task);
       if (next) {
         n++;
         this.log.warn({ taskId: task.id, attempt: task.attempt, holder: task.leaseHolder, state: next.state }, 'lease expired: attempt ended by the reaper');
@@ -199,7 +197,7 @@ export class Scheduler {
 
   private async reportSlots(): Promise<void> {
     if (!this.runners.length) return;
-    await this.store.reportSlots(this.nodeId, this.runners.map((r) => ({ slotId: r.id, info: this.slotInfo(r) })), this.clock.now());
+    await this.work.reportSlots(this.nodeId, this.runners.map((r) => ({ slotId: r.id, info: this.slotInfo(r) })), this.clock.now());
   }
 
   /**
@@ -251,7 +249,7 @@ export class Scheduler {
       if (!free.length) return;
       let claimed = false;
       for (const runner of free) {
-        const task = await this.lifecycle.claim({ slotId: runner.id, holder: this.nodeId, now: this.clock.now(), leaseMs: this.opts.leaseMs, preferOthersMs: this.preferOthersMs(runner) });
+        const task = await this.work.claim({ slotId: runner.id, holder: this.nodeId, now: this.clock.now(), leaseMs: this.opts.leaseMs, preferOthersMs: this.preferOthersMs(runner) });
         if (task) {
           runner.start(task);
           claimed = true;
@@ -272,7 +270,7 @@ export class Scheduler {
 
   private async readyWorkWaits(): Promise<boolean> {
     if (!this.opts.preferOtherSlotMs) return false; // no preference: an empty claim means nothing is ready
-    const at = await this.store.nextAvailableAt();
+    const at = await this.work.nextAvailableAt();
     return at !== null && at <= this.clock.now();
   }
 
@@ -282,7 +280,7 @@ export class Scheduler {
    * and runners on a shared store), else 0 — no other GPU exists to prefer.
    */
   private preferOthersMs(runner: SlotRunner): number {
-    const others = this.store.shared || this.runners.some((r) => r !== runner && r.healthy && !r.degraded);
+    const others = this.work.shared || this.runners.some((r) => r !== runner && r.healthy && !r.degraded);
     return others ? (this.opts.preferOtherSlotMs ?? 0) : 0;
   }
 
@@ -291,7 +289,7 @@ export class Scheduler {
    * was not claimed waits for another GPU (preferOtherSlotMs): wake up when it may be taken here.
    */
   private async armRetryTimer(): Promise<void> {
-    const at = await this.store.nextAvailableAt();
+    const at = await this.work.nextAvailableAt();
     if (this.retryTimer) clearTimeout(this.retryTimer);
     this.retryTimer = null;
     if (at === null) return;
@@ -318,6 +316,6 @@ export class Scheduler {
     for (const t of this.timers) clearInterval(t);
     // Still listening while the slots drain: a cancel meanwhile stops its attempt here.
     await Promise.all(this.runners.map((r) => r.drain(graceMs)));
-    this.lifecycle.off('change', this.onChange);
+    this.stopListening();
   }
 }

@@ -24,7 +24,7 @@ import { isStoreUnavailable } from '../store/unavailable.js';
 import type { Clock } from '../tasks/clock.js';
 import { Lane } from './lane.js';
 import type { AttemptPort } from './attempt.js';
-import type { LaneWait } from '../segments/backup-renders.js';
+import type { LaneWait } from './ports.js';
 import { TaskGone, type TaskPipeline } from './task-pipeline.js';
 
 export interface SlotRunnerOptions {

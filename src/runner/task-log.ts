@@ -6,7 +6,7 @@
  */
 import type { Task } from '../domain/task.js';
 import type { Logger } from '../logger.js';
-import type { TaskChange, TaskLifecycle } from '../tasks/lifecycle.js';
+import type { TaskChange } from '../tasks/lifecycle.js';
 
 export interface TaskDurations {
   /** Accepted → first claimed by a slot. */
@@ -44,8 +44,14 @@ export function taskLogLine(c: TaskChange): { level: 'info' | 'warn'; fields: Re
   return { level: task.state === 'failed' ? 'warn' : 'info', fields, msg };
 }
 
-/** Log every transition the lifecycle announces; returns a function that stops logging. */
-export function attachTaskLog(lifecycle: TaskLifecycle, log: Logger): () => void {
+/** Who announces changes: the gateway's tasks module, or a remote runner's attempts of its own. */
+export interface ChangeFeed {
+  on(event: 'change', listener: (c: TaskChange) => void): unknown;
+  off(event: 'change', listener: (c: TaskChange) => void): unknown;
+}
+
+/** Log every transition the feed announces; returns a function that stops logging. */
+export function attachTaskLog(lifecycle: ChangeFeed, log: Logger): () => void {
   const onChange = (c: TaskChange) => {
     const line = taskLogLine(c);
     if (line) log[line.level](line.fields, line.msg);

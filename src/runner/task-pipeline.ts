@@ -13,11 +13,7 @@ import type { Clock } from '../tasks/clock.js';
 import type { DataPaths } from './data-paths.js';
 import type { AttemptPort } from './attempt.js';
 import { join } from 'node:path';
-import type { SegmentSteps } from '../segments/segment-steps.js';
-import type { LibraryInputs } from '../library/library.service.js';
-import type { BackupRenders, LaneWait } from '../segments/backup-renders.js';
-import type { Normalize } from '../language/speech-text.js';
-import type { OutputGate } from '../checks/output-gate.js';
+import type { Backups, LaneWait, Normalize, OutputCheck, SegmentWork, TaskInputFiles, TaskInputs } from './ports.js';
 
 export interface SlotDefaults {
   faceVideo: string;
@@ -33,13 +29,13 @@ export interface PipelineDeps {
   maxReferenceSeconds: number;
   fallbackToReferenceAudio: boolean;
   /** Steps of segment children (docs/segments.md); absent → segments run as plain tasks. */
-  segments?: SegmentSteps;
+  segments?: SegmentWork;
   /** Library avatar/voice of a task, by task id (docs/avatars.md); absent = none. */
-  inputs?: { inputsForTask(taskId: string): Promise<LibraryInputs | null> };
+  inputs?: TaskInputs;
   /** Backup renders of segments on idle slots of this node (docs/segments.md); absent = none. */
-  backups?: BackupRenders;
+  backups?: Backups;
   /** The output check before `completed` (docs/checks.md); absent = results are not checked. */
-  outputGate?: Pick<OutputGate, 'pass'>;
+  outputGate?: OutputCheck;
 }
 
 /** Thrown when the task left the state we expected (canceled meanwhile): stop quietly. */
@@ -121,12 +117,12 @@ export class TaskPipeline {
   }
 
   /** The library avatar/voice of a task; a segment uses its parent's (docs/avatars.md). */
-  private async libraryOf(task: Task): Promise<LibraryInputs | null> {
+  private async libraryOf(task: Task): Promise<TaskInputFiles | null> {
     return (await this.deps.inputs?.inputsForTask(task.parentId ?? task.id)) ?? null;
   }
 
   /** Face video: the upload, else the library avatar, else the slot's default. */
-  private faceOf(task: Task, lib: LibraryInputs | null): string {
+  private faceOf(task: Task, lib: TaskInputFiles | null): string {
     return task.videoPath ?? lib?.face?.path ?? this.defaults.faceVideo;
   }
 

@@ -9,7 +9,7 @@ import { openAsBlob } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Fence } from '../domain/task.js';
 import type { Logger } from '../logger.js';
-import { RUNNER_API } from './holder.js';
+import { RUNNER_API } from './api-path.js';
 import { HOLDER_RETRY_MAX_DELAY_MS } from '../tasks/store-retry.js';
 
 /** `hgw_1a2b3c4d5e6f_…` → `hgw_1a2b3c4d5e6f_…(hidden)`: the id stays, the secret never shows. */

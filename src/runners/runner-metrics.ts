@@ -7,7 +7,7 @@
 import { Counter, Gauge, type Registry } from 'prom-client';
 import type { Clock } from '../tasks/clock.js';
 import type { TaskStore } from '../store/task-store.js';
-import { isRemoteHolder, RUNNER_HOLDER_PREFIX } from './holder.js';
+import { isRemoteHolder, RUNNER_HOLDER_PREFIX } from '../domain/holder.js';
 
 const P = 'heygem_gateway_';
 

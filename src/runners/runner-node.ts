@@ -1,12 +1,16 @@
 /**
  * A remote runner: this host's slots (same slot config and engines as a gateway) driven by the
- * same Scheduler / SlotRunner / TaskPipeline / TaskLifecycle as local slots, with the task store
- * replaced by the gateway's runner API (remote-store.ts). No database, Redis or shared disk:
- * its dataDir holds only the input cache, the job journal and per-job work files.
+ * same Scheduler / SlotRunner / TaskPipeline as local slots. Their ports are adapters over the
+ * gateway's runner API: the attempt port is RemoteAttempts, the scheduler's work source is
+ * RemoteWork. No lifecycle, no store, no database, Redis or shared disk here: the gateway's
+ * tasks module decides every move; the dataDir holds only the input cache (input-cache.ts), the
+ * job journal (job-journal.ts) and per-job work files.
  */
 import { SegmentMedia } from '../segments/segment-media.js';
 import { SegmentSteps } from '../segments/segment-steps.js';
+import { EventEmitter } from 'node:events';
 import { mkdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
 import { hostname } from 'node:os';
 import type { GatewayConfig } from '../config/load.js';
 import { renderCode, type Task } from '../domain/task.js';
@@ -20,8 +24,6 @@ import type { Media } from '../media/media.js';
 import { systemClock } from '../tasks/clock.js';
 import { describeSlot } from '../runner/cluster.js';
 import { DataPaths } from '../runner/data-paths.js';
-import { TaskLifecycle } from '../tasks/lifecycle.js';
-import { LocalAttempts } from '../runner/attempt.js';
 import { Scheduler } from '../runner/scheduler.js';
 import { SlotRunner } from '../runner/slot-runner.js';
 import { attachTaskLog } from '../runner/task-log.js';
@@ -29,7 +31,11 @@ import { TaskPipeline } from '../runner/task-pipeline.js';
 import { NoGpuStats, type GpuStatsSource } from '../telemetry/gpu-stats.js';
 import { NvidiaSmiSampler } from '../telemetry/nvidia-smi.js';
 import { speechText } from '../language/speech-text.js';
-import { RemoteTaskStore } from './remote-store.js';
+import { HeldJobs } from './held-jobs.js';
+import { InputCache } from './input-cache.js';
+import { JobJournal } from './job-journal.js';
+import { RemoteAttempts, type RunnerChanges } from './remote-attempts.js';
+import { RemoteWork } from './remote-work.js';
 import { RunnerApi } from './runner-api.client.js';
 
 export interface RunnerNodeOptions {
@@ -50,7 +56,6 @@ export interface RunnerNodeOptions {
 export interface RunnerNode {
   nodeId: string;
   scheduler: Scheduler;
-  store: RemoteTaskStore;
   /** Stop taking work; finish within graceMs, hand back what has not started rendering. */
   close(graceMs?: number): Promise<void>;
 }
@@ -62,19 +67,21 @@ export async function startRunnerNode(o: RunnerNodeOptions): Promise<RunnerNode>
   const media = o.media ?? new FfmpegMedia({ ffmpegPath: config.media.ffmpeg, ffprobePath: config.media.ffprobe, timeoutMs: config.media.timeoutMs });
   const engines = o.slotEngines ?? slotEnginesOf(config, media);
   const api = new RunnerApi({ server: o.server, token: o.token, log: log.child({ component: 'runner-api' }), retryForMs: o.retryForMs ?? 60_000, requestTimeoutMs: 30_000 });
-  const store = new RemoteTaskStore(api, paths, log, { pollWaitMs: o.pollWaitMs ?? 20_000, cacheMaxFiles: o.cacheMaxFiles ?? 200 });
-  await store.connect(
+  const clock = systemClock;
+  const closing = new AbortController();
+  const jobs = new HeldJobs(api, paths, new JobJournal(join(paths.root, 'jobs')), new InputCache(api, join(paths.root, 'cache'), o.cacheMaxFiles ?? 200, closing.signal), closing.signal);
+  const changes: RunnerChanges = new EventEmitter();
+  changes.setMaxListeners(0);
+  const attempts = new RemoteAttempts(api, jobs, changes, clock, log, (): number => work.terms.leaseMs);
+  const work = new RemoteWork(api, jobs, attempts, changes, log, o.pollWaitMs ?? 20_000, closing.signal);
+  const terms = await work.connect(
     engines.map((e) => e.id),
     { host: hostname(), version: API_VERSION },
   );
-  const terms = store.terms;
   if (o.retryForMs === undefined) api.retryFor = Math.max(10_000, terms.leaseMs * 2);
-  const clock = systemClock;
-  // The gateway's retry policy decides; here every retryable fault is reported as such.
-  const lifecycle = new TaskLifecycle(store, clock, { maxAttempts: Number.MAX_SAFE_INTEGER, retryBaseDelayMs: 0 }, log);
-  attachTaskLog(lifecycle, log);
+  // Every move is the gateway's to decide; the log shows this runner's own.
+  attachTaskLog(changes, log);
   const assets = await ensurePreviewAssets(config.dataDir, media, { espeakPath: config.media.espeak, voice: config.preview.voice });
-  const attempts = new LocalAttempts(lifecycle);
   const pipelineDeps = {
     attempts,
     media,
@@ -85,13 +92,13 @@ export async function startRunnerNode(o: RunnerNodeOptions): Promise<RunnerNode>
     fallbackToReferenceAudio: config.heygem.fallbackToReferenceAudio,
     // Segments of long scripts run here like on a local slot; their siblings' speech lengths
     // come from the gateway (docs/segments.md), polled gently since each look is an HTTP call.
-    segments: new SegmentSteps(store, new SegmentMedia({ ffmpegPath: config.media.ffmpeg, ffprobePath: config.media.ffprobe, timeoutMs: config.media.timeoutMs }), paths, {
+    segments: new SegmentSteps(jobs, new SegmentMedia({ ffmpegPath: config.media.ffmpeg, ffprobePath: config.media.ffprobe, timeoutMs: config.media.timeoutMs }), paths, {
       pauseMs: config.segments.pauseMs,
       levelDb: config.segments.levelDb,
       partToleranceSec: config.segments.partTolerance,
       pollMs: 500,
     }),
-    inputs: store, // library voices arrive with the job (docs/avatars.md)
+    inputs: jobs, // library voices arrive with the job (docs/avatars.md)
   };
   const schedOpts = { ...config.scheduler, leaseMs: terms.leaseMs, heartbeatMs: terms.heartbeatMs };
   const defaultsOf = (id: number) => {
@@ -102,25 +109,24 @@ export async function startRunnerNode(o: RunnerNodeOptions): Promise<RunnerNode>
   const sampleGpus = config.telemetry.gpu === 'on' || (config.telemetry.gpu === 'auto' && config.engine === 'heygem');
   const gpuStats: GpuStatsSource = sampleGpus ? new NvidiaSmiSampler({ binary: config.telemetry.nvidiaSmi, intervalMs: config.telemetry.intervalMs }) : new NoGpuStats('GPU telemetry off');
   gpuStats.start();
-  await drainOrphans(store, engines, paths, defaultsOf, log);
-  const scheduler = new Scheduler(runners, store, lifecycle, clock, schedOpts, log, terms.nodeId, (r) => describeSlot(r, gpuStats) as unknown as Record<string, unknown>);
+  await drainOrphans(jobs, work, attempts, engines, paths, defaultsOf, log);
+  const scheduler = new Scheduler(runners, work, clock, schedOpts, log, terms.nodeId, (r) => describeSlot(r, gpuStats) as unknown as Record<string, unknown>);
   await scheduler.start();
   let closed = false;
   return {
     nodeId: terms.nodeId,
     scheduler,
-    store,
     async close(graceMs = 10_000) {
       if (closed) return;
       closed = true;
       gpuStats.stop();
-      await store.close(); // ends the pending work request
+      closing.abort(); // ends the pending work request
       await scheduler.stop(graceMs);
       // Renders keep their lease (a restart within it re-attaches them); earlier phases go back.
-      const held = await store.listHeldBy().catch(() => [] as Task[]);
-      for (const t of held) if (t.state !== 'rendering' && t.state !== 'collecting') await store.handBack(t).catch(() => undefined);
-      await store.unregisterSlots().catch((err: unknown) => log.warn({ err }, 'could not unregister slots'));
-      lifecycle.close();
+      const held = await work.inFlight().catch(() => [] as Task[]);
+      for (const t of held) if (t.state !== 'rendering' && t.state !== 'collecting') await attempts.handBack(t).catch(() => undefined);
+      await work.unregisterSlots().catch((err: unknown) => log.warn({ err }, 'could not unregister slots'));
+      changes.removeAllListeners();
     },
   };
 }
@@ -131,10 +137,10 @@ export async function startRunnerNode(o: RunnerNodeOptions): Promise<RunnerNode>
  * is drained (the container is busy until it ends) and its result offered; the gateway refuses
  * it (410) unless the attempt is still current, so nothing is replaced. The rest is dropped.
  */
-async function drainOrphans(store: RemoteTaskStore, engines: SlotEngines[], paths: DataPaths, defaultsOf: (id: number) => { faceVideo: string }, log: Logger): Promise<void> {
-  const entries = await store.journal.list();
+async function drainOrphans(jobs: HeldJobs, work: RemoteWork, attempts: RemoteAttempts, engines: SlotEngines[], paths: DataPaths, defaultsOf: (id: number) => { faceVideo: string }, log: Logger): Promise<void> {
+  const entries = await jobs.journal.list();
   if (!entries.length) return;
-  const held = new Set((await store.listHeldBy()).map((t) => t.id));
+  const held = new Set((await work.inFlight()).map((t) => t.id));
   for (const e of entries) {
     if (held.has(e.job.id)) continue; // the scheduler's recovery takes it back
     const slot = engines.find((x) => x.id === e.slotId);
@@ -143,7 +149,7 @@ async function drainOrphans(store: RemoteTaskStore, engines: SlotEngines[], path
     // A result already collected here (its upload never got through) is offered as it is.
     const collected = await stat(outPath).then((st) => st.size > 0, () => false);
     if (!collected && (!slot || !e.renderSubmitted)) {
-      await store.journal.remove(e.job.id);
+      await jobs.journal.remove(e.job.id);
       continue;
     }
     try {
@@ -158,11 +164,11 @@ async function drainOrphans(store: RemoteTaskStore, engines: SlotEngines[], path
           signal: new AbortController().signal,
         });
       }
-      const status = await store.offerLateResult(e.job, fence, outPath);
+      const status = await attempts.offerLateResult(e.job, fence, outPath);
       log.warn({ taskId: e.job.id, attempt: e.job.attempt, status }, status === 200 ? 'late result accepted' : 'late result refused by the gateway (the job went elsewhere); discarded');
     } catch (err) {
       log.warn({ taskId: e.job.id, err: (err as Error).message }, 'could not drain a job left from before a restart; dropped');
-      await store.journal.remove(e.job.id);
+      await jobs.journal.remove(e.job.id);
     }
   }
 }

@@ -24,13 +24,10 @@ import type { RenderRequest, RenderResult, SlotEngines } from '../engines/ports.
 import type { Logger } from '../logger.js';
 import type { Clock } from '../tasks/clock.js';
 import type { DataPaths } from '../runner/data-paths.js';
+import type { BackupHost, Backups, LaneWait, RaceResult } from '../runner/ports.js';
 
-/** A slot that can run a backup render (SlotRunner). */
-export interface BackupHost {
-  readonly id: number;
-  /** Run `work` on this slot's engines holding its video lane; false when the slot is not idle. */
-  runBackup(work: (engines: SlotEngines, signal: AbortSignal) => Promise<void>, signal: AbortSignal): boolean;
-}
+/** The shapes are the runner's ports (runner/ports.ts); this class implements `Backups`. */
+export type { BackupHost, LaneWait, RaceResult };
 
 export interface BackupRendersOptions {
   /** Most backups of one segment render at a time (0 = off). */
@@ -57,20 +54,7 @@ interface Watched {
   winner: RenderResult | null;
 }
 
-/** A segment waiting for its own slot's video lane, open for backups (see `waitForLane`). */
-export interface LaneWait {
-  won: Promise<RenderResult>;
-  adopt(result: RenderResult, outPath: string): Promise<RenderResult>;
-  close(kind: 'cancel' | 'shutdown'): void;
-}
-
 type First = { kind: 'own'; result: RenderResult } | { kind: 'own-failed'; err: unknown } | { kind: 'backup'; result: RenderResult };
-
-/** What the owner's render ended with; `engineBusy` settles once its own container job is over. */
-export interface RaceResult {
-  result: RenderResult;
-  engineBusy?: Promise<unknown>;
-}
 
 /** Render ms per speech second of recent segment renders on this node (median of a window). */
 class Pace {
@@ -87,7 +71,7 @@ class Pace {
   }
 }
 
-export class BackupRenders {
+export class BackupRenders implements Backups {
   private readonly watched = new Map<string, Watched>();
   private readonly pace = new Pace();
   /** Called when a render opens for backups (the scheduler looks for idle slots). */

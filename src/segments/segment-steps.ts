@@ -21,6 +21,7 @@ import { describeFit, planFit } from './part-fit.js';
 import type { OutputFinisher } from './output-finish.js';
 import { isPlainOutput } from '../domain/output-options.js';
 import { styledSubtitlesFilter } from './burn-args.js';
+import type { SegmentWork } from '../runner/ports.js';
 
 export interface SegmentStepsOptions {
   pauseMs: number;
@@ -40,12 +41,15 @@ const exists = (p: string) => access(p).then(
   () => false,
 );
 
-export class SegmentSteps {
+/** What the steps read of a segment's parent and siblings: the task store on a gateway, the gateway's answers on a remote runner. */
+export type SegmentReads = Pick<TaskStore, 'get' | 'listSegments'>;
+
+export class SegmentSteps implements SegmentWork {
   /** Ping-pong faces being made in this process, by path (two slots never make one twice). */
   private readonly making = new Map<string, Promise<{ fps: number; frames: number }>>();
 
   constructor(
-    private readonly store: TaskStore,
+    private readonly store: SegmentReads,
     private readonly media: SegmentMedia,
     private readonly paths: DataPaths,
     private readonly o: SegmentStepsOptions,

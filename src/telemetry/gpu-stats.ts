@@ -3,17 +3,12 @@
  * ran nvidia-smi inside every /api/queue request). Adapters: NoGpuStats (no GPUs, e.g. the
  * preview engine) and the nvidia-smi sampler.
  */
-export interface GpuSample {
-  index: number;
-  utilizationPct: number | null;
-  memoryUsedMiB: number | null;
-  memoryTotalMiB: number | null;
-  temperatureC: number | null;
-  powerW: number | null;
-  at: number;
-}
+import type { GpuReadings, GpuSample } from '../runner/cluster.js';
 
-export interface GpuStatsSource {
+/** The sample's shape is the runner's port (runner/cluster.ts); the samplers fill it. */
+export type { GpuSample };
+
+export interface GpuStatsSource extends GpuReadings {
   /** Last sample for a GPU index, or null with why it is missing. */
   latest(index: number): GpuSample | null;
   /** Why samples are missing (e.g. "nvidia-smi not found"), null when sampling works. */

@@ -110,3 +110,18 @@ export function upwardImports(edges: Map<string, string[]>): string[] {
   }
   return out;
 }
+
+/**
+ * Imports of the modules under `folder/` into anything but `allowed` (folders, or single
+ * modules such as `logger.ts`): e.g. runner/ may use the tasks module and the adapters, and
+ * reaches features only through ports it declares.
+ */
+export function importsOutside(edges: Map<string, string[]>, folder: string, allowed: readonly string[]): string[] {
+  const inside = (m: string, where: string) => m === where || m.startsWith(`${where}/`);
+  const out: string[] = [];
+  for (const [from, targets] of edges) {
+    if (!inside(from, folder)) continue;
+    for (const to of targets) if (edges.has(to) && !inside(to, folder) && !allowed.some((a) => inside(to, a))) out.push(`${from} → ${to}`);
+  }
+  return out;
+}
