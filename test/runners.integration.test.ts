@@ -192,7 +192,7 @@ describe('remote runners', { timeout: 300_000 }, () => {
     const finals = await Promise.all(ids.map((id) => waitFinal(r.url, id, 120_000)));
     expect(finals.map((s) => s.status)).toEqual(['completed', 'completed']);
     const stats = r.farm.slots[0].video.stats();
-    expect(stats.submits).toBe(2);
+    expect(stats.submits, JSON.stringify(finals.map((s) => [s.attempts, s.checks, s.last_error]))).toBe(2);
     for (const id of ids) expect(sha256(join(r.gwDataDir, 'outputs', `${id}.mp4`))).toBe(stats.resultSha256[id]);
     expect(runner.p.child.exitCode).toBeNull();
     expect(runner.p.output()).not.toMatch(/unhandled|uncaught/i);

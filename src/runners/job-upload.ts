@@ -2,13 +2,14 @@
  * A runner's result upload: the MP4 and the speech WAV of its attempt arrive as files in the
  * job's work dir, are checked like a local render's result (box structure + ffprobe: a complete
  * MP4 with video and audio of the speech's length; the WAV like a TTS reply), and only then does the fenced move to
- * `completed` happen. The lease is checked before anything is written, and the files are
- * renamed into outputs/ only after the fenced move succeeded: a late upload of an attempt that
- * lost its lease is refused (410) and can never replace an output.
+ * `completed` happen. The lease is checked before anything is written; the files are linked
+ * into outputs/ just before the fenced move (so "completed" always has its file) and withdrawn
+ * if it is refused: a late upload of an attempt that lost its lease is refused (410) and can
+ * never replace an output (publish-file.ts).
  */
 import { randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { mkdir, readFile, rename, rm } from 'node:fs/promises';
+import { mkdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -17,6 +18,7 @@ import { parseWavHeader } from '../media/wav.js';
 import type { Fence, Task } from '../domain/task.js';
 import { TaskError } from '../domain/errors.js';
 import { isPlainOutput, outputExtension } from '../domain/output-options.js';
+import { publishFile, withdrawFile } from './publish-file.js';
 import { cleanPatch, JobRefused, type RunnerIdentity, type RunnerService, type RunnerServiceDeps, type WireJob } from './runner-service.js';
 
 export class UploadInvalid extends Error {
@@ -103,11 +105,18 @@ export async function completeUpload(gw: RunnerServiceDeps, svc: RunnerService, 
     const outputPath = join(gw.paths.outputs, `${id}.${ext}`);
     const audioPath = gw.paths.speech(id);
     const reported = cleanPatch(patch);
-    const done = await gw.lifecycle.complete(current, { outputPath, audioPath, reported, ...(engineData ? { engineData: { ...(reported.engineData ?? {}), ...engineData } } : {}) });
-    if (!done) throw new JobRefused(410, 'lease_lost', `Attempt ${fence.attempt} of task ${id} ended while its result was checked`);
-    // This attempt completed the task: its files are the output now (same file system: instant).
-    await rename(video, outputPath);
-    await rename(files.speech, audioPath);
+    // The files are at their public names before the task reads "completed" (publish-file.ts),
+    // and taken back if the fenced move is refused: a late upload never replaces an output.
+    current = await svc.held1(r, id, fence);
+    const published = [await publishFile(video, outputPath), await publishFile(files.speech, audioPath)];
+    const done = await gw.lifecycle.complete(current, { outputPath, audioPath, reported, ...(engineData ? { engineData: { ...(reported.engineData ?? {}), ...engineData } } : {}) }).catch(async (err: unknown) => {
+      await Promise.all(published.map(withdrawFile));
+      throw err;
+    });
+    if (!done) {
+      await Promise.all(published.map(withdrawFile));
+      throw new JobRefused(410, 'lease_lost', `Attempt ${fence.attempt} of task ${id} ended while its result was checked`);
+    }
     svc.completed(r);
     return svc.toWire(done);
   } finally {
