@@ -41,6 +41,8 @@ export interface SchedulingParams {
   variedText?: boolean;
   /** Gateway `heygem.*` overrides (e.g. watchResultFile: false). */
   heygem?: Record<string, unknown>;
+  /** Other gateway settings, merged over the bench's (e.g. `checks: { output: { enabled: false } }`). */
+  gateway?: Record<string, unknown>;
   /** Seeds the render times and texts; each run of a repeat gets its own. */
   seed?: number;
   label?: string;
@@ -91,7 +93,7 @@ export async function runScheduling(o: SchedulingParams): Promise<Record<string,
     o.farmNice ?? 0,
   );
   const slots = farm.slots.map((s) => ({ id: s.id, video: { url: s.videoUrl, dataDir: s.videoDataDir }, tts: { url: s.ttsUrl, dataDir: s.ttsDataDir }, ...(prepared ? { defaultFace: prepared.face } : {}) }));
-  const settings = { engine: 'heygem', scheduler: { pipelining: o.pipelining }, ...(o.heygem ? { heygem: o.heygem } : {}) };
+  const settings = { engine: 'heygem', scheduler: { pipelining: o.pipelining }, ...(o.heygem ? { heygem: o.heygem } : {}), ...o.gateway };
   const config = loadConfig({ env: {} as NodeJS.ProcessEnv, inline: { dataDir: join(base, 'data'), ...settings, slots: o.remote ? [] : slots } });
   const gw = await createGateway(config, { log: pino({ level: 'silent' }) });
   const remote = o.remote ? await startRemoteRunners(gw, base, slots, settings) : null;

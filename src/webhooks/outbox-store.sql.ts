@@ -69,11 +69,16 @@ export function deliveryQuery(f: DeliveryFilter): { sql: string; values: unknown
  * ids make recording idempotent anyway; this only spares the work).
  */
 export function sweepQuery(q: SweepQuery): { sql: string; values: unknown[] } {
-  const ended = `t.state IN ('completed', 'failed', 'canceled') AND t.parent_id IS NULL AND t.created_at >= ?
+  // `t.state || ''` keeps SQLite off the state index: with it, the planner read every finished
+  // task and sorted them for each page (28 s for 10,000 tasks over a million-row history); in id
+  // order a page reads only its own rows (and the first one skips what lies before the window).
+  const ended = `t.state || '' IN ('completed', 'failed', 'canceled') AND t.parent_id IS NULL AND t.created_at >= ?
     AND NOT EXISTS (SELECT 1 FROM webhook_deliveries d WHERE d.task_id = t.id AND d.created_at >= COALESCE(t.finished_at, t.updated_at))`;
   if (q.source === 'callbacks') {
+    // CROSS JOIN: SQLite keeps the callbacks table as the outer loop (its own choice was to walk
+    // the finished tasks and look each one up among the callbacks).
     return {
-      sql: `SELECT t.id FROM webhook_callbacks c JOIN tasks t ON t.id = c.task_id WHERE c.task_id > ? AND ${ended} ORDER BY c.task_id LIMIT ?`,
+      sql: `SELECT t.id FROM webhook_callbacks c CROSS JOIN tasks t WHERE t.id = c.task_id AND c.task_id > ? AND ${ended} ORDER BY c.task_id LIMIT ?`,
       values: [q.afterId, q.from, q.limit],
     };
   }
