@@ -1,7 +1,9 @@
 /**
  * `npm run bench` — every benchmark, a table per section, JSON under bench/results/.
  * `--quick`: a short smoke run (tiny sizes, seconds; CI runs it, with no timing assertions).
- * Scale: `--gpus 3,24` picks farm sizes, `--laws uniform,pareto` render laws, `--farm-nice N` the fakes' niceness (19).
+ * Scale: `--gpus 3,24` picks farm sizes, `--laws uniform,pareto` render laws, `--farm-nice N` the fakes' niceness (19),
+ * `--full-farm` fakes that encode every result (default: a lightweight farm copying pre-encoded results),
+ * `--output-check off` the gateway's output check off (what the check costs per task).
  * `--only scheduling,remote,variance,api,scale,history,eta,text,publish,library,batches,segments,checks,retention,output` picks sections. `--repeat N` repeats
  * scheduling and variance runs and reports medians (the machine is shared and noisy).
  */
@@ -22,7 +24,7 @@ import { runLongScripts } from './segments.bench.js';
 import { runTextBench } from './text.bench.js';
 import { runOutputBench } from './output.bench.js';
 
-const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, only: { type: 'string' }, repeat: { type: 'string' }, gpus: { type: 'string' }, 'farm-nice': { type: 'string' }, laws: { type: 'string' } } });
+const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, only: { type: 'string' }, repeat: { type: 'string' }, gpus: { type: 'string' }, 'farm-nice': { type: 'string' }, laws: { type: 'string' }, 'full-farm': { type: 'boolean', default: false }, 'output-check': { type: 'string' } } });
 const quick = values.quick!;
 const only = new Set((values.only ?? 'scheduling,remote,variance,api,scale,history,eta,text,publish,library,batches,segments,checks,retention,output').split(','));
 const repeat = Number(values.repeat ?? (quick ? 1 : 3));
@@ -102,7 +104,7 @@ if (only.has('api')) {
   if (!quick) rows.push(await runApi({ store: 'postgres' }).catch((err: Error) => ({ store: 'postgres', skipped: err.message.slice(0, 80) })));
   show('api', rows);
 }
-if (only.has('scale')) show('scale', await runScale({ quick, gpus: values.gpus ? values.gpus.split(',').map(Number) : undefined, farmNice: values['farm-nice'] ? Number(values['farm-nice']) : undefined, laws: values.laws?.split(',') }));
+if (only.has('scale')) show('scale', await runScale({ quick, gpus: values.gpus ? values.gpus.split(',').map(Number) : undefined, farmNice: values['farm-nice'] ? Number(values['farm-nice']) : undefined, laws: values.laws?.split(','), fullFarm: values['full-farm'], outputCheck: values['output-check'] !== 'off' }));
 if (only.has('history')) show('history', await runHistory({ quick }));
 if (only.has('eta')) show('eta', await runEtaBench({ quick }));
 if (only.has('text')) show('text', await runTextBench({ quick }));

@@ -6,10 +6,14 @@
  * submit on that GPU (from the containers' own records), the gateway's CPU per task (its own
  * process plus the media children it ran) and its RSS per slot.
  *
- * The simulated containers run in their own process at nice 19 (their ffmpeg muxing inherits
- * it), so on this 2-core machine their encoding yields to the gateway instead of posing as its
- * cost. Renders get longer with the farm (3 → 48 GPUs: 3 → 12 s mean) so the fakes' own muxing
- * stays within the machine; each GPU runs three jobs.
+ * The simulated containers run in their own process (and process group) at nice 19, and by
+ * default as a *lightweight* farm: the same HeyGem protocol, byte for byte, but each result is a
+ * copy of a pre-encoded MP4 of the speech's length (src/simulate/prepared-results.ts) instead of
+ * four ffprobe/ffmpeg runs per job — at 24–48 GPUs on 2 cores those starved the gateway and
+ * posed as its cost. `fullFarm` (`--full-farm`) brings the encoding fakes back. Renders get
+ * longer with the farm (3 → 48 GPUs: 3 → 12 s mean); each GPU runs three jobs. The gateway's
+ * CPU is its own process's (process.cpuUsage: the bench process hosts only the gateway, and in
+ * lean mode waits on events), its media children's (ffprobe, the output check) apart.
  */
 import type { RenderTimeModel } from '../src/simulate/render-time.js';
 import { runScheduling } from './scheduling.bench.js';
@@ -23,7 +27,7 @@ const LAWS: Array<{ label: string; renderTime: RenderTimeModel }> = [
 /** Mean render per farm size: at most 4 results a second however many GPUs (the fakes mux each one). */
 const RENDER_MS: Record<number, number> = { 3: 3000, 12: 6000, 24: 8000, 48: 12_000 };
 
-export async function runScale(opts: { quick?: boolean; gpus?: number[]; seed?: number; farmNice?: number; laws?: string[] }): Promise<Array<Record<string, number | string | boolean>>> {
+export async function runScale(opts: { quick?: boolean; gpus?: number[]; seed?: number; farmNice?: number; laws?: string[]; fullFarm?: boolean; outputCheck?: boolean }): Promise<Array<Record<string, number | string | boolean>>> {
   const sizes = opts.gpus ?? (opts.quick ? [2] : [3, 12, 24, 48]);
   const rows = [];
   for (const gpus of sizes) {
@@ -42,6 +46,9 @@ export async function runScale(opts: { quick?: boolean; gpus?: number[]; seed?: 
         variedText: true,
         farmNice: opts.farmNice ?? 19,
         lean: true,
+        lightFarm: !opts.fullFarm,
+        // the output check (docs/checks.md) decodes every result: the largest per-task CPU cost
+        ...(opts.outputCheck === false ? { gateway: { checks: { output: { enabled: false } } } } : {}),
         seed: opts.seed ?? 1,
       });
       rows.push({
@@ -52,6 +59,8 @@ export async function runScale(opts: { quick?: boolean; gpus?: number[]; seed?: 
         completed: r.completed,
         not_completed: r.not_completed,
         farm_nice: r.farm_nice,
+        light_farm: r.light_farm,
+        output_check: opts.outputCheck !== false,
         gpu_busy_share: r.gpu_busy_share,
         gap_p50_ms: r.gpu_idle_between_jobs_p50_ms,
         gap_p95_ms: r.gpu_idle_between_jobs_p95_ms,

@@ -20,6 +20,7 @@ import type { FakeProgressMode } from '../src/simulate/video-container.fake.js';
 import { createGateway } from '../src/gateway.js';
 import { EtaSampler } from './lib/eta-accuracy.js';
 import { startFarmProcess } from './lib/farm-process.js';
+import { preparedFarmResults } from './lib/prepared-farm.js';
 import { startRemoteRunners } from './lib/remote-runners.js';
 import { gpuOccupancy, p } from './lib/gpu-records.js';
 import { median, round } from './lib/stats.js';
@@ -40,6 +41,8 @@ export interface SchedulingParams {
   variedText?: boolean;
   /** Gateway `heygem.*` overrides (e.g. watchResultFile: false). */
   heygem?: Record<string, unknown>;
+  /** Other gateway settings, merged over the bench's (e.g. `checks: { output: { enabled: false } }`). */
+  gateway?: Record<string, unknown>;
   /** Seeds the render times and texts; each run of a repeat gets its own. */
   seed?: number;
   label?: string;
@@ -52,6 +55,12 @@ export interface SchedulingParams {
    * sample no ETAs, so the bench's own work does not count as the gateway's CPU.
    */
   lean?: boolean;
+  /**
+   * A lightweight farm: the fakes copy pre-encoded results (src/simulate/prepared-results.ts)
+   * instead of running ffprobe/ffmpeg per job, so at 24–48 GPUs their encoding does not starve
+   * the gateway on a small machine. The slots' default face is the one the results are made of.
+   */
+  lightFarm?: boolean;
 }
 
 /** CPU seconds of this process's waited-for children (ffmpeg/ffprobe the gateway ran): /proc/self/stat. */
@@ -77,13 +86,14 @@ export async function runScheduling(o: SchedulingParams): Promise<Record<string,
   const seed = o.seed ?? 1;
   // The containers run in their own process, as real ones do. Seeds: different but
   // reproducible draws per GPU and per run.
+  const prepared = o.lightFarm ? await preparedFarmResults() : undefined;
   const farm = await startFarmProcess(
-    { gpus: o.gpus, baseDir: join(base, 'farm'), host: '127.0.0.1', renderMs: o.renderMs, ttsMs: o.ttsMs, video: { growMs: o.growMs, renderTime: o.renderTime, progress: o.progress } },
+    { gpus: o.gpus, baseDir: join(base, 'farm'), host: '127.0.0.1', renderMs: o.renderMs, ttsMs: o.ttsMs, prepared, video: { growMs: o.growMs, renderTime: o.renderTime, progress: o.progress } },
     Array.from({ length: o.gpus }, (_, i) => seed * 101 + i),
     o.farmNice ?? 0,
   );
-  const slots = farm.slots.map((s) => ({ id: s.id, video: { url: s.videoUrl, dataDir: s.videoDataDir }, tts: { url: s.ttsUrl, dataDir: s.ttsDataDir } }));
-  const settings = { engine: 'heygem', scheduler: { pipelining: o.pipelining }, ...(o.heygem ? { heygem: o.heygem } : {}) };
+  const slots = farm.slots.map((s) => ({ id: s.id, video: { url: s.videoUrl, dataDir: s.videoDataDir }, tts: { url: s.ttsUrl, dataDir: s.ttsDataDir }, ...(prepared ? { defaultFace: prepared.face } : {}) }));
+  const settings = { engine: 'heygem', scheduler: { pipelining: o.pipelining }, ...(o.heygem ? { heygem: o.heygem } : {}), ...o.gateway };
   const config = loadConfig({ env: {} as NodeJS.ProcessEnv, inline: { dataDir: join(base, 'data'), ...settings, slots: o.remote ? [] : slots } });
   const gw = await createGateway(config, { log: pino({ level: 'silent' }) });
   const remote = o.remote ? await startRemoteRunners(gw, base, slots, settings) : null;
@@ -166,6 +176,7 @@ export async function runScheduling(o: SchedulingParams): Promise<Record<string,
       tts_overhead_p50_ms: Math.round(median(ttsOverhead)),
       fake_result_grow_ms: o.growMs,
       farm_nice: o.farmNice ?? 0,
+      light_farm: o.lightFarm ?? false,
       gateway_cpu_ms_per_task: Math.round((cpu.user + cpu.system) / 1000 / Math.max(1, done.length)),
       media_children_cpu_ms_per_task: Math.round(childrenMs / Math.max(1, done.length)),
       peak_rss_mb: round(rssPeak / 2 ** 20, 1),

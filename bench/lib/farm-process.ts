@@ -48,7 +48,9 @@ function ask<T>(child: ChildProcess, msg: unknown, want: string): Promise<T> {
  * simulated containers' own encoding yields to the gateway instead of posing as its cost.
  */
 export async function startFarmProcess(options: FarmOptions, seeds?: number[], nice = 0): Promise<RemoteFarm> {
-  const child = fork(CHILD, [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  // Its own process group too (detached): nothing sent to the bench's group reaches the fakes, and
+  // they are never counted with the gateway; it exits when the IPC channel closes.
+  const child = fork(CHILD, [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'], detached: true });
   try {
     if (nice) setPriority(child.pid!, nice);
     const { slots } = await ask<{ slots: RemoteSlot[] }>(child, { type: 'start', options, seeds }, 'ready');

@@ -32,7 +32,8 @@ export async function startServer(dataDir: string, config: Record<string, unknow
   const t0 = performance.now();
   const child = spawn(process.execPath, [...nodeArgs, 'bin/heygem-gateway.js', 'serve', '--config', file], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, HEYGEM_GATEWAY_CONFIG: '' } });
   const url = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 600; i++) {
+  // Up to 2 minutes: a big database on a loaded machine starts slowly, and that time is measured.
+  for (const deadline = Date.now() + 120_000; Date.now() < deadline && child.exitCode === null; ) {
     try {
       if ((await fetch(`${url}/api/health`)).status < 600) break;
     } catch {

@@ -22,6 +22,7 @@ import type { ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { parseWavHeader } from '../media/wav.js';
+import { preparedResultFile, type PreparedResultsSpec } from './prepared-results.js';
 import { sampleRenderMs, type RenderTimeModel } from './render-time.js';
 import { seededRandom, startSerialServer, type SerialServer } from './serial-server.js';
 
@@ -58,7 +59,15 @@ export interface FakeVideoOptions {
   startupDelayMs?: number;
   serverTimeoutMs?: number;
   latencyMs?: number;
-  produceResult?: 'ffmpeg' | 'copy';
+  /**
+   * How a job's result is made: `ffmpeg` (default) muxes the submitted face and speech; `copy`
+   * copies the face as is; `prepared` copies a pre-encoded result of the speech's length
+   * (prepared-results.ts, `prepared`) and spawns nothing — the lightweight farm of the scale
+   * benchmark, where 48 fakes' encoders would otherwise starve the gateway being measured.
+   */
+  produceResult?: 'ffmpeg' | 'copy' | 'prepared';
+  /** The pre-encoded results of `produceResult: 'prepared'` (made by prepareResults). */
+  prepared?: PreparedResultsSpec;
   /**
    * A lip-sync container muxes its own frames, so its result is rarely exactly as long as the
    * speech. With this set, each result's video has `round(speech × fps) + k` frames (the sound
@@ -179,6 +188,10 @@ export async function startFakeVideoContainer(opts: FakeVideoOptions & { port?: 
 
   const produce = async (code: string, video: string, audio: string, out: string): Promise<void> => {
     if (o.produceResult === 'copy') return void (await copyFile(video, out));
+    if (o.produceResult === 'prepared' && o.prepared) {
+      const file = preparedResultFile(o.prepared, await speechSeconds(audio));
+      if (file) return void (await copyFile(file, out));
+    }
     const { stdout } = await run('ffprobe', ['-v', 'error', '-show_entries', 'format=duration', '-of', 'csv=p=0', audio]);
     const speechSec = Number(stdout.trim());
     // The real container decodes faces with OpenCV's bundled decoder: H.264 8-bit 4:2:0 is what

@@ -7,7 +7,6 @@ import type { GatewayConfig } from '../config/load.js';
 import type { Task } from '../domain/task.js';
 import { presentStatus } from '../domain/presenters.js';
 import type { PublisherFactoryDeps } from '../publish/create-publisher.js';
-import type { TaskListFilter } from '../store/task-store.js';
 import type { WebhookStore } from './outbox-store.js';
 import { SqliteWebhookStore } from './outbox-store.sqlite.js';
 import { TargetPolicy, type Resolver } from './ssrf.js';
@@ -15,7 +14,7 @@ import { Webhooks } from './webhooks.service.js';
 
 /** What the publisher's factory gets (clock, log, env, database, node), plus: */
 export type WebhooksFactoryDeps = Omit<PublisherFactoryDeps, 'tasks' | 'store' | 'random'> & {
-  tasks: { get(id: string): Promise<Task | undefined>; list(f: TaskListFilter): Promise<{ items: Task[]; total: number }> };
+  tasks: { get(id: string): Promise<Task | undefined> };
   /** Replace DNS (tests: a name that resolves to loopback). */
   resolver?: Resolver;
   store?: WebhookStore;

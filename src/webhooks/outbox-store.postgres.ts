@@ -9,8 +9,8 @@ import type pg from 'pg';
 import { WEBHOOK_SCHEMA_SQL } from '../store/migrations/webhooks.js';
 import { inTransaction } from '../store/postgres.pool.js';
 import { openPostgresSide, type PostgresSideOptions } from '../store/side-store.js';
-import type { AttemptOutcome, DeliveryAttempt, DeliveryFilter, EndpointPatch, NewDelivery, WebhookDelivery, WebhookEndpoint, WebhookStore } from './outbox-store.js';
-import { deliveryQuery, endpointPatchEntries, endpointValues, SQL, toAttempt, toDelivery, toEndpoint, type Row } from './outbox-store.sql.js';
+import type { AttemptOutcome, DeliveryAttempt, DeliveryFilter, EndpointPatch, NewDelivery, SweepQuery, WebhookDelivery, WebhookEndpoint, WebhookStore } from './outbox-store.js';
+import { deliveryQuery, endpointPatchEntries, endpointValues, SQL, sweepQuery, toAttempt, toDelivery, toEndpoint, type Row } from './outbox-store.sql.js';
 
 /** Fixed, and different from the task store's and the publication store's locks. */
 export const WEBHOOK_MIGRATION_LOCK_KEY = 0x68_67_77_57; // "hgwW"
@@ -121,6 +121,11 @@ export class PostgresWebhookStore implements WebhookStore {
       await c.query(numbered(SQL.logAttempt), [a.deliveryId, a.attempt, a.startedAt, a.durationMs, a.status, a.error, a.node]);
       return true;
     });
+  }
+
+  async endedWithoutDelivery(q: SweepQuery): Promise<string[]> {
+    const { sql, values } = sweepQuery(q);
+    return (await this.all(sql, ...values)).map((r) => String(r.id));
   }
 
   async releaseHolder(holder: string): Promise<void> {

@@ -6,8 +6,8 @@
 import type Database from 'better-sqlite3';
 import { WEBHOOK_SCHEMA_SQL } from '../store/migrations/webhooks.js';
 import { openSqliteSide } from '../store/side-store.js';
-import type { AttemptOutcome, DeliveryAttempt, DeliveryFilter, EndpointPatch, NewDelivery, WebhookDelivery, WebhookEndpoint, WebhookStore } from './outbox-store.js';
-import { deliveryQuery, endpointPatchEntries, endpointValues, SQL, toAttempt, toDelivery, toEndpoint, type Row } from './outbox-store.sql.js';
+import type { AttemptOutcome, DeliveryAttempt, DeliveryFilter, EndpointPatch, NewDelivery, SweepQuery, WebhookDelivery, WebhookEndpoint, WebhookStore } from './outbox-store.js';
+import { deliveryQuery, endpointPatchEntries, endpointValues, SQL, sweepQuery, toAttempt, toDelivery, toEndpoint, type Row } from './outbox-store.sql.js';
 
 export class SqliteWebhookStore implements WebhookStore {
   private readonly db: Database.Database;
@@ -95,6 +95,11 @@ export class SqliteWebhookStore implements WebhookStore {
       if (done) this.db.prepare(SQL.logAttempt).run(a.deliveryId, a.attempt, a.startedAt, a.durationMs, a.status, a.error, a.node);
       return done;
     })();
+  }
+
+  async endedWithoutDelivery(q: SweepQuery): Promise<string[]> {
+    const { sql, values } = sweepQuery(q);
+    return this.all(sql, ...values).map((r) => String(r.id));
   }
 
   async releaseHolder(holder: string): Promise<void> {

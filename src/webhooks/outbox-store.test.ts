@@ -5,6 +5,8 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../test/helpers/postgres.js';
 import type { NewDelivery, WebhookEndpoint, WebhookStore } from './outbox-store.js';
@@ -128,5 +130,64 @@ describe.each(adapters)('WebhookStore (%s)', (_name, make) => {
     const results = await Promise.all(ids.flatMap((id) => [a.claim(id, 'node-a', 10, 1000), a.claim(id, 'node-b', 10, 1000)]));
     expect(results.filter(Boolean).length).toBe(20);
     await a.close();
+  });
+});
+
+/** The columns of the task store's `tasks` table the start-up sweep reads (the outbox shares its database). */
+const TASKS_DDL = `CREATE TABLE tasks (id TEXT PRIMARY KEY, state TEXT NOT NULL, parent_id TEXT, owner TEXT, created_at BIGINT NOT NULL, updated_at BIGINT NOT NULL, finished_at BIGINT)`;
+
+type Exec = (sql: string, values?: unknown[]) => Promise<void>;
+
+const withTasks: Array<[string, () => Promise<{ store: WebhookStore; exec: Exec; done(): Promise<void> }>]> = [
+  [
+    'sqlite',
+    async () => {
+      const file = join(mkdtempSync(join(tmpdir(), 'hg-wh-')), 'gateway.db');
+      const raw = new Database(file);
+      raw.exec(TASKS_DDL);
+      return { store: new SqliteWebhookStore(file), exec: async (sql, v = []) => void raw.prepare(sql).run(...v), done: async () => void raw.close() };
+    },
+  ],
+  [
+    'postgres',
+    async () => {
+      const url = await db.freshSchemaUrl();
+      const raw = new pg.Client({ connectionString: url });
+      await raw.connect();
+      await raw.query(TASKS_DDL);
+      let i = 0;
+      const exec: Exec = async (sql, v = []) => void (await raw.query(sql.replace(/\?/g, () => `$${++i}`), v).finally(() => (i = 0)));
+      return { store: await PostgresWebhookStore.open({ url }), exec, done: () => raw.end() };
+    },
+  ],
+];
+
+describe.each(withTasks)('WebhookStore start-up sweep (%s)', (_name, make) => {
+  it('pages by id the ended tasks with a receiver and no delivery since they ended', async () => {
+    const { store: s, exec, done } = await make();
+    const task = (id: string, state: string, owner: string | null, createdAt: number, parent: string | null = null) =>
+      exec('INSERT INTO tasks (id, state, parent_id, owner, created_at, updated_at, finished_at) VALUES (?, ?, ?, ?, ?, ?, ?)', [id, state, parent, owner, createdAt, 200, state === 'queued' ? null : 200]);
+    await task('a', 'completed', 'k1', 100);
+    await task('b', 'completed', 'k1', 100); // answered: a delivery recorded after it ended
+    await task('c', 'queued', 'k1', 100); // not ended
+    await task('d', 'completed', 'k2', 100);
+    await task('e', 'failed', null, 100);
+    await task('f', 'completed', 'k1', 10); // created before the window
+    await task('g', 'completed', 'k1', 100, 'a'); // a segment: reports through its parent
+    await task('h', 'canceled', 'k1', 100); // its only delivery is from an earlier end
+    for (const id of ['a', 'b', 'c', 'f', 'g', 'h']) await s.saveCallback(id, `https://cb.example/${id}`, 100);
+    await s.enqueue([delivery('db', { taskId: 'b' })], 250);
+    await s.enqueue([delivery('dh', { taskId: 'h' })], 150);
+    const page = (source: 'callbacks' | 'owners', owners: Array<string | null>, afterId: string, limit = 10) => s.endedWithoutDelivery({ source, owners, from: 50, afterId, limit });
+    expect(await page('callbacks', [], '')).toEqual(['a', 'h']);
+    expect(await page('callbacks', [], '', 1)).toEqual(['a']);
+    expect(await page('callbacks', [], 'a', 1)).toEqual(['h']);
+    expect(await page('callbacks', [], 'h', 1)).toEqual([]);
+    expect(await page('owners', ['k2', null], '')).toEqual(['d', 'e']);
+    expect(await page('owners', ['k1'], '')).toEqual(['a', 'h']);
+    expect(await page('owners', [null], 'e')).toEqual([]);
+    expect(await page('owners', [], '')).toEqual([]);
+    await s.close();
+    await done();
   });
 });

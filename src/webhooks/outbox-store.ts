@@ -84,6 +84,19 @@ export interface DeliveryFilter {
   limit: number;
 }
 
+/** One page of the start-up sweep (WebhookStore.endedWithoutDelivery). */
+export interface SweepQuery {
+  /** `callbacks`: tasks with a callback URL; `owners`: tasks of the given owners. */
+  source: 'callbacks' | 'owners';
+  /** Owners with enabled endpoints (null: tasks without an owner); used by `owners`. */
+  owners: ReadonlyArray<string | null>;
+  /** Only tasks created at or after this time. */
+  from: number;
+  /** Keyset: ids greater than this ('' for the first page). */
+  afterId: string;
+  limit: number;
+}
+
 export interface WebhookStore {
   createEndpoint(e: WebhookEndpoint): Promise<void>;
   getEndpoint(id: string): Promise<WebhookEndpoint | undefined>;
@@ -114,6 +127,13 @@ export interface WebhookStore {
    * while `holder` still holds it (false otherwise: the claim lapsed and may be someone else's).
    */
   finish(id: string, holder: string, attempt: DeliveryAttempt, outcome: AttemptOutcome, now: number): Promise<boolean>;
+  /**
+   * The start-up sweep: ids of top-level tasks that ended, have a receiver (see SweepQuery) and
+   * have no delivery recorded since they ended — in id order after `afterId` (keyset paging:
+   * each page costs the same however much history lies before it). Reads the task store's
+   * `tasks` table: the outbox lives in the same database.
+   */
+  endedWithoutDelivery(q: SweepQuery): Promise<string[]>;
   /** Give up claims this node held when it stopped (at start: nothing of ours is in flight). */
   releaseHolder(holder: string): Promise<void>;
   /** Send again: pending, due now. false when unknown or an attempt is in flight. */
