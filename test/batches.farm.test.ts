@@ -104,10 +104,14 @@ describe('a 200-row batch on 3 fake GPUs', () => {
     const { stdout } = await run('python3', ['-c', PY_ZIP, file], { maxBuffer: 4 * 1024 * 1024 });
     const z = JSON.parse(stdout) as { bad: string | null; names: string[]; mp4: number };
     expect(z.bad).toBeNull();
-    expect(z.names).toHaveLength(ROWS);
-    expect(z.names.every((n) => /^\d{3}-[0-9a-z]{26}\.mp4$/.test(n))).toBe(true);
+    // one MP4 per row (named by row number and its first words), its captions, and manifest.csv
+    const videos = z.names.filter((n) => n.endsWith('.mp4'));
+    expect(videos).toHaveLength(ROWS);
+    expect(videos.every((n) => /^\d{3}-[^/]+\.mp4$/.test(n))).toBe(true);
     expect(z.mp4).toBe(ROWS);
+    expect(z.names).toContain('manifest.csv');
+    expect(z.names.filter((n) => n.endsWith('.vtt'))).toHaveLength(ROWS);
     const listing = await run('unzip', ['-l', file], { maxBuffer: 4 * 1024 * 1024 });
-    expect(listing.stdout).toMatch(new RegExp(`\\s${ROWS} files`));
+    expect(listing.stdout).toMatch(new RegExp(`\\s${z.names.length} files`));
   }, 600_000);
 });
