@@ -141,6 +141,7 @@ export const en = {
     empty: 'The file is empty (0 bytes); choose another one.',
     badFormat: 'Unsupported format .{{ext}}; use {{formats}}',
     tooLarge: 'File is {{size}}; the limit is {{max}}',
+    tooLong: 'The video is {{length}} long; the limit is {{max}}. Trim it, or choose another one.',
   },
   pickers: {
     avatar: 'Avatar',
@@ -175,7 +176,7 @@ export const en = {
     created: 'Created',
     started: 'Started',
     finished: 'Finished',
-    attempts: 'Attempts',
+    attempts: 'Retries',
     avatar: 'Avatar',
     voice: 'Voice',
     voiceOwn: 'the face video’s own or the default',

@@ -140,6 +140,7 @@ export const zhCN: Catalog = {
     empty: '文件为空（0 字节），请选择其他文件。',
     badFormat: '不支持 .{{ext}} 格式；请使用 {{formats}}',
     tooLarge: '文件大小为 {{size}}，上限为 {{max}}',
+    tooLong: '视频时长为 {{length}}，上限为 {{max}}。请剪短后再上传，或选择其他视频。',
   },
   pickers: {
     avatar: '形象',
@@ -174,7 +175,7 @@ export const zhCN: Catalog = {
     created: '创建时间',
     started: '开始时间',
     finished: '结束时间',
-    attempts: '尝试次数',
+    attempts: '重试次数',
     avatar: '数字人形象',
     voice: '声音',
     voiceOwn: '人脸视频自带的或默认声音',

@@ -1,11 +1,12 @@
 /**
  * Optional face video: file picker (keyboard) or drag-and-drop onto the zone, checked here by
- * type and size against /api/info's limits (the server checks the content again), with a
+ * type, size and length against /api/info's limits (the server checks the content again), with a
  * preview frame of the chosen file.
  */
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { checkVideoFile, formatBytes, formatSeconds } from '../lib/format';
+import { checkVideoFile, checkVideoLength, formatBytes, formatSeconds } from '../lib/format';
+import { mediaLength } from '../lib/mediaLength';
 import type { InfoView } from '../lib/types';
 
 const ACCEPT = 'video/mp4,video/quicktime,video/x-matroska,video/x-msvideo,.mp4,.mov,.mkv,.avi';
@@ -18,6 +19,8 @@ export function VideoPicker(props: { info: InfoView | null; file: File | null; e
   const [drag, setDrag] = useState(false);
   const [thumb, setThumb] = useState<string | null>(null);
   const input = useRef<HTMLInputElement>(null);
+  // the file whose length is being read: a later choice wins over an earlier one still reading
+  const choosing = useRef<File | null>(null);
 
   useEffect(() => {
     if (!file) return setThumb(null);
@@ -26,10 +29,13 @@ export function VideoPicker(props: { info: InfoView | null; file: File | null; e
     return () => URL.revokeObjectURL(url);
   }, [file]);
 
-  const choose = (f: File | undefined) => {
+  const choose = async (f: File | undefined) => {
     if (!f) return;
+    choosing.current = f;
     const formats = info?.limits.video_formats ?? FALLBACK_FORMATS;
-    const problem = checkVideoFile(f, formats, info?.limits.max_upload_bytes ?? Infinity, t, lng);
+    let problem = checkVideoFile(f, formats, info?.limits.max_upload_bytes ?? Infinity, t, lng);
+    if (!problem && info?.limits.max_video_seconds) problem = checkVideoLength(await mediaLength(f), info.limits.max_video_seconds, t, lng);
+    if (choosing.current !== f) return;
     if (problem && input.current) input.current.value = '';
     onChange(problem ? null : f, problem);
   };
@@ -57,10 +63,10 @@ export function VideoPicker(props: { info: InfoView | null; file: File | null; e
         onDrop={(e) => {
           e.preventDefault();
           setDrag(false);
-          choose(e.dataTransfer.files[0]);
+          void choose(e.dataTransfer.files[0]);
         }}
       >
-        <input id="video" ref={input} type="file" accept={ACCEPT} onChange={(e) => choose(e.target.files?.[0])} aria-describedby={error ? 'video-error' : undefined} aria-invalid={!!error} />
+        <input id="video" ref={input} type="file" accept={ACCEPT} onChange={(e) => void choose(e.target.files?.[0])} aria-describedby={error ? 'video-error' : undefined} aria-invalid={!!error} />
         <span className="muted small">{t('video.drop')}</span>
         {file && (
           <div className="thumb">
