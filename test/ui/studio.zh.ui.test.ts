@@ -55,6 +55,7 @@ async function inBrowser(body: (page: Page) => Promise<void>, viewport = PHONE):
 const shot = (page: Page, name: string) => page.screenshot({ path: `${ARTIFACTS}/studio-zh-${name}.png`, fullPage: true });
 const json = async (url: string, path: string, init?: RequestInit) => (await fetch(`${url}${path}`, init)).json() as Promise<Record<string, any>>;
 const postJson = (url: string, path: string, body: unknown) => json(url, path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+// expect.poll waits up to 30 s here: a bound for a busy 2-core machine, not an expectation
 const activeTestId = (page: Page) => page.evaluate(() => document.activeElement?.getAttribute('data-testid') ?? document.activeElement?.textContent ?? null);
 
 async function uploadAvatar(name: string): Promise<{ id: string }> {
@@ -86,7 +87,7 @@ describe.skipIf(!have)('studio in Chinese: the task page of an avatar task, and 
       expect(await page.getByTestId('task-avatar').textContent()).toBe('小美');
       expect(await page.getByTestId('task-voice').textContent()).toBe('小美 (voice)');
       expect(await page.getByTestId('task-retries').count()).toBe(0); // done on its first try: no "attempts 0"
-      await expect.poll(() => page.title()).toMatch(/^已完成 · 大家好，我是小美/);
+      await expect.poll(() => page.title(), { timeout: 30_000 }).toMatch(/^已完成 · 大家好，我是小美/);
       await shot(page, 'task-avatar-phone');
       await page.setViewportSize(DESK);
       await shot(page, 'task-avatar-wide');
@@ -126,10 +127,16 @@ describe.skipIf(!have)('studio in Chinese: listen, refusals before upload, focus
         return page.getByTestId('listen-audio').getAttribute('src');
       };
       await page.locator('#text').fill('现在下单，3天内发货！');
+      // what the voice will say is not a live region (a screen reader would re-read it on every
+      // keystroke); one short polite note once typing settles
+      await expect.poll(() => page.getByTestId('spoken').textContent(), { timeout: 30_000 }).toContain('三天');
+      expect(await page.getByTestId('spoken').evaluate((e) => !!e.closest('[aria-live], [role="status"], [role="alert"]'))).toBe(false);
+      await expect.poll(() => page.getByTestId('settled-status').textContent(), { timeout: 30_000 }).toMatch(/^语音内容已更新（与原文有 \d+ 处不同）。$/);
+      expect(await page.getByTestId('settled-status').getAttribute('aria-live')).toBe('polite');
       const first = await listen();
       await shot(page, 'listen-phone');
       await page.locator('#text').fill('另一段文字。');
-      await expect.poll(() => page.getByTestId('listen-audio').count()).toBe(0);
+      await expect.poll(() => page.getByTestId('listen-audio').count(), { timeout: 30_000 }).toBe(0);
       await page.locator('#text').fill('现在下单，3天内发货！');
       const before = await hits();
       expect(await listen()).toBe(first);
@@ -144,14 +151,14 @@ describe.skipIf(!have)('studio in Chinese: listen, refusals before upload, focus
       await page.goto(`${gw.url}/#/avatars`);
       const input = page.locator('#upload-video');
       await input.setInputFiles({ name: '空.mp4', mimeType: 'video/mp4', buffer: Buffer.alloc(0) });
-      await expect.poll(() => page.locator('#upload-video-error').textContent()).toBe('文件为空（0 字节），请选择其他文件。');
+      await expect.poll(() => page.locator('#upload-video-error').textContent(), { timeout: 30_000 }).toBe('文件为空（0 字节），请选择其他文件。');
       await input.setInputFiles(longFace);
-      await expect.poll(() => page.locator('#upload-video-error').textContent()).toMatch(/^视频时长为 .+，上限为 .+。/);
+      await expect.poll(() => page.locator('#upload-video-error').textContent(), { timeout: 30_000 }).toMatch(/^视频时长为 .+，上限为 .+。/);
       await shot(page, 'upload-too-long-phone');
       // the create page's face video field checks the same
       await page.goto(gw.url);
       await page.locator('#video').setInputFiles(longFace);
-      await expect.poll(() => page.locator('#video-error').textContent()).toMatch(/^视频时长为/);
+      await expect.poll(() => page.locator('#video-error').textContent(), { timeout: 30_000 }).toMatch(/^视频时长为/);
       await page.locator('#video').setInputFiles(face);
       await page.getByTestId('thumb').waitFor();
       expect(await page.locator('#video-error').count()).toBe(0);
@@ -178,7 +185,7 @@ describe.skipIf(!have)('studio in Chinese: listen, refusals before upload, focus
       expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('保留'); // the safe choice has focus
       await page.screenshot({ path: `${ARTIFACTS}/studio-zh-confirm-phone.png` });
       await page.keyboard.press('Escape');
-      await expect.poll(() => dialog.isVisible()).toBe(false);
+      await expect.poll(() => dialog.isVisible(), { timeout: 30_000 }).toBe(false);
       expect(await activeTestId(page)).toBe('delete-task');
       expect((await fetch(`${gw.url}/api/status/${id}`)).status).toBe(200);
     });
@@ -200,12 +207,12 @@ describe.skipIf(!have)('studio in Chinese: bulk work and batches', () => {
       await shot(page, 'bulk-cancel-phone');
       await dialog.getByRole('button', { name: '是的，取消' }).click();
       for (const id of ids) await page.locator(`[data-testid="task-row"][data-id="${id}"][data-status="canceled"]`).waitFor();
-      await expect.poll(() => page.getByTestId('bulk').getByRole('status').textContent()).toBe('已取消 2 个任务。');
+      await expect.poll(() => page.getByTestId('bulk').getByRole('status').textContent(), { timeout: 30_000 }).toBe('已取消 2 个任务。');
       // a done action clears the selection: pick the two again to undo the cancel with a retry
       for (const id of ids) await page.locator(`[data-testid="task-row"][data-id="${id}"] [data-testid="task-pick"]`).check();
       expect(await page.getByTestId('bulk-retry').textContent()).toBe('重试 2 个');
       await page.getByTestId('bulk-retry').click();
-      await expect.poll(() => page.getByTestId('bulk').getByRole('status').textContent()).toBe('已重新排队 2 个任务。');
+      await expect.poll(() => page.getByTestId('bulk').getByRole('status').textContent(), { timeout: 30_000 }).toBe('已重新排队 2 个任务。');
       for (const id of ids) expect(String((await json(gw.url, `/api/status/${id}`)).status)).not.toBe('canceled');
       await page.setViewportSize(DESK);
       await shot(page, 'bulk-retried-wide');

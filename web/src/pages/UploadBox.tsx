@@ -27,15 +27,20 @@ export function UploadBox(props: { path: string; field: string; accept: string; 
     api<InfoView>('/api/info').then((i) => setLimits({ bytes: i.limits.max_upload_bytes, seconds: i.limits.max_video_seconds ?? null }), () => undefined);
   }, []);
   const formats = props.accept.split(',').filter((a) => a.startsWith('.')).map((a) => a.slice(1).toLowerCase());
-  const choose = async (f: File | null) => {
-    choosing.current = f;
-    let problem = f ? checkVideoFile(f, formats, limits.bytes, t, i18n.language) : null;
-    // only a face video has a length limit (a voice's clip is cut to its reference length)
-    if (f && !problem && props.field === 'video' && limits.seconds) problem = checkVideoLength(await mediaLength(f), limits.seconds, t, i18n.language);
-    if (choosing.current !== f) return;
+  const settle = (f: File | null, problem: string | null) => {
     if (problem && input.current) input.current.value = '';
     setFile(problem ? null : f);
     setError(problem);
+  };
+  const choose = async (f: File | null) => {
+    choosing.current = f;
+    const problem = f ? checkVideoFile(f, formats, limits.bytes, t, i18n.language) : null;
+    settle(f, problem);
+    // only a face video has a length limit (a voice's clip is cut to its reference length); the
+    // file is taken at once and dropped again if its header says it is too long (the server checks too)
+    if (!f || problem || props.field !== 'video' || !limits.seconds) return;
+    const tooLong = checkVideoLength(await mediaLength(f), limits.seconds, t, i18n.language);
+    if (tooLong && choosing.current === f) settle(null, tooLong);
   };
   const submit = async (e: React.FormEvent) => {
     e.preventDefault();

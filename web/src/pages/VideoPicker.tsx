@@ -29,15 +29,22 @@ export function VideoPicker(props: { info: InfoView | null; file: File | null; e
     return () => URL.revokeObjectURL(url);
   }, [file]);
 
+  const refuse = (problem: string) => {
+    if (input.current) input.current.value = '';
+    onChange(null, problem);
+  };
   const choose = async (f: File | undefined) => {
     if (!f) return;
     choosing.current = f;
     const formats = info?.limits.video_formats ?? FALLBACK_FORMATS;
-    let problem = checkVideoFile(f, formats, info?.limits.max_upload_bytes ?? Infinity, t, lng);
-    if (!problem && info?.limits.max_video_seconds) problem = checkVideoLength(await mediaLength(f), info.limits.max_video_seconds, t, lng);
-    if (choosing.current !== f) return;
-    if (problem && input.current) input.current.value = '';
-    onChange(problem ? null : f, problem);
+    const problem = checkVideoFile(f, formats, info?.limits.max_upload_bytes ?? Infinity, t, lng);
+    if (problem) return refuse(problem);
+    // taken at once (a quick submit still sends it; the server checks the length too), then
+    // dropped again if its header says it is too long and no other file was chosen meanwhile
+    onChange(f, null);
+    if (!info?.limits.max_video_seconds) return;
+    const tooLong = checkVideoLength(await mediaLength(f), info.limits.max_video_seconds, t, lng);
+    if (tooLong && choosing.current === f) refuse(tooLong);
   };
   const clear = () => {
     if (input.current) input.current.value = '';
