@@ -107,6 +107,10 @@ describe.skipIf(!have)('studio in Chinese: the task page of an avatar task, and 
       await page.waitForFunction(() => document.querySelector('main ul.lib-list')?.getAttribute('aria-busy') === 'false');
       expect(await page.getByTestId('voice-name').allTextContents()).not.toContain('小美 (voice)');
       expect((await fetch(`${gw.url}/api/voices/${own!.id}`)).status).toBe(404);
+      // its task stays, without the poster that went with the avatar (no broken image in the list)
+      await page.goto(`${gw.url}/#/tasks`);
+      await page.locator(`[data-testid="task-row"][data-id="${id}"]`).waitFor();
+      expect(await page.locator(`[data-testid="task-row"][data-id="${id}"] [data-testid="task-poster"]`).count()).toBe(0);
     });
   }, 240_000);
 });
