@@ -199,7 +199,8 @@ describe.skipIf(!have)('studio in Chinese: listen, refusals before upload, focus
 
 describe.skipIf(!have)('studio in Chinese: bulk work and batches', () => {
   it('cancels two queued tasks at once (asked first), then retries them, from the tasks list on a phone', async () => {
-    const busy = String((await submit(gw.url, `占住引擎的任务。${'这段话让预览引擎忙一会儿。'.repeat(30)}`)).body.task_id);
+    // long enough (several parts on the one slot) that the two after it still wait when the browser cancels them
+    const busy = String((await submit(gw.url, `占住引擎的任务。${'这段话让预览引擎忙一会儿。'.repeat(80)}`)).body.task_id);
     const ids: string[] = [];
     for (const n of ['一', '二']) ids.push(String((await submit(gw.url, `排队的第${n}个任务。${'内容足够长。'.repeat(20)}`)).body.task_id));
     await inBrowser(async (page) => {

@@ -174,11 +174,12 @@ describe.skipIf(!have)('workbench: comfort', () => {
       await page.getByRole('link', { name: 'Stats' }).focus();
       await page.keyboard.press('Escape');
       expect(await page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('menu-button');
-      expect(await page.locator('nav[aria-label="Main"]').isVisible()).toBe(false);
+      await page.locator('nav[aria-label="Main"]').waitFor({ state: 'hidden' });
       await page.getByTestId('menu-button').click();
       await page.getByRole('link', { name: 'Voices' }).click();
       await page.waitForURL(/#\/voices$/);
-      expect(await page.locator('nav[aria-label="Main"]').isVisible()).toBe(false); // a chosen page closes it
+      // a chosen page closes it (after the hash change has been handled: a condition, not a moment)
+      await page.locator('nav[aria-label="Main"]').waitFor({ state: 'hidden' });
     });
   });
 
