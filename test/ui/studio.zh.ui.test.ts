@@ -159,9 +159,17 @@ describe.skipIf(!have)('studio in Chinese: listen, refusals before upload, focus
       await input.setInputFiles(longFace);
       await expect.poll(() => page.locator('#upload-video-error').textContent(), { timeout: 30_000 }).toMatch(/^视频时长为 .+，上限为 .+。/);
       await shot(page, 'upload-too-long-phone');
-      // the create page's face video field checks the same
+      // the create page's face video field checks the same, even for a file chosen before
+      // /api/info (the limit) answered: the answer is held until the file is in
+      let release!: () => void;
+      const held = new Promise<void>((resolve) => (release = resolve));
+      await page.route('**/api/info', async (route) => {
+        await held;
+        await route.continue();
+      });
       await page.goto(gw.url);
       await page.locator('#video').setInputFiles(longFace);
+      release();
       await expect.poll(() => page.locator('#video-error').textContent(), { timeout: 30_000 }).toMatch(/^视频时长为/);
       await page.locator('#video').setInputFiles(face);
       await page.getByTestId('thumb').waitFor();

@@ -6,10 +6,10 @@
  */
 import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api, describeError } from '../lib/api';
+import { describeError } from '../lib/api';
+import { gatewayInfo } from '../lib/info';
 import { checkVideoFile, checkVideoLength, formatPercent } from '../lib/format';
 import { mediaLength } from '../lib/mediaLength';
-import type { InfoView } from '../lib/types';
 import { uploadWithProgress } from '../lib/library';
 
 export function UploadBox(props: { path: string; field: string; accept: string; label: string; extra?: (form: FormData) => void; children?: ReactNode; onDone: () => void }) {
@@ -24,7 +24,7 @@ export function UploadBox(props: { path: string; field: string; accept: string; 
   const choosing = useRef<File | null>(null);
   useEffect(() => {
     // unknown limits: the server still checks
-    api<InfoView>('/api/info').then((i) => setLimits({ bytes: i.limits.max_upload_bytes, seconds: i.limits.max_video_seconds ?? null }), () => undefined);
+    gatewayInfo().then((i) => setLimits({ bytes: i.limits.max_upload_bytes, seconds: i.limits.max_video_seconds ?? null }), () => undefined);
   }, []);
   const formats = props.accept.split(',').filter((a) => a.startsWith('.')).map((a) => a.slice(1).toLowerCase());
   const settle = (f: File | null, problem: string | null) => {
@@ -38,8 +38,11 @@ export function UploadBox(props: { path: string; field: string; accept: string; 
     settle(f, problem);
     // only a face video has a length limit (a voice's clip is cut to its reference length); the
     // file is taken at once and dropped again if its header says it is too long (the server checks too)
-    if (!f || problem || props.field !== 'video' || !limits.seconds) return;
-    const tooLong = checkVideoLength(await mediaLength(f), limits.seconds, t, i18n.language);
+    if (!f || problem || props.field !== 'video') return;
+    // awaited, not read from state: a file chosen before /api/info answered is checked too
+    const maxSeconds = (await gatewayInfo().catch(() => null))?.limits.max_video_seconds;
+    if (!maxSeconds) return;
+    const tooLong = checkVideoLength(await mediaLength(f), maxSeconds, t, i18n.language);
     if (tooLong && choosing.current === f) settle(null, tooLong);
   };
   const submit = async (e: React.FormEvent) => {

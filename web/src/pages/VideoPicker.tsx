@@ -6,6 +6,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { checkVideoFile, checkVideoLength, formatBytes, formatSeconds } from '../lib/format';
+import { gatewayInfo } from '../lib/info';
 import { mediaLength } from '../lib/mediaLength';
 import type { InfoView } from '../lib/types';
 
@@ -42,8 +43,10 @@ export function VideoPicker(props: { info: InfoView | null; file: File | null; e
     // taken at once (a quick submit still sends it; the server checks the length too), then
     // dropped again if its header says it is too long and no other file was chosen meanwhile
     onChange(f, null);
-    if (!info?.limits.max_video_seconds) return;
-    const tooLong = checkVideoLength(await mediaLength(f), info.limits.max_video_seconds, t, lng);
+    // awaited, not read from `info`: a file chosen before /api/info answered is checked too
+    const maxSeconds = (await gatewayInfo().catch(() => null))?.limits.max_video_seconds;
+    if (!maxSeconds) return;
+    const tooLong = checkVideoLength(await mediaLength(f), maxSeconds, t, lng);
     if (tooLong && choosing.current === f) refuse(tooLong);
   };
   const clear = () => {
