@@ -59,6 +59,7 @@ describe('POST /api/generate rejects bad input with a stable code', () => {
     ['text over the limit (JSON)', async () => jsonPost({ text: 'y'.repeat(51) }), 400, 'text_too_long'],
     ['text of the wrong type (JSON)', async () => jsonPost({ text: 42 }), 400, 'text_missing'],
     ['text as an array (JSON)', async () => jsonPost({ text: ['a'] }), 400, 'text_missing'],
+    ['an empty file (as the library pages say it)', () => form({ text: 'hi', video: { data: Buffer.alloc(0), name: 'face.mp4' } }), 400, 'file_empty'],
     ['not a video, whatever its name', () => form({ text: 'hi', video: { data: Buffer.from('#!/bin/sh\necho pwned\n'.repeat(20)), name: 'face.mp4' } }), 400, 'video_invalid'],
     ['a wrong extension', () => form({ text: 'hi', video: { data: face, name: 'face.exe' } }), 400, 'video_format_invalid'],
     ['a video without sound', () => form({ text: 'hi', video: { data: silent, name: 'silent.mp4' } }), 400, 'video_no_audio'],

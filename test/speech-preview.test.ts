@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestGateway, type TestGateway } from './helpers/gateway.js';
+import { bearer, scriptedGateway } from './helpers/scripted.js';
 
 let t: TestGateway;
 
@@ -78,5 +79,22 @@ describe('POST /api/speech-preview', () => {
     }
     // an encoded slash never reaches the route (http/request-path.ts)
     expect((await fetch(`${t.url}/api/speech-preview/..%2Fgateway.db`)).status).toBe(400);
+  });
+});
+
+describe('POST /api/speech-preview under the submit guards', () => {
+  it('is rate-limited per key like a submit (429 rate_limited with Retry-After); another key still listens', async () => {
+    const { t: g, tokens } = await scriptedGateway({ auth: { enabled: true }, rateLimit: { submitsPerMinutePerKey: 2 } }, { keys: { a: ['submit', 'read'], b: ['submit', 'read'] } });
+    try {
+      const ask = (token: string) => fetch(`${g.url}/api/speech-preview`, { method: 'POST', headers: { 'content-type': 'application/json', ...bearer(token) }, body: JSON.stringify({ text: 'Gate C22 costs $5.' }) });
+      for (let i = 0; i < 2; i++) expect((await ask(tokens.a)).status).toBe(200);
+      const limited = await ask(tokens.a);
+      expect(limited.status).toBe(429);
+      expect(((await limited.json()) as { code: string }).code).toBe('rate_limited');
+      expect(Number(limited.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+      expect((await ask(tokens.b)).status).toBe(200);
+    } finally {
+      await g.close();
+    }
   });
 });

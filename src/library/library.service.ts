@@ -346,9 +346,16 @@ export class LibraryService {
     return { avatar: await named(refs?.avatarId), voice: await named(refs?.voiceId) };
   }
 
-  /** Avatar ids of tasks that use one (the task list shows their posters). */
+  /**
+   * Avatar ids of tasks that use one still in the library (the task list shows their posters; a
+   * deleted avatar's poster went with it, so its tasks show none rather than a broken image).
+   */
   async avatarsOf(taskIds: readonly string[]): Promise<Map<string, string>> {
-    return taskIds.length ? this.store.avatarsOf(taskIds) : new Map();
+    const found = taskIds.length ? await this.store.avatarsOf(taskIds) : new Map<string, string>();
+    const kept = new Map<string, boolean>();
+    for (const id of new Set(found.values())) kept.set(id, (await this.store.get(id)) !== undefined);
+    for (const [task, id] of found) if (!kept.get(id)) found.delete(task);
+    return found;
   }
 
   // ---- container copies -------------------------------------------------------------------

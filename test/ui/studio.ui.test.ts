@@ -168,6 +168,8 @@ describe.skipIf(!have)('studio: safe and clear', () => {
       expect(await page.getByTestId('task-error').count()).toBe(0);
       expect(await page.locator('.badge').first().getAttribute('data-status')).toBe('canceled');
       await page.screenshot({ path: `${ARTIFACTS}/studio-canceled.png`, fullPage: true });
+      await page.setViewportSize(PHONE);
+      await page.screenshot({ path: `${ARTIFACTS}/studio-canceled-phone.png`, fullPage: true });
       for (const id of ids.slice(0, 2)) await fetch(`${gw.url}/api/tasks/${id}/cancel`, { method: 'POST' });
     });
   });

@@ -6,16 +6,13 @@
  * menu, Listen on the voices page — and axe-core on every page, light and dark, with no serious
  * or critical violation. Screenshots: test-artifacts/workbench-*.png.
  */
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestGateway, submit, waitFinal, type TestGateway } from '../helpers/gateway.js';
+import { allPages, auditPages, sendCsvBatch } from './studio-steps.js';
 import { ARTIFACTS, ensureUiBuilt, haveChromium, launchBrowser, PHONE } from './browser.js';
 
 const DESK = { width: 1366, height: 900 };
-// evaluated through the debugger protocol: the gateway's CSP (script-src 'self') refuses an injected <script>
-const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const have = haveChromium();
 let gw: TestGateway;
 beforeAll(async () => {
@@ -140,11 +137,7 @@ describe.skipIf(!have)('workbench: the tasks list', () => {
 describe.skipIf(!have)('workbench: batches', () => {
   it('opens a batch at its own address with text and metadata columns, a ZIP named by a column, and fits a phone', async () => {
     await inBrowser(async (page) => {
-      await page.goto(`${gw.url}/#/batches`);
-      await page.getByLabel('CSV rows').fill('text,sku,campaign\n"Hello, one",A-12,winter launch 2027\n这款手机售价2999元。,B-7,spring\n');
-      await page.getByRole('button', { name: 'Send batch' }).click();
-      await page.waitForURL(/#\/batches\/[0-9a-z]{26}$/);
-      const id = /#\/batches\/([0-9a-z]{26})$/.exec(page.url())![1];
+      const id = await sendCsvBatch(page, gw.url, { field: 'CSV rows', send: 'Send batch' }, 'text,sku,campaign\n"Hello, one",A-12,winter launch 2027\n这款手机售价2999元。,B-7,spring\n');
       const table = page.getByTestId('batch-rows');
       await table.locator('tbody tr:nth-child(2)').waitFor();
       expect(await table.locator('thead th').allTextContents()).toEqual(['Row', 'Text', 'sku', 'campaign', 'Status', 'Result']);
@@ -181,11 +174,12 @@ describe.skipIf(!have)('workbench: comfort', () => {
       await page.getByRole('link', { name: 'Stats' }).focus();
       await page.keyboard.press('Escape');
       expect(await page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('menu-button');
-      expect(await page.locator('nav[aria-label="Main"]').isVisible()).toBe(false);
+      await page.locator('nav[aria-label="Main"]').waitFor({ state: 'hidden' });
       await page.getByTestId('menu-button').click();
       await page.getByRole('link', { name: 'Voices' }).click();
       await page.waitForURL(/#\/voices$/);
-      expect(await page.locator('nav[aria-label="Main"]').isVisible()).toBe(false); // a chosen page closes it
+      // a chosen page closes it (after the hash change has been handled: a condition, not a moment)
+      await page.locator('nav[aria-label="Main"]').waitFor({ state: 'hidden' });
     });
   });
 
@@ -201,6 +195,9 @@ describe.skipIf(!have)('workbench: comfort', () => {
       // the long script is one row however many of its parts wait (the folding itself: web/src/lib/farm.test.ts)
       const rows = await page.$$eval('[data-testid="queue-task"] > a', (links) => links.map((a) => a.getAttribute('href')));
       expect(rows.filter((h) => h === `#/tasks/${ids[1]}`).length).toBeLessThanOrEqual(1);
+      // ETAs go up with the place in the queue (a later task is never promised sooner)
+      const etas = (await page.$$eval('[data-testid="queue-task"]', (li) => li.map((e) => e.getAttribute('data-eta')))).filter((e) => e !== null).map(Number);
+      expect(etas).toEqual([...etas].sort((x, y) => x - y));
       await page.screenshot({ path: `${ARTIFACTS}/workbench-queue-wide.png`, fullPage: true });
       await page.setViewportSize(PHONE);
       expect(await noOverflow(page)).toBeLessThanOrEqual(PHONE.width);
@@ -234,23 +231,9 @@ describe.skipIf(!have)('workbench: accessibility (axe-core)', () => {
   it('finds no serious or critical violation on any page, light and dark', async () => {
     const task = await finished('Gate C22 costs $5.');
     const batch = String((await json('/api/batches', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ rows: [{ text: 'One row.', metadata: { sku: 'A-1' } }] }) })).batch_id);
-    const pages = ['#/', '#/tasks', `#/tasks/${task}`, '#/avatars', '#/voices', '#/batches', `#/batches/${batch}`, '#/farm', '#/stats'];
-    const found: string[] = [];
+    let found: string[] = [];
     await inBrowser(async (page) => {
-      for (const scheme of ['light', 'dark'] as const) {
-        await page.emulateMedia({ colorScheme: scheme });
-        for (const hash of pages) {
-          await page.goto(`${gw.url}/${hash}`);
-          await page.waitForFunction(() => !document.querySelector('main')?.textContent?.includes('Loading'));
-          await page.locator('main h1').first().waitFor();
-          await page.evaluate(AXE);
-          const violations = await page.evaluate(async () => {
-            const r = await (window as unknown as { axe: { run(ctx: Document, o: object): Promise<{ violations: Array<{ id: string; impact: string; nodes: Array<{ target: string[] }> }> }> } }).axe.run(document, { resultTypes: ['violations'] });
-            return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`);
-          });
-          for (const v of violations) found.push(`${scheme} ${hash}: ${v}`);
-        }
-      }
+      found = await auditPages(page, gw.url, allPages(task, batch), 'Loading');
       await page.emulateMedia({ colorScheme: 'dark' });
       await page.goto(`${gw.url}/#/tasks`);
       await page.getByTestId('task-row').first().waitFor();

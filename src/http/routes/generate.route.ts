@@ -13,7 +13,7 @@ import type { Answer } from '../../batches/idempotency.js';
 import type { TemplateRef } from '../../templates/template.js';
 import { estimateVideoSeconds } from '../../usage/usage.js';
 import { createWriteStream } from 'node:fs';
-import { rm } from 'node:fs/promises';
+import { rm, stat } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { newTaskId } from '../../domain/ids.js';
@@ -128,6 +128,8 @@ export interface CheckedVideo {
  * enough (gw.faceCheck; 422 with the frames and boxes found).
  */
 export async function checkVideo(gw: Gateway, path: string, requireAudio = true): Promise<CheckedVideo> {
+  // the library's uploads say `file_empty` for a 0-byte file; a task's upload says the same
+  if ((await stat(path).catch(() => null))?.size === 0) throw new ApiError(400, 'file_empty', 'The uploaded file is empty (0 bytes)');
   const probe = await gw.media.probe(path).catch(() => null);
   if (!probe || !probe.hasVideo) throw new ApiError(400, 'video_invalid', 'The uploaded file is not a readable video');
   // Only self-contained containers: a playlist (HLS/m3u8, also auto-detected by content) would

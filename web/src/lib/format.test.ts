@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createI18n } from '../i18n/setup';
-import { checkVideoFile, fieldForError, formatAge, formatBytes, formatDateTime, formatEta, formatNumber, formatPercent, formatSeconds, formatWait, isFinal } from './format';
+import { checkVideoFile, checkVideoLength, fieldForError, formatAge, formatBytes, formatDateTime, formatEta, formatNumber, formatPercent, formatSeconds, formatWait, isFinal } from './format';
 
 const en = createI18n('en').t;
 const zh = createI18n('zh-CN').t;
@@ -60,6 +60,14 @@ describe('format', () => {
     expect(checkVideoFile({ name: 'a.mp4', size: 0 }, ['mp4'], 100, zh, 'zh-CN')).toBe('文件为空（0 字节），请选择其他文件。');
     expect(checkVideoFile({ name: 'a.gif', size: 10 }, ['mp4', 'mov'], 100, zh, 'zh-CN')).toBe('不支持 .gif 格式；请使用 mp4, mov');
     expect(checkVideoFile({ name: 'a.mp4', size: 2048 }, ['mp4'], 1024, zh, 'zh-CN')).toBe('文件大小为 2 KiB，上限为 1 KiB');
+  });
+  it('checks a face video’s length against the limit; an unknown length or limit passes (the server checks)', () => {
+    expect(checkVideoLength(5, 10, en, 'en')).toBeNull();
+    expect(checkVideoLength(10, 10, en, 'en')).toBeNull();
+    expect(checkVideoLength(null, 10, en, 'en')).toBeNull();
+    expect(checkVideoLength(12, undefined, en, 'en')).toBeNull();
+    expect(checkVideoLength(12, 10, en, 'en')).toMatch(/^The video is 12\.0 sec long; the limit is 10\.0 sec\./);
+    expect(checkVideoLength(12, 10, zh, 'zh-CN')).toMatch(/^视频时长为 .+，上限为 .+。/);
   });
 });
 

@@ -89,6 +89,15 @@ export function checkVideoFile(file: { name: string; size: number }, formats: st
   return null;
 }
 
+/**
+ * The length check the server makes on a face video (`video_too_long`), said before the upload;
+ * null when the length is within the limit or unknown (the server still checks).
+ */
+export function checkVideoLength(seconds: number | null, maxSeconds: number | null | undefined, t: TFunction, locale: string): string | null {
+  if (seconds === null || !maxSeconds || !(seconds > maxSeconds)) return null;
+  return t('video.tooLong', { length: formatSeconds(seconds, locale), max: formatSeconds(maxSeconds, locale) });
+}
+
 /** How long a queued task has waited; sub-second waits read as "< 1 sec", not "0 ms". */
 export function formatWait(s: number, locale: string): string {
   return s < 1 ? `< ${unit(1, 'second', locale)}` : formatSeconds(s, locale);

@@ -14,6 +14,7 @@ import { LibraryPickers } from './LibraryPickers';
 import { ListenButton } from './ListenButton';
 import { SettledStatus } from './SettledStatus';
 import { VideoPicker } from './VideoPicker';
+import { gatewayInfo } from '../lib/info';
 import { DEFAULT_OUTPUT, OutputOptions, outputFields, type OutputChoice } from './OutputOptions';
 
 type Errors = { text?: string; video?: string; form?: string };
@@ -33,7 +34,7 @@ export function CreatePage({ from = null }: { from?: string | null } = {}) {
   const [output, setOutput] = useState<OutputChoice>(DEFAULT_OUTPUT);
 
   useEffect(() => {
-    api<InfoView>('/api/info').then(setInfo, () => undefined); // limits unknown: the server still checks
+    gatewayInfo().then(setInfo, () => undefined); // limits unknown: the server still checks
   }, []);
 
   useEffect(() => {

@@ -65,7 +65,7 @@ export function FarmPage() {
           {queueTasks(q.queue as QueueItem[]).map((x) => {
             const eta = formatEta(x, t, lng);
             return (
-              <li key={x.key} value={x.place} data-testid="queue-task" data-parts={x.parts.length}>
+              <li key={x.key} value={x.place} data-testid="queue-task" data-parts={x.parts.length} data-eta={x.eta_seconds ?? undefined}>
                 {/* another API key's task: its position shows, its id and text do not */}
                 {x.task_id ? <a href={`#/tasks/${x.task_id}`}>{x.text ?? t('common.taskShort', { id: x.task_id.slice(-8) })}</a> : <span className="muted">{t('farm.otherUser')}</span>}
                 <span className="muted">{t('farm.waiting', { time: formatWait(x.wait_seconds, lng) })}</span>

@@ -40,7 +40,8 @@ export function StatsPage() {
   if (!s) return <section className="card">{error ? <p className="error">{error}</p> : <p className="muted">{t('common.loading')}</p>}</section>;
   const pct = (f: number) => formatPercent(f, lng);
   const n = (v: number) => formatNumber(v, lng);
-  const peak = Math.max(1, ...s.throughput.map((b) => b.completed + b.failed + b.canceled));
+  // an even top of at least 2: the middle tick is a whole number of tasks, never the top repeated
+  const peak = Math.max(2, 2 * Math.ceil(Math.max(0, ...s.throughput.map((b) => b.completed + b.failed + b.canceled)) / 2));
   return (
     <section className="card stats">
       <div className="row between">
@@ -62,7 +63,7 @@ export function StatsPage() {
       {/* axes: tasks ended per step (0, half, peak) up the side, the window's first and last step along the bottom */}
       <div className="chart" data-testid="throughput-chart">
         <span className="axis-title y">{t('studio.chartY')}</span>
-        <div className="y-axis" aria-hidden="true"><span>{n(peak)}</span><span>{n(Math.round(peak / 2))}</span><span>0</span></div>
+        <div className="y-axis" aria-hidden="true"><span>{n(peak)}</span><span>{n(peak / 2)}</span><span>0</span></div>
         <div className="bars" role="img" aria-label={t('stats.throughputLabel')}>
           {s.throughput.map((b) => (
             <div key={b.start} className="bar" title={t('stats.bar', { time: formatDateTime(b.start, lng), completed: n(b.completed), failed: n(b.failed) })}>
@@ -79,13 +80,15 @@ export function StatsPage() {
       </div>
       <h2 className="small">{t('stats.phases')}</h2>
       <table>
-        <thead><tr><th>{t('stats.phase')}</th><th>p50</th><th>p95</th><th>{t('stats.tasks')}</th></tr></thead>
+        <thead><tr><th>{t('stats.phase')}</th><th>p50</th><th>p95</th><th>{t('stats.measured')}</th></tr></thead>
         <tbody>
           {(['queue', 'tts', 'render', 'total'] as const).map((k) => (
             <tr key={k}><td>{t(`stats.phaseNames.${k}`)}</td><td>{formatSeconds(s.durations_seconds[k].p50, lng)}</td><td>{formatSeconds(s.durations_seconds[k].p95, lng)}</td><td>{n(s.durations_seconds[k].count)}</td></tr>
           ))}
         </tbody>
       </table>
+      {/* the outcomes above count tasks; phase times are measured where the work ran (per part) */}
+      <p className="muted small">{t('stats.measuredNote')}</p>
       <h2 className="small">{t('stats.failures')}</h2>
       {Object.keys(s.failures_by_code).length ? (
         <ul>{Object.entries(s.failures_by_code).map(([code, f]) => <li key={code}><code>{code}</code>: {n(f.count)} ({pct(f.rate)})</li>)}</ul>

@@ -112,6 +112,7 @@ export function TaskPage({ id }: { id: string }) {
   if (!s) return <section className="card"><p className="muted">{t('common.loading')}</p></section>;
   const steps = phaseTimeline(s);
   const poster = s.avatar ? withToken(s.avatar.poster_url) : undefined;
+  const retries = s.segments?.length ? s.segments.reduce((n, x) => n + x.attempts, 0) : s.attempts;
   const overhead = s.status === 'completed' ? overheadSeconds(s.timing) : null;
   const eta = formatEta(s, t, lng);
   const when = (iso: string | null) => formatDateTime(iso, lng);
@@ -151,7 +152,8 @@ export function TaskPage({ id }: { id: string }) {
         <dt>{t('task.created')}</dt><dd>{when(s.created_time)}</dd>
         <dt>{t('task.started')}</dt><dd>{when(s.start_time)}</dd>
         <dt>{t('task.finished')}</dt><dd>{when(s.finished_time)}</dd>
-        <dt>{t('task.attempts')}</dt><dd>{s.segments?.length ? s.segments.reduce((n, x) => n + x.attempts, 0) : s.attempts}</dd>
+        {/* `attempts` counts failed tries (retries), not runs: a task done on its first try shows none */}
+        {retries > 0 && <><dt>{t('task.attempts')}</dt><dd data-testid="task-retries">{retries}</dd></>}
         {s.avatar ? <><dt>{t('task.avatar')}</dt><dd data-testid="task-avatar">{s.avatar.name}</dd></> : <><dt>{t('task.faceVideo')}</dt><dd>{s.video_name ?? t('task.faceDefault')}</dd></>}
         <dt>{t('task.voice')}</dt><dd data-testid="task-voice">{s.voice?.name ?? t('task.voiceOwn')}</dd>
         {s.language && <><dt>{t('task.language')}</dt><dd data-testid="task-language">{tr(t, 'language', s.language)}</dd></>}

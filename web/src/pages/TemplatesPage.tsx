@@ -10,6 +10,7 @@ import { rawPreview, type NormalizeView } from '../lib/spoken';
 import { TASK_LANGUAGES, taskLanguageField, type TaskLanguage } from '../lib/taskLanguage';
 import { fillScript, scriptParts, variablesOf, type TemplateView } from '../lib/templates';
 import { ConfirmButton } from './ConfirmButton';
+import { SettledStatus } from './SettledStatus';
 
 const PREVIEW_DEBOUNCE_MS = 250;
 const ASPECTS = ['', '16:9', '9:16', '1:1', '4:5'];
@@ -113,7 +114,9 @@ export function TemplatesPage() {
       <label htmlFor="tpl-script">{t('templates.script')}</label>
       <textarea id="tpl-script" rows={5} value={d.script} placeholder={t('templates.scriptPlaceholder', { product: '{{product}}', price: '{{price}}' })} onChange={(e) => setD({ ...d, script: e.target.value })} aria-describedby="tpl-script-help" />
       <span id="tpl-script-help" className="small muted">{t('templates.scriptHelp', { example: EXAMPLE })}</span>
-      <p className="spoken script-parts" data-testid="tpl-highlight" aria-label={t('templates.highlighted')}>
+      {/* a visible heading, not aria-label: a <p> may not carry a name of its own (axe: aria-prohibited-attr) */}
+      <h2 className="small">{t('templates.highlighted')}</h2>
+      <p className="spoken script-parts" data-testid="tpl-highlight">
         {scriptParts(d.script).map((p, i) => (p.variable ? <mark key={i} className="variable">{p.text}</mark> : <span key={i}>{p.text}</span>))}
       </p>
       <div className="row wrap">
@@ -145,7 +148,9 @@ export function TemplatesPage() {
       <p className="spoken" data-testid="tpl-filled">{filled.text || <span className="muted">{t('create.spokenEmpty')}</span>}</p>
       {filled.missing.length > 0 && <p className="small warn">{t('templates.missing', { names: filled.missing.join(', ') })}</p>}
       <h2 className="small">{t('create.spokenTitle')}</h2>
-      <p className="spoken" data-testid="tpl-spoken" aria-live="polite">{spoken.normalized || <span className="muted">{t('create.spokenEmpty')}</span>}</p>
+      {/* not a live region: a screen reader would read the whole text again on every keystroke; one short note once typing settles */}
+      <p className="spoken" data-testid="tpl-spoken">{spoken.normalized || <span className="muted">{t('create.spokenEmpty')}</span>}</p>
+      <SettledStatus value={spoken.normalized} message={t('studio.spokenSettled', { count: spoken.changes.length })} />
 
       {error && <p className="error" role="alert">{error}</p>}
       {saved && <p className="muted" role="status">{saved}</p>}

@@ -1,11 +1,13 @@
 /**
  * Optional face video: file picker (keyboard) or drag-and-drop onto the zone, checked here by
- * type and size against /api/info's limits (the server checks the content again), with a
+ * type, size and length against /api/info's limits (the server checks the content again), with a
  * preview frame of the chosen file.
  */
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { checkVideoFile, formatBytes, formatSeconds } from '../lib/format';
+import { checkVideoFile, checkVideoLength, formatBytes, formatSeconds } from '../lib/format';
+import { gatewayInfo } from '../lib/info';
+import { mediaLength } from '../lib/mediaLength';
 import type { InfoView } from '../lib/types';
 
 const ACCEPT = 'video/mp4,video/quicktime,video/x-matroska,video/x-msvideo,.mp4,.mov,.mkv,.avi';
@@ -18,6 +20,8 @@ export function VideoPicker(props: { info: InfoView | null; file: File | null; e
   const [drag, setDrag] = useState(false);
   const [thumb, setThumb] = useState<string | null>(null);
   const input = useRef<HTMLInputElement>(null);
+  // the file whose length is being read: a later choice wins over an earlier one still reading
+  const choosing = useRef<File | null>(null);
 
   useEffect(() => {
     if (!file) return setThumb(null);
@@ -26,12 +30,24 @@ export function VideoPicker(props: { info: InfoView | null; file: File | null; e
     return () => URL.revokeObjectURL(url);
   }, [file]);
 
-  const choose = (f: File | undefined) => {
+  const refuse = (problem: string) => {
+    if (input.current) input.current.value = '';
+    onChange(null, problem);
+  };
+  const choose = async (f: File | undefined) => {
     if (!f) return;
+    choosing.current = f;
     const formats = info?.limits.video_formats ?? FALLBACK_FORMATS;
     const problem = checkVideoFile(f, formats, info?.limits.max_upload_bytes ?? Infinity, t, lng);
-    if (problem && input.current) input.current.value = '';
-    onChange(problem ? null : f, problem);
+    if (problem) return refuse(problem);
+    // taken at once (a quick submit still sends it; the server checks the length too), then
+    // dropped again if its header says it is too long and no other file was chosen meanwhile
+    onChange(f, null);
+    // awaited, not read from `info`: a file chosen before /api/info answered is checked too
+    const maxSeconds = (await gatewayInfo().catch(() => null))?.limits.max_video_seconds;
+    if (!maxSeconds) return;
+    const tooLong = checkVideoLength(await mediaLength(f), maxSeconds, t, lng);
+    if (tooLong && choosing.current === f) refuse(tooLong);
   };
   const clear = () => {
     if (input.current) input.current.value = '';
@@ -57,10 +73,10 @@ export function VideoPicker(props: { info: InfoView | null; file: File | null; e
         onDrop={(e) => {
           e.preventDefault();
           setDrag(false);
-          choose(e.dataTransfer.files[0]);
+          void choose(e.dataTransfer.files[0]);
         }}
       >
-        <input id="video" ref={input} type="file" accept={ACCEPT} onChange={(e) => choose(e.target.files?.[0])} aria-describedby={error ? 'video-error' : undefined} aria-invalid={!!error} />
+        <input id="video" ref={input} type="file" accept={ACCEPT} onChange={(e) => void choose(e.target.files?.[0])} aria-describedby={error ? 'video-error' : undefined} aria-invalid={!!error} />
         <span className="muted small">{t('video.drop')}</span>
         {file && (
           <div className="thumb">
