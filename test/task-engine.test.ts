@@ -192,7 +192,8 @@ describe('the reaper after a store outage', () => {
 
   it('leases that ran out during the outage: a holder that renews once the store is back keeps its attempt; one that never does is reaped', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'hg-reap-'));
-    const { store, state } = switchable(new SqliteTaskStore(join(dir, 'db.sqlite')));
+    // at the gateway's own database path: the webhook outbox reads finished tasks from the same file
+    const { store, state } = switchable(new SqliteTaskStore(join(dir, 'gateway.db')));
     // No local slots: only the reaper acts. It waits a heartbeat plus the holders' longest retry
     // backoff (5.5 s here) after the start and after the outage (src/runner/scheduler.ts).
     t = await startTestGateway({ checks: { output: { enabled: false } }, scheduler: { leaseMs: 300, heartbeatMs: 500, reapIntervalMs: 50 } }, { store, slotEngines: [], media: new InertMedia() }, dir);
