@@ -118,6 +118,8 @@ async function deployment(o: { leaseMs: number; heartbeatMs: number; renderMs: n
 
 interface Answer {
   what: string;
+  /** Which pass of the probe loop (0: right after the stop). */
+  round: number;
   status: number;
   ms: number;
   code?: unknown;
@@ -141,10 +143,12 @@ async function probeWhileDown(urls: string[], ids: string[], done: () => boolean
     } catch {
       code = `not JSON: ${text.slice(0, 80)}`;
     }
-    answers.push({ what, status: res.status, ms, code, retryAfter: res.headers.get('retry-after') });
+    answers.push({ what, round, status: res.status, ms, code, retryAfter: res.headers.get('retry-after') });
   };
   let i = 0;
+  let round = -1;
   while (!done()) {
+    round++;
     for (const base of urls) {
       const id = ids[i++ % ids.length];
       await ask('status', `${base}/api/status/${id}`);
@@ -225,7 +229,10 @@ async function runOutage(o: { leaseMs: number; heartbeatMs: number; outageMs: nu
 
 function expectOutageContract(r: Awaited<ReturnType<typeof runOutage>>): void {
   expect(r.answers.length).toBeGreaterThan(10);
-  const bad = r.answers.filter((a) => a.status !== 503 || a.code !== 'store_unavailable' || a.retryAfter === null);
+  // A status or queue read may be answered from its serialized body, kept at most 100 ms
+  // (docs/performance.md, "API capacity"): only in the first pass, right after the stop.
+  const cached = (a: Answer) => a.status === 200 && a.round === 0 && (a.what === 'status' || a.what === 'queue');
+  const bad = r.answers.filter((a) => !cached(a) && (a.status !== 503 || a.code !== 'store_unavailable' || a.retryAfter === null));
   expect(bad).toEqual([]);
   expect(r.live.length).toBeGreaterThan(0);
   expect(r.live.every((s) => s === 200)).toBe(true);

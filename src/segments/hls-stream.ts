@@ -37,7 +37,8 @@ interface StreamPart extends PlaylistPart {
 
 export class HlsStream {
   /** Segments being made, by part id (this process). */
-  private readonly making = new Map<string, Promise<string>>();
+  /** Segments being made, by part id, with the task whose stream they belong to. */
+  private readonly making = new Map<string, { owner: string; p: Promise<string> }>();
   /** Frame rate by file (bounded). */
   private readonly rates = new Map<string, number>();
 
@@ -62,7 +63,7 @@ export class HlsStream {
   async segment(task: Task, k: number): Promise<string> {
     const parts = await this.parts(task);
     if (!(k >= 0 && k < listedParts(parts))) throw new DomainError('segment_not_found', 'not_found', `Segment ${k} of this stream is not ready`);
-    return this.make(parts, k);
+    return this.make(task.id, parts, k);
   }
 
   /** A part completed: make its segment now, so the first watcher does not wait for it. */
@@ -71,7 +72,7 @@ export class HlsStream {
     void (async () => {
       const parts = await this.childParts(child.parentId!);
       const k = parts.findIndex((p) => p.id === child.id);
-      if (k >= 0) await this.make(parts, k);
+      if (k >= 0) await this.make(child.parentId!, parts, k);
     })().catch((err: unknown) => this.log.warn({ err, taskId: child.id }, 'could not make the stream segment of a part'));
   }
 
@@ -79,8 +80,16 @@ export class HlsStream {
   async keep(parent: Task): Promise<void> {
     const parts = await this.childParts(parent.id);
     for (let k = 0; k < parts.length; k++) {
-      await this.make(parts, k).catch((err: unknown) => this.log.warn({ err, taskId: parent.id, segment: k }, 'stream segment not kept'));
+      await this.make(parent.id, parts, k).catch((err: unknown) => this.log.warn({ err, taskId: parent.id, segment: k }, 'stream segment not kept'));
     }
+  }
+
+  /**
+   * Wait for the segments still being made for `taskId`'s stream (a part that completed just
+   * before its parent failed): a clean-up after this finds their files, not a writer mid-way.
+   */
+  async settle(taskId: string): Promise<void> {
+    await Promise.allSettled([...this.making.values()].filter((m) => m.owner === taskId).map((m) => m.p));
   }
 
   private async parts(task: Task): Promise<StreamPart[]> {
@@ -127,10 +136,10 @@ export class HlsStream {
     return 25;
   }
 
-  private make(parts: StreamPart[], k: number): Promise<string> {
+  private make(owner: string, parts: StreamPart[], k: number): Promise<string> {
     const part = parts[k];
     const out = this.segmentPath(part.id);
-    let p = this.making.get(part.id);
+    let p = this.making.get(part.id)?.p;
     if (!p) {
       p = (async () => {
         if (await exists(out)) return out;
@@ -138,7 +147,7 @@ export class HlsStream {
         await this.media.transportSegment(part.source, out, STREAM_START_SEC + partOffset(parts, k));
         return out;
       })().finally(() => this.making.delete(part.id));
-      this.making.set(part.id, p);
+      this.making.set(part.id, { owner, p });
     }
     return p;
   }

@@ -72,6 +72,7 @@ export class Segments {
     this.stream = new HlsStream(d.store, media, d.paths, d.log.child({ component: 'stream' }));
     const stitcher = new Stitcher(media, d.paths, this.pauseSec, finisher, this.layout);
     stitcher.beforeCleanUp = (parent) => this.stream.keep(parent);
+    stitcher.beforeDiscard = (parent) => this.stream.settle(parent.id);
     this.coordinator = new SegmentCoordinator(d.store, d.lifecycle, stitcher, d.clock, d.log.child({ component: 'segments' }), {
       sweepMs: config.scheduler.reapIntervalMs,
       staleStitchMs: Math.max(600_000, 10 * config.scheduler.leaseMs),

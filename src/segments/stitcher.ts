@@ -28,6 +28,8 @@ export const MAX_DRIFT_SEC = 0.04;
 export class Stitcher {
   /** Called before the parts are removed: what must outlive them is made from them (the HLS segments, hls-stream.ts). */
   beforeCleanUp: (parent: Task) => Promise<void> = async () => undefined;
+  /** Before a failed or canceled parent's scratch files go: its stream segments still being made finish first. */
+  beforeDiscard: (parent: Task) => Promise<void> = async () => undefined;
   /** Speech joined and encoded ahead of the stitch, by parent id (this process). */
   private readonly audio = new Map<string, Promise<{ wav: string; m4a: string }>>();
 
@@ -103,6 +105,7 @@ export class Stitcher {
 
   /** A parent that failed or was canceled: its scratch files go (the segments' own files go with their retention). */
   async discard(parent: Task): Promise<void> {
+    await this.beforeDiscard(parent).catch(() => undefined);
     await this.audio.get(parent.id)?.catch(() => undefined);
     this.audio.delete(parent.id);
     await rm(this.paths.taskWork(parent.id), { recursive: true, force: true });
