@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { chromium, type BrowserContext } from 'playwright-core';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
 
 export const CHROMIUM = '/usr/bin/chromium';
 export const ARTIFACTS = 'test-artifacts';
@@ -43,4 +43,21 @@ export async function launchBrowser(opts: { locale?: string } = {}): Promise<{ c
       rmSync(profile, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * One fresh browser for `body`: a page in `locale` at `viewport` (the launch default when
+ * absent), with a generous default timeout — a bound for a busy 2-core machine, not an
+ * expectation — closed whatever happens.
+ */
+export async function withPage(opts: { locale?: string; viewport?: { width: number; height: number } }, body: (page: Page) => Promise<void>): Promise<void> {
+  const { ctx, close } = await launchBrowser({ locale: opts.locale });
+  try {
+    const page = ctx.pages()[0] ?? (await ctx.newPage());
+    page.setDefaultTimeout(45_000);
+    if (opts.viewport) await page.setViewportSize(opts.viewport);
+    await body(page);
+  } finally {
+    await close();
+  }
 }

@@ -9,7 +9,7 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestGateway, submit, waitFinal, type TestGateway } from '../helpers/gateway.js';
-import { ARTIFACTS, ensureUiBuilt, haveChromium, launchBrowser, PHONE } from './browser.js';
+import { ARTIFACTS, ensureUiBuilt, haveChromium, PHONE, withPage } from './browser.js';
 
 const have = haveChromium();
 let gw: TestGateway;
@@ -22,16 +22,7 @@ afterAll(async () => {
   await gw?.close();
 });
 
-async function inBrowser(body: (page: Page) => Promise<void>, locale = 'en-US'): Promise<void> {
-  const { ctx, close } = await launchBrowser({ locale });
-  try {
-    const page = ctx.pages()[0] ?? (await ctx.newPage());
-    page.setDefaultTimeout(45_000); // bounds for a busy 2-core machine, not expectations
-    await body(page);
-  } finally {
-    await close();
-  }
-}
+const inBrowser = (body: (page: Page) => Promise<void>, locale = 'en-US'): Promise<void> => withPage({ locale }, body);
 
 const hits = async (): Promise<number> => {
   const m = /^heygem_gateway_speech_preview_total\{cache="hit"\} (\d+)/m.exec(await (await fetch(`${gw.url}/metrics`)).text());

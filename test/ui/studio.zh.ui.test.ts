@@ -21,7 +21,7 @@ import { faceVideoWithAudio } from '../helpers/fixtures.js';
 import { startTestGateway, submit, waitFinal, waitFor, type TestGateway } from '../helpers/gateway.js';
 import { scriptedGateway } from '../helpers/scripted.js';
 import { allPages, auditPages, sendCsvBatch } from './studio-steps.js';
-import { ARTIFACTS, ensureUiBuilt, haveChromium, launchBrowser, PHONE } from './browser.js';
+import { ARTIFACTS, ensureUiBuilt, haveChromium, PHONE, withPage } from './browser.js';
 
 const DESK = { width: 1366, height: 900 };
 /** The face-video length limit of this file's gateway: a 2 s avatar passes, a 5 s clip is refused in the browser. */
@@ -40,17 +40,7 @@ afterAll(async () => {
   await gw?.close();
 });
 
-async function inBrowser(body: (page: Page) => Promise<void>, viewport = PHONE): Promise<void> {
-  const { ctx, close } = await launchBrowser({ locale: 'zh-CN' });
-  try {
-    const page = ctx.pages()[0] ?? (await ctx.newPage());
-    page.setDefaultTimeout(45_000); // bounds for a busy 2-core machine, not expectations
-    await page.setViewportSize(viewport);
-    await body(page);
-  } finally {
-    await close();
-  }
-}
+const inBrowser = (body: (page: Page) => Promise<void>, viewport = PHONE): Promise<void> => withPage({ locale: 'zh-CN', viewport }, body);
 
 const shot = (page: Page, name: string) => page.screenshot({ path: `${ARTIFACTS}/studio-zh-${name}.png`, fullPage: true });
 const json = async (url: string, path: string, init?: RequestInit) => (await fetch(`${url}${path}`, init)).json() as Promise<Record<string, any>>;

@@ -10,7 +10,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestGateway, submit, waitFinal, type TestGateway } from '../helpers/gateway.js';
 import { allPages, auditPages, sendCsvBatch } from './studio-steps.js';
-import { ARTIFACTS, ensureUiBuilt, haveChromium, launchBrowser, PHONE } from './browser.js';
+import { ARTIFACTS, ensureUiBuilt, haveChromium, PHONE, withPage } from './browser.js';
 
 const DESK = { width: 1366, height: 900 };
 const have = haveChromium();
@@ -24,17 +24,7 @@ afterAll(async () => {
   await gw?.close();
 });
 
-async function inBrowser(body: (page: Page) => Promise<void>, locale = 'en-US'): Promise<void> {
-  const { ctx, close } = await launchBrowser({ locale });
-  try {
-    const page = ctx.pages()[0] ?? (await ctx.newPage());
-    page.setDefaultTimeout(45_000); // bounds for a busy 2-core machine, not expectations
-    await page.setViewportSize(DESK);
-    await body(page);
-  } finally {
-    await close();
-  }
-}
+const inBrowser = (body: (page: Page) => Promise<void>, locale = 'en-US'): Promise<void> => withPage({ locale, viewport: DESK }, body);
 
 async function finished(text: string): Promise<string> {
   const id = String((await submit(gw.url, text)).body.task_id);
